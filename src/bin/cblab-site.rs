@@ -1,0 +1,12 @@
+//! The site's entry point: trunk builds this binary for wasm32 (see index.html).
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    cblab::site::mount();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("cblab-site is the web site; build it with `cargo xtask serve`");
+    std::process::exit(2);
+}

@@ -1,0 +1,129 @@
+//! `cblab counts` and `cblab presets`, and the ways every command takes class counts.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+use serde_json::json;
+
+use crate::counts_input::{InputFormat, ParsedCounts, parse_counts};
+use crate::profiles::{PRESETS, Profile, preset_counts};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ProfileName {
+    /// n_i = floor(max * imbalance^(-i / (C - 1))), the official long-tailed CIFAR rule.
+    Exp,
+    /// Half the classes at max, half at max / imbalance.
+    Step,
+    /// Every class at max.
+    Uniform,
+}
+
+#[derive(Debug, Args)]
+pub struct CountsArgs {
+    /// A named preset (see `cblab presets`), instead of a profile.
+    #[arg(long, conflicts_with = "profile")]
+    preset: Option<String>,
+    /// The profile's shape.
+    #[arg(long, value_enum, default_value = "exp")]
+    profile: ProfileName,
+    /// Number of classes.
+    #[arg(long, default_value_t = 10)]
+    classes: usize,
+    /// Samples in the largest class.
+    #[arg(long, default_value_t = 5000)]
+    max: u64,
+    /// Imbalance factor n_max / n_min.
+    #[arg(long, default_value_t = 100.0)]
+    imbalance: f64,
+}
+
+pub fn run(args: &CountsArgs) -> Result<String> {
+    let counts = match &args.preset {
+        Some(name) => preset(name)?,
+        None => {
+            let profile = match args.profile {
+                ProfileName::Exp => Profile::Exponential {
+                    classes: args.classes,
+                    max: args.max,
+                    imbalance: args.imbalance,
+                },
+                ProfileName::Step => Profile::Step {
+                    classes: args.classes,
+                    max: args.max,
+                    imbalance: args.imbalance,
+                },
+                ProfileName::Uniform => Profile::Uniform {
+                    classes: args.classes,
+                    count: args.max,
+                },
+            };
+            profile.counts()?
+        }
+    };
+    Ok(json!({ "counts": counts }).to_string())
+}
+
+pub fn presets() -> String {
+    let list: Vec<_> = PRESETS
+        .iter()
+        .map(|p| json!({ "name": p.name, "description": p.description }))
+        .collect();
+    json!({ "presets": list }).to_string()
+}
+
+/// The counts of a preset, or an error that lists the valid names.
+pub fn preset(name: &str) -> Result<Vec<u64>> {
+    match preset_counts(name) {
+        Some(counts) => Ok(counts),
+        None => {
+            let names: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
+            bail!(
+                "unknown preset \"{name}\"; the presets are {}",
+                names.join(", ")
+            )
+        }
+    }
+}
+
+/// Where a command's class counts come from (exactly one source).
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct CountsSource {
+    /// Counts separated by commas, e.g. 5000,2997,1796.
+    #[arg(long)]
+    counts: Option<String>,
+    /// A file of counts (a list, or a CSV with the header class,count).
+    #[arg(long, value_name = "FILE")]
+    counts_file: Option<PathBuf>,
+    /// A file with one label per line, counted per class.
+    #[arg(long, value_name = "FILE")]
+    labels_file: Option<PathBuf>,
+    /// A named preset (see `cblab presets`).
+    #[arg(long)]
+    preset: Option<String>,
+}
+
+impl CountsSource {
+    pub fn load(&self) -> Result<ParsedCounts> {
+        let from_file = |path: &PathBuf, format| -> Result<ParsedCounts> {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            parse_counts(&text, format).with_context(|| format!("in {}", path.display()))
+        };
+        if let Some(text) = &self.counts {
+            return Ok(parse_counts(text, InputFormat::List).context("in --counts")?);
+        }
+        if let Some(path) = &self.counts_file {
+            return from_file(path, InputFormat::Auto);
+        }
+        if let Some(path) = &self.labels_file {
+            return from_file(path, InputFormat::Labels);
+        }
+        let name = self.preset.as_deref().expect("clap requires one source");
+        Ok(ParsedCounts {
+            counts: preset(name)?,
+            names: None,
+        })
+    }
+}

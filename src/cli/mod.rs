@@ -1,0 +1,51 @@
+//! The `cblab` command-line tool: JSON on stdout, errors on stderr with a
+//! non-zero exit status. Every number comes from the library's core.
+
+mod counts;
+mod loss;
+mod weights;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Class-balanced loss (Cui et al., CVPR 2019): counts, weights and losses.
+#[derive(Debug, Parser)]
+#[command(name = "cblab", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print class counts from a profile or a named preset.
+    Counts(counts::CountsArgs),
+    /// List the named presets.
+    Presets,
+    /// Print per-class weights (class-balanced or another scheme) for some counts.
+    Weights(weights::WeightsArgs),
+    /// Evaluate a class-balanced loss and its gradient for a batch in a JSON file.
+    Loss(loss::LossArgs),
+}
+
+/// Runs the tool with the process's arguments.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Counts(args) => counts::run(&args),
+        Command::Presets => Ok(counts::presets()),
+        Command::Weights(args) => weights::run(&args),
+        Command::Loss(args) => loss::run(&args),
+    };
+    match result {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

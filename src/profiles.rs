@@ -1,0 +1,303 @@
+//! Class-count profiles of long-tailed data sets and the named presets.
+//!
+//! The exponential profile is the official code's: class i of C gets
+//! n_i = floor(n_max * rho^(-i / (C - 1))), with imbalance factor rho = n_max / n_min.
+
+use std::fmt;
+
+/// The most classes any profile or input may have.
+pub const MAX_CLASSES: usize = 100_000;
+
+/// A rule that gives each class its number of training samples.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Profile {
+    /// n_i = floor(max * imbalance^(-i / (classes - 1))), the official long-tailed CIFAR rule.
+    Exponential {
+        /// Number of classes C.
+        classes: usize,
+        /// Samples of the largest class, n_max.
+        max: u64,
+        /// Imbalance factor rho = n_max / n_min, at least 1.
+        imbalance: f64,
+    },
+    /// The first floor(C / 2) classes have `max` samples, the rest floor(max / imbalance).
+    Step {
+        /// Number of classes C.
+        classes: usize,
+        /// Samples of each head class.
+        max: u64,
+        /// Imbalance factor rho = n_max / n_min, at least 1.
+        imbalance: f64,
+    },
+    /// Every class has `count` samples.
+    Uniform {
+        /// Number of classes C.
+        classes: usize,
+        /// Samples of each class.
+        count: u64,
+    },
+}
+
+/// Why a profile cannot produce counts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ProfileError {
+    /// Profiles need between 1 (uniform) or 2 (long-tailed) and [`MAX_CLASSES`] classes.
+    Classes(usize),
+    /// The imbalance factor must be a finite number >= 1.
+    Imbalance(f64),
+    /// The largest class must have at least one sample and at most 10^12.
+    Max(u64),
+}
+
+impl fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Classes(c) => write!(
+                f,
+                "the number of classes must be between 2 and {MAX_CLASSES}, got {c}"
+            ),
+            Self::Imbalance(r) => write!(f, "the imbalance factor must be at least 1, got {r}"),
+            Self::Max(m) => write!(
+                f,
+                "the largest class must have between 1 and 10^12 samples, got {m}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ProfileError {}
+
+/// The largest class size a profile accepts: totals then stay exact in f64 (below 2^53).
+pub const MAX_CLASS_SIZE: u64 = 1_000_000_000_000;
+
+impl Profile {
+    /// The counts of every class, head first.
+    pub fn counts(&self) -> Result<Vec<u64>, ProfileError> {
+        match *self {
+            Profile::Exponential {
+                classes,
+                max,
+                imbalance,
+            } => {
+                check(classes, 2, max, imbalance)?;
+                let inv = 1.0 / imbalance;
+                let last = (classes - 1) as f64;
+                // Same arithmetic as the official Python: img_max * (imb_factor ** (i / (C - 1.0))).
+                Ok((0..classes)
+                    .map(|i| (max as f64 * inv.powf(i as f64 / last)).floor() as u64)
+                    .collect())
+            }
+            Profile::Step {
+                classes,
+                max,
+                imbalance,
+            } => {
+                check(classes, 2, max, imbalance)?;
+                let tail = (max as f64 / imbalance).floor() as u64;
+                Ok((0..classes)
+                    .map(|i| if i < classes / 2 { max } else { tail })
+                    .collect())
+            }
+            Profile::Uniform { classes, count } => {
+                check(classes, 1, count.max(1), 1.0)?;
+                Ok(vec![count; classes])
+            }
+        }
+    }
+}
+
+fn check(classes: usize, min_classes: usize, max: u64, imbalance: f64) -> Result<(), ProfileError> {
+    if !(min_classes..=MAX_CLASSES).contains(&classes) {
+        return Err(ProfileError::Classes(classes));
+    }
+    if !(1..=MAX_CLASS_SIZE).contains(&max) {
+        return Err(ProfileError::Max(max));
+    }
+    if !(imbalance.is_finite() && imbalance >= 1.0) {
+        return Err(ProfileError::Imbalance(imbalance));
+    }
+    Ok(())
+}
+
+/// A named class distribution.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Preset {
+    /// The name used by the CLI and the URL, e.g. `cifar10-lt-100`.
+    pub name: &'static str,
+    /// A short description for people.
+    pub description: &'static str,
+    /// The rule that gives the counts.
+    pub profile: Profile,
+}
+
+const fn cifar(
+    name: &'static str,
+    description: &'static str,
+    classes: usize,
+    imbalance: f64,
+) -> Preset {
+    Preset {
+        name,
+        description,
+        profile: Profile::Exponential {
+            classes,
+            max: if classes == 10 { 5000 } else { 500 },
+            imbalance,
+        },
+    }
+}
+
+/// Every preset: long-tailed CIFAR as in the official code, and iNaturalist stand-ins.
+pub const PRESETS: &[Preset] = &[
+    cifar("cifar10-lt-10", "CIFAR-10-LT, imbalance 10", 10, 10.0),
+    cifar("cifar10-lt-20", "CIFAR-10-LT, imbalance 20", 10, 20.0),
+    cifar("cifar10-lt-50", "CIFAR-10-LT, imbalance 50", 10, 50.0),
+    cifar("cifar10-lt-100", "CIFAR-10-LT, imbalance 100", 10, 100.0),
+    cifar("cifar10-lt-200", "CIFAR-10-LT, imbalance 200", 10, 200.0),
+    cifar("cifar100-lt-10", "CIFAR-100-LT, imbalance 10", 100, 10.0),
+    cifar("cifar100-lt-20", "CIFAR-100-LT, imbalance 20", 100, 20.0),
+    cifar("cifar100-lt-50", "CIFAR-100-LT, imbalance 50", 100, 50.0),
+    cifar("cifar100-lt-100", "CIFAR-100-LT, imbalance 100", 100, 100.0),
+    cifar("cifar100-lt-200", "CIFAR-100-LT, imbalance 200", 100, 200.0),
+    Preset {
+        name: "inat2017-like",
+        description: "iNaturalist 2017 stand-in: 5,089 classes, exponential, imbalance 435 \
+                      (not the real per-class counts)",
+        profile: Profile::Exponential {
+            classes: 5089,
+            max: 3919,
+            imbalance: 435.0,
+        },
+    },
+    Preset {
+        name: "inat2018-like",
+        description: "iNaturalist 2018 stand-in: 8,142 classes, exponential, imbalance 500 \
+                      (not the real per-class counts)",
+        profile: Profile::Exponential {
+            classes: 8142,
+            max: 1000,
+            imbalance: 500.0,
+        },
+    },
+];
+
+/// The preset with this name.
+pub fn preset(name: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.name == name)
+}
+
+/// The counts of the preset with this name.
+pub fn preset_counts(name: &str) -> Option<Vec<u64>> {
+    preset(name).map(|p| p.profile.counts().expect("every preset is a valid profile"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cifar10_lt_counts_match_the_official_code() {
+        assert_eq!(
+            preset_counts("cifar10-lt-100").unwrap(),
+            [5000, 2997, 1796, 1077, 645, 387, 232, 139, 83, 50]
+        );
+        assert_eq!(
+            preset_counts("cifar10-lt-50").unwrap(),
+            [5000, 3237, 2096, 1357, 878, 568, 368, 238, 154, 100]
+        );
+        let total = |n: &str| preset_counts(n).unwrap().iter().sum::<u64>();
+        assert_eq!(total("cifar10-lt-100"), 12406);
+        assert_eq!(total("cifar10-lt-50"), 13996);
+        assert_eq!(total("cifar10-lt-10"), 20431);
+        assert_eq!(total("cifar100-lt-100"), 10847);
+    }
+
+    #[test]
+    fn every_preset_has_its_shape() {
+        for p in PRESETS {
+            let c = p.profile.counts().unwrap();
+            assert!(
+                c.windows(2).all(|w| w[0] >= w[1]),
+                "{} is not sorted",
+                p.name
+            );
+            let Profile::Exponential {
+                classes,
+                max,
+                imbalance,
+            } = p.profile
+            else {
+                panic!("presets are exponential")
+            };
+            assert_eq!(c.len(), classes);
+            assert_eq!(c[0], max);
+            let want_min = (max as f64 / imbalance).floor() as u64;
+            assert!(c[classes - 1].abs_diff(want_min) <= 1, "{}: {c:?}", p.name);
+        }
+        assert_eq!(preset_counts("inat2018-like").unwrap().len(), 8142);
+        assert_eq!(preset_counts("inat2017-like").unwrap().len(), 5089);
+        assert!(preset("imagenet").is_none());
+    }
+
+    #[test]
+    fn step_and_uniform() {
+        let step = Profile::Step {
+            classes: 5,
+            max: 100,
+            imbalance: 10.0,
+        }
+        .counts()
+        .unwrap();
+        assert_eq!(step, [100, 100, 10, 10, 10]);
+        let uni = Profile::Uniform {
+            classes: 3,
+            count: 7,
+        }
+        .counts()
+        .unwrap();
+        assert_eq!(uni, [7, 7, 7]);
+        assert_eq!(
+            Profile::Uniform {
+                classes: 2,
+                count: 0
+            }
+            .counts()
+            .unwrap(),
+            [0, 0]
+        );
+    }
+
+    #[test]
+    fn invalid_profiles_are_errors() {
+        let exp = |classes, max, imbalance| {
+            Profile::Exponential {
+                classes,
+                max,
+                imbalance,
+            }
+            .counts()
+        };
+        assert_eq!(exp(1, 10, 2.0), Err(ProfileError::Classes(1)));
+        assert_eq!(
+            exp(MAX_CLASSES + 1, 10, 2.0),
+            Err(ProfileError::Classes(MAX_CLASSES + 1))
+        );
+        assert_eq!(exp(10, 0, 2.0), Err(ProfileError::Max(0)));
+        assert_eq!(exp(10, 10, 0.5), Err(ProfileError::Imbalance(0.5)));
+        assert!(exp(10, 10, f64::NAN).is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn exponential_is_monotone_and_bounded(
+            classes in 2usize..2000,
+            max in 1u64..=MAX_CLASS_SIZE,
+            imbalance in 1.0f64..1e6,
+        ) {
+            let c = Profile::Exponential { classes, max, imbalance }.counts().unwrap();
+            proptest::prop_assert_eq!(c.len(), classes);
+            proptest::prop_assert_eq!(c[0], max);
+            proptest::prop_assert!(c.windows(2).all(|w| w[0] >= w[1]));
+        }
+    }
+}

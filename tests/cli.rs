@@ -1,0 +1,272 @@
+//! The `cblab` command-line contract: JSON on stdout, errors on stderr with a
+//! non-zero exit, and numbers equal to the library's.
+
+use std::process::{Command, Output};
+
+use cblab::effective_number::Beta;
+use cblab::losses::{Loss, batch_loss};
+use cblab::profiles::preset_counts;
+use cblab::weights::class_balanced_weights;
+use serde_json::Value;
+
+fn cblab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cblab"))
+        .args(args)
+        .output()
+        .expect("the cblab binary runs")
+}
+
+fn json_ok(args: &[&str]) -> Value {
+    let out = cblab(args);
+    assert!(
+        out.status.success(),
+        "cblab {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+fn fails_with(args: &[&str], message: &str) {
+    let out = cblab(args);
+    assert!(!out.status.success(), "cblab {args:?} should fail");
+    assert!(out.stdout.is_empty(), "nothing on stdout when failing");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(message),
+        "stderr {stderr:?} lacks {message:?}"
+    );
+}
+
+fn numbers(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .expect("an array")
+        .iter()
+        .map(|x| x.as_f64().expect("a number"))
+        .collect()
+}
+
+#[test]
+fn counts_from_profiles_and_presets() {
+    let v = json_ok(&["counts", "--preset", "cifar10-lt-100"]);
+    assert_eq!(
+        v["counts"],
+        serde_json::json!([5000, 2997, 1796, 1077, 645, 387, 232, 139, 83, 50])
+    );
+    let v = json_ok(&[
+        "counts",
+        "--profile",
+        "exp",
+        "--classes",
+        "10",
+        "--max",
+        "5000",
+        "--imbalance",
+        "50",
+    ]);
+    assert_eq!(v["counts"][1], 3237);
+    let v = json_ok(&[
+        "counts",
+        "--profile",
+        "step",
+        "--classes",
+        "4",
+        "--max",
+        "100",
+        "--imbalance",
+        "10",
+    ]);
+    assert_eq!(v["counts"], serde_json::json!([100, 100, 10, 10]));
+    let v = json_ok(&[
+        "counts",
+        "--profile",
+        "uniform",
+        "--classes",
+        "3",
+        "--max",
+        "7",
+    ]);
+    assert_eq!(v["counts"], serde_json::json!([7, 7, 7]));
+    fails_with(&["counts", "--preset", "cifar1000"], "unknown preset");
+    fails_with(&["counts", "--classes", "1"], "number of classes");
+}
+
+#[test]
+fn weights_json_equals_the_library() {
+    let v = json_ok(&["weights", "--beta", "0.999", "--preset", "cifar10-lt-100"]);
+    let counts = preset_counts("cifar10-lt-100").unwrap();
+    let want = class_balanced_weights(&counts, Beta::new(0.999).unwrap()).unwrap();
+    assert_eq!(v["scheme"], "cb");
+    assert_eq!(v["beta"], 0.999);
+    assert_eq!(numbers(&v["weights"]), want.weights);
+    assert_eq!(numbers(&v["effective_numbers"]).len(), 10);
+    assert_eq!(v["empty_classes"], serde_json::json!([]));
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "scheme",
+            "beta",
+            "one_minus_beta",
+            "counts",
+            "effective_numbers",
+            "weights",
+            "empty_classes"
+        ]
+    );
+}
+
+#[test]
+fn weights_from_every_source() {
+    let dir = std::env::temp_dir().join(format!("cblab-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("counts.csv");
+    std::fs::write(&csv, "class,count\ncat,100\ndog,0\nemu,10\n").unwrap();
+    let labels = dir.join("labels.txt");
+    std::fs::write(&labels, "cat\ncat\nemu\n").unwrap();
+
+    let v = json_ok(&[
+        "weights",
+        "--one-minus-beta",
+        "1e-8",
+        "--counts-file",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(v["counts"], serde_json::json!([100, 0, 10]));
+    assert_eq!(v["empty_classes"], serde_json::json!([1]));
+    assert_eq!(v["names"], serde_json::json!(["cat", "dog", "emu"]));
+    assert_eq!(v["one_minus_beta"], 1e-8);
+    let v = json_ok(&[
+        "weights",
+        "--beta",
+        "0",
+        "--labels-file",
+        labels.to_str().unwrap(),
+    ]);
+    assert_eq!(v["counts"], serde_json::json!([2, 1]));
+    assert_eq!(numbers(&v["weights"]), [1.0, 1.0]);
+    let v = json_ok(&[
+        "weights", "--beta", "0.9", "--counts", "10 40", "--scheme", "balanced",
+    ]);
+    assert_eq!(numbers(&v["weights"]), [2.5, 0.625]);
+
+    std::fs::write(&csv, "class,count\ncat,1.5\n").unwrap();
+    fails_with(
+        &[
+            "weights",
+            "--beta",
+            "0.9",
+            "--counts-file",
+            csv.to_str().unwrap(),
+        ],
+        "line 2, column 5: 1.5 is not a whole number",
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn weights_snippets() {
+    let out = cblab(&[
+        "weights", "--beta", "0.5", "--counts", "1,1", "--format", "keras",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.ends_with("class_weight = {0: 1.0, 1: 1.0}\n"),
+        "{text}"
+    );
+    for format in ["json", "csv", "python", "numpy", "torch", "keras"] {
+        assert!(
+            cblab(&[
+                "weights", "--beta", "0.5", "--counts", "3", "--format", format
+            ])
+            .status
+            .success()
+        );
+    }
+}
+
+#[test]
+fn weights_errors_are_clear() {
+    fails_with(
+        &["weights", "--beta", "1", "--counts", "1"],
+        "0 <= beta < 1",
+    );
+    fails_with(
+        &["weights", "--one-minus-beta", "0", "--counts", "1"],
+        "0 < 1 - beta <= 1",
+    );
+    fails_with(
+        &["weights", "--beta", "0.9", "--counts", "0,0"],
+        "every class has 0 samples",
+    );
+    fails_with(
+        &["weights", "--beta", "0.9", "--counts", "1,-2"],
+        "-2 is negative",
+    );
+    fails_with(
+        &["weights", "--beta", "0.9", "--counts-file", "/nonexistent"],
+        "cannot read",
+    );
+    // clap: exactly one source of counts.
+    fails_with(&["weights", "--beta", "0.9"], "required");
+}
+
+#[test]
+fn loss_equals_the_library() {
+    let dir = std::env::temp_dir().join(format!("cblab-loss-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let case = dir.join("case.json");
+    let logits = vec![vec![1.0, 2.0, -0.5], vec![3.0, -1.0, 0.25]];
+    let weights = class_balanced_weights(&[100, 10, 1], Beta::new(0.99).unwrap()).unwrap();
+    for (name, loss) in [
+        ("softmax", Loss::Softmax),
+        ("sigmoid", Loss::Sigmoid),
+        ("focal", Loss::Focal { gamma: 0.5 }),
+    ] {
+        let text = serde_json::json!({
+            "loss": name, "beta": 0.99, "gamma": 0.5, "counts": [100, 10, 1],
+            "logits": logits, "labels": [0, 2],
+        });
+        std::fs::write(&case, text.to_string()).unwrap();
+        let v = json_ok(&["loss", "--input", case.to_str().unwrap()]);
+        let want = batch_loss(loss, &logits, &[0, 2], &weights.weights).unwrap();
+        assert_eq!(v["loss"].as_f64().unwrap(), want.loss, "{name}");
+        let grad: Vec<Vec<f64>> = serde_json::from_value(v["grad"].clone()).unwrap();
+        assert_eq!(grad, want.grad, "{name}");
+    }
+    // The paper's official focal form, computed by hand for this case in Python:
+    // w = normalised 1/E, modulator = exp(-gamma*y*z - gamma*log1p(exp(-z))).
+    std::fs::write(
+        &case,
+        r#"{"loss":"focal","beta":0.9,"gamma":0.5,"counts":[10,1],"logits":[[1,2],[3,-1]],"labels":[0,1]}"#,
+    )
+    .unwrap();
+    let v = json_ok(&["loss", "--input", case.to_str().unwrap()]);
+    assert!((v["loss"].as_f64().unwrap() - 3.8401127127366967).abs() < 1e-14);
+
+    std::fs::write(
+        &case,
+        r#"{"loss":"focal","beta":0.9,"counts":[1],"logits":[[0]],"labels":[0]}"#,
+    )
+    .unwrap();
+    fails_with(
+        &["loss", "--input", case.to_str().unwrap()],
+        "needs \"gamma\"",
+    );
+    std::fs::write(
+        &case,
+        r#"{"loss":"softmax","beta":0.9,"counts":[1,1],"logits":[[0,0]],"labels":[5]}"#,
+    )
+    .unwrap();
+    fails_with(&["loss", "--input", case.to_str().unwrap()], "label 5");
+    std::fs::write(
+        &case,
+        r#"{"loss":"hinge","beta":0.9,"counts":[1],"logits":[[0]],"labels":[0]}"#,
+    )
+    .unwrap();
+    fails_with(
+        &["loss", "--input", case.to_str().unwrap()],
+        "not a loss case",
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
