@@ -112,7 +112,7 @@ impl CountsSource {
             parse_counts(&text, format).with_context(|| format!("in {}", path.display()))
         };
         if let Some(text) = &self.counts {
-            return Ok(parse_counts(text, InputFormat::List).context("in --counts")?);
+            return parse_counts(text, InputFormat::List).context("in --counts");
         }
         if let Some(path) = &self.counts_file {
             return from_file(path, InputFormat::Auto);

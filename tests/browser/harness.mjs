@@ -1,0 +1,147 @@
+// Helpers for CB Lab's browser tests: a static server for the built site, headless Chromium,
+// pages that collect every error, and screenshots under target/screenshots/.
+
+import { createServer } from 'node:http';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+/** The repository root (this file is tests/browser/harness.mjs). */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The value of an environment variable the tests need, or a clear error. */
+export function requireEnv(name) {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${name} is not set: run the browser tests through \`cargo xtask test\``);
+  }
+  return value;
+}
+
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.csv': 'text/plain; charset=utf-8',
+};
+
+/**
+ * Serves the folder `dir` over HTTP on 127.0.0.1, on a free port.
+ * GET and HEAD only; `/` and folders give their index.html; `..` is refused.
+ * @returns {Promise<{url: string, close: () => Promise<void>}>} url ends with `/`.
+ */
+export async function serveDist(dir) {
+  const root = path.resolve(dir);
+  const server = createServer(async (request, response) => {
+    const send = (status, body, type = 'text/plain; charset=utf-8') => {
+      response.writeHead(status, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-cache' });
+      response.end(request.method === 'HEAD' ? undefined : body);
+    };
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.setHeader('Allow', 'GET, HEAD');
+      return send(405, Buffer.from('405 Method Not Allowed\n'));
+    }
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
+    } catch {
+      return send(400, Buffer.from('400 Bad Request\n'));
+    }
+    const segments = pathname.split('/');
+    if (segments.includes('..') || pathname.includes('\\') || pathname.includes('\0')) {
+      return send(400, Buffer.from('400 Bad Request\n'));
+    }
+    let file = path.join(root, ...segments.filter((segment) => segment !== ''));
+    try {
+      if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
+      const body = await readFile(file);
+      const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+      send(200, body, type);
+    } catch {
+      send(404, Buffer.from('404 Not Found\n'));
+    }
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * Headless Chromium from the system (/usr/bin/chromium, installed by `cargo xtask install`).
+ * `webgpu: true` turns WebGPU on (Chromium's software SwiftShader adapter); without it,
+ * `navigator.gpu.requestAdapter()` gives null, which exercises the CPU fallback.
+ */
+export function launch({ webgpu = false } = {}) {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      ...(webgpu ? ['--enable-unsafe-webgpu'] : []),
+    ],
+  });
+}
+
+/**
+ * Opens `url` in a new page of the given size. The page records into `page.errors` every
+ * console error, every uncaught page error, every failed request and every HTTP error
+ * response; `page.assertNoErrors()` throws, listing them, if there are any.
+ */
+export async function openPage(browser, url, { width = 1280, height = 800 } = {}) {
+  const page = await browser.newPage({ viewport: { width, height } });
+  const errors = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') {
+      const { url: where, lineNumber } = message.location();
+      errors.push(`console error: ${message.text()}${where ? ` (${where}:${lineNumber})` : ''}`);
+    }
+  });
+  page.on('pageerror', (error) => errors.push(`page error: ${error.stack || error.message}`));
+  page.on('requestfailed', (request) =>
+    errors.push(`request failed: ${request.method()} ${request.url()}: ${request.failure()?.errorText}`),
+  );
+  page.on('response', (response) => {
+    if (response.status() >= 400) {
+      errors.push(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
+    }
+  });
+  page.errors = errors;
+  page.assertNoErrors = () => {
+    if (errors.length > 0) {
+      throw new Error(`the page reported ${errors.length} error(s):\n  ${errors.join('\n  ')}`);
+    }
+  };
+  await page.goto(url, { waitUntil: 'load' });
+  return page;
+}
+
+/** Saves a full-page PNG to target/screenshots/<name>.png and returns its path. */
+export async function screenshot(page, name) {
+  const dir = path.join(repoRoot, 'target', 'screenshots');
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
