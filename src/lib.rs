@@ -3,15 +3,22 @@
 //! samples to trained classifiers.
 //!
 //! The pure core (effective numbers, weights, losses, profiles, input parsing,
-//! export) has no web or GPU code and is what every other part calls: the
+//! export, the toy task, the MLP, the CPU trainer and its metrics) has no web
+//! or GPU code and is what every other part calls: the
 //! `cblab` command-line tool ([`cli`], native only) and the site ([`site`],
 //! wasm32 only).
 
 pub mod counts_input;
 pub mod effective_number;
+pub mod experiments;
 pub mod export;
 pub mod losses;
+pub mod metrics;
+pub mod mlp;
+pub mod optimizer;
 pub mod profiles;
+pub mod toy_data;
+pub mod trainer;
 pub mod weights;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -124,21 +124,23 @@ fn check(classes: usize, min_classes: usize, max: u64, imbalance: f64) -> Result
 pub struct Preset {
     /// The name used by the CLI and the URL, e.g. `cifar10-lt-100`.
     pub name: &'static str,
-    /// A short description for people.
+    /// A short label for menus.
+    pub label: &'static str,
+    /// A description for people.
     pub description: &'static str,
     /// The rule that gives the counts.
     pub profile: Profile,
 }
 
-const fn cifar(
-    name: &'static str,
-    description: &'static str,
-    classes: usize,
-    imbalance: f64,
-) -> Preset {
+const fn cifar(name: &'static str, label: &'static str, classes: usize, imbalance: f64) -> Preset {
     Preset {
         name,
-        description,
+        label,
+        description: if classes == 10 {
+            "long-tailed CIFAR-10 as in the official code: n_i = floor(5000 * rho^(-i/9))"
+        } else {
+            "long-tailed CIFAR-100 as in the official code: n_i = floor(500 * rho^(-i/99))"
+        },
         profile: Profile::Exponential {
             classes,
             max: if classes == 10 { 5000 } else { 500 },
@@ -161,6 +163,7 @@ pub const PRESETS: &[Preset] = &[
     cifar("cifar100-lt-200", "CIFAR-100-LT, imbalance 200", 100, 200.0),
     Preset {
         name: "inat2017-like",
+        label: "iNaturalist 2017 stand-in (5,089 classes)",
         description: "iNaturalist 2017 stand-in: 5,089 classes, exponential, imbalance 435 \
                       (not the real per-class counts)",
         profile: Profile::Exponential {
@@ -171,6 +174,7 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         name: "inat2018-like",
+        label: "iNaturalist 2018 stand-in (8,142 classes)",
         description: "iNaturalist 2018 stand-in: 8,142 classes, exponential, imbalance 500 \
                       (not the real per-class counts)",
         profile: Profile::Exponential {

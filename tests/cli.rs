@@ -207,8 +207,8 @@ fn weights_errors_are_clear() {
         &["weights", "--beta", "0.9", "--counts-file", "/nonexistent"],
         "cannot read",
     );
-    // clap: exactly one source of counts.
-    fails_with(&["weights", "--beta", "0.9"], "required");
+    // Exactly one source of counts.
+    fails_with(&["weights", "--beta", "0.9"], "the counts are required");
 }
 
 #[test]
@@ -269,4 +269,121 @@ fn loss_equals_the_library() {
         "not a loss case",
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn train_prints_the_library_metrics() {
+    use cblab::experiments::train_and_evaluate;
+    use cblab::toy_data::{ToyConfig, make_toy_task};
+    use cblab::trainer::TrainConfig;
+
+    let args = [
+        "train", "--counts", "120,40,8", "--epochs", "5", "--seed", "3", "--scheme", "none",
+    ];
+    let v = json_ok(&args);
+    assert_eq!(v["task"]["counts"], serde_json::json!([120, 40, 8]));
+    assert_eq!(v["task"]["test_points"], 600);
+    let run = &v["runs"][0];
+    assert_eq!(run["label"], "softmax");
+    let task = make_toy_task(
+        &[120, 40, 8],
+        &ToyConfig {
+            seed: 3,
+            ..ToyConfig::default()
+        },
+    )
+    .unwrap();
+    let config = TrainConfig {
+        scheme: cblab::weights::SchemeKind::None,
+        epochs: 5,
+        seed: 3,
+        ..TrainConfig::default()
+    };
+    let want = train_and_evaluate(&task, &config).unwrap();
+    assert_eq!(
+        run["metrics"]["balanced_accuracy"].as_f64().unwrap(),
+        want.metrics.balanced_accuracy
+    );
+    assert_eq!(
+        run["metrics"]["confusion"],
+        serde_json::json!(want.metrics.confusion)
+    );
+    assert_eq!(numbers(&run["loss_history"]).len(), 5);
+    // Same seed, same numbers.
+    assert_eq!(json_ok(&args)["runs"], v["runs"]);
+}
+
+#[test]
+fn train_compare_grid_and_seeds() {
+    let v = json_ok(&[
+        "train",
+        "--compare",
+        "softmax,cb-softmax,cb-focal",
+        "--epochs",
+        "2",
+        "--gamma",
+        "0.5",
+    ]);
+    let labels: Vec<&str> = v["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "softmax",
+            "CB softmax (beta 0.9999)",
+            "CB focal (beta 0.9999, gamma 0.5)"
+        ]
+    );
+
+    let v = json_ok(&[
+        "train",
+        "--grid",
+        "--epochs",
+        "1",
+        "--preset",
+        "cifar10-lt-100",
+        "--batch",
+        "full",
+    ]);
+    let runs = v["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 25);
+    let ranked: Vec<f64> = runs
+        .iter()
+        .map(|r| r["metrics"]["balanced_accuracy"].as_f64().unwrap())
+        .collect();
+    assert!(
+        ranked.windows(2).all(|w| w[0] >= w[1]),
+        "ranked by balanced accuracy"
+    );
+
+    let v = json_ok(&[
+        "train",
+        "--seeds",
+        "3",
+        "--epochs",
+        "2",
+        "--compare",
+        "softmax,cb-softmax",
+    ]);
+    let summary = v["summary"].as_array().unwrap();
+    assert_eq!(summary.len(), 2);
+    assert!(summary[0]["balanced_accuracy"]["sd"].as_f64().unwrap() >= 0.0);
+    assert_eq!(v["task"]["seeds"], serde_json::json!([0, 1, 2]));
+
+    let v = json_ok(&["train", "--epochs", "1", "--decision-grid", "16"]);
+    assert_eq!(v["decision_grid"]["classes"].as_array().unwrap().len(), 256);
+}
+
+#[test]
+fn train_errors_are_clear() {
+    fails_with(&["train", "--preset", "cifar100-lt-100"], "2 to 50 classes");
+    fails_with(&["train", "--batch", "0"], "--batch must be");
+    fails_with(&["train", "--beta", "1"], "0 <= beta < 1");
+    fails_with(&["train", "--lr", "-1"], "learning rate");
+    fails_with(&["train", "--compare", "cb-hinge"], "not a loss");
+    fails_with(&["train", "--counts", "0,0,0"], "every class has 0 samples");
 }

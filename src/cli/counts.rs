@@ -19,47 +19,60 @@ pub enum ProfileName {
     Uniform,
 }
 
+/// A count profile: its shape and parameters.
 #[derive(Debug, Args)]
-pub struct CountsArgs {
-    /// A named preset (see `cblab presets`), instead of a profile.
-    #[arg(long, conflicts_with = "profile")]
-    preset: Option<String>,
+pub struct ProfileArgs {
     /// The profile's shape.
     #[arg(long, value_enum, default_value = "exp")]
     profile: ProfileName,
     /// Number of classes.
     #[arg(long, default_value_t = 10)]
     classes: usize,
-    /// Samples in the largest class.
-    #[arg(long, default_value_t = 5000)]
-    max: u64,
+    /// Samples in the largest class [default: 5000 for `counts`, 500 for `train`].
+    #[arg(long)]
+    max: Option<u64>,
     /// Imbalance factor n_max / n_min.
     #[arg(long, default_value_t = 100.0)]
     imbalance: f64,
 }
 
+impl ProfileArgs {
+    /// The counts of this profile, with `default_max` samples in the largest class unless given.
+    pub fn counts(&self, default_max: u64) -> Result<Vec<u64>> {
+        let max = self.max.unwrap_or(default_max);
+        let profile = match self.profile {
+            ProfileName::Exp => Profile::Exponential {
+                classes: self.classes,
+                max,
+                imbalance: self.imbalance,
+            },
+            ProfileName::Step => Profile::Step {
+                classes: self.classes,
+                max,
+                imbalance: self.imbalance,
+            },
+            ProfileName::Uniform => Profile::Uniform {
+                classes: self.classes,
+                count: max,
+            },
+        };
+        Ok(profile.counts()?)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CountsArgs {
+    /// A named preset (see `cblab presets`), instead of a profile.
+    #[arg(long)]
+    preset: Option<String>,
+    #[command(flatten)]
+    profile: ProfileArgs,
+}
+
 pub fn run(args: &CountsArgs) -> Result<String> {
     let counts = match &args.preset {
         Some(name) => preset(name)?,
-        None => {
-            let profile = match args.profile {
-                ProfileName::Exp => Profile::Exponential {
-                    classes: args.classes,
-                    max: args.max,
-                    imbalance: args.imbalance,
-                },
-                ProfileName::Step => Profile::Step {
-                    classes: args.classes,
-                    max: args.max,
-                    imbalance: args.imbalance,
-                },
-                ProfileName::Uniform => Profile::Uniform {
-                    classes: args.classes,
-                    count: args.max,
-                },
-            };
-            profile.counts()?
-        }
+        None => args.profile.counts(5000)?,
     };
     Ok(json!({ "counts": counts }).to_string())
 }
@@ -67,7 +80,7 @@ pub fn run(args: &CountsArgs) -> Result<String> {
 pub fn presets() -> String {
     let list: Vec<_> = PRESETS
         .iter()
-        .map(|p| json!({ "name": p.name, "description": p.description }))
+        .map(|p| json!({ "name": p.name, "label": p.label, "description": p.description }))
         .collect();
     json!({ "presets": list }).to_string()
 }
@@ -86,9 +99,9 @@ pub fn preset(name: &str) -> Result<Vec<u64>> {
     }
 }
 
-/// Where a command's class counts come from (exactly one source).
+/// Where a command's class counts come from (at most one source).
 #[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
+#[group(multiple = false)]
 pub struct CountsSource {
     /// Counts separated by commas, e.g. 5000,2997,1796.
     #[arg(long)]
@@ -105,6 +118,15 @@ pub struct CountsSource {
 }
 
 impl CountsSource {
+    /// Whether any source was given.
+    pub fn given(&self) -> bool {
+        self.counts.is_some()
+            || self.counts_file.is_some()
+            || self.labels_file.is_some()
+            || self.preset.is_some()
+    }
+
+    /// The counts from the source given; an error if none was.
     pub fn load(&self) -> Result<ParsedCounts> {
         let from_file = |path: &PathBuf, format| -> Result<ParsedCounts> {
             let text = std::fs::read_to_string(path)
@@ -120,7 +142,11 @@ impl CountsSource {
         if let Some(path) = &self.labels_file {
             return from_file(path, InputFormat::Labels);
         }
-        let name = self.preset.as_deref().expect("clap requires one source");
+        let Some(name) = self.preset.as_deref() else {
+            bail!(
+                "the counts are required: give --counts, --counts-file, --labels-file or --preset"
+            );
+        };
         Ok(ParsedCounts {
             counts: preset(name)?,
             names: None,

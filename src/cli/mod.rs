@@ -3,6 +3,7 @@
 
 mod counts;
 mod loss;
+mod train;
 mod weights;
 
 use std::process::ExitCode;
@@ -27,6 +28,8 @@ enum Command {
     Weights(weights::WeightsArgs),
     /// Evaluate a class-balanced loss and its gradient for a batch in a JSON file.
     Loss(loss::LossArgs),
+    /// Train a small MLP on the long-tailed toy task and print test metrics.
+    Train(Box<train::TrainArgs>),
 }
 
 /// Runs the tool with the process's arguments.
@@ -37,6 +40,7 @@ pub fn main() -> ExitCode {
         Command::Presets => Ok(counts::presets()),
         Command::Weights(args) => weights::run(&args),
         Command::Loss(args) => loss::run(&args),
+        Command::Train(args) => train::run(&args),
     };
     match result {
         Ok(out) => {

@@ -65,7 +65,7 @@ pub fn WeightsTable() -> impl IntoView {
                     >
                         {PRESETS
                             .iter()
-                            .map(|p| view! { <option value=p.name>{p.description}</option> })
+                            .map(|p| view! { <option value=p.name>{p.label}</option> })
                             .collect_view()}
                     </select>
                 </label>

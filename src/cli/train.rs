@@ -1,0 +1,297 @@
+//! `cblab train`: train the MLP on the long-tailed toy task, alone, side by
+//! side (`--compare`) or over the paper's grid (`--grid`), over one or more
+//! seeds, and print the metrics as JSON.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::{Result, bail};
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+
+use super::counts::{CountsSource, ProfileArgs};
+use crate::experiments::{
+    RunReport, SeedSummary, paper_grid, parse_compare_list, summarise, train_and_evaluate,
+};
+use crate::losses::LossKind;
+use crate::mlp::{Activation, MlpConfig};
+use crate::optimizer::OptimizerKind;
+use crate::toy_data::{ToyConfig, ToyTask, make_toy_task};
+use crate::trainer::{CpuTrainer, TrainConfig, decision_grid, validate};
+use crate::weights::SchemeKind;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum LossArg {
+    Softmax,
+    Sigmoid,
+    Focal,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum SchemeArg {
+    Cb,
+    None,
+    Inverse,
+    SqrtInverse,
+    Balanced,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum OptimizerArg {
+    /// SGD with momentum 0.9.
+    Sgd,
+    /// Adam (0.9, 0.999, 1e-8).
+    Adam,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ActivationArg {
+    Relu,
+    Tanh,
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    source: CountsSource,
+    #[command(flatten)]
+    profile: ProfileArgs,
+    /// Blob spread, as a fraction of the distance between neighbouring class centres.
+    #[arg(long, default_value_t = ToyConfig::default().noise, allow_negative_numbers = true)]
+    noise: f64,
+    /// Test points per class (the test set is balanced).
+    #[arg(long, default_value_t = ToyConfig::default().test_per_class)]
+    test_per_class: usize,
+    /// The loss.
+    #[arg(long, value_enum, default_value = "softmax")]
+    loss: LossArg,
+    /// The class weighting.
+    #[arg(long, value_enum, default_value = "cb")]
+    scheme: SchemeArg,
+    /// beta of the class-balanced weights.
+    #[arg(long, default_value_t = TrainConfig::default().beta, allow_negative_numbers = true)]
+    beta: f64,
+    /// gamma of the focal loss.
+    #[arg(long, default_value_t = TrainConfig::default().gamma, allow_negative_numbers = true)]
+    gamma: f64,
+    /// Hidden units per layer.
+    #[arg(long, default_value_t = MlpConfig::default().hidden)]
+    hidden: usize,
+    /// Hidden layers.
+    #[arg(long, default_value_t = MlpConfig::default().layers)]
+    layers: usize,
+    /// Hidden non-linearity.
+    #[arg(long, value_enum, default_value = "relu")]
+    activation: ActivationArg,
+    /// The optimiser.
+    #[arg(long, value_enum, default_value = "adam")]
+    optimizer: OptimizerArg,
+    /// Learning rate.
+    #[arg(long, default_value_t = TrainConfig::default().learning_rate, allow_negative_numbers = true)]
+    lr: f64,
+    /// Samples per step, or `full` for the whole training set.
+    #[arg(long, default_value = "128")]
+    batch: String,
+    /// Passes over the training set.
+    #[arg(long, default_value_t = TrainConfig::default().epochs)]
+    epochs: usize,
+    /// Seed of the data, the initialisation and the batch order.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Repeat everything for seeds seed, seed+1, ..., and report mean and standard deviation.
+    #[arg(long, default_value_t = 1)]
+    seeds: u64,
+    /// Train these side by side, e.g. softmax,cb-softmax,cb-focal (scheme-loss; beta and gamma from the flags).
+    #[arg(long, value_name = "LIST", conflicts_with = "grid")]
+    compare: Option<String>,
+    /// Train the paper's grid: unweighted baselines, CB softmax and sigmoid at 4 betas, CB focal at 4 betas x 3 gammas.
+    #[arg(long)]
+    grid: bool,
+    /// Also print the predicted class on an R x R grid over the data (single run only).
+    #[arg(long, value_name = "R")]
+    decision_grid: Option<usize>,
+}
+
+impl TrainArgs {
+    fn base_config(&self) -> Result<TrainConfig> {
+        let batch = match self.batch.as_str() {
+            "full" => None,
+            n => match n.parse::<usize>() {
+                Ok(b) if b > 0 => Some(b),
+                _ => bail!("--batch must be a number >= 1 or `full`, got \"{n}\""),
+            },
+        };
+        Ok(TrainConfig {
+            loss: match self.loss {
+                LossArg::Softmax => LossKind::Softmax,
+                LossArg::Sigmoid => LossKind::Sigmoid,
+                LossArg::Focal => LossKind::Focal,
+            },
+            scheme: match self.scheme {
+                SchemeArg::Cb => SchemeKind::Cb,
+                SchemeArg::None => SchemeKind::None,
+                SchemeArg::Inverse => SchemeKind::Inverse,
+                SchemeArg::SqrtInverse => SchemeKind::SqrtInverse,
+                SchemeArg::Balanced => SchemeKind::Balanced,
+            },
+            beta: self.beta,
+            gamma: self.gamma,
+            model: MlpConfig {
+                hidden: self.hidden,
+                layers: self.layers,
+                activation: match self.activation {
+                    ActivationArg::Relu => Activation::Relu,
+                    ActivationArg::Tanh => Activation::Tanh,
+                },
+            },
+            optimizer: match self.optimizer {
+                OptimizerArg::Sgd => OptimizerKind::SGD,
+                OptimizerArg::Adam => OptimizerKind::ADAM,
+            },
+            learning_rate: self.lr,
+            batch,
+            epochs: self.epochs,
+            seed: self.seed,
+        })
+    }
+}
+
+pub fn run(args: &TrainArgs) -> Result<String> {
+    let counts = if args.source.given() {
+        args.source.load()?.counts
+    } else {
+        args.profile.counts(500)?
+    };
+    let base = args.base_config()?;
+    let configs = if args.grid {
+        paper_grid(&base)
+    } else if let Some(list) = &args.compare {
+        parse_compare_list(list, &base).map_err(anyhow::Error::msg)?
+    } else {
+        vec![base]
+    };
+    if configs.is_empty() {
+        bail!("--compare lists no configuration");
+    }
+    for config in &configs {
+        validate(config, &counts)?;
+    }
+    if args.seeds == 0 {
+        bail!("--seeds must be at least 1");
+    }
+    let seeds: Vec<u64> = (args.seed..args.seed + args.seeds).collect();
+    let tasks = seeds
+        .iter()
+        .map(|&seed| {
+            let toy = ToyConfig {
+                noise: args.noise,
+                test_per_class: args.test_per_class,
+                seed,
+            };
+            make_toy_task(&counts, &toy)
+        })
+        .collect::<Result<Vec<ToyTask>, _>>()?;
+
+    let jobs: Vec<(usize, TrainConfig)> = (0..seeds.len())
+        .flat_map(|s| {
+            let seed = seeds[s];
+            configs.iter().map(move |c| (s, TrainConfig { seed, ..*c }))
+        })
+        .collect();
+    let (reports, seconds) = run_jobs(&tasks, &jobs)?;
+
+    let mut out = json!({
+        "task": {
+            "counts": counts,
+            "train_points": tasks[0].train.points.len(),
+            "test_points": tasks[0].test.points.len(),
+            "noise": args.noise,
+            "seeds": seeds,
+        },
+        "seconds": seconds,
+    });
+    if args.seeds > 1 {
+        let mut summaries: Vec<SeedSummary> = (0..configs.len())
+            .map(|c| {
+                let runs: Vec<RunReport> = (0..seeds.len())
+                    .map(|s| reports[s * configs.len() + c].clone())
+                    .collect();
+                summarise(&runs)
+            })
+            .collect();
+        if args.grid {
+            summaries.sort_by(|a, b| {
+                b.balanced_accuracy
+                    .mean
+                    .total_cmp(&a.balanced_accuracy.mean)
+            });
+        }
+        out["summary"] = json!(summaries);
+    } else {
+        let mut reports = reports;
+        if args.grid {
+            reports.sort_by(|a, b| {
+                b.metrics
+                    .balanced_accuracy
+                    .total_cmp(&a.metrics.balanced_accuracy)
+            });
+        }
+        out["runs"] = json!(reports);
+        if let (Some(resolution), [config]) = (args.decision_grid, configs.as_slice()) {
+            let task = &tasks[0];
+            let mut trainer = CpuTrainer::new(&task.train, &task.counts, config)?;
+            trainer.run_to_end();
+            out["decision_grid"] = json!({
+                "resolution": resolution,
+                "bounds": task.bounds,
+                "classes": decision_grid(trainer.model(), task, resolution),
+            });
+        }
+    }
+    Ok(out.to_string())
+}
+
+/// Trains every (task, configuration) job on all cores, with a progress bar on
+/// stderr when it is a terminal; the reports come back in job order, with the
+/// wall-clock seconds of the whole batch.
+#[allow(clippy::disallowed_methods)] // Native only: the CLI never runs in wasm.
+fn run_jobs(tasks: &[ToyTask], jobs: &[(usize, TrainConfig)]) -> Result<(Vec<RunReport>, f64)> {
+    let start = std::time::Instant::now();
+    let progress = ProgressBar::new(jobs.len() as u64).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} runs {elapsed_precise} {msg}")
+            .expect("a valid template"),
+    );
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<RunReport>>> = Mutex::new(vec![None; jobs.len()]);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((task, config)) = jobs.get(i) else {
+                        break;
+                    };
+                    let report = train_and_evaluate(&tasks[*task], config)
+                        .expect("every configuration was validated");
+                    progress.set_message(report.label.clone());
+                    progress.inc(1);
+                    results
+                        .lock()
+                        .expect("no worker panics while holding the lock")[i] = Some(report);
+                }
+            });
+        }
+    });
+    progress.finish_and_clear();
+    let reports = results
+        .into_inner()
+        .expect("no worker panicked")
+        .into_iter()
+        .map(|r| r.expect("every job ran"))
+        .collect();
+    Ok((reports, start.elapsed().as_secs_f64()))
+}

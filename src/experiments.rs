@@ -1,0 +1,207 @@
+//! Side-by-side comparisons on identical data and initialisation, and the
+//! paper's search grid (section 5.2) at toy scale.
+
+use serde::Serialize;
+
+use crate::losses::LossKind;
+use crate::metrics::Metrics;
+use crate::toy_data::ToyTask;
+use crate::trainer::{CpuTrainer, TrainConfig, TrainError};
+use crate::weights::SchemeKind;
+
+/// The paper's betas.
+pub const PAPER_BETAS: [f64; 4] = [0.9, 0.99, 0.999, 0.9999];
+/// The paper's gammas for the focal loss.
+pub const PAPER_GAMMAS: [f64; 3] = [0.5, 1.0, 2.0];
+
+/// One finished run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RunReport {
+    /// The configuration's short name.
+    pub label: String,
+    /// The configuration.
+    pub config: TrainConfig,
+    /// Test-set metrics at the end.
+    pub metrics: Metrics,
+    /// Mean training loss of each epoch.
+    pub loss_history: Vec<f32>,
+}
+
+/// Trains one configuration to the end and evaluates it on the task's test set.
+pub fn train_and_evaluate(task: &ToyTask, config: &TrainConfig) -> Result<RunReport, TrainError> {
+    let mut trainer = CpuTrainer::new(&task.train, &task.counts, config)?;
+    trainer.run_to_end();
+    Ok(RunReport {
+        label: config.label(),
+        config: *config,
+        metrics: trainer.evaluate(&task.test, &task.counts),
+        loss_history: trainer.history().to_vec(),
+    })
+}
+
+/// The paper's grid around `base`: the unweighted softmax, sigmoid and focal
+/// (each gamma) baselines, then class-balanced softmax and sigmoid at each
+/// beta and class-balanced focal at each beta and gamma: 5 + 20 runs.
+pub fn paper_grid(base: &TrainConfig) -> Vec<TrainConfig> {
+    let with = |loss, scheme, beta, gamma| TrainConfig {
+        loss,
+        scheme,
+        beta,
+        gamma,
+        ..*base
+    };
+    let mut grid = vec![
+        with(LossKind::Softmax, SchemeKind::None, base.beta, base.gamma),
+        with(LossKind::Sigmoid, SchemeKind::None, base.beta, base.gamma),
+    ];
+    grid.extend(PAPER_GAMMAS.map(|g| with(LossKind::Focal, SchemeKind::None, base.beta, g)));
+    for loss in LossKind::ALL {
+        for beta in PAPER_BETAS {
+            match loss {
+                LossKind::Focal => {
+                    grid.extend(PAPER_GAMMAS.map(|g| with(loss, SchemeKind::Cb, beta, g)))
+                }
+                _ => grid.push(with(loss, SchemeKind::Cb, beta, base.gamma)),
+            }
+        }
+    }
+    grid
+}
+
+/// Parses a comparison list such as `softmax,cb-softmax,cb-focal,inverse-sigmoid`:
+/// each entry is a loss, optionally after a scheme and a dash; beta and gamma come from `base`.
+pub fn parse_compare_list(list: &str, base: &TrainConfig) -> Result<Vec<TrainConfig>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|entry| {
+            let (scheme, loss) = match entry.rsplit_once('-') {
+                Some((scheme, loss)) => (
+                    SchemeKind::from_name(scheme)
+                        .ok_or_else(|| format!("\"{scheme}\" in \"{entry}\" is not a scheme"))?,
+                    loss,
+                ),
+                None => (SchemeKind::None, entry),
+            };
+            let loss = LossKind::from_name(loss).ok_or_else(|| {
+                format!("\"{loss}\" in \"{entry}\" is not a loss (softmax, sigmoid, focal)")
+            })?;
+            Ok(TrainConfig {
+                loss,
+                scheme,
+                ..*base
+            })
+        })
+        .collect()
+}
+
+/// Mean and sample standard deviation.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct MeanSd {
+    /// The mean.
+    pub mean: f64,
+    /// The sample standard deviation (0 for one value).
+    pub sd: f64,
+}
+
+impl MeanSd {
+    /// Of these values; `None` when there are none.
+    pub fn of(values: &[f64]) -> Option<MeanSd> {
+        if values.is_empty() {
+            return None;
+        }
+        let n = values.len() as f64;
+        let mean = values.iter().sum::<f64>() / n;
+        let var = if values.len() > 1 {
+            values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)
+        } else {
+            0.0
+        };
+        Some(MeanSd {
+            mean,
+            sd: var.sqrt(),
+        })
+    }
+}
+
+/// One configuration's metrics over several seeds.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SeedSummary {
+    /// The configuration's short name.
+    pub label: String,
+    /// The configuration (with the first seed).
+    pub config: TrainConfig,
+    /// Balanced accuracy.
+    pub balanced_accuracy: MeanSd,
+    /// Overall accuracy.
+    pub accuracy: MeanSd,
+    /// Many-shot accuracy, when there are many-shot classes.
+    pub many_shot: Option<MeanSd>,
+    /// Medium-shot accuracy, when there are medium-shot classes.
+    pub medium_shot: Option<MeanSd>,
+    /// Few-shot accuracy, when there are few-shot classes.
+    pub few_shot: Option<MeanSd>,
+}
+
+/// Summarises runs of one configuration over seeds.
+pub fn summarise(runs: &[RunReport]) -> SeedSummary {
+    let pick = |f: &dyn Fn(&Metrics) -> Option<f64>| {
+        let v: Vec<f64> = runs.iter().filter_map(|r| f(&r.metrics)).collect();
+        MeanSd::of(&v)
+    };
+    SeedSummary {
+        label: runs[0].label.clone(),
+        config: runs[0].config,
+        balanced_accuracy: pick(&|m| Some(m.balanced_accuracy)).expect("at least one run"),
+        accuracy: pick(&|m| Some(m.accuracy)).expect("at least one run"),
+        many_shot: pick(&|m| m.many_shot),
+        medium_shot: pick(&|m| m.medium_shot),
+        few_shot: pick(&|m| m.few_shot),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_grid_has_every_paper_configuration_once() {
+        let grid = paper_grid(&TrainConfig::default());
+        assert_eq!(grid.len(), 5 + 4 + 4 + 12);
+        let labels: std::collections::HashSet<String> =
+            grid.iter().map(TrainConfig::label).collect();
+        assert_eq!(labels.len(), grid.len());
+        assert!(labels.contains("CB focal (beta 0.9999, gamma 2)"));
+        assert!(labels.contains("focal (gamma 0.5)"));
+    }
+
+    #[test]
+    fn compare_lists() {
+        let base = TrainConfig::default();
+        let list =
+            parse_compare_list("softmax, cb-softmax,cb-focal,sqrt-inverse-sigmoid", &base).unwrap();
+        assert_eq!(list.len(), 4);
+        assert_eq!(list[1].scheme, SchemeKind::Cb);
+        assert_eq!(list[3].scheme, SchemeKind::SqrtInverse);
+        assert_eq!(list[3].loss, LossKind::Sigmoid);
+        assert!(
+            parse_compare_list("cb-hinge", &base)
+                .unwrap_err()
+                .contains("hinge")
+        );
+        assert!(
+            parse_compare_list("xx-softmax", &base)
+                .unwrap_err()
+                .contains("xx")
+        );
+    }
+
+    #[test]
+    fn mean_and_sd() {
+        let s = MeanSd::of(&[1.0, 2.0, 3.0]).unwrap();
+        assert_eq!(s.mean, 2.0);
+        assert_eq!(s.sd, 1.0);
+        assert_eq!(MeanSd::of(&[]), None);
+        assert_eq!(MeanSd::of(&[5.0]).unwrap().sd, 0.0);
+    }
+}

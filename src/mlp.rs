@@ -1,0 +1,379 @@
+//! A small multi-layer perceptron 2 -> H -> ... -> C with its backward pass,
+//! generic over f32 (training) and f64 (the reference the gradients are checked with).
+//!
+//! All parameters live in one flat vector, layer by layer: W (inputs x outputs,
+//! row-major) then b. The optimisers, the GPU trainer and the parity tests all
+//! see the same layout.
+
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, LinalgScalar};
+use num_traits::Float;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+/// The hidden layers' non-linearity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Activation {
+    /// max(0, x).
+    Relu,
+    /// tanh(x).
+    Tanh,
+}
+
+impl Activation {
+    /// `relu` or `tanh`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Relu => "relu",
+            Self::Tanh => "tanh",
+        }
+    }
+}
+
+/// The network's shape and initialisation.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MlpConfig {
+    /// Width of every hidden layer (8 to 128 in the UI).
+    pub hidden: usize,
+    /// Number of hidden layers (1 to 3 in the UI).
+    pub layers: usize,
+    /// The hidden non-linearity.
+    pub activation: Activation,
+}
+
+impl Default for MlpConfig {
+    fn default() -> Self {
+        Self {
+            hidden: 32,
+            layers: 2,
+            activation: Activation::Relu,
+        }
+    }
+}
+
+/// One dense layer's place in the flat parameter vector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LayerShape {
+    /// Inputs.
+    pub inputs: usize,
+    /// Outputs.
+    pub outputs: usize,
+    /// Where W starts; b follows at `offset + inputs * outputs`.
+    pub offset: usize,
+}
+
+impl LayerShape {
+    /// Where b starts.
+    pub fn bias_offset(&self) -> usize {
+        self.offset + self.inputs * self.outputs
+    }
+
+    /// Where the next layer starts.
+    pub fn end(&self) -> usize {
+        self.bias_offset() + self.outputs
+    }
+}
+
+/// The layers of a 2 -> hidden^layers -> classes network.
+pub fn layer_shapes(config: &MlpConfig, classes: usize) -> Vec<LayerShape> {
+    let mut widths = vec![2];
+    widths.extend(std::iter::repeat_n(config.hidden, config.layers));
+    widths.push(classes);
+    let mut offset = 0;
+    widths
+        .windows(2)
+        .map(|w| {
+            let shape = LayerShape {
+                inputs: w[0],
+                outputs: w[1],
+                offset,
+            };
+            offset = shape.end();
+            shape
+        })
+        .collect()
+}
+
+/// A multi-layer perceptron's shape and parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mlp<F> {
+    /// The layers, input first.
+    pub shapes: Vec<LayerShape>,
+    /// The hidden non-linearity.
+    pub activation: Activation,
+    /// Every parameter, in the layout of `shapes`.
+    pub params: Vec<F>,
+}
+
+/// The scalar types the network runs in.
+pub trait Scalar: Float + LinalgScalar + Send + Sync + std::fmt::Debug {}
+impl Scalar for f32 {}
+impl Scalar for f64 {}
+
+fn cast<F: Scalar>(x: f64) -> F {
+    F::from(x).expect("every f64 in range converts to f32 and f64")
+}
+
+impl<F: Scalar> Mlp<F> {
+    /// A seeded network: He-uniform weights for ReLU, Glorot-uniform for tanh,
+    /// zero biases, except the output bias, which is -ln(C - 1) when
+    /// `prior_bias` (sigmoid and focal heads start at probability 1/C).
+    pub fn new(config: &MlpConfig, classes: usize, prior_bias: bool, seed: u64) -> Self {
+        let shapes = layer_shapes(config, classes);
+        let mut params = vec![F::zero(); shapes.last().map_or(0, LayerShape::end)];
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        for (l, s) in shapes.iter().enumerate() {
+            let is_output = l + 1 == shapes.len();
+            let limit = match (config.activation, is_output) {
+                (Activation::Relu, false) => (6.0 / s.inputs as f64).sqrt(),
+                _ => (6.0 / (s.inputs + s.outputs) as f64).sqrt(),
+            };
+            for p in &mut params[s.offset..s.bias_offset()] {
+                *p = cast(limit * (2.0 * rng.random::<f64>() - 1.0));
+            }
+            if is_output && prior_bias && classes > 1 {
+                let bias = -((classes - 1) as f64).ln();
+                params[s.bias_offset()..s.end()].fill(cast(bias));
+            }
+        }
+        Self {
+            shapes,
+            activation: config.activation,
+            params,
+        }
+    }
+
+    /// The number of classes.
+    pub fn classes(&self) -> usize {
+        self.shapes.last().map_or(0, |s| s.outputs)
+    }
+
+    fn weights(&self, s: &LayerShape) -> ArrayView2<'_, F> {
+        ArrayView2::from_shape(
+            (s.inputs, s.outputs),
+            &self.params[s.offset..s.bias_offset()],
+        )
+        .expect("the layout holds every layer")
+    }
+
+    /// Logits for a batch of points, into `work` (whose last activation is the output).
+    pub fn forward(&self, x: ArrayView2<'_, F>, work: &mut Workspace<F>) {
+        work.resize(&self.shapes, x.nrows());
+        for (l, s) in self.shapes.iter().enumerate() {
+            let (before, after) = work.activations.split_at_mut(l);
+            let input = if l == 0 { x } else { before[l - 1].view() };
+            let out = &mut after[0];
+            let bias = &self.params[s.bias_offset()..s.end()];
+            for mut row in out.rows_mut() {
+                row.as_slice_mut()
+                    .expect("workspace arrays are contiguous")
+                    .copy_from_slice(bias);
+            }
+            general_mat_mul(F::one(), &input, &self.weights(s), F::one(), out);
+            if l + 1 < self.shapes.len() {
+                match self.activation {
+                    Activation::Relu => out.mapv_inplace(|v| v.max(F::zero())),
+                    Activation::Tanh => out.mapv_inplace(F::tanh),
+                }
+            }
+        }
+    }
+
+    /// Gradients of the loss with respect to every parameter, into `grad`, given
+    /// d loss / d logits in `work.output_grad` and the activations of the last
+    /// `forward` on the same `x`.
+    pub fn backward(&self, x: ArrayView2<'_, F>, work: &mut Workspace<F>, grad: &mut [F]) {
+        let layers = self.shapes.len();
+        for l in (0..layers).rev() {
+            let s = &self.shapes[l];
+            let (act_before, _) = work.activations.split_at(l);
+            let input = if l == 0 { x } else { act_before[l - 1].view() };
+            let delta = &work.deltas[l];
+            let (g_w, g_b) = grad[s.offset..s.end()].split_at_mut(s.inputs * s.outputs);
+            let mut g_w = ArrayViewMut2::from_shape((s.inputs, s.outputs), g_w)
+                .expect("the layout holds every layer");
+            general_mat_mul(F::one(), &input.t(), delta, F::zero(), &mut g_w);
+            for (gb, column) in g_b.iter_mut().zip(delta.axis_iter(Axis(1))) {
+                *gb = column.sum();
+            }
+            if l > 0 {
+                let (before, after) = work.deltas.split_at_mut(l);
+                let prev = &mut before[l - 1];
+                general_mat_mul(F::one(), &after[0], &self.weights(s).t(), F::zero(), prev);
+                let a = &work.activations[l - 1];
+                match self.activation {
+                    Activation::Relu => prev.zip_mut_with(a, |d, &v| {
+                        if v <= F::zero() {
+                            *d = F::zero();
+                        }
+                    }),
+                    Activation::Tanh => prev.zip_mut_with(a, |d, &v| *d = *d * (F::one() - v * v)),
+                }
+            }
+        }
+    }
+}
+
+/// Buffers for one batch size, reused between steps so training allocates nothing.
+#[derive(Clone, Debug)]
+pub struct Workspace<F> {
+    /// Each layer's output after its non-linearity (the last is the logits).
+    pub activations: Vec<Array2<F>>,
+    /// d loss / d (each layer's pre-activation output); the last is d loss / d logits.
+    pub deltas: Vec<Array2<F>>,
+}
+
+impl<F> Default for Workspace<F> {
+    fn default() -> Self {
+        Self {
+            activations: Vec::new(),
+            deltas: Vec::new(),
+        }
+    }
+}
+
+impl<F: Scalar> Workspace<F> {
+    fn resize(&mut self, shapes: &[LayerShape], rows: usize) {
+        let fits = self.activations.len() == shapes.len()
+            && self.activations.first().is_some_and(|a| a.nrows() == rows);
+        if !fits {
+            self.activations = shapes
+                .iter()
+                .map(|s| Array2::zeros((rows, s.outputs)))
+                .collect();
+            self.deltas = self.activations.clone();
+        }
+    }
+
+    /// The logits of the last forward pass.
+    pub fn logits(&self) -> &Array2<F> {
+        self.activations.last().expect("forward ran")
+    }
+
+    /// The logits and the buffer for d loss / d logits, to fill in between forward and backward.
+    pub fn logits_and_output_grad(&mut self) -> (&Array2<F>, &mut Array2<F>) {
+        (
+            self.activations.last().expect("forward ran"),
+            self.deltas.last_mut().expect("forward ran"),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::losses::Loss;
+    use ndarray::Array2;
+
+    fn batch() -> (Array2<f64>, Vec<usize>) {
+        let x = Array2::from_shape_vec(
+            (5, 2),
+            vec![0.3, -1.2, 1.1, 0.4, -0.7, -0.2, 0.05, 0.9, -1.3, 1.4],
+        )
+        .unwrap();
+        (x, vec![0, 2, 1, 2, 0])
+    }
+
+    /// The weighted batch loss and its gradient, the way the trainer computes them.
+    fn loss_and_grad(
+        mlp: &Mlp<f64>,
+        x: &Array2<f64>,
+        y: &[usize],
+        loss: Loss,
+        w: &[f64],
+    ) -> (f64, Vec<f64>) {
+        let mut work = Workspace::default();
+        mlp.forward(x.view(), &mut work);
+        let (logits, out_grad) = work.logits_and_output_grad();
+        let b = x.nrows() as f64;
+        let mut total = 0.0;
+        for i in 0..x.nrows() {
+            let z = logits.row(i).to_vec();
+            let g = out_grad.row_mut(i).into_slice().unwrap();
+            let scale = w[y[i]] / b;
+            total += scale * loss.sample(&z, y[i], g);
+            g.iter_mut().for_each(|v| *v *= scale);
+        }
+        let mut grad = vec![0.0; mlp.params.len()];
+        mlp.backward(x.view(), &mut work, &mut grad);
+        (total, grad)
+    }
+
+    #[test]
+    fn layout() {
+        let shapes = layer_shapes(
+            &MlpConfig {
+                hidden: 4,
+                layers: 2,
+                activation: Activation::Relu,
+            },
+            3,
+        );
+        assert_eq!(shapes.len(), 3);
+        assert_eq!(
+            shapes[0],
+            LayerShape {
+                inputs: 2,
+                outputs: 4,
+                offset: 0
+            }
+        );
+        assert_eq!(shapes[1].offset, 12);
+        assert_eq!(shapes[2].end(), 12 + 20 + 15);
+    }
+
+    #[test]
+    fn prior_bias_and_seeding() {
+        let config = MlpConfig::default();
+        let m = Mlp::<f32>::new(&config, 10, true, 7);
+        let out = m.shapes.last().unwrap();
+        let bias = &m.params[out.bias_offset()..out.end()];
+        assert!(bias.iter().all(|&b| (b - -(9f32).ln()).abs() < 1e-6));
+        let plain = Mlp::<f32>::new(&config, 10, false, 7);
+        assert!(plain.params[out.bias_offset()..].iter().all(|&b| b == 0.0));
+        assert_eq!(
+            m.params[..out.bias_offset()],
+            plain.params[..out.bias_offset()]
+        );
+        assert_ne!(Mlp::<f32>::new(&config, 10, false, 8).params, plain.params);
+    }
+
+    #[test]
+    fn whole_network_gradients_match_central_differences() {
+        let (x, y) = batch();
+        let w = [0.4, 1.1, 1.5];
+        for activation in [Activation::Relu, Activation::Tanh] {
+            for layers in 1..=3 {
+                let config = MlpConfig {
+                    hidden: 6,
+                    layers,
+                    activation,
+                };
+                for loss in [
+                    Loss::Softmax,
+                    Loss::Sigmoid,
+                    Loss::Focal { gamma: 0.5 },
+                    Loss::Focal { gamma: 2.0 },
+                ] {
+                    let mlp = Mlp::<f64>::new(&config, 3, loss.uses_prior_bias(), 3);
+                    let (_, grad) = loss_and_grad(&mlp, &x, &y, loss, &w);
+                    let h = 1e-6;
+                    for (p, &analytic) in grad.iter().enumerate() {
+                        let (mut up, mut down) = (mlp.clone(), mlp.clone());
+                        up.params[p] += h;
+                        down.params[p] -= h;
+                        let numeric = (loss_and_grad(&up, &x, &y, loss, &w).0
+                            - loss_and_grad(&down, &x, &y, loss, &w).0)
+                            / (2.0 * h);
+                        assert!(
+                            (numeric - analytic).abs() <= 1e-6 * (1.0 + numeric.abs()),
+                            "{activation:?} {layers} {loss:?} param {p}: {analytic} vs {numeric}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

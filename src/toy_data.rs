@@ -1,0 +1,317 @@
+//! The synthetic long-tailed task: C Gaussian blobs on a ring in the plane,
+//! training counts from any count vector, and a balanced test set.
+//!
+//! Classes are placed around the ring head, tail, head, tail (0, C-1, 1, C-2,
+//! ...), so every rare class sits between frequent ones and an unweighted
+//! classifier gives its region away to its neighbours. Each (class, split) has
+//! its own random stream, so adding samples to one class leaves every other
+//! point where it was; arithmetic uses `libm`, so the same seed gives the same
+//! bits natively and in wasm.
+
+use std::fmt;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// The most classes the toy task has.
+pub const MAX_TOY_CLASSES: usize = 50;
+/// The most training points the toy task accepts.
+pub const MAX_TOY_POINTS: u64 = 200_000;
+
+/// The shape of the toy task.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ToyConfig {
+    /// Blob standard deviation as a fraction of the distance between neighbouring centres.
+    pub noise: f64,
+    /// Test points per class (the test set is balanced).
+    pub test_per_class: usize,
+    /// Seed of every random stream.
+    pub seed: u64,
+}
+
+impl Default for ToyConfig {
+    fn default() -> Self {
+        Self {
+            noise: 0.4,
+            test_per_class: 200,
+            seed: 0,
+        }
+    }
+}
+
+/// Points and their labels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dataset {
+    /// Coordinates, one `[x, y]` per point.
+    pub points: Vec<[f32; 2]>,
+    /// The class of each point.
+    pub labels: Vec<usize>,
+    /// The number of classes.
+    pub classes: usize,
+}
+
+/// The rectangle that holds the data, for drawing decision regions.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Bounds {
+    /// Smallest x.
+    pub x_min: f32,
+    /// Largest x.
+    pub x_max: f32,
+    /// Smallest y.
+    pub y_min: f32,
+    /// Largest y.
+    pub y_max: f32,
+}
+
+/// A toy task: training set, balanced test set and their bounds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ToyTask {
+    /// Training points, `counts[c]` of class c.
+    pub train: Dataset,
+    /// Test points, `test_per_class` of each class.
+    pub test: Dataset,
+    /// Training counts per class.
+    pub counts: Vec<u64>,
+    /// A box around all points with a margin.
+    pub bounds: Bounds,
+}
+
+/// Why a toy task cannot be made.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ToyError {
+    /// The toy task has between 2 and [`MAX_TOY_CLASSES`] classes.
+    Classes(usize),
+    /// The training set has at most [`MAX_TOY_POINTS`] points.
+    TooManyPoints(u64),
+    /// The training set is empty.
+    NoPoints,
+    /// Noise must be a finite number > 0.
+    Noise(f64),
+}
+
+impl fmt::Display for ToyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Classes(c) => write!(
+                f,
+                "the toy task has 2 to {MAX_TOY_CLASSES} classes, got {c}"
+            ),
+            Self::TooManyPoints(n) => write!(
+                f,
+                "the toy task takes at most {MAX_TOY_POINTS} training points, got {n}; scale the counts down"
+            ),
+            Self::NoPoints => f.write_str("the training set has no points"),
+            Self::Noise(n) => write!(f, "the noise must be a number > 0, got {n}"),
+        }
+    }
+}
+
+impl std::error::Error for ToyError {}
+
+/// Where class `c` of `classes` sits on the ring: head, tail, head, tail, ...
+fn slot(c: usize, classes: usize) -> usize {
+    let front = classes.div_ceil(2);
+    if c < front {
+        2 * c
+    } else {
+        2 * (classes - 1 - c) + 1
+    }
+}
+
+/// The centre of class `c`, on the unit circle.
+pub fn centre(c: usize, classes: usize) -> [f64; 2] {
+    let angle = std::f64::consts::TAU * slot(c, classes) as f64 / classes as f64;
+    [libm::cos(angle), libm::sin(angle)]
+}
+
+/// `n` points of class `c` from its own stream for `split` (0 train, 1 test).
+fn blob(c: usize, classes: usize, n: u64, sigma: f64, seed: u64, split: u64) -> Vec<[f32; 2]> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(2 * c as u64 + split);
+    let [cx, cy] = centre(c, classes);
+    (0..n)
+        .map(|_| {
+            // Box-Muller: both coordinates from one pair of uniforms; u1 in (0, 1].
+            let u1 = 1.0 - rng.random::<f64>();
+            let u2 = rng.random::<f64>();
+            let r = sigma * libm::sqrt(-2.0 * libm::log(u1));
+            let t = std::f64::consts::TAU * u2;
+            [
+                (cx + r * libm::cos(t)) as f32,
+                (cy + r * libm::sin(t)) as f32,
+            ]
+        })
+        .collect()
+}
+
+fn dataset(per_class: &[u64], sigma: f64, seed: u64, split: u64) -> Dataset {
+    let classes = per_class.len();
+    let mut points = Vec::new();
+    let mut labels = Vec::new();
+    for (c, &n) in per_class.iter().enumerate() {
+        points.extend(blob(c, classes, n, sigma, seed, split));
+        labels.extend(std::iter::repeat_n(c, n as usize));
+    }
+    Dataset {
+        points,
+        labels,
+        classes,
+    }
+}
+
+/// Makes the toy task with these training counts.
+pub fn make_toy_task(counts: &[u64], config: &ToyConfig) -> Result<ToyTask, ToyError> {
+    let classes = counts.len();
+    if !(2..=MAX_TOY_CLASSES).contains(&classes) {
+        return Err(ToyError::Classes(classes));
+    }
+    if !(config.noise.is_finite() && config.noise > 0.0) {
+        return Err(ToyError::Noise(config.noise));
+    }
+    let total = counts.iter().try_fold(0u64, |a, &n| a.checked_add(n));
+    match total {
+        Some(0) => return Err(ToyError::NoPoints),
+        Some(t) if t <= MAX_TOY_POINTS => {}
+        _ => return Err(ToyError::TooManyPoints(total.unwrap_or(u64::MAX))),
+    }
+    let spacing = 2.0 * libm::sin(std::f64::consts::PI / classes as f64);
+    let sigma = config.noise * spacing;
+    let train = dataset(counts, sigma, config.seed, 0);
+    let test = dataset(
+        &vec![config.test_per_class as u64; classes],
+        sigma,
+        config.seed,
+        1,
+    );
+    let bounds = bounds(train.points.iter().chain(&test.points));
+    Ok(ToyTask {
+        train,
+        test,
+        counts: counts.to_vec(),
+        bounds,
+    })
+}
+
+fn bounds<'a>(points: impl Iterator<Item = &'a [f32; 2]>) -> Bounds {
+    let mut b = Bounds {
+        x_min: f32::INFINITY,
+        x_max: f32::NEG_INFINITY,
+        y_min: f32::INFINITY,
+        y_max: f32::NEG_INFINITY,
+    };
+    for &[x, y] in points {
+        b.x_min = b.x_min.min(x);
+        b.x_max = b.x_max.max(x);
+        b.y_min = b.y_min.min(y);
+        b.y_max = b.y_max.max(y);
+    }
+    let margin = 0.05 * (b.x_max - b.x_min).max(b.y_max - b.y_min);
+    Bounds {
+        x_min: b.x_min - margin,
+        x_max: b.x_max + margin,
+        y_min: b.y_min - margin,
+        y_max: b.y_max + margin,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_and_balance() {
+        let counts = [50, 5, 20];
+        let task = make_toy_task(&counts, &ToyConfig::default()).unwrap();
+        assert_eq!(task.train.points.len(), 75);
+        assert_eq!(task.train.labels.iter().filter(|&&l| l == 1).count(), 5);
+        assert_eq!(task.test.points.len(), 600);
+        for c in 0..3 {
+            assert_eq!(task.test.labels.iter().filter(|&&l| l == c).count(), 200);
+        }
+        let b = task.bounds;
+        for &[x, y] in task.train.points.iter().chain(&task.test.points) {
+            assert!(x > b.x_min && x < b.x_max && y > b.y_min && y < b.y_max);
+        }
+    }
+
+    #[test]
+    fn same_seed_same_bits_other_seed_other_points() {
+        let counts = [100, 10];
+        let a = make_toy_task(&counts, &ToyConfig::default()).unwrap();
+        let b = make_toy_task(&counts, &ToyConfig::default()).unwrap();
+        assert_eq!(a, b);
+        let c = make_toy_task(
+            &counts,
+            &ToyConfig {
+                seed: 1,
+                ..ToyConfig::default()
+            },
+        )
+        .unwrap();
+        assert_ne!(a.train.points, c.train.points);
+    }
+
+    #[test]
+    fn growing_one_class_moves_no_other_point() {
+        let config = ToyConfig::default();
+        let a = make_toy_task(&[30, 5, 10], &config).unwrap();
+        let b = make_toy_task(&[30, 9, 10], &config).unwrap();
+        assert_eq!(a.train.points[..35], b.train.points[..35]);
+        assert_eq!(a.train.points[35..], b.train.points[39..]);
+        assert_eq!(a.test, b.test);
+    }
+
+    #[test]
+    fn points_gather_around_their_centres() {
+        let task = make_toy_task(&[4000, 4000, 4000, 4000], &ToyConfig::default()).unwrap();
+        for c in 0..4 {
+            let pts: Vec<_> = task
+                .train
+                .points
+                .iter()
+                .zip(&task.train.labels)
+                .filter(|(_, l)| **l == c)
+                .map(|(p, _)| p)
+                .collect();
+            let mean_x = pts.iter().map(|p| p[0] as f64).sum::<f64>() / pts.len() as f64;
+            let mean_y = pts.iter().map(|p| p[1] as f64).sum::<f64>() / pts.len() as f64;
+            let [cx, cy] = centre(c, 4);
+            assert!(
+                (mean_x - cx).abs() < 0.05 && (mean_y - cy).abs() < 0.05,
+                "class {c}"
+            );
+        }
+    }
+
+    #[test]
+    fn heads_and_tails_alternate_on_the_ring() {
+        let slots: Vec<usize> = (0..10).map(|c| slot(c, 10)).collect();
+        assert_eq!(slots, [0, 2, 4, 6, 8, 9, 7, 5, 3, 1]);
+        let mut sorted = slots.clone();
+        sorted.sort();
+        assert_eq!(sorted, (0..10).collect::<Vec<_>>());
+        let odd: Vec<usize> = (0..5).map(|c| slot(c, 5)).collect();
+        assert_eq!(odd, [0, 2, 4, 3, 1]);
+    }
+
+    #[test]
+    fn errors() {
+        let config = ToyConfig::default();
+        assert_eq!(make_toy_task(&[5], &config), Err(ToyError::Classes(1)));
+        assert_eq!(make_toy_task(&[0, 0], &config), Err(ToyError::NoPoints));
+        assert_eq!(
+            make_toy_task(&[MAX_TOY_POINTS, 1], &config),
+            Err(ToyError::TooManyPoints(MAX_TOY_POINTS + 1))
+        );
+        assert!(
+            make_toy_task(
+                &[1, 1],
+                &ToyConfig {
+                    noise: 0.0,
+                    ..config
+                }
+            )
+            .is_err()
+        );
+    }
+}
