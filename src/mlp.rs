@@ -6,7 +6,7 @@
 //! see the same layout.
 
 use ndarray::linalg::general_mat_mul;
-use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, LinalgScalar};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, LinalgScalar};
 use num_traits::Float;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -171,10 +171,16 @@ impl<F: Scalar> Mlp<F> {
                     .expect("workspace arrays are contiguous")
                     .copy_from_slice(bias);
             }
-            general_mat_mul(F::one(), &input, &self.weights(s), F::one(), out);
+            if s.inputs == 2 {
+                plane_layer_forward(input, &self.weights(s), out);
+            } else {
+                general_mat_mul(F::one(), &input, &self.weights(s), F::one(), out);
+            }
             if l + 1 < self.shapes.len() {
                 match self.activation {
-                    Activation::Relu => out.mapv_inplace(|v| v.max(F::zero())),
+                    Activation::Relu => {
+                        out.mapv_inplace(|v| if v > F::zero() { v } else { F::zero() })
+                    }
                     Activation::Tanh => out.mapv_inplace(F::tanh),
                 }
             }
@@ -194,24 +200,84 @@ impl<F: Scalar> Mlp<F> {
             let (g_w, g_b) = grad[s.offset..s.end()].split_at_mut(s.inputs * s.outputs);
             let mut g_w = ArrayViewMut2::from_shape((s.inputs, s.outputs), g_w)
                 .expect("the layout holds every layer");
-            general_mat_mul(F::one(), &input.t(), delta, F::zero(), &mut g_w);
-            for (gb, column) in g_b.iter_mut().zip(delta.axis_iter(Axis(1))) {
-                *gb = column.sum();
+            if s.inputs == 2 {
+                plane_layer_weight_grad(input, delta, &mut g_w);
+            } else {
+                general_mat_mul(F::one(), &input.t(), delta, F::zero(), &mut g_w);
+            }
+            // Row by row: contiguous, so it vectorises (a column sum is strided).
+            g_b.fill(F::zero());
+            for row in delta.rows() {
+                let row = row.to_slice().expect("workspace rows are contiguous");
+                for (gb, &d) in g_b.iter_mut().zip(row) {
+                    *gb = *gb + d;
+                }
             }
             if l > 0 {
                 let (before, after) = work.deltas.split_at_mut(l);
                 let prev = &mut before[l - 1];
                 general_mat_mul(F::one(), &after[0], &self.weights(s).t(), F::zero(), prev);
-                let a = &work.activations[l - 1];
+                let a = work.activations[l - 1]
+                    .as_slice()
+                    .expect("workspace arrays are contiguous");
+                let prev = prev
+                    .as_slice_mut()
+                    .expect("workspace arrays are contiguous");
                 match self.activation {
-                    Activation::Relu => prev.zip_mut_with(a, |d, &v| {
-                        if v <= F::zero() {
-                            *d = F::zero();
-                        }
+                    // Branch-free selects, so the loop vectorises.
+                    Activation::Relu => prev.iter_mut().zip(a).for_each(|(d, &v)| {
+                        *d = if v > F::zero() { *d } else { F::zero() };
                     }),
-                    Activation::Tanh => prev.zip_mut_with(a, |d, &v| *d = *d * (F::one() - v * v)),
+                    Activation::Tanh => prev
+                        .iter_mut()
+                        .zip(a)
+                        .for_each(|(d, &v)| *d = *d * (F::one() - v * v)),
                 }
             }
+        }
+    }
+}
+
+// The input layer sees 2-D points: its products have an inner (or outer)
+// dimension of 2, which a GEMM pads to its tile size; written out, they
+// are two vectorised multiply-adds per row.
+
+/// out += x W for x with two columns.
+fn plane_layer_forward<F: Scalar>(
+    x: ArrayView2<'_, F>,
+    w: &ArrayView2<'_, F>,
+    out: &mut Array2<F>,
+) {
+    let (w0, w1) = (w.row(0), w.row(1));
+    let (w0, w1) = (
+        w0.to_slice().expect("weights are contiguous"),
+        w1.to_slice().expect("weights are contiguous"),
+    );
+    for (xi, mut row) in x.rows().into_iter().zip(out.rows_mut()) {
+        let (a, b) = (xi[0], xi[1]);
+        let row = row.as_slice_mut().expect("workspace rows are contiguous");
+        for ((o, &p), &q) in row.iter_mut().zip(w0).zip(w1) {
+            *o = *o + a * p + b * q;
+        }
+    }
+}
+
+/// g = x^T delta for x with two columns.
+fn plane_layer_weight_grad<F: Scalar>(
+    x: ArrayView2<'_, F>,
+    delta: &Array2<F>,
+    g: &mut ArrayViewMut2<'_, F>,
+) {
+    g.fill(F::zero());
+    let (mut g0, mut g1) = g.view_mut().split_at(ndarray::Axis(0), 1);
+    let g0 = g0.as_slice_mut().expect("gradients are contiguous");
+    let g1 = g1.as_slice_mut().expect("gradients are contiguous");
+    for (xi, d) in x.rows().into_iter().zip(delta.rows()) {
+        let (a, b) = (xi[0], xi[1]);
+        let d = d.to_slice().expect("workspace rows are contiguous");
+        for ((p, q), &v) in g0.iter_mut().zip(g1.iter_mut()).zip(d) {
+            *p = *p + a * v;
+            *q = *q + b * v;
         }
     }
 }

@@ -98,6 +98,18 @@ pub fn test() -> Result<()> {
             ],
         ),
         cargo("cargo test", &["test", "--workspace"]),
+        cargo(
+            "seeded bits in wasm (tests/determinism.rs in node)",
+            &[
+                "test",
+                "-p",
+                "cblab",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--test",
+                "determinism",
+            ],
+        ),
         Step {
             name: "release site build (trunk)",
             action: Action::SiteBuild,

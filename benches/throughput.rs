@@ -1,0 +1,92 @@
+//! Training throughput of the CPU trainer: samples per second for forward,
+//! backward and Adam update of a 2 -> 64 -> 64 -> 10 MLP with CB softmax, at
+//! several batch sizes, and the GFLOP/s of its matrix products. Prints one
+//! JSON line per batch size (benches/compare_jax.sh runs it beside JAX), and
+//! how long the default configuration takes to train to the end.
+//!
+//! `cargo bench --bench throughput [-- --seconds S]`
+
+#![allow(clippy::disallowed_methods)] // Instant::now: native-only benchmark.
+
+use std::time::Instant;
+
+use cblab::experiments::train_and_evaluate;
+use cblab::mlp::{MlpConfig, layer_shapes};
+use cblab::profiles::Profile;
+use cblab::toy_data::{ToyConfig, make_toy_task};
+use cblab::trainer::{CpuTrainer, TrainConfig};
+use cblab::weights::SchemeKind;
+
+/// Multiply-adds x 2 of one training step's matrix products: forward, weight
+/// gradients, and input gradients of every layer but the first.
+fn flops_per_step(config: &MlpConfig, classes: usize, batch: usize) -> f64 {
+    let shapes = layer_shapes(config, classes);
+    let macs: usize = shapes.iter().map(|s| s.inputs * s.outputs).sum();
+    let first = shapes[0].inputs * shapes[0].outputs;
+    2.0 * batch as f64 * (3 * macs - first) as f64
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let seconds: f64 = args
+        .iter()
+        .position(|a| a == "--seconds")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2.0);
+
+    let counts = vec![2000u64; 10];
+    let task = make_toy_task(&counts, &ToyConfig::default()).expect("a valid toy task");
+    let model = MlpConfig {
+        hidden: 64,
+        layers: 2,
+        ..MlpConfig::default()
+    };
+    for batch in [32, 256, 1024] {
+        let config = TrainConfig {
+            scheme: SchemeKind::Cb,
+            model,
+            batch: Some(batch),
+            epochs: 1_000_000,
+            ..TrainConfig::default()
+        };
+        let mut trainer = CpuTrainer::new(&task.train, &task.counts, &config).expect("valid");
+        trainer.step(200); // warm up caches and the allocator
+        let chunk = 100;
+        let start = Instant::now();
+        let mut steps = 0;
+        while start.elapsed().as_secs_f64() < seconds {
+            trainer.step(chunk);
+            steps += chunk;
+        }
+        let elapsed = start.elapsed().as_secs_f64();
+        let steps_per_s = steps as f64 / elapsed;
+        let gflops = flops_per_step(&model, 10, batch) * steps_per_s / 1e9;
+        println!(
+            "{{\"impl\": \"cblab-cpu\", \"batch\": {batch}, \"steps_per_s\": {steps_per_s:.1}, \"samples_per_s\": {:.0}, \"gflops\": {gflops:.2}}}",
+            steps_per_s * batch as f64
+        );
+    }
+
+    // The default configuration (10 classes, exponential, imbalance 100) from start to end.
+    let counts = Profile::Exponential {
+        classes: 10,
+        max: 500,
+        imbalance: 100.0,
+    }
+    .counts()
+    .expect("a valid profile");
+    let task = make_toy_task(&counts, &ToyConfig::default()).expect("a valid toy task");
+    let config = TrainConfig {
+        scheme: SchemeKind::Cb,
+        ..TrainConfig::default()
+    };
+    let start = Instant::now();
+    let report = train_and_evaluate(&task, &config).expect("valid");
+    println!(
+        "{{\"impl\": \"cblab-cpu\", \"default_run_seconds\": {:.4}, \"epochs\": {}, \"balanced_accuracy\": {:.4}}}",
+        start.elapsed().as_secs_f64(),
+        config.epochs,
+        report.metrics.balanced_accuracy
+    );
+}
