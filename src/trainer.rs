@@ -192,10 +192,8 @@ pub struct CpuTrainer {
     points: Array2<f32>,
     labels: Vec<usize>,
     sampler: BatchSampler,
-    batch_x: Array2<f32>,
-    batch_y: Vec<usize>,
     indices: Vec<u32>,
-    work: Workspace<f32>,
+    shards: Vec<Shard>,
     grad: Vec<f32>,
     steps: usize,
     steps_per_epoch: usize,
@@ -258,10 +256,8 @@ impl CpuTrainer {
             points: points_array(&train.points),
             labels: train.labels.clone(),
             sampler: BatchSampler::new(n, config.seed),
-            batch_x: Array2::zeros((batch, 2)),
-            batch_y: vec![0; batch],
             indices: vec![0; batch],
-            work: Workspace::default(),
+            shards: Shard::split(batch, params),
             grad: vec![0.0; params],
             steps: 0,
             steps_per_epoch: n.div_ceil(batch),
@@ -302,7 +298,7 @@ impl CpuTrainer {
 
     /// Samples per step.
     pub fn batch_size(&self) -> usize {
-        self.batch_y.len()
+        self.indices.len()
     }
 
     /// Whether every step has run.
@@ -356,21 +352,32 @@ impl CpuTrainer {
 
     fn one_step(&mut self) -> f32 {
         self.sampler.next_batch(&mut self.indices);
-        for (row, (&i, y)) in self.indices.iter().zip(&mut self.batch_y).enumerate() {
-            let i = i as usize;
-            self.batch_x[[row, 0]] = self.points[[i, 0]];
-            self.batch_x[[row, 1]] = self.points[[i, 1]];
-            *y = self.labels[i];
+        let mut next = self.indices.iter();
+        for shard in &mut self.shards {
+            for (row, y) in shard.y.iter_mut().enumerate() {
+                let i = *next.next().expect("the shards split the batch") as usize;
+                shard.x[[row, 0]] = self.points[[i, 0]];
+                shard.x[[row, 1]] = self.points[[i, 1]];
+                *y = self.labels[i];
+            }
         }
-        self.model.forward(self.batch_x.view(), &mut self.work);
-        let value = weighted_loss_grad(
+        let batch = self.indices.len();
+        run_shards(
+            &mut self.shards,
+            &self.model,
             self.loss,
             &self.class_weights,
-            &self.batch_y,
-            &mut self.work,
+            batch,
         );
-        self.model
-            .backward(self.batch_x.view(), &mut self.work, &mut self.grad);
+        // Summed in shard order, however the shards ran.
+        self.grad.copy_from_slice(&self.shards[0].grad);
+        let mut value = self.shards[0].loss;
+        for shard in &self.shards[1..] {
+            for (g, s) in self.grad.iter_mut().zip(&shard.grad) {
+                *g += s;
+            }
+            value += shard.loss;
+        }
         let lr = self.config.learning_rate as f32;
         self.optimizer
             .update(&mut self.model.params, &self.grad, lr);
@@ -388,16 +395,78 @@ impl CpuTrainer {
     }
 }
 
-/// Fills d loss / d logits for the batch in `work` and returns the loss:
-/// sum_i w_{y_i} loss_i / B.
+/// Batches of at least this many samples are split in two shards, which run
+/// on two cores natively. The split depends on the batch size only, so the
+/// numbers are the same natively and in wasm.
+pub const SHARDED_FROM: usize = 128;
+
+/// A slice of a batch with its own buffers.
+#[derive(Clone, Debug)]
+struct Shard {
+    x: Array2<f32>,
+    y: Vec<usize>,
+    work: Workspace<f32>,
+    grad: Vec<f32>,
+    loss: f32,
+}
+
+impl Shard {
+    /// The shards of a batch of `batch` samples for a model with `params` parameters.
+    fn split(batch: usize, params: usize) -> Vec<Shard> {
+        let sizes = if batch >= SHARDED_FROM {
+            vec![batch / 2, batch - batch / 2]
+        } else {
+            vec![batch]
+        };
+        sizes
+            .into_iter()
+            .map(|n| Shard {
+                x: Array2::zeros((n, 2)),
+                y: vec![0; n],
+                work: Workspace::default(),
+                grad: vec![0.0; params],
+                loss: 0.0,
+            })
+            .collect()
+    }
+
+    /// This shard's share of the batch loss and of its gradient.
+    fn run(&mut self, model: &Mlp<f32>, loss: Loss, class_weights: &[f32], batch: usize) {
+        model.forward(self.x.view(), &mut self.work);
+        self.loss = weighted_loss_grad(loss, class_weights, &self.y, batch, &mut self.work);
+        model.backward(self.x.view(), &mut self.work, &mut self.grad);
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn run_shards(shards: &mut [Shard], model: &Mlp<f32>, loss: Loss, w: &[f32], batch: usize) {
+    match shards {
+        [a, b] => {
+            rayon::join(
+                || a.run(model, loss, w, batch),
+                || b.run(model, loss, w, batch),
+            );
+        }
+        _ => shards.iter_mut().for_each(|s| s.run(model, loss, w, batch)),
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn run_shards(shards: &mut [Shard], model: &Mlp<f32>, loss: Loss, w: &[f32], batch: usize) {
+    shards.iter_mut().for_each(|s| s.run(model, loss, w, batch));
+}
+
+/// Fills d loss / d logits for the rows in `work` and returns their share of
+/// the batch loss: sum_i w_{y_i} loss_i / B, with B = `batch`.
 pub fn weighted_loss_grad(
     loss: Loss,
     class_weights: &[f32],
     labels: &[usize],
+    batch: usize,
     work: &mut Workspace<f32>,
 ) -> f32 {
     let (logits, out_grad) = work.logits_and_output_grad();
-    let scale = 1.0 / labels.len() as f32;
+    let scale = 1.0 / batch as f32;
     let mut total = 0.0;
     for ((z, mut g), &y) in logits
         .rows()

@@ -2,17 +2,15 @@
 //! side (`--compare`) or over the paper's grid (`--grid`), over one or more
 //! seeds, and print the metrics as JSON.
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
 use serde_json::json;
 
 use super::counts::{CountsSource, ProfileArgs};
 use crate::experiments::{
-    RunReport, SeedSummary, paper_grid, parse_compare_list, summarise, train_and_evaluate,
+    MeanSd, RunReport, SeedSummary, paper_grid, parse_compare_list, summarise, train_and_evaluate,
 };
 use crate::losses::LossKind;
 use crate::mlp::{Activation, MlpConfig};
@@ -111,6 +109,38 @@ pub struct TrainArgs {
     /// Also print the predicted class on an R x R grid over the data (single run only).
     #[arg(long, value_name = "R")]
     decision_grid: Option<usize>,
+    /// `json`, or `table` for a Markdown table of test accuracies in percent (the test set is
+    /// balanced, so overall accuracy equals balanced accuracy).
+    #[arg(long, value_enum, default_value = "json")]
+    format: OutputFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    Json,
+    Table,
+}
+
+/// A Markdown table of the summaries (mean ± sd over seeds, in percent).
+fn table(summaries: &[SeedSummary]) -> String {
+    let cell = |m: Option<MeanSd>| match m {
+        Some(m) => format!("{:.1} ± {:.1}", 100.0 * m.mean, 100.0 * m.sd),
+        None => "-".to_owned(),
+    };
+    let mut out = String::from(
+        "| configuration | balanced | many-shot | medium-shot | few-shot |\n|---|---|---|---|---|\n",
+    );
+    for s in summaries {
+        out += &format!(
+            "| {} | {} | {} | {} | {} |\n",
+            s.label,
+            cell(Some(s.balanced_accuracy)),
+            cell(s.many_shot),
+            cell(s.medium_shot),
+            cell(s.few_shot),
+        );
+    }
+    out.trim_end().to_owned()
 }
 
 impl TrainArgs {
@@ -211,22 +241,25 @@ pub fn run(args: &TrainArgs) -> Result<String> {
         },
         "seconds": seconds,
     });
+    let mut summaries: Vec<SeedSummary> = (0..configs.len())
+        .map(|c| {
+            let runs: Vec<RunReport> = (0..seeds.len())
+                .map(|s| reports[s * configs.len() + c].clone())
+                .collect();
+            summarise(&runs)
+        })
+        .collect();
+    if args.grid {
+        summaries.sort_by(|a, b| {
+            b.balanced_accuracy
+                .mean
+                .total_cmp(&a.balanced_accuracy.mean)
+        });
+    }
+    if args.format == OutputFormat::Table {
+        return Ok(table(&summaries));
+    }
     if args.seeds > 1 {
-        let mut summaries: Vec<SeedSummary> = (0..configs.len())
-            .map(|c| {
-                let runs: Vec<RunReport> = (0..seeds.len())
-                    .map(|s| reports[s * configs.len() + c].clone())
-                    .collect();
-                summarise(&runs)
-            })
-            .collect();
-        if args.grid {
-            summaries.sort_by(|a, b| {
-                b.balanced_accuracy
-                    .mean
-                    .total_cmp(&a.balanced_accuracy.mean)
-            });
-        }
         out["summary"] = json!(summaries);
     } else {
         let mut reports = reports;
@@ -262,36 +295,15 @@ fn run_jobs(tasks: &[ToyTask], jobs: &[(usize, TrainConfig)]) -> Result<(Vec<Run
         ProgressStyle::with_template("{bar:40} {pos}/{len} runs {elapsed_precise} {msg}")
             .expect("a valid template"),
     );
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<RunReport>>> = Mutex::new(vec![None; jobs.len()]);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((task, config)) = jobs.get(i) else {
-                        break;
-                    };
-                    let report = train_and_evaluate(&tasks[*task], config)
-                        .expect("every configuration was validated");
-                    progress.set_message(report.label.clone());
-                    progress.inc(1);
-                    results
-                        .lock()
-                        .expect("no worker panics while holding the lock")[i] = Some(report);
-                }
-            });
-        }
-    });
+    let reports = jobs
+        .par_iter()
+        .map(|(task, config)| {
+            let report = train_and_evaluate(&tasks[*task], config)?;
+            progress.set_message(report.label.clone());
+            progress.inc(1);
+            Ok(report)
+        })
+        .collect::<Result<Vec<_>>>()?;
     progress.finish_and_clear();
-    let reports = results
-        .into_inner()
-        .expect("no worker panicked")
-        .into_iter()
-        .map(|r| r.expect("every job ran"))
-        .collect();
     Ok((reports, start.elapsed().as_secs_f64()))
 }
