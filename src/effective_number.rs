@@ -81,6 +81,20 @@ impl Beta {
     }
 }
 
+/// beta as people write it: 0.999 when that decimal is short and exact, else
+/// 1 - 1e-12 (carrying 1 - beta, which is the precise part).
+impl fmt::Display for Beta {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let value = self.value();
+        let short = format!("{value}");
+        if short.len() <= 12 && 1.0 - value == self.one_minus {
+            f.write_str(&short)
+        } else {
+            write!(f, "1 - {:e}", self.one_minus)
+        }
+    }
+}
+
 /// E_n = (1 - beta^n) / (1 - beta) for a class with `n` samples.
 ///
 /// E_0 = 0, E_1 = 1, E_n = 1 for beta = 0, and E_n -> n as beta -> 1.
@@ -151,6 +165,16 @@ mod tests {
         // Saturation at N = 1 / (1 - beta).
         let e = effective_number(1e6, b);
         assert!((e - b.prototypes()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn display() {
+        assert_eq!(Beta::new(0.999).unwrap().to_string(), "0.999");
+        assert_eq!(Beta::ZERO.to_string(), "0");
+        assert_eq!(
+            Beta::from_one_minus(1e-12).unwrap().to_string(),
+            "1 - 1e-12"
+        );
     }
 
     #[test]

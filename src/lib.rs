@@ -8,9 +8,11 @@
 //! `cblab` command-line tool ([`cli`], native only) and the site ([`site`],
 //! wasm32 only).
 
+pub mod charts;
 pub mod counts_input;
 pub mod effective_number;
 pub mod experiments;
+pub mod explorer;
 pub mod export;
 pub mod losses;
 pub mod metrics;

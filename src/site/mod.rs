@@ -1,6 +1,14 @@
-//! The web site (wasm32 only): Leptos components that show what the core computes.
+//! The web site (wasm32 only): Leptos components that show what the core
+//! computes. Logic lives in [`crate::explorer`]; these files only show it.
 
-mod weights_table;
+mod canvas;
+mod controls;
+mod dom;
+mod editor;
+mod export;
+mod figures;
+mod state;
+mod table;
 
 use leptos::prelude::*;
 
@@ -12,15 +20,31 @@ pub fn mount() {
 
 #[component]
 fn App() -> impl IntoView {
+    let ex = state::provide_explorer();
     view! {
-        <header>
+        <header class="site-header">
             <h1>"CB Lab"</h1>
             <p class="tagline">
-                "Class-balanced loss based on the effective number of samples (Cui et al., CVPR 2019)"
+                "Class-balanced loss based on the effective number of samples "
+                <span class="cite">"(Cui, Jia, Lin, Song and Belongie, CVPR 2019)"</span>
             </p>
         </header>
-        <main>
-            <weights_table::WeightsTable />
+        <div class="notices" role="status">
+            {move || ex.notices.get().into_iter().map(|n| view! { <p class="notice">{n}</p> }).collect_view()}
+        </div>
+        <main class="explorer">
+            <editor::DistributionEditor />
+            <controls::Controls />
+            <figures::Figures />
+            <table::WeightsTable />
+            <export::ExportPanel />
         </main>
+        <footer class="site-footer">
+            <p>
+                "E_n = (1 - beta^n) / (1 - beta): the expected volume covered by n samples of a class \
+                 whose feature space holds N = 1/(1 - beta) unique prototypes. Weights are proportional \
+                 to 1/E_n."
+            </p>
+        </footer>
     }
 }

@@ -105,12 +105,13 @@ export function launch({ webgpu = false } = {}) {
 }
 
 /**
- * Opens `url` in a new page of the given size. The page records into `page.errors` every
+ * Opens `url` in a new page of the given size (other options go to the new browser context:
+ * `hasTouch`, `colorScheme`, `permissions`, ...). The page records into `page.errors` every
  * console error, every uncaught page error, every failed request and every HTTP error
  * response; `page.assertNoErrors()` throws, listing them, if there are any.
  */
-export async function openPage(browser, url, { width = 1280, height = 800 } = {}) {
-  const page = await browser.newPage({ viewport: { width, height } });
+export async function openPage(browser, url, { width = 1280, height = 800, ...context } = {}) {
+  const page = await browser.newPage({ viewport: { width, height }, ...context });
   const errors = [];
   page.on('console', (message) => {
     if (message.type() === 'error') {

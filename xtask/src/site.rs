@@ -32,6 +32,34 @@ pub fn trunk_build() -> Result<()> {
             index.display()
         ));
     }
+    externalize_loader(&index)?;
     println!("build: the site is in {}", root().join("dist").display());
     Ok(())
+}
+
+/// Moves the inline `<script type="module">` that trunk writes to start the
+/// wasm into `dist/start.js`, so the page's Content-Security-Policy can forbid
+/// every inline script (`script-src 'self' 'wasm-unsafe-eval'`).
+fn externalize_loader(index: &std::path::Path) -> Result<()> {
+    let html = std::fs::read_to_string(index)
+        .map_err(|e| format!("cannot read {}: {e}", index.display()))?;
+    let open = "<script type=\"module\">";
+    let Some(start) = html.find(open) else {
+        return Err(format!("no inline loader script in {}", index.display()));
+    };
+    let body_start = start + open.len();
+    let end = html[body_start..]
+        .find("</script>")
+        .map(|e| body_start + e)
+        .ok_or_else(|| format!("unclosed loader script in {}", index.display()))?;
+    let script = &html[body_start..end];
+    let dir = index.parent().expect("dist/index.html has a folder");
+    std::fs::write(dir.join("start.js"), script.trim())
+        .map_err(|e| format!("cannot write start.js: {e}"))?;
+    let html = format!(
+        "{}<script type=\"module\" src=\"/start.js\"></script>{}",
+        &html[..start],
+        &html[end + "</script>".len()..]
+    );
+    std::fs::write(index, html).map_err(|e| format!("cannot write {}: {e}", index.display()))
 }

@@ -1,0 +1,248 @@
+//! Chart 4, the paper's Figure 3 (Cui et al. 2019, section 4): the
+//! class-balanced term against the number of samples, log-log,
+//!
+//! `(1 - beta) / (1 - beta^n) = 1 / E_n`
+//!
+//! for beta in {0, 0.9, 0.99, 0.999, 0.9999}. beta = 0 weighs every class the
+//! same (a flat line at 1); as beta -> 1 the term follows 1/n, inverse
+//! frequency (the thin grey reference); in between it follows 1/n for small
+//! classes and levels off at 1 - beta for classes much larger than
+//! N = 1 / (1 - beta).
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::axis::Axis;
+use super::frame::{self, Corner, Frame, Key};
+use super::series::{draw_lines, split_gaps};
+use super::{DrawResult, Theme};
+use crate::effective_number::{Beta, effective_number};
+
+/// The chart's title.
+pub const TITLE: &str = "Class-balanced term (1 - β)/(1 - βⁿ) against n";
+/// What the horizontal axis shows.
+pub const X_DESC: &str = "samples n";
+/// What the vertical axis shows.
+pub const Y_DESC: &str = "class-balanced term 1/E_n";
+/// The vertical axis, where the plot is too short for [`Y_DESC`].
+pub const Y_DESC_SHORT: &str = "1/E_n";
+/// The inverse-frequency reference's legend entry.
+pub const INVERSE_LABEL: &str = "1/n (β → 1)";
+
+/// Points along n per curve.
+pub const SAMPLES: usize = 200;
+
+/// The class-balanced term for several betas.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CbTermChart {
+    /// The betas drawn (the paper's: 0, 0.9, 0.99, 0.999, 0.9999).
+    pub betas: Vec<Beta>,
+    /// The reader's beta, highlighted (added if not among `betas`).
+    pub current: Beta,
+    /// The largest n on the axis (at least 10 is drawn).
+    pub n_max: u64,
+}
+
+/// One curve: its beta, whether it is the current one, and (n, 1/E_n).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CbTermCurve {
+    /// beta of the curve.
+    pub beta: Beta,
+    /// Whether it is the reader's beta.
+    pub current: bool,
+    /// (n, 1/E_n) for n from 1 to n_max, evenly in log n.
+    pub points: Vec<(f64, f64)>,
+}
+
+impl CbTermChart {
+    /// The paper's betas of Figure 3.
+    pub fn paper_betas() -> Vec<Beta> {
+        [0.0, 0.9, 0.99, 0.999, 0.9999]
+            .map(|b| Beta::new(b).expect("the paper's betas are in [0, 1)"))
+            .to_vec()
+    }
+
+    fn n_max(&self) -> f64 {
+        self.n_max.max(10) as f64
+    }
+
+    /// The curves, computed with the core: `betas`, then `current` when it is
+    /// not one of them; the current one flagged.
+    pub fn curves(&self) -> Vec<CbTermCurve> {
+        let n_max = self.n_max();
+        let mut betas = self.betas.clone();
+        if !betas.contains(&self.current) {
+            betas.push(self.current);
+        }
+        betas
+            .into_iter()
+            .map(|beta| CbTermCurve {
+                beta,
+                current: beta == self.current,
+                points: (0..SAMPLES)
+                    .map(|k| {
+                        let n = n_max.powf(k as f64 / (SAMPLES - 1) as f64);
+                        (n, 1.0 / effective_number(n, beta))
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+fn label(curve: &CbTermCurve) -> String {
+    let mut s = format!("β = {}", curve.beta);
+    if curve.beta == Beta::ZERO {
+        s.push_str(" (no re-weighting)");
+    }
+    if curve.current {
+        s.push_str(", yours");
+    }
+    s
+}
+
+/// Line width of an ordinary curve, in CSS pixels.
+const WIDTH: f64 = 2.0;
+/// Line width of the current beta's curve, in CSS pixels.
+const HIGHLIGHT_WIDTH: f64 = 4.0;
+
+/// Draws the curves on log-log axes, with 1/n for reference.
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &CbTermChart,
+    theme: &Theme,
+) -> DrawResult<(), DB> {
+    area.fill(&theme.background)?;
+    let curves = data.curves();
+    let n_max = data.n_max();
+    // Every term is at most 1 (at n = 1) and at least 1/n.
+    let x = Axis::log(1.0, n_max);
+    let y = Axis::log(Axis::log_decades(1.0 / n_max, 1.0).lo(), 10f64.powf(0.15));
+    let frame = Frame {
+        title: TITLE,
+        x,
+        y,
+        x_desc: &[X_DESC],
+        y_desc: &[Y_DESC, Y_DESC_SHORT],
+    };
+    let style = |i: usize, c: &CbTermCurve| {
+        if c.current {
+            (theme.highlight, HIGHLIGHT_WIDTH)
+        } else {
+            (theme.series(i), WIDTH)
+        }
+    };
+    let mut keys = vec![Key::line(INVERSE_LABEL, &theme.muted, 1.0)];
+    keys.extend(curves.iter().enumerate().map(|(i, c)| {
+        let (colour, width) = style(i, c);
+        Key::line(label(c), &colour, width)
+    }));
+    // Every term is >= 1/n: the lower left is empty.
+    let mut framed = frame::build(area, theme, &frame, keys, Corner::LowerLeft)?;
+    let chart = &mut framed.chart;
+    let plot = |(n, t): (f64, f64)| (x.to_plot_or_nan(n), y.to_plot_or_nan(t));
+
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![plot((1.0, 1.0)), plot((n_max, 1.0 / n_max))],
+        theme.muted.stroke_width(theme.stroke(1.0)),
+    )))?;
+
+    // The current curve last, on top.
+    let order = curves
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.current)
+        .chain(curves.iter().enumerate().filter(|(_, c)| c.current));
+    for (i, c) in order {
+        let (colour, width) = style(i, c);
+        let lines = split_gaps(c.points.iter().map(|&p| plot(p)));
+        draw_lines(
+            chart,
+            theme,
+            lines,
+            colour.stroke_width(theme.stroke(width)),
+            width,
+        )?;
+    }
+    framed.finish(theme)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::svg;
+
+    fn render(chart: &CbTermChart) -> String {
+        svg::render((800, 500), |area| {
+            draw(area, chart, &Theme::light(1.0)).unwrap();
+        })
+    }
+
+    #[test]
+    fn curves_are_one_over_the_effective_number() {
+        let chart = CbTermChart {
+            betas: CbTermChart::paper_betas(),
+            current: Beta::new(0.999).unwrap(),
+            n_max: 10_000,
+        };
+        let curves = chart.curves();
+        assert_eq!(curves.len(), 5);
+        assert!(curves[3].current);
+        // beta = 0: 1 everywhere; all: 1 at n = 1.
+        assert!(curves[0].points.iter().all(|p| p.1 == 1.0));
+        for c in &curves {
+            assert!((c.points[0].1 - 1.0).abs() < 1e-12);
+            let &(n, t) = c.points.last().unwrap();
+            assert!((n - 10_000.0).abs() < 1e-6);
+            assert_eq!(t, 1.0 / effective_number(n, c.beta));
+            assert!(t >= 1.0 / n * (1.0 - 1e-12));
+        }
+    }
+
+    #[test]
+    fn draws_figure_3_with_the_current_beta_on_top() {
+        let chart = CbTermChart {
+            betas: CbTermChart::paper_betas(),
+            current: Beta::new(0.995).unwrap(),
+            n_max: 10_000,
+        };
+        let s = render(&chart);
+        svg::assert_texts(
+            &s,
+            &[
+                TITLE,
+                X_DESC,
+                Y_DESC,
+                INVERSE_LABEL,
+                "β = 0 (no re-weighting)",
+                "β = 0.9999",
+                "β = 0.995, yours",
+            ],
+        );
+        // Five paper curves and the reader's; the reference is two points.
+        let lines = svg::series(&s);
+        assert_eq!(lines.len(), 6);
+        let hl = svg::hex(Theme::light(1.0).highlight);
+        assert_eq!(lines[5].stroke, hl);
+        assert_eq!(lines[5].width, 4.0);
+        assert!(lines[..5].iter().all(|l| l.width == 2.0 && l.stroke != hl));
+        // Log-log: the y axis has decade labels down to 1/n_max.
+        svg::assert_texts(&s, &["1", "0.1", "0.01", "10⁻⁴"]);
+        // beta = 0 is a flat line.
+        let flat = &lines[0];
+        assert!(flat.points.iter().all(|p| p.1 == flat.points[0].1));
+    }
+
+    #[test]
+    fn a_current_beta_among_the_paper_ones_is_drawn_once() {
+        let chart = CbTermChart {
+            betas: CbTermChart::paper_betas(),
+            current: Beta::ZERO,
+            n_max: 0,
+        };
+        let s = render(&chart);
+        let lines = svg::series(&s);
+        assert_eq!(lines.len(), 5);
+        svg::assert_texts(&s, &["β = 0 (no re-weighting), yours"]);
+    }
+}

@@ -1,0 +1,225 @@
+//! Any one of the five teaching figures, so that the site can hold, compare
+//! and redraw them through one type.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::cb_term::{self, CbTermChart};
+use super::counts::{self, CountsChart};
+use super::effective::{self, EffectiveCurveChart};
+use super::focal::{self, FocalChart};
+use super::weights::{self, WeightsChart};
+use super::{DrawResult, Theme};
+
+/// One of the five figures, with its data.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Figure {
+    /// Chart 1: samples and effective numbers per class.
+    Counts(CountsChart),
+    /// Chart 2: weights per class for each scheme.
+    Weights(WeightsChart),
+    /// Chart 3: E_n against n.
+    Effective(EffectiveCurveChart),
+    /// Chart 4: the class-balanced term against n (the paper's Figure 3).
+    CbTerm(CbTermChart),
+    /// Chart 5: the focal modulator and loss against p_t.
+    Focal(FocalChart),
+}
+
+impl Figure {
+    /// The figure's title.
+    pub fn title(&self) -> &'static str {
+        match self {
+            Self::Counts(_) => counts::TITLE,
+            Self::Weights(_) => weights::TITLE,
+            Self::Effective(_) => effective::TITLE,
+            Self::CbTerm(_) => cb_term::TITLE,
+            Self::Focal(_) => focal::TITLE,
+        }
+    }
+
+    /// Draws the figure on `area`, any plotters backend.
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> DrawResult<(), DB> {
+        match self {
+            Self::Counts(c) => counts::draw(area, c, theme),
+            Self::Weights(c) => weights::draw(area, c, theme),
+            Self::Effective(c) => effective::draw(area, c, theme),
+            Self::CbTerm(c) => cb_term::draw(area, c, theme),
+            Self::Focal(c) => focal::draw(area, c, theme),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::svg;
+    use crate::effective_number::Beta;
+
+    #[test]
+    fn every_figure_draws_with_its_title_in_both_themes() {
+        let beta = Beta::new(0.999).unwrap();
+        let figures = [
+            Figure::Counts(CountsChart::new(&[100, 10, 1], &[beta], true)),
+            Figure::Weights(WeightsChart {
+                curves: vec![],
+                log_y: false,
+            }),
+            Figure::Effective(EffectiveCurveChart {
+                betas: vec![beta],
+                current: beta,
+                n_max: 100,
+                log_x: true,
+            }),
+            Figure::CbTerm(CbTermChart {
+                betas: CbTermChart::paper_betas(),
+                current: beta,
+                n_max: 1000,
+            }),
+            Figure::Focal(FocalChart {
+                gammas: vec![0.0, 2.0],
+                current: 2.0,
+            }),
+        ];
+        for figure in &figures {
+            for theme in [Theme::light(1.0), Theme::dark(1.5)] {
+                let s = svg::render((640, 400), |area| figure.draw(area, &theme).unwrap());
+                svg::assert_texts(&s, &[figure.title()]);
+                assert!(s.contains(&svg::hex(theme.background)));
+            }
+            // A phone-sized canvas at a HiDPI ratio still draws.
+            svg::render((680, 420), |area| {
+                figure.draw(area, &Theme::light(2.0)).unwrap()
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod gallery {
+    use super::*;
+    use crate::charts::editor::{self, EditorChart, nice_y_max};
+    use crate::charts::svg;
+    use crate::charts::weights::WeightCurve;
+    use crate::effective_number::Beta;
+    use crate::profiles::preset_counts;
+    use crate::weights::{Scheme, class_weights};
+
+    /// Writes every figure, light and dark, to target/chart-gallery/ for a
+    /// person to look at: `cargo test -p cblab --lib gallery -- --ignored`.
+    #[test]
+    #[ignore = "writes files for a person to look at"]
+    fn write_gallery() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/chart-gallery");
+        std::fs::create_dir_all(&dir).unwrap();
+        let betas: Vec<Beta> = [0.9, 0.99, 0.999, 0.9999]
+            .map(|b| Beta::new(b).unwrap())
+            .to_vec();
+        let current = Beta::new(0.999).unwrap();
+        let cifar = preset_counts("cifar10-lt-100").unwrap();
+        let long: Vec<u64> = (0..8142u64)
+            .map(|i| (1000.0 * 500f64.powf(-(i as f64) / 8141.0)) as u64 + (i * 7919) % 5)
+            .collect();
+        let weights = |counts: &[u64]| WeightsChart {
+            curves: [
+                (
+                    "class-balanced, β = 0.999",
+                    Scheme::ClassBalanced(current),
+                    true,
+                ),
+                ("none", Scheme::None, false),
+                ("inverse", Scheme::Inverse, false),
+                ("inverse sqrt", Scheme::SqrtInverse, false),
+            ]
+            .into_iter()
+            .map(|(l, s, h)| WeightCurve {
+                label: l.to_string(),
+                weights: class_weights(counts, s).unwrap().weights,
+                highlighted: h,
+            })
+            .collect(),
+            log_y: true,
+        };
+        let figures = [
+            (
+                "counts",
+                Figure::Counts(CountsChart::new(&cifar, &betas, false)),
+            ),
+            (
+                "counts-log",
+                Figure::Counts(CountsChart::new(&cifar, &betas, true)),
+            ),
+            (
+                "counts-inat",
+                Figure::Counts(CountsChart::new(&long, &betas, true)),
+            ),
+            ("weights", Figure::Weights(weights(&cifar))),
+            ("weights-inat", Figure::Weights(weights(&long))),
+            (
+                "effective",
+                Figure::Effective(EffectiveCurveChart {
+                    betas: betas.clone(),
+                    current: Beta::new(0.995).unwrap(),
+                    n_max: 5000,
+                    log_x: true,
+                }),
+            ),
+            (
+                "effective-linear",
+                Figure::Effective(EffectiveCurveChart {
+                    betas: betas.clone(),
+                    current,
+                    n_max: 5000,
+                    log_x: false,
+                }),
+            ),
+            (
+                "cb-term",
+                Figure::CbTerm(CbTermChart {
+                    betas: CbTermChart::paper_betas(),
+                    current: Beta::new(0.995).unwrap(),
+                    n_max: 10_000,
+                }),
+            ),
+            (
+                "focal",
+                Figure::Focal(FocalChart {
+                    gammas: vec![0.0, 0.5, 1.0, 2.0, 5.0],
+                    current: 0.25,
+                }),
+            ),
+        ];
+        for (name, figure) in &figures {
+            for (theme, suffix) in [(Theme::light(1.0), ""), (Theme::dark(1.0), "-dark")] {
+                let s = svg::render((800, 500), |area| figure.draw(area, &theme).unwrap());
+                std::fs::write(dir.join(format!("{name}{suffix}.svg")), s).unwrap();
+            }
+            // A phone: 360 CSS px wide at devicePixelRatio 3.
+            let s = svg::render((1080, 670), |area| {
+                figure.draw(area, &Theme::light(3.0)).unwrap()
+            });
+            std::fs::write(dir.join(format!("{name}-phone.svg")), s).unwrap();
+        }
+        for (name, counts, log_y) in [
+            ("editor", cifar.clone(), false),
+            ("editor-log", cifar.clone(), true),
+            ("editor-inat", long.clone(), true),
+        ] {
+            let top = counts.iter().copied().max().unwrap();
+            let chart = EditorChart {
+                y_max: nice_y_max(top, log_y),
+                counts,
+                log_y,
+                selected: Some(3),
+            };
+            let s = svg::render((800, 400), |area| {
+                editor::draw(area, &chart, &Theme::light(1.0)).unwrap();
+            });
+            std::fs::write(dir.join(format!("{name}.svg")), s).unwrap();
+        }
+    }
+}

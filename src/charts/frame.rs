@@ -1,0 +1,368 @@
+//! The frame every chart shares: title, axes with their labels, grid and
+//! legend, all sized in CSS pixels times the theme's scale.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::axis::{Axis, PlotCoord};
+use super::{DrawResult, LABEL_PX, Theme};
+
+/// The coordinates of every chart: plot coordinates on both axes (log10 of
+/// the data on a log axis, see [`Axis`]).
+pub(crate) type Plane = Cartesian2d<PlotCoord, PlotCoord>;
+
+/// What a chart's frame shows.
+pub(crate) struct Frame<'t> {
+    /// The title above the plot.
+    pub title: &'t str,
+    /// The horizontal axis.
+    pub x: Axis,
+    /// The vertical axis.
+    pub y: Axis,
+    /// What the horizontal axis measures, in words from longest to
+    /// shortest: the first that fits the plot's width is drawn.
+    pub x_desc: &'t [&'t str],
+    /// What the vertical axis measures, longest first: the first that fits
+    /// the plot's height is drawn.
+    pub y_desc: &'t [&'t str],
+}
+
+/// Roughly how wide `chars` characters of label text are, in device pixels.
+fn label_width(theme: &Theme, chars: usize) -> f64 {
+    theme.px(0.6 * LABEL_PX * chars as f64)
+}
+
+/// The longest label, in characters.
+fn longest(axis: &Axis, ticks: &[f64]) -> usize {
+    ticks
+        .iter()
+        .map(|&t| axis.label(t).chars().count())
+        .max()
+        .unwrap_or(1)
+}
+
+/// One legend entry: a swatch in the series' style and its label.
+#[derive(Clone, Debug)]
+pub(crate) struct Key {
+    /// The label.
+    pub label: String,
+    /// The series' colour.
+    pub style: ShapeStyle,
+    /// The swatch's height in CSS pixels: the line width, so that a thick
+    /// highlighted line reads as such (about 10 for a filled series).
+    pub thickness: f64,
+}
+
+impl Key {
+    /// An entry for a line of `width_css` CSS pixels in `colour`.
+    pub fn line<C: Color>(label: impl Into<String>, colour: &C, width_css: f64) -> Self {
+        Self {
+            label: label.into(),
+            style: colour.filled(),
+            thickness: width_css,
+        }
+    }
+}
+
+/// Which corner of the plot an inside legend takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Corner {
+    /// Top left.
+    UpperLeft,
+    /// Top right.
+    UpperRight,
+    /// Bottom left.
+    LowerLeft,
+}
+
+/// Sizes of a legend, in device pixels.
+struct KeyLayout {
+    /// Height of one row.
+    row: f64,
+    /// Swatch length.
+    swatch: f64,
+    /// Between swatch and label, and around the box.
+    gap: f64,
+    /// Each label's width.
+    widths: Vec<f64>,
+}
+
+impl KeyLayout {
+    fn new<DB: DrawingBackend>(
+        area: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+        keys: &[Key],
+    ) -> DrawResult<Self, DB> {
+        let font = theme.label_font();
+        let widths = keys
+            .iter()
+            .map(|k| Ok(area.estimate_text_size(&k.label, &font)?.0 as f64))
+            .collect::<DrawResult<Vec<f64>, DB>>()?;
+        Ok(Self {
+            row: theme.px(LABEL_PX * 1.45),
+            swatch: theme.px(18.0),
+            gap: theme.px(6.0),
+            widths,
+        })
+    }
+
+    /// Width and height of the legend as a box of one entry per row.
+    fn boxed(&self) -> (f64, f64) {
+        let widest = self.widths.iter().copied().fold(0.0, f64::max);
+        (
+            widest + self.swatch + 3.0 * self.gap,
+            self.widths.len() as f64 * self.row + 2.0 * self.gap,
+        )
+    }
+
+    /// Width of one entry in a strip: swatch, label and the space after it.
+    fn entry(&self, i: usize) -> f64 {
+        self.swatch + self.gap + self.widths[i] + 2.5 * self.gap
+    }
+
+    /// The entries of each row of a strip `width` wide.
+    fn rows(&self, width: f64) -> Vec<Vec<usize>> {
+        let mut rows: Vec<Vec<usize>> = Vec::new();
+        let mut used = f64::INFINITY;
+        for i in 0..self.widths.len() {
+            let w = self.entry(i);
+            if used + w > width {
+                rows.push(Vec::new());
+                used = 0.0;
+            }
+            rows.last_mut().expect("a row was just pushed").push(i);
+            used += w;
+        }
+        rows
+    }
+}
+
+/// Draws one entry with its swatch starting at `x`, centred on row `y`.
+fn draw_entry<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    layout: &KeyLayout,
+    key: &Key,
+    (x, y): (f64, f64),
+) -> DrawResult<(), DB> {
+    let half = (theme.px(key.thickness) / 2.0).round().max(1.0) as i32;
+    let (xi, yi) = (x.round() as i32, y.round() as i32);
+    area.draw(&Rectangle::new(
+        [
+            (xi, yi - half),
+            (xi + layout.swatch.round() as i32, yi + half),
+        ],
+        ShapeStyle {
+            filled: true,
+            ..key.style
+        },
+    ))?;
+    let font = theme.label_font().pos(Pos::new(HPos::Left, VPos::Center));
+    let at = ((x + layout.swatch + layout.gap).round() as i32, yi);
+    area.draw(&Text::new(key.label.clone(), at, font))
+}
+
+/// Draws `keys` as centred rows across `area`'s width from `top`; returns
+/// the height taken.
+fn draw_strip<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    keys: &[Key],
+    top: f64,
+) -> DrawResult<f64, DB> {
+    if keys.is_empty() {
+        return Ok(0.0);
+    }
+    let layout = KeyLayout::new(area, theme, keys)?;
+    let width = area.dim_in_pixel().0 as f64;
+    let rows = layout.rows(width - 2.0 * layout.gap);
+    for (r, row) in rows.iter().enumerate() {
+        let used: f64 = row.iter().map(|&i| layout.entry(i)).sum::<f64>() - 2.5 * layout.gap;
+        let mut x = ((width - used) / 2.0).max(0.0);
+        let y = top + (r as f64 + 0.5) * layout.row;
+        for &i in row {
+            draw_entry(area, theme, &layout, &keys[i], (x, y))?;
+            x += layout.entry(i);
+        }
+    }
+    Ok(rows.len() as f64 * layout.row + layout.gap)
+}
+
+/// Draws a title centred at the top of `area`, shrunk to fit its width;
+/// returns the height taken.
+fn draw_title<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    title: &str,
+    top: f64,
+) -> DrawResult<f64, DB> {
+    let w = area.dim_in_pixel().0 as f64;
+    let font = theme
+        .title_font_fitting(title, w - theme.px(16.0))
+        .pos(Pos::new(HPos::Center, VPos::Top));
+    let size = font.font.get_size();
+    area.draw(&Text::new(
+        title.to_string(),
+        ((w / 2.0).round() as i32, top.round() as i32),
+        font,
+    ))?;
+    Ok(size * 1.3)
+}
+
+/// Draws a figure title with `keys` as a legend strip under it, and returns
+/// the area left below: for figures of several panels sharing one legend.
+pub(crate) fn header<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    title: &str,
+    keys: &[Key],
+) -> DrawResult<DrawingArea<DB, Shift>, DB> {
+    let top = theme.px(8.0);
+    let title_h = draw_title(area, theme, title, top)?;
+    let strip_h = draw_strip(area, theme, keys, top + title_h)?;
+    let used = (top + title_h + strip_h + theme.px(4.0)).round() as u32;
+    let (w, h) = area.dim_in_pixel();
+    Ok(area.clone().shrink((0, used), (w, h.saturating_sub(used))))
+}
+
+/// A chart with its frame drawn, ready for series.
+pub(crate) struct Framed<'a, DB: DrawingBackend> {
+    /// Draw the series here.
+    pub chart: ChartContext<'a, DB, Plane>,
+    /// The legend still to draw over the series, when it goes inside the plot.
+    inside: Option<(Vec<Key>, Corner)>,
+}
+
+impl<DB: DrawingBackend> Framed<'_, DB> {
+    /// Draws the legend over the series, when it goes inside the plot: call
+    /// it after the series.
+    pub fn finish(self, theme: &Theme) -> DrawResult<(), DB> {
+        let Some((keys, corner)) = self.inside else {
+            return Ok(());
+        };
+        let plot = self.chart.plotting_area().strip_coord_spec();
+        let layout = KeyLayout::new(&plot, theme, &keys)?;
+        let (bw, bh) = layout.boxed();
+        let (pw, ph) = plot.dim_in_pixel();
+        let inset = theme.px(6.0);
+        let x = match corner {
+            Corner::UpperLeft | Corner::LowerLeft => inset,
+            Corner::UpperRight => pw as f64 - inset - bw,
+        };
+        let y = match corner {
+            Corner::UpperLeft | Corner::UpperRight => inset,
+            Corner::LowerLeft => ph as f64 - inset - bh,
+        };
+        let corners = [
+            (x.round() as i32, y.round() as i32),
+            ((x + bw).round() as i32, (y + bh).round() as i32),
+        ];
+        plot.draw(&Rectangle::new(
+            corners,
+            theme.background.mix(0.88).filled(),
+        ))?;
+        plot.draw(&Rectangle::new(
+            corners,
+            theme.grid.stroke_width(theme.stroke(1.0)),
+        ))?;
+        for (i, key) in keys.iter().enumerate() {
+            let row_y = y + layout.gap + (i as f64 + 0.5) * layout.row;
+            draw_entry(&plot, theme, &layout, key, (x + layout.gap, row_y))?;
+        }
+        Ok(())
+    }
+}
+
+/// Draws the frame (title, legend strip if the legend does not fit inside,
+/// grid, ticks, axis labels) on `area` and returns the chart to draw series
+/// into. The legend goes in `corner` of the plot when it takes at most about
+/// half the plot's width and height, else in rows under the title.
+pub(crate) fn build<'a, 't, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    theme: &Theme,
+    frame: &Frame<'t>,
+    keys: Vec<Key>,
+    corner: Corner,
+) -> DrawResult<Framed<'a, DB>, DB> {
+    let (w, h) = area.dim_in_pixel();
+    let (w, h) = (w as f64, h as f64);
+    let margin = theme.px(8.0);
+    // Tick labels, then the axis description under them.
+    let x_area = theme.px(LABEL_PX * 2.6 + 12.0);
+    let y_area_least = theme.px(LABEL_PX * 4.0);
+    let title_h = draw_title(area, theme, frame.title, margin)?;
+
+    // Inside the plot if the legend box leaves it mostly free.
+    let layout = KeyLayout::new(area, theme, &keys)?;
+    let (bw, bh) = layout.boxed();
+    let plot_w = w - y_area_least - 3.0 * margin;
+    let plot_h = h - title_h - x_area - 2.0 * margin;
+    let inside = keys.is_empty() || (bw <= 0.55 * plot_w && bh <= 0.55 * plot_h);
+    let strip_h = if inside {
+        0.0
+    } else {
+        draw_strip(area, theme, &keys, margin + title_h)?
+    };
+    let top = margin + title_h + strip_h;
+
+    // The vertical ticks depend on the plot's height only; their labels then
+    // set the width of the left label area, which sets the plot's width.
+    let plot_h = (h - top - x_area - margin).max(theme.px(40.0));
+    let y_count = (plot_h / theme.px(40.0)).floor().clamp(3.0, 10.0) as usize;
+    let y_ticks = frame.y.ticks(y_count);
+    let y_area = label_width(theme, longest(&frame.y, &y_ticks)) + theme.px(LABEL_PX * 1.3 + 18.0);
+    let plot_w = (w - y_area - 3.0 * margin).max(theme.px(40.0));
+    // Fewer x ticks until their labels fit side by side with some air.
+    let mut x_count = (plot_w / theme.px(60.0)).floor().clamp(2.0, 12.0) as usize;
+    while x_count > 2 {
+        let ticks = frame.x.ticks(x_count);
+        let needed =
+            ticks.len() as f64 * (label_width(theme, longest(&frame.x, &ticks)) + theme.px(16.0));
+        if needed <= plot_w {
+            break;
+        }
+        x_count -= 1;
+    }
+
+    // The longest description that fits along its axis, else the shortest.
+    let fitting = |alternatives: &[&'t str], room: f64| -> &'t str {
+        alternatives
+            .iter()
+            .find(|d| label_width(theme, d.chars().count()) <= room)
+            .or(alternatives.last())
+            .copied()
+            .unwrap_or("")
+    };
+    let x_desc = fitting(frame.x_desc, plot_w);
+    let y_desc = fitting(frame.y_desc, plot_h);
+
+    let mut chart = ChartBuilder::on(area)
+        .margin(margin)
+        .margin_top(top + theme.px(4.0))
+        // Room for the last x label, which is centred on the right edge.
+        .margin_right(2.0 * margin)
+        .x_label_area_size(x_area)
+        .y_label_area_size(y_area)
+        .build_cartesian_2d(frame.x.coord(x_count), frame.y.coord(y_count))?;
+
+    let x_label = |t: &f64| frame.x.label(*t);
+    let y_label = |t: &f64| frame.y.label(*t);
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .label_style(theme.label_font())
+        .axis_desc_style(theme.label_font())
+        .x_label_formatter(&x_label)
+        .y_label_formatter(&y_label)
+        .bold_line_style(theme.grid.stroke_width(theme.stroke(1.0)))
+        .light_line_style(theme.grid.mix(0.4).stroke_width(theme.stroke(1.0)))
+        .axis_style(theme.muted.stroke_width(theme.stroke(1.0)))
+        .set_all_tick_mark_size(theme.px(4.0))
+        .draw()?;
+    Ok(Framed {
+        chart,
+        inside: (inside && !keys.is_empty()).then_some((keys, corner)),
+    })
+}

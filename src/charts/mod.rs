@@ -1,0 +1,554 @@
+//! Teaching figures drawn with plotters on any backend: the canvas in the site,
+//! SVG in tests and downloads.
+//!
+//! Every chart is a plain data struct, computed from the core (never a formula
+//! of its own), and a `draw` function generic over the plotters backend. Sizes
+//! are CSS pixels times [`Theme::scale`], so a HiDPI canvas (pixel size = CSS
+//! size x devicePixelRatio) gets the same text and line sizes as a plain one.
+//!
+//! The charts: [`counts`] (samples and effective numbers per class, the
+//! official notebook's figure), [`editor`] (the distribution the reader
+//! paints), [`weights`] (weights per class for each scheme), [`effective`]
+//! (E_n against n), [`cb_term`] (the paper's Figure 3) and [`focal`] (the
+//! focal modulator and loss); [`figure::Figure`] holds any one of the five
+//! figures. Per-class series longer than the plot is wide go through
+//! [`envelope`], so 10,000 classes draw as fast and as small as 800.
+//!
+//! Text sizes differ by backend: plotters' canvas backend uses a font size as
+//! CSS pixels, its SVG backend writes size / 1.24, so an SVG export shows text
+//! about a fifth smaller than the canvas at the same scale.
+
+use plotters::prelude::*;
+
+pub mod axis;
+pub mod cb_term;
+pub mod counts;
+pub mod editor;
+pub mod effective;
+pub mod figure;
+pub mod focal;
+mod frame;
+mod series;
+pub mod weights;
+
+/// What every draw function returns: plotters' error for the backend `DB`.
+pub type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// Labels and tick labels, in CSS pixels: readable on a phone and from the back
+/// of a lecture room.
+pub const LABEL_PX: f64 = 13.0;
+/// Chart titles, in CSS pixels.
+pub const TITLE_PX: f64 = 15.0;
+/// The smallest a title may shrink to when it does not fit the width, in CSS pixels.
+const MIN_TITLE_PX: f64 = 11.0;
+
+/// Charts with more classes than this draw a filled profile instead of one bar
+/// per class: beyond it, bars are thinner than a pixel or two.
+pub const MAX_BARS: usize = 300;
+
+/// The Okabe-Ito palette (Okabe and Ito 2008), safe for every common form of
+/// colour blindness: orange, sky blue, bluish green, yellow, blue, vermillion,
+/// reddish purple and black.
+pub const OKABE_ITO: [RGBColor; 8] = [
+    RGBColor(0xE6, 0x9F, 0x00),
+    RGBColor(0x56, 0xB4, 0xE9),
+    RGBColor(0x00, 0x9E, 0x73),
+    RGBColor(0xF0, 0xE4, 0x42),
+    RGBColor(0x00, 0x72, 0xB2),
+    RGBColor(0xD5, 0x5E, 0x00),
+    RGBColor(0xCC, 0x79, 0xA7),
+    RGBColor(0x00, 0x00, 0x00),
+];
+
+/// Colours and sizes of every chart.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Theme {
+    /// Behind everything.
+    pub background: RGBColor,
+    /// Text and axes.
+    pub foreground: RGBColor,
+    /// Secondary marks: reference lines, sample bars.
+    pub muted: RGBColor,
+    /// Grid lines.
+    pub grid: RGBColor,
+    /// Series colours, Okabe-Ito (black turns light grey in the dark theme).
+    pub palette: [RGBColor; 8],
+    /// The curve or bar the reader is asked to look at (the current beta, gamma,
+    /// the selected class); series colours skip it.
+    pub highlight: RGBColor,
+    /// Device pixels per CSS pixel (devicePixelRatio on a canvas, 1 for SVG):
+    /// every font size and stroke width is multiplied by it.
+    pub scale: f64,
+}
+
+impl Theme {
+    /// Dark text on white, the site's light colours.
+    pub fn light(scale: f64) -> Self {
+        Self {
+            background: RGBColor(0xFF, 0xFF, 0xFF),
+            foreground: RGBColor(0x1B, 0x1F, 0x24),
+            muted: RGBColor(0x57, 0x60, 0x6A),
+            grid: RGBColor(0xD0, 0xD7, 0xDE),
+            palette: OKABE_ITO,
+            highlight: OKABE_ITO[5],
+            scale: sane_scale(scale),
+        }
+    }
+
+    /// Light text on the site's dark background; black becomes a light grey.
+    pub fn dark(scale: f64) -> Self {
+        let mut palette = OKABE_ITO;
+        palette[7] = RGBColor(0xC8, 0xC8, 0xC8);
+        Self {
+            background: RGBColor(0x0D, 0x11, 0x17),
+            foreground: RGBColor(0xE6, 0xED, 0xF3),
+            muted: RGBColor(0x91, 0x98, 0xA1),
+            grid: RGBColor(0x30, 0x36, 0x3D),
+            palette,
+            highlight: OKABE_ITO[5],
+            scale: sane_scale(scale),
+        }
+    }
+
+    /// Whether the background is dark (for picking the matching theme elsewhere).
+    pub fn is_dark(&self) -> bool {
+        let RGBColor(r, g, b) = self.background;
+        // Rec. 601 luma: good enough to tell light from dark.
+        0.299 * r as f64 + 0.587 * g as f64 + 0.114 * b as f64 <= 127.5
+    }
+
+    /// `css_px` CSS pixels in device pixels.
+    pub fn px(&self, css_px: f64) -> f64 {
+        css_px * self.scale
+    }
+
+    /// A stroke width of `css_px` CSS pixels in whole device pixels, at least 1.
+    pub fn stroke(&self, css_px: f64) -> u32 {
+        self.px(css_px).round().max(1.0) as u32
+    }
+
+    /// A sans-serif font of `css_px` CSS pixels in the foreground colour.
+    pub fn font(&self, css_px: f64) -> TextStyle<'static> {
+        FontDesc::new(FontFamily::SansSerif, self.px(css_px), FontStyle::Normal)
+            .color(&self.foreground)
+    }
+
+    /// Axis labels, tick labels and legends.
+    pub fn label_font(&self) -> TextStyle<'static> {
+        self.font(LABEL_PX)
+    }
+
+    /// Chart titles: bold.
+    pub fn title_font(&self) -> TextStyle<'static> {
+        FontDesc::new(FontFamily::SansSerif, self.px(TITLE_PX), FontStyle::Bold)
+            .color(&self.foreground)
+    }
+
+    /// The title font, shrunk (down to 11 CSS px) so that `title` fits
+    /// `width_px` device pixels: a phone is narrower than a title.
+    pub fn title_font_fitting(&self, title: &str, width_px: f64) -> TextStyle<'static> {
+        // About 0.6 em per character in a bold sans-serif.
+        let chars = title.chars().count().max(1) as f64;
+        let fitting = width_px / (0.6 * chars) / self.scale;
+        let size = TITLE_PX.min(fitting).max(MIN_TITLE_PX);
+        FontDesc::new(FontFamily::SansSerif, self.px(size), FontStyle::Bold).color(&self.foreground)
+    }
+
+    /// The colour of the `i`-th ordinary series: the palette minus the
+    /// highlight, in an order that keeps the low-contrast colour (yellow on
+    /// white, blue on black) for last.
+    pub fn series(&self, i: usize) -> RGBColor {
+        const LIGHT: [usize; 8] = [4, 0, 2, 6, 1, 7, 3, 5];
+        const DARK: [usize; 8] = [1, 0, 2, 6, 3, 7, 4, 5];
+        let order = if self.is_dark() { DARK } else { LIGHT };
+        let colours: Vec<RGBColor> = order
+            .iter()
+            .map(|&k| self.palette[k])
+            .filter(|&c| c != self.highlight)
+            .collect();
+        colours[i % colours.len()]
+    }
+}
+
+/// A devicePixelRatio that is not a positive finite number means 1.
+fn sane_scale(scale: f64) -> f64 {
+    if scale.is_finite() && scale > 0.0 {
+        scale
+    } else {
+        1.0
+    }
+}
+
+/// Reduces a long per-class series to at most `columns` buckets of
+/// consecutive classes, each as (x_center, min, max): x_center is the middle
+/// class index of the bucket and min, max the extremes of its values.
+///
+/// Drawing the min and max of each bucket, with one bucket per pixel column,
+/// shows exactly what one point per class would (every peak and every dip)
+/// with at most two points per column, so a 10,000-class series stays small.
+/// With no more values than columns, each value is its own bucket. NaN marks a
+/// value that cannot be drawn (zero on a log axis): it is left out of its
+/// bucket's min and max, and a bucket of NaNs only is (x_center, NaN, NaN).
+pub fn envelope(values: &[f64], columns: usize) -> Vec<(f64, f64, f64)> {
+    let n = values.len();
+    let columns = columns.max(1);
+    if n <= columns {
+        return values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| (i as f64, v, v))
+            .collect();
+    }
+    (0..columns)
+        .map(|k| {
+            // Integer bounds, so that every class lands in exactly one bucket.
+            let start = (k as u128 * n as u128 / columns as u128) as usize;
+            let end = ((k + 1) as u128 * n as u128 / columns as u128) as usize;
+            let (min, max) = values[start..end]
+                .iter()
+                .filter(|v| !v.is_nan())
+                .fold((f64::NAN, f64::NAN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+            ((start + end - 1) as f64 / 2.0, min, max)
+        })
+        .collect()
+}
+
+/// A positive number in at most four significant digits, without trailing zeros.
+pub(crate) fn short_number(v: f64) -> String {
+    if !v.is_finite() {
+        return format!("{v}");
+    }
+    if v == 0.0 {
+        return "0".to_string();
+    }
+    if v.abs() >= 1e6 || v.abs() < 1e-3 {
+        return format!("{v:.3e}")
+            .replace(".000e", "e")
+            .replace("00e", "e")
+            .replace("0e", "e");
+    }
+    let digits = (4 - (v.abs().log10().floor() as i32 + 1)).clamp(0, 6) as usize;
+    let s = format!("{v:.digits$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod svg {
+    //! Reading back what a chart wrote into an SVG string.
+
+    use plotters::prelude::*;
+
+    /// Draws with `draw` onto a `w` x `h` SVG and returns the document.
+    pub fn render<F>(size: (u32, u32), draw: F) -> String
+    where
+        F: FnOnce(&DrawingArea<SVGBackend<'_>, plotters::coord::Shift>),
+    {
+        let mut s = String::new();
+        {
+            let area = SVGBackend::with_string(&mut s, size).into_drawing_area();
+            draw(&area);
+            area.present().expect("an SVG string cannot fail to flush");
+        }
+        s
+    }
+
+    /// The attributes of each element `<tag .../>` in document order.
+    fn elements<'a>(svg: &'a str, tag: &str) -> Vec<Vec<(&'a str, String)>> {
+        let open = format!("<{tag} ");
+        svg.match_indices(&open)
+            .map(|(at, _)| {
+                let rest = &svg[at + open.len()..];
+                let end = rest.find('>').expect("tags are closed");
+                attributes(&rest[..end])
+            })
+            .collect()
+    }
+
+    fn attributes(s: &str) -> Vec<(&str, String)> {
+        let mut out = Vec::new();
+        let mut rest = s;
+        while let Some(eq) = rest.find("=\"") {
+            let name = rest[..eq].trim();
+            let after = &rest[eq + 2..];
+            let close = after.find('"').expect("attribute values are quoted");
+            out.push((name, unescape(&after[..close])));
+            rest = &after[close + 1..];
+        }
+        out
+    }
+
+    fn unescape(s: &str) -> String {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&")
+    }
+
+    fn get<'b>(attrs: &'b [(&str, String)], name: &str) -> &'b str {
+        attrs
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    /// One `<polyline>`.
+    #[derive(Debug, Clone)]
+    pub struct Polyline {
+        pub stroke: String,
+        pub width: f64,
+        pub points: Vec<(f64, f64)>,
+    }
+
+    /// Every polyline.
+    pub fn polylines(svg: &str) -> Vec<Polyline> {
+        elements(svg, "polyline")
+            .into_iter()
+            .map(|a| Polyline {
+                stroke: get(&a, "stroke").to_string(),
+                width: get(&a, "stroke-width").parse().unwrap_or(0.0),
+                points: points(get(&a, "points")),
+            })
+            .collect()
+    }
+
+    /// Polylines of more than two points: data series. Grid lines, axes, tick
+    /// marks and dashes are two-point polylines.
+    pub fn series(svg: &str) -> Vec<Polyline> {
+        polylines(svg)
+            .into_iter()
+            .filter(|p| p.points.len() > 2)
+            .collect()
+    }
+
+    /// One `<rect>`.
+    #[derive(Debug, Clone)]
+    pub struct Rect {
+        pub x: f64,
+        pub y: f64,
+        pub w: f64,
+        pub h: f64,
+        pub fill: String,
+    }
+
+    /// Every filled rectangle.
+    pub fn filled_rects(svg: &str) -> Vec<Rect> {
+        elements(svg, "rect")
+            .into_iter()
+            .filter(|a| get(a, "fill") != "none")
+            .map(|a| Rect {
+                x: get(&a, "x").parse().unwrap(),
+                y: get(&a, "y").parse().unwrap(),
+                w: get(&a, "width").parse().unwrap(),
+                h: get(&a, "height").parse().unwrap(),
+                fill: get(&a, "fill").to_string(),
+            })
+            .collect()
+    }
+
+    /// One `<polygon>`.
+    #[derive(Debug, Clone)]
+    pub struct Polygon {
+        pub fill: String,
+        pub points: Vec<(f64, f64)>,
+    }
+
+    impl Polygon {
+        /// Its height at horizontal pixel `x`: the spread of its points there.
+        pub fn height_at(&self, x: f64) -> f64 {
+            let ys: Vec<f64> = self
+                .points
+                .iter()
+                .filter(|p| (p.0 - x).abs() < 0.5)
+                .map(|p| p.1)
+                .collect();
+            ys.iter().copied().fold(f64::MIN, f64::max)
+                - ys.iter().copied().fold(f64::MAX, f64::min)
+        }
+    }
+
+    /// Every filled polygon.
+    pub fn polygons(svg: &str) -> Vec<Polygon> {
+        elements(svg, "polygon")
+            .into_iter()
+            .map(|a| Polygon {
+                fill: get(&a, "fill").to_string(),
+                points: points(get(&a, "points")),
+            })
+            .collect()
+    }
+
+    fn points(s: &str) -> Vec<(f64, f64)> {
+        s.split_whitespace()
+            .map(|p| {
+                let (x, y) = p.split_once(',').expect("x,y");
+                (x.parse().unwrap(), y.parse().unwrap())
+            })
+            .collect()
+    }
+
+    /// The content of every `<text>`.
+    pub fn texts(svg: &str) -> Vec<String> {
+        svg.match_indices("<text ")
+            .map(|(at, _)| {
+                let rest = &svg[at..];
+                let start = rest.find('>').expect("closed") + 1;
+                let end = rest.find("</text>").expect("closed");
+                unescape(rest[start..end].trim())
+            })
+            .collect()
+    }
+
+    /// Every text with its anchor point.
+    pub fn text_positions(svg: &str) -> Vec<(String, f64, f64)> {
+        texts(svg)
+            .into_iter()
+            .zip(elements(svg, "text"))
+            .map(|(t, a)| {
+                (
+                    t,
+                    get(&a, "x").parse().unwrap(),
+                    get(&a, "y").parse().unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    /// The font sizes of every text.
+    pub fn font_sizes(svg: &str) -> Vec<f64> {
+        elements(svg, "text")
+            .into_iter()
+            .map(|a| get(&a, "font-size").parse().unwrap())
+            .collect()
+    }
+
+    /// `#rrggbb` of a colour, as the SVG backend writes it.
+    pub fn hex(c: RGBColor) -> String {
+        format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+    }
+
+    /// Asserts that every one of `wanted` is the content of some text.
+    pub fn assert_texts(svg: &str, wanted: &[&str]) {
+        let texts = texts(svg);
+        for w in wanted {
+            assert!(
+                texts.iter().any(|t| t == w),
+                "no text {w:?} among {texts:?}"
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelope_keeps_every_bucket_extreme() {
+        // A deterministic, bumpy series.
+        let values: Vec<f64> = (0..10_007)
+            .map(|i| ((i * 7919) % 1000) as f64 + (i as f64 * 0.37).sin())
+            .collect();
+        for columns in [1, 3, 640, 5000, 10_006] {
+            let buckets = envelope(&values, columns);
+            assert_eq!(buckets.len(), columns);
+            // Rebuild the bucket bounds from the same rule and compare by brute force.
+            let n = values.len();
+            let mut covered = 0;
+            for (k, &(x, lo, hi)) in buckets.iter().enumerate() {
+                let start = k * n / columns;
+                let end = (k + 1) * n / columns;
+                assert_eq!(start, covered, "buckets are contiguous");
+                covered = end;
+                let slice = &values[start..end];
+                let want_lo = slice.iter().copied().fold(f64::INFINITY, f64::min);
+                let want_hi = slice.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                assert_eq!((lo, hi), (want_lo, want_hi));
+                assert!(x >= start as f64 && x <= (end - 1) as f64);
+            }
+            assert_eq!(covered, n, "every class is in a bucket");
+            // The global extremes survive.
+            let all_lo = buckets.iter().map(|b| b.1).fold(f64::INFINITY, f64::min);
+            let all_hi = buckets
+                .iter()
+                .map(|b| b.2)
+                .fold(f64::NEG_INFINITY, f64::max);
+            assert_eq!(all_lo, values.iter().copied().fold(f64::INFINITY, f64::min));
+            assert_eq!(
+                all_hi,
+                values.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+            );
+        }
+    }
+
+    #[test]
+    fn envelope_of_a_short_series_is_the_series() {
+        let values = [3.0, 1.0, 2.0];
+        assert_eq!(
+            envelope(&values, 10),
+            vec![(0.0, 3.0, 3.0), (1.0, 1.0, 1.0), (2.0, 2.0, 2.0)]
+        );
+        assert!(envelope(&[], 10).is_empty());
+        // Zero columns means one.
+        assert_eq!(envelope(&values, 0), vec![(1.0, 1.0, 3.0)]);
+    }
+
+    #[test]
+    fn envelope_skips_nan() {
+        let values = [f64::NAN, 2.0, f64::NAN, f64::NAN, 5.0, 1.0];
+        let b = envelope(&values, 3);
+        assert_eq!((b[0].1, b[0].2), (2.0, 2.0));
+        assert!(b[1].1.is_nan() && b[1].2.is_nan());
+        assert_eq!((b[2].1, b[2].2), (1.0, 5.0));
+    }
+
+    #[test]
+    fn themes() {
+        let light = Theme::light(2.0);
+        let dark = Theme::dark(1.0);
+        assert!(!light.is_dark());
+        assert!(dark.is_dark());
+        assert_eq!(light.palette, OKABE_ITO);
+        assert_eq!(dark.palette[7], RGBColor(0xC8, 0xC8, 0xC8));
+        assert_eq!(light.stroke(1.5), 3);
+        assert_eq!(dark.stroke(0.2), 1);
+        assert_eq!(Theme::light(f64::NAN).scale, 1.0);
+        // Series colours never use the highlight, and cycle through seven colours.
+        for theme in [light, dark] {
+            let colours: Vec<RGBColor> = (0..7).map(|i| theme.series(i)).collect();
+            assert!(!colours.contains(&theme.highlight));
+            for (i, a) in colours.iter().enumerate() {
+                assert!(!colours[i + 1..].contains(a), "distinct");
+            }
+            assert_eq!(theme.series(7), theme.series(0));
+        }
+        assert_eq!(light.series(0), OKABE_ITO[4]);
+        assert_eq!(dark.series(0), OKABE_ITO[1]);
+    }
+
+    #[test]
+    fn title_font_shrinks_to_fit() {
+        let theme = Theme::light(2.0);
+        let title = "A fairly long title for a narrow phone screen";
+        let wide = theme.title_font_fitting(title, 2000.0);
+        let narrow = theme.title_font_fitting(title, 400.0);
+        assert_eq!(wide.font.get_size(), 30.0);
+        assert!(narrow.font.get_size() < 30.0 && narrow.font.get_size() >= 22.0);
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(short_number(1000.0), "1000");
+        assert_eq!(short_number(10.0), "10");
+        assert_eq!(short_number(1.0 / 0.3), "3.333");
+        assert_eq!(short_number(0.5), "0.5");
+        assert_eq!(short_number(0.0), "0");
+        assert_eq!(short_number(1e8), "1e8");
+        assert_eq!(short_number(-0.0), "0");
+    }
+}

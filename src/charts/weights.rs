@@ -1,0 +1,286 @@
+//! Chart 2: the weight of each class under each compared scheme, the
+//! class-balanced one (Cui et al. 2019, section 4,
+//! w_i proportional to (1 - beta) / (1 - beta^{n_i}) = 1 / E_{n_i}) drawn thick
+//! and on top.
+//!
+//! The weights come computed (the explorer calls `crate::weights`); most
+//! schemes are normalised as the official code does, to mean 1 over the
+//! non-empty classes, which the dashed line at 1 marks (scikit-learn's
+//! "balanced" is normalised differently). Empty classes weigh 0 and draw
+//! nothing on a log axis.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::axis::{Axis, nice_ceil};
+use super::frame::{self, Frame, Key};
+use super::series::{class_series, draw_class_series, half_width_in_plot, legend_corner};
+use super::{DrawResult, Theme};
+
+/// The chart's title.
+pub const TITLE: &str = "Weight per class";
+/// What the horizontal axis shows.
+pub const X_DESC: &str = "class";
+/// What the vertical axis shows.
+pub const Y_DESC: &str = "class weight";
+/// The vertical axis, where the plot is too short for [`Y_DESC`].
+pub const Y_DESC_SHORT: &str = "weight";
+
+/// One scheme's weights.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeightCurve {
+    /// The legend entry.
+    pub label: String,
+    /// One weight per class.
+    pub weights: Vec<f64>,
+    /// Drawn thick, in the highlight colour, on top (class-balanced at the current beta).
+    pub highlighted: bool,
+}
+
+/// Weights per class for each compared scheme.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeightsChart {
+    /// The schemes, in legend order (the highlighted ones are drawn last).
+    pub curves: Vec<WeightCurve>,
+    /// Whether the weight axis is logarithmic.
+    pub log_y: bool,
+}
+
+/// Line width of an ordinary curve, in CSS pixels.
+const WIDTH: f64 = 2.0;
+/// Line width of the highlighted curve, in CSS pixels.
+const HIGHLIGHT_WIDTH: f64 = 4.0;
+
+/// Draws one line per scheme (min-max envelopes when there are more classes
+/// than pixel columns) and the legend.
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &WeightsChart,
+    theme: &Theme,
+) -> DrawResult<(), DB> {
+    area.fill(&theme.background)?;
+    let classes = data
+        .curves
+        .iter()
+        .map(|c| c.weights.len())
+        .max()
+        .unwrap_or(0);
+    let shown = || {
+        data.curves
+            .iter()
+            .flat_map(|c| &c.weights)
+            .copied()
+            .filter(|w| w.is_finite() && *w > 0.0)
+    };
+    let max = shown().fold(1.0, f64::max);
+    let y = if data.log_y {
+        Axis::log_decades(shown().fold(1.0, f64::min), max)
+    } else {
+        Axis::linear(0.0, nice_ceil(max * 1.05))
+    };
+    let frame = Frame {
+        title: TITLE,
+        x: Axis::classes(classes),
+        y,
+        x_desc: &[X_DESC],
+        y_desc: &[Y_DESC, Y_DESC_SHORT],
+    };
+    // Ordinary curves take the palette in turn; highlighted ones the highlight.
+    let mut next = 0;
+    let styles: Vec<(RGBColor, f64)> = data
+        .curves
+        .iter()
+        .map(|c| {
+            if c.highlighted {
+                (theme.highlight, HIGHLIGHT_WIDTH)
+            } else {
+                next += 1;
+                (theme.series(next - 1), WIDTH)
+            }
+        })
+        .collect();
+    // The legend in the order given, off the highest weights.
+    let keys = data
+        .curves
+        .iter()
+        .zip(&styles)
+        .map(|(c, (colour, width))| Key::line(c.label.clone(), colour, *width))
+        .collect();
+    let top: Vec<f64> = (0..classes)
+        .map(|i| {
+            data.curves
+                .iter()
+                .filter_map(|c| c.weights.get(i))
+                .map(|&w| y.to_plot_or_nan(w))
+                .fold(f64::NAN, f64::max)
+        })
+        .collect();
+    let mut framed = frame::build(area, theme, &frame, keys, legend_corner(&top))?;
+    let chart = &mut framed.chart;
+    let columns = chart.plotting_area().dim_in_pixel().0 as usize;
+
+    // Weight 1, the mean under the official normalisation (not under
+    // scikit-learn's "balanced"): above it a class is up-weighted.
+    if let Some(one) = y.to_plot(1.0) {
+        let dash = theme.px(5.0);
+        chart.draw_series(DashedLineSeries::new(
+            [(-0.5, one), (classes.max(1) as f64 - 0.5, one)],
+            dash,
+            dash,
+            theme.muted.stroke_width(theme.stroke(1.0)),
+        ))?;
+    }
+
+    // The highlighted curves last, on top.
+    let ordinary = data
+        .curves
+        .iter()
+        .zip(&styles)
+        .filter(|(c, _)| !c.highlighted);
+    let highlighted = data
+        .curves
+        .iter()
+        .zip(&styles)
+        .filter(|(c, _)| c.highlighted);
+    for (curve, &(colour, width)) in ordinary.chain(highlighted) {
+        let half = half_width_in_plot(chart, theme, &y, width);
+        let series = class_series(&curve.weights, &y, columns, half);
+        draw_class_series(chart, theme, series, colour, width)?;
+    }
+    framed.finish(theme)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::svg;
+    use crate::effective_number::Beta;
+    use crate::profiles::preset_counts;
+    use crate::weights::{Scheme, class_weights};
+
+    fn curves(counts: &[u64]) -> Vec<WeightCurve> {
+        let beta = Beta::new(0.999).unwrap();
+        [
+            (
+                "class-balanced, β = 0.999",
+                Scheme::ClassBalanced(beta),
+                true,
+            ),
+            ("none", Scheme::None, false),
+            ("inverse frequency", Scheme::Inverse, false),
+            ("inverse square root", Scheme::SqrtInverse, false),
+        ]
+        .into_iter()
+        .map(|(label, scheme, highlighted)| WeightCurve {
+            label: label.to_string(),
+            weights: class_weights(counts, scheme).unwrap().weights,
+            highlighted,
+        })
+        .collect()
+    }
+
+    fn render(chart: &WeightsChart) -> String {
+        svg::render((800, 500), |area| {
+            draw(area, chart, &Theme::light(1.0)).unwrap();
+        })
+    }
+
+    #[test]
+    fn one_line_per_scheme_the_highlighted_one_thick_and_last() {
+        let counts = preset_counts("cifar10-lt-100").unwrap();
+        for log_y in [false, true] {
+            let chart = WeightsChart {
+                curves: curves(&counts),
+                log_y,
+            };
+            let s = render(&chart);
+            svg::assert_texts(
+                &s,
+                &[
+                    TITLE,
+                    X_DESC,
+                    Y_DESC,
+                    "class-balanced, β = 0.999",
+                    "inverse frequency",
+                ],
+            );
+            let lines = svg::series(&s);
+            assert_eq!(lines.len(), 4);
+            let hl = svg::hex(Theme::light(1.0).highlight);
+            let last = lines.last().unwrap();
+            assert_eq!(last.stroke, hl, "the highlighted curve is drawn on top");
+            assert_eq!(last.width, 4.0);
+            assert!(lines[..3].iter().all(|l| l.width == 2.0 && l.stroke != hl));
+            // Its legend swatch is thicker too.
+            let swatch = svg::filled_rects(&s)
+                .into_iter()
+                .find(|r| r.fill == hl)
+                .unwrap();
+            assert_eq!(swatch.h, 4.0);
+        }
+    }
+
+    #[test]
+    fn empty_classes_draw_nothing_on_a_log_axis() {
+        let counts = [500, 0, 20, 5];
+        let chart = WeightsChart {
+            curves: curves(&counts),
+            log_y: true,
+        };
+        let s = render(&chart);
+        assert!(!s.contains("NaN") && !s.contains("inf"));
+        // Every line breaks at class 1: a dot for class 0, a segment for 2..3.
+        assert_eq!(s.matches("<circle").count(), 4);
+    }
+
+    #[test]
+    fn ten_thousand_classes_stay_small() {
+        let counts: Vec<u64> = (0..10_000u64)
+            .map(|i| 1 + 5000 * 1000 / (1000 + i * 10) + (i * 7919) % 13)
+            .collect();
+        for log_y in [false, true] {
+            let chart = WeightsChart {
+                curves: curves(&counts),
+                log_y,
+            };
+            let s = render(&chart);
+            assert!(s.len() < 300_000, "{} bytes", s.len());
+            // Four min-max bands, the highlighted one last.
+            let bands = svg::polygons(&s);
+            assert_eq!(bands.len(), 4);
+            assert_eq!(bands[3].fill, svg::hex(Theme::light(1.0).highlight));
+            assert!(bands.iter().all(|b| b.points.len() <= 2 * 800 + 4));
+        }
+    }
+
+    #[test]
+    fn bands_are_as_thick_as_the_lines() {
+        // Flat weights: each band is a line of its width.
+        let curve = |label: &str, w: f64, highlighted| WeightCurve {
+            label: label.to_string(),
+            weights: vec![w; 10_000],
+            highlighted,
+        };
+        let chart = WeightsChart {
+            curves: vec![curve("cb", 2.0, true), curve("none", 1.0, false)],
+            log_y: false,
+        };
+        let s = render(&chart);
+        let bands = svg::polygons(&s);
+        assert_eq!(bands.len(), 2);
+        let x = bands[0].points[5].0;
+        let (thin, thick) = (bands[0].height_at(x), bands[1].height_at(x));
+        assert!((thin - 2.0).abs() <= 1.0, "{thin}");
+        assert!((thick - 4.0).abs() <= 1.0, "{thick}");
+    }
+
+    #[test]
+    fn no_curves_draw_an_empty_frame() {
+        let s = render(&WeightsChart {
+            curves: vec![],
+            log_y: true,
+        });
+        svg::assert_texts(&s, &[TITLE, X_DESC, Y_DESC]);
+        assert!(svg::series(&s).is_empty());
+    }
+}

@@ -1,0 +1,7 @@
+//! The weight explorer's logic, apart from its page: the state, its URL,
+//! hand editing and the derived numbers. The site's components only show these.
+
+pub mod edit;
+pub mod results;
+pub mod state;
+pub mod url;

@@ -1,0 +1,295 @@
+//! What the weight explorer shows: a class distribution, beta, gamma, the
+//! schemes to compare and the editor's scale. Plain data, so the page, the
+//! URL and the tests all handle the same thing.
+
+use crate::effective_number::Beta;
+use crate::experiments::PAPER_BETAS;
+use crate::profiles::{Profile, preset};
+use crate::weights::Scheme;
+
+/// The explorer takes from 2 to this many classes.
+pub const MAX_EXPLORER_CLASSES: usize = 10_000;
+/// The largest gamma the controls offer.
+pub const MAX_GAMMA: f64 = 5.0;
+/// The smallest 1 - beta the controls offer (beta = 0.99999999).
+pub const MIN_ONE_MINUS_BETA: f64 = 1e-8;
+
+/// Where the counts came from, so a link can name a preset instead of listing counts.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    /// A named preset of [`crate::profiles::PRESETS`].
+    Preset(&'static str),
+    /// A generated profile.
+    Profile(Profile),
+    /// Painted, pasted or uploaded counts.
+    Custom,
+}
+
+/// Class counts and where they came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Distribution {
+    /// Where the counts came from.
+    pub source: Source,
+    /// Samples per class.
+    pub counts: Vec<u64>,
+    /// Class names, when an uploaded file had them.
+    pub names: Option<Vec<String>>,
+}
+
+impl Distribution {
+    /// The preset with this name.
+    pub fn preset(name: &str) -> Option<Self> {
+        let p = preset(name)?;
+        Some(Self {
+            source: Source::Preset(p.name),
+            counts: p.profile.counts().expect("every preset is valid"),
+            names: None,
+        })
+    }
+
+    /// Counts from a profile.
+    pub fn profile(profile: Profile) -> Result<Self, String> {
+        let counts = profile.counts().map_err(|e| e.to_string())?;
+        check_classes(counts.len())?;
+        Ok(Self {
+            source: Source::Profile(profile),
+            counts,
+            names: None,
+        })
+    }
+
+    /// Counts given outright.
+    pub fn custom(counts: Vec<u64>, names: Option<Vec<String>>) -> Result<Self, String> {
+        check_classes(counts.len())?;
+        if counts.iter().all(|&n| n == 0) {
+            return Err("every class has 0 samples; give at least one class a sample".into());
+        }
+        Ok(Self {
+            source: Source::Custom,
+            counts,
+            names,
+        })
+    }
+
+    /// The same counts, edited by hand: the source becomes custom.
+    pub fn edited(&self, counts: Vec<u64>) -> Self {
+        Self {
+            source: Source::Custom,
+            counts,
+            names: self.names.clone(),
+        }
+    }
+
+    /// Classes sorted by count, largest first (names follow their counts).
+    pub fn sorted_descending(&self) -> Self {
+        let mut order: Vec<usize> = (0..self.counts.len()).collect();
+        order.sort_by(|&a, &b| self.counts[b].cmp(&self.counts[a]));
+        Self {
+            source: Source::Custom,
+            counts: order.iter().map(|&i| self.counts[i]).collect(),
+            names: self
+                .names
+                .as_ref()
+                .map(|n| order.iter().map(|&i| n[i].clone()).collect()),
+        }
+    }
+
+    /// The name of class `i`: its given name or its index.
+    pub fn name(&self, i: usize) -> String {
+        match &self.names {
+            Some(names) => names[i].clone(),
+            None => i.to_string(),
+        }
+    }
+}
+
+fn check_classes(classes: usize) -> Result<(), String> {
+    if (2..=MAX_EXPLORER_CLASSES).contains(&classes) {
+        Ok(())
+    } else {
+        Err(format!(
+            "the explorer takes 2 to {MAX_EXPLORER_CLASSES} classes, got {classes}"
+        ))
+    }
+}
+
+/// A weighting the charts can compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ComparedScheme {
+    /// Class-balanced at the current beta.
+    Cb,
+    /// Class-balanced at one of the paper's betas (index into [`PAPER_BETAS`]).
+    CbPaper(usize),
+    /// Every class weighs 1.
+    None,
+    /// 1 / n.
+    Inverse,
+    /// 1 / sqrt(n).
+    SqrtInverse,
+    /// scikit-learn's "balanced".
+    Balanced,
+}
+
+impl ComparedScheme {
+    /// Every scheme, in the order the controls list them.
+    pub const ALL: [ComparedScheme; 9] = [
+        Self::Cb,
+        Self::CbPaper(0),
+        Self::CbPaper(1),
+        Self::CbPaper(2),
+        Self::CbPaper(3),
+        Self::None,
+        Self::Inverse,
+        Self::SqrtInverse,
+        Self::Balanced,
+    ];
+
+    /// The name in links: `cb`, `cb-0.99`, `none`, `inverse`, `sqrt-inverse`, `balanced`.
+    pub fn name(self) -> String {
+        match self {
+            Self::Cb => "cb".into(),
+            Self::CbPaper(i) => format!("cb-{}", PAPER_BETAS[i]),
+            Self::None => "none".into(),
+            Self::Inverse => "inverse".into(),
+            Self::SqrtInverse => "sqrt-inverse".into(),
+            Self::Balanced => "balanced".into(),
+        }
+    }
+
+    /// The scheme with this link name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// A label for people.
+    pub fn label(self, beta: Beta) -> String {
+        match self {
+            Self::Cb => format!("class-balanced, beta = {beta}"),
+            Self::CbPaper(i) => format!("class-balanced, beta = {}", PAPER_BETAS[i]),
+            Self::None => "none (all 1)".into(),
+            Self::Inverse => "inverse frequency 1/n".into(),
+            Self::SqrtInverse => "inverse square root 1/sqrt(n)".into(),
+            Self::Balanced => "scikit-learn \"balanced\"".into(),
+        }
+    }
+
+    /// The weighting, with the current beta for [`ComparedScheme::Cb`].
+    pub fn scheme(self, beta: Beta) -> Scheme {
+        match self {
+            Self::Cb => Scheme::ClassBalanced(beta),
+            Self::CbPaper(i) => Scheme::ClassBalanced(
+                Beta::new(PAPER_BETAS[i]).expect("the paper's betas are valid"),
+            ),
+            Self::None => Scheme::None,
+            Self::Inverse => Scheme::Inverse,
+            Self::SqrtInverse => Scheme::SqrtInverse,
+            Self::Balanced => Scheme::Balanced,
+        }
+    }
+
+    /// Whether its weights change with the current beta.
+    pub fn follows_beta(self) -> bool {
+        self == Self::Cb
+    }
+}
+
+/// Everything the explorer shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExplorerState {
+    /// The class distribution.
+    pub distribution: Distribution,
+    /// beta.
+    pub beta: Beta,
+    /// gamma of the focal loss, 0 to [`MAX_GAMMA`].
+    pub gamma: f64,
+    /// The schemes to compare, in [`ComparedScheme::ALL`] order.
+    pub schemes: Vec<ComparedScheme>,
+    /// Whether count axes are logarithmic.
+    pub log_scale: bool,
+}
+
+/// The distribution a first visit shows.
+pub const DEFAULT_PRESET: &str = "cifar10-lt-100";
+/// beta on a first visit: the worked example of the guide (weights 0.181 ... 3.688).
+pub const DEFAULT_BETA: f64 = 0.999;
+/// gamma on a first visit.
+pub const DEFAULT_GAMMA: f64 = 1.0;
+
+impl Default for ExplorerState {
+    fn default() -> Self {
+        Self {
+            distribution: Distribution::preset(DEFAULT_PRESET).expect("the default preset exists"),
+            beta: Beta::new(DEFAULT_BETA).expect("a valid beta"),
+            gamma: DEFAULT_GAMMA,
+            schemes: vec![
+                ComparedScheme::Cb,
+                ComparedScheme::None,
+                ComparedScheme::Inverse,
+                ComparedScheme::SqrtInverse,
+            ],
+            log_scale: true,
+        }
+    }
+}
+
+impl ExplorerState {
+    /// Turns a scheme on or off, keeping the canonical order.
+    pub fn toggle_scheme(&mut self, scheme: ComparedScheme, on: bool) {
+        self.schemes.retain(|&s| s != scheme);
+        if on {
+            self.schemes.push(scheme);
+        }
+        self.schemes
+            .sort_by_key(|s| ComparedScheme::ALL.iter().position(|a| a == s));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scheme_names_round_trip() {
+        for s in ComparedScheme::ALL {
+            assert_eq!(ComparedScheme::from_name(&s.name()), Some(s));
+        }
+        assert_eq!(ComparedScheme::CbPaper(3).name(), "cb-0.9999");
+        assert_eq!(ComparedScheme::from_name("cb-0.5"), None);
+    }
+
+    #[test]
+    fn distributions() {
+        assert!(Distribution::custom(vec![1], None).is_err());
+        assert!(Distribution::custom(vec![0, 0], None).is_err());
+        assert!(Distribution::custom(vec![1; MAX_EXPLORER_CLASSES + 1], None).is_err());
+        let d = Distribution::custom(
+            vec![3, 9, 5],
+            Some(vec!["a".into(), "b".into(), "c".into()]),
+        )
+        .unwrap();
+        let s = d.sorted_descending();
+        assert_eq!(s.counts, [9, 5, 3]);
+        assert_eq!(s.names.unwrap(), ["b", "c", "a"]);
+        assert_eq!(d.name(1), "b");
+        assert_eq!(
+            Distribution::preset("cifar10-lt-100").unwrap().counts[9],
+            50
+        );
+    }
+
+    #[test]
+    fn toggling_keeps_order() {
+        let mut s = ExplorerState::default();
+        s.toggle_scheme(ComparedScheme::CbPaper(1), true);
+        s.toggle_scheme(ComparedScheme::None, false);
+        assert_eq!(
+            s.schemes,
+            [
+                ComparedScheme::Cb,
+                ComparedScheme::CbPaper(1),
+                ComparedScheme::Inverse,
+                ComparedScheme::SqrtInverse
+            ]
+        );
+    }
+}

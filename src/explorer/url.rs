@@ -1,0 +1,371 @@
+//! The explorer's state as a URL query, and back. A link restores the page
+//! exactly; a bad or hostile value falls back to its default and leaves a
+//! notice saying so (shown as text, never as HTML).
+//!
+//! `?preset=cifar10-lt-100&beta=0.999&gamma=1&schemes=cb,none&scale=log`;
+//! custom counts as `counts=5000,2997,50*3` (`*` repeats); a generated
+//! profile as `profile=exp&classes=10&max=5000&imbalance=100`; beta close to 1
+//! as `one_minus_beta=1e-8`.
+
+use crate::counts_input::{InputFormat, parse_counts};
+use crate::effective_number::Beta;
+use crate::export::decimal;
+use crate::profiles::Profile;
+
+use super::state::{
+    ComparedScheme, Distribution, ExplorerState, MAX_EXPLORER_CLASSES, MAX_GAMMA,
+    MIN_ONE_MINUS_BETA, Source,
+};
+
+/// The query string (without `?`) that restores `state`.
+pub fn to_query(state: &ExplorerState) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    match &state.distribution.source {
+        Source::Preset(name) => {
+            q.append_pair("preset", name);
+        }
+        Source::Profile(profile) => {
+            let (name, classes, max, imbalance) = match *profile {
+                Profile::Exponential {
+                    classes,
+                    max,
+                    imbalance,
+                } => ("exp", classes, max, Some(imbalance)),
+                Profile::Step {
+                    classes,
+                    max,
+                    imbalance,
+                } => ("step", classes, max, Some(imbalance)),
+                Profile::Uniform { classes, count } => ("uniform", classes, count, None),
+            };
+            q.append_pair("profile", name);
+            q.append_pair("classes", &classes.to_string());
+            q.append_pair("max", &max.to_string());
+            if let Some(r) = imbalance {
+                q.append_pair("imbalance", &decimal(r));
+            }
+        }
+        Source::Custom => {
+            q.append_pair("counts", &run_length(&state.distribution.counts));
+        }
+    }
+    let e = state.beta.one_minus();
+    let beta = state.beta.value();
+    if 1.0 - beta == e && decimal(beta).len() <= 12 {
+        q.append_pair("beta", &plain(beta));
+    } else {
+        q.append_pair("one_minus_beta", &decimal(e));
+    }
+    q.append_pair("gamma", &plain(state.gamma));
+    let schemes: Vec<String> = state.schemes.iter().map(|s| s.name()).collect();
+    q.append_pair("schemes", &schemes.join(","));
+    q.append_pair("scale", if state.log_scale { "log" } else { "linear" });
+    q.finish()
+}
+
+/// 0.999 rather than 0.999, 1 rather than 1.0.
+fn plain(x: f64) -> String {
+    let d = decimal(x);
+    d.strip_suffix(".0").map(str::to_owned).unwrap_or(d)
+}
+
+/// Counts with runs written as `value*times`.
+fn run_length(counts: &[u64]) -> String {
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < counts.len() {
+        let run = counts[i..].iter().take_while(|&&c| c == counts[i]).count();
+        parts.push(if run > 2 {
+            format!("{}*{run}", counts[i])
+        } else {
+            vec![counts[i].to_string(); run].join(",")
+        });
+        i += run;
+    }
+    parts.join(",")
+}
+
+/// Expands `value*times` runs, refusing more than the explorer's class limit.
+fn expand_runs(text: &str) -> Result<String, String> {
+    let mut out = Vec::new();
+    for item in text.split(',') {
+        let (value, times) = match item.split_once('*') {
+            Some((v, t)) => (
+                v,
+                t.trim()
+                    .parse::<usize>()
+                    .map_err(|_| format!("\"{}\" is not a repeat count", short(t)))?,
+            ),
+            None => (item, 1),
+        };
+        if out.len() + times > MAX_EXPLORER_CLASSES {
+            return Err(format!("more than {MAX_EXPLORER_CLASSES} classes"));
+        }
+        out.extend(std::iter::repeat_n(value.trim(), times));
+    }
+    Ok(out.join(","))
+}
+
+/// At most 40 characters of a user's value, for a notice.
+fn short(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if s.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
+
+/// The state a query describes, and a notice for every value that was ignored.
+pub fn from_query(query: &str) -> (ExplorerState, Vec<String>) {
+    let mut state = ExplorerState::default();
+    let mut notices = Vec::new();
+    let pairs: Vec<(String, String)> =
+        form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+    let get = |key: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    let default_note = |what: &str, value: &str, why: String| {
+        format!(
+            "The link's {what} \"{}\" was ignored ({why}); showing the default instead.",
+            short(value)
+        )
+    };
+
+    if let Some(name) = get("preset") {
+        match Distribution::preset(name) {
+            Some(d) => state.distribution = d,
+            None => notices.push(default_note("preset", name, "no such preset".into())),
+        }
+    } else if let Some(counts) = get("counts") {
+        let parsed = expand_runs(counts)
+            .and_then(|list| parse_counts(&list, InputFormat::List).map_err(|e| e.to_string()))
+            .and_then(|p| Distribution::custom(p.counts, None));
+        match parsed {
+            Ok(d) => state.distribution = d,
+            Err(why) => notices.push(default_note("counts", counts, why)),
+        }
+    } else if let Some(kind) = get("profile") {
+        match profile_from(kind, &get).and_then(Distribution::profile) {
+            Ok(d) => state.distribution = d,
+            Err(why) => notices.push(default_note("profile", kind, why)),
+        }
+    }
+
+    let beta = if let Some(e) = get("one_minus_beta") {
+        Some((
+            "1 - beta",
+            e,
+            e.trim()
+                .parse::<f64>()
+                .map_err(|_| "not a number".to_string())
+                .and_then(|e| {
+                    if e < MIN_ONE_MINUS_BETA {
+                        Err(format!("1 - beta must be at least {MIN_ONE_MINUS_BETA}"))
+                    } else {
+                        Beta::from_one_minus(e).map_err(|err| err.to_string())
+                    }
+                }),
+        ))
+    } else {
+        get("beta").map(|b| {
+            (
+                "beta",
+                b,
+                b.trim()
+                    .parse::<f64>()
+                    .map_err(|_| "not a number".to_string())
+                    .and_then(|b| {
+                        let beta = Beta::new(b).map_err(|err| err.to_string())?;
+                        if beta.one_minus() < MIN_ONE_MINUS_BETA {
+                            Err("beta must be at most 0.99999999".to_string())
+                        } else {
+                            Ok(beta)
+                        }
+                    }),
+            )
+        })
+    };
+    match beta {
+        Some((_, _, Ok(b))) => state.beta = b,
+        Some((what, value, Err(why))) => notices.push(default_note(what, value, why)),
+        None => {}
+    }
+
+    if let Some(g) = get("gamma") {
+        match g.trim().parse::<f64>() {
+            Ok(v) if (0.0..=MAX_GAMMA).contains(&v) => state.gamma = v,
+            _ => notices.push(default_note(
+                "gamma",
+                g,
+                format!("gamma is a number from 0 to {MAX_GAMMA}"),
+            )),
+        }
+    }
+
+    if let Some(list) = get("schemes") {
+        let mut schemes = Vec::new();
+        for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            match ComparedScheme::from_name(name) {
+                Some(s) if !schemes.contains(&s) => schemes.push(s),
+                Some(_) => {}
+                None => notices.push(format!(
+                    "The link's scheme \"{}\" is unknown and was ignored.",
+                    short(name)
+                )),
+            }
+        }
+        schemes.sort_by_key(|s| ComparedScheme::ALL.iter().position(|a| a == s));
+        state.schemes = schemes;
+    }
+
+    match get("scale") {
+        Some("log") => state.log_scale = true,
+        Some("linear") => state.log_scale = false,
+        Some(other) => notices.push(default_note("scale", other, "it is log or linear".into())),
+        None => {}
+    }
+    (state, notices)
+}
+
+fn profile_from<'a>(kind: &str, get: &impl Fn(&str) -> Option<&'a str>) -> Result<Profile, String> {
+    let number = |key: &str| -> Result<f64, String> {
+        let text = get(key).ok_or_else(|| format!("{key} is missing"))?;
+        text.trim()
+            .parse::<f64>()
+            .map_err(|_| format!("{key} \"{}\" is not a number", short(text)))
+    };
+    let whole = |key: &str| -> Result<u64, String> {
+        let v = number(key)?;
+        if v >= 0.0 && v.fract() == 0.0 && v <= 1e12 {
+            Ok(v as u64)
+        } else {
+            Err(format!("{key} must be a whole number"))
+        }
+    };
+    let classes = whole("classes")? as usize;
+    let max = whole("max")?;
+    match kind {
+        "exp" => Ok(Profile::Exponential {
+            classes,
+            max,
+            imbalance: number("imbalance")?,
+        }),
+        "step" => Ok(Profile::Step {
+            classes,
+            max,
+            imbalance: number("imbalance")?,
+        }),
+        "uniform" => Ok(Profile::Uniform {
+            classes,
+            count: max,
+        }),
+        _ => Err("profiles are exp, step and uniform".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(state: &ExplorerState) {
+        let q = to_query(state);
+        let (back, notices) = from_query(&q);
+        assert!(notices.is_empty(), "{q}: {notices:?}");
+        assert_eq!(&back, state, "{q}");
+    }
+
+    #[test]
+    fn default_and_edited_states_round_trip() {
+        let mut s = ExplorerState::default();
+        round_trip(&s);
+        assert_eq!(
+            to_query(&s),
+            "preset=cifar10-lt-100&beta=0.999&gamma=1&schemes=cb%2Cnone%2Cinverse%2Csqrt-inverse&scale=log"
+        );
+        s.beta = Beta::from_one_minus(1e-8).unwrap();
+        s.gamma = 0.5;
+        s.log_scale = false;
+        s.schemes = vec![ComparedScheme::CbPaper(2), ComparedScheme::Balanced];
+        s.distribution = Distribution::custom(vec![7, 7, 7, 0, 1, 1_000_000_000], None).unwrap();
+        round_trip(&s);
+        assert!(to_query(&s).contains("counts=7*3%2C0%2C1%2C1000000000"));
+        s.distribution = Distribution::profile(Profile::Step {
+            classes: 7,
+            max: 300,
+            imbalance: 12.5,
+        })
+        .unwrap();
+        round_trip(&s);
+        s.distribution = Distribution::profile(Profile::Uniform {
+            classes: 3,
+            count: 4,
+        })
+        .unwrap();
+        round_trip(&s);
+        s.beta = Beta::ZERO;
+        s.schemes.clear();
+        round_trip(&s);
+    }
+
+    #[test]
+    fn ten_thousand_classes_round_trip() {
+        let mut s = ExplorerState::default();
+        let counts: Vec<u64> = (0..10_000u64).map(|i| 1 + i % 97).collect();
+        s.distribution = Distribution::custom(counts, None).unwrap();
+        round_trip(&s);
+    }
+
+    #[test]
+    fn bad_values_fall_back_with_notices() {
+        let (s, notes) = from_query("preset=nope&beta=1.5&gamma=9&schemes=cb,evil&scale=huge");
+        assert_eq!(
+            s,
+            ExplorerState {
+                schemes: vec![ComparedScheme::Cb],
+                ..ExplorerState::default()
+            }
+        );
+        assert_eq!(notes.len(), 5, "{notes:?}");
+        assert!(notes[0].contains("preset \"nope\""));
+        let (s, notes) = from_query("counts=1,2,x&one_minus_beta=0");
+        assert_eq!(s.distribution, ExplorerState::default().distribution);
+        assert!(notes[0].contains("line 1, column 5"), "{notes:?}");
+        assert!(notes[1].contains("1 - beta"));
+        let (_, notes) = from_query("counts=1*99999999999");
+        assert!(notes[0].contains("10000 classes"), "{notes:?}");
+        let (_, notes) = from_query("beta=0.999999999");
+        assert!(notes[0].contains("at most 0.99999999"));
+        let (_, notes) = from_query("profile=exp&classes=1&max=10&imbalance=2");
+        assert!(notes[0].contains("number of classes"));
+    }
+
+    #[test]
+    fn hostile_text_is_kept_as_text_and_cut_short() {
+        let evil = "<img src=x onerror=alert(1)>".repeat(5);
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("preset", &evil)
+            .finish();
+        let (_, notes) = from_query(&query);
+        assert!(notes[0].contains("<img src=x onerror=alert(1)>"));
+        assert!(notes[0].contains('…'));
+        assert!(notes[0].len() < 200);
+    }
+
+    #[test]
+    fn edge_betas() {
+        let (s, notes) = from_query("beta=0");
+        assert!(notes.is_empty());
+        assert_eq!(s.beta, Beta::ZERO);
+        let (s, notes) = from_query("one_minus_beta=1e-8");
+        assert!(notes.is_empty());
+        assert_eq!(s.beta.one_minus(), 1e-8);
+        let (s, _) = from_query("beta=0.99999999");
+        assert!((s.beta.one_minus() - 1e-8).abs() < 1e-15);
+    }
+}

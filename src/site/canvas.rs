@@ -1,0 +1,152 @@
+//! plotters backends for the page, with text measured by a canvas's
+//! measureText. plotters measures text on the web by adding a styled `<span>`
+//! to the page and reading its layout, which forces a layout per label and is
+//! an inline style the page's Content-Security-Policy refuses.
+
+use plotters::prelude::*;
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontTransform,
+};
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+/// A backend `B` whose text sizes come from a canvas 2D context.
+pub struct Measured<B> {
+    inner: B,
+    context: CanvasRenderingContext2d,
+}
+
+/// Draws on a `<canvas>`.
+pub type Canvas = Measured<CanvasBackend>;
+
+/// Writes an SVG document.
+pub type Svg<'a> = Measured<SVGBackend<'a>>;
+
+fn context_of(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok()??.dyn_into().ok()
+}
+
+impl Canvas {
+    /// The backend for this canvas element, or `None` if it has no 2D context.
+    pub fn new(canvas: &HtmlCanvasElement) -> Option<Self> {
+        Some(Self {
+            context: context_of(canvas)?,
+            inner: CanvasBackend::with_canvas_object(canvas.clone())?,
+        })
+    }
+}
+
+impl<'a> Svg<'a> {
+    /// An SVG of `size` written into `out`, measuring text on a detached canvas.
+    pub fn new(out: &'a mut String, size: (u32, u32)) -> Option<Self> {
+        let document = web_sys::window()?.document()?;
+        let canvas: HtmlCanvasElement = document.create_element("canvas").ok()?.dyn_into().ok()?;
+        Some(Self {
+            context: context_of(&canvas)?,
+            inner: SVGBackend::with_string(out, size),
+        })
+    }
+}
+
+impl<B: DrawingBackend> DrawingBackend for Measured<B> {
+    type ErrorType = B::ErrorType;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.inner.get_size()
+    }
+
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+        self.inner.ensure_prepared()
+    }
+
+    fn present(&mut self) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+        self.inner.present()
+    }
+
+    fn draw_pixel(
+        &mut self,
+        point: BackendCoord,
+        color: BackendColor,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+        self.inner.draw_pixel(point, color)
+    }
+
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+        self.inner.draw_line(from, to, style)
+    }
+
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+        self.inner.draw_rect(upper_left, bottom_right, style, fill)
+    }
+
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+        self.inner.draw_path(path, style)
+    }
+
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+        self.inner.fill_polygon(vert, style)
+    }
+
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        center: BackendCoord,
+        radius: u32,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+        self.inner.draw_circle(center, radius, style, fill)
+    }
+
+    fn draw_text<S: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &S,
+        pos: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+        self.inner.draw_text(text, style, pos)
+    }
+
+    fn estimate_text_size<S: BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &S,
+    ) -> Result<(u32, u32), DrawingErrorKind<B::ErrorType>> {
+        // The same font string plotters-canvas draws with.
+        self.context.set_font(&format!(
+            "{} {}px {}",
+            style.style().as_str(),
+            style.size(),
+            style.family().as_str()
+        ));
+        let width = self
+            .context
+            .measure_text(text)
+            .map(|m| m.width())
+            .unwrap_or(0.6 * style.size() * text.chars().count() as f64);
+        let (w, h) = (width.ceil() as u32, style.size().ceil() as u32);
+        Ok(match style.transform() {
+            FontTransform::Rotate90 | FontTransform::Rotate270 => (h, w),
+            _ => (w, h),
+        })
+    }
+}

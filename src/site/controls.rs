@@ -1,0 +1,232 @@
+//! beta (on a log scale of 1 - beta, with exact entry), the equivalent number
+//! of prototypes N, gamma, and which weightings to compare.
+
+use leptos::prelude::*;
+
+use super::state::use_explorer;
+use crate::effective_number::Beta;
+use crate::explorer::state::{ComparedScheme, MAX_GAMMA, MIN_ONE_MINUS_BETA};
+
+/// Slider positions: 0 is beta = 0, the last is 1 - beta = 1e-8.
+const SLIDER_STEPS: f64 = 1600.0;
+/// Decades of 1 - beta the slider spans.
+const DECADES: f64 = 8.0;
+
+/// The slider position of a beta.
+fn position(beta: Beta) -> f64 {
+    (-beta.one_minus().log10() / DECADES * SLIDER_STEPS).clamp(0.0, SLIDER_STEPS)
+}
+
+/// The beta of a slider position: 1 - beta = 10^(-8 p / steps).
+fn beta_at(position: f64) -> Beta {
+    let e = 10f64.powf(-DECADES * position / SLIDER_STEPS);
+    Beta::from_one_minus(e.max(MIN_ONE_MINUS_BETA)).expect("the slider stays in range")
+}
+
+/// Reads "0.999", "1 - 1e-8" or "1-1e-8" as a beta within the controls' range.
+fn parse_beta(text: &str) -> Result<Beta, String> {
+    let t = text.trim();
+    let beta = if let Some(rest) = t
+        .strip_prefix('1')
+        .map(str::trim_start)
+        .and_then(|r| r.strip_prefix('-'))
+    {
+        let e: f64 = rest
+            .trim()
+            .parse()
+            .map_err(|_| format!("\"{t}\" is not a number"))?;
+        Beta::from_one_minus(e).map_err(|e| e.to_string())?
+    } else {
+        let b: f64 = t.parse().map_err(|_| format!("\"{t}\" is not a number"))?;
+        Beta::new(b).map_err(|e| e.to_string())?
+    };
+    if beta.one_minus() < MIN_ONE_MINUS_BETA * (1.0 - 1e-9) {
+        return Err("beta goes up to 0.99999999 (1 - 1e-8) here".into());
+    }
+    Ok(beta)
+}
+
+/// N, shortly: 1000, 1.11, 1e8.
+fn format_n(n: f64) -> String {
+    if n >= 1e6 {
+        format!("{n:.3e}")
+    } else {
+        format!("{}", (n * 1000.0).round() / 1000.0)
+    }
+}
+
+/// The beta, N and gamma controls and the scheme toggles.
+#[component]
+pub fn Controls() -> impl IntoView {
+    let ex = use_explorer();
+    let set_beta = move |b: Beta| ex.state.update(|s| s.beta = b);
+    let (beta_text, set_beta_text) = signal(ex.beta.get_untracked().to_string());
+    let (n_text, set_n_text) = signal(format_n(ex.beta.get_untracked().prototypes()));
+    let (beta_error, set_beta_error) = signal(None::<String>);
+    // The text fields follow beta unless the user is typing in them.
+    let (typing, set_typing) = signal(false);
+    Effect::new(move |_| {
+        let b = ex.beta.get();
+        if !typing.get_untracked() {
+            set_beta_text.set(b.to_string());
+            set_n_text.set(format_n(b.prototypes()));
+        }
+    });
+    let commit_beta = move |text: String| match parse_beta(&text) {
+        Ok(b) => {
+            set_beta_error.set(None);
+            set_typing.set(false);
+            set_beta(b);
+            set_beta_text.set(b.to_string());
+            set_n_text.set(format_n(b.prototypes()));
+        }
+        Err(e) => set_beta_error.set(Some(e)),
+    };
+    let commit_n = move |text: String| {
+        let parsed = text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite() && *n >= 1.0 && *n <= 1e8);
+        match parsed.map(Beta::from_prototypes) {
+            Some(Ok(b)) => {
+                set_beta_error.set(None);
+                set_typing.set(false);
+                set_beta(b);
+                set_beta_text.set(b.to_string());
+            }
+            _ => set_beta_error.set(Some(format!(
+                "N \"{}\" must be a number from 1 to 10^8",
+                text.trim()
+            ))),
+        }
+    };
+
+    view! {
+        <section class="panel controls" aria-labelledby="controls-title">
+            <h2 id="controls-title">"2. beta and gamma"</h2>
+            <div class="control">
+                <label for="beta-slider">"beta (slider on a log scale of 1 - beta)"</label>
+                <input
+                    id="beta-slider"
+                    type="range"
+                    min="0"
+                    max=SLIDER_STEPS.to_string()
+                    step="1"
+                    list="paper-betas"
+                    aria-label="beta slider"
+                    aria-valuetext=move || format!("beta {}", ex.beta.get())
+                    prop:value=move || position(ex.beta.get()).to_string()
+                    on:input=move |ev| {
+                        if let Ok(p) = event_target_value(&ev).parse::<f64>() {
+                            set_typing.set(false);
+                            set_beta_error.set(None);
+                            set_beta(if p <= 0.0 { Beta::ZERO } else { beta_at(p) });
+                        }
+                    }
+                />
+                <datalist id="paper-betas">
+                    {[0.9, 0.99, 0.999, 0.9999]
+                        .map(|b| view! { <option value=position(Beta::new(b).expect("valid")).to_string() label=b.to_string()></option> })
+                        .collect_view()}
+                </datalist>
+                <div class="pair">
+                    <label>
+                        "beta ="
+                        <input
+                            id="beta-text"
+                            type="text"
+                            inputmode="decimal"
+                            aria-label="beta, exact value"
+                            prop:value=beta_text
+                            on:input=move |ev| {
+                                set_typing.set(true);
+                                set_beta_text.set(event_target_value(&ev));
+                            }
+                            on:change=move |ev| commit_beta(event_target_value(&ev))
+                        />
+                    </label>
+                    <label>
+                        "N = 1 / (1 - beta) ="
+                        <input
+                            id="n-text"
+                            type="text"
+                            inputmode="decimal"
+                            aria-label="N, the number of unique prototypes, sets beta"
+                            prop:value=n_text
+                            on:input=move |ev| {
+                                set_typing.set(true);
+                                set_n_text.set(event_target_value(&ev));
+                            }
+                            on:change=move |ev| commit_n(event_target_value(&ev))
+                        />
+                    </label>
+                </div>
+                {move || beta_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                <p class="hint">
+                    "beta = 0 means one prototype per class (no re-weighting); beta near 1 approaches \
+                     inverse frequency. The paper tries 0.9, 0.99, 0.999 and 0.9999 (the ticks)."
+                </p>
+            </div>
+            <div class="control">
+                <label for="gamma-slider">"gamma (focal loss)"</label>
+                <div class="pair">
+                    <input
+                        id="gamma-slider"
+                        type="range"
+                        min="0"
+                        max=MAX_GAMMA.to_string()
+                        step="0.05"
+                        aria-label="gamma slider"
+                        prop:value=move || ex.gamma.get().to_string()
+                        on:input=move |ev| {
+                            if let Ok(g) = event_target_value(&ev).parse::<f64>() {
+                                ex.state.update(|s| s.gamma = g.clamp(0.0, MAX_GAMMA));
+                            }
+                        }
+                    />
+                    <input
+                        id="gamma-text"
+                        type="number"
+                        min="0"
+                        max=MAX_GAMMA.to_string()
+                        step="0.05"
+                        aria-label="gamma, exact value"
+                        prop:value=move || ex.gamma.get().to_string()
+                        on:change=move |ev| {
+                            if let Ok(g) = event_target_value(&ev).parse::<f64>()
+                                && (0.0..=MAX_GAMMA).contains(&g)
+                            {
+                                ex.state.update(|s| s.gamma = g);
+                            }
+                        }
+                    />
+                </div>
+            </div>
+            <fieldset class="schemes">
+                <legend>"Compare weightings"</legend>
+                {ComparedScheme::ALL
+                    .into_iter()
+                    .map(|scheme| {
+                        let checked = move || ex.state.with(|s| s.schemes.contains(&scheme));
+                        view! {
+                            <label class="check">
+                                <input
+                                    type="checkbox"
+                                    name="scheme"
+                                    value=scheme.name()
+                                    prop:checked=checked
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        ex.state.update(|s| s.toggle_scheme(scheme, on));
+                                    }
+                                />
+                                {move || scheme.label(ex.beta.get())}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+        </section>
+    }
+}

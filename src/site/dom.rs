@@ -1,0 +1,123 @@
+//! Small bridges to the browser: downloads, the clipboard, the URL, the
+//! colour scheme, timing.
+
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The page's window.
+pub fn window() -> web_sys::Window {
+    web_sys::window().expect("the site runs in a browser window")
+}
+
+/// The device pixel ratio (2 on most phones), for crisp canvases.
+pub fn pixel_ratio() -> f64 {
+    window().device_pixel_ratio().max(1.0)
+}
+
+/// The query string of the page's URL, without `?`.
+pub fn query() -> String {
+    let search = window().location().search().unwrap_or_default();
+    search.trim_start_matches('?').to_owned()
+}
+
+/// Replaces the page's URL query without reloading or adding history.
+pub fn replace_query(query: &str) {
+    let url = format!("?{query}");
+    if let Ok(history) = window().history() {
+        // Failing to update the address bar loses nothing: the state is in memory.
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Offers `data` to the user as a file called `name`.
+pub fn download(name: &str, data: &str, mime: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(data));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    if let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) {
+        download_url(name, &url);
+        let _ = web_sys::Url::revoke_object_url(&url);
+    }
+}
+
+/// Offers the resource at `url` (a data: or blob: URL) as a file called `name`.
+pub fn download_url(name: &str, url: &str) {
+    let document = window().document().expect("a window has a document");
+    let Ok(anchor) = document.create_element("a") else {
+        return;
+    };
+    let anchor: web_sys::HtmlAnchorElement = anchor.unchecked_into();
+    anchor.set_href(url);
+    anchor.set_download(name);
+    anchor.click();
+}
+
+/// Copies `text` to the clipboard; the future resolves to whether it worked.
+pub async fn copy_text(text: &str) -> bool {
+    let clipboard = window().navigator().clipboard();
+    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text))
+        .await
+        .is_ok()
+}
+
+/// Whether the system asks for a dark theme, kept up to date.
+pub fn use_dark_mode() -> ReadSignal<bool> {
+    let query = window()
+        .match_media("(prefers-color-scheme: dark)")
+        .ok()
+        .flatten();
+    let (dark, set_dark) = signal(query.as_ref().is_some_and(|q| q.matches()));
+    if let Some(query) = query {
+        let on_change = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MediaQueryListEvent)>::new(
+            move |ev: web_sys::MediaQueryListEvent| set_dark.set(ev.matches()),
+        );
+        query.set_onchange(Some(on_change.as_ref().unchecked_ref()));
+        // The listener lives as long as the page.
+        on_change.forget();
+    }
+    dark
+}
+
+/// The window's inner width in CSS pixels, kept up to date (charts redraw to fit).
+pub fn use_window_width() -> ReadSignal<f64> {
+    let width = || {
+        window()
+            .inner_width()
+            .ok()
+            .and_then(|w| w.as_f64())
+            .unwrap_or(1024.0)
+    };
+    let (get, set) = signal(width());
+    let on_resize = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || set.set(width()));
+    window().set_onresize(Some(on_resize.as_ref().unchecked_ref()));
+    on_resize.forget();
+    get
+}
+
+/// Calls `on_change` with whether `element` is on screen, now and whenever that changes.
+pub fn on_visibility(element: &web_sys::Element, on_change: impl Fn(bool) + 'static) {
+    let callback = wasm_bindgen::closure::Closure::<dyn Fn(js_sys::Array)>::new(
+        move |entries: js_sys::Array| {
+            if let Some(entry) = entries
+                .iter()
+                .last()
+                .and_then(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+            {
+                on_change(entry.is_intersecting());
+            }
+        },
+    );
+    let options = web_sys::IntersectionObserverInit::new();
+    // A margin, so a chart is drawn just before it scrolls in.
+    options.set_root_margin("200px");
+    if let Ok(observer) =
+        web_sys::IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &options)
+    {
+        observer.observe(element);
+    }
+    // The observer and its callback live as long as the page.
+    callback.forget();
+}

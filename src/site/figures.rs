@@ -1,0 +1,215 @@
+//! The five teaching figures: each a canvas redrawn when its data changes,
+//! with PNG and SVG downloads and the table as its text alternative.
+
+use super::canvas::{Canvas, Svg};
+use leptos::prelude::*;
+use plotters::prelude::*;
+
+use super::dom;
+use super::editor::{CanvasFit, theme_for_width};
+use super::state::use_explorer;
+use crate::charts::Theme;
+use crate::charts::cb_term::CbTermChart;
+use crate::charts::counts::CountsChart;
+use crate::charts::effective::EffectiveCurveChart;
+use crate::charts::figure::Figure;
+use crate::charts::focal::FocalChart;
+use crate::charts::weights::{WeightCurve, WeightsChart};
+use crate::effective_number::Beta;
+use crate::experiments::PAPER_BETAS;
+use crate::explorer::state::ComparedScheme;
+
+/// The paper's betas, with beta = 0 for "no re-weighting".
+fn reference_betas() -> Vec<Beta> {
+    std::iter::once(0.0)
+        .chain(PAPER_BETAS)
+        .map(|b| Beta::new(b).expect("valid betas"))
+        .collect()
+}
+
+/// The five figures.
+#[component]
+pub fn Figures() -> impl IntoView {
+    let ex = use_explorer();
+    let counts_figure = Memo::new(move |_| {
+        let mut betas: Vec<Beta> = PAPER_BETAS.map(|b| Beta::new(b).expect("valid")).to_vec();
+        let current = ex.beta.get();
+        if !betas.contains(&current) {
+            betas.push(current);
+        }
+        ex.counts
+            .with(|c| Figure::Counts(CountsChart::new(c, &betas, ex.log_scale.get())))
+    });
+    let weights_figure = Memo::new(move |_| {
+        let beta = ex.beta.get();
+        let curves = ex
+            .compared()
+            .into_iter()
+            .filter_map(|s| {
+                let w = s.weights.ok()?;
+                Some(WeightCurve {
+                    label: s.scheme.label(beta),
+                    weights: w.weights,
+                    highlighted: s.scheme == ComparedScheme::Cb,
+                })
+            })
+            .collect();
+        Figure::Weights(WeightsChart {
+            curves,
+            log_y: ex.log_scale.get(),
+        })
+    });
+    let effective_figure = Memo::new(move |_| {
+        let n_max = ex
+            .counts
+            .with(|c| c.iter().copied().max().unwrap_or(1))
+            .max(10);
+        Figure::Effective(EffectiveCurveChart {
+            betas: reference_betas()[1..].to_vec(),
+            current: ex.beta.get(),
+            n_max,
+            log_x: true,
+        })
+    });
+    let cb_term_figure = Memo::new(move |_| {
+        let n_max = ex
+            .counts
+            .with(|c| c.iter().copied().max().unwrap_or(1))
+            .max(10_000);
+        Figure::CbTerm(CbTermChart {
+            betas: reference_betas(),
+            current: ex.beta.get(),
+            n_max,
+        })
+    });
+    let focal_figure = Memo::new(move |_| {
+        Figure::Focal(FocalChart {
+            gammas: vec![0.0, 0.5, 1.0, 2.0, 5.0],
+            current: ex.gamma.get(),
+        })
+    });
+
+    view! {
+        <section class="panel figures" aria-labelledby="figures-title">
+            <h2 id="figures-title">"3. What the weights look like"</h2>
+            <div class="figure-grid">
+                <ChartCanvas figure=counts_figure name="counts-and-effective-numbers"
+                    caption="Training samples per class, and each class's effective number at the paper's betas and yours: E saturates at N = 1/(1 - beta), so big classes count for less than their size." />
+                <ChartCanvas figure=weights_figure name="weights-per-class"
+                    caption=move || format!("Weight per class for each compared scheme; the thick line is class-balanced at beta = {}.", ex.beta.get()) />
+                <ChartCanvas figure=effective_figure name="effective-number-curves"
+                    caption="E_n = (1 - beta^n)/(1 - beta) against n: it starts like n and levels off at N = 1/(1 - beta) (dashed)." />
+                <ChartCanvas figure=cb_term_figure name="class-balanced-term"
+                    caption="The class-balanced term (1 - beta)/(1 - beta^n) against n, log-log, as in the paper's Figure 3: beta = 0 weighs every class the same, beta near 1 follows 1/n." />
+                <ChartCanvas figure=focal_figure name="focal-loss"
+                    caption=move || format!("The focal modulator (1 - p_t)^gamma and the focal loss against p_t; gamma = 0 is plain cross-entropy, yours is {}.", ex.gamma.get()) />
+            </div>
+        </section>
+    }
+}
+
+/// A figure on a canvas, redrawn when it changes, with downloads.
+#[component]
+fn ChartCanvas(
+    /// What to draw.
+    #[prop(into)]
+    figure: Signal<Figure>,
+    /// File name stem for downloads.
+    name: &'static str,
+    /// What the figure shows, in words.
+    #[prop(into)]
+    caption: Signal<String>,
+) -> impl IntoView {
+    let ex = use_explorer();
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let fit = StoredValue::new_local(CanvasFit::default());
+    // After the first draw, only charts on screen are redrawn as the state
+    // changes; one scrolled into view is redrawn then. A drag stays fast.
+    let (visible, set_visible) = signal(false);
+    let draw = move || {
+        let Some(canvas) = canvas.get_untracked() else {
+            return;
+        };
+        let mut sizing = fit.get_value();
+        let width = sizing.fit(&canvas, ex.width.get_untracked(), 0.62, 240.0, 560.0);
+        fit.set_value(sizing);
+        let theme = theme_for_width(ex.theme.get_untracked(), width);
+        let Some(backend) = Canvas::new(&canvas) else {
+            return;
+        };
+        let area = backend.into_drawing_area();
+        figure.with_untracked(|f| {
+            if let Err(e) = f.draw(&area, &theme) {
+                leptos::logging::warn!("figure {name} was not drawn: {e}");
+            }
+        });
+        let _ = area.present();
+    };
+    let drawn_once = StoredValue::new_local(false);
+    Effect::new(move |_| {
+        figure.track();
+        ex.width.track();
+        ex.theme.track();
+        // The first draw happens anyway, so the page has its layout and every figure.
+        if visible.get() || !drawn_once.get_value() {
+            draw();
+            drawn_once.set_value(true);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(canvas) = canvas.get() {
+            dom::on_visibility(&canvas, move |on| set_visible.set(on));
+        }
+    });
+    let png = move |_| {
+        // It may have been off screen since the state last changed.
+        draw();
+        if let Some(c) = canvas.get_untracked()
+            && let Ok(url) = c.to_data_url_with_type("image/png")
+        {
+            dom::download_url(&format!("{name}.png"), &url);
+        }
+    };
+    let svg = move |_| {
+        let Some(c) = canvas.get_untracked() else {
+            return;
+        };
+        let scale = dom::pixel_ratio();
+        let size = (
+            (c.width() as f64 / scale) as u32,
+            (c.height() as f64 / scale) as u32,
+        );
+        let theme = if ex.theme.get_untracked().is_dark() {
+            Theme::dark(1.0)
+        } else {
+            Theme::light(1.0)
+        };
+        let mut text = String::new();
+        {
+            let Some(backend) = Svg::new(&mut text, size) else {
+                return;
+            };
+            let area = backend.into_drawing_area();
+            let drawn = figure.with_untracked(|f| f.draw(&area, &theme));
+            if drawn.is_err() || area.present().is_err() {
+                return;
+            }
+        }
+        dom::download(&format!("{name}.svg"), &text, "image/svg+xml");
+    };
+
+    view! {
+        <figure class="chart">
+            <div class="canvas-wrap">
+                <canvas node_ref=canvas role="img" aria-label=caption aria-describedby="weights-table" data-figure=name></canvas>
+            </div>
+            <figcaption>
+                {caption}
+                <span class="downloads">
+                    <button type="button" class="link" on:click=png aria-label=format!("download {name} as PNG")>"PNG"</button>
+                    <button type="button" class="link" on:click=svg aria-label=format!("download {name} as SVG")>"SVG"</button>
+                </span>
+            </figcaption>
+        </figure>
+    }
+}

@@ -1,0 +1,124 @@
+//! The explorer's reactive state: one signal holding the plain
+//! [`ExplorerState`], memos for what is derived from it, and the effect that
+//! keeps the URL in step.
+
+use leptos::prelude::*;
+
+use super::dom;
+use crate::charts::Theme;
+use crate::effective_number::Beta;
+use crate::explorer::results::{SchemeWeights, scheme_weights};
+use crate::explorer::state::{ComparedScheme, ExplorerState};
+use crate::explorer::url::{from_query, to_query};
+use crate::weights::{ClassWeights, WeightsError, class_balanced_weights};
+
+/// How long the state must hold still before the URL is updated.
+pub const URL_DELAY_MS: u64 = 120;
+
+/// Everything the explorer's components share.
+#[derive(Clone, Copy)]
+pub struct Explorer {
+    /// The state; every change lands in the URL.
+    pub state: RwSignal<ExplorerState>,
+    /// Notices about values a link carried that were ignored.
+    pub notices: RwSignal<Vec<String>>,
+    /// Samples per class.
+    pub counts: Memo<Vec<u64>>,
+    /// beta.
+    pub beta: Memo<Beta>,
+    /// gamma.
+    pub gamma: Memo<f64>,
+    /// Whether count axes are logarithmic.
+    pub log_scale: Memo<bool>,
+    /// Class-balanced weights at the current beta.
+    pub cb: Memo<Result<ClassWeights, WeightsError>>,
+    /// Weights of the compared schemes that do not depend on the current beta.
+    pub fixed_schemes: Memo<Vec<SchemeWeights>>,
+    /// The chart colours and sizes for the system theme and the screen.
+    pub theme: Memo<Theme>,
+    /// The window's width in CSS pixels.
+    pub width: ReadSignal<f64>,
+}
+
+/// Creates the explorer's state from the URL and shares it with every component.
+pub fn provide_explorer() -> Explorer {
+    let (initial, notices) = from_query(&dom::query());
+    let state = RwSignal::new(initial);
+    let counts = Memo::new(move |_| state.with(|s| s.distribution.counts.clone()));
+    let beta = Memo::new(move |_| state.with(|s| s.beta));
+    let schemes = Memo::new(move |_| state.with(|s| s.schemes.clone()));
+    let dark = dom::use_dark_mode();
+    let explorer = Explorer {
+        state,
+        notices: RwSignal::new(notices),
+        counts,
+        beta,
+        gamma: Memo::new(move |_| state.with(|s| s.gamma)),
+        log_scale: Memo::new(move |_| state.with(|s| s.log_scale)),
+        cb: Memo::new(move |_| counts.with(|c| class_balanced_weights(c, beta.get()))),
+        fixed_schemes: Memo::new(move |_| {
+            let schemes = schemes.get();
+            counts.with(|c| {
+                schemes
+                    .iter()
+                    .filter(|s| !s.follows_beta())
+                    // Their beta is fixed: the current one is not read.
+                    .map(|&s| scheme_weights(c, s, Beta::ZERO))
+                    .collect()
+            })
+        }),
+        theme: Memo::new(move |_| {
+            let scale = dom::pixel_ratio();
+            if dark.get() {
+                Theme::dark(scale)
+            } else {
+                Theme::light(scale)
+            }
+        }),
+        width: dom::use_window_width(),
+    };
+    // The address bar follows the state once it holds still for a moment: a
+    // drag fires many events, and browsers throttle rapid history updates.
+    let pending = StoredValue::new_local(None::<leptos::leptos_dom::helpers::TimeoutHandle>);
+    Effect::new(move |_| {
+        state.track();
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        let handle = leptos::leptos_dom::helpers::set_timeout_with_handle(
+            move || dom::replace_query(&state.with_untracked(to_query)),
+            std::time::Duration::from_millis(URL_DELAY_MS),
+        )
+        .ok();
+        pending.set_value(handle);
+    });
+    provide_context(explorer);
+    explorer
+}
+
+/// The explorer's shared state.
+pub fn use_explorer() -> Explorer {
+    expect_context::<Explorer>()
+}
+
+impl Explorer {
+    /// The compared schemes' weights in control order, the current-beta one
+    /// computed from the memo of class-balanced weights.
+    pub fn compared(&self) -> Vec<SchemeWeights> {
+        let schemes = self.state.with(|s| s.schemes.clone());
+        let fixed = self.fixed_schemes.get();
+        schemes
+            .into_iter()
+            .filter_map(|s| {
+                if s == ComparedScheme::Cb {
+                    Some(SchemeWeights {
+                        scheme: s,
+                        weights: self.cb.get(),
+                    })
+                } else {
+                    fixed.iter().find(|f| f.scheme == s).cloned()
+                }
+            })
+            .collect()
+    }
+}

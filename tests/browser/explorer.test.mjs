@@ -1,0 +1,225 @@
+// The weight explorer as a person uses it: pick a preset, drag beta, paint bars, paste good
+// and bad counts, copy an export, download a chart, reload from the URL. Every test fails on
+// any console error, and screenshots at phone and projector widths are saved for a person.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { launch, openPage, requireEnv, screenshot, serveDist } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await serveDist(requireEnv('CBLAB_DIST'));
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The CLI's weights for some arguments (the source of truth). */
+function cliWeights(...args) {
+  return JSON.parse(execFileSync(requireEnv('CBLAB_CLI'), ['weights', ...args], { encoding: 'utf8' })).weights;
+}
+
+async function open(query = '', options = {}) {
+  const page = await openPage(browser, `${server.url}${query}`, options);
+  await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+  return page;
+}
+
+const tableWeights = (page) =>
+  page.$$eval('#weights-table tbody tr', (rows) => rows.map((r) => Number(r.getAttribute('data-weight'))));
+const query = (page) => new URL(page.url()).searchParams;
+
+/** Waits until every pending update has been drawn and the URL has caught up (120 ms after the last change). */
+const settle = (page) => page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+
+test('picking a preset shows its weights, as the CLI computes them', async () => {
+  const page = await open();
+  await page.selectOption('select[aria-label="preset"]', 'cifar100-lt-100');
+  await settle(page);
+  const want = cliWeights('--preset', 'cifar100-lt-100', '--beta', '0.999');
+  assert.deepEqual(await tableWeights(page), want.slice(0, 50));
+  assert.equal(query(page).get('preset'), 'cifar100-lt-100');
+  assert.match(await page.innerText('#summary'), /classes\s*100/);
+  await page.click('text=Next');
+  await settle(page);
+  assert.deepEqual(await tableWeights(page), want.slice(50, 100));
+  page.assertNoErrors();
+});
+
+test('dragging beta changes the weights and the URL; N and the exact field follow', async () => {
+  const page = await open();
+  const slider = page.locator('#beta-slider');
+  const box = await slider.boundingBox();
+  // Drag the thumb to 3/4 of the track: 1 - beta = 10^-6.
+  await page.mouse.move(box.x + box.width * 0.375, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.move(box.x + box.width * 0.75, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await settle(page);
+  const q = query(page);
+  const oneMinus = q.get('one_minus_beta') ?? String(1 - Number(q.get('beta')));
+  assert.ok(Number(oneMinus) < 1e-4, `beta moved towards 1: ${page.url()}`);
+  const want = cliWeights('--preset', 'cifar10-lt-100', '--one-minus-beta', oneMinus);
+  const got = await tableWeights(page);
+  got.forEach((w, i) => assert.ok(Math.abs(w - want[i]) <= 1e-12 * want[i], `class ${i}: ${w} vs ${want[i]}`));
+  const n = Number(await page.inputValue('#n-text'));
+  assert.ok(Math.abs(n - 1 / Number(oneMinus)) / n < 1e-3, `N = ${n}`);
+
+  // Exact entry, and a bad one that changes nothing.
+  await page.fill('#beta-text', '1 - 1e-8');
+  await page.press('#beta-text', 'Enter');
+  await settle(page);
+  assert.equal(query(page).get('one_minus_beta'), '1e-8');
+  await page.fill('#beta-text', 'abc');
+  await page.press('#beta-text', 'Enter');
+  await settle(page);
+  assert.match(await page.innerText('.controls'), /"abc" is not a number/);
+  assert.equal(query(page).get('one_minus_beta'), '1e-8');
+  await page.fill('#n-text', '1000');
+  await page.press('#n-text', 'Enter');
+  await settle(page);
+  // N = 1000 sets 1 - beta = 0.001 exactly (beta = 0.999 as an f64 is 1 - 0.0010000000000000009).
+  assert.equal(query(page).get('one_minus_beta'), '0.001');
+  assert.equal(await page.inputValue('#beta-text'), '1 - 1e-3');
+  page.assertNoErrors();
+});
+
+test('painting bars with the mouse, a finger and the keyboard changes the counts', async () => {
+  const page = await open('', { hasTouch: true });
+  const before = await page.innerText('#summary');
+  const canvas = page.locator('#editor');
+  const box = await canvas.boundingBox();
+  // A drag from low on the left to high on the right paints a ramp over every class it crosses.
+  await page.mouse.move(box.x + box.width * 0.15, box.y + box.height * 0.7);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.9, box.y + box.height * 0.2, { steps: 12 });
+  await page.mouse.up();
+  await settle(page);
+  const counts = query(page).get('counts');
+  assert.ok(counts, `painting turns the preset into custom counts: ${page.url()}`);
+  const values = counts.split(',').map(Number);
+  assert.equal(values.length, 10);
+  assert.ok(values[9] > values[1], `the ramp rises to the right: ${counts}`);
+  assert.notEqual(await page.innerText('#summary'), before);
+
+  await page.touchscreen.tap(box.x + box.width * 0.5, box.y + box.height * 0.9);
+  await settle(page);
+  assert.notEqual(query(page).get('counts'), counts, 'a tap paints too');
+
+  await canvas.focus();
+  const painted = query(page).get('counts');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('PageUp');
+  await settle(page);
+  const first = Number(query(page).get('counts').split(',')[0]);
+  assert.equal(first, Math.max(1, Number(painted.split(',')[0]) * 10));
+  assert.match(await page.innerText('.live'), /class 0: \d+ samples/);
+  page.assertNoErrors();
+});
+
+test('pasted counts are used; bad ones get a message that says where, and lose nothing', async () => {
+  const page = await open();
+  await page.click('text=Paste counts or load a file');
+  await page.fill('#paste-counts', '100, 50\n0, x7');
+  await page.click('#apply-counts');
+  await settle(page);
+  assert.match(await page.innerText('#paste-error'), /line 2, column 4: "x7" is not a number/);
+  assert.equal(query(page).get('preset'), 'cifar10-lt-100', 'the previous distribution stays');
+  assert.equal((await tableWeights(page)).length, 10);
+
+  await page.fill('#paste-counts', '100, 50\n0, 7');
+  await page.click('#apply-counts');
+  await settle(page);
+  assert.equal(await page.$('#paste-error'), null);
+  assert.deepEqual(await tableWeights(page), cliWeights('--counts', '100,50,0,7', '--beta', '0.999'));
+  assert.equal(await page.innerText('#empty-classes'), '2');
+
+  // 10,000 classes: the table pages, the page stays usable.
+  const many = Array.from({ length: 10_000 }, (_, i) => 1 + ((i * 7919) % 5000)).join(' ');
+  await page.fill('#paste-counts', many);
+  await page.click('#apply-counts');
+  await page.waitForFunction(() => document.querySelector('.pager span')?.textContent === 'page 1 of 200');
+  page.assertNoErrors();
+});
+
+test('an export can be copied and a chart downloaded as PNG and SVG', async () => {
+  const page = await open('', { permissions: ['clipboard-read', 'clipboard-write'] });
+  await page.click('.export summary');
+  await page.selectOption('#export-format', 'keras');
+  await settle(page);
+  const text = await page.inputValue('#export-text');
+  assert.match(text, /^# model\.fit\(\.\.\., class_weight=class_weight\)\nclass_weight = \{0: 0\.18118700691918607, /);
+  await page.click('#copy-export');
+  await page.waitForSelector('text=Copied.');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), text);
+
+  for (const [kind, check] of [
+    ['PNG', (bytes) => bytes.subarray(1, 4).toString() === 'PNG'],
+    ['SVG', (bytes) => bytes.toString().includes('<svg')],
+  ]) {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click(`button[aria-label="download weights-per-class as ${kind}"]`),
+    ]);
+    assert.equal(download.suggestedFilename(), `weights-per-class.${kind.toLowerCase()}`);
+    const bytes = await readFile(await download.path());
+    assert.ok(bytes.length > 1000 && check(bytes), `a real ${kind}`);
+  }
+  page.assertNoErrors();
+});
+
+test('a link restores the page exactly; hostile values fall back with a notice, as text', async () => {
+  const page = await open();
+  await page.selectOption('select[aria-label="preset"]', 'cifar10-lt-50');
+  await page.fill('#beta-text', '0.9999');
+  await page.press('#beta-text', 'Enter');
+  await page.check('input[name="scheme"][value="balanced"]');
+  await page.uncheck('input[name="scheme"][value="none"]');
+  await page.fill('#gamma-text', '2.5');
+  await page.press('#gamma-text', 'Enter');
+  await page.uncheck('#log-scale');
+  await settle(page);
+  const url = page.url();
+  const weights = await tableWeights(page);
+  await page.reload();
+  await page.waitForSelector('#weights-table tbody tr');
+  assert.equal(page.url(), url);
+  assert.deepEqual(await tableWeights(page), weights);
+  assert.equal(await page.inputValue('#beta-text'), '0.9999');
+  assert.equal(await page.inputValue('#gamma-text'), '2.5');
+  assert.equal(await page.isChecked('input[name="scheme"][value="balanced"]'), true);
+  assert.equal(await page.isChecked('input[name="scheme"][value="none"]'), false);
+  assert.equal(await page.isChecked('#log-scale'), false);
+  page.assertNoErrors();
+
+  const evil = encodeURIComponent('<img src=x onerror="document.title=1">');
+  const bad = await open(`?preset=${evil}&beta=abc&gamma=99`);
+  const notices = await bad.$$eval('.notice', (ps) => ps.map((p) => p.textContent));
+  assert.equal(notices.length, 3, notices.join('\n'));
+  assert.ok(notices[0].includes('<img src=x'), 'the value is shown as text');
+  assert.equal(await bad.$$eval('img', (imgs) => imgs.length), 0, 'nothing from the URL became HTML');
+  assert.deepEqual(await tableWeights(bad), cliWeights('--preset', 'cifar10-lt-100', '--beta', '0.999'));
+  bad.assertNoErrors();
+});
+
+test('screenshots at phone and projector widths, light and dark', async () => {
+  for (const [name, width, height, colorScheme] of [
+    ['explorer-phone', 375, 812, 'light'],
+    ['explorer-projector', 1920, 1080, 'light'],
+    ['explorer-phone-dark', 375, 812, 'dark'],
+  ]) {
+    const page = await open('?preset=cifar10-lt-100&beta=0.999&schemes=cb,none,inverse,sqrt-inverse,cb-0.9', { width, height, colorScheme });
+    await settle(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${name}: the page is ${overflow}px wider than the screen`);
+    await screenshot(page, name);
+    page.assertNoErrors();
+    await page.close();
+  }
+});
