@@ -101,11 +101,6 @@ fn label(curve: &CbTermCurve) -> String {
     s
 }
 
-/// Line width of an ordinary curve, in CSS pixels.
-const WIDTH: f64 = 2.0;
-/// Line width of the current beta's curve, in CSS pixels.
-const HIGHLIGHT_WIDTH: f64 = 4.0;
-
 /// Draws the curves on log-log axes, with 1/n for reference.
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -125,13 +120,7 @@ pub fn draw<DB: DrawingBackend>(
         x_desc: &[X_DESC],
         y_desc: &[Y_DESC, Y_DESC_SHORT],
     };
-    let style = |i: usize, c: &CbTermCurve| {
-        if c.current {
-            (theme.highlight, HIGHLIGHT_WIDTH)
-        } else {
-            (theme.series(i), WIDTH)
-        }
-    };
+    let style = |i: usize, c: &CbTermCurve| theme.curve(i, c.current);
     let mut keys = vec![Key::line(INVERSE_LABEL, &theme.muted, 1.0)];
     keys.extend(curves.iter().enumerate().map(|(i, c)| {
         let (colour, width) = style(i, c);

@@ -16,7 +16,7 @@ use super::frame::{self, Frame, Key};
 use super::series::{
     class_bars, class_profile, class_series, draw_class_series, half_width_in_plot, legend_corner,
 };
-use super::{DrawResult, MAX_BARS, Theme};
+use super::{CURVE_WIDTH, DrawResult, MAX_BARS, Theme};
 use crate::effective_number::{Beta, effective_numbers};
 
 /// The chart's title.
@@ -27,9 +27,6 @@ pub const X_DESC: &str = "class";
 pub const Y_DESC: &str = "samples n, effective number E";
 /// The vertical axis, where the plot is too short for [`Y_DESC`].
 pub const Y_DESC_SHORT: &str = "samples";
-
-/// Line width of the effective-number curves, in CSS pixels.
-const WIDTH: f64 = 2.0;
 
 /// Samples per class and effective numbers per class.
 #[derive(Clone, Debug, PartialEq)]
@@ -98,7 +95,7 @@ pub fn draw<DB: DrawingBackend>(
         data.effective
             .iter()
             .enumerate()
-            .map(|(i, (label, _))| Key::line(label.clone(), &theme.series(i), WIDTH)),
+            .map(|(i, (label, _))| Key::line(label.clone(), &theme.series(i), CURVE_WIDTH)),
     );
     let plotted: Vec<f64> = counts.iter().map(|&n| y.to_plot_or_nan(n)).collect();
     let mut framed = frame::build(area, theme, &frame, keys, legend_corner(&plotted))?;
@@ -117,10 +114,10 @@ pub fn draw<DB: DrawingBackend>(
             fill,
         )))?;
     }
-    let half = half_width_in_plot(chart, theme, &y, WIDTH);
+    let half = half_width_in_plot(chart, theme, &y, CURVE_WIDTH);
     for (i, (_, effective)) in data.effective.iter().enumerate() {
         let series = class_series(effective, &y, columns, half);
-        draw_class_series(chart, theme, series, theme.series(i), WIDTH)?;
+        draw_class_series(chart, theme, series, theme.series(i), CURVE_WIDTH)?;
     }
     framed.finish(theme)
 }

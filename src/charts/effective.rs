@@ -102,11 +102,6 @@ fn label(curve: &EffectiveCurve) -> String {
     s
 }
 
-/// Line width of an ordinary curve, in CSS pixels.
-const WIDTH: f64 = 2.0;
-/// Line width of the current beta's curve, in CSS pixels.
-const HIGHLIGHT_WIDTH: f64 = 4.0;
-
 /// Draws the curves, each asymptote N = 1 / (1 - beta) within reach as a
 /// dashed line in the curve's colour, and the diagonal E = n.
 pub fn draw<DB: DrawingBackend>(
@@ -148,14 +143,8 @@ pub fn draw<DB: DrawingBackend>(
         x_desc: &[X_DESC],
         y_desc: &[Y_DESC, Y_DESC_SHORT],
     };
-    let colour = |i: usize, c: &EffectiveCurve| {
-        if c.current {
-            theme.highlight
-        } else {
-            theme.series(i)
-        }
-    };
-    let width = |c: &EffectiveCurve| if c.current { HIGHLIGHT_WIDTH } else { WIDTH };
+    let colour = |i: usize, c: &EffectiveCurve| theme.curve(i, c.current).0;
+    let width = |c: &EffectiveCurve| theme.curve(0, c.current).1;
     let mut keys = vec![Key::line(DIAGONAL_LABEL, &theme.muted, 1.0)];
     keys.extend(
         curves

@@ -118,11 +118,6 @@ fn label(curve: &FocalCurve) -> String {
     s
 }
 
-/// Line width of an ordinary curve, in CSS pixels.
-const WIDTH: f64 = 2.0;
-/// Line width of the current gamma's curve, in CSS pixels.
-const HIGHLIGHT_WIDTH: f64 = 4.0;
-
 /// Draws the two panels side by side under one title and one legend.
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -131,13 +126,7 @@ pub fn draw<DB: DrawingBackend>(
 ) -> DrawResult<(), DB> {
     area.fill(&theme.background)?;
     let curves = data.curves();
-    let style = |i: usize, c: &FocalCurve| {
-        if c.current {
-            (theme.highlight, HIGHLIGHT_WIDTH)
-        } else {
-            (theme.series(i), WIDTH)
-        }
-    };
+    let style = |i: usize, c: &FocalCurve| theme.curve(i, c.current);
     // One legend for both panels, in rows under the title: inside either
     // panel it would cover curves on a phone.
     let keys: Vec<Key> = curves

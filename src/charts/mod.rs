@@ -60,6 +60,11 @@ pub const OKABE_ITO: [RGBColor; 8] = [
     RGBColor(0x00, 0x00, 0x00),
 ];
 
+/// Line width of an ordinary curve, in CSS pixels.
+pub const CURVE_WIDTH: f64 = 2.0;
+/// Line width of the highlighted curve (the user's beta or gamma), in CSS pixels.
+pub const HIGHLIGHT_WIDTH: f64 = 4.0;
+
 /// Colours and sizes of every chart.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Theme {
@@ -152,6 +157,16 @@ impl Theme {
         let fitting = width_px / (0.6 * chars) / self.scale;
         let size = TITLE_PX.min(fitting).max(MIN_TITLE_PX);
         FontDesc::new(FontFamily::SansSerif, self.px(size), FontStyle::Bold).color(&self.foreground)
+    }
+
+    /// Colour and width (CSS pixels) of the `i`-th curve of a chart: the
+    /// palette in turn, or the highlight, thicker, for the user's own value.
+    pub fn curve(&self, i: usize, highlighted: bool) -> (RGBColor, f64) {
+        if highlighted {
+            (self.highlight, HIGHLIGHT_WIDTH)
+        } else {
+            (self.series(i), CURVE_WIDTH)
+        }
     }
 
     /// The colour of the `i`-th ordinary series: the palette minus the

@@ -46,11 +46,6 @@ pub struct WeightsChart {
     pub log_y: bool,
 }
 
-/// Line width of an ordinary curve, in CSS pixels.
-const WIDTH: f64 = 2.0;
-/// Line width of the highlighted curve, in CSS pixels.
-const HIGHLIGHT_WIDTH: f64 = 4.0;
-
 /// Draws one line per scheme (min-max envelopes when there are more classes
 /// than pixel columns) and the legend.
 pub fn draw<DB: DrawingBackend>(
@@ -91,12 +86,9 @@ pub fn draw<DB: DrawingBackend>(
         .curves
         .iter()
         .map(|c| {
-            if c.highlighted {
-                (theme.highlight, HIGHLIGHT_WIDTH)
-            } else {
-                next += 1;
-                (theme.series(next - 1), WIDTH)
-            }
+            let i = next;
+            next += usize::from(!c.highlighted);
+            theme.curve(i, c.highlighted)
         })
         .collect();
     // The legend in the order given, off the highest weights.

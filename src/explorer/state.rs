@@ -164,7 +164,7 @@ impl ComparedScheme {
     /// A label for people.
     pub fn label(self, beta: Beta) -> String {
         match self {
-            Self::Cb => format!("class-balanced, beta = {beta}"),
+            Self::Cb => format!("class-balanced at your beta = {beta}"),
             Self::CbPaper(i) => format!("class-balanced, beta = {}", PAPER_BETAS[i]),
             Self::None => "none (all 1)".into(),
             Self::Inverse => "inverse frequency 1/n".into(),

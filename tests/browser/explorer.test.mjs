@@ -140,6 +140,21 @@ test('pasted counts are used; bad ones get a message that says where, and lose n
   assert.deepEqual(await tableWeights(page), cliWeights('--counts', '100,50,0,7', '--beta', '0.999'));
   assert.equal(await page.innerText('#empty-classes'), '2');
 
+  // A file of labels, counted, with its class names in the table.
+  await page.check('text=it is a file of labels');
+  await page.setInputFiles('input[type="file"]', {
+    name: 'labels.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('cat\ndog\ncat\nemu\ncat\n'),
+  });
+  await page.waitForFunction(() => document.querySelectorAll('#weights-table tbody tr').length === 3);
+  assert.deepEqual(
+    await page.$$eval('#weights-table tbody tr td:first-child', (tds) => tds.map((td) => td.textContent)),
+    ['cat', 'dog', 'emu'],
+  );
+  assert.deepEqual(await tableWeights(page), cliWeights('--counts', '3,1,1', '--beta', '0.999'));
+  await page.uncheck('text=it is a file of labels');
+
   // 10,000 classes: the table pages, the page stays usable.
   const many = Array.from({ length: 10_000 }, (_, i) => 1 + ((i * 7919) % 5000)).join(' ');
   await page.fill('#paste-counts', many);
