@@ -108,6 +108,26 @@ impl fmt::Display for ToyError {
 
 impl std::error::Error for ToyError {}
 
+/// Counts scaled down so the largest is at most `n_max`, keeping their ratios
+/// (floored) and every non-empty class at least 1, so a data set's shape can
+/// be trained on at toy size: CIFAR-10-LT's 5000 ... 50 becomes 500 ... 5.
+pub fn scale_counts(counts: &[u64], n_max: u64) -> Vec<u64> {
+    let max = counts.iter().copied().max().unwrap_or(0);
+    if max <= n_max {
+        return counts.to_vec();
+    }
+    counts
+        .iter()
+        .map(|&c| {
+            if c == 0 {
+                0
+            } else {
+                ((c as u128 * n_max as u128 / max as u128) as u64).max(1)
+            }
+        })
+        .collect()
+}
+
 /// Where class `c` of `classes` sits on the ring: head, tail, head, tail, ...
 fn slot(c: usize, classes: usize) -> usize {
     let front = classes.div_ceil(2);
@@ -292,6 +312,17 @@ mod tests {
         assert_eq!(sorted, (0..10).collect::<Vec<_>>());
         let odd: Vec<usize> = (0..5).map(|c| slot(c, 5)).collect();
         assert_eq!(odd, [0, 2, 4, 3, 1]);
+    }
+
+    #[test]
+    fn scaling_keeps_the_shape() {
+        let cifar = crate::profiles::preset_counts("cifar10-lt-100").unwrap();
+        assert_eq!(
+            scale_counts(&cifar, 500),
+            [500, 299, 179, 107, 64, 38, 23, 13, 8, 5]
+        );
+        assert_eq!(scale_counts(&[3, 0, 1], 500), [3, 0, 1]);
+        assert_eq!(scale_counts(&[1_000_000_000, 1, 0], 500), [500, 1, 0]);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use super::cb_term::{self, CbTermChart};
 use super::counts::{self, CountsChart};
 use super::effective::{self, EffectiveCurveChart};
 use super::focal::{self, FocalChart};
+use super::training::{self, LossCurvesChart};
 use super::weights::{self, WeightsChart};
 use super::{DrawResult, Theme};
 
@@ -24,6 +25,8 @@ pub enum Figure {
     CbTerm(CbTermChart),
     /// Chart 5: the focal modulator and loss against p_t.
     Focal(FocalChart),
+    /// The training panel's loss curves.
+    LossCurves(LossCurvesChart),
 }
 
 impl Figure {
@@ -35,6 +38,7 @@ impl Figure {
             Self::Effective(_) => effective::TITLE,
             Self::CbTerm(_) => cb_term::TITLE,
             Self::Focal(_) => focal::TITLE,
+            Self::LossCurves(_) => training::TITLE,
         }
     }
 
@@ -50,6 +54,7 @@ impl Figure {
             Self::Effective(c) => effective::draw(area, c, theme),
             Self::CbTerm(c) => cb_term::draw(area, c, theme),
             Self::Focal(c) => focal::draw(area, c, theme),
+            Self::LossCurves(c) => training::draw(area, c, theme),
         }
     }
 }

@@ -29,6 +29,7 @@ pub mod figure;
 pub mod focal;
 mod frame;
 mod series;
+pub mod training;
 pub mod weights;
 
 /// What every draw function returns: plotters' error for the backend `DB`.

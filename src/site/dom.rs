@@ -121,3 +121,12 @@ pub fn on_visibility(element: &web_sys::Element, on_change: impl Fn(bool) + 'sta
     // The observer and its callback live as long as the page.
     callback.forget();
 }
+
+/// Resolves at the next animation frame: long work yields to the browser between chunks.
+pub async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        // Without a frame (a hidden tab), the work simply waits.
+        let _ = window().request_animation_frame(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

@@ -110,7 +110,7 @@ pub fn Figures() -> impl IntoView {
 
 /// A figure on a canvas, redrawn when it changes, with downloads.
 #[component]
-fn ChartCanvas(
+pub fn ChartCanvas(
     /// What to draw.
     #[prop(into)]
     figure: Signal<Figure>,

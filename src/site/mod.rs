@@ -9,6 +9,7 @@ mod export;
 mod figures;
 mod state;
 mod table;
+mod training;
 
 use leptos::prelude::*;
 
@@ -38,6 +39,7 @@ fn App() -> impl IntoView {
             <figures::Figures />
             <table::WeightsTable />
             <export::ExportPanel />
+            <training::TrainingPanel />
         </main>
         <footer class="site-footer">
             <p>

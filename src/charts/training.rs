@@ -1,0 +1,152 @@
+//! The training panel's figures: the mean training loss per epoch of each
+//! compared run, and the colours of the toy task's classes.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::axis::Axis;
+use super::frame::{self, Corner, Frame, Key};
+use super::series::{draw_lines, split_gaps};
+use super::{DrawResult, Theme};
+
+/// Paul Tol's "muted" scheme: ten class colours that stay apart for
+/// colour-blind readers; beyond ten classes, evenly spaced hues.
+const TOL_MUTED: [RGBColor; 10] = [
+    RGBColor(0x33, 0x22, 0x88),
+    RGBColor(0x88, 0xcc, 0xee),
+    RGBColor(0x44, 0xaa, 0x99),
+    RGBColor(0x11, 0x77, 0x33),
+    RGBColor(0x99, 0x99, 0x33),
+    RGBColor(0xdd, 0xcc, 0x77),
+    RGBColor(0xcc, 0x66, 0x77),
+    RGBColor(0x88, 0x22, 0x55),
+    RGBColor(0xaa, 0x44, 0x99),
+    RGBColor(0xdd, 0xdd, 0xdd),
+];
+
+/// The colour of class `c` of `classes`.
+pub fn class_colour(c: usize, classes: usize) -> RGBColor {
+    if classes <= TOL_MUTED.len() {
+        return TOL_MUTED[c];
+    }
+    let hsl = HSLColor(c as f64 / classes as f64, 0.6, 0.5);
+    let rgb = hsl.to_backend_color().rgb;
+    RGBColor(rgb.0, rgb.1, rgb.2)
+}
+
+/// Loss curves of several runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LossCurvesChart {
+    /// (label, mean training loss of each finished epoch) per run.
+    pub runs: Vec<(String, Vec<f32>)>,
+    /// Epochs the runs will take, for the x axis.
+    pub epochs: usize,
+}
+
+/// The chart's title.
+pub const TITLE: &str = "Training loss per epoch";
+
+/// Draws the loss of every run against the epoch (log y: losses of different
+/// weightings differ in scale).
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &LossCurvesChart,
+    theme: &Theme,
+) -> DrawResult<(), DB> {
+    area.fill(&theme.background)?;
+    let values = data
+        .runs
+        .iter()
+        .flat_map(|(_, v)| v.iter().map(|&l| l as f64))
+        .filter(|v| v.is_finite() && *v > 0.0);
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    let (lo, hi) = if lo.is_finite() {
+        (lo * 0.8, hi * 1.25)
+    } else {
+        (0.01, 10.0)
+    };
+    let x = Axis::linear(1.0, data.epochs.max(2) as f64);
+    let y = Axis::log(lo, hi);
+    let frame = Frame {
+        title: TITLE,
+        x,
+        y,
+        x_desc: &["epoch"],
+        y_desc: &["mean training loss", "loss"],
+    };
+    let keys = data
+        .runs
+        .iter()
+        .enumerate()
+        .map(|(i, (label, _))| {
+            let (colour, width) = theme.curve(i, false);
+            Key::line(label.clone(), &colour, width)
+        })
+        .collect();
+    let mut framed = frame::build(area, theme, &frame, keys, Corner::UpperRight)?;
+    let chart = &mut framed.chart;
+    for (i, (_, losses)) in data.runs.iter().enumerate() {
+        let (colour, width) = theme.curve(i, false);
+        let points = losses
+            .iter()
+            .enumerate()
+            .map(|(e, &l)| (x.to_plot_or_nan(e as f64 + 1.0), y.to_plot_or_nan(l as f64)));
+        draw_lines(
+            chart,
+            theme,
+            split_gaps(points),
+            colour.stroke_width(theme.stroke(width)),
+            width,
+        )?;
+    }
+    framed.finish(theme)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draws_one_curve_per_run() {
+        let data = LossCurvesChart {
+            runs: vec![
+                ("softmax".into(), vec![1.0, 0.5, 0.3]),
+                ("CB softmax".into(), vec![0.8, 0.4, 0.35]),
+            ],
+            epochs: 10,
+        };
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();
+            draw(&area, &data, &Theme::light(1.0)).unwrap();
+            area.present().unwrap();
+        }
+        assert!(svg.contains(TITLE) && svg.contains("CB softmax") && svg.contains("epoch"));
+        assert_eq!(
+            crate::charts::svg::series(&svg).len(),
+            2,
+            "one line per run"
+        );
+    }
+
+    #[test]
+    fn empty_runs_still_draw() {
+        let data = LossCurvesChart {
+            runs: vec![("softmax".into(), vec![])],
+            epochs: 5,
+        };
+        let mut svg = String::new();
+        let area = SVGBackend::with_string(&mut svg, (320, 200)).into_drawing_area();
+        assert!(draw(&area, &data, &Theme::dark(2.0)).is_ok());
+    }
+
+    #[test]
+    fn class_colours_are_distinct() {
+        let ten: std::collections::HashSet<_> = (0..10).map(|c| class_colour(c, 10)).collect();
+        assert_eq!(ten.len(), 10);
+        let fifty: std::collections::HashSet<_> = (0..50).map(|c| class_colour(c, 50)).collect();
+        assert_eq!(fifty.len(), 50);
+    }
+}
