@@ -258,7 +258,11 @@ pub fn TrainingPanel() -> impl IntoView {
                 aria-label="training progress"></progress>
             <span class="progress-text">{move || {
                 let (done, total) = progress.get();
-                format!("{done} of {total} steps")
+                if total == 0 {
+                    "Press Train to start.".to_owned()
+                } else {
+                    format!("{done} of {total} steps")
+                }
             }}</span>
             {move || message.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
             <div class="runs">
@@ -269,6 +273,7 @@ pub fn TrainingPanel() -> impl IntoView {
                     </figure>
                 }).collect_view()}
             </div>
+            <div class="table-scroll">
             <table id="training-metrics">
                 <caption>"Accuracy on the balanced test set (many-shot: more than 100 training samples, medium: 20 to 100, few: fewer than 20)"</caption>
                 <thead>
@@ -296,6 +301,7 @@ pub fn TrainingPanel() -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
             <ChartCanvas figure=loss_figure name="training-loss" caption="Mean training loss per epoch of each run." />
         </section>
     }
