@@ -8,7 +8,7 @@ use super::cb_term::{self, CbTermChart};
 use super::counts::{self, CountsChart};
 use super::effective::{self, EffectiveCurveChart};
 use super::focal::{self, FocalChart};
-use super::training::{self, LossCurvesChart};
+use super::training::{self, ClassAccuracyChart, LossCurvesChart};
 use super::weights::{self, WeightsChart};
 use super::{DrawResult, Theme};
 
@@ -27,6 +27,8 @@ pub enum Figure {
     Focal(FocalChart),
     /// The training panel's loss curves.
     LossCurves(LossCurvesChart),
+    /// The training panel's per-class test accuracy.
+    ClassAccuracy(ClassAccuracyChart),
 }
 
 impl Figure {
@@ -39,6 +41,7 @@ impl Figure {
             Self::CbTerm(_) => cb_term::TITLE,
             Self::Focal(_) => focal::TITLE,
             Self::LossCurves(_) => training::TITLE,
+            Self::ClassAccuracy(_) => training::CLASS_ACCURACY_TITLE,
         }
     }
 
@@ -55,6 +58,7 @@ impl Figure {
             Self::CbTerm(c) => cb_term::draw(area, c, theme),
             Self::Focal(c) => focal::draw(area, c, theme),
             Self::LossCurves(c) => training::draw(area, c, theme),
+            Self::ClassAccuracy(c) => training::draw_class_accuracy(area, c, theme),
         }
     }
 }

@@ -74,6 +74,8 @@ pub(crate) enum Corner {
     UpperRight,
     /// Bottom left.
     LowerLeft,
+    /// Never inside: in rows under the title (for plots with no free corner).
+    Outside,
 }
 
 /// Sizes of a legend, in device pixels.
@@ -248,10 +250,11 @@ impl<DB: DrawingBackend> Framed<'_, DB> {
         let inset = theme.px(6.0);
         let x = match corner {
             Corner::UpperLeft | Corner::LowerLeft => inset,
-            Corner::UpperRight => pw as f64 - inset - bw,
+            // An `Outside` legend is never drawn inside; this arm only makes the match whole.
+            Corner::UpperRight | Corner::Outside => pw as f64 - inset - bw,
         };
         let y = match corner {
-            Corner::UpperLeft | Corner::UpperRight => inset,
+            Corner::UpperLeft | Corner::UpperRight | Corner::Outside => inset,
             Corner::LowerLeft => ph as f64 - inset - bh,
         };
         let corners = [
@@ -298,7 +301,8 @@ pub(crate) fn build<'a, 't, DB: DrawingBackend>(
     let (bw, bh) = layout.boxed();
     let plot_w = w - y_area_least - 3.0 * margin;
     let plot_h = h - title_h - x_area - 2.0 * margin;
-    let inside = keys.is_empty() || (bw <= 0.55 * plot_w && bh <= 0.55 * plot_h);
+    let inside = keys.is_empty()
+        || (corner != Corner::Outside && bw <= 0.55 * plot_w && bh <= 0.55 * plot_h);
     let strip_h = if inside {
         0.0
     } else {

@@ -104,6 +104,58 @@ pub fn draw<DB: DrawingBackend>(
     framed.finish(theme)
 }
 
+/// Per-class test accuracy of several runs, classes in index order (head to
+/// tail for the profiles), one bar per run in each class's slot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassAccuracyChart {
+    /// (label, accuracy of each class) per run.
+    pub runs: Vec<(String, Vec<f64>)>,
+}
+
+/// The per-class chart's title.
+pub const CLASS_ACCURACY_TITLE: &str = "Test accuracy per class, head to tail";
+
+/// Draws grouped bars: for each class, one bar per run.
+pub fn draw_class_accuracy<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &ClassAccuracyChart,
+    theme: &Theme,
+) -> DrawResult<(), DB> {
+    area.fill(&theme.background)?;
+    let classes = data.runs.iter().map(|(_, a)| a.len()).max().unwrap_or(1);
+    let frame = Frame {
+        title: CLASS_ACCURACY_TITLE,
+        x: Axis::classes(classes),
+        y: Axis::linear(0.0, 1.0),
+        x_desc: &["class"],
+        y_desc: &["test accuracy", "accuracy"],
+    };
+    let keys = data
+        .runs
+        .iter()
+        .enumerate()
+        .map(|(i, (label, _))| Key {
+            label: label.clone(),
+            style: theme.curve(i, false).0.filled(),
+            thickness: 10.0,
+        })
+        .collect();
+    // Bars can reach the top anywhere: the legend goes under the title.
+    let mut framed = frame::build(area, theme, &frame, keys, Corner::Outside)?;
+    let chart = &mut framed.chart;
+    let runs = data.runs.len().max(1) as f64;
+    // Each class's slot is 0.8 wide, shared by the runs.
+    let width = 0.8 / runs;
+    for (r, (_, accuracy)) in data.runs.iter().enumerate() {
+        let colour = theme.curve(r, false).0.filled();
+        chart.draw_series(accuracy.iter().enumerate().map(|(c, &a)| {
+            let left = c as f64 - 0.4 + r as f64 * width;
+            Rectangle::new([(left, 0.0), (left + width, a.clamp(0.0, 1.0))], colour)
+        }))?;
+    }
+    framed.finish(theme)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +192,36 @@ mod tests {
         let mut svg = String::new();
         let area = SVGBackend::with_string(&mut svg, (320, 200)).into_drawing_area();
         assert!(draw(&area, &data, &Theme::dark(2.0)).is_ok());
+    }
+
+    #[test]
+    fn one_bar_per_run_and_class() {
+        let data = ClassAccuracyChart {
+            runs: vec![
+                ("softmax".into(), vec![1.0, 0.5, 0.0]),
+                ("CB".into(), vec![0.9, 0.7, 0.6]),
+            ],
+        };
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();
+            draw_class_accuracy(&area, &data, &Theme::light(1.0)).unwrap();
+            area.present().unwrap();
+        }
+        assert!(svg.contains(CLASS_ACCURACY_TITLE));
+        let colours = [
+            Theme::light(1.0).curve(0, false).0,
+            Theme::light(1.0).curve(1, false).0,
+        ];
+        for colour in colours {
+            let fill = crate::charts::svg::hex(colour);
+            let bars = crate::charts::svg::filled_rects(&svg)
+                .iter()
+                .filter(|r| r.fill.eq_ignore_ascii_case(&fill))
+                .count();
+            // Three bars, plus the legend's swatch.
+            assert!(bars >= 3, "{fill}: {bars}");
+        }
     }
 
     #[test]

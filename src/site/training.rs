@@ -12,7 +12,7 @@ use super::figures::ChartCanvas;
 use super::state::use_explorer;
 use crate::charts::Theme;
 use crate::charts::figure::Figure;
-use crate::charts::training::{LossCurvesChart, class_colour};
+use crate::charts::training::{ClassAccuracyChart, LossCurvesChart, class_colour};
 use crate::export::decimal;
 use crate::losses::LossKind;
 use crate::metrics::Metrics;
@@ -209,6 +209,15 @@ pub fn TrainingPanel() -> impl IntoView {
         });
         refresh(true);
     };
+    let accuracy_figure = Memo::new(move |_| {
+        Figure::ClassAccuracy(ClassAccuracyChart {
+            runs: views
+                .get()
+                .into_iter()
+                .map(|v| (v.label, v.metrics.per_class))
+                .collect(),
+        })
+    });
     let loss_figure = Memo::new(move |_| {
         Figure::LossCurves(LossCurvesChart {
             runs: views
@@ -302,7 +311,11 @@ pub fn TrainingPanel() -> impl IntoView {
                 </tbody>
             </table>
             </div>
-            <ChartCanvas figure=loss_figure name="training-loss" caption="Mean training loss per epoch of each run." />
+            <div class="figure-grid">
+                <ChartCanvas figure=accuracy_figure name="per-class-accuracy"
+                    caption="Test accuracy of each class, from the most to the least frequent: the tail is where the weighting shows." />
+                <ChartCanvas figure=loss_figure name="training-loss" caption="Mean training loss per epoch of each run." />
+            </div>
         </section>
     }
 }
