@@ -8,6 +8,7 @@ use super::cb_term::{self, CbTermChart};
 use super::counts::{self, CountsChart};
 use super::effective::{self, EffectiveCurveChart};
 use super::focal::{self, FocalChart};
+use super::grid::{self, GridChart};
 use super::training::{self, ClassAccuracyChart, LossCurvesChart};
 use super::weights::{self, WeightsChart};
 use super::{DrawResult, Theme};
@@ -29,6 +30,8 @@ pub enum Figure {
     LossCurves(LossCurvesChart),
     /// The training panel's per-class test accuracy.
     ClassAccuracy(ClassAccuracyChart),
+    /// The paper's grid as heatmaps of balanced accuracy.
+    Grid(Box<GridChart>),
 }
 
 impl Figure {
@@ -42,6 +45,7 @@ impl Figure {
             Self::Focal(_) => focal::TITLE,
             Self::LossCurves(_) => training::TITLE,
             Self::ClassAccuracy(_) => training::CLASS_ACCURACY_TITLE,
+            Self::Grid(_) => grid::TITLE,
         }
     }
 
@@ -59,6 +63,7 @@ impl Figure {
             Self::Focal(c) => focal::draw(area, c, theme),
             Self::LossCurves(c) => training::draw(area, c, theme),
             Self::ClassAccuracy(c) => training::draw_class_accuracy(area, c, theme),
+            Self::Grid(c) => grid::draw(area, c, theme),
         }
     }
 }

@@ -28,6 +28,7 @@ pub mod effective;
 pub mod figure;
 pub mod focal;
 mod frame;
+pub mod grid;
 mod series;
 pub mod training;
 pub mod weights;

@@ -40,6 +40,7 @@ fn App() -> impl IntoView {
             <table::WeightsTable />
             <export::ExportPanel />
             <training::TrainingPanel />
+            <training::GridPanel />
         </main>
         <footer class="site-footer">
             <p>

@@ -12,7 +12,9 @@ use super::figures::ChartCanvas;
 use super::state::use_explorer;
 use crate::charts::Theme;
 use crate::charts::figure::Figure;
+use crate::charts::grid::GridChart;
 use crate::charts::training::{ClassAccuracyChart, LossCurvesChart, class_colour};
+use crate::experiments::{PAPER_BETAS, PAPER_GAMMAS, paper_grid};
 use crate::export::decimal;
 use crate::losses::LossKind;
 use crate::metrics::Metrics;
@@ -428,5 +430,160 @@ fn draw_regions(canvas: &web_sys::HtmlCanvasElement, grid: &[u8], task: &ToyTask
             ctx.set_line_width(1.2 * scale);
             ctx.stroke();
         }
+    }
+}
+
+/// Steps each grid run takes per animation frame (25 runs share a frame).
+const GRID_STEPS_PER_FRAME: usize = 4;
+
+/// The paper's grid, training together.
+struct GridSession {
+    task: ToyTask,
+    trainers: Vec<CpuTrainer>,
+    chart: GridChart,
+}
+
+impl GridSession {
+    fn new(counts: &[u64], epochs: usize, seed: u64) -> Result<Self, String> {
+        let task = make_toy_task(
+            &scale_counts(counts, TOY_MAX),
+            &ToyConfig {
+                seed,
+                ..ToyConfig::default()
+            },
+        )
+        .map_err(|e| e.to_string())?;
+        let base = TrainConfig {
+            epochs,
+            seed,
+            ..TrainConfig::default()
+        };
+        let trainers: Vec<CpuTrainer> = paper_grid(&base)
+            .iter()
+            .map(|c| CpuTrainer::new(&task.train, &task.counts, c).map_err(|e| e.to_string()))
+            .collect::<Result<_, _>>()?;
+        let baselines = trainers
+            .iter()
+            .filter(|t| t.config().scheme == SchemeKind::None)
+            .map(|t| (format!("unweighted {}", t.config().label()), None))
+            .collect();
+        Ok(Self {
+            task,
+            trainers,
+            chart: GridChart {
+                baselines,
+                ..GridChart::default()
+            },
+        })
+    }
+
+    /// One frame's work; whether every run is done. Finished runs fill their cell.
+    fn chunk(&mut self) -> bool {
+        for t in self.trainers.iter_mut().filter(|t| !t.finished()) {
+            t.step(GRID_STEPS_PER_FRAME);
+            if t.finished() {
+                let accuracy = Some(
+                    t.evaluate(&self.task.test, &self.task.counts)
+                        .balanced_accuracy,
+                );
+                let c = t.config();
+                let b = PAPER_BETAS.iter().position(|&b| b == c.beta);
+                let g = PAPER_GAMMAS.iter().position(|&g| g == c.gamma);
+                match (c.scheme, c.loss, b, g) {
+                    (SchemeKind::Cb, LossKind::Softmax, Some(b), _) => {
+                        self.chart.softmax[b] = accuracy
+                    }
+                    (SchemeKind::Cb, LossKind::Sigmoid, Some(b), _) => {
+                        self.chart.sigmoid[b] = accuracy
+                    }
+                    (SchemeKind::Cb, LossKind::Focal, Some(b), Some(g)) => {
+                        self.chart.focal[b][g] = accuracy
+                    }
+                    _ => {
+                        let label = format!("unweighted {}", c.label());
+                        if let Some(cell) =
+                            self.chart.baselines.iter_mut().find(|(l, _)| *l == label)
+                        {
+                            cell.1 = accuracy;
+                        }
+                    }
+                }
+            }
+        }
+        self.trainers.iter().all(CpuTrainer::finished)
+    }
+
+    fn done(&self) -> usize {
+        self.trainers.iter().filter(|t| t.finished()).count()
+    }
+}
+
+/// The paper's grid at toy scale, trained in the page.
+#[component]
+pub fn GridPanel() -> impl IntoView {
+    let ex = use_explorer();
+    let session = StoredValue::new_local(None::<GridSession>);
+    let (chart, set_chart) = signal(GridChart::default());
+    let (done, set_done) = signal((0usize, 0usize));
+    let (running, set_running) = signal(false);
+    let (message, set_message) = signal(None::<String>);
+    let run = move |_| {
+        if running.get_untracked() {
+            return;
+        }
+        match GridSession::new(&ex.counts.get_untracked(), 60, 0) {
+            Ok(s) => {
+                set_chart.set(s.chart.clone());
+                set_done.set((0, s.trainers.len()));
+                session.set_value(Some(s));
+                set_message.set(None);
+            }
+            Err(e) => {
+                set_message.set(Some(format!("Cannot train on these classes: {e}.")));
+                return;
+            }
+        }
+        set_running.set(true);
+        leptos::task::spawn_local(async move {
+            loop {
+                let finished = session
+                    .try_update_value(|s| s.as_mut().is_none_or(GridSession::chunk))
+                    .unwrap_or(true);
+                session.with_value(|s| {
+                    if let Some(s) = s {
+                        set_done.set((s.done(), s.trainers.len()));
+                        if chart.with_untracked(|c| *c != s.chart) {
+                            set_chart.set(s.chart.clone());
+                        }
+                    }
+                });
+                if finished {
+                    set_running.set(false);
+                    break;
+                }
+                dom::next_frame().await;
+            }
+        });
+    };
+    let figure = Memo::new(move |_| Figure::Grid(Box::new(chart.get())));
+    view! {
+        <section class="panel grid-panel" aria-labelledby="grid-title">
+            <h2 id="grid-title">"7. The paper's grid"</h2>
+            <p class="hint">
+                "The paper searched loss x beta x gamma. Here the same grid (class-balanced softmax and \
+                 sigmoid at beta 0.9, 0.99, 0.999, 0.9999; focal also at gamma 0.5, 1, 2) and the five \
+                 unweighted runs train on the toy task from your classes, 60 epochs each, seed 0; cells \
+                 fill in as runs finish and the best is marked."
+            </p>
+            <div class="tools">
+                <button type="button" id="grid-run" on:click=run disabled=move || running.get()>"Train the grid (25 runs)"</button>
+                <span class="progress-text" id="grid-progress">{move || {
+                    let (d, t) = done.get();
+                    if t == 0 { String::new() } else { format!("{d} of {t} runs finished") }
+                }}</span>
+            </div>
+            {move || message.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+            <ChartCanvas figure=figure name="paper-grid" caption="Balanced test accuracy (%) of every run of the grid; darker is better." />
+        </section>
     }
 }

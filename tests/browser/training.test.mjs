@@ -60,3 +60,23 @@ test('the default configuration trains to the end, with the engine\'s metrics', 
   await screenshot(page, 'training-desktop');
   page.assertNoErrors();
 });
+
+test('the paper\'s grid trains to the end and marks the best run', { timeout: 240_000 }, async () => {
+  const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100`, { width: 1400, height: 1000 });
+  await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+  await page.click('#grid-run');
+  await page.waitForFunction(() => document.querySelector('#grid-progress')?.textContent === '25 of 25 runs finished', null, { timeout: 200_000 });
+  await page.locator('canvas[data-figure="paper-grid"]').scrollIntoViewIfNeeded();
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+  // The SVG export draws the same figure: every cell is filled and one is marked best.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('button[aria-label="download paper-grid as SVG"]'),
+  ]);
+  const { readFile } = await import('node:fs/promises');
+  const svg = (await readFile(await download.path())).toString();
+  assert.equal(svg.match(/best/g)?.length, 1, 'one best cell');
+  assert.ok(!svg.includes('pending'), 'every baseline finished');
+  await screenshot(page, 'grid-desktop');
+  page.assertNoErrors();
+});
