@@ -9,7 +9,7 @@ use super::counts::{self, CountsChart};
 use super::effective::{self, EffectiveCurveChart};
 use super::focal::{self, FocalChart};
 use super::grid::{self, GridChart};
-use super::training::{self, ClassAccuracyChart, LossCurvesChart};
+use super::training::{self, ClassAccuracyChart, ConfusionChart, LossCurvesChart};
 use super::weights::{self, WeightsChart};
 use super::{DrawResult, Theme};
 
@@ -32,6 +32,8 @@ pub enum Figure {
     ClassAccuracy(ClassAccuracyChart),
     /// The paper's grid as heatmaps of balanced accuracy.
     Grid(Box<GridChart>),
+    /// A run's confusion matrix.
+    Confusion(ConfusionChart),
 }
 
 impl Figure {
@@ -46,6 +48,7 @@ impl Figure {
             Self::LossCurves(_) => training::TITLE,
             Self::ClassAccuracy(_) => training::CLASS_ACCURACY_TITLE,
             Self::Grid(_) => grid::TITLE,
+            Self::Confusion(_) => "Confusion matrix",
         }
     }
 
@@ -64,6 +67,7 @@ impl Figure {
             Self::LossCurves(c) => training::draw(area, c, theme),
             Self::ClassAccuracy(c) => training::draw_class_accuracy(area, c, theme),
             Self::Grid(c) => grid::draw(area, c, theme),
+            Self::Confusion(c) => training::draw_confusion(area, c, theme),
         }
     }
 }

@@ -156,6 +156,54 @@ pub fn draw_class_accuracy<DB: DrawingBackend>(
     framed.finish(theme)
 }
 
+/// A run's confusion matrix, rows normalised (each row is a true class).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfusionChart {
+    /// The run's label.
+    pub label: String,
+    /// `counts[true][predicted]`.
+    pub counts: Vec<Vec<u32>>,
+}
+
+/// Draws the matrix as a heatmap: the cell at (c, r) is the share of class
+/// r's test points predicted as c; a strong diagonal is a good classifier.
+pub fn draw_confusion<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &ConfusionChart,
+    theme: &Theme,
+) -> DrawResult<(), DB> {
+    area.fill(&theme.background)?;
+    let classes = data.counts.len().max(1);
+    let frame = Frame {
+        title: &data.label,
+        x: Axis::classes(classes),
+        y: Axis::linear(-0.5, classes as f64 - 0.5),
+        x_desc: &["predicted class", "predicted"],
+        y_desc: &["true class", "true"],
+    };
+    let mut framed = frame::build(area, theme, &frame, Vec::new(), Corner::Outside)?;
+    let chart = &mut framed.chart;
+    let ink = theme.palette[4];
+    let cells = data.counts.iter().enumerate().flat_map(|(r, row)| {
+        let total = row.iter().sum::<u32>().max(1) as f64;
+        row.iter()
+            .enumerate()
+            .map(move |(c, &n)| (r, c, n as f64 / total))
+    });
+    chart.draw_series(cells.map(|(r, c, share)| {
+        let mix = |a: u8, b: u8| (a as f64 + share * (b as f64 - a as f64)).round() as u8;
+        let bg = theme.background;
+        let colour = RGBColor(mix(bg.0, ink.0), mix(bg.1, ink.1), mix(bg.2, ink.2));
+        // True class r at height r, so the axis labels read as classes.
+        let y = r as f64;
+        Rectangle::new(
+            [(c as f64 - 0.5, y - 0.5), (c as f64 + 0.5, y + 0.5)],
+            colour.filled(),
+        )
+    }))?;
+    framed.finish(theme)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,6 +270,28 @@ mod tests {
             // Three bars, plus the legend's swatch.
             assert!(bars >= 3, "{fill}: {bars}");
         }
+    }
+
+    #[test]
+    fn confusion_has_a_cell_per_pair() {
+        let data = ConfusionChart {
+            label: "CB softmax".into(),
+            counts: vec![vec![8, 2], vec![0, 10]],
+        };
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (400, 400)).into_drawing_area();
+            draw_confusion(&area, &data, &Theme::light(1.0)).unwrap();
+            area.present().unwrap();
+        }
+        assert!(svg.contains("CB softmax") && svg.contains("predicted class"));
+        // The all-correct row's diagonal cell has the full colour.
+        let full = crate::charts::svg::hex(Theme::light(1.0).palette[4]);
+        assert!(
+            crate::charts::svg::filled_rects(&svg)
+                .iter()
+                .any(|r| r.fill.eq_ignore_ascii_case(&full))
+        );
     }
 
     #[test]

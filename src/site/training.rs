@@ -13,7 +13,7 @@ use super::state::use_explorer;
 use crate::charts::Theme;
 use crate::charts::figure::Figure;
 use crate::charts::grid::GridChart;
-use crate::charts::training::{ClassAccuracyChart, LossCurvesChart, class_colour};
+use crate::charts::training::{ClassAccuracyChart, ConfusionChart, LossCurvesChart, class_colour};
 use crate::experiments::{PAPER_BETAS, PAPER_GAMMAS, paper_grid};
 use crate::export::decimal;
 use crate::losses::LossKind;
@@ -24,6 +24,12 @@ use crate::weights::SchemeKind;
 
 /// The largest class of the toy task, after scaling the explorer's counts.
 const TOY_MAX: u64 = 500;
+/// Download names of the three runs' confusion matrices.
+const CONFUSION_NAMES: [&str; 3] = [
+    "confusion-softmax",
+    "confusion-cb-softmax",
+    "confusion-cb-focal",
+];
 /// Steps each run takes per animation frame.
 const STEPS_PER_FRAME: usize = 8;
 /// Cells per side of the decision-region grid.
@@ -312,6 +318,26 @@ pub fn TrainingPanel() -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
+            <div class="runs">
+                {CONFUSION_NAMES
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &name)| {
+                        let figure = Memo::new(move |_| {
+                            views.with(|v| {
+                                Figure::Confusion(ConfusionChart {
+                                    label: v.get(i).map_or(String::new(), |v| v.label.clone()),
+                                    counts: v.get(i).map_or(Vec::new(), |v| v.metrics.confusion.clone()),
+                                })
+                            })
+                        });
+                        view! {
+                            <ChartCanvas figure=figure name=name
+                                caption="Confusion matrix on the test set, rows normalised: row = true class, column = predicted; the diagonal is what is right." />
+                        }
+                    })
+                    .collect_view()}
             </div>
             <div class="figure-grid">
                 <ChartCanvas figure=accuracy_figure name="per-class-accuracy"

@@ -54,6 +54,7 @@ test('the default configuration trains to the end, with the engine\'s metrics', 
   assert.ok(page_['CB softmax (beta 0.999)'] > page_.softmax + 0.05, `CB beats softmax: ${JSON.stringify(page_)}`);
 
   // Charts off screen are redrawn when they scroll into view.
+  await page.locator('canvas[data-figure="confusion-cb-focal"]').scrollIntoViewIfNeeded();
   await page.locator('canvas[data-figure="per-class-accuracy"]').scrollIntoViewIfNeeded();
   await page.locator('canvas[data-figure="training-loss"]').scrollIntoViewIfNeeded();
   await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
