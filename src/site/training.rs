@@ -35,6 +35,25 @@ const STEPS_PER_FRAME: usize = 8;
 /// Cells per side of the decision-region grid.
 const RESOLUTION: usize = 96;
 
+/// The toy task from the explorer's counts (scaled to [`TOY_MAX`]) and a
+/// trainer for each configuration, all on the same data and start.
+fn toy_runs(
+    counts: &[u64],
+    seed: u64,
+    configs: &[TrainConfig],
+) -> Result<(ToyTask, Vec<CpuTrainer>), String> {
+    let toy = ToyConfig {
+        seed,
+        ..ToyConfig::default()
+    };
+    let task = make_toy_task(&scale_counts(counts, TOY_MAX), &toy).map_err(|e| e.to_string())?;
+    let trainers = configs
+        .iter()
+        .map(|c| CpuTrainer::new(&task.train, &task.counts, c).map_err(|e| e.to_string()))
+        .collect::<Result<_, _>>()?;
+    Ok((task, trainers))
+}
+
 /// What is being trained.
 struct Session {
     task: ToyTask,
@@ -49,14 +68,6 @@ impl Session {
         epochs: usize,
         seed: u64,
     ) -> Result<Self, String> {
-        let task = make_toy_task(
-            &scale_counts(counts, TOY_MAX),
-            &ToyConfig {
-                seed,
-                ..ToyConfig::default()
-            },
-        )
-        .map_err(|e| e.to_string())?;
         let base = TrainConfig {
             beta,
             gamma,
@@ -81,10 +92,7 @@ impl Session {
                 ..base
             },
         ];
-        let trainers = configs
-            .iter()
-            .map(|c| CpuTrainer::new(&task.train, &task.counts, c).map_err(|e| e.to_string()))
-            .collect::<Result<_, _>>()?;
+        let (task, trainers) = toy_runs(counts, seed, &configs)?;
         Ok(Self { task, trainers })
     }
 
@@ -471,23 +479,12 @@ struct GridSession {
 
 impl GridSession {
     fn new(counts: &[u64], epochs: usize, seed: u64) -> Result<Self, String> {
-        let task = make_toy_task(
-            &scale_counts(counts, TOY_MAX),
-            &ToyConfig {
-                seed,
-                ..ToyConfig::default()
-            },
-        )
-        .map_err(|e| e.to_string())?;
         let base = TrainConfig {
             epochs,
             seed,
             ..TrainConfig::default()
         };
-        let trainers: Vec<CpuTrainer> = paper_grid(&base)
-            .iter()
-            .map(|c| CpuTrainer::new(&task.train, &task.counts, c).map_err(|e| e.to_string()))
-            .collect::<Result<_, _>>()?;
+        let (task, trainers) = toy_runs(counts, seed, &paper_grid(&base))?;
         let baselines = trainers
             .iter()
             .filter(|t| t.config().scheme == SchemeKind::None)
