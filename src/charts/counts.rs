@@ -12,7 +12,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axis::{Axis, nice_ceil};
-use super::frame::{self, Frame, Key};
+use super::frame::{self, Corner, Frame, Key};
 use super::series::{
     class_bars, class_profile, class_series, draw_class_series, half_width_in_plot, legend_corner,
 };
@@ -98,7 +98,14 @@ pub fn draw<DB: DrawingBackend>(
             .map(|(i, (label, _))| Key::line(label.clone(), &theme.series(i), CURVE_WIDTH)),
     );
     let plotted: Vec<f64> = counts.iter().map(|&n| y.to_plot_or_nan(n)).collect();
-    let mut framed = frame::build(area, theme, &frame, keys, legend_corner(&plotted))?;
+    // On a phone-sized chart the five-entry legend would hide the curves: it goes under the title.
+    let narrow = (area.dim_in_pixel().0 as f64) < theme.px(500.0);
+    let corner = if narrow {
+        Corner::Outside
+    } else {
+        legend_corner(&plotted)
+    };
+    let mut framed = frame::build(area, theme, &frame, keys, corner)?;
     let chart = &mut framed.chart;
     let columns = chart.plotting_area().dim_in_pixel().0 as usize;
 
