@@ -5,8 +5,9 @@
 //! The pure core (effective numbers, weights, losses, profiles, input parsing,
 //! export, the toy task, the MLP, the CPU trainer and its metrics) has no web
 //! or GPU code and is what every other part calls: the
-//! `cblab` command-line tool ([`cli`], native only) and the site ([`site`],
-//! wasm32 only).
+//! `cblab` command-line tool ([`cli`], native only), the GPU trainer
+//! ([`gpu`]: wgpu, Vulkan natively and WebGPU in the browser) and the site
+//! ([`site`], wasm32 only).
 
 pub mod charts;
 pub mod counts_input;
@@ -14,6 +15,7 @@ pub mod effective_number;
 pub mod experiments;
 pub mod explorer;
 pub mod export;
+pub mod gpu;
 pub mod losses;
 pub mod metrics;
 pub mod mlp;

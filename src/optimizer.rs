@@ -70,6 +70,22 @@ impl<F: Scalar> Optimizer<F> {
         }
     }
 
+    /// State carried over from elsewhere (the GPU trainer): the moments
+    /// (`second` empty for SGD) after `steps` updates.
+    pub fn from_moments(kind: OptimizerKind, first: Vec<F>, second: Vec<F>, steps: u32) -> Self {
+        Self {
+            kind,
+            first,
+            second,
+            steps,
+        }
+    }
+
+    /// The optimiser and its constants.
+    pub fn kind(&self) -> OptimizerKind {
+        self.kind
+    }
+
     /// Updates done so far.
     pub fn steps(&self) -> u32 {
         self.steps

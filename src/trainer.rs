@@ -115,6 +115,8 @@ pub enum TrainError {
     Shape,
     /// The counts do not match the training set.
     Counts,
+    /// A saved state does not fit this run (other shape or length).
+    State,
 }
 
 impl fmt::Display for TrainError {
@@ -127,6 +129,7 @@ impl fmt::Display for TrainError {
             Self::Batch => f.write_str("the batch size must be at least 1"),
             Self::Shape => f.write_str("epochs, hidden units and hidden layers must be at least 1"),
             Self::Counts => f.write_str("the class counts do not match the training set"),
+            Self::State => f.write_str("the saved training state belongs to another run"),
         }
     }
 }
@@ -153,6 +156,17 @@ impl BatchSampler {
         }
     }
 
+    /// Skips the next `count` indices (to resume a run where it stopped).
+    pub fn skip(&mut self, count: usize) {
+        let mut scratch = [0u32; 256];
+        let mut left = count;
+        while left > 0 {
+            let n = left.min(scratch.len());
+            self.next_batch(&mut scratch[..n]);
+            left -= n;
+        }
+    }
+
     /// Fills `out` with the next indices.
     pub fn next_batch(&mut self, out: &mut [u32]) {
         for slot in out {
@@ -168,6 +182,79 @@ impl BatchSampler {
             self.cursor += 1;
         }
     }
+}
+
+/// Where a run is: steps done, and the mean loss of each finished epoch.
+/// Both trainers count with it, so their histories mean the same thing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Progress {
+    steps: usize,
+    total_steps: usize,
+    steps_per_epoch: usize,
+    epoch_loss: f64,
+    history: Vec<f32>,
+}
+
+impl Progress {
+    /// A run of `epochs` passes over `samples` samples, `batch` per step.
+    pub fn new(epochs: usize, samples: usize, batch: usize) -> Self {
+        let steps_per_epoch = samples.div_ceil(batch.max(1)).max(1);
+        Self {
+            steps: 0,
+            total_steps: epochs * steps_per_epoch,
+            steps_per_epoch,
+            epoch_loss: 0.0,
+            history: Vec::new(),
+        }
+    }
+
+    /// Counts one step whose training loss was `loss`.
+    pub fn record(&mut self, loss: f32) {
+        self.epoch_loss += loss as f64;
+        self.steps += 1;
+        if self.steps.is_multiple_of(self.steps_per_epoch) {
+            self.history
+                .push((self.epoch_loss / self.steps_per_epoch as f64) as f32);
+            self.epoch_loss = 0.0;
+        }
+    }
+
+    /// Steps done.
+    pub fn steps(&self) -> usize {
+        self.steps
+    }
+
+    /// Steps the whole run takes.
+    pub fn total_steps(&self) -> usize {
+        self.total_steps
+    }
+
+    /// Steps left.
+    pub fn remaining(&self) -> usize {
+        self.total_steps - self.steps
+    }
+
+    /// Steps in one epoch.
+    pub fn steps_per_epoch(&self) -> usize {
+        self.steps_per_epoch
+    }
+
+    /// Mean training loss of each finished epoch.
+    pub fn history(&self) -> &[f32] {
+        &self.history
+    }
+}
+
+/// A run's state between two steps: enough to carry it on elsewhere (a GPU
+/// run continues on the CPU from it when the device is lost).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainState {
+    /// The network's parameters.
+    pub params: Vec<f32>,
+    /// The optimiser's moments and step count.
+    pub optimizer: Optimizer<f32>,
+    /// Steps done and the loss history.
+    pub progress: Progress,
 }
 
 /// What a chunk of steps did.
@@ -195,10 +282,7 @@ pub struct CpuTrainer {
     indices: Vec<u32>,
     shards: Vec<Shard>,
     grad: Vec<f32>,
-    steps: usize,
-    steps_per_epoch: usize,
-    epoch_loss: f64,
-    history: Vec<f32>,
+    progress: Progress,
 }
 
 /// Checks a configuration and gives the loss and the class weights it uses.
@@ -259,11 +343,40 @@ impl CpuTrainer {
             indices: vec![0; batch],
             shards: Shard::split(batch, params),
             grad: vec![0.0; params],
-            steps: 0,
-            steps_per_epoch: n.div_ceil(batch),
-            epoch_loss: 0.0,
-            history: Vec::new(),
+            progress: Progress::new(config.epochs, n, batch),
         })
+    }
+
+    /// A trainer that carries on from `state` (taken after `state.progress.steps()`
+    /// steps of the same configuration on the same data).
+    pub fn resume(
+        train: &Dataset,
+        counts: &[u64],
+        config: &TrainConfig,
+        state: TrainState,
+    ) -> Result<Self, TrainError> {
+        let mut trainer = Self::new(train, counts, config)?;
+        if state.params.len() != trainer.model.params.len()
+            || state.progress.total_steps() != trainer.total_steps()
+        {
+            return Err(TrainError::State);
+        }
+        trainer
+            .sampler
+            .skip(state.progress.steps() * trainer.batch_size());
+        trainer.model.params = state.params;
+        trainer.optimizer = state.optimizer;
+        trainer.progress = state.progress;
+        Ok(trainer)
+    }
+
+    /// The run's state now.
+    pub fn state(&self) -> TrainState {
+        TrainState {
+            params: self.model.params.clone(),
+            optimizer: self.optimizer.clone(),
+            progress: self.progress.clone(),
+        }
     }
 
     /// The configuration.
@@ -283,17 +396,17 @@ impl CpuTrainer {
 
     /// Steps done so far.
     pub fn steps(&self) -> usize {
-        self.steps
+        self.progress.steps()
     }
 
     /// Steps the whole run takes: epochs x ceil(n / batch).
     pub fn total_steps(&self) -> usize {
-        self.config.epochs * self.steps_per_epoch
+        self.progress.total_steps()
     }
 
     /// Steps in one epoch.
     pub fn steps_per_epoch(&self) -> usize {
-        self.steps_per_epoch
+        self.progress.steps_per_epoch()
     }
 
     /// Samples per step.
@@ -303,31 +416,25 @@ impl CpuTrainer {
 
     /// Whether every step has run.
     pub fn finished(&self) -> bool {
-        self.steps >= self.total_steps()
+        self.progress.remaining() == 0
     }
 
     /// Mean training loss of each finished epoch.
     pub fn history(&self) -> &[f32] {
-        &self.history
+        self.progress.history()
     }
 
     /// Runs up to `k` more steps (fewer at the end of the run).
     pub fn step(&mut self, k: usize) -> StepReport {
-        let k = k.min(self.total_steps() - self.steps);
+        let k = k.min(self.progress.remaining());
         let mut sum = 0.0;
         for _ in 0..k {
             let loss = self.one_step();
             sum += loss as f64;
-            self.epoch_loss += loss as f64;
-            self.steps += 1;
-            if self.steps.is_multiple_of(self.steps_per_epoch) {
-                self.history
-                    .push((self.epoch_loss / self.steps_per_epoch as f64) as f32);
-                self.epoch_loss = 0.0;
-            }
+            self.progress.record(loss);
         }
         StepReport {
-            steps: self.steps,
+            steps: self.steps(),
             total_steps: self.total_steps(),
             loss: if k == 0 {
                 f32::NAN
@@ -339,7 +446,7 @@ impl CpuTrainer {
 
     /// Runs every remaining step.
     pub fn run_to_end(&mut self) {
-        self.step(self.total_steps() - self.steps);
+        self.step(self.progress.remaining());
     }
 
     /// The indices of the next batch, without consuming them (for parity tests).
@@ -593,6 +700,40 @@ mod tests {
         assert_eq!(chunked.steps(), 2 * 272usize.div_ceil(64));
         assert_eq!(chunked.history().len(), 2);
         assert!(chunked.step(5).loss.is_nan());
+    }
+
+    #[test]
+    fn a_resumed_run_ends_where_the_whole_run_ends() {
+        let t = task();
+        for optimizer in [OptimizerKind::ADAM, OptimizerKind::SGD] {
+            let config = TrainConfig {
+                epochs: 3,
+                batch: Some(64),
+                optimizer,
+                ..TrainConfig::default()
+            };
+            let mut whole = CpuTrainer::new(&t.train, &t.counts, &config).unwrap();
+            whole.run_to_end();
+            let mut first = CpuTrainer::new(&t.train, &t.counts, &config).unwrap();
+            // Stop mid-epoch, mid-permutation.
+            first.step(7);
+            let mut rest = CpuTrainer::resume(&t.train, &t.counts, &config, first.state()).unwrap();
+            rest.run_to_end();
+            assert_eq!(whole.model().params, rest.model().params, "{optimizer:?}");
+            assert_eq!(whole.history(), rest.history());
+        }
+        let config = TrainConfig::default();
+        let state = CpuTrainer::new(&t.train, &t.counts, &config)
+            .unwrap()
+            .state();
+        let other = TrainConfig {
+            epochs: 5,
+            ..config
+        };
+        assert_eq!(
+            CpuTrainer::resume(&t.train, &t.counts, &other, state).unwrap_err(),
+            TrainError::State
+        );
     }
 
     /// The f32 trainer's first steps against the same steps in f64, written out

@@ -1,0 +1,184 @@
+//! The GPU trainer against the CPU trainer: the same models, data and
+//! batches, after 1 step and after 100 steps, several models in one dispatch.
+//!
+//! Needs a GPU adapter: in CI that is lavapipe (Mesa's CPU Vulkan driver,
+//! which `cargo xtask install` puts in place). Without an adapter these tests
+//! fail, unless the run says outright that it has none with CBLAB_NO_GPU=1.
+
+use cblab::gpu::{GpuContext, GpuTrainer};
+use cblab::losses::LossKind;
+use cblab::optimizer::OptimizerKind;
+use cblab::toy_data::{ToyConfig, ToyTask, make_toy_task};
+use cblab::trainer::{CpuTrainer, TrainConfig};
+use cblab::weights::SchemeKind;
+
+/// The device, or `None` when the run says it has no GPU.
+fn context() -> Option<GpuContext> {
+    match pollster::block_on(GpuContext::new()) {
+        Ok(ctx) => {
+            eprintln!("GPU adapter: {:?}", ctx.adapter);
+            Some(ctx)
+        }
+        Err(e) if std::env::var_os("CBLAB_NO_GPU").is_some() => {
+            eprintln!("CBLAB_NO_GPU is set: this run has no GPU ({e}); GPU parity NOT checked");
+            None
+        }
+        Err(e) => panic!(
+            "{e} (install mesa-vulkan-drivers, or set CBLAB_NO_GPU=1 to say there is no GPU)"
+        ),
+    }
+}
+
+fn task() -> ToyTask {
+    make_toy_task(&[300, 120, 45, 17, 6], &ToyConfig::default()).unwrap()
+}
+
+/// One of each loss, both optimisers, different seeds and learning rates.
+fn configs() -> Vec<TrainConfig> {
+    let base = TrainConfig {
+        batch: Some(64),
+        epochs: 30,
+        ..TrainConfig::default()
+    };
+    vec![
+        base,
+        TrainConfig {
+            scheme: SchemeKind::Cb,
+            beta: 0.999,
+            seed: 3,
+            ..base
+        },
+        TrainConfig {
+            loss: LossKind::Sigmoid,
+            scheme: SchemeKind::Cb,
+            beta: 0.99,
+            optimizer: OptimizerKind::SGD,
+            learning_rate: 0.05,
+            ..base
+        },
+        TrainConfig {
+            loss: LossKind::Focal,
+            scheme: SchemeKind::Cb,
+            gamma: 2.0,
+            seed: 7,
+            ..base
+        },
+        TrainConfig {
+            loss: LossKind::Focal,
+            scheme: SchemeKind::Inverse,
+            gamma: 0.5,
+            learning_rate: 0.003,
+            ..base
+        },
+    ]
+}
+
+/// Largest |a - b| / (1 + |b|) over two parameter vectors.
+fn max_relative(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len());
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs() / (1.0 + y.abs()))
+        .fold(0.0, f32::max)
+}
+
+/// Trains `steps` steps on both and compares parameters and losses.
+fn compare(ctx: &GpuContext, steps: usize, param_tolerance: f32, loss_tolerance: f32) {
+    let t = task();
+    let configs = configs();
+    let mut gpu = GpuTrainer::new(ctx, &t.train, &t.counts, &configs, 32).unwrap();
+    let report = pollster::block_on(gpu.step(steps, true)).unwrap();
+    assert_eq!(report.steps, steps);
+    for (i, config) in configs.iter().enumerate() {
+        let mut cpu = CpuTrainer::new(&t.train, &t.counts, config).unwrap();
+        let cpu_loss = cpu.step(steps).loss;
+        let params = max_relative(&gpu.states()[i].params, &cpu.model().params);
+        let loss = (report.loss[i] - cpu_loss).abs() / cpu_loss.abs();
+        eprintln!(
+            "{steps} steps, {}: params max rel diff {params:.2e}, mean loss {} vs {} (rel {loss:.2e})",
+            config.label(),
+            report.loss[i],
+            cpu_loss
+        );
+        assert!(
+            params <= param_tolerance,
+            "{}: params differ by {params}",
+            config.label()
+        );
+        assert!(
+            loss <= loss_tolerance,
+            "{}: loss differs by {loss}",
+            config.label()
+        );
+        assert_eq!(
+            gpu.states()[i].optimizer.steps(),
+            cpu.state().optimizer.steps()
+        );
+    }
+}
+
+#[test]
+fn one_step_matches_the_cpu_trainer() {
+    if let Some(ctx) = context() {
+        compare(&ctx, 1, 1e-6, 1e-6);
+    }
+}
+
+#[test]
+fn a_hundred_steps_match_the_cpu_trainer() {
+    if let Some(ctx) = context() {
+        compare(&ctx, 100, 1e-4, 1e-5);
+    }
+}
+
+#[test]
+fn a_run_carries_on_on_the_cpu_from_the_last_read_back() {
+    let Some(ctx) = context() else { return };
+    let t = task();
+    let configs = configs();
+    let mut gpu = GpuTrainer::new(&ctx, &t.train, &t.counts, &configs, 16).unwrap();
+    pollster::block_on(gpu.step(40, true)).unwrap();
+    // More steps without a read-back of the parameters: the CPU resumes from step 40.
+    pollster::block_on(gpu.step(10, false)).unwrap();
+    assert_eq!(gpu.steps(), 50);
+    let mut resumed = gpu.to_cpu(&t.train, &t.counts).unwrap();
+    for (cpu, config) in resumed.iter_mut().zip(&configs) {
+        assert_eq!(cpu.steps(), 40);
+        cpu.run_to_end();
+        let mut reference = CpuTrainer::new(&t.train, &t.counts, config).unwrap();
+        reference.run_to_end();
+        assert_eq!(cpu.history().len(), reference.history().len());
+        let last = |h: &[f32]| *h.last().unwrap();
+        let (a, b) = (last(cpu.history()), last(reference.history()));
+        eprintln!(
+            "{}: final epoch loss {a} (GPU then CPU) vs {b} (CPU)",
+            config.label()
+        );
+        assert!(
+            (a - b).abs() <= 0.05 * b.abs() + 1e-3,
+            "{}: {a} vs {b}",
+            config.label()
+        );
+    }
+}
+
+#[test]
+fn a_lost_device_is_an_error_not_a_panic() {
+    let Some(ctx) = context() else { return };
+    let t = task();
+    let mut gpu = GpuTrainer::new(&ctx, &t.train, &t.counts, &configs()[..2], 8).unwrap();
+    pollster::block_on(gpu.step(5, true)).unwrap();
+    ctx.lose();
+    let error = pollster::block_on(gpu.step(5, true)).unwrap_err();
+    eprintln!("after destroy: {error}");
+    assert_eq!(gpu.states()[0].progress.steps(), 5);
+}
+
+#[test]
+fn models_of_different_shapes_are_refused() {
+    let Some(ctx) = context() else { return };
+    let t = task();
+    let mut configs = configs();
+    configs[1].model.hidden = 16;
+    assert!(GpuTrainer::new(&ctx, &t.train, &t.counts, &configs, 8).is_err());
+}
