@@ -86,9 +86,14 @@ fn max_relative(a: &[f32], b: &[f32]) -> f32 {
 fn compare(ctx: &GpuContext, steps: usize, param_tolerance: f32, loss_tolerance: f32) {
     let t = task();
     let configs = configs();
-    let mut gpu = GpuTrainer::new(ctx, &t.train, &t.counts, &configs, 32).unwrap();
+    let capacity: usize = std::env::var("CAP")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(32);
+    let mut gpu = GpuTrainer::new(ctx, &t.train, &t.counts, &configs, capacity).unwrap();
     let report = pollster::block_on(gpu.step(steps, true)).unwrap();
     assert_eq!(report.steps, steps);
+    let mut failures = 0;
     for (i, config) in configs.iter().enumerate() {
         let mut cpu = CpuTrainer::new(&t.train, &t.counts, config).unwrap();
         let cpu_loss = cpu.step(steps).loss;
@@ -121,6 +126,15 @@ fn compare(ctx: &GpuContext, steps: usize, param_tolerance: f32, loss_tolerance:
 fn one_step_matches_the_cpu_trainer() {
     if let Some(ctx) = context() {
         compare(&ctx, 1, 1e-6, 1e-6);
+    }
+}
+
+#[test]
+fn two_steps_match_the_cpu_trainer() {
+    if let Some(ctx) = context() {
+        for steps in [2, 16, 24, 33] {
+            compare(&ctx, steps, 1e-5, 1e-5);
+        }
     }
 }
 

@@ -4,4 +4,5 @@
 pub mod edit;
 pub mod results;
 pub mod state;
+pub mod training;
 pub mod url;

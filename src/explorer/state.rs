@@ -206,6 +206,8 @@ pub struct ExplorerState {
     pub schemes: Vec<ComparedScheme>,
     /// Whether count axes are logarithmic.
     pub log_scale: bool,
+    /// The training panel's settings.
+    pub training: super::training::TrainingSettings,
 }
 
 /// The distribution a first visit shows.
@@ -228,6 +230,7 @@ impl Default for ExplorerState {
                 ComparedScheme::SqrtInverse,
             ],
             log_scale: true,
+            training: Default::default(),
         }
     }
 }

@@ -16,6 +16,7 @@ use super::state::{
     ComparedScheme, Distribution, ExplorerState, MAX_EXPLORER_CLASSES, MAX_GAMMA,
     MIN_ONE_MINUS_BETA, Source,
 };
+use super::training::TrainingSettings;
 
 /// The query string (without `?`) that restores `state`.
 pub fn to_query(state: &ExplorerState) -> String {
@@ -60,6 +61,9 @@ pub fn to_query(state: &ExplorerState) -> String {
     let schemes: Vec<String> = state.schemes.iter().map(|s| s.name()).collect();
     q.append_pair("schemes", &schemes.join(","));
     q.append_pair("scale", if state.log_scale { "log" } else { "linear" });
+    for (key, value) in state.training.to_pairs() {
+        q.append_pair(key, &value);
+    }
     q.finish()
 }
 
@@ -230,6 +234,7 @@ pub fn from_query(query: &str) -> (ExplorerState, Vec<String>) {
         Some(other) => notices.push(default_note("scale", other, "it is log or linear".into())),
         None => {}
     }
+    state.training = TrainingSettings::from_pairs(&get, &mut notices);
     (state, notices)
 }
 

@@ -1,18 +1,17 @@
 //! Training many models of one shape on the GPU at once.
 //!
-//! Pipelines, bind groups and buffers are built once. A chunk of steps is
-//! one submission: for each step, a few dispatches that each cover every
-//! model (gather the batch, forward each layer, loss, parameter gradients,
-//! back-propagation, optimiser update). Nothing is read back between steps;
-//! after a chunk, only the chunk's per-step losses come back, and the
+//! The pipeline, bind group and buffers are built once. A chunk of steps is
+//! one submission of a dispatch per step: a workgroup per model runs the
+//! step of its model (gather the batch, forward, loss, gradients,
+//! optimiser update; kernels/train.wgsl). Nothing is read back between
+//! steps; after a chunk, only the chunk's per-step losses come back, and the
 //! parameters and optimiser moments when asked for.
 //!
 //! The host draws each model's batches with the CPU trainer's sampler and
 //! computes Adam's bias corrections in f32 as the CPU does, so both trainers
 //! take the same steps; `tests/gpu.rs` checks they end up at the same numbers.
 
-use std::num::NonZeroU64;
-
+use bytemuck::Zeroable;
 use wgpu::util::DeviceExt;
 
 use super::layout::Layout;
@@ -23,13 +22,8 @@ use crate::optimizer::{Optimizer, OptimizerKind};
 use crate::toy_data::Dataset;
 use crate::trainer::{BatchSampler, CpuTrainer, Progress, TrainConfig, TrainState, validate};
 
-/// Threads per workgroup (`WORKGROUP` in common.wgsl).
-const WORKGROUP: usize = 64;
 /// The most workgroups in one dimension of a dispatch.
 const MAX_GROUPS: usize = 65_535;
-/// Distance between two step slots in the step uniform buffer (WebGPU's
-/// minimum dynamic-offset alignment).
-const STEP_STRIDE: u64 = 256;
 
 /// One model's loss and optimiser (`struct Model` in common.wgsl).
 #[repr(C)]
@@ -75,7 +69,7 @@ impl ModelInfo {
 
 /// Adam's bias corrections 1/(1 - beta1^t) and 1/(1 - beta2^t) in f32, as
 /// [`Optimizer::update`] computes them (unused for SGD).
-fn corrections(kind: OptimizerKind, t: u32) -> [f32; 2] {
+fn adam_corrections(kind: OptimizerKind, t: u32) -> [f32; 2] {
     match kind {
         OptimizerKind::Adam { beta1, beta2, .. } => {
             let t = t as i32;
@@ -99,134 +93,32 @@ pub struct GpuReport {
     pub loss: Vec<f32>,
 }
 
-/// How a binding is used by a kernel.
-#[derive(Clone, Copy)]
-enum Slot {
-    /// A uniform bound whole.
-    Uniform,
-    /// The step uniform, one 16-byte slot picked by a dynamic offset.
-    Step,
-    /// A read-only storage buffer.
-    Read,
-    /// A read-write storage buffer.
-    Write,
+/// Where each region starts in the buffers that hold several (`struct Sizes`
+/// in common.wgsl).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, bytemuck::Pod, bytemuck::Zeroable)]
+struct Sizes {
+    models: u32,
+    batch: u32,
+    params: u32,
+    layers: u32,
+    steps: u32,
+    first_moment: u32,
+    second_moment: u32,
+    grads: u32,
+    deltas: u32,
+    sample_loss: u32,
+    _unused: u32,
+    step_loss: u32,
+    corrections: u32,
+    _pad: [u32; 3],
 }
 
-/// A compute pipeline and the layout of its bind group.
-struct Kernel {
-    pipeline: wgpu::ComputePipeline,
-    layout: wgpu::BindGroupLayout,
-}
-
-impl Kernel {
-    fn new(device: &wgpu::Device, name: &str, kernel: &str, slots: &[Slot]) -> Self {
-        // WGSL has no includes: every kernel starts with the shared structs.
-        let source = format!("{}\n{kernel}", include_str!("kernels/common.wgsl"));
-        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some(name),
-            source: wgpu::ShaderSource::Wgsl(source.into()),
-        });
-        let entries: Vec<_> = slots
-            .iter()
-            .enumerate()
-            .map(|(i, slot)| wgpu::BindGroupLayoutEntry {
-                binding: i as u32,
-                visibility: wgpu::ShaderStages::COMPUTE,
-                ty: wgpu::BindingType::Buffer {
-                    ty: match slot {
-                        Slot::Uniform | Slot::Step => wgpu::BufferBindingType::Uniform,
-                        Slot::Read => wgpu::BufferBindingType::Storage { read_only: true },
-                        Slot::Write => wgpu::BufferBindingType::Storage { read_only: false },
-                    },
-                    has_dynamic_offset: matches!(slot, Slot::Step),
-                    min_binding_size: None,
-                },
-                count: None,
-            })
-            .collect();
-        let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-            label: Some(name),
-            entries: &entries,
-        });
-        let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some(name),
-            bind_group_layouts: &[Some(&layout)],
-            immediate_size: 0,
-        });
-        let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-            label: Some(name),
-            layout: Some(&pipeline_layout),
-            module: &module,
-            entry_point: Some("main"),
-            compilation_options: Default::default(),
-            cache: None,
-        });
-        Self { pipeline, layout }
-    }
-
-    /// A bind group of these buffers, in binding order (the step uniform's
-    /// binding covers one slot).
-    fn bind(
-        &self,
-        device: &wgpu::Device,
-        name: &str,
-        buffers: &[&wgpu::Buffer],
-    ) -> wgpu::BindGroup {
-        let entries: Vec<_> = buffers
-            .iter()
-            .enumerate()
-            .map(|(i, buffer)| wgpu::BindGroupEntry {
-                binding: i as u32,
-                // The step slots are the only uniform as big as a stride.
-                resource: if buffer.usage().contains(wgpu::BufferUsages::UNIFORM)
-                    && buffer.size() >= STEP_STRIDE
-                {
-                    wgpu::BindingResource::Buffer(wgpu::BufferBinding {
-                        buffer,
-                        offset: 0,
-                        size: NonZeroU64::new(16),
-                    })
-                } else {
-                    buffer.as_entire_binding()
-                },
-            })
-            .collect();
-        device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some(name),
-            layout: &self.layout,
-            entries: &entries,
-        })
-    }
-}
-
-/// A pipeline with its bind group, ready to dispatch over `threads` threads.
-struct Dispatch {
-    pipeline: wgpu::ComputePipeline,
-    group: wgpu::BindGroup,
-    threads: usize,
-    /// Whether the bind group takes the step slot's dynamic offset.
-    per_step: bool,
-}
-
-impl Dispatch {
-    fn record(&self, pass: &mut wgpu::ComputePass<'_>, slot: u32) {
-        pass.set_pipeline(&self.pipeline);
-        let offset = [slot * STEP_STRIDE as u32];
-        pass.set_bind_group(0, &self.group, if self.per_step { &offset } else { &[] });
-        let groups = self.threads.div_ceil(WORKGROUP).max(1);
-        let x = groups.min(MAX_GROUPS);
-        pass.dispatch_workgroups(x as u32, groups.div_ceil(x) as u32, 1);
-    }
-}
-
-/// The buffers read back after a chunk.
-struct ReadBack {
-    step_loss: wgpu::Buffer,
-    params: wgpu::Buffer,
-    first: wgpu::Buffer,
-    second: wgpu::Buffer,
-    staging: wgpu::Buffer,
-}
+/// The most dense layers a network may have (`MAX_LAYERS` in common.wgsl).
+const MAX_LAYERS: usize = 4;
+/// Distance between two step slots in the step uniform buffer (WebGPU's
+/// minimum dynamic-offset alignment).
+const STEP_STRIDE: u64 = 256;
 
 /// Many models of one shape, trained together on one device.
 pub struct GpuTrainer {
@@ -241,13 +133,16 @@ pub struct GpuTrainer {
     /// Most steps in one submission.
     capacity: usize,
     params_per_model: usize,
-    /// The step's dispatches, in order; the backward ones come after `forward_end`.
-    dispatches: Vec<Dispatch>,
-    indices: wgpu::Buffer,
-    corrections: wgpu::Buffer,
-    read: ReadBack,
-    /// Scratch for the next chunk's batch indices.
-    index_scratch: Vec<u32>,
+    sizes: Sizes,
+    pipeline: wgpu::ComputePipeline,
+    bind_group: wgpu::BindGroup,
+    sizes_buffer: wgpu::Buffer,
+    state: wgpu::Buffer,
+    work: wgpu::Buffer,
+    chunk: wgpu::Buffer,
+    staging: wgpu::Buffer,
+    /// Scratch for the next chunk's batch indices and corrections.
+    chunk_scratch: Vec<u32>,
     /// Every model's state at the last read-back (at the start, before any).
     states: Vec<TrainState>,
 }
@@ -295,78 +190,86 @@ impl GpuTrainer {
         let shapes = layer_shapes(&first.model, train.classes);
         let layout = Layout::new(&shapes, first.model.activation, models, batch);
         let params_per_model = layout.params;
+        if shapes.len() > MAX_LAYERS {
+            return Err(GpuError::Mismatch(format!(
+                "{} layers; the GPU trainer takes at most {MAX_LAYERS}",
+                shapes.len()
+            )));
+        }
         let rows = models * batch;
+        let state_floats = models * params_per_model;
+        let sizes = Sizes {
+            models: models as u32,
+            batch: batch as u32,
+            params: params_per_model as u32,
+            layers: shapes.len() as u32,
+            steps: 0,
+            first_moment: state_floats as u32,
+            second_moment: 2 * state_floats as u32,
+            grads: 3 * state_floats as u32,
+            deltas: layout.activations as u32,
+            sample_loss: 2 * layout.activations as u32,
+            _unused: 0,
+            step_loss: (2 * layout.activations + rows) as u32,
+            corrections: (capacity * rows) as u32,
+            _pad: [0; 3],
+        };
 
         let device = &ctx.device;
-        let storage = |name: &str, bytes: &[u8], extra: wgpu::BufferUsages| {
+        let init = |name: &str, bytes: &[u8], usage: wgpu::BufferUsages| {
             device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
                 label: Some(name),
                 contents: bytes,
-                usage: wgpu::BufferUsages::STORAGE | extra,
+                usage,
             })
         };
-        let zeros = |name: &str, floats: usize, extra: wgpu::BufferUsages| {
-            device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some(name),
-                size: (floats.max(1) * 4) as u64,
-                usage: wgpu::BufferUsages::STORAGE | extra,
-                mapped_at_creation: false,
-            })
-        };
-        let none = wgpu::BufferUsages::empty();
-        let copy_src = wgpu::BufferUsages::COPY_SRC;
+        let storage = wgpu::BufferUsages::STORAGE;
         let copy_dst = wgpu::BufferUsages::COPY_DST;
-
-        let all_params: Vec<f32> = starts
+        let sizes_buffer = init(
+            "sizes",
+            bytemuck::bytes_of(&sizes),
+            wgpu::BufferUsages::UNIFORM | copy_dst,
+        );
+        let mut layers = [super::KernelLayer::zeroed(); MAX_LAYERS];
+        layers[..shapes.len()].copy_from_slice(&layout.layers);
+        let layers = init(
+            "layers",
+            bytemuck::cast_slice(&layers),
+            wgpu::BufferUsages::UNIFORM,
+        );
+        let mut state_init: Vec<f32> = starts
             .iter()
             .flat_map(|s| s.params.iter().copied())
             .collect();
-        let params = storage("params", bytemuck::cast_slice(&all_params), copy_src);
-        let grads = zeros("grads", models * params_per_model, none);
-        let first_moment = zeros("first moment", models * params_per_model, copy_src);
-        let second_moment = zeros("second moment", models * params_per_model, copy_src);
-        let acts = zeros("activations", layout.activations, none);
-        let deltas = zeros("deltas", layout.activations, none);
-        let points = storage("points", bytemuck::cast_slice(&train.points), none);
-        let labels: Vec<u32> = train.labels.iter().map(|&y| y as u32).collect();
-        let labels = storage("labels", bytemuck::cast_slice(&labels), none);
-        let indices = zeros("batch indices", capacity * rows, copy_dst);
-        let batch_labels = zeros("batch labels", rows, none);
-        let infos: Vec<ModelInfo> = configs.iter().map(ModelInfo::new).collect();
-        let model_infos = storage("models", bytemuck::cast_slice(&infos), none);
-        let class_weights: Vec<f32> = weights.iter().flatten().map(|&w| w as f32).collect();
-        let class_weights = storage("class weights", bytemuck::cast_slice(&class_weights), none);
-        let corrections = zeros("adam corrections", 2 * capacity * models, copy_dst);
-        let sample_loss = zeros("sample losses", rows, none);
-        let step_loss = zeros("step losses", capacity * models, copy_src);
-        let slots: Vec<u32> = (0..capacity as u32)
-            .flat_map(|s| {
-                let mut slot = [0u32; STEP_STRIDE as usize / 4];
-                slot[0] = s;
-                slot
-            })
-            .collect();
-        let step = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some("step slots"),
-            contents: bytemuck::cast_slice(&slots),
-            usage: wgpu::BufferUsages::UNIFORM,
+        state_init.resize(4 * state_floats, 0.0);
+        let state = init(
+            "params, moments, gradients",
+            bytemuck::cast_slice(&state_init),
+            storage | wgpu::BufferUsages::COPY_SRC,
+        );
+        let work = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("activations, deltas, losses"),
+            size: ((sizes.step_loss as usize + capacity * models) * 4) as u64,
+            usage: storage | wgpu::BufferUsages::COPY_SRC,
+            mapped_at_creation: false,
         });
-        let layer_uniforms: Vec<wgpu::Buffer> = layout
-            .layers
-            .iter()
-            .enumerate()
-            .map(|(l, layer)| {
-                device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                    label: Some(&format!("layer {l}")),
-                    contents: bytemuck::bytes_of(layer),
-                    usage: wgpu::BufferUsages::UNIFORM,
-                })
-            })
-            .collect();
-        let output = layer_uniforms
-            .last()
-            .expect("a network has an output layer");
-        let state_floats = models * params_per_model;
+        let points = init("points", bytemuck::cast_slice(&train.points), storage);
+        let labels: Vec<u32> = train.labels.iter().map(|&y| y as u32).collect();
+        let labels = init("labels", bytemuck::cast_slice(&labels), storage);
+        let chunk = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("batch indices, corrections"),
+            size: ((capacity * rows + 2 * capacity * models) * 4) as u64,
+            usage: storage | copy_dst,
+            mapped_at_creation: false,
+        });
+        let infos: Vec<ModelInfo> = configs.iter().map(ModelInfo::new).collect();
+        let infos = init("models", bytemuck::cast_slice(&infos), storage);
+        let class_weights: Vec<f32> = weights.iter().flatten().map(|&w| w as f32).collect();
+        let class_weights = init(
+            "class weights",
+            bytemuck::cast_slice(&class_weights),
+            storage,
+        );
         let staging = device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("read-back"),
             size: ((capacity * models + 3 * state_floats) * 4) as u64,
@@ -374,124 +277,95 @@ impl GpuTrainer {
             mapped_at_creation: false,
         });
 
-        use Slot::{Read, Step, Uniform, Write};
-        let k = |name, source, slots: &[Slot]| Kernel::new(device, name, source, slots);
-        let gather = k(
-            "gather",
-            include_str!("kernels/gather.wgsl"),
-            &[Uniform, Step, Read, Read, Read, Write, Write],
+        // WGSL has no includes: the kernel starts with the shared structs.
+        let source = format!(
+            "{}\n{}",
+            include_str!("kernels/common.wgsl"),
+            include_str!("kernels/train.wgsl")
         );
-        let forward = k(
-            "forward",
-            include_str!("kernels/forward.wgsl"),
-            &[Uniform, Read, Write],
+        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("train"),
+            source: wgpu::ShaderSource::Wgsl(source.into()),
+        });
+        let slots: Vec<u32> = (0..capacity as u32)
+            .flat_map(|s| {
+                let mut slot = [0u32; STEP_STRIDE as usize / 4];
+                slot[0] = s;
+                slot
+            })
+            .collect();
+        let steps = init(
+            "step slots",
+            bytemuck::cast_slice(&slots),
+            wgpu::BufferUsages::UNIFORM,
         );
-        let loss = k(
-            "loss",
-            include_str!("kernels/loss.wgsl"),
-            &[Uniform, Read, Write, Read, Read, Read, Write],
-        );
-        let loss_sum = k(
-            "loss sum",
-            include_str!("kernels/loss_sum.wgsl"),
-            &[Uniform, Step, Read, Write],
-        );
-        let weight_grad = k(
-            "weight grad",
-            include_str!("kernels/weight_grad.wgsl"),
-            &[Uniform, Read, Read, Write],
-        );
-        let backprop = k(
-            "backprop",
-            include_str!("kernels/backprop.wgsl"),
-            &[Uniform, Read, Read, Write],
-        );
-        let optimizer = k(
-            "optimizer",
-            include_str!("kernels/optimizer.wgsl"),
-            &[Uniform, Step, Write, Read, Write, Write, Read, Read],
-        );
-
-        let dispatch = |kernel: &Kernel, name: &str, buffers: &[&wgpu::Buffer], threads| Dispatch {
-            pipeline: kernel.pipeline.clone(),
-            group: kernel.bind(device, name, buffers),
-            threads,
-            per_step: buffers.iter().any(|b| std::ptr::eq(*b, &step)),
-        };
-        let mut dispatches = vec![dispatch(
-            &gather,
-            "gather",
-            &[
-                &layer_uniforms[0],
-                &step,
-                &points,
-                &labels,
-                &indices,
-                &acts,
-                &batch_labels,
-            ],
-            rows,
-        )];
-        for (l, layer) in layout.layers.iter().enumerate() {
-            dispatches.push(dispatch(
-                &forward,
-                &format!("forward {l}"),
-                &[&layer_uniforms[l], &params, &acts],
-                rows * layer.outputs as usize,
-            ));
-        }
-        dispatches.push(dispatch(
-            &loss,
-            "loss",
-            &[
-                output,
-                &acts,
-                &deltas,
-                &batch_labels,
-                &model_infos,
-                &class_weights,
-                &sample_loss,
-            ],
-            rows,
-        ));
-        dispatches.push(dispatch(
-            &loss_sum,
-            "loss sum",
-            &[output, &step, &sample_loss, &step_loss],
-            models,
-        ));
-        for (l, layer) in layout.layers.iter().enumerate().rev() {
-            let (inputs, outputs) = (layer.inputs as usize, layer.outputs as usize);
-            dispatches.push(dispatch(
-                &weight_grad,
-                &format!("weight grad {l}"),
-                &[&layer_uniforms[l], &acts, &deltas, &grads],
-                models * (inputs + 1) * outputs,
-            ));
-            if l > 0 {
-                dispatches.push(dispatch(
-                    &backprop,
-                    &format!("backprop {l}"),
-                    &[&layer_uniforms[l], &params, &acts, &deltas],
-                    rows * inputs,
-                ));
-            }
-        }
-        dispatches.push(dispatch(
-            &optimizer,
-            "optimizer",
-            &[
-                output,
-                &step,
-                &params,
-                &grads,
-                &first_moment,
-                &second_moment,
-                &model_infos,
-                &corrections,
-            ],
-            models * params_per_model,
-        ));
+        // Bindings 0 and 1 uniforms, 2 and 3 read-write storage, 4 to 8
+        // read-only storage, 9 the step slot at a dynamic offset.
+        let entries: Vec<_> = (0..10)
+            .map(|binding| wgpu::BindGroupLayoutEntry {
+                binding,
+                visibility: wgpu::ShaderStages::COMPUTE,
+                ty: wgpu::BindingType::Buffer {
+                    ty: match binding {
+                        0 | 1 | 9 => wgpu::BufferBindingType::Uniform,
+                        2 | 3 => wgpu::BufferBindingType::Storage { read_only: false },
+                        _ => wgpu::BufferBindingType::Storage { read_only: true },
+                    },
+                    has_dynamic_offset: binding == 9,
+                    min_binding_size: None,
+                },
+                count: None,
+            })
+            .collect();
+        let bind_group_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("train"),
+            entries: &entries,
+        });
+        let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some("train"),
+            bind_group_layouts: &[Some(&bind_group_layout)],
+            immediate_size: 0,
+        });
+        let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+            label: Some("train"),
+            layout: Some(&pipeline_layout),
+            module: &module,
+            entry_point: Some("main"),
+            compilation_options: Default::default(),
+            cache: None,
+        });
+        let buffers = [
+            &sizes_buffer,
+            &layers,
+            &state,
+            &work,
+            &points,
+            &labels,
+            &chunk,
+            &infos,
+            &class_weights,
+        ];
+        let mut entries: Vec<_> = buffers
+            .iter()
+            .enumerate()
+            .map(|(i, b)| wgpu::BindGroupEntry {
+                binding: i as u32,
+                resource: b.as_entire_binding(),
+            })
+            .collect();
+        entries.push(wgpu::BindGroupEntry {
+            binding: 9,
+            resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
+                buffer: &steps,
+                offset: 0,
+                size: std::num::NonZeroU64::new(16),
+            }),
+        });
+        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("train"),
+            layout: &bind_group_layout,
+            entries: &entries,
+        });
 
         Ok(Self {
             ctx: ctx.clone(),
@@ -506,17 +380,15 @@ impl GpuTrainer {
             classes: train.classes,
             capacity,
             params_per_model,
-            dispatches,
-            indices,
-            corrections,
-            read: ReadBack {
-                step_loss,
-                params,
-                first: first_moment,
-                second: second_moment,
-                staging,
-            },
-            index_scratch: vec![0; capacity * rows],
+            sizes,
+            pipeline,
+            bind_group,
+            sizes_buffer,
+            state,
+            work,
+            chunk,
+            staging,
+            chunk_scratch: vec![0; capacity * rows + 2 * capacity * models],
             states: starts,
         })
     }
@@ -622,25 +494,26 @@ impl GpuTrainer {
         }
         let models = self.configs.len();
         let rows = models * self.batch;
-        let indices = &mut self.index_scratch[..n * rows];
-        for step in indices.chunks_mut(rows) {
+        let (indices, corrections) = self.chunk_scratch.split_at_mut(self.capacity * rows);
+        for step in indices[..n * rows].chunks_mut(rows) {
             for (sampler, batch) in self.samplers.iter_mut().zip(step.chunks_mut(self.batch)) {
                 sampler.next_batch(batch);
             }
         }
-        let corrections: Vec<[f32; 2]> = (0..n)
-            .flat_map(|s| {
-                let t = self.updates + s as u32 + 1;
-                self.configs
-                    .iter()
-                    .map(move |c| corrections(c.optimizer, t))
-            })
-            .collect();
-        let queue = &self.ctx.queue;
-        if n > 0 {
-            queue.write_buffer(&self.indices, 0, bytemuck::cast_slice(indices));
-            queue.write_buffer(&self.corrections, 0, bytemuck::cast_slice(&corrections));
+        for (s, step) in corrections[..2 * n * models]
+            .chunks_mut(2 * models)
+            .enumerate()
+        {
+            let t = self.updates + s as u32 + 1;
+            for (config, pair) in self.configs.iter().zip(step.chunks_mut(2)) {
+                let [c1, c2] = adam_corrections(config.optimizer, t);
+                pair.copy_from_slice(&[c1.to_bits(), c2.to_bits()]);
+            }
         }
+        let queue = &self.ctx.queue;
+        self.sizes.steps = n as u32;
+        queue.write_buffer(&self.sizes_buffer, 0, bytemuck::bytes_of(&self.sizes));
+        queue.write_buffer(&self.chunk, 0, bytemuck::cast_slice(&self.chunk_scratch));
         let mut encoder = self
             .ctx
             .device
@@ -652,28 +525,27 @@ impl GpuTrainer {
                 label: Some("training steps"),
                 timestamp_writes: None,
             });
+            pass.set_pipeline(&self.pipeline);
+            // One dispatch per step, one workgroup per model.
+            let x = models.min(MAX_GROUPS);
             for slot in 0..n as u32 {
-                for d in &self.dispatches {
-                    d.record(&mut pass, slot);
-                }
+                pass.set_bind_group(0, &self.bind_group, &[slot * STEP_STRIDE as u32]);
+                pass.dispatch_workgroups(x as u32, models.div_ceil(x) as u32, 1);
             }
         }
         let loss_bytes = (n * models * 4) as u64;
-        let state_bytes = (models * self.params_per_model * 4) as u64;
-        let r = &self.read;
+        let state_bytes = (3 * models * self.params_per_model * 4) as u64;
+        let state_at = (self.capacity * models * 4) as u64;
         if n > 0 {
-            encoder.copy_buffer_to_buffer(&r.step_loss, 0, &r.staging, 0, loss_bytes);
+            let from = self.sizes.step_loss as u64 * 4;
+            encoder.copy_buffer_to_buffer(&self.work, from, &self.staging, 0, loss_bytes);
         }
-        let state_start = (self.capacity * models * 4) as u64;
         if read_state {
-            for (i, b) in [&r.params, &r.first, &r.second].into_iter().enumerate() {
-                let at = state_start + i as u64 * state_bytes;
-                encoder.copy_buffer_to_buffer(b, 0, &r.staging, at, state_bytes);
-            }
+            encoder.copy_buffer_to_buffer(&self.state, 0, &self.staging, state_at, state_bytes);
         }
         queue.submit([encoder.finish()]);
         let end = if read_state {
-            state_start + 3 * state_bytes
+            state_at + state_bytes
         } else {
             loss_bytes
         };
@@ -687,23 +559,20 @@ impl GpuTrainer {
         }
         if read_state {
             let floats = models * self.params_per_model;
-            let at = state_start as usize / 4;
-            let part = |i: usize| &data[at + i * floats..at + (i + 1) * floats];
+            let at = state_at as usize / 4;
             let per = self.params_per_model;
+            let part = |i: usize, m: usize| {
+                data[at + i * floats + m * per..at + i * floats + (m + 1) * per].to_vec()
+            };
             for (m, state) in self.states.iter_mut().enumerate() {
                 let kind = self.configs[m].optimizer;
                 let second = match kind {
-                    OptimizerKind::Adam { .. } => part(2)[m * per..(m + 1) * per].to_vec(),
+                    OptimizerKind::Adam { .. } => part(2, m),
                     OptimizerKind::Sgd { .. } => Vec::new(),
                 };
                 *state = TrainState {
-                    params: part(0)[m * per..(m + 1) * per].to_vec(),
-                    optimizer: Optimizer::from_moments(
-                        kind,
-                        part(1)[m * per..(m + 1) * per].to_vec(),
-                        second,
-                        self.updates,
-                    ),
+                    params: part(0, m),
+                    optimizer: Optimizer::from_moments(kind, part(1, m), second, self.updates),
                     progress: self.progress[m].clone(),
                 };
             }
@@ -719,7 +588,7 @@ impl GpuTrainer {
         if bytes == 0 {
             return Ok(Vec::new());
         }
-        let slice = self.read.staging.slice(..bytes);
+        let slice = self.staging.slice(..bytes);
         let (sender, receiver) = futures_channel::oneshot::channel();
         slice.map_async(wgpu::MapMode::Read, move |result| {
             // The receiver is gone only if the trainer was dropped mid-read.
@@ -744,7 +613,7 @@ impl GpuTrainer {
             .map_err(|e| GpuError::Lost(e.to_string()))?;
         let data = bytemuck::cast_slice(&view).to_vec();
         drop(view);
-        self.read.staging.unmap();
+        self.staging.unmap();
         Ok(data)
     }
 }

@@ -20,6 +20,18 @@ pub fn query() -> String {
     search.trim_start_matches('?').to_owned()
 }
 
+/// The value of `key` in the page's URL query, if there.
+pub fn query_value(key: &str) -> Option<String> {
+    form_urlencoded::parse(query().as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Milliseconds since the page started (for time budgets, not for results).
+pub fn now_ms() -> f64 {
+    window().performance().map_or(0.0, |p| p.now())
+}
+
 /// Replaces the page's URL query without reloading or adding history.
 pub fn replace_query(query: &str) {
     let url = format!("?{query}");

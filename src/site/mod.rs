@@ -1,10 +1,12 @@
 //! The web site (wasm32 only): Leptos components that show what the core
 //! computes. Logic lives in [`crate::explorer`]; these files only show it.
 
+mod backend;
 mod canvas;
 mod controls;
 mod dom;
 mod editor;
+mod engine;
 mod export;
 mod figures;
 mod state;
@@ -22,6 +24,7 @@ pub fn mount() {
 #[component]
 fn App() -> impl IntoView {
     let ex = state::provide_explorer();
+    backend::provide_gpu();
     view! {
         <header class="site-header">
             <h1>"CB Lab"</h1>

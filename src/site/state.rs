@@ -9,6 +9,7 @@ use crate::charts::Theme;
 use crate::effective_number::Beta;
 use crate::explorer::results::{SchemeWeights, scheme_weights};
 use crate::explorer::state::{ComparedScheme, ExplorerState};
+use crate::explorer::training::TrainingSettings;
 use crate::explorer::url::{from_query, to_query};
 use crate::weights::{ClassWeights, WeightsError, class_balanced_weights};
 
@@ -30,6 +31,8 @@ pub struct Explorer {
     pub gamma: Memo<f64>,
     /// Whether count axes are logarithmic.
     pub log_scale: Memo<bool>,
+    /// The training panel's settings.
+    pub training: Memo<TrainingSettings>,
     /// Class-balanced weights at the current beta.
     pub cb: Memo<Result<ClassWeights, WeightsError>>,
     /// Weights of the compared schemes that do not depend on the current beta.
@@ -55,6 +58,7 @@ pub fn provide_explorer() -> Explorer {
         beta,
         gamma: Memo::new(move |_| state.with(|s| s.gamma)),
         log_scale: Memo::new(move |_| state.with(|s| s.log_scale)),
+        training: Memo::new(move |_| state.with(|s| s.training)),
         cb: Memo::new(move |_| counts.with(|c| class_balanced_weights(c, beta.get()))),
         fixed_schemes: Memo::new(move |_| {
             let schemes = schemes.get();

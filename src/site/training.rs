@@ -1,13 +1,16 @@
 //! The training panel: the explorer's class counts, scaled to toy size, train
-//! a small MLP with softmax, class-balanced softmax and class-balanced focal
-//! loss side by side, on the CPU, a few steps per animation frame so the page
-//! keeps answering. Decision regions, test metrics and loss curves update live.
+//! a small MLP with softmax, class-balanced softmax and a chosen loss side by
+//! side, on WebGPU when the browser has it and on the CPU otherwise, a chunk
+//! per animation frame so the page keeps answering. Decision regions, test
+//! metrics and loss curves update live. Also the paper's grid, trained together.
 
 use leptos::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 
+use super::backend::{Gpu, GpuStatus, badge_text, use_gpu};
 use super::dom;
 use super::editor::CanvasFit;
+use super::engine::Engine;
 use super::figures::ChartCanvas;
 use super::state::use_explorer;
 use crate::charts::Theme;
@@ -15,11 +18,15 @@ use crate::charts::figure::Figure;
 use crate::charts::grid::GridChart;
 use crate::charts::training::{ClassAccuracyChart, ConfusionChart, LossCurvesChart, class_colour};
 use crate::experiments::{PAPER_BETAS, PAPER_GAMMAS, paper_grid};
+use crate::explorer::training::{
+    Backend, HIDDEN_SIZES, LEARNING_RATES, MAX_EPOCHS, TrainingSettings,
+};
 use crate::export::decimal;
 use crate::losses::LossKind;
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, metrics};
+use crate::optimizer::OptimizerKind;
 use crate::toy_data::{ToyConfig, ToyTask, make_toy_task, scale_counts};
-use crate::trainer::{CpuTrainer, TrainConfig, decision_grid};
+use crate::trainer::{TrainConfig, decision_grid, predict};
 use crate::weights::SchemeKind;
 
 /// The largest class of the toy task, after scaling the explorer's counts.
@@ -28,106 +35,103 @@ const TOY_MAX: u64 = 500;
 const CONFUSION_NAMES: [&str; 3] = [
     "confusion-softmax",
     "confusion-cb-softmax",
-    "confusion-cb-focal",
+    "confusion-chosen",
 ];
-/// Steps each run takes per animation frame.
-const STEPS_PER_FRAME: usize = 8;
+/// CPU time a frame's chunk of training may take: with the frame's share of
+/// the drawing, input is still answered within 50 ms.
+const FRAME_BUDGET_MS: f64 = 8.0;
 /// Cells per side of the decision-region grid.
-const RESOLUTION: usize = 96;
+const RESOLUTION: usize = 72;
 
-/// The toy task from the explorer's counts (scaled to [`TOY_MAX`]) and a
-/// trainer for each configuration, all on the same data and start.
-fn toy_runs(
-    counts: &[u64],
-    seed: u64,
-    configs: &[TrainConfig],
-) -> Result<(ToyTask, Vec<CpuTrainer>), String> {
-    let toy = ToyConfig {
-        seed,
-        ..ToyConfig::default()
-    };
-    let task = make_toy_task(&scale_counts(counts, TOY_MAX), &toy).map_err(|e| e.to_string())?;
-    let trainers = configs
-        .iter()
-        .map(|c| CpuTrainer::new(&task.train, &task.counts, c).map_err(|e| e.to_string()))
-        .collect::<Result<_, _>>()?;
-    Ok((task, trainers))
-}
-
-/// What is being trained.
-struct Session {
+/// The toy task and the runs of `configs` on it, on the GPU when one is given.
+struct Runs {
     task: ToyTask,
-    trainers: Vec<CpuTrainer>,
+    engine: Engine,
 }
 
-impl Session {
+impl Runs {
     fn new(
         counts: &[u64],
-        beta: f64,
-        gamma: f64,
-        epochs: usize,
         seed: u64,
+        configs: &[TrainConfig],
+        gpu: Option<&crate::gpu::GpuContext>,
     ) -> Result<Self, String> {
-        let base = TrainConfig {
-            beta,
-            gamma,
-            epochs,
+        let toy = ToyConfig {
             seed,
-            ..TrainConfig::default()
+            ..ToyConfig::default()
         };
-        let configs = [
-            TrainConfig {
-                loss: LossKind::Softmax,
-                scheme: SchemeKind::None,
-                ..base
-            },
-            TrainConfig {
-                loss: LossKind::Softmax,
-                scheme: SchemeKind::Cb,
-                ..base
-            },
-            TrainConfig {
-                loss: LossKind::Focal,
-                scheme: SchemeKind::Cb,
-                ..base
-            },
-        ];
-        let (task, trainers) = toy_runs(counts, seed, &configs)?;
-        Ok(Self { task, trainers })
+        let task =
+            make_toy_task(&scale_counts(counts, TOY_MAX), &toy).map_err(|e| e.to_string())?;
+        let engine = Engine::new(&task, configs, gpu)?;
+        Ok(Self { task, engine })
     }
 
-    fn finished(&self) -> bool {
-        self.trainers.iter().all(CpuTrainer::finished)
-    }
-
-    fn progress(&self) -> (usize, usize) {
-        let t = &self.trainers[0];
-        (t.steps(), t.total_steps())
-    }
-
-    /// One frame's work; whether the runs are done.
-    fn chunk(&mut self) -> bool {
-        for t in &mut self.trainers {
-            t.step(STEPS_PER_FRAME);
+    /// One chunk; on a GPU failure, the runs carry on on the CPU and the
+    /// notice says so.
+    async fn advance(&mut self, gpu: Gpu) -> Option<String> {
+        if let Some(k) = gpu.lose_after
+            && self.engine.on_gpu()
+            && self.engine.progress().0 >= k
+        {
+            self.engine.lose_device();
         }
-        self.finished()
+        let error = self.engine.chunk(FRAME_BUDGET_MS).await.err()?;
+        gpu.lost(error.to_string());
+        Some(match self.engine.fall_back(&self.task) {
+            Ok(from) => format!(
+                "The GPU stopped ({error}). Training goes on on the CPU from step {from}, \
+                 the last state read back from the GPU; nothing is lost."
+            ),
+            Err(why) => {
+                format!("The GPU stopped ({error}) and the CPU could not take over: {why}.")
+            }
+        })
     }
 
-    fn views(&self, with_grid: bool, previous: &[RunView]) -> Vec<RunView> {
-        self.trainers
-            .iter()
-            .enumerate()
-            .map(|(i, t)| RunView {
-                label: t.config().label(),
-                metrics: t.evaluate(&self.task.test, &self.task.counts),
-                history: t.history().to_vec(),
-                grid: if with_grid {
-                    decision_grid(t.model(), &self.task, RESOLUTION)
-                } else {
-                    previous.get(i).map(|v| v.grid.clone()).unwrap_or_default()
-                },
-            })
-            .collect()
+    fn evaluate(&self, i: usize) -> Metrics {
+        let model = self.engine.model(i);
+        metrics(
+            &predict(&model, &self.task.test.points),
+            &self.task.test.labels,
+            &self.task.counts,
+        )
+    }
+}
+
+/// Trains the runs in `slot` chunk by chunk between animation frames while
+/// `running` holds and `generation` is unchanged (a reset starts a new one);
+/// `each` sees the runs after every chunk and says whether to stop.
+async fn train_loop(
+    gpu: Gpu,
+    slot: StoredValue<Option<Runs>, LocalStorage>,
+    running: RwSignal<bool>,
+    generation: StoredValue<u64>,
+    notice: RwSignal<Option<String>>,
+    on_gpu: RwSignal<Option<bool>>,
+    mut each: impl FnMut(&Runs, usize) -> bool,
+) {
+    let mine = generation.get_value();
+    let mut frame = 0usize;
+    while running.get_untracked() {
+        // The runs leave the slot while the GPU works, and come back after.
+        let Some(mut runs) = slot.try_update_value(Option::take).flatten() else {
+            break;
+        };
+        if let Some(n) = runs.advance(gpu).await {
+            notice.set(Some(n));
+        }
+        if generation.get_value() != mine {
+            break;
+        }
+        on_gpu.set(Some(runs.engine.on_gpu()));
+        frame += 1;
+        let stop = each(&runs, frame) || runs.engine.finished();
+        slot.set_value(Some(runs));
+        if stop {
+            running.set(false);
+            break;
+        }
+        dom::next_frame().await;
     }
 }
 
@@ -140,47 +144,225 @@ struct RunView {
     grid: Vec<u8>,
 }
 
+/// The runs as the page shows them: test metrics and loss histories, or
+/// (with `grid_of`) only the decision regions of that run, so that no frame
+/// does both (each takes a while on the CPU).
+fn run_views(runs: &Runs, grid_of: Option<usize>, previous: &[RunView]) -> Vec<RunView> {
+    (0..runs.engine.len())
+        .map(|i| {
+            let before = previous.get(i);
+            let grid = || before.map(|v| v.grid.clone()).unwrap_or_default();
+            match (grid_of, before) {
+                (Some(g), Some(v)) => RunView {
+                    grid: if g == i {
+                        decision_grid(&runs.engine.model(i), &runs.task, RESOLUTION)
+                    } else {
+                        grid()
+                    },
+                    ..v.clone()
+                },
+                _ => RunView {
+                    label: runs.engine.config(i).label(),
+                    metrics: runs.evaluate(i),
+                    history: runs.engine.history(i),
+                    grid: grid(),
+                },
+            }
+        })
+        .collect()
+}
+
 fn percent(x: Option<f64>) -> String {
     x.map_or("-".to_owned(), |v| format!("{:.1} %", 100.0 * v))
+}
+
+/// The device to train on: the GPU's when the settings allow and there is one.
+fn chosen_device(settings: &TrainingSettings, gpu: &Gpu) -> Option<crate::gpu::GpuContext> {
+    (settings.backend == Backend::Auto)
+        .then(|| gpu.context())
+        .flatten()
+}
+
+/// The badge: where the panel trains and what the browser offers.
+#[component]
+fn BackendBadge(
+    /// Whether the current runs are on the GPU (`None` before any run).
+    on_gpu: RwSignal<Option<bool>>,
+) -> impl IntoView {
+    let ex = use_explorer();
+    let gpu = use_gpu();
+    let text = move || {
+        let status = gpu.status.get();
+        let would = ex.training.with(|s| s.backend == Backend::Auto)
+            && matches!(status, GpuStatus::Ready(_));
+        badge_text(on_gpu.get().unwrap_or(would), &status)
+    };
+    view! {
+        <p class="badge" id="backend-badge" role="status"
+            data-backend=move || if on_gpu.get().unwrap_or(false) { "webgpu" } else { "cpu" }>
+            {text}
+        </p>
+    }
+}
+
+/// A labelled select over `options`; `pick` turns the chosen value into a
+/// change of the settings.
+#[component]
+fn SettingSelect(
+    /// The label.
+    label: &'static str,
+    /// The element's id.
+    id: &'static str,
+    /// (value, text) of each option.
+    options: Vec<(String, String)>,
+    /// The current value.
+    #[prop(into)]
+    value: Signal<String>,
+    /// Applies a chosen value.
+    pick: fn(&mut TrainingSettings, &str),
+) -> impl IntoView {
+    let ex = use_explorer();
+    view! {
+        <label>
+            {label}
+            <select id=id prop:value=value
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    ex.state.update(|s| pick(&mut s.training, &v));
+                }>
+                {options.into_iter().map(|(v, t)| view! { <option value=v.clone()>{t}</option> }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// The panel's settings: the chosen run's loss and weighting, and how every run trains.
+#[component]
+fn TrainingControls() -> impl IntoView {
+    let ex = use_explorer();
+    let setting =
+        move |f: fn(&TrainingSettings) -> String| Signal::derive(move || ex.training.with(f));
+    let losses = LossKind::ALL
+        .map(|k| (k.name().to_owned(), k.name().to_owned()))
+        .to_vec();
+    let schemes = SchemeKind::ALL
+        .map(|k| (k.name().to_owned(), k.name().to_owned()))
+        .to_vec();
+    let optimizers = vec![
+        ("adam".to_owned(), "Adam".to_owned()),
+        ("sgd".to_owned(), "SGD, momentum 0.9".to_owned()),
+    ];
+    let rates = LEARNING_RATES
+        .map(|r| (r.to_string(), r.to_string()))
+        .to_vec();
+    let hidden = HIDDEN_SIZES
+        .map(|h| (h.to_string(), format!("2 x {h}")))
+        .to_vec();
+    let backends = vec![
+        ("auto".to_owned(), "WebGPU when available".to_owned()),
+        ("cpu".to_owned(), "CPU".to_owned()),
+    ];
+    view! {
+        <div class="tools training-settings">
+            <SettingSelect label="third run: loss" id="train-loss" options=losses
+                value=setting(|s| s.loss.name().to_owned())
+                pick=|s, v| if let Some(k) = LossKind::from_name(v) { s.loss = k } />
+            <SettingSelect label="weighting" id="train-scheme" options=schemes
+                value=setting(|s| s.scheme.name().to_owned())
+                pick=|s, v| if let Some(k) = SchemeKind::ALL.into_iter().find(|k| k.name() == v) { s.scheme = k } />
+            <SettingSelect label="optimiser" id="train-optimizer" options=optimizers
+                value=setting(|s| s.optimizer.name().to_owned())
+                pick=|s, v| s.optimizer = if v == "sgd" { OptimizerKind::SGD } else { OptimizerKind::ADAM } />
+            <SettingSelect label="learning rate" id="train-lr" options=rates
+                value=setting(|s| s.learning_rate.to_string())
+                pick=|s, v| if let Ok(r) = v.parse() { s.learning_rate = r } />
+            <SettingSelect label="hidden layers" id="train-hidden" options=hidden
+                value=setting(|s| s.hidden.to_string())
+                pick=|s, v| if let Ok(h) = v.parse() { s.hidden = h } />
+            <SettingSelect label="train on" id="train-backend" options=backends
+                value=setting(|s| if s.backend == Backend::Cpu { "cpu".to_owned() } else { "auto".to_owned() })
+                pick=|s, v| s.backend = if v == "cpu" { Backend::Cpu } else { Backend::Auto } />
+            <label>
+                "epochs"
+                <input id="train-epochs" type="number" min="1" max=MAX_EPOCHS.to_string()
+                    prop:value=move || ex.training.with(|s| s.epochs.to_string())
+                    on:change=move |ev| {
+                        if let Ok(e) = event_target_value(&ev).trim().parse::<usize>() {
+                            ex.state.update(|s| s.training.epochs = e.clamp(1, MAX_EPOCHS));
+                        }
+                    } />
+            </label>
+            <label>
+                "seed"
+                <input id="train-seed" type="number" min="0"
+                    prop:value=move || ex.training.with(|s| s.seed.to_string())
+                    on:change=move |ev| {
+                        if let Ok(seed) = event_target_value(&ev).trim().parse::<u64>() {
+                            ex.state.update(|s| s.training.seed = seed);
+                        }
+                    } />
+            </label>
+        </div>
+    }
 }
 
 /// The training panel.
 #[component]
 pub fn TrainingPanel() -> impl IntoView {
     let ex = use_explorer();
-    let session = StoredValue::new_local(None::<Session>);
+    let gpu = use_gpu();
+    let session = StoredValue::new_local(None::<Runs>);
+    let generation = StoredValue::new(0u64);
     let (views, set_views) = signal(Vec::<RunView>::new());
     let (progress, set_progress) = signal((0usize, 0usize));
-    let (running, set_running) = signal(false);
+    let running = RwSignal::new(false);
     let (message, set_message) = signal(None::<String>);
-    let (epochs, set_epochs) = signal(60usize);
-    let (seed, set_seed) = signal(0u64);
+    let notice = RwSignal::new(None::<String>);
+    let on_gpu = RwSignal::new(None::<bool>);
     let (task_view, set_task_view) = signal(None::<ToyTask>);
 
-    let refresh = move |with_grid: bool| {
-        session.with_value(|s| {
-            if let Some(s) = s {
-                set_progress.set(s.progress());
-                let previous = views.get_untracked();
-                set_views.set(s.views(with_grid, &previous));
+    let show = move |runs: &Runs, grid_of: Option<usize>| {
+        set_progress.set(runs.engine.progress());
+        let previous = views.get_untracked();
+        set_views.set(run_views(runs, grid_of, &previous));
+    };
+    // Every run's decision regions, one run per frame.
+    let draw_all_regions = move || {
+        leptos::task::spawn_local(async move {
+            let runs = session.with_value(|s| s.as_ref().map_or(0, |r| r.engine.len()));
+            for i in 0..runs {
+                dom::next_frame().await;
+                session.with_value(|s| {
+                    if let Some(r) = s {
+                        if i == 0 {
+                            show(r, None);
+                        }
+                        show(r, Some(i));
+                    }
+                });
             }
         });
     };
     let reset = move || {
-        set_running.set(false);
-        let built = Session::new(
+        running.set(false);
+        generation.update_value(|g| *g += 1);
+        let settings = ex.training.get_untracked();
+        let configs = settings.configs(ex.beta.get_untracked().value(), ex.gamma.get_untracked());
+        let device = chosen_device(&settings, &gpu);
+        match Runs::new(
             &ex.counts.get_untracked(),
-            ex.beta.get_untracked().value(),
-            ex.gamma.get_untracked(),
-            epochs.get_untracked(),
-            seed.get_untracked(),
-        );
-        match built {
-            Ok(s) => {
-                set_task_view.set(Some(s.task.clone()));
-                session.set_value(Some(s));
+            settings.seed,
+            &configs,
+            device.as_ref(),
+        ) {
+            Ok(runs) => {
+                set_task_view.set(Some(runs.task.clone()));
+                on_gpu.set(Some(runs.engine.on_gpu()));
+                show(&runs, None);
+                session.set_value(Some(runs));
                 set_message.set(None);
-                refresh(true);
+                notice.set(None);
+                draw_all_regions();
             }
             Err(e) => {
                 session.set_value(None);
@@ -189,41 +371,75 @@ pub fn TrainingPanel() -> impl IntoView {
             }
         }
     };
+    // A changed setting starts the runs over (beta, gamma and the counts do
+    // not: the explorer stays free to move while a run goes on).
+    Effect::new(move |previous: Option<TrainingSettings>| {
+        let now = ex.training.get();
+        if previous.is_some_and(|p| p != now) {
+            running.set(false);
+            generation.update_value(|g| *g += 1);
+            session.set_value(None);
+            set_views.set(Vec::new());
+            set_progress.set((0, 0));
+            on_gpu.set(None);
+        }
+        now
+    });
     let play = move |_| {
-        if session.with_value(|s| s.as_ref().is_none_or(Session::finished)) {
+        if session.with_value(|s| s.as_ref().is_none_or(|r| r.engine.finished())) {
             reset();
         }
         if session.with_value(Option::is_none) || running.get_untracked() {
             return;
         }
-        set_running.set(true);
+        running.set(true);
         leptos::task::spawn_local(async move {
-            let mut frame = 0usize;
-            while running.get_untracked() {
-                let done = session
-                    .try_update_value(|s| s.as_mut().is_none_or(Session::chunk))
-                    .unwrap_or(true);
-                frame += 1;
-                refresh(done || frame.is_multiple_of(6));
-                if done {
-                    set_running.set(false);
-                    break;
-                }
-                dom::next_frame().await;
-            }
+            train_loop(
+                gpu,
+                session,
+                running,
+                generation,
+                notice,
+                on_gpu,
+                move |runs, frame| {
+                    // Metrics every fourth frame; between them, one run's regions.
+                    match frame % 4 {
+                        0 => show(runs, None),
+                        2 => show(runs, Some(frame / 4 % runs.engine.len())),
+                        _ => set_progress.set(runs.engine.progress()),
+                    }
+                    false
+                },
+            )
+            .await;
+            draw_all_regions();
         });
     };
     let step = move |_| {
         if session.with_value(Option::is_none) {
             reset();
         }
-        set_running.set(false);
-        session.update_value(|s| {
-            if let Some(s) = s {
-                s.chunk();
-            }
+        if running.get_untracked() {
+            running.set(false);
+            return;
+        }
+        running.set(true);
+        leptos::task::spawn_local(async move {
+            train_loop(
+                gpu,
+                session,
+                running,
+                generation,
+                notice,
+                on_gpu,
+                move |runs, _| {
+                    show(runs, None);
+                    true
+                },
+            )
+            .await;
+            draw_all_regions();
         });
-        refresh(true);
     };
     let accuracy_figure = Memo::new(move |_| {
         Figure::ClassAccuracy(ClassAccuracyChart {
@@ -241,7 +457,7 @@ pub fn TrainingPanel() -> impl IntoView {
                 .into_iter()
                 .map(|v| (v.label, v.history))
                 .collect(),
-            epochs: epochs.get(),
+            epochs: ex.training.with(|s| s.epochs),
         })
     });
 
@@ -251,33 +467,17 @@ pub fn TrainingPanel() -> impl IntoView {
             <p class="hint">
                 "Your classes, scaled so the largest has 500 samples, become a toy task: Gaussian blobs \
                  on a ring, rare classes between frequent ones, tested on 200 points per class. Three \
-                 small networks (2 hidden layers of 32) learn it with the same data and start: softmax, \
-                 class-balanced softmax and class-balanced focal loss at your beta and gamma."
+                 small networks learn it with the same data and start: softmax, class-balanced softmax, \
+                 and a third run whose loss and weighting you choose (class-balanced focal loss at first), \
+                 at your beta and gamma. Changing a setting starts the runs over."
             </p>
-            <p class="badge" id="backend-badge">"Runs on the CPU (WebAssembly). A WebGPU trainer is planned."</p>
+            <BackendBadge on_gpu=on_gpu />
+            <TrainingControls />
             <div class="tools">
                 <button type="button" id="train-play" on:click=play disabled=move || running.get()>"Train"</button>
-                <button type="button" id="train-pause" on:click=move |_| set_running.set(false) disabled=move || !running.get()>"Pause"</button>
+                <button type="button" id="train-pause" on:click=move |_| running.set(false) disabled=move || !running.get()>"Pause"</button>
                 <button type="button" id="train-step" on:click=step>"Step"</button>
                 <button type="button" id="train-reset" on:click=move |_| reset()>"Reset"</button>
-                <label>
-                    "epochs"
-                    <input type="number" min="1" max="1000" prop:value=move || epochs.get().to_string()
-                        on:change=move |ev| {
-                            if let Ok(e) = event_target_value(&ev).parse::<usize>() {
-                                set_epochs.set(e.clamp(1, 1000));
-                            }
-                        } />
-                </label>
-                <label>
-                    "seed"
-                    <input type="number" min="0" prop:value=move || seed.get().to_string()
-                        on:change=move |ev| {
-                            if let Ok(s) = event_target_value(&ev).parse::<u64>() {
-                                set_seed.set(s);
-                            }
-                        } />
-                </label>
             </div>
             <progress id="train-progress" max=move || progress.get().1.max(1).to_string() value=move || progress.get().0.to_string()
                 aria-label="training progress"></progress>
@@ -289,6 +489,7 @@ pub fn TrainingPanel() -> impl IntoView {
                     format!("{done} of {total} steps")
                 }
             }}</span>
+            {move || notice.get().map(|m| view! { <p class="notice" id="train-notice" role="status">{m}</p> })}
             {move || message.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
             <div class="runs">
                 {move || views.get().into_iter().enumerate().map(|(i, v)| view! {
@@ -367,12 +568,16 @@ fn Regions(
     let ex = use_explorer();
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let fit = StoredValue::new_local(CanvasFit::default());
+    // Redrawn only when this run's regions change, not on every metrics update.
+    let grid = Memo::new(move |_| {
+        views
+            .with(|v| v.get(index).map(|v| v.grid.clone()))
+            .unwrap_or_default()
+    });
     Effect::new(move |_| {
         let Some(canvas) = canvas.get() else { return };
         let theme = ex.theme.get();
-        let grid = views
-            .with(|v| v.get(index).map(|v| v.grid.clone()))
-            .unwrap_or_default();
+        let grid = grid.get();
         task.with(|t| {
             let Some(t) = t else {
                 return;
@@ -467,126 +672,103 @@ fn draw_regions(canvas: &web_sys::HtmlCanvasElement, grid: &[u8], task: &ToyTask
     }
 }
 
-/// Steps each grid run takes per animation frame (25 runs share a frame).
-const GRID_STEPS_PER_FRAME: usize = 4;
-
-/// The paper's grid, training together.
-struct GridSession {
-    task: ToyTask,
-    trainers: Vec<CpuTrainer>,
-    chart: GridChart,
-}
-
-impl GridSession {
-    fn new(counts: &[u64], epochs: usize, seed: u64) -> Result<Self, String> {
-        let base = TrainConfig {
-            epochs,
-            seed,
-            ..TrainConfig::default()
-        };
-        let (task, trainers) = toy_runs(counts, seed, &paper_grid(&base))?;
-        let baselines = trainers
-            .iter()
-            .filter(|t| t.config().scheme == SchemeKind::None)
-            .map(|t| (format!("unweighted {}", t.config().label()), None))
-            .collect();
-        Ok(Self {
-            task,
-            trainers,
-            chart: GridChart {
-                baselines,
-                ..GridChart::default()
-            },
-        })
-    }
-
-    /// One frame's work; whether every run is done. Finished runs fill their cell.
-    fn chunk(&mut self) -> bool {
-        for t in self.trainers.iter_mut().filter(|t| !t.finished()) {
-            t.step(GRID_STEPS_PER_FRAME);
-            if t.finished() {
-                let accuracy = Some(
-                    t.evaluate(&self.task.test, &self.task.counts)
-                        .balanced_accuracy,
-                );
-                let c = t.config();
-                let b = PAPER_BETAS.iter().position(|&b| b == c.beta);
-                let g = PAPER_GAMMAS.iter().position(|&g| g == c.gamma);
-                match (c.scheme, c.loss, b, g) {
-                    (SchemeKind::Cb, LossKind::Softmax, Some(b), _) => {
-                        self.chart.softmax[b] = accuracy
-                    }
-                    (SchemeKind::Cb, LossKind::Sigmoid, Some(b), _) => {
-                        self.chart.sigmoid[b] = accuracy
-                    }
-                    (SchemeKind::Cb, LossKind::Focal, Some(b), Some(g)) => {
-                        self.chart.focal[b][g] = accuracy
-                    }
-                    _ => {
-                        let label = format!("unweighted {}", c.label());
-                        if let Some(cell) =
-                            self.chart.baselines.iter_mut().find(|(l, _)| *l == label)
-                        {
-                            cell.1 = accuracy;
-                        }
-                    }
-                }
+/// Fills the grid chart's cell of run `i` with its balanced accuracy.
+fn fill_cell(chart: &mut GridChart, config: &TrainConfig, accuracy: Option<f64>) {
+    let b = PAPER_BETAS.iter().position(|&b| b == config.beta);
+    let g = PAPER_GAMMAS.iter().position(|&g| g == config.gamma);
+    match (config.scheme, config.loss, b, g) {
+        (SchemeKind::Cb, LossKind::Softmax, Some(b), _) => chart.softmax[b] = accuracy,
+        (SchemeKind::Cb, LossKind::Sigmoid, Some(b), _) => chart.sigmoid[b] = accuracy,
+        (SchemeKind::Cb, LossKind::Focal, Some(b), Some(g)) => chart.focal[b][g] = accuracy,
+        _ => {
+            let label = format!("unweighted {}", config.label());
+            if let Some(cell) = chart.baselines.iter_mut().find(|(l, _)| *l == label) {
+                cell.1 = accuracy;
             }
         }
-        self.trainers.iter().all(CpuTrainer::finished)
-    }
-
-    fn done(&self) -> usize {
-        self.trainers.iter().filter(|t| t.finished()).count()
     }
 }
 
-/// The paper's grid at toy scale, trained in the page.
+/// The paper's grid at toy scale, trained in the page: every run together,
+/// in one GPU trainer on WebGPU.
 #[component]
 pub fn GridPanel() -> impl IntoView {
     let ex = use_explorer();
-    let session = StoredValue::new_local(None::<GridSession>);
+    let gpu = use_gpu();
+    let session = StoredValue::new_local(None::<Runs>);
+    let generation = StoredValue::new(0u64);
     let (chart, set_chart) = signal(GridChart::default());
     let (done, set_done) = signal((0usize, 0usize));
-    let (running, set_running) = signal(false);
+    let (steps, set_steps) = signal((0usize, 0usize));
+    let running = RwSignal::new(false);
     let (message, set_message) = signal(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+    let on_gpu = RwSignal::new(None::<bool>);
+    // Steps per second of all runs together, measured over the whole run.
+    let (speed, set_speed) = signal(None::<f64>);
     let run = move |_| {
         if running.get_untracked() {
             return;
         }
-        match GridSession::new(&ex.counts.get_untracked(), 60, 0) {
-            Ok(s) => {
-                set_chart.set(s.chart.clone());
-                set_done.set((0, s.trainers.len()));
-                session.set_value(Some(s));
+        generation.update_value(|g| *g += 1);
+        let settings = ex.training.get_untracked();
+        let configs = paper_grid(&settings.base(0.9999, 1.0));
+        let device = chosen_device(&settings, &gpu);
+        match Runs::new(
+            &ex.counts.get_untracked(),
+            settings.seed,
+            &configs,
+            device.as_ref(),
+        ) {
+            Ok(runs) => {
+                let baselines = configs
+                    .iter()
+                    .filter(|c| c.scheme == SchemeKind::None)
+                    .map(|c| (format!("unweighted {}", c.label()), None))
+                    .collect();
+                set_chart.set(GridChart {
+                    baselines,
+                    ..GridChart::default()
+                });
+                set_done.set((0, configs.len()));
+                set_steps.set(runs.engine.progress());
+                on_gpu.set(Some(runs.engine.on_gpu()));
+                session.set_value(Some(runs));
                 set_message.set(None);
+                notice.set(None);
+                set_speed.set(None);
             }
             Err(e) => {
                 set_message.set(Some(format!("Cannot train on these classes: {e}.")));
                 return;
             }
         }
-        set_running.set(true);
-        leptos::task::spawn_local(async move {
-            loop {
-                let finished = session
-                    .try_update_value(|s| s.as_mut().is_none_or(GridSession::chunk))
-                    .unwrap_or(true);
-                session.with_value(|s| {
-                    if let Some(s) = s {
-                        set_done.set((s.done(), s.trainers.len()));
-                        if chart.with_untracked(|c| *c != s.chart) {
-                            set_chart.set(s.chart.clone());
-                        }
+        running.set(true);
+        let start = dom::now_ms();
+        leptos::task::spawn_local(train_loop(
+            gpu,
+            session,
+            running,
+            generation,
+            notice,
+            on_gpu,
+            move |runs, _| {
+                let progress = runs.engine.progress();
+                set_steps.set(progress);
+                if runs.engine.finished() {
+                    let mut filled = chart.get_untracked();
+                    for i in 0..runs.engine.len() {
+                        let accuracy = Some(runs.evaluate(i).balanced_accuracy);
+                        fill_cell(&mut filled, &runs.engine.config(i), accuracy);
                     }
-                });
-                if finished {
-                    set_running.set(false);
-                    break;
+                    set_chart.set(filled);
+                    set_done.set((runs.engine.len(), runs.engine.len()));
+                    let seconds = (dom::now_ms() - start) / 1000.0;
+                    set_speed.set(Some((progress.1 * runs.engine.len()) as f64 / seconds));
                 }
-                dom::next_frame().await;
-            }
-        });
+                false
+            },
+        ));
     };
     let figure = Memo::new(move |_| Figure::Grid(Box::new(chart.get())));
     view! {
@@ -595,16 +777,26 @@ pub fn GridPanel() -> impl IntoView {
             <p class="hint">
                 "The paper searched loss x beta x gamma. Here the same grid (class-balanced softmax and \
                  sigmoid at beta 0.9, 0.99, 0.999, 0.9999; focal also at gamma 0.5, 1, 2) and the five \
-                 unweighted runs train on the toy task from your classes, 60 epochs each, seed 0; cells \
-                 fill in as runs finish and the best is marked."
+                 unweighted runs train together on the toy task from your classes, with the panel's \
+                 optimiser, learning rate, size, epochs and seed; the cells fill in when the runs finish \
+                 and the best is marked."
             </p>
             <div class="tools">
                 <button type="button" id="grid-run" on:click=run disabled=move || running.get()>"Train the grid (25 runs)"</button>
+                <progress id="grid-steps" max=move || steps.get().1.max(1).to_string() value=move || steps.get().0.to_string()
+                    aria-label="grid training progress"></progress>
                 <span class="progress-text" id="grid-progress">{move || {
                     let (d, t) = done.get();
                     if t == 0 { String::new() } else { format!("{d} of {t} runs finished") }
                 }}</span>
+                <span class="progress-text" id="grid-speed"
+                    data-steps-per-second=move || speed.get().map(decimal).unwrap_or_default()
+                    data-backend=move || if on_gpu.get().unwrap_or(false) { "webgpu" } else { "cpu" }>
+                    {move || speed.get().map(|s| format!("{s:.0} model-steps per second on the {}",
+                        if on_gpu.get().unwrap_or(false) { "GPU" } else { "CPU" }))}
+                </span>
             </div>
+            {move || notice.get().map(|m| view! { <p class="notice" id="grid-notice" role="status">{m}</p> })}
             {move || message.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
             <ChartCanvas figure=figure name="paper-grid" caption="Balanced test accuracy (%) of every run of the grid; darker is better." />
         </section>

@@ -1,83 +1,190 @@
-// The training panel on the CPU path: it trains the default task to the end in the page, its
-// metrics are the engine's for the same seed, class-balanced beats softmax on balanced
-// accuracy, and the explorer keeps working meanwhile. Fails on any console error.
+// The training panel, once in a browser with WebGPU (Chromium's SwiftShader, with
+// --enable-unsafe-webgpu) and once without (the CPU path): the default configuration and the
+// paper's grid train to the end, the metrics on the page are the engine's for the same seed,
+// class-balanced beats softmax on balanced accuracy, the explorer keeps answering meanwhile,
+// a lost GPU device hands the runs to the CPU, the settings live in the URL. Fails on any
+// console error.
 
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { launch, openPage, requireEnv, screenshot, serveDist } from './harness.mjs';
 
 let server;
-let browser;
 before(async () => {
   server = await serveDist(requireEnv('CBLAB_DIST'));
-  browser = await launch();
 });
 after(async () => {
-  await browser?.close();
   await server?.close();
 });
 
-test('the default configuration trains to the end, with the engine\'s metrics', { timeout: 180_000 }, async () => {
-  const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&beta=0.999&gamma=1`, { width: 1400, height: 1000 });
-  await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
-  await page.click('#train-play');
-  // While it trains, the explorer answers.
-  await page.fill('#beta-text', '0.99');
-  await page.press('#beta-text', 'Enter');
-  await page.waitForFunction(() => document.querySelector('.progress-text')?.textContent === '600 of 600 steps', null, { timeout: 150_000 });
-  await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
-  assert.ok(new URL(page.url()).searchParams.get('beta') === '0.99', 'the explorer changed beta during training');
+/** The engine's runs of the default comparison (CLI, same seed). */
+function engineRuns() {
+  return JSON.parse(execFileSync(requireEnv('CBLAB_CLI'), [
+    'train', '--counts', '500,299,179,107,64,38,23,13,8,5', '--compare', 'softmax,cb-softmax,cb-focal',
+    '--beta', '0.999', '--gamma', '1', '--seed', '0', '--epochs', '60',
+  ], { encoding: 'utf8' })).runs;
+}
 
+/** The metrics table: label -> [balanced accuracy, first-epoch loss]. */
+async function shownRuns(page) {
   const rows = await page.$$eval('#training-metrics tbody tr', (trs) =>
     trs.map((tr) => [tr.getAttribute('data-label'), Number(tr.getAttribute('data-balanced')), Number(tr.getAttribute('data-first-loss'))]),
   );
-  assert.deepEqual(rows.map(([label]) => label), ['softmax', 'CB softmax (beta 0.999)', 'CB focal (beta 0.999, gamma 1)']);
-  const page_ = Object.fromEntries(rows.map(([label, balanced]) => [label, balanced]));
-  const firstLoss = Object.fromEntries(rows.map(([label, , loss]) => [label, loss]));
+  return rows;
+}
 
-  const cli = JSON.parse(execFileSync(requireEnv('CBLAB_CLI'), [
-    'train', '--counts', '500,299,179,107,64,38,23,13,8,5', '--compare', 'softmax,cb-softmax,cb-focal',
-    '--beta', '0.999', '--gamma', '1', '--seed', '0', '--epochs', '60',
-  ], { encoding: 'utf8' }));
-  for (const run of cli.runs) {
+/** Checks the page's runs against the engine's: first-epoch loss and final balanced accuracy. */
+function assertEngineMetrics(rows, accuracyTolerance) {
+  assert.deepEqual(rows.map(([label]) => label), ['softmax', 'CB softmax (beta 0.999)', 'CB focal (beta 0.999, gamma 1)']);
+  const shown = Object.fromEntries(rows.map(([label, balanced, loss]) => [label, { balanced, loss }]));
+  for (const run of engineRuns()) {
     // Same data, initialisation and batches: the first epoch's mean loss agrees to f32 rounding.
-    const loss = firstLoss[run.label];
+    const { balanced, loss } = shown[run.label];
     assert.ok(Math.abs(loss - run.loss_history[0]) <= 1e-4 * run.loss_history[0],
       `${run.label}: first-epoch loss page ${loss}, engine ${run.loss_history[0]}`);
-    // Natively the matrix products use FMA and glibc's expf, in wasm neither: f32 rounding
-    // differs in the last bits and, over 600 steps, moves a few test points (of 2,000).
-    const shown = page_[run.label];
-    assert.ok(Math.abs(shown - run.metrics.balanced_accuracy) <= 0.015,
-      `${run.label}: balanced accuracy page ${shown}, engine ${run.metrics.balanced_accuracy}`);
+    // Natively the matrix products use FMA and glibc's expf, in wasm and on the GPU not: f32
+    // rounding differs in the last bits and, over 600 steps, moves a few test points (of 2,000).
+    assert.ok(Math.abs(balanced - run.metrics.balanced_accuracy) <= accuracyTolerance,
+      `${run.label}: balanced accuracy page ${balanced}, engine ${run.metrics.balanced_accuracy}`);
   }
-  assert.ok(page_['CB softmax (beta 0.999)'] > page_.softmax + 0.05, `CB beats softmax: ${JSON.stringify(page_)}`);
+  assert.ok(shown['CB softmax (beta 0.999)'].balanced > shown.softmax.balanced + 0.05,
+    `CB beats softmax: ${JSON.stringify(shown)}`);
+}
 
-  // Charts off screen are redrawn when they scroll into view.
-  await page.locator('canvas[data-figure="confusion-cb-focal"]').scrollIntoViewIfNeeded();
-  await page.locator('canvas[data-figure="per-class-accuracy"]').scrollIntoViewIfNeeded();
-  await page.locator('canvas[data-figure="training-loss"]').scrollIntoViewIfNeeded();
-  await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
-  await screenshot(page, 'training-desktop');
-  page.assertNoErrors();
-});
+const finished = (text) => document.querySelector('.progress-text')?.textContent === text;
 
-test('the paper\'s grid trains to the end and marks the best run', { timeout: 240_000 }, async () => {
-  const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100`, { width: 1400, height: 1000 });
-  await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
-  await page.click('#grid-run');
-  await page.waitForFunction(() => document.querySelector('#grid-progress')?.textContent === '25 of 25 runs finished', null, { timeout: 200_000 });
-  await page.locator('canvas[data-figure="paper-grid"]').scrollIntoViewIfNeeded();
-  await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
-  // The SVG export draws the same figure: every cell is filled and one is marked best.
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.click('button[aria-label="download paper-grid as SVG"]'),
-  ]);
-  const { readFile } = await import('node:fs/promises');
-  const svg = (await readFile(await download.path())).toString();
-  assert.equal(svg.match(/best/g)?.length, 1, 'one best cell');
-  assert.ok(!svg.includes('pending'), 'every baseline finished');
-  await screenshot(page, 'grid-desktop');
-  page.assertNoErrors();
-});
+for (const webgpu of [true, false]) {
+  const mode = webgpu ? 'webgpu' : 'cpu';
+  describe(`training ${webgpu ? 'with WebGPU (SwiftShader)' : 'without WebGPU (CPU path)'}`, () => {
+    let browser;
+    before(async () => {
+      browser = await launch({ webgpu });
+    });
+    after(async () => {
+      await browser?.close();
+    });
+
+    test('the default configuration trains to the end, with the engine\'s metrics', { timeout: 180_000 }, async () => {
+      const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&beta=0.999&gamma=1`, { width: 1400, height: 1000 });
+      await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+      await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
+      const badge = await page.textContent('#backend-badge');
+      if (webgpu) {
+        assert.match(badge, /WebGPU is available|Runs on WebGPU/, badge);
+      } else {
+        assert.match(badge, /no WebGPU adapter/, badge);
+      }
+      await page.click('#train-play');
+      await page.waitForFunction(() => Number(document.querySelector('#train-progress')?.value) > 0);
+      // While it trains, every input is answered within 50 ms: the Event Timing API records
+      // each input's wait and handling.
+      await page.evaluate(() => {
+        window.inputDelays = [];
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) window.inputDelays.push(e.processingEnd - e.startTime);
+        }).observe({ type: 'event', durationThreshold: 16 });
+      });
+      assert.equal(await page.getAttribute('#backend-badge', 'data-backend'), mode);
+      if (webgpu) {
+        assert.match(await page.textContent('#backend-badge'), /Runs on WebGPU: .*software/);
+      }
+      // While it trains, the explorer answers.
+      for (const beta of ['0.99', '0.995', '0.99']) {
+        await page.fill('#beta-text', beta);
+        await page.press('#beta-text', 'Enter');
+      }
+      await page.waitForFunction(finished, '600 of 600 steps', { timeout: 150_000 });
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+      assert.ok(new URL(page.url()).searchParams.get('beta') === '0.99', 'the explorer changed beta during training');
+      const delays = await page.evaluate(() => window.inputDelays);
+      console.log(`${mode}: ${delays.length} inputs slower than 16 ms while training (${delays.map(Math.round)} ms)`);
+      assert.ok(delays.every((d) => d <= 50), `inputs answered within 50 ms: ${delays.map(Math.round)}`);
+      assertEngineMetrics(await shownRuns(page), 0.015);
+
+      // Charts off screen are redrawn when they scroll into view.
+      await page.locator('canvas[data-figure="confusion-chosen"]').scrollIntoViewIfNeeded();
+      await page.locator('canvas[data-figure="per-class-accuracy"]').scrollIntoViewIfNeeded();
+      await page.locator('canvas[data-figure="training-loss"]').scrollIntoViewIfNeeded();
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+      await page.locator('#training-title').scrollIntoViewIfNeeded();
+      await screenshot(page, `training-${mode}`);
+      page.assertNoErrors();
+    });
+
+    test('the paper\'s grid trains to the end and marks the best run', { timeout: 300_000 }, async () => {
+      // 10 epochs (100 steps of each of the 25 runs): SwiftShader's WebGPU is slow on 2 cores.
+      const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&epochs=10`, { width: 1400, height: 1000 });
+      await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+      await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
+      await page.click('#grid-run');
+      await page.waitForFunction(() => document.querySelector('#grid-progress')?.textContent === '25 of 25 runs finished', null, { timeout: 280_000 });
+      const speed = await page.getAttribute('#grid-speed', 'data-steps-per-second');
+      assert.equal(await page.getAttribute('#grid-speed', 'data-backend'), mode);
+      console.log(`${mode}: the grid trained at ${Number(speed).toFixed(0)} model-steps per second`);
+      await page.locator('canvas[data-figure="paper-grid"]').scrollIntoViewIfNeeded();
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+      // The SVG export draws the same figure: every cell is filled and one is marked best.
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click('button[aria-label="download paper-grid as SVG"]'),
+      ]);
+      const svg = (await readFile(await download.path())).toString();
+      assert.equal(svg.match(/best/g)?.length, 1, 'one best cell');
+      assert.ok(!svg.includes('pending'), 'every baseline finished');
+      await screenshot(page, `grid-${mode}`);
+      page.assertNoErrors();
+    });
+
+    if (webgpu) {
+      test('a lost GPU device hands the runs to the CPU, losing nothing', { timeout: 180_000 }, async () => {
+        const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&beta=0.999&gamma=1&gpu_lose_after=100`, { width: 1400, height: 1000 });
+        await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+        await page.waitForFunction(() => document.querySelector('#backend-badge')?.textContent.includes('Runs on WebGPU'), null, { timeout: 30_000 });
+        await page.click('#train-play');
+        await page.waitForSelector('#train-notice', { timeout: 60_000 });
+        const notice = await page.textContent('#train-notice');
+        assert.match(notice, /goes on on the CPU from step \d+/, notice);
+        const from = Number(notice.match(/from step (\d+)/)[1]);
+        assert.ok(from >= 100, `resumed from step ${from}, after the 100 the GPU did`);
+        await page.waitForFunction(finished, '600 of 600 steps', { timeout: 150_000 });
+        await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+        assert.equal(await page.getAttribute('#backend-badge', 'data-backend'), 'cpu');
+        assert.match(await page.textContent('#backend-badge'), /device was lost/);
+        // The runs end where an uninterrupted run ends.
+        assertEngineMetrics(await shownRuns(page), 0.015);
+        await page.locator('#training-title').scrollIntoViewIfNeeded();
+        await screenshot(page, 'training-device-lost');
+        page.assertNoErrors();
+      });
+
+      test('the panel\'s settings and the switch to the CPU live in the URL', { timeout: 120_000 }, async () => {
+        const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100`, { width: 1400, height: 1000 });
+        await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+        await page.selectOption('#train-loss', 'sigmoid');
+        await page.selectOption('#train-optimizer', 'sgd');
+        await page.selectOption('#train-lr', '0.03');
+        await page.selectOption('#train-hidden', '16');
+        await page.selectOption('#train-backend', 'cpu');
+        await page.fill('#train-seed', '4');
+        await page.press('#train-seed', 'Enter');
+        await page.waitForFunction(() => new URL(location.href).searchParams.get('seed') === '4');
+        const params = new URL(page.url()).searchParams;
+        assert.deepEqual(['train_loss', 'optimizer', 'lr', 'hidden', 'backend', 'seed'].map((k) => params.get(k)),
+          ['sigmoid', 'sgd', '0.03', '16', 'cpu', '4']);
+        const again = await openPage(browser, page.url(), { width: 1400, height: 1000 });
+        await again.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+        assert.equal(await again.inputValue('#train-loss'), 'sigmoid');
+        assert.equal(await again.inputValue('#train-hidden'), '16');
+        await again.click('#train-step');
+        await again.waitForSelector('#training-metrics tbody tr:nth-child(3)');
+        assert.equal(await again.getAttribute('#training-metrics tbody tr:nth-child(3)', 'data-label'), 'CB sigmoid (beta 0.999)');
+        assert.equal(await again.getAttribute('#backend-badge', 'data-backend'), 'cpu');
+        assert.match(await again.textContent('#backend-badge'), /CPU \(WebAssembly\), as chosen/);
+        page.assertNoErrors();
+        again.assertNoErrors();
+      });
+    }
+  });
+}

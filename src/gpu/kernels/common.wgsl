@@ -1,8 +1,9 @@
-// Shared by every kernel (prepended to each file when the module is built).
+// The structs the host writes (prepended to the kernel when the module is
+// built; src/gpu/layout.rs and src/gpu/trainer.rs mirror them).
 //
-// Every model's numbers lie in one buffer per kind, model after model. The
-// activations buffer holds, for every model and batch row, the batch's inputs
-// (2 wide) then each layer's outputs; the deltas buffer has the same layout.
+// Every model's numbers lie model after model. The activations hold, for
+// every model and batch row, the batch's inputs (2 wide) then each layer's
+// outputs; the deltas have the same layout.
 
 // One layer of every model, and the sizes every kernel needs.
 struct Layer {
@@ -20,14 +21,6 @@ struct Layer {
     _pad: u32,
 }
 
-// Which step of the chunk this dispatch belongs to (a dynamic offset picks it).
-struct Step {
-    slot: u32,
-    _pad0: u32,
-    _pad1: u32,
-    _pad2: u32,
-}
-
 // One model's loss and optimiser.
 struct Model {
     loss: u32,      // 0 softmax, 1 sigmoid, 2 focal
@@ -40,9 +33,34 @@ struct Model {
     _pad: u32,
 }
 
-const WORKGROUP: u32 = 64u;
-
-// Dispatches are 2-D when one dimension would pass 65,535 workgroups.
-fn thread_index(group: vec3<u32>, local: u32, groups: vec3<u32>) -> u32 {
-    return (group.y * groups.x + group.x) * WORKGROUP + local;
+// The sizes of everything, and where each region starts in the buffers
+// that hold several.
+struct Sizes {
+    models: u32,        // models trained together, one workgroup each
+    batch: u32,         // samples per step
+    params: u32,        // parameters per model
+    layers: u32,        // dense layers (hidden layers + the output layer)
+    steps: u32,         // steps in this chunk
+    first_moment: u32,  // state: momentum or Adam's m
+    second_moment: u32, // state: Adam's v
+    grads: u32,         // state: the gradients
+    deltas: u32,        // work: d loss / d each layer's output
+    sample_loss: u32,   // work: each row's weighted loss
+    _unused: u32,
+    step_loss: u32,     // work: each step's loss, [step][model]
+    corrections: u32,   // chunk: Adam's bias corrections (f32 bits), [step][model][2]
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
 }
+
+// Which step of the chunk a dispatch runs (a dynamic offset picks it).
+struct Step {
+    slot: u32,
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
+}
+
+// The most dense layers (3 hidden + the output).
+const MAX_LAYERS: u32 = 4u;

@@ -1,0 +1,97 @@
+//! Which trainer the page uses: WebGPU is probed once at start; the badge
+//! says what was found, and a lost device sends the page back to the CPU.
+
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+
+use super::dom;
+use crate::gpu::{AdapterSummary, GpuContext};
+
+/// What the page knows about WebGPU.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GpuStatus {
+    /// Still asking the browser.
+    Probing,
+    /// An adapter and device are ready.
+    Ready(AdapterSummary),
+    /// The browser gave none (the reason).
+    Unavailable(String),
+    /// The device was lost; the page uses the CPU from then on.
+    Lost(String),
+}
+
+thread_local! {
+    /// The device, once found (wgpu handles stay on the page's thread).
+    static CONTEXT: RefCell<Option<GpuContext>> = const { RefCell::new(None) };
+}
+
+/// The page's GPU state, shared by the training panels.
+#[derive(Clone, Copy)]
+pub struct Gpu {
+    /// What is known about WebGPU.
+    pub status: RwSignal<GpuStatus>,
+    /// A debugging aid for the fallback: the URL's `gpu_lose_after=k` destroys
+    /// the device once a run has taken k steps.
+    pub lose_after: Option<usize>,
+}
+
+/// Starts the probe and shares the result.
+pub fn provide_gpu() -> Gpu {
+    let lose_after = dom::query_value("gpu_lose_after").and_then(|v| v.parse().ok());
+    let gpu = Gpu {
+        status: RwSignal::new(GpuStatus::Probing),
+        lose_after,
+    };
+    leptos::task::spawn_local(async move {
+        match GpuContext::new().await {
+            Ok(ctx) => {
+                gpu.status.set(GpuStatus::Ready(ctx.adapter.clone()));
+                CONTEXT.with(|c| *c.borrow_mut() = Some(ctx));
+            }
+            Err(e) => gpu.status.set(GpuStatus::Unavailable(e.to_string())),
+        }
+    });
+    provide_context(gpu);
+    gpu
+}
+
+/// The page's GPU state.
+pub fn use_gpu() -> Gpu {
+    expect_context::<Gpu>()
+}
+
+impl Gpu {
+    /// The device, when there is one and it has not been lost.
+    pub fn context(&self) -> Option<GpuContext> {
+        CONTEXT.with(|c| c.borrow().clone())
+    }
+
+    /// Forgets a lost device.
+    pub fn lost(&self, reason: String) {
+        CONTEXT.with(|c| *c.borrow_mut() = None);
+        self.status.set(GpuStatus::Lost(reason));
+    }
+}
+
+/// The badge's words for a backend in use and what the browser has.
+pub fn badge_text(on_gpu: bool, status: &GpuStatus) -> String {
+    let cpu = "Runs on the CPU (WebAssembly)";
+    match (on_gpu, status) {
+        (true, GpuStatus::Ready(a)) => format!(
+            "Runs on WebGPU: {}{}",
+            a.name,
+            if a.software {
+                " (a software renderer on the CPU, not a real GPU)"
+            } else {
+                ""
+            }
+        ),
+        (_, GpuStatus::Probing) => format!("{cpu}; looking for WebGPU..."),
+        (false, GpuStatus::Ready(a)) => {
+            format!("{cpu}, as chosen; WebGPU is available: {}", a.name)
+        }
+        (_, GpuStatus::Unavailable(_)) => format!("{cpu}: this browser offers no WebGPU adapter"),
+        (_, GpuStatus::Lost(why)) => format!("{cpu}: the WebGPU device was lost ({why})"),
+    }
+}
