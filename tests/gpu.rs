@@ -86,14 +86,10 @@ fn max_relative(a: &[f32], b: &[f32]) -> f32 {
 fn compare(ctx: &GpuContext, steps: usize, param_tolerance: f32, loss_tolerance: f32) {
     let t = task();
     let configs = configs();
-    let capacity: usize = std::env::var("CAP")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(32);
-    let mut gpu = GpuTrainer::new(ctx, &t.train, &t.counts, &configs, capacity).unwrap();
+    // 32 steps per submission: 100 steps are four submissions, the last one short.
+    let mut gpu = GpuTrainer::new(ctx, &t.train, &t.counts, &configs, 32).unwrap();
     let report = pollster::block_on(gpu.step(steps, true)).unwrap();
     assert_eq!(report.steps, steps);
-    let mut failures = 0;
     for (i, config) in configs.iter().enumerate() {
         let mut cpu = CpuTrainer::new(&t.train, &t.counts, config).unwrap();
         let cpu_loss = cpu.step(steps).loss;
@@ -129,10 +125,12 @@ fn one_step_matches_the_cpu_trainer() {
     }
 }
 
+/// Chunks of every length, across epochs and submissions (many steps in one
+/// dispatch once went wrong on lavapipe from the 16th on).
 #[test]
-fn two_steps_match_the_cpu_trainer() {
+fn chunks_of_any_length_match_the_cpu_trainer() {
     if let Some(ctx) = context() {
-        for steps in [2, 16, 24, 33] {
+        for steps in [2, 9, 16, 33] {
             compare(&ctx, steps, 1e-5, 1e-5);
         }
     }
