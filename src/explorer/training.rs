@@ -10,10 +10,40 @@ use crate::weights::SchemeKind;
 /// Where the panel trains.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Backend {
-    /// WebGPU when the browser has an adapter, the CPU otherwise.
+    /// WebGPU when the browser has a hardware adapter; the CPU otherwise (a
+    /// software adapter, such as SwiftShader, is slower than the CPU trainer).
     Auto,
+    /// WebGPU whenever the browser has an adapter, software ones included.
+    Gpu,
     /// The CPU (WebAssembly), whatever the browser has.
     Cpu,
+}
+
+impl Backend {
+    /// `auto`, `gpu` or `cpu`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Gpu => "gpu",
+            Self::Cpu => "cpu",
+        }
+    }
+
+    /// The backend with this name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Auto, Self::Gpu, Self::Cpu]
+            .into_iter()
+            .find(|b| b.name() == name)
+    }
+
+    /// Whether to train on an adapter that is there, `software` or not.
+    pub fn uses_gpu(self, software: bool) -> bool {
+        match self {
+            Self::Auto => !software,
+            Self::Gpu => true,
+            Self::Cpu => false,
+        }
+    }
 }
 
 /// The learning rates the panel offers.
@@ -126,8 +156,8 @@ impl TrainingSettings {
         if self.seed != d.seed {
             pairs.push(("seed", self.seed.to_string()));
         }
-        if self.backend == Backend::Cpu {
-            pairs.push(("backend", "cpu".to_owned()));
+        if self.backend != d.backend {
+            pairs.push(("backend", self.backend.name().to_owned()));
         }
         pairs
     }
@@ -193,10 +223,9 @@ impl TrainingSettings {
             }
         }
         if let Some(v) = get("backend") {
-            match v {
-                "cpu" => s.backend = Backend::Cpu,
-                "auto" | "gpu" => s.backend = Backend::Auto,
-                _ => bad("backend", v, "it is auto or cpu"),
+            match Backend::from_name(v) {
+                Some(b) => s.backend = b,
+                None => bad("backend", v, "it is auto, gpu or cpu"),
             }
         }
         s
@@ -243,6 +272,14 @@ mod tests {
         assert_eq!(s, TrainingSettings::default());
         assert_eq!(notices.len(), 5);
         assert!(notices[0].contains("\"<b>hinge</b>\""));
+    }
+
+    #[test]
+    fn auto_skips_software_adapters() {
+        assert!(Backend::Auto.uses_gpu(false) && !Backend::Auto.uses_gpu(true));
+        assert!(Backend::Gpu.uses_gpu(true) && !Backend::Cpu.uses_gpu(false));
+        let (s, notices) = parse(&[("backend", "gpu")]);
+        assert_eq!((s.backend, notices.len()), (Backend::Gpu, 0));
     }
 
     #[test]

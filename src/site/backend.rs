@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use leptos::prelude::*;
 
 use super::dom;
+use crate::explorer::training::Backend;
 use crate::gpu::{AdapterSummary, GpuContext};
 
 /// What the page knows about WebGPU.
@@ -45,7 +46,10 @@ pub fn provide_gpu() -> Gpu {
     };
     leptos::task::spawn_local(async move {
         match GpuContext::new().await {
-            Ok(ctx) => {
+            Ok(mut ctx) => {
+                if let Some(name) = adapter_description().await {
+                    ctx.adapter.name = name;
+                }
                 gpu.status.set(GpuStatus::Ready(ctx.adapter.clone()));
                 CONTEXT.with(|c| *c.borrow_mut() = Some(ctx));
             }
@@ -54,6 +58,31 @@ pub fn provide_gpu() -> Gpu {
     });
     provide_context(gpu);
     gpu
+}
+
+/// The browser's own words for its adapter (`GPUAdapter.info`: vendor,
+/// architecture, description), which wgpu does not pass on.
+async fn adapter_description() -> Option<String> {
+    use js_sys::Reflect;
+    use wasm_bindgen::JsCast;
+    let gpu = Reflect::get(&dom::window().navigator(), &"gpu".into()).ok()?;
+    let request = Reflect::get(&gpu, &"requestAdapter".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    let promise = request
+        .call0(&gpu)
+        .ok()?
+        .dyn_into::<js_sys::Promise>()
+        .ok()?;
+    let adapter = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let info = Reflect::get(&adapter, &"info".into()).ok()?;
+    let words: Vec<String> = ["vendor", "architecture", "description"]
+        .into_iter()
+        .filter_map(|key| Reflect::get(&info, &key.into()).ok()?.as_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
 }
 
 /// The page's GPU state.
@@ -74,8 +103,8 @@ impl Gpu {
     }
 }
 
-/// The badge's words for a backend in use and what the browser has.
-pub fn badge_text(on_gpu: bool, status: &GpuStatus) -> String {
+/// The badge's words for a backend in use, the one chosen, and what the browser has.
+pub fn badge_text(on_gpu: bool, chosen: Backend, status: &GpuStatus) -> String {
     let cpu = "Runs on the CPU (WebAssembly)";
     match (on_gpu, status) {
         (true, GpuStatus::Ready(a)) => format!(
@@ -88,6 +117,11 @@ pub fn badge_text(on_gpu: bool, status: &GpuStatus) -> String {
             }
         ),
         (_, GpuStatus::Probing) => format!("{cpu}; looking for WebGPU..."),
+        (false, GpuStatus::Ready(a)) if chosen == Backend::Auto && a.software => format!(
+            "{cpu}: faster here than this browser's WebGPU, {} (software); choose \"WebGPU, \
+             even in software\" to compare",
+            a.name
+        ),
         (false, GpuStatus::Ready(a)) => {
             format!("{cpu}, as chosen; WebGPU is available: {}", a.name)
         }

@@ -176,11 +176,11 @@ fn percent(x: Option<f64>) -> String {
     x.map_or("-".to_owned(), |v| format!("{:.1} %", 100.0 * v))
 }
 
-/// The device to train on: the GPU's when the settings allow and there is one.
+/// The device to train on: the GPU's when there is one and the settings
+/// want it (automatic choice: not a software adapter).
 fn chosen_device(settings: &TrainingSettings, gpu: &Gpu) -> Option<crate::gpu::GpuContext> {
-    (settings.backend == Backend::Auto)
-        .then(|| gpu.context())
-        .flatten()
+    gpu.context()
+        .filter(|ctx| settings.backend.uses_gpu(ctx.adapter.software))
 }
 
 /// The badge: where the panel trains and what the browser offers.
@@ -193,9 +193,9 @@ fn BackendBadge(
     let gpu = use_gpu();
     let text = move || {
         let status = gpu.status.get();
-        let would = ex.training.with(|s| s.backend == Backend::Auto)
-            && matches!(status, GpuStatus::Ready(_));
-        badge_text(on_gpu.get().unwrap_or(would), &status)
+        let backend = ex.training.with(|s| s.backend);
+        let would = matches!(&status, GpuStatus::Ready(a) if backend.uses_gpu(a.software));
+        badge_text(on_gpu.get().unwrap_or(would), backend, &status)
     };
     view! {
         <p class="badge" id="backend-badge" role="status"
@@ -259,7 +259,11 @@ fn TrainingControls() -> impl IntoView {
         .map(|h| (h.to_string(), format!("2 x {h}")))
         .to_vec();
     let backends = vec![
-        ("auto".to_owned(), "WebGPU when available".to_owned()),
+        (
+            "auto".to_owned(),
+            "WebGPU on a real GPU, else CPU".to_owned(),
+        ),
+        ("gpu".to_owned(), "WebGPU, even in software".to_owned()),
         ("cpu".to_owned(), "CPU".to_owned()),
     ];
     view! {
@@ -280,8 +284,8 @@ fn TrainingControls() -> impl IntoView {
                 value=setting(|s| s.hidden.to_string())
                 pick=|s, v| if let Ok(h) = v.parse() { s.hidden = h } />
             <SettingSelect label="train on" id="train-backend" options=backends
-                value=setting(|s| if s.backend == Backend::Cpu { "cpu".to_owned() } else { "auto".to_owned() })
-                pick=|s, v| s.backend = if v == "cpu" { Backend::Cpu } else { Backend::Auto } />
+                value=setting(|s| s.backend.name().to_owned())
+                pick=|s, v| if let Some(b) = Backend::from_name(v) { s.backend = b } />
             <label>
                 "epochs"
                 <input id="train-epochs" type="number" min="1" max=MAX_EPOCHS.to_string()

@@ -57,6 +57,8 @@ const finished = (text) => document.querySelector('.progress-text')?.textContent
 
 for (const webgpu of [true, false]) {
   const mode = webgpu ? 'webgpu' : 'cpu';
+  // SwiftShader is a software adapter, which the automatic choice passes over: ask for it.
+  const backend = webgpu ? '&backend=gpu' : '';
   describe(`training ${webgpu ? 'with WebGPU (SwiftShader)' : 'without WebGPU (CPU path)'}`, () => {
     let browser;
     before(async () => {
@@ -67,12 +69,12 @@ for (const webgpu of [true, false]) {
     });
 
     test('the default configuration trains to the end, with the engine\'s metrics', { timeout: 180_000 }, async () => {
-      const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&beta=0.999&gamma=1`, { width: 1400, height: 1000 });
+      const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&beta=0.999&gamma=1${backend}`, { width: 1400, height: 1000 });
       await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
       await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
       const badge = await page.textContent('#backend-badge');
       if (webgpu) {
-        assert.match(badge, /WebGPU is available|Runs on WebGPU/, badge);
+        assert.match(badge, /Runs on WebGPU: .*swiftshader.*software/i, badge);
       } else {
         assert.match(badge, /no WebGPU adapter/, badge);
       }
@@ -100,7 +102,10 @@ for (const webgpu of [true, false]) {
       assert.ok(new URL(page.url()).searchParams.get('beta') === '0.99', 'the explorer changed beta during training');
       const delays = await page.evaluate(() => window.inputDelays);
       console.log(`${mode}: ${delays.length} inputs slower than 16 ms while training (${delays.map(Math.round)} ms)`);
-      assert.ok(delays.every((d) => d <= 50), `inputs answered within 50 ms: ${delays.map(Math.round)}`);
+      // 50 ms on the CPU path. With SwiftShader, the "GPU" is the same 2 cores the page runs
+      // on, and it takes them while it computes: there the bound is 100 ms (measured: up to ~50).
+      const bound = webgpu ? 100 : 50;
+      assert.ok(delays.every((d) => d <= bound), `inputs answered within ${bound} ms: ${delays.map(Math.round)}`);
       assertEngineMetrics(await shownRuns(page), 0.015);
 
       // Charts off screen are redrawn when they scroll into view.
@@ -115,7 +120,7 @@ for (const webgpu of [true, false]) {
 
     test('the paper\'s grid trains to the end and marks the best run', { timeout: 300_000 }, async () => {
       // 10 epochs (100 steps of each of the 25 runs): SwiftShader's WebGPU is slow on 2 cores.
-      const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&epochs=10`, { width: 1400, height: 1000 });
+      const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&epochs=10${backend}`, { width: 1400, height: 1000 });
       await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
       await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
       await page.click('#grid-run');
@@ -139,7 +144,7 @@ for (const webgpu of [true, false]) {
 
     if (webgpu) {
       test('a lost GPU device hands the runs to the CPU, losing nothing', { timeout: 180_000 }, async () => {
-        const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&beta=0.999&gamma=1&gpu_lose_after=100`, { width: 1400, height: 1000 });
+        const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&beta=0.999&gamma=1&backend=gpu&gpu_lose_after=100`, { width: 1400, height: 1000 });
         await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
         await page.waitForFunction(() => document.querySelector('#backend-badge')?.textContent.includes('Runs on WebGPU'), null, { timeout: 30_000 });
         await page.click('#train-play');
@@ -162,6 +167,9 @@ for (const webgpu of [true, false]) {
       test('the panel\'s settings and the switch to the CPU live in the URL', { timeout: 120_000 }, async () => {
         const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100`, { width: 1400, height: 1000 });
         await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+        // The automatic choice passes over a software adapter, and says so.
+        await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
+        assert.match(await page.textContent('#backend-badge'), /faster here than this browser's WebGPU, .*\(software\)/);
         await page.selectOption('#train-loss', 'sigmoid');
         await page.selectOption('#train-optimizer', 'sgd');
         await page.selectOption('#train-lr', '0.03');
