@@ -159,7 +159,9 @@ for (const webgpu of [true, false]) {
         assert.match(await page.textContent('#backend-badge'), /device was lost/);
         // The runs end where an uninterrupted run ends.
         assertEngineMetrics(await shownRuns(page), 0.015);
+        await page.locator('canvas[data-figure="training-loss"]').scrollIntoViewIfNeeded();
         await page.locator('#training-title').scrollIntoViewIfNeeded();
+        await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
         await screenshot(page, 'training-device-lost');
         page.assertNoErrors();
       });

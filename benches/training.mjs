@@ -1,0 +1,44 @@
+// Training speed in the browser, CPU path against WebGPU, in one run of headless Chromium with
+// WebGPU (SwiftShader, Chromium's software adapter, on this machine): model-steps per second
+// for the training panel's three runs (600 steps each) and for the paper's grid (25 runs, 100
+// steps each), with the same settings on both backends. Prints one JSON line per case.
+//
+//   cargo xtask build && node benches/training.mjs   (CBLAB_DIST defaults to dist/)
+
+import path from 'node:path';
+import { launch, openPage, repoRoot, serveDist } from '../tests/browser/harness.mjs';
+
+const dist = process.env.CBLAB_DIST ?? path.join(repoRoot, 'dist');
+const server = await serveDist(dist);
+const browser = await launch({ webgpu: true });
+
+async function ready(query) {
+  const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100${query}`, { width: 1400, height: 1000 });
+  await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+  await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
+  return page;
+}
+
+for (const backend of ['cpu', 'gpu']) {
+  // The panel: three runs, 60 epochs (600 steps each).
+  let page = await ready(`&backend=${backend}`);
+  const adapter = await page.textContent('#backend-badge');
+  const start = Date.now();
+  await page.click('#train-play');
+  await page.waitForFunction(() => document.querySelector('.progress-text')?.textContent === '600 of 600 steps', null, { timeout: 600_000 });
+  const seconds = (Date.now() - start) / 1000;
+  console.log(JSON.stringify({ case: 'panel (3 runs)', backend, steps: 600, seconds, model_steps_per_s: Math.round(1800 / seconds), badge: adapter }));
+  page.assertNoErrors();
+  await page.close();
+
+  // The grid: 25 runs, 10 epochs (100 steps each); the page times it itself.
+  page = await ready(`&backend=${backend}&epochs=10`);
+  await page.click('#grid-run');
+  await page.waitForFunction(() => document.querySelector('#grid-progress')?.textContent === '25 of 25 runs finished', null, { timeout: 600_000 });
+  const rate = Number(await page.getAttribute('#grid-speed', 'data-steps-per-second'));
+  console.log(JSON.stringify({ case: 'grid (25 runs)', backend, steps: 100, model_steps_per_s: Math.round(rate) }));
+  page.assertNoErrors();
+  await page.close();
+}
+await browser.close();
+await server.close();
