@@ -10,10 +10,14 @@
 
 pub mod charts;
 pub mod counts_input;
+pub mod coverage;
 pub mod effective_number;
 pub mod experiments;
 pub mod explorer;
 pub mod export;
+pub mod i18n;
+pub mod induction;
+pub mod lesson;
 pub mod losses;
 pub mod metrics;
 pub mod mlp;

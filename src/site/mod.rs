@@ -1,5 +1,6 @@
 //! The web site (wasm32 only): Leptos components that show what the core
-//! computes. Logic lives in [`crate::explorer`]; these files only show it.
+//! computes. Logic lives in [`crate::explorer`] and [`crate::lesson`]; these
+//! files only show it. Every string comes from `locales/` through [`i18n`].
 
 mod canvas;
 mod controls;
@@ -7,11 +8,14 @@ mod dom;
 mod editor;
 mod export;
 mod figures;
+mod i18n;
 mod state;
 mod table;
 mod training;
 
 use leptos::prelude::*;
+
+use i18n::t;
 
 /// Mounts the site on the page's body.
 pub fn mount() {
@@ -21,13 +25,19 @@ pub fn mount() {
 
 #[component]
 fn App() -> impl IntoView {
-    let ex = state::provide_explorer();
+    let (page, view_notices) = i18n::provide_page();
+    let ex = state::provide_explorer(page.view);
+    ex.notices.update(|n| n.extend(view_notices));
     view! {
         <header class="site-header">
-            <h1>"CB Lab"</h1>
+            <div class="header-row">
+                <h1>{t("shell.title")}</h1>
+                <i18n::LangSwitch />
+            </div>
             <p class="tagline">
-                "Class-balanced loss based on the effective number of samples "
-                <span class="cite">"(Cui, Jia, Lin, Song and Belongie, CVPR 2019)"</span>
+                {t("shell.tagline")}
+                " "
+                <span class="cite">{t("shell.cite")}</span>
             </p>
         </header>
         <div class="notices" role="status">
@@ -43,11 +53,7 @@ fn App() -> impl IntoView {
             <training::GridPanel />
         </main>
         <footer class="site-footer">
-            <p>
-                "E_n = (1 - beta^n) / (1 - beta): the expected volume covered by n samples of a class \
-                 whose feature space holds N = 1/(1 - beta) unique prototypes. Weights are proportional \
-                 to 1/E_n."
-            </p>
+            <p>{t("shell.footer")}</p>
         </footer>
     }
 }
