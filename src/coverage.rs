@@ -31,6 +31,23 @@ pub fn expected_covered(n: u32, prototypes: u32) -> f64 {
     effective_number(n as f64, beta)
 }
 
+/// The variance of the number of distinct prototypes after `n` draws from `N`:
+/// with U the number never drawn, Var = E[U] + N(N - 1)(1 - 2/N)^n - E[U]^2,
+/// E[U] = N (1 - 1/N)^n. Its square root over sqrt(trials) is the Monte Carlo
+/// error of a simulated mean, exact even where rare repeats make the sample's
+/// own standard error unreliable.
+pub fn covered_variance(n: u32, prototypes: u32) -> f64 {
+    let big_n = prototypes.max(1) as f64;
+    let n = n as f64;
+    let uncovered = big_n * (n * (-1.0 / big_n).ln_1p()).exp();
+    let pairs = if prototypes >= 2 {
+        big_n * (big_n - 1.0) * (n * (-2.0 / big_n).ln_1p()).exp()
+    } else {
+        0.0
+    };
+    (uncovered + pairs - uncovered * uncovered).max(0.0)
+}
+
 /// One draw of the prototype model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Draw {
@@ -100,15 +117,18 @@ pub struct CoverageStats {
     pub std_error: Vec<f64>,
     /// E_n = N (1 - beta^n), the formula, at index n - 1.
     pub expected: Vec<f64>,
+    /// The exact Monte Carlo error of the mean under the prototype model,
+    /// sqrt([`covered_variance`] / trials), at index n - 1.
+    pub model_std_error: Vec<f64>,
 }
 
 impl CoverageStats {
-    /// The largest |mean - E_n| / standard error over n, where the error is not zero
-    /// (0 when every trial agreed everywhere).
+    /// The largest |mean - E_n| in units of the model's standard error, over
+    /// n where that error is not zero (0 when there is none).
     pub fn max_z(&self) -> f64 {
         self.mean
             .iter()
-            .zip(&self.std_error)
+            .zip(&self.model_std_error)
             .zip(&self.expected)
             .filter(|((_, se), _)| **se > 0.0)
             .map(|((m, se), e)| (m - e).abs() / se)
@@ -174,6 +194,13 @@ fn expected_curve(config: &CoverageConfig) -> Vec<f64> {
         .collect()
 }
 
+fn model_errors(config: &CoverageConfig) -> Vec<f64> {
+    let trials = config.trials.max(1) as f64;
+    (1..=config.draws)
+        .map(|n| (covered_variance(n, config.prototypes) / trials).sqrt())
+        .collect()
+}
+
 /// Many trials of the prototype model: the mean number of distinct prototypes
 /// after each draw, with its standard error, beside E_n.
 pub fn simulate_prototypes(config: &CoverageConfig) -> CoverageStats {
@@ -195,6 +222,7 @@ pub fn simulate_prototypes(config: &CoverageConfig) -> CoverageStats {
         mean,
         std_error,
         expected: expected_curve(config),
+        model_std_error: model_errors(config),
     }
 }
 
@@ -310,6 +338,7 @@ pub fn simulate_geometric(config: &CoverageConfig) -> GeometricStats {
             mean,
             std_error,
             expected: expected_curve(config),
+            model_std_error: model_errors(config),
         },
         partial_share: share(partial),
         inside_share: share(inside),
@@ -340,6 +369,25 @@ mod tests {
             assert_eq!(stats.mean[0], 1.0);
             assert_eq!(stats.std_error[0], 0.0);
             assert_eq!(stats.expected[0], 1.0);
+        }
+    }
+
+    #[test]
+    fn the_exact_variance_matches_the_sample_variance() {
+        // Small cases by hand: one draw never varies; two draws from 2 are 1 or 2.
+        assert_eq!(covered_variance(1, 5), 0.0);
+        assert!((covered_variance(2, 2) - 0.25).abs() < 1e-12);
+        assert_eq!(covered_variance(7, 1), 0.0);
+        let config = CoverageConfig {
+            prototypes: 20,
+            draws: 60,
+            trials: 4000,
+            seed: 5,
+        };
+        let stats = simulate_prototypes(&config);
+        for k in [9, 19, 39, 59] {
+            let ratio = stats.std_error[k] / stats.model_std_error[k];
+            assert!((0.9..1.1).contains(&ratio), "n = {}: {ratio}", k + 1);
         }
     }
 

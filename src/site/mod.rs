@@ -9,6 +9,7 @@ mod editor;
 mod export;
 mod figures;
 mod i18n;
+mod lesson;
 mod state;
 mod table;
 mod training;
@@ -28,7 +29,9 @@ fn App() -> impl IntoView {
     let (page, view_notices) = i18n::provide_page();
     let ex = state::provide_explorer(page.view);
     ex.notices.update(|n| n.extend(view_notices));
+    let present = Memo::new(move |_| page.view.with(|v| v.present));
     view! {
+        <div class="page" class:presenting=move || present.get()>
         <header class="site-header">
             <div class="header-row">
                 <h1>{t("shell.title")}</h1>
@@ -43,17 +46,24 @@ fn App() -> impl IntoView {
         <div class="notices" role="status">
             {move || ex.notices.get().into_iter().map(|n| view! { <p class="notice">{n}</p> }).collect_view()}
         </div>
-        <main class="explorer">
-            <editor::DistributionEditor />
-            <controls::Controls />
-            <figures::Figures />
-            <table::WeightsTable />
-            <export::ExportPanel />
-            <training::TrainingPanel />
-            <training::GridPanel />
+        <main>
+            <lesson::Lesson />
+            <div class="explorer-intro" hidden=move || present.get()>
+                <h2 id="explorer-title">{t("shell.explorer_title")}</h2>
+                <p class="hint">{t("shell.explorer_intro")}</p>
+            </div>
+            // The training panel and the paper's grid are in the lesson's sections 6 and 7.
+            <div class="explorer" hidden=move || present.get()>
+                <editor::DistributionEditor />
+                <controls::Controls />
+                <figures::Figures />
+                <table::WeightsTable />
+                <export::ExportPanel />
+            </div>
         </main>
-        <footer class="site-footer">
+        <footer class="site-footer" hidden=move || present.get()>
             <p>{t("shell.footer")}</p>
         </footer>
+        </div>
     }
 }

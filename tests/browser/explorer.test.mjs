@@ -45,7 +45,7 @@ test('picking a preset shows its weights, as the CLI computes them', async () =>
   assert.deepEqual(await tableWeights(page), want.slice(0, 50));
   assert.equal(query(page).get('preset'), 'cifar100-lt-100');
   assert.match(await page.innerText('#summary'), /classes\s*100/);
-  await page.click('text=Next');
+  await page.click('nav.pager >> text=Next');
   await settle(page);
   assert.deepEqual(await tableWeights(page), want.slice(50, 100));
   page.assertNoErrors();
