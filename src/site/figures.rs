@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use super::dom;
 use super::editor::{CanvasFit, theme_for_width};
-use super::i18n::tf;
+use super::i18n::{t, tf};
 use super::state::{Explorer, use_explorer};
 use crate::charts::Theme;
 use crate::charts::cb_term::CbTermChart;
@@ -117,18 +117,18 @@ pub fn Figures() -> impl IntoView {
 
     view! {
         <section class="panel figures" aria-labelledby="figures-title">
-            <h2 id="figures-title">"3. What the weights look like"</h2>
+            <h2 id="figures-title">{t("figures.title")}</h2>
             <div class="figure-grid">
                 <ChartCanvas figure=counts_figure name="counts-and-effective-numbers"
-                    caption="Training samples per class, and each class's effective number at the paper's betas and yours: E saturates at N = 1/(1 - beta), so big classes count for less than their size." />
+                    caption=t("figures.counts_caption") />
                 <ChartCanvas figure=weights_figure name="weights-per-class"
-                    caption=move || format!("Weight per class for each compared scheme; the thick line is class-balanced at beta = {}.", ex.beta.get()) />
+                    caption=tf("figures.weights_caption", move || vec![("beta", ex.beta.get().to_string())]) />
                 <ChartCanvas figure=effective_figure name="effective-number-curves"
-                    caption="E_n = (1 - beta^n)/(1 - beta) against n: it starts like n and levels off at N = 1/(1 - beta) (dashed)." />
+                    caption=t("figures.effective_caption") />
                 <ChartCanvas figure=cb_term_figure name="class-balanced-term"
-                    caption="The class-balanced term (1 - beta)/(1 - beta^n) against n, log-log, as in the paper's Figure 3: beta = 0 weighs every class the same, beta near 1 follows 1/n." />
+                    caption=t("figures.cb_term_caption") />
                 <ChartCanvas figure=focal_figure name="focal-loss"
-                    caption=move || format!("The focal modulator (1 - p_t)^gamma and the focal loss against p_t; gamma = 0 is plain cross-entropy, yours is {}.", ex.gamma.get()) />
+                    caption=tf("figures.focal_caption", move || vec![("gamma", ex.gamma.get().to_string())]) />
             </div>
         </section>
     }
