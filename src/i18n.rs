@@ -197,6 +197,61 @@ mod tests {
         );
     }
 
+    /// Every key the site's code names (a string literal like `"lesson.x.y"`
+    /// with a known prefix) is in the files.
+    #[test]
+    fn every_key_the_site_uses_exists() {
+        const PREFIXES: [&str; 14] = [
+            "lang.",
+            "shell.",
+            "notice.",
+            "lesson.",
+            "coverage.",
+            "induction.",
+            "present.",
+            "figure.",
+            "figures.",
+            "table.",
+            "export.",
+            "controls.",
+            "editor.",
+            "math.",
+        ];
+        fn visit(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    visit(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![root.join("src/lesson.rs")];
+        visit(&root.join("src/site"), &mut files);
+        let en = Lang::En.catalog();
+        let mut used = 0;
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for literal in text.split('"').skip(1).step_by(2) {
+                let is_key = PREFIXES.iter().any(|p| literal.starts_with(p))
+                    && literal
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+                if is_key {
+                    used += 1;
+                    assert!(
+                        en.contains_key(literal),
+                        "{}: {literal} is not in en.json",
+                        file.display()
+                    );
+                }
+            }
+        }
+        assert!(used > 100, "only {used} keys found: the scan is broken");
+    }
+
     #[test]
     fn codes_round_trip() {
         for lang in Lang::ALL {

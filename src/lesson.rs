@@ -39,7 +39,7 @@ impl Section {
         Section::Results,
     ];
 
-    /// The section's HTML id and the stem of its translation keys (`lesson.<id>.title`).
+    /// The section's HTML id (its title's id is `<id>-title`).
     pub fn id(self) -> &'static str {
         match self {
             Section::LongTail => "long-tail",
@@ -66,8 +66,10 @@ impl Section {
 /// makes its point.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LessonStep {
-    /// A short stable name; `lesson.step.<id>` is its translation key.
+    /// A short stable name (the browser tests find its link by it).
     pub id: &'static str,
+    /// The translation key of its title.
+    pub key: &'static str,
     /// The section the step shows.
     pub section: Section,
     /// The explorer's part of the URL query.
@@ -78,46 +80,55 @@ pub struct LessonStep {
 pub const STEPS: [LessonStep; 9] = [
     LessonStep {
         id: "long-tail",
+        key: "lesson.step.long-tail",
         section: Section::LongTail,
         query: "preset=cifar10-lt-100&beta=0.9999&schemes=cb,none,inverse&scale=log",
     },
     LessonStep {
         id: "coverage",
+        key: "lesson.step.coverage",
         section: Section::Overlap,
         query: "preset=cifar10-lt-100&beta=0.95&schemes=cb,none,inverse&scale=log",
     },
     LessonStep {
         id: "no-reweighting",
+        key: "lesson.step.no-reweighting",
         section: Section::Definition,
         query: "preset=cifar10-lt-100&beta=0&schemes=cb,none,inverse&scale=log",
     },
     LessonStep {
         id: "saturation",
+        key: "lesson.step.saturation",
         section: Section::Definition,
         query: "preset=cifar10-lt-100&beta=0.99&schemes=cb,none,inverse&scale=log",
     },
     LessonStep {
         id: "induction",
+        key: "lesson.step.induction",
         section: Section::Induction,
         query: "preset=cifar10-lt-100&beta=0.9&schemes=cb,none,inverse&scale=log",
     },
     LessonStep {
         id: "cb-term",
+        key: "lesson.step.cb-term",
         section: Section::ClassBalanced,
         query: "preset=cifar10-lt-100&beta=0.999&schemes=cb,none,inverse,sqrt-inverse&scale=log",
     },
     LessonStep {
         id: "inverse-limit",
+        key: "lesson.step.inverse-limit",
         section: Section::ClassBalanced,
         query: "preset=cifar10-lt-100&one_minus_beta=1e-8&schemes=cb,none,inverse&scale=log",
     },
     LessonStep {
         id: "losses",
+        key: "lesson.step.losses",
         section: Section::Losses,
         query: "preset=cifar10-lt-100&beta=0.999&gamma=0.5&schemes=cb,none&scale=log",
     },
     LessonStep {
         id: "results",
+        key: "lesson.step.results",
         section: Section::Results,
         query: "preset=cifar10-lt-100&beta=0.9999&gamma=1&schemes=cb,none&scale=log",
     },

@@ -107,6 +107,12 @@ mod tests {
                 gammas: vec![0.0, 2.0],
                 current: 2.0,
             }),
+            Figure::Coverage(CoverageChart {
+                prototypes: 20,
+                draws: 60,
+                simulated: None,
+                geometric: None,
+            }),
         ];
         for figure in &figures {
             for theme in [Theme::light(1.0), Theme::dark(1.5)] {

@@ -63,7 +63,7 @@ fn LessonLinks() -> impl IntoView {
                 {STEPS
                     .iter()
                     .map(|step| {
-                        let key = step_key(step.id);
+                        let key = step.key;
                         let href = move || step_href(step, page.lang.get(), false);
                         view! {
                             <li>
@@ -78,21 +78,6 @@ fn LessonLinks() -> impl IntoView {
             </button>
             <span class="hint">" "{t("present.keys_hint")}</span>
         </nav>
-    }
-}
-
-/// The translation key of a lesson step's title.
-fn step_key(id: &str) -> &'static str {
-    match id {
-        "long-tail" => "lesson.step.long-tail",
-        "coverage" => "lesson.step.coverage",
-        "no-reweighting" => "lesson.step.no-reweighting",
-        "saturation" => "lesson.step.saturation",
-        "induction" => "lesson.step.induction",
-        "cb-term" => "lesson.step.cb-term",
-        "inverse-limit" => "lesson.step.inverse-limit",
-        "losses" => "lesson.step.losses",
-        _ => "lesson.step.results",
     }
 }
 
