@@ -474,4 +474,40 @@ mod tests {
             c.expected[1]
         );
     }
+
+    /// The figures quoted in the README:
+    /// `cargo test --release --lib coverage::tests::report -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "prints a report; run by hand"]
+    fn report() {
+        println!(
+            "N     trials  max|z|  E_N      mean at n=N  | discs: partial  inside  mean at 3N  E_3N"
+        );
+        for prototypes in [10, 20, 50, 100] {
+            let config = CoverageConfig {
+                prototypes,
+                draws: 3 * prototypes,
+                trials: 500,
+                seed: 2019,
+            };
+            let sim = simulate_prototypes(&config);
+            let geo = simulate_geometric(&CoverageConfig {
+                trials: 100,
+                ..config
+            });
+            let k = prototypes as usize - 1;
+            let last = config.draws as usize - 1;
+            println!(
+                "{prototypes:<5} {:<7} {:<7.2} {:<8.3} {:<12.3} | {:>13.0}% {:>6.0}%  {:<11.2} {:.2}",
+                config.trials,
+                sim.max_z(),
+                sim.expected[k],
+                sim.mean[k],
+                100.0 * geo.partial_share,
+                100.0 * geo.inside_share,
+                geo.coverage.mean[last],
+                geo.coverage.expected[last],
+            );
+        }
+    }
 }
