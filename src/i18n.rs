@@ -6,7 +6,7 @@
 //! itself, so a slip shows up as visible text rather than a crash; the tests
 //! below make sure both files hold exactly the same keys and placeholders.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 /// A language the site speaks.
@@ -53,17 +53,118 @@ impl Lang {
     }
 
     /// The language's strings, parsed once.
-    fn catalog(self) -> &'static HashMap<String, String> {
-        static EN: OnceLock<HashMap<String, String>> = OnceLock::new();
-        static ZH: OnceLock<HashMap<String, String>> = OnceLock::new();
+    fn catalog(self) -> &'static Catalog {
+        static EN: OnceLock<Catalog> = OnceLock::new();
+        static ZH: OnceLock<Catalog> = OnceLock::new();
         let cell = match self {
             Lang::En => &EN,
             Lang::ZhCn => &ZH,
         };
         cell.get_or_init(|| {
-            serde_json::from_str(self.source())
+            Catalog::parse(self.source())
                 .expect("the translation files are checked by the tests below")
         })
+    }
+}
+
+/// A language's strings, sorted by key.
+///
+/// Parsed by hand rather than with serde_json: the files are flat objects of
+/// strings, and serde's map code would add about 50 kB to the site's
+/// WebAssembly. The tests check the result against serde_json.
+#[derive(Debug, PartialEq)]
+struct Catalog {
+    entries: Vec<(String, String)>,
+}
+
+impl Catalog {
+    /// Parses a flat JSON object whose values are all strings.
+    fn parse(source: &str) -> Result<Self, String> {
+        let mut chars = source.char_indices().peekable();
+        let skip_ws = |chars: &mut std::iter::Peekable<std::str::CharIndices>| {
+            while chars.peek().is_some_and(|(_, c)| c.is_whitespace()) {
+                chars.next();
+            }
+        };
+        let expect =
+            |chars: &mut std::iter::Peekable<std::str::CharIndices>, want: char| match chars.next()
+            {
+                Some((_, c)) if c == want => Ok(()),
+                other => Err(format!("expected '{want}', found {other:?}")),
+            };
+        let string = |chars: &mut std::iter::Peekable<std::str::CharIndices>| {
+            expect(chars, '"')?;
+            let mut out = String::new();
+            loop {
+                match chars.next().map(|(_, c)| c) {
+                    None => return Err("unterminated string".to_string()),
+                    Some('"') => return Ok(out),
+                    Some('\\') => match chars.next().map(|(_, c)| c) {
+                        Some('"') => out.push('"'),
+                        Some('\\') => out.push('\\'),
+                        Some('/') => out.push('/'),
+                        Some('n') => out.push('\n'),
+                        Some('t') => out.push('\t'),
+                        Some('r') => out.push('\r'),
+                        Some('b') => out.push('\u{8}'),
+                        Some('f') => out.push('\u{c}'),
+                        Some('u') => {
+                            let hex: String = (0..4)
+                                .filter_map(|_| chars.next().map(|(_, c)| c))
+                                .collect();
+                            let code = u32::from_str_radix(&hex, 16)
+                                .map_err(|_| format!("bad escape \\u{hex}"))?;
+                            // The files hold no surrogate pairs: characters are written as themselves.
+                            out.push(char::from_u32(code).ok_or("a surrogate escape")?);
+                        }
+                        other => return Err(format!("bad escape {other:?}")),
+                    },
+                    Some(c) => out.push(c),
+                }
+            }
+        };
+        skip_ws(&mut chars);
+        expect(&mut chars, '{')?;
+        let mut entries = Vec::new();
+        loop {
+            skip_ws(&mut chars);
+            if chars.peek().is_some_and(|(_, c)| *c == '}') {
+                chars.next();
+                break;
+            }
+            if !entries.is_empty() {
+                expect(&mut chars, ',')?;
+                skip_ws(&mut chars);
+            }
+            let key = string(&mut chars)?;
+            skip_ws(&mut chars);
+            expect(&mut chars, ':')?;
+            skip_ws(&mut chars);
+            let value = string(&mut chars)?;
+            entries.push((key, value));
+        }
+        skip_ws(&mut chars);
+        if chars.next().is_some() {
+            return Err("text after the object".into());
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        if let Some(w) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(format!("the key {} is repeated", w[0].0));
+        }
+        Ok(Self { entries })
+    }
+
+    /// The string for `key`.
+    fn get(&self, key: &str) -> Option<&str> {
+        self.entries
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()
+            .map(|i| self.entries[i].1.as_str())
+    }
+
+    /// Every key, sorted.
+    fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(k, _)| k.as_str())
     }
 }
 
@@ -72,8 +173,8 @@ pub fn tr(lang: Lang, key: &str) -> &'static str {
     if let Some(s) = lang.catalog().get(key) {
         return s;
     }
-    match Lang::En.catalog().get_key_value(key) {
-        Some((_, s)) => s,
+    match Lang::En.catalog().get(key) {
+        Some(s) => s,
         // Leaked once per unknown key: a bug the tests are there to catch, kept visible.
         None => Box::leak(key.to_owned().into_boxed_str()),
     }
@@ -137,8 +238,8 @@ mod tests {
     fn both_files_have_the_same_keys_and_placeholders_and_no_empty_value() {
         let en = Lang::En.catalog();
         let zh = Lang::ZhCn.catalog();
-        let en_keys: BTreeSet<&String> = en.keys().collect();
-        let zh_keys: BTreeSet<&String> = zh.keys().collect();
+        let en_keys: BTreeSet<&str> = en.keys().collect();
+        let zh_keys: BTreeSet<&str> = zh.keys().collect();
         let only_en: Vec<_> = en_keys.difference(&zh_keys).collect();
         let only_zh: Vec<_> = zh_keys.difference(&en_keys).collect();
         assert!(
@@ -146,12 +247,13 @@ mod tests {
             "keys missing from zh-CN.json: {only_en:?}"
         );
         assert!(only_zh.is_empty(), "keys missing from en.json: {only_zh:?}");
-        for (key, value) in en {
+        for key in en.keys() {
+            let (value, zh_value) = (en.get(key).unwrap(), zh.get(key).unwrap());
             assert!(!value.trim().is_empty(), "en.json: {key} is empty");
-            assert!(!zh[key].trim().is_empty(), "zh-CN.json: {key} is empty");
+            assert!(!zh_value.trim().is_empty(), "zh-CN.json: {key} is empty");
             assert_eq!(
                 placeholders(value),
-                placeholders(&zh[key]),
+                placeholders(zh_value),
                 "{key}: the two files use different placeholders"
             );
         }
@@ -176,6 +278,31 @@ mod tests {
                 lang.code()
             );
             assert!(object.values().all(|v| v.is_string()), "{}", lang.code());
+            // The hand parser reads exactly what serde_json reads.
+            let mut want: Vec<(String, String)> = object
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+                .collect();
+            want.sort();
+            assert_eq!(Catalog::parse(lang.source()).unwrap().entries, want);
+        }
+    }
+
+    #[test]
+    fn the_parser_handles_escapes_and_refuses_bad_input() {
+        let c = Catalog::parse(r#" { "b": "x\"y\\z\n\u4e2d/", "a": "" } "#).unwrap();
+        assert_eq!(c.get("b"), Some("x\"y\\z\n中/"));
+        assert_eq!(c.get("a"), Some(""));
+        assert_eq!(c.keys().collect::<Vec<_>>(), ["a", "b"]);
+        for bad in [
+            r#"{"a": "b""#,
+            r#"{"a" "b"}"#,
+            r#"{"a": 1}"#,
+            r#"{"a": "b"} x"#,
+            r#"{"a": "1", "a": "2"}"#,
+            r#"{"a": "\q"}"#,
+        ] {
+            assert!(Catalog::parse(bad).is_err(), "{bad}");
         }
     }
 
@@ -232,6 +359,7 @@ mod tests {
         visit(&root.join("src/site"), &mut files);
         let en = Lang::En.catalog();
         let mut used = 0;
+        let contains = |k: &str| en.get(k).is_some();
         for file in files {
             let text = std::fs::read_to_string(&file).unwrap();
             for literal in text.split('"').skip(1).step_by(2) {
@@ -242,7 +370,7 @@ mod tests {
                 if is_key {
                     used += 1;
                     assert!(
-                        en.contains_key(literal),
+                        contains(literal),
                         "{}: {literal} is not in en.json",
                         file.display()
                     );

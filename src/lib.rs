@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod induction;
 pub mod lesson;
 pub mod losses;
+pub mod mathml;
 pub mod metrics;
 pub mod mlp;
 pub mod optimizer;

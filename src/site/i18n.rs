@@ -51,23 +51,27 @@ pub fn use_page() -> Page {
 }
 
 /// The string `key` in the page's language, following the switcher.
-pub fn t(key: &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+///
+/// A signal rather than a closure: every call site then shares one rendering
+/// type, where a closure per string would cost its own copy of Leptos's
+/// rendering code in the WebAssembly.
+pub fn t(key: &'static str) -> Signal<&'static str> {
     let lang = use_page().lang;
-    move || tr(lang.get(), key)
+    Signal::derive(move || tr(lang.get(), key))
 }
 
 /// The string `key` in the page's language with its placeholders filled by
 /// `args`, re-read whenever the language or what `args` reads changes.
-pub fn tf<F>(key: &'static str, args: F) -> impl Fn() -> String + Copy + Send + Sync + 'static
+pub fn tf<F>(key: &'static str, args: F) -> Signal<String>
 where
-    F: Fn() -> Vec<(&'static str, String)> + Copy + Send + Sync + 'static,
+    F: Fn() -> Vec<(&'static str, String)> + Send + Sync + 'static,
 {
     let lang = use_page().lang;
-    move || {
+    Signal::derive(move || {
         let args = args();
         let borrowed: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
         tr_with(lang.get(), key, &borrowed)
-    }
+    })
 }
 
 /// The language switcher: one button per language, the current one pressed.

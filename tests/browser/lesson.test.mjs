@@ -210,6 +210,12 @@ test('the induction stepper equals the closed form at every step', async () => {
   assert.match(await page.innerText('.step-text'), /Step 12/);
   // Formulas are MathML, rendered natively.
   assert.ok((await page.locator('math[data-formula]').count()) >= 8);
+  const ns = await page.$$eval('math[data-formula] *', (els) => [...new Set(els.map((e) => e.namespaceURI))]);
+  assert.deepEqual(ns, ['http://www.w3.org/1998/Math/MathML'], 'every formula element is MathML');
+  // Laid out as math: a fraction is taller than a line of text.
+  const frac = await page.$eval('math[data-formula="effective-number"] mfrac', (e) => e.getBoundingClientRect().height);
+  const line = await page.$eval('#definition p', (e) => parseFloat(getComputedStyle(e).lineHeight));
+  assert.ok(frac > line, `the fraction is ${frac}px tall, a line ${line}px`);
   page.assertNoErrors();
 });
 

@@ -159,6 +159,7 @@ pub fn CoverageLab() -> impl IntoView {
         })
     });
 
+    let (pause, play_label) = (t("coverage.pause"), t("coverage.play"));
     view! {
         <div class="coverage-lab" id="coverage-lab">
             <div class="button-row">
@@ -169,11 +170,11 @@ pub fn CoverageLab() -> impl IntoView {
                         .map(|n| view! { <option value=n.to_string() selected=move || prototypes.get() == n>{n.to_string()}</option> })
                         .collect_view()}
                 </select>
-                <button type="button" id="coverage-draw" on:click=draw_one disabled=move || drawn.get() >= draws.get()>
+                <button type="button" id="coverage-draw" on:click=draw_one disabled=move || { drawn.get() >= draws.get() }>
                     {t("coverage.draw_one")}
                 </button>
                 <button type="button" id="coverage-play" on:click=play aria-pressed=move || playing.get().to_string()>
-                    {move || if playing.get() { t("coverage.pause")() } else { t("coverage.play")() }}
+                    {move || if playing.get() { pause.get() } else { play_label.get() }}
                 </button>
                 <button type="button" id="coverage-reset" class="link" on:click=move |_| reset()>
                     {t("coverage.reset")}
@@ -235,8 +236,8 @@ pub fn CoverageLab() -> impl IntoView {
             <ChartCanvas figure=figure name="lesson-coverage" described_by="coverage-table"
                 caption=tf("coverage.caption", move || vec![("big_n", prototypes.get().to_string())]) />
             <CoverageTable results=results.into() />
-            {super::para_signal(t("coverage.geometric_p1"))}
-            {super::para_signal(t("coverage.geometric_p2"))}
+            <p>{t("coverage.geometric_p1")}</p>
+            <p>{t("coverage.geometric_p2")}</p>
         </div>
     }
 }

@@ -47,12 +47,12 @@ pub fn InductionStepper() -> impl IntoView {
             <div class="button-row">
                 <button type="button" id="induction-previous"
                     on:click=move |_| set_step.update(|s| *s = s.saturating_sub(1).max(1))
-                    disabled=move || step.get() <= 1>
+                    disabled=move || { step.get() <= 1 }>
                     {t("induction.previous")}
                 </button>
                 <button type="button" id="induction-next" class="primary"
                     on:click=move |_| set_step.update(|s| *s = (*s + 1).min(MAX_STEPS))
-                    disabled=move || step.get() >= MAX_STEPS>
+                    disabled=move || { step.get() >= MAX_STEPS }>
                     {t("induction.next")}
                 </button>
                 <button type="button" id="induction-reset" class="link"

@@ -90,13 +90,13 @@ fn SlideBar() -> impl IntoView {
     let total = Section::ALL.len();
     view! {
         <nav class="slide-bar" aria-label=t("present.bar_label") hidden=move || !present.get()>
-            <button type="button" id="slide-previous" on:click=move |_| go(page, -1) disabled=move || slide.get() <= 1>
+            <button type="button" id="slide-previous" on:click=move |_| go(page, -1) disabled=move || { slide.get() <= 1 }>
                 {t("present.previous")}
             </button>
             <span class="slide-count" aria-live="polite" data-slide=move || slide.get().to_string()>
                 {tf("present.count", move || vec![("k", slide.get().to_string()), ("total", total.to_string())])}
             </span>
-            <button type="button" id="slide-next" on:click=move |_| go(page, 1) disabled=move || slide.get() >= total>
+            <button type="button" id="slide-next" on:click=move |_| go(page, 1) disabled=move || { slide.get() >= total }>
                 {t("present.next")}
             </button>
             <button type="button" id="slide-exit" class="link" on:click=move |_| exit_presentation(page)>
@@ -213,11 +213,4 @@ pub(crate) fn short(x: f64) -> String {
     let s = format!("{x:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" { "0".into() } else { s.into() }
-}
-
-/// A paragraph whose text follows a signal.
-pub(crate) fn para_signal(
-    text: impl Fn() -> &'static str + Send + Sync + 'static,
-) -> impl IntoView {
-    view! { <p>{text}</p> }
 }

@@ -87,7 +87,7 @@ pub fn Overlap(
         <LessonSection section=Section::Overlap hidden title="lesson.overlap.title">
             {para("lesson.overlap.p1")}
             {para("lesson.overlap.p2")}
-            <math::OverlapFormula />
+            {math::overlap()}
             <CoverageLab />
         </LessonSection>
     }
@@ -104,9 +104,9 @@ pub fn Definition(
     view! {
         <LessonSection section=Section::Definition hidden title="lesson.definition.title">
             {para("lesson.definition.p1")}
-            <math::EffectiveNumberFormula />
+            {math::effective_number()}
             {para("lesson.definition.p2")}
-            <math::PrototypesFormula />
+            {math::prototypes()}
             <ul class="facts">
                 <li>{t("lesson.definition.beta0")}</li>
                 <li>{t("lesson.definition.beta1")}</li>
@@ -129,7 +129,7 @@ pub fn Induction(
     view! {
         <LessonSection section=Section::Induction hidden title="lesson.induction.title">
             {para("lesson.induction.p1")}
-            <math::RecursionFormula />
+            {math::recursion()}
             {para("lesson.induction.p2")}
             <BetaChoice group="induction-beta" />
             <InductionStepper />
@@ -148,7 +148,7 @@ pub fn ClassBalanced(
     view! {
         <LessonSection section=Section::ClassBalanced hidden title="lesson.class-balanced.title">
             {para("lesson.class-balanced.p1")}
-            <math::CbTermFormula />
+            {math::cb_term()}
             {para("lesson.class-balanced.p2")}
             {para("lesson.class-balanced.p3")}
             <BetaChoice group="class-balanced-beta" />
@@ -174,11 +174,11 @@ pub fn Losses(
         <LessonSection section=Section::Losses hidden title="lesson.losses.title">
             {para("lesson.losses.p1")}
             <h3>{t("lesson.losses.softmax")}</h3>
-            <math::CbSoftmaxFormula />
+            {math::cb_softmax()}
             <h3>{t("lesson.losses.sigmoid")}</h3>
-            <math::CbSigmoidFormula />
+            {math::cb_sigmoid()}
             <h3>{t("lesson.losses.focal")}</h3>
-            <math::CbFocalFormula />
+            {math::cb_focal()}
             {para("lesson.losses.p2")}
             <ChartCanvas figure=focal_figure(ex) name="lesson-focal"
                 caption=tf("lesson.losses.focal_caption", move || vec![("gamma", ex.gamma.get().to_string())]) />
