@@ -163,6 +163,7 @@ impl Catalog {
     }
 
     /// Every key, sorted.
+    #[cfg(test)]
     fn keys(&self) -> impl Iterator<Item = &str> {
         self.entries.iter().map(|(k, _)| k.as_str())
     }
