@@ -252,6 +252,13 @@ mod tests {
             let (value, zh_value) = (en.get(key).unwrap(), zh.get(key).unwrap());
             assert!(!value.trim().is_empty(), "en.json: {key} is empty");
             assert!(!zh_value.trim().is_empty(), "zh-CN.json: {key} is empty");
+            // Names are ASCII, as the code writes them: a `{β}` would never be filled.
+            assert!(
+                placeholders(value)
+                    .iter()
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c == '_')),
+                "{key}: a placeholder is not a plain name: {value}"
+            );
             assert_eq!(
                 placeholders(value),
                 placeholders(zh_value),

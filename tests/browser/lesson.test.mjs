@@ -102,6 +102,7 @@ async function walkWithKeyboard(page, lang, words) {
   // Sections 6 and 7 hold the training panel and the paper's table; the walk reaches the end.
   await tabTo(page, '#paper-cifar-caption, .table-scroll[aria-labelledby="paper-cifar-caption"]');
   const body = await page.innerText('.lesson');
+  assert.doesNotMatch(body, /\{[A-Za-z_\u0370-\u03ff]+\}/, `${lang}: a placeholder was left unfilled`);
   for (const word of words) assert.ok(body.includes(word), `${lang}: the lesson does not say "${word}"`);
   await screenshot(page, `lesson-keyboard-${lang}`);
 }
