@@ -347,10 +347,10 @@ impl CanvasFit {
             return self.css_width;
         }
         let scale = dom::pixel_ratio();
-        let width = canvas
+        let parent_width = canvas
             .parent_element()
-            .map_or(640.0, |p| p.client_width() as f64)
-            .max(200.0);
+            .map_or(640.0, |p| p.client_width() as f64);
+        let width = parent_width.max(200.0);
         let aspect = if width < 560.0 {
             aspect.max(0.9)
         } else {
@@ -363,7 +363,12 @@ impl CanvasFit {
         canvas.set_width((width * scale).round() as u32);
         canvas.set_height((height * scale).round() as u32);
         *self = Self {
-            window_width,
+            // A hidden canvas (a slide not shown) has no width yet: measure again next time.
+            window_width: if parent_width > 0.0 {
+                window_width
+            } else {
+                f64::NAN
+            },
             css_width: width,
         };
         width
