@@ -11,12 +11,17 @@
 
 pub mod charts;
 pub mod counts_input;
+pub mod coverage;
 pub mod effective_number;
 pub mod experiments;
 pub mod explorer;
 pub mod export;
 pub mod gpu;
+pub mod i18n;
+pub mod induction;
+pub mod lesson;
 pub mod losses;
+pub mod mathml;
 pub mod metrics;
 pub mod mlp;
 pub mod optimizer;

@@ -6,6 +6,7 @@ use plotters::prelude::*;
 
 use super::cb_term::{self, CbTermChart};
 use super::counts::{self, CountsChart};
+use super::coverage::{self, CoverageChart};
 use super::effective::{self, EffectiveCurveChart};
 use super::focal::{self, FocalChart};
 use super::grid::{self, GridChart};
@@ -34,6 +35,8 @@ pub enum Figure {
     Grid(Box<GridChart>),
     /// A run's confusion matrix.
     Confusion(ConfusionChart),
+    /// The lesson's coverage simulation against the formula.
+    Coverage(CoverageChart),
 }
 
 impl Figure {
@@ -49,6 +52,7 @@ impl Figure {
             Self::ClassAccuracy(_) => training::CLASS_ACCURACY_TITLE,
             Self::Grid(_) => grid::TITLE,
             Self::Confusion(_) => "Confusion matrix",
+            Self::Coverage(_) => coverage::TITLE,
         }
     }
 
@@ -68,6 +72,7 @@ impl Figure {
             Self::ClassAccuracy(c) => training::draw_class_accuracy(area, c, theme),
             Self::Grid(c) => grid::draw(area, c, theme),
             Self::Confusion(c) => training::draw_confusion(area, c, theme),
+            Self::Coverage(c) => coverage::draw(area, c, theme),
         }
     }
 }
@@ -101,6 +106,12 @@ mod tests {
             Figure::Focal(FocalChart {
                 gammas: vec![0.0, 2.0],
                 current: 2.0,
+            }),
+            Figure::Coverage(CoverageChart {
+                prototypes: 20,
+                draws: 60,
+                simulated: None,
+                geometric: None,
             }),
         ];
         for figure in &figures {

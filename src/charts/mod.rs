@@ -23,6 +23,7 @@ use plotters::prelude::*;
 pub mod axis;
 pub mod cb_term;
 pub mod counts;
+pub mod coverage;
 pub mod editor;
 pub mod effective;
 pub mod figure;

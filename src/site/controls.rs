@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::i18n::t;
 use super::state::use_explorer;
 use crate::effective_number::Beta;
 use crate::explorer::state::{ComparedScheme, MAX_GAMMA, MIN_ONE_MINUS_BETA};
@@ -104,9 +105,9 @@ pub fn Controls() -> impl IntoView {
 
     view! {
         <section class="panel controls" aria-labelledby="controls-title">
-            <h2 id="controls-title">"2. beta and gamma"</h2>
+            <h2 id="controls-title">{t("controls.title")}</h2>
             <div class="control">
-                <label for="beta-slider">"beta (slider on a log scale of 1 - beta)"</label>
+                <label for="beta-slider">{t("controls.beta_slider")}</label>
                 <input
                     id="beta-slider"
                     type="range"
@@ -114,7 +115,7 @@ pub fn Controls() -> impl IntoView {
                     max=SLIDER_STEPS.to_string()
                     step="1"
                     list="paper-betas"
-                    aria-label="beta slider"
+                    aria-label=t("controls.beta_slider_label")
                     aria-valuetext=move || format!("beta {}", ex.beta.get())
                     prop:value=move || position(ex.beta.get()).to_string()
                     on:input=move |ev| {
@@ -132,12 +133,12 @@ pub fn Controls() -> impl IntoView {
                 </datalist>
                 <div class="pair">
                     <label>
-                        "beta ="
+                        {t("controls.beta_eq")}
                         <input
                             id="beta-text"
                             type="text"
                             inputmode="decimal"
-                            aria-label="beta, exact value"
+                            aria-label=t("controls.beta_exact")
                             prop:value=beta_text
                             on:input=move |ev| {
                                 set_typing.set(true);
@@ -147,12 +148,12 @@ pub fn Controls() -> impl IntoView {
                         />
                     </label>
                     <label>
-                        "N = 1 / (1 - beta) ="
+                        {t("controls.n_eq")}
                         <input
                             id="n-text"
                             type="text"
                             inputmode="decimal"
-                            aria-label="N, the number of unique prototypes, sets beta"
+                            aria-label=t("controls.n_label")
                             prop:value=n_text
                             on:input=move |ev| {
                                 set_typing.set(true);
@@ -163,13 +164,10 @@ pub fn Controls() -> impl IntoView {
                     </label>
                 </div>
                 {move || beta_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                <p class="hint">
-                    "beta = 0 means one prototype per class (no re-weighting); beta near 1 approaches \
-                     inverse frequency. The paper tries 0.9, 0.99, 0.999 and 0.9999 (the ticks)."
-                </p>
+                <p class="hint">{t("controls.beta_hint")}</p>
             </div>
             <div class="control">
-                <label for="gamma-slider">"gamma (focal loss)"</label>
+                <label for="gamma-slider">{t("controls.gamma")}</label>
                 <div class="pair">
                     <input
                         id="gamma-slider"
@@ -177,7 +175,7 @@ pub fn Controls() -> impl IntoView {
                         min="0"
                         max=MAX_GAMMA.to_string()
                         step="0.05"
-                        aria-label="gamma slider"
+                        aria-label=t("controls.gamma_slider_label")
                         prop:value=move || ex.gamma.get().to_string()
                         on:input=move |ev| {
                             if let Ok(g) = event_target_value(&ev).parse::<f64>() {
@@ -191,7 +189,7 @@ pub fn Controls() -> impl IntoView {
                         min="0"
                         max=MAX_GAMMA.to_string()
                         step="0.05"
-                        aria-label="gamma, exact value"
+                        aria-label=t("controls.gamma_exact")
                         prop:value=move || ex.gamma.get().to_string()
                         on:change=move |ev| {
                             if let Ok(g) = event_target_value(&ev).parse::<f64>()
@@ -204,7 +202,7 @@ pub fn Controls() -> impl IntoView {
                 </div>
             </div>
             <fieldset class="schemes">
-                <legend>"Compare weightings"</legend>
+                <legend>{t("controls.compare")}</legend>
                 {ComparedScheme::ALL
                     .into_iter()
                     .map(|scheme| {

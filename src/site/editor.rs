@@ -8,12 +8,14 @@ use plotters::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::dom;
+use super::i18n::{t, use_page};
 use super::state::use_explorer;
 use crate::charts::Theme;
 use crate::charts::editor::{self, EditorChart, EditorGeometry, nice_y_max};
 use crate::counts_input::{InputFormat, parse_counts};
 use crate::explorer::edit::{Nudge, nudge, paint};
 use crate::explorer::state::{DEFAULT_PRESET, Distribution, Source};
+use crate::i18n::tr_with;
 use crate::profiles::{PRESETS, Profile};
 
 /// The editor with its tools.
@@ -21,12 +23,8 @@ use crate::profiles::{PRESETS, Profile};
 pub fn DistributionEditor() -> impl IntoView {
     view! {
         <section class="panel editor" aria-labelledby="editor-title">
-            <h2 id="editor-title">"1. Your classes"</h2>
-            <p class="hint">
-                "Drag across the bars to set how many training samples each class has. \
-                 With the chart focused, the arrow keys pick a class and change its count \
-                 (Page Up and Page Down multiply or divide by 10)."
-            </p>
+            <h2 id="editor-title">{t("editor.title")}</h2>
+            <p class="hint">{t("editor.hint")}</p>
             <SourceTools />
             <EditorCanvas />
             <PasteCounts />
@@ -94,9 +92,9 @@ fn SourceTools() -> impl IntoView {
     view! {
         <div class="tools">
             <label>
-                "Preset"
+                {t("editor.preset")}
                 <select
-                    aria-label="preset"
+                    aria-label=t("editor.preset_label")
                     id="preset"
                     prop:value=preset_value
                     on:change=move |ev| {
@@ -109,8 +107,8 @@ fn SourceTools() -> impl IntoView {
                         .iter()
                         .map(|p| view! { <option value=p.name>{p.label}</option> })
                         .collect_view()}
-                    <option value="generated" disabled=true>"generated profile"</option>
-                    <option value="custom" disabled=true>"your own counts"</option>
+                    <option value="generated" disabled=true>{t("editor.generated")}</option>
+                    <option value="custom" disabled=true>{t("editor.custom")}</option>
                 </select>
             </label>
             <label class="check">
@@ -123,13 +121,13 @@ fn SourceTools() -> impl IntoView {
                         ex.state.update(|s| s.log_scale = on);
                     }
                 />
-                "log scale"
+                {t("editor.log_scale")}
             </label>
             <button
                 type="button"
                 on:click=move |_| ex.state.update(|s| s.distribution = s.distribution.sorted_descending())
             >
-                "Sort, largest first"
+                {t("editor.sort")}
             </button>
             <button
                 type="button"
@@ -137,36 +135,36 @@ fn SourceTools() -> impl IntoView {
                     ex.state.update(|s| s.distribution = Distribution::preset(DEFAULT_PRESET).expect("the default preset exists"))
                 }
             >
-                "Reset"
+                {t("editor.reset")}
             </button>
         </div>
         <details class="generator">
-            <summary>"Generate a profile"</summary>
+            <summary>{t("editor.generate_title")}</summary>
             <div class="tools">
                 <label>
-                    "shape"
-                    <select aria-label="profile shape" on:change=move |ev| set_kind.set(event_target_value(&ev))>
-                        <option value="exp">"exponential (official long-tailed CIFAR)"</option>
-                        <option value="step">"step (half head, half tail)"</option>
-                        <option value="uniform">"uniform"</option>
+                    {t("editor.shape")}
+                    <select aria-label=t("editor.shape_label") on:change=move |ev| set_kind.set(event_target_value(&ev))>
+                        <option value="exp">{t("editor.shape_exp")}</option>
+                        <option value="step">{t("editor.shape_step")}</option>
+                        <option value="uniform">{t("editor.shape_uniform")}</option>
                     </select>
                 </label>
                 <label>
-                    "classes"
+                    {t("editor.classes")}
                     <input type="number" min="2" max="10000" prop:value=classes
                         on:input=move |ev| set_classes.set(event_target_value(&ev)) />
                 </label>
                 <label>
-                    "largest class n_max"
+                    {t("editor.largest")}
                     <input type="number" min="1" prop:value=max
                         on:input=move |ev| set_max.set(event_target_value(&ev)) />
                 </label>
                 <label>
-                    "imbalance n_max / n_min"
+                    {t("editor.imbalance")}
                     <input type="number" min="1" prop:value=imbalance
                         on:input=move |ev| set_imbalance.set(event_target_value(&ev)) />
                 </label>
-                <button type="button" on:click=generate>"Generate"</button>
+                <button type="button" on:click=generate>{t("editor.generate")}</button>
             </div>
             {move || generator_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         </details>
@@ -288,13 +286,18 @@ fn EditorCanvas() -> impl IntoView {
             });
         }
     };
+    let lang = use_page().lang;
     let announcement = move || {
         selected.get().map(|i| {
             let n = ex.counts.with(|c| c.get(i).copied().unwrap_or(0));
             let name = ex
                 .state
                 .with(|s| s.distribution.name(i.min(s.distribution.counts.len() - 1)));
-            format!("class {name}: {n} samples")
+            tr_with(
+                lang.get(),
+                "editor.announce",
+                &[("name", &name), ("n", &n.to_string())],
+            )
         })
     };
 
@@ -306,7 +309,7 @@ fn EditorCanvas() -> impl IntoView {
                 class="editor-canvas"
                 tabindex="0"
                 role="img"
-                aria-label="class count editor: a bar per class; arrow keys choose a class and change its count"
+                aria-label=t("editor.canvas_label")
                 aria-describedby="weights-table"
                 on:pointerdown=on_down
                 on:pointermove=on_move
@@ -344,10 +347,10 @@ impl CanvasFit {
             return self.css_width;
         }
         let scale = dom::pixel_ratio();
-        let width = canvas
+        let parent_width = canvas
             .parent_element()
-            .map_or(640.0, |p| p.client_width() as f64)
-            .max(200.0);
+            .map_or(640.0, |p| p.client_width() as f64);
+        let width = parent_width.max(200.0);
         let aspect = if width < 560.0 {
             aspect.max(0.9)
         } else {
@@ -360,7 +363,12 @@ impl CanvasFit {
         canvas.set_width((width * scale).round() as u32);
         canvas.set_height((height * scale).round() as u32);
         *self = Self {
-            window_width,
+            // A hidden canvas (a slide not shown) has no width yet: measure again next time.
+            window_width: if parent_width > 0.0 {
+                window_width
+            } else {
+                f64::NAN
+            },
             css_width: width,
         };
         width
@@ -384,6 +392,7 @@ fn PasteCounts() -> impl IntoView {
     let (labels, set_labels) = signal(false);
     let (error, set_error) = signal(None::<String>);
     let (done, set_done) = signal(None::<String>);
+    let lang = use_page().lang;
 
     let apply = move |input: String| {
         let format = if labels.get_untracked() {
@@ -397,12 +406,20 @@ fn PasteCounts() -> impl IntoView {
         {
             Ok(d) => {
                 set_error.set(None);
-                set_done.set(Some(format!("Using {} classes.", d.counts.len())));
+                set_done.set(Some(tr_with(
+                    lang.get_untracked(),
+                    "editor.using",
+                    &[("classes", &d.counts.len().to_string())],
+                )));
                 ex.state.update(|s| s.distribution = d);
             }
             Err(e) => {
                 set_done.set(None);
-                set_error.set(Some(format!("{e}. Your previous classes are unchanged.")));
+                set_error.set(Some(tr_with(
+                    lang.get_untracked(),
+                    "editor.unchanged",
+                    &[("error", &e)],
+                )));
             }
         }
     };
@@ -414,22 +431,26 @@ fn PasteCounts() -> impl IntoView {
                     set_text.set(content.clone());
                     apply(content);
                 }
-                Err(_) => set_error.set(Some(format!("Cannot read {}.", file.name()))),
+                Err(_) => set_error.set(Some(tr_with(
+                    lang.get_untracked(),
+                    "editor.cannot_read",
+                    &[("file", &file.name())],
+                ))),
             }
         });
     };
 
     view! {
         <details class="paste">
-            <summary>"Paste counts or load a file"</summary>
+            <summary>{t("editor.paste_title")}</summary>
             <p class="hint">
-                "Numbers separated by commas, spaces or new lines; a CSV with the header "
+                {t("editor.paste_hint_1")}
                 <code>"class,count"</code>
-                "; or a file of labels, one per line (tick the box), which are counted."
+                {t("editor.paste_hint_2")}
             </p>
             <textarea
                 id="paste-counts"
-                aria-label="counts to paste"
+                aria-label=t("editor.paste_label")
                 rows="4"
                 placeholder="5000, 2997, 1796, 1077, 645, 387, 232, 139, 83, 50"
                 prop:value=text
@@ -444,14 +465,14 @@ fn PasteCounts() -> impl IntoView {
             ></textarea>
             <div class="tools">
                 <button type="button" id="apply-counts" on:click=move |_| apply(text.get_untracked())>
-                    "Use these counts"
+                    {t("editor.use_counts")}
                 </button>
                 <label class="check">
                     <input type="checkbox" on:change=move |ev| set_labels.set(event_target_checked(&ev)) />
-                    "it is a file of labels"
+                    {t("editor.labels")}
                 </label>
                 <label>
-                    "or load a file"
+                    {t("editor.load_file")}
                     <input
                         type="file"
                         accept=".txt,.csv,text/plain,text/csv"

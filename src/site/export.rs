@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::dom;
+use super::i18n::t;
 use super::state::use_explorer;
 use crate::export::{ExportFormat, export_weights};
 
@@ -32,9 +33,9 @@ pub fn ExportPanel() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let ok = dom::copy_text(&text).await;
             set_copied.set(Some(if ok {
-                "Copied."
+                "export.copied"
             } else {
-                "The browser refused; select the text and copy it."
+                "export.copy_refused"
             }));
         });
     };
@@ -44,13 +45,13 @@ pub fn ExportPanel() -> impl IntoView {
             let el: web_sys::HtmlElement = event_target(&ev);
             set_open.set(el.has_attribute("open"));
         }>
-            <summary><h2>"5. Take the weights"</h2></summary>
+            <summary><h2>{t("export.title")}</h2></summary>
             <div class="tools">
                 <label>
-                    "format"
+                    {t("export.format")}
                     <select
                         id="export-format"
-                        aria-label="export format"
+                        aria-label=t("export.format_label")
                         on:change=move |ev| {
                             if let Some(f) = ExportFormat::from_name(&event_target_value(&ev)) {
                                 set_format.set(f);
@@ -63,7 +64,7 @@ pub fn ExportPanel() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
-                <button type="button" id="copy-export" on:click=copy>"Copy"</button>
+                <button type="button" id="copy-export" on:click=copy>{t("export.copy")}</button>
                 <button
                     type="button"
                     on:click=move |_| {
@@ -71,11 +72,11 @@ pub fn ExportPanel() -> impl IntoView {
                         dom::download(&format!("class_weights.{}", f.extension()), &snippet.get_untracked(), "text/plain");
                     }
                 >
-                    "Download"
+                    {t("export.download")}
                 </button>
-                {move || copied.get().map(|c| view! { <span role="status">{c}</span> })}
+                {move || copied.get().map(|c| view! { <span role="status">{t(c)}</span> })}
             </div>
-            <textarea id="export-text" readonly=true rows="6" aria-label="exported weights" prop:value=snippet></textarea>
+            <textarea id="export-text" readonly=true rows="6" aria-label=t("export.text_label") prop:value=snippet></textarea>
         </details>
     }
 }

@@ -7,7 +7,8 @@ use plotters::prelude::*;
 
 use super::dom;
 use super::editor::{CanvasFit, theme_for_width};
-use super::state::use_explorer;
+use super::i18n::{t, tf};
+use super::state::{Explorer, use_explorer};
 use crate::charts::Theme;
 use crate::charts::cb_term::CbTermChart;
 use crate::charts::counts::CountsChart;
@@ -27,11 +28,9 @@ fn reference_betas() -> Vec<Beta> {
         .collect()
 }
 
-/// The five figures.
-#[component]
-pub fn Figures() -> impl IntoView {
-    let ex = use_explorer();
-    let counts_figure = Memo::new(move |_| {
+/// Samples and effective numbers per class, at the paper's betas and the current one.
+pub fn counts_figure(ex: Explorer) -> Memo<Figure> {
+    Memo::new(move |_| {
         let mut betas: Vec<Beta> = PAPER_BETAS.map(|b| Beta::new(b).expect("valid")).to_vec();
         let current = ex.beta.get();
         if !betas.contains(&current) {
@@ -39,8 +38,12 @@ pub fn Figures() -> impl IntoView {
         }
         ex.counts
             .with(|c| Figure::Counts(CountsChart::new(c, &betas, ex.log_scale.get())))
-    });
-    let weights_figure = Memo::new(move |_| {
+    })
+}
+
+/// Weights per class for each compared scheme.
+pub fn weights_figure(ex: Explorer) -> Memo<Figure> {
+    Memo::new(move |_| {
         let beta = ex.beta.get();
         let curves = ex
             .compared()
@@ -58,8 +61,12 @@ pub fn Figures() -> impl IntoView {
             curves,
             log_y: ex.log_scale.get(),
         })
-    });
-    let effective_figure = Memo::new(move |_| {
+    })
+}
+
+/// E_n against n for the paper's betas and the current one.
+pub fn effective_figure(ex: Explorer) -> Memo<Figure> {
+    Memo::new(move |_| {
         let n_max = ex
             .counts
             .with(|c| c.iter().copied().max().unwrap_or(1))
@@ -70,8 +77,12 @@ pub fn Figures() -> impl IntoView {
             n_max,
             log_x: true,
         })
-    });
-    let cb_term_figure = Memo::new(move |_| {
+    })
+}
+
+/// The class-balanced term against n (the paper's Figure 3).
+pub fn cb_term_figure(ex: Explorer) -> Memo<Figure> {
+    Memo::new(move |_| {
         let n_max = ex
             .counts
             .with(|c| c.iter().copied().max().unwrap_or(1))
@@ -81,28 +92,43 @@ pub fn Figures() -> impl IntoView {
             current: ex.beta.get(),
             n_max,
         })
-    });
-    let focal_figure = Memo::new(move |_| {
+    })
+}
+
+/// The focal modulator and loss for a few gammas and the current one.
+pub fn focal_figure(ex: Explorer) -> Memo<Figure> {
+    Memo::new(move |_| {
         Figure::Focal(FocalChart {
             gammas: vec![0.0, 0.5, 1.0, 2.0, 5.0],
             current: ex.gamma.get(),
         })
-    });
+    })
+}
+
+/// The five figures.
+#[component]
+pub fn Figures() -> impl IntoView {
+    let ex = use_explorer();
+    let counts_figure = counts_figure(ex);
+    let weights_figure = weights_figure(ex);
+    let effective_figure = effective_figure(ex);
+    let cb_term_figure = cb_term_figure(ex);
+    let focal_figure = focal_figure(ex);
 
     view! {
         <section class="panel figures" aria-labelledby="figures-title">
-            <h2 id="figures-title">"3. What the weights look like"</h2>
+            <h2 id="figures-title">{t("figures.title")}</h2>
             <div class="figure-grid">
                 <ChartCanvas figure=counts_figure name="counts-and-effective-numbers"
-                    caption="Training samples per class, and each class's effective number at the paper's betas and yours: E saturates at N = 1/(1 - beta), so big classes count for less than their size." />
+                    caption=t("figures.counts_caption") />
                 <ChartCanvas figure=weights_figure name="weights-per-class"
-                    caption=move || format!("Weight per class for each compared scheme; the thick line is class-balanced at beta = {}.", ex.beta.get()) />
+                    caption=tf("figures.weights_caption", move || vec![("beta", ex.beta.get().to_string())]) />
                 <ChartCanvas figure=effective_figure name="effective-number-curves"
-                    caption="E_n = (1 - beta^n)/(1 - beta) against n: it starts like n and levels off at N = 1/(1 - beta) (dashed)." />
+                    caption=t("figures.effective_caption") />
                 <ChartCanvas figure=cb_term_figure name="class-balanced-term"
-                    caption="The class-balanced term (1 - beta)/(1 - beta^n) against n, log-log, as in the paper's Figure 3: beta = 0 weighs every class the same, beta near 1 follows 1/n." />
+                    caption=t("figures.cb_term_caption") />
                 <ChartCanvas figure=focal_figure name="focal-loss"
-                    caption=move || format!("The focal modulator (1 - p_t)^gamma and the focal loss against p_t; gamma = 0 is plain cross-entropy, yours is {}.", ex.gamma.get()) />
+                    caption=tf("figures.focal_caption", move || vec![("gamma", ex.gamma.get().to_string())]) />
             </div>
         </section>
     }
@@ -119,6 +145,9 @@ pub fn ChartCanvas(
     /// What the figure shows, in words.
     #[prop(into)]
     caption: Signal<String>,
+    /// The id of the element holding the figure's numbers (the weights table unless given).
+    #[prop(optional)]
+    described_by: Option<&'static str>,
 ) -> impl IntoView {
     let ex = use_explorer();
     let canvas = NodeRef::<leptos::html::Canvas>::new();
@@ -201,13 +230,13 @@ pub fn ChartCanvas(
     view! {
         <figure class="chart">
             <div class="canvas-wrap">
-                <canvas node_ref=canvas role="img" aria-label=caption aria-describedby="weights-table" data-figure=name></canvas>
+                <canvas node_ref=canvas role="img" aria-label=caption aria-describedby=described_by.unwrap_or("weights-table") data-figure=name></canvas>
             </div>
             <figcaption>
                 {caption}
                 <span class="downloads">
-                    <button type="button" class="link" on:click=png aria-label=format!("download {name} as PNG")>"PNG"</button>
-                    <button type="button" class="link" on:click=svg aria-label=format!("download {name} as SVG")>"SVG"</button>
+                    <button type="button" class="link" on:click=png aria-label=tf("figure.download_png", move || vec![("name", name.to_string())])>"PNG"</button>
+                    <button type="button" class="link" on:click=svg aria-label=tf("figure.download_svg", move || vec![("name", name.to_string())])>"SVG"</button>
                 </span>
             </figcaption>
         </figure>

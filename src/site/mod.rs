@@ -1,5 +1,6 @@
 //! The web site (wasm32 only): Leptos components that show what the core
-//! computes. Logic lives in [`crate::explorer`]; these files only show it.
+//! computes. Logic lives in [`crate::explorer`] and [`crate::lesson`]; these
+//! files only show it. Every string comes from `locales/` through [`i18n`].
 
 mod backend;
 mod canvas;
@@ -9,11 +10,15 @@ mod editor;
 mod engine;
 mod export;
 mod figures;
+mod i18n;
+mod lesson;
 mod state;
 mod table;
 mod training;
 
 use leptos::prelude::*;
+
+use i18n::t;
 
 /// Mounts the site on the page's body.
 pub fn mount() {
@@ -23,34 +28,45 @@ pub fn mount() {
 
 #[component]
 fn App() -> impl IntoView {
-    let ex = state::provide_explorer();
+    let (page, view_notices) = i18n::provide_page();
+    let ex = state::provide_explorer(page.view);
+    ex.notices.update(|n| n.extend(view_notices));
     backend::provide_gpu();
+    let present = Memo::new(move |_| page.view.with(|v| v.present));
     view! {
+        <div class="page" class:presenting=move || present.get()>
         <header class="site-header">
-            <h1>"CB Lab"</h1>
+            <div class="header-row">
+                <h1>{t("shell.title")}</h1>
+                <i18n::LangSwitch />
+            </div>
             <p class="tagline">
-                "Class-balanced loss based on the effective number of samples "
-                <span class="cite">"(Cui, Jia, Lin, Song and Belongie, CVPR 2019)"</span>
+                {t("shell.tagline")}
+                " "
+                <span class="cite">{t("shell.cite")}</span>
             </p>
         </header>
         <div class="notices" role="status">
             {move || ex.notices.get().into_iter().map(|n| view! { <p class="notice">{n}</p> }).collect_view()}
         </div>
-        <main class="explorer">
-            <editor::DistributionEditor />
-            <controls::Controls />
-            <figures::Figures />
-            <table::WeightsTable />
-            <export::ExportPanel />
-            <training::TrainingPanel />
-            <training::GridPanel />
+        <main>
+            <lesson::Lesson />
+            <div class="explorer-intro" hidden=move || present.get()>
+                <h2 id="explorer-title">{t("shell.explorer_title")}</h2>
+                <p class="hint">{t("shell.explorer_intro")}</p>
+            </div>
+            // The training panel and the paper's grid are in the lesson's sections 6 and 7.
+            <div class="explorer" hidden=move || present.get()>
+                <editor::DistributionEditor />
+                <controls::Controls />
+                <figures::Figures />
+                <table::WeightsTable />
+                <export::ExportPanel />
+            </div>
         </main>
-        <footer class="site-footer">
-            <p>
-                "E_n = (1 - beta^n) / (1 - beta): the expected volume covered by n samples of a class \
-                 whose feature space holds N = 1/(1 - beta) unique prototypes. Weights are proportional \
-                 to 1/E_n."
-            </p>
+        <footer class="site-footer" hidden=move || present.get()>
+            <p>{t("shell.footer")}</p>
         </footer>
+        </div>
     }
 }

@@ -11,6 +11,7 @@ use crate::explorer::results::{SchemeWeights, scheme_weights};
 use crate::explorer::state::{ComparedScheme, ExplorerState};
 use crate::explorer::training::TrainingSettings;
 use crate::explorer::url::{from_query, to_query};
+use crate::lesson::{PageView, join_queries, view_to_query};
 use crate::weights::{ClassWeights, WeightsError, class_balanced_weights};
 
 /// How long the state must hold still before the URL is updated.
@@ -44,7 +45,8 @@ pub struct Explorer {
 }
 
 /// Creates the explorer's state from the URL and shares it with every component.
-pub fn provide_explorer() -> Explorer {
+/// The URL then follows both the explorer's state and the page's `view`.
+pub fn provide_explorer(view: RwSignal<PageView>) -> Explorer {
     let (initial, notices) = from_query(&dom::query());
     let state = RwSignal::new(initial);
     let counts = Memo::new(move |_| state.with(|s| s.distribution.counts.clone()));
@@ -86,11 +88,17 @@ pub fn provide_explorer() -> Explorer {
     let pending = StoredValue::new_local(None::<leptos::leptos_dom::helpers::TimeoutHandle>);
     Effect::new(move |_| {
         state.track();
+        view.track();
         if let Some(handle) = pending.get_value() {
             handle.clear();
         }
         let handle = leptos::leptos_dom::helpers::set_timeout_with_handle(
-            move || dom::replace_query(&state.with_untracked(to_query)),
+            move || {
+                dom::replace_query(&join_queries(
+                    &state.with_untracked(to_query),
+                    &view.with_untracked(view_to_query),
+                ))
+            },
             std::time::Duration::from_millis(URL_DELAY_MS),
         )
         .ok();

@@ -3,9 +3,11 @@
 
 use leptos::prelude::*;
 
+use super::i18n::{t, use_page};
 use super::state::use_explorer;
 use crate::explorer::results::{PAGE_SIZE, pages, summary, table_page};
 use crate::export::decimal;
+use crate::i18n::{tr, tr_with};
 
 /// Three decimals for ordinary values, scientific notation for tiny or huge ones.
 pub fn short(x: f64) -> String {
@@ -45,55 +47,51 @@ pub fn WeightsTable() -> impl IntoView {
         })
     });
     let names = move |i: usize| ex.state.with(|s| s.distribution.name(i));
+    let lang = use_page().lang;
 
     view! {
         <section class="panel table" aria-labelledby="table-title">
-            <h2 id="table-title">"4. The numbers"</h2>
+            <h2 id="table-title">{t("table.title")}</h2>
             {move || summary.get().map(|s| {
                 let empty = if s.empty_classes.is_empty() {
-                    "none".to_owned()
+                    tr(lang.get(), "table.none").to_owned()
                 } else {
                     let shown: Vec<String> = s.empty_classes.iter().take(20).map(|&i| names(i)).collect();
                     let more = s.empty_classes.len().saturating_sub(20);
-                    if more > 0 { format!("{} and {more} more", shown.join(", ")) } else { shown.join(", ") }
+                    if more > 0 { tr_with(lang.get(), "table.and_more", &[("list", &shown.join(", ")), ("more", &more.to_string())]) } else { shown.join(", ") }
                 };
                 view! {
                     <dl class="summary" id="summary">
-                        <div><dt>"classes"</dt><dd>{s.classes}</dd></div>
-                        <div><dt>"training samples"</dt><dd>{s.total}</dd></div>
-                        <div><dt>"N = 1/(1 - beta)"</dt><dd>{short(s.prototypes)}</dd></div>
-                        <div><dt>"sum of weights"</dt><dd id="sum-of-weights">{short(s.sum_of_weights)}</dd></div>
-                        <div><dt>"tail / head weight"</dt><dd id="head-to-tail">{short(s.head_to_tail)}</dd></div>
-                        <div><dt>"empty classes (weight 0)"</dt><dd id="empty-classes">{empty}</dd></div>
+                        <div><dt>{t("table.classes")}</dt><dd>{s.classes}</dd></div>
+                        <div><dt>{t("table.training_samples")}</dt><dd>{s.total}</dd></div>
+                        <div><dt>{t("table.prototypes")}</dt><dd>{short(s.prototypes)}</dd></div>
+                        <div><dt>{t("table.sum_of_weights")}</dt><dd id="sum-of-weights">{short(s.sum_of_weights)}</dd></div>
+                        <div><dt>{t("table.tail_head")}</dt><dd id="head-to-tail">{short(s.head_to_tail)}</dd></div>
+                        <div><dt>{t("table.empty_classes")}</dt><dd id="empty-classes">{empty}</dd></div>
                     </dl>
                 }
             })}
-            <p class="hint">
-                "Weights are 1/E rescaled to mean 1 over the classes that have samples, as the \
-                 official code does. An empty class gets weight 0 and the others are renormalised \
-                 over the non-empty ones (as the balanced-loss package does)."
-            </p>
+            <p class="hint">{t("table.hint")}</p>
             {move || match rows.get() {
                 None => view! {
-                    <p class="error" role="alert">"Every class is empty: there is nothing to weight."</p>
+                    <p class="error" role="alert">{t("table.all_empty")}</p>
                 }.into_any(),
                 Some(rows) => view! {
                     <table id="weights-table">
                         <caption>
-                            {move || format!(
-                                "Class-balanced weights at beta = {}, classes {} to {} of {}",
-                                ex.beta.get(),
-                                page.get() * PAGE_SIZE,
-                                (page.get() * PAGE_SIZE + PAGE_SIZE).min(ex.counts.with(Vec::len)) - 1,
-                                ex.counts.with(Vec::len),
-                            )}
+                            {move || tr_with(lang.get(), "table.caption", &[
+                                ("beta", &ex.beta.get().to_string()),
+                                ("from", &(page.get() * PAGE_SIZE).to_string()),
+                                ("to", &((page.get() * PAGE_SIZE + PAGE_SIZE).min(ex.counts.with(Vec::len)) - 1).to_string()),
+                                ("of", &ex.counts.with(Vec::len).to_string()),
+                            ])}
                         </caption>
                         <thead>
                             <tr>
-                                <th scope="col">"class"</th>
-                                <th scope="col">"samples n"</th>
-                                <th scope="col">"effective number E"</th>
-                                <th scope="col">"weight w"</th>
+                                <th scope="col">{t("table.col_class")}</th>
+                                <th scope="col">{t("table.col_samples")}</th>
+                                <th scope="col">{t("table.col_effective")}</th>
+                                <th scope="col">{t("table.col_weight")}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -112,15 +110,15 @@ pub fn WeightsTable() -> impl IntoView {
                     </table>
                 }.into_any(),
             }}
-            <nav class="pager" aria-label="table pages">
+            <nav class="pager" aria-label=t("table.pages")>
                 <button type="button" disabled=move || { page.get() == 0 }
                     on:click=move |_| set_page.update(|p| *p = p.saturating_sub(1))>
-                    "Previous"
+                    {t("table.previous")}
                 </button>
-                <span>{move || format!("page {} of {}", page.get() + 1, page_count.get())}</span>
+                <span>{move || tr_with(lang.get(), "table.page", &[("k", &(page.get() + 1).to_string()), ("total", &page_count.get().to_string())])}</span>
                 <button type="button" disabled=move || { page.get() + 1 >= page_count.get() }
                     on:click=move |_| set_page.update(|p| *p += 1)>
-                    "Next"
+                    {t("table.next")}
                 </button>
             </nav>
         </section>

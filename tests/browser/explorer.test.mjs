@@ -45,7 +45,7 @@ test('picking a preset shows its weights, as the CLI computes them', async () =>
   assert.deepEqual(await tableWeights(page), want.slice(0, 50));
   assert.equal(query(page).get('preset'), 'cifar100-lt-100');
   assert.match(await page.innerText('#summary'), /classes\s*100/);
-  await page.click('text=Next');
+  await page.click('nav.pager >> text=Next');
   await settle(page);
   assert.deepEqual(await tableWeights(page), want.slice(50, 100));
   page.assertNoErrors();
@@ -54,6 +54,8 @@ test('picking a preset shows its weights, as the CLI computes them', async () =>
 test('dragging beta changes the weights and the URL; N and the exact field follow', async () => {
   const page = await open();
   const slider = page.locator('#beta-slider');
+  // The lesson comes first: bring the explorer's slider on screen before using the mouse.
+  await slider.scrollIntoViewIfNeeded();
   const box = await slider.boundingBox();
   // Drag the thumb to 3/4 of the track: 1 - beta = 10^-6.
   await page.mouse.move(box.x + box.width * 0.375, box.y + box.height / 2);
@@ -94,6 +96,7 @@ test('painting bars with the mouse, a finger and the keyboard changes the counts
   const page = await open('', { hasTouch: true });
   const before = await page.innerText('#summary');
   const canvas = page.locator('#editor');
+  await canvas.scrollIntoViewIfNeeded();
   const box = await canvas.boundingBox();
   // A drag from low on the left to high on the right paints a ramp over every class it crosses.
   await page.mouse.move(box.x + box.width * 0.15, box.y + box.height * 0.7);

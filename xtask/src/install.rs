@@ -11,12 +11,14 @@ pub const WASM_OPT_VERSION: &str = "132";
 /// The trunk release series we build with (0.22 needs a newer rustc than ours).
 const TRUNK_SERIES: &str = "0.21";
 
-/// The Debian packages the browser tests and the native GPU tests need.
-const APT_PACKAGES: [&str; 4] = [
+/// The Debian packages the browser tests and the native GPU tests need
+/// (a CJK font, so that the Chinese lesson's screenshots show characters).
+const APT_PACKAGES: [&str; 5] = [
     "chromium",
     "chromium-driver",
     "mesa-vulkan-drivers",
     "libvulkan1",
+    "fonts-wqy-microhei",
 ];
 
 /// How much to install.
@@ -216,12 +218,12 @@ fn browser() -> Result<()> {
         missing.push("chromium-driver");
     }
     missing.extend(
-        ["mesa-vulkan-drivers", "libvulkan1"]
+        ["mesa-vulkan-drivers", "libvulkan1", "fonts-wqy-microhei"]
             .into_iter()
             .filter(|package| !dpkg_installed(package)),
     );
     if missing.is_empty() {
-        println!("install: Chromium, chromedriver and lavapipe: present");
+        println!("install: Chromium, chromedriver, lavapipe and a CJK font: present");
         return Ok(());
     }
     let packages = APT_PACKAGES.join(" ");

@@ -1,0 +1,399 @@
+//! The site's languages and their strings: English and Simplified Chinese,
+//! each a flat JSON file of `key -> string` in `locales/`, embedded at build
+//! time. `{name}` in a string is a placeholder that [`tr_with`] fills.
+//!
+//! A key missing from a language falls back to English, then to the key
+//! itself, so a slip shows up as visible text rather than a crash; the tests
+//! below make sure both files hold exactly the same keys and placeholders.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+/// A language the site speaks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// English, the default.
+    #[default]
+    En,
+    /// Simplified Chinese.
+    ZhCn,
+}
+
+impl Lang {
+    /// Every language, in the order the switcher lists them.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::ZhCn];
+
+    /// The BCP 47 tag, as in the URL (`lang=zh-CN`) and in `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhCn => "zh-CN",
+        }
+    }
+
+    /// The language with this tag (case-insensitive; `zh` and `zh-Hans` mean Simplified Chinese).
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "en" | "en-us" | "en-gb" => Some(Lang::En),
+            "zh-cn" | "zh" | "zh-hans" | "zh-hans-cn" => Some(Lang::ZhCn),
+            _ => None,
+        }
+    }
+
+    /// The language's name in itself, for the switcher.
+    pub fn native_name(self) -> &'static str {
+        tr(self, "lang.native_name")
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Lang::En => include_str!("../locales/en.json"),
+            Lang::ZhCn => include_str!("../locales/zh-CN.json"),
+        }
+    }
+
+    /// The language's strings, parsed once.
+    fn catalog(self) -> &'static Catalog {
+        static EN: OnceLock<Catalog> = OnceLock::new();
+        static ZH: OnceLock<Catalog> = OnceLock::new();
+        let cell = match self {
+            Lang::En => &EN,
+            Lang::ZhCn => &ZH,
+        };
+        cell.get_or_init(|| {
+            Catalog::parse(self.source())
+                .expect("the translation files are checked by the tests below")
+        })
+    }
+}
+
+/// A language's strings, sorted by key.
+///
+/// Parsed by hand rather than with serde_json: the files are flat objects of
+/// strings, and serde's map code would add about 50 kB to the site's
+/// WebAssembly. The tests check the result against serde_json.
+#[derive(Debug, PartialEq)]
+struct Catalog {
+    entries: Vec<(String, String)>,
+}
+
+impl Catalog {
+    /// Parses a flat JSON object whose values are all strings.
+    fn parse(source: &str) -> Result<Self, String> {
+        let mut chars = source.char_indices().peekable();
+        let skip_ws = |chars: &mut std::iter::Peekable<std::str::CharIndices>| {
+            while chars.peek().is_some_and(|(_, c)| c.is_whitespace()) {
+                chars.next();
+            }
+        };
+        let expect =
+            |chars: &mut std::iter::Peekable<std::str::CharIndices>, want: char| match chars.next()
+            {
+                Some((_, c)) if c == want => Ok(()),
+                other => Err(format!("expected '{want}', found {other:?}")),
+            };
+        let string = |chars: &mut std::iter::Peekable<std::str::CharIndices>| {
+            expect(chars, '"')?;
+            let mut out = String::new();
+            loop {
+                match chars.next().map(|(_, c)| c) {
+                    None => return Err("unterminated string".to_string()),
+                    Some('"') => return Ok(out),
+                    Some('\\') => match chars.next().map(|(_, c)| c) {
+                        Some('"') => out.push('"'),
+                        Some('\\') => out.push('\\'),
+                        Some('/') => out.push('/'),
+                        Some('n') => out.push('\n'),
+                        Some('t') => out.push('\t'),
+                        Some('r') => out.push('\r'),
+                        Some('b') => out.push('\u{8}'),
+                        Some('f') => out.push('\u{c}'),
+                        Some('u') => {
+                            let hex: String = (0..4)
+                                .filter_map(|_| chars.next().map(|(_, c)| c))
+                                .collect();
+                            let code = u32::from_str_radix(&hex, 16)
+                                .map_err(|_| format!("bad escape \\u{hex}"))?;
+                            // The files hold no surrogate pairs: characters are written as themselves.
+                            out.push(char::from_u32(code).ok_or("a surrogate escape")?);
+                        }
+                        other => return Err(format!("bad escape {other:?}")),
+                    },
+                    Some(c) => out.push(c),
+                }
+            }
+        };
+        skip_ws(&mut chars);
+        expect(&mut chars, '{')?;
+        let mut entries = Vec::new();
+        loop {
+            skip_ws(&mut chars);
+            if chars.peek().is_some_and(|(_, c)| *c == '}') {
+                chars.next();
+                break;
+            }
+            if !entries.is_empty() {
+                expect(&mut chars, ',')?;
+                skip_ws(&mut chars);
+            }
+            let key = string(&mut chars)?;
+            skip_ws(&mut chars);
+            expect(&mut chars, ':')?;
+            skip_ws(&mut chars);
+            let value = string(&mut chars)?;
+            entries.push((key, value));
+        }
+        skip_ws(&mut chars);
+        if chars.next().is_some() {
+            return Err("text after the object".into());
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        if let Some(w) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(format!("the key {} is repeated", w[0].0));
+        }
+        Ok(Self { entries })
+    }
+
+    /// The string for `key`.
+    fn get(&self, key: &str) -> Option<&str> {
+        self.entries
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()
+            .map(|i| self.entries[i].1.as_str())
+    }
+
+    /// Every key, sorted.
+    #[cfg(test)]
+    fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(k, _)| k.as_str())
+    }
+}
+
+/// The string `key` in `lang`: English when `lang` lacks it, the key itself when both do.
+pub fn tr(lang: Lang, key: &str) -> &'static str {
+    if let Some(s) = lang.catalog().get(key) {
+        return s;
+    }
+    match Lang::En.catalog().get(key) {
+        Some(s) => s,
+        // Leaked once per unknown key: a bug the tests are there to catch, kept visible.
+        None => Box::leak(key.to_owned().into_boxed_str()),
+    }
+}
+
+/// The string `key` in `lang` with every `{name}` replaced by its value in `args`.
+/// Placeholders without a value are left as they are.
+pub fn tr_with(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    fill(tr(lang, key), args)
+}
+
+/// `template` with every `{name}` replaced by its value in `args` (in one pass, so a
+/// value that itself holds `{...}` is kept as text).
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                match args.iter().find(|(k, _)| *k == name) {
+                    Some((_, v)) => out.push_str(v),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The placeholder names in a string: `{beta}` gives `beta`.
+pub fn placeholders(s: &str) -> BTreeSet<&str> {
+    let mut names = BTreeSet::new();
+    let mut rest = s;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        names.insert(&after[..close]);
+        rest = &after[close + 1..];
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_files_have_the_same_keys_and_placeholders_and_no_empty_value() {
+        let en = Lang::En.catalog();
+        let zh = Lang::ZhCn.catalog();
+        let en_keys: BTreeSet<&str> = en.keys().collect();
+        let zh_keys: BTreeSet<&str> = zh.keys().collect();
+        let only_en: Vec<_> = en_keys.difference(&zh_keys).collect();
+        let only_zh: Vec<_> = zh_keys.difference(&en_keys).collect();
+        assert!(
+            only_en.is_empty(),
+            "keys missing from zh-CN.json: {only_en:?}"
+        );
+        assert!(only_zh.is_empty(), "keys missing from en.json: {only_zh:?}");
+        for key in en.keys() {
+            let (value, zh_value) = (en.get(key).unwrap(), zh.get(key).unwrap());
+            assert!(!value.trim().is_empty(), "en.json: {key} is empty");
+            assert!(!zh_value.trim().is_empty(), "zh-CN.json: {key} is empty");
+            // Names are ASCII, as the code writes them: a `{β}` would never be filled.
+            assert!(
+                placeholders(value)
+                    .iter()
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c == '_')),
+                "{key}: a placeholder is not a plain name: {value}"
+            );
+            assert_eq!(
+                placeholders(value),
+                placeholders(zh_value),
+                "{key}: the two files use different placeholders"
+            );
+        }
+    }
+
+    #[test]
+    fn files_parse_as_flat_string_maps_without_duplicate_keys() {
+        for lang in Lang::ALL {
+            // serde_json keeps the last of two equal keys: count the entries in the
+            // raw text, which holds one `"key": "value"` per line.
+            let raw: serde_json::Value = serde_json::from_str(lang.source()).unwrap();
+            let object = raw.as_object().expect("a flat JSON object");
+            let keys_in_text = lang
+                .source()
+                .lines()
+                .filter(|l| l.trim_start().starts_with('"'))
+                .count();
+            assert_eq!(
+                object.len(),
+                keys_in_text,
+                "{}: a key is repeated",
+                lang.code()
+            );
+            assert!(object.values().all(|v| v.is_string()), "{}", lang.code());
+            // The hand parser reads exactly what serde_json reads.
+            let mut want: Vec<(String, String)> = object
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+                .collect();
+            want.sort();
+            assert_eq!(Catalog::parse(lang.source()).unwrap().entries, want);
+        }
+    }
+
+    #[test]
+    fn the_parser_handles_escapes_and_refuses_bad_input() {
+        let c = Catalog::parse(r#" { "b": "x\"y\\z\n\u4e2d/", "a": "" } "#).unwrap();
+        assert_eq!(c.get("b"), Some("x\"y\\z\n中/"));
+        assert_eq!(c.get("a"), Some(""));
+        assert_eq!(c.keys().collect::<Vec<_>>(), ["a", "b"]);
+        for bad in [
+            r#"{"a": "b""#,
+            r#"{"a" "b"}"#,
+            r#"{"a": 1}"#,
+            r#"{"a": "b"} x"#,
+            r#"{"a": "1", "a": "2"}"#,
+            r#"{"a": "\q"}"#,
+        ] {
+            assert!(Catalog::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn lookup_fills_placeholders_and_falls_back() {
+        assert_eq!(tr(Lang::En, "lang.native_name"), "English");
+        assert_eq!(tr(Lang::ZhCn, "lang.native_name"), "简体中文");
+        assert_eq!(tr(Lang::ZhCn, "no.such.key"), "no.such.key");
+        assert_eq!(
+            fill("a {x} b {y} {z}", &[("x", "1"), ("y", "{z}")]),
+            "a 1 b {z} {z}"
+        );
+        assert_eq!(fill("open { brace", &[]), "open { brace");
+        assert_eq!(
+            placeholders("{a} and {b} and {a}")
+                .into_iter()
+                .collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+    }
+
+    /// Every key the site's code names (a string literal like `"lesson.x.y"`
+    /// with a known prefix) is in the files.
+    #[test]
+    fn every_key_the_site_uses_exists() {
+        const PREFIXES: [&str; 14] = [
+            "lang.",
+            "shell.",
+            "notice.",
+            "lesson.",
+            "coverage.",
+            "induction.",
+            "present.",
+            "figure.",
+            "figures.",
+            "table.",
+            "export.",
+            "controls.",
+            "editor.",
+            "math.",
+        ];
+        fn visit(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    visit(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![root.join("src/lesson.rs")];
+        visit(&root.join("src/site"), &mut files);
+        let en = Lang::En.catalog();
+        let mut used = 0;
+        let contains = |k: &str| en.get(k).is_some();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for literal in text.split('"').skip(1).step_by(2) {
+                let is_key = PREFIXES.iter().any(|p| literal.starts_with(p))
+                    && literal
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+                if is_key {
+                    used += 1;
+                    assert!(
+                        contains(literal),
+                        "{}: {literal} is not in en.json",
+                        file.display()
+                    );
+                }
+            }
+        }
+        assert!(used > 100, "only {used} keys found: the scan is broken");
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+        }
+        assert_eq!(Lang::from_code("ZH-cn"), Some(Lang::ZhCn));
+        assert_eq!(Lang::from_code("fr"), None);
+    }
+}

@@ -1,0 +1,425 @@
+//! The lesson: its sections in the order of the paper's argument, the
+//! prepared states a teacher walks through (each a URL), and the page's own
+//! URL parameters (`lang`, `present`, `slide`) beside the explorer's.
+//!
+//! `?preset=cifar10-lt-100&beta=0.9999&lang=zh-CN&present=1&slide=3`: the
+//! explorer's state (see [`crate::explorer::url`]), the language, whether the
+//! page is in presentation mode, and the slide shown there (1-based).
+
+use crate::i18n::Lang;
+
+/// A section of the lesson, in the order of the paper's argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Section {
+    /// The long-tail problem, and why inverse frequency over-corrects.
+    LongTail,
+    /// Data overlap and diminishing returns: the coverage simulation.
+    Overlap,
+    /// The definition of the effective number.
+    Definition,
+    /// The proof by induction, as a stepper.
+    Induction,
+    /// The class-balanced term.
+    ClassBalanced,
+    /// The three losses, and training with them.
+    Losses,
+    /// What the paper found.
+    Results,
+}
+
+impl Section {
+    /// Every section, in lesson order; presentation slide k (1-based) is `ALL[k - 1]`.
+    pub const ALL: [Section; 7] = [
+        Section::LongTail,
+        Section::Overlap,
+        Section::Definition,
+        Section::Induction,
+        Section::ClassBalanced,
+        Section::Losses,
+        Section::Results,
+    ];
+
+    /// The section's HTML id (its title's id is `<id>-title`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Section::LongTail => "long-tail",
+            Section::Overlap => "overlap",
+            Section::Definition => "definition",
+            Section::Induction => "induction",
+            Section::ClassBalanced => "class-balanced",
+            Section::Losses => "losses",
+            Section::Results => "results",
+        }
+    }
+
+    /// Its slide number in presentation mode (1-based).
+    pub fn slide(self) -> usize {
+        Section::ALL
+            .iter()
+            .position(|&s| s == self)
+            .expect("ALL holds every section")
+            + 1
+    }
+}
+
+/// One prepared state of the lesson: a section and the explorer state that
+/// makes its point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LessonStep {
+    /// A short stable name (the browser tests find its link by it).
+    pub id: &'static str,
+    /// The translation key of its title.
+    pub key: &'static str,
+    /// The section the step shows.
+    pub section: Section,
+    /// The explorer's part of the URL query.
+    pub query: &'static str,
+}
+
+/// The lesson's prepared states, in teaching order.
+pub const STEPS: [LessonStep; 9] = [
+    LessonStep {
+        id: "long-tail",
+        key: "lesson.step.long-tail",
+        section: Section::LongTail,
+        query: "preset=cifar10-lt-100&beta=0.9999&schemes=cb,none,inverse&scale=log",
+    },
+    LessonStep {
+        id: "coverage",
+        key: "lesson.step.coverage",
+        section: Section::Overlap,
+        query: "preset=cifar10-lt-100&beta=0.95&schemes=cb,none,inverse&scale=log",
+    },
+    LessonStep {
+        id: "no-reweighting",
+        key: "lesson.step.no-reweighting",
+        section: Section::Definition,
+        query: "preset=cifar10-lt-100&beta=0&schemes=cb,none,inverse&scale=log",
+    },
+    LessonStep {
+        id: "saturation",
+        key: "lesson.step.saturation",
+        section: Section::Definition,
+        query: "preset=cifar10-lt-100&beta=0.99&schemes=cb,none,inverse&scale=log",
+    },
+    LessonStep {
+        id: "induction",
+        key: "lesson.step.induction",
+        section: Section::Induction,
+        query: "preset=cifar10-lt-100&beta=0.9&schemes=cb,none,inverse&scale=log",
+    },
+    LessonStep {
+        id: "cb-term",
+        key: "lesson.step.cb-term",
+        section: Section::ClassBalanced,
+        query: "preset=cifar10-lt-100&beta=0.999&schemes=cb,none,inverse,sqrt-inverse&scale=log",
+    },
+    LessonStep {
+        id: "inverse-limit",
+        key: "lesson.step.inverse-limit",
+        section: Section::ClassBalanced,
+        query: "preset=cifar10-lt-100&one_minus_beta=1e-8&schemes=cb,none,inverse&scale=log",
+    },
+    LessonStep {
+        id: "losses",
+        key: "lesson.step.losses",
+        section: Section::Losses,
+        query: "preset=cifar10-lt-100&beta=0.999&gamma=0.5&schemes=cb,none&scale=log",
+    },
+    LessonStep {
+        id: "results",
+        key: "lesson.step.results",
+        section: Section::Results,
+        query: "preset=cifar10-lt-100&beta=0.9999&gamma=1&schemes=cb,none&scale=log",
+    },
+];
+
+/// How the page is shown: language, presentation mode and slide.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PageView {
+    /// The language of every string.
+    pub lang: Lang,
+    /// Presentation mode: large type, one section per screen.
+    pub present: bool,
+    /// The slide shown in presentation mode, 1-based, at most [`Section::ALL`]'s length.
+    pub slide: usize,
+}
+
+impl PageView {
+    /// The section on the current slide.
+    pub fn section(&self) -> Section {
+        Section::ALL[self.slide.clamp(1, Section::ALL.len()) - 1]
+    }
+
+    /// The next slide (stays on the last).
+    pub fn next(self) -> Self {
+        Self {
+            slide: (self.slide + 1).min(Section::ALL.len()),
+            ..self
+        }
+    }
+
+    /// The previous slide (stays on the first).
+    pub fn previous(self) -> Self {
+        Self {
+            slide: self.slide.saturating_sub(1).max(1),
+            ..self
+        }
+    }
+}
+
+/// A link's value that was ignored: the translation key of the notice and the value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ignored {
+    /// The notice's translation key; its placeholder `{value}` takes the value.
+    pub key: &'static str,
+    /// What the link said, at most 40 characters.
+    pub value: String,
+}
+
+/// The view a query describes (other keys are the explorer's and are left alone),
+/// and what was ignored.
+pub fn view_from_query(query: &str) -> (PageView, Vec<Ignored>) {
+    let mut view = PageView {
+        slide: 1,
+        ..PageView::default()
+    };
+    let mut ignored = Vec::new();
+    let short = |s: &str| {
+        let mut out: String = s.chars().take(40).collect();
+        if s.chars().count() > 40 {
+            out.push('…');
+        }
+        out
+    };
+    for (key, value) in form_urlencoded::parse(query.trim_start_matches('?').as_bytes()) {
+        match key.as_ref() {
+            "lang" => match Lang::from_code(&value) {
+                Some(lang) => view.lang = lang,
+                None => ignored.push(Ignored {
+                    key: "notice.bad_lang",
+                    value: short(&value),
+                }),
+            },
+            "present" => match value.as_ref() {
+                "1" | "true" => view.present = true,
+                "0" | "false" => view.present = false,
+                _ => ignored.push(Ignored {
+                    key: "notice.bad_present",
+                    value: short(&value),
+                }),
+            },
+            "slide" => match value.trim().parse::<usize>() {
+                Ok(k) if (1..=Section::ALL.len()).contains(&k) => view.slide = k,
+                _ => ignored.push(Ignored {
+                    key: "notice.bad_slide",
+                    value: short(&value),
+                }),
+            },
+            _ => {}
+        }
+    }
+    (view, ignored)
+}
+
+/// The view's part of a URL query (empty for English, not presenting, slide 1),
+/// to append to the explorer's with `&`.
+pub fn view_to_query(view: &PageView) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    if view.lang != Lang::En {
+        q.append_pair("lang", view.lang.code());
+    }
+    if view.present {
+        q.append_pair("present", "1");
+        q.append_pair("slide", &view.slide.to_string());
+    }
+    q.finish()
+}
+
+/// The URL (query and fragment) of a lesson step, in `lang`, presenting or not.
+pub fn step_href(step: &LessonStep, lang: Lang, present: bool) -> String {
+    let view = view_to_query(&PageView {
+        lang,
+        present,
+        slide: step.section.slide(),
+    });
+    let sep = if view.is_empty() { "" } else { "&" };
+    format!("?{}{sep}{view}#{}", step.query, step.section.id())
+}
+
+/// The explorer query and the view query joined into one.
+pub fn join_queries(explorer: &str, view: &str) -> String {
+    match (explorer.is_empty(), view.is_empty()) {
+        (_, true) => explorer.to_owned(),
+        (true, false) => view.to_owned(),
+        (false, false) => format!("{explorer}&{view}"),
+    }
+}
+
+/// The imbalance factors of the paper's long-tailed CIFAR table, in its column order.
+pub const PAPER_IMBALANCES: [u32; 5] = [200, 100, 50, 20, 10];
+
+/// One row of the paper's long-tailed CIFAR table (Cui et al. 2019, Table 2):
+/// top-1 error in percent of ResNet-32 at each of [`PAPER_IMBALANCES`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PaperRow {
+    /// The data set: `CIFAR-10` or `CIFAR-100` (long-tailed).
+    pub dataset: &'static str,
+    /// Whether the row is the best class-balanced loss (else plain softmax).
+    pub class_balanced: bool,
+    /// Error in percent, one per imbalance factor.
+    pub errors: [f64; 5],
+}
+
+/// The paper's long-tailed CIFAR results (error %, ResNet-32).
+pub const PAPER_CIFAR: [PaperRow; 4] = [
+    PaperRow {
+        dataset: "CIFAR-10",
+        class_balanced: false,
+        errors: [34.32, 29.64, 25.19, 17.77, 13.61],
+    },
+    PaperRow {
+        dataset: "CIFAR-10",
+        class_balanced: true,
+        errors: [31.11, 25.43, 20.73, 15.64, 12.51],
+    },
+    PaperRow {
+        dataset: "CIFAR-100",
+        class_balanced: false,
+        errors: [65.16, 61.68, 56.15, 48.86, 44.29],
+    },
+    PaperRow {
+        dataset: "CIFAR-100",
+        class_balanced: true,
+        errors: [63.77, 60.40, 54.68, 47.41, 42.01],
+    },
+];
+
+/// The paper's large-scale comparison on iNaturalist 2018 (top-1 error %):
+/// class-balanced focal loss (beta = 0.999, gamma = 0.5) on ResNet-50 against
+/// softmax on the three times deeper ResNet-152.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LargeScaleRow {
+    /// The network.
+    pub model: &'static str,
+    /// Whether the loss is class-balanced focal (else softmax).
+    pub class_balanced: bool,
+    /// Top-1 error in percent.
+    pub top1_error: f64,
+}
+
+/// iNaturalist 2018 (8,142 classes, imbalance 500): ResNet-50 with CB focal
+/// nearly matches ResNet-152 with softmax.
+pub const PAPER_INAT2018: [LargeScaleRow; 2] = [
+    LargeScaleRow {
+        model: "ResNet-152",
+        class_balanced: false,
+        top1_error: 38.61,
+    },
+    LargeScaleRow {
+        model: "ResNet-50",
+        class_balanced: true,
+        top1_error: 38.88,
+    },
+];
+
+/// How many points of error the best class-balanced loss saves over softmax
+/// on `dataset` at each imbalance factor.
+pub fn paper_gain(dataset: &str) -> Option<[f64; 5]> {
+    let row = |cb: bool| {
+        PAPER_CIFAR
+            .iter()
+            .find(|r| r.dataset == dataset && r.class_balanced == cb)
+    };
+    let (softmax, cb) = (row(false)?, row(true)?);
+    Some(std::array::from_fn(|k| softmax.errors[k] - cb.errors[k]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::explorer::url::from_query;
+
+    #[test]
+    fn every_step_is_a_valid_explorer_state_and_view() {
+        for step in &STEPS {
+            for lang in Lang::ALL {
+                for present in [false, true] {
+                    let href = step_href(step, lang, present);
+                    let (query, fragment) = href[1..].split_once('#').unwrap();
+                    let (_, notices) = from_query(query);
+                    assert!(notices.is_empty(), "{href}: {notices:?}");
+                    let (view, ignored) = view_from_query(query);
+                    assert!(ignored.is_empty(), "{href}");
+                    assert_eq!(view.lang, lang);
+                    assert_eq!(view.present, present);
+                    assert_eq!(fragment, step.section.id());
+                    if present {
+                        assert_eq!(view.section(), step.section);
+                    }
+                }
+            }
+        }
+        // Every section has at least one step, and the steps follow the lesson's order.
+        let slides: Vec<usize> = STEPS.iter().map(|s| s.section.slide()).collect();
+        assert!(slides.windows(2).all(|w| w[0] <= w[1]));
+        for section in Section::ALL {
+            assert!(STEPS.iter().any(|s| s.section == section), "{section:?}");
+        }
+    }
+
+    #[test]
+    fn view_round_trips_and_ignores_bad_values() {
+        for lang in Lang::ALL {
+            for present in [false, true] {
+                for slide in 1..=Section::ALL.len() {
+                    let view = PageView {
+                        lang,
+                        present,
+                        slide: if present { slide } else { 1 },
+                    };
+                    let (back, ignored) = view_from_query(&view_to_query(&view));
+                    assert!(ignored.is_empty());
+                    assert_eq!(back, view);
+                }
+            }
+        }
+        let (view, ignored) = view_from_query("lang=fr&present=maybe&slide=99&beta=0.9");
+        assert_eq!(view, view_from_query("").0);
+        let keys: Vec<_> = ignored.iter().map(|i| i.key).collect();
+        assert_eq!(
+            keys,
+            ["notice.bad_lang", "notice.bad_present", "notice.bad_slide"]
+        );
+        assert_eq!(ignored[0].value, "fr");
+        let (_, ignored) = view_from_query(&format!("lang={}", "x".repeat(100)));
+        assert_eq!(ignored[0].value.chars().count(), 41);
+    }
+
+    #[test]
+    fn the_paper_table_says_cb_helps_most_when_imbalance_is_large() {
+        for dataset in ["CIFAR-10", "CIFAR-100"] {
+            let gain = paper_gain(dataset).unwrap();
+            assert!(gain.iter().all(|&g| g > 0.0), "{dataset}: {gain:?}");
+        }
+        let gain = paper_gain("CIFAR-10").unwrap();
+        assert!((gain[1] - 4.21).abs() < 1e-9);
+        assert!(gain[0] > gain[4]);
+        assert_eq!(paper_gain("MNIST"), None);
+    }
+
+    #[test]
+    fn slides_move_within_the_lesson() {
+        let first = view_from_query("present=1").0;
+        assert_eq!(first.slide, 1);
+        assert_eq!(first.previous().slide, 1);
+        let mut v = first;
+        for _ in 0..20 {
+            v = v.next();
+        }
+        assert_eq!(v.slide, Section::ALL.len());
+        assert_eq!(v.section(), Section::Results);
+        assert_eq!(join_queries("a=1", ""), "a=1");
+        assert_eq!(join_queries("a=1", "lang=zh-CN"), "a=1&lang=zh-CN");
+    }
+}

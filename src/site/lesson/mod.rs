@@ -1,0 +1,216 @@
+//! The lesson: seven sections that follow the paper's argument, each with its
+//! interactive figure inline, the list of lesson links (prepared states), and
+//! presentation mode (one section per screen, arrow keys to move on).
+//!
+//! The sections share the explorer's state (beta, gamma, the class counts),
+//! so a lesson link sets up every figure at once.
+
+mod beta;
+mod coverage;
+mod induction;
+mod math;
+mod sections;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::dom;
+use super::i18n::{Page, t, tf, use_page};
+use crate::lesson::{STEPS, Section, step_href};
+
+/// The lesson links, the sections, and presentation mode's controls.
+#[component]
+pub fn Lesson() -> impl IntoView {
+    let page = use_page();
+    let present = Memo::new(move |_| page.view.with(|v| v.present));
+    let current = Memo::new(move |_| page.view.with(|v| v.section()));
+    use_slide_keys();
+    scroll_to_fragment();
+
+    let shown = move |s: Section| !present.get() || current.get() == s;
+    view! {
+        <LessonLinks />
+        <div class="lesson">
+            <SlideBar />
+            <sections::LongTail hidden=Signal::derive(move || !shown(Section::LongTail)) />
+            <sections::Overlap hidden=Signal::derive(move || !shown(Section::Overlap)) />
+            <sections::Definition hidden=Signal::derive(move || !shown(Section::Definition)) />
+            <sections::Induction hidden=Signal::derive(move || !shown(Section::Induction)) />
+            <sections::ClassBalanced hidden=Signal::derive(move || !shown(Section::ClassBalanced)) />
+            <sections::Losses hidden=Signal::derive(move || !shown(Section::Losses)) />
+            <sections::Results hidden=Signal::derive(move || !shown(Section::Results)) />
+        </div>
+    }
+}
+
+/// The prepared states, each a link, and the button that starts presenting.
+#[component]
+fn LessonLinks() -> impl IntoView {
+    let page = use_page();
+    let present = Memo::new(move |_| page.view.with(|v| v.present));
+    let start = move |_| {
+        page.view.update(|v| {
+            v.present = true;
+            v.slide = 1;
+        });
+        focus_slide(Section::ALL[0]);
+    };
+    view! {
+        <nav class="panel lesson-links" aria-labelledby="lesson-links-title" hidden=move || present.get()>
+            <h2 id="lesson-links-title">{t("lesson.links.title")}</h2>
+            <p class="hint">{t("lesson.links.intro")}</p>
+            <ol>
+                {STEPS
+                    .iter()
+                    .map(|step| {
+                        let key = step.key;
+                        let href = move || step_href(step, page.lang.get(), false);
+                        view! {
+                            <li>
+                                <a href=href data-step=step.id>{t(key)}</a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+            <button type="button" class="primary" id="start-presentation" on:click=start>
+                {t("present.start")}
+            </button>
+            <span class="hint">" "{t("present.keys_hint")}</span>
+        </nav>
+    }
+}
+
+/// Presentation mode's bar: previous, where we are, next, and the way out.
+#[component]
+fn SlideBar() -> impl IntoView {
+    let page = use_page();
+    let present = Memo::new(move |_| page.view.with(|v| v.present));
+    let slide = Memo::new(move |_| page.view.with(|v| v.slide));
+    let total = Section::ALL.len();
+    view! {
+        <nav class="slide-bar" aria-label=t("present.bar_label") hidden=move || !present.get()>
+            <button type="button" id="slide-previous" on:click=move |_| go(page, -1) disabled=move || { slide.get() <= 1 }>
+                {t("present.previous")}
+            </button>
+            <span class="slide-count" aria-live="polite" data-slide=move || slide.get().to_string()>
+                {tf("present.count", move || vec![("k", slide.get().to_string()), ("total", total.to_string())])}
+            </span>
+            <button type="button" id="slide-next" on:click=move |_| go(page, 1) disabled=move || { slide.get() >= total }>
+                {t("present.next")}
+            </button>
+            <button type="button" id="slide-exit" class="link" on:click=move |_| exit_presentation(page)>
+                {t("present.exit")}
+            </button>
+        </nav>
+    }
+}
+
+/// Moves `by` slides (within the lesson) and puts the focus on the new slide's title.
+fn go(page: Page, by: i32) {
+    let mut moved = None;
+    page.view.update(|v| {
+        let mut next = *v;
+        for _ in 0..by.unsigned_abs() {
+            next = if by > 0 { next.next() } else { next.previous() };
+        }
+        if next != *v {
+            *v = next;
+            moved = Some(v.section());
+        }
+    });
+    if let Some(section) = moved {
+        focus_slide(section);
+    }
+}
+
+/// Leaves presentation mode, keeping the reader at the section they were on.
+fn exit_presentation(page: Page) {
+    let section = page.view.with_untracked(|v| v.section());
+    page.view.update(|v| v.present = false);
+    focus_slide(section);
+}
+
+/// After the DOM has caught up, moves the focus to `section`'s title and
+/// scrolls it into view, so keyboard and screen-reader users land on the new slide.
+fn focus_slide(section: Section) {
+    request_animation_frame(move || {
+        let document = dom::window().document().expect("a window has a document");
+        if let Some(title) = document.get_element_by_id(&format!("{}-title", section.id())) {
+            title.scroll_into_view();
+            if let Ok(title) = title.dyn_into::<web_sys::HtmlElement>() {
+                let _ = title.focus();
+            }
+        }
+    });
+}
+
+/// In presentation mode, ArrowRight/PageDown and ArrowLeft/PageUp move between
+/// slides, Home/End jump to the ends and Escape leaves; keys typed into a
+/// field or slider are left to it.
+fn use_slide_keys() {
+    let page = use_page();
+    let handle = window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {
+        if !page.view.with_untracked(|v| v.present)
+            || ev.alt_key()
+            || ev.ctrl_key()
+            || ev.meta_key()
+        {
+            return;
+        }
+        let in_field = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        if in_field {
+            return;
+        }
+        let total = Section::ALL.len() as i32;
+        match ev.key().as_str() {
+            "ArrowRight" | "PageDown" => go(page, 1),
+            "ArrowLeft" | "PageUp" => go(page, -1),
+            "Home" => go(page, -total),
+            "End" => go(page, total),
+            "Escape" => exit_presentation(page),
+            _ => return,
+        }
+        ev.prevent_default();
+    });
+    // The listener lives as long as the page.
+    std::mem::forget(handle);
+}
+
+/// The page is drawn after the browser looked for the URL's `#fragment`: look again.
+fn scroll_to_fragment() {
+    let page = use_page();
+    request_animation_frame(move || {
+        let location = dom::window().location();
+        let hash = location.hash().unwrap_or_default();
+        let id = hash.trim_start_matches('#');
+        if id.is_empty() {
+            return;
+        }
+        let document = dom::window().document().expect("a window has a document");
+        if page.view.with_untracked(|v| v.present) {
+            if let Some(section) = Section::ALL.iter().find(|s| s.id() == id) {
+                focus_slide(*section);
+            }
+        } else if let Some(element) = document.get_element_by_id(id) {
+            element.scroll_into_view();
+        }
+    });
+}
+
+/// A number for the reader: at most 4 decimals, without trailing zeros; large
+/// ones in scientific notation.
+pub(crate) fn short(x: f64) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    if x.abs() >= 1e6 {
+        return format!("{x:.3e}");
+    }
+    let s = format!("{x:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}

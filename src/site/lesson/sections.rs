@@ -1,0 +1,287 @@
+//! The seven sections of the lesson, in the order of the paper's argument,
+//! each with its figure inline. Their words are in `locales/`.
+
+use leptos::prelude::*;
+
+use super::beta::BetaChoice;
+use super::coverage::CoverageLab;
+use super::induction::InductionStepper;
+use super::math;
+use crate::lesson::{PAPER_CIFAR, PAPER_IMBALANCES, PAPER_INAT2018, Section, paper_gain};
+use crate::site::figures::{
+    ChartCanvas, cb_term_figure, counts_figure, effective_figure, focal_figure, weights_figure,
+};
+use crate::site::i18n::{t, tf};
+use crate::site::state::use_explorer;
+use crate::site::training;
+
+/// A section's frame: its number and title (focusable, for presentation mode) and body.
+#[component]
+fn LessonSection(
+    /// Which section.
+    section: Section,
+    /// Hidden in presentation mode when another slide is shown.
+    #[prop(into)]
+    hidden: Signal<bool>,
+    /// The translation key of the title.
+    title: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let id = section.id();
+    let title_id = format!("{id}-title");
+    let labelled_by = title_id.clone();
+    view! {
+        <section
+            class="panel lesson-section"
+            id=id
+            data-section=id
+            aria-labelledby=labelled_by
+            hidden=move || hidden.get()
+        >
+            <h2 id=title_id tabindex="-1">
+                <span class="section-number">{format!("{}. ", section.slide())}</span>
+                {t(title)}
+            </h2>
+            {children()}
+        </section>
+    }
+}
+
+/// A paragraph of the lesson.
+fn para(key: &'static str) -> impl IntoView {
+    view! { <p>{t(key)}</p> }
+}
+
+/// 1. The long-tail problem, and why inverse frequency over-corrects.
+#[component]
+pub fn LongTail(
+    /// Hidden in presentation mode when another slide is shown.
+    #[prop(into)]
+    hidden: Signal<bool>,
+) -> impl IntoView {
+    let ex = use_explorer();
+    view! {
+        <LessonSection section=Section::LongTail hidden title="lesson.long-tail.title">
+            {para("lesson.long-tail.p1")}
+            {para("lesson.long-tail.p2")}
+            {para("lesson.long-tail.p3")}
+            <div class="figure-pair">
+                <ChartCanvas figure=counts_figure(ex) name="lesson-counts"
+                    caption=t("lesson.long-tail.counts_caption") />
+                <ChartCanvas figure=weights_figure(ex) name="lesson-weights"
+                    caption=tf("lesson.long-tail.weights_caption", move || vec![("beta", ex.beta.get().to_string())]) />
+            </div>
+            <BetaChoice group="long-tail-beta" />
+        </LessonSection>
+    }
+}
+
+/// 2. Data overlap and diminishing returns: the coverage simulation.
+#[component]
+pub fn Overlap(
+    /// Hidden in presentation mode when another slide is shown.
+    #[prop(into)]
+    hidden: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <LessonSection section=Section::Overlap hidden title="lesson.overlap.title">
+            {para("lesson.overlap.p1")}
+            {para("lesson.overlap.p2")}
+            {math::overlap()}
+            <CoverageLab />
+        </LessonSection>
+    }
+}
+
+/// 3. The definition of the effective number.
+#[component]
+pub fn Definition(
+    /// Hidden in presentation mode when another slide is shown.
+    #[prop(into)]
+    hidden: Signal<bool>,
+) -> impl IntoView {
+    let ex = use_explorer();
+    view! {
+        <LessonSection section=Section::Definition hidden title="lesson.definition.title">
+            {para("lesson.definition.p1")}
+            {math::effective_number()}
+            {para("lesson.definition.p2")}
+            {math::prototypes()}
+            <ul class="facts">
+                <li>{t("lesson.definition.beta0")}</li>
+                <li>{t("lesson.definition.beta1")}</li>
+                <li>{t("lesson.definition.saturates")}</li>
+            </ul>
+            <BetaChoice group="definition-beta" />
+            <ChartCanvas figure=effective_figure(ex) name="lesson-effective"
+                caption=t("lesson.definition.caption") />
+        </LessonSection>
+    }
+}
+
+/// 4. The proof by induction, as a stepper.
+#[component]
+pub fn Induction(
+    /// Hidden in presentation mode when another slide is shown.
+    #[prop(into)]
+    hidden: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <LessonSection section=Section::Induction hidden title="lesson.induction.title">
+            {para("lesson.induction.p1")}
+            {math::recursion()}
+            {para("lesson.induction.p2")}
+            <BetaChoice group="induction-beta" />
+            <InductionStepper />
+        </LessonSection>
+    }
+}
+
+/// 5. The class-balanced term.
+#[component]
+pub fn ClassBalanced(
+    /// Hidden in presentation mode when another slide is shown.
+    #[prop(into)]
+    hidden: Signal<bool>,
+) -> impl IntoView {
+    let ex = use_explorer();
+    view! {
+        <LessonSection section=Section::ClassBalanced hidden title="lesson.class-balanced.title">
+            {para("lesson.class-balanced.p1")}
+            {math::cb_term()}
+            {para("lesson.class-balanced.p2")}
+            {para("lesson.class-balanced.p3")}
+            <BetaChoice group="class-balanced-beta" />
+            <div class="figure-pair">
+                <ChartCanvas figure=cb_term_figure(ex) name="lesson-cb-term"
+                    caption=t("lesson.class-balanced.term_caption") />
+                <ChartCanvas figure=weights_figure(ex) name="lesson-cb-weights"
+                    caption=tf("lesson.long-tail.weights_caption", move || vec![("beta", ex.beta.get().to_string())]) />
+            </div>
+        </LessonSection>
+    }
+}
+
+/// 6. The three losses, and training with them.
+#[component]
+pub fn Losses(
+    /// Hidden in presentation mode when another slide is shown.
+    #[prop(into)]
+    hidden: Signal<bool>,
+) -> impl IntoView {
+    let ex = use_explorer();
+    view! {
+        <LessonSection section=Section::Losses hidden title="lesson.losses.title">
+            {para("lesson.losses.p1")}
+            <h3>{t("lesson.losses.softmax")}</h3>
+            {math::cb_softmax()}
+            <h3>{t("lesson.losses.sigmoid")}</h3>
+            {math::cb_sigmoid()}
+            <h3>{t("lesson.losses.focal")}</h3>
+            {math::cb_focal()}
+            {para("lesson.losses.p2")}
+            <ChartCanvas figure=focal_figure(ex) name="lesson-focal"
+                caption=tf("lesson.losses.focal_caption", move || vec![("gamma", ex.gamma.get().to_string())]) />
+            {para("lesson.losses.p3")}
+            <training::TrainingPanel />
+        </LessonSection>
+    }
+}
+
+/// 7. What the paper found.
+#[component]
+pub fn Results(
+    /// Hidden in presentation mode when another slide is shown.
+    #[prop(into)]
+    hidden: Signal<bool>,
+) -> impl IntoView {
+    let loss_key = |cb: bool| {
+        if cb {
+            "lesson.results.best_cb"
+        } else {
+            "lesson.results.softmax"
+        }
+    };
+    view! {
+        <LessonSection section=Section::Results hidden title="lesson.results.title">
+            {para("lesson.results.p1")}
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="paper-cifar-caption">
+                <table id="paper-cifar" class="paper-table">
+                    <caption id="paper-cifar-caption">{t("lesson.results.cifar_caption")}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t("lesson.results.dataset")}</th>
+                            <th scope="col">{t("lesson.results.loss")}</th>
+                            {PAPER_IMBALANCES
+                                .iter()
+                                .map(|r| view! { <th scope="col" class="num">{r.to_string()}</th> })
+                                .collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {PAPER_CIFAR
+                            .iter()
+                            .map(|row| {
+                                view! {
+                                    <tr class:cb=row.class_balanced>
+                                        <th scope="row">{row.dataset}</th>
+                                        <td>{t(loss_key(row.class_balanced))}</td>
+                                        {row
+                                            .errors
+                                            .iter()
+                                            .map(|e| view! { <td class="num">{format!("{e:.2}")}</td> })
+                                            .collect_view()}
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                        {["CIFAR-10", "CIFAR-100"]
+                            .into_iter()
+                            .filter_map(|d| Some((d, paper_gain(d)?)))
+                            .map(|(d, gain)| {
+                                view! {
+                                    <tr class="gain">
+                                        <th scope="row">{d}</th>
+                                        <td>{t("lesson.results.gain")}</td>
+                                        {gain
+                                            .iter()
+                                            .map(|g| view! { <td class="num">{format!("{g:.2}")}</td> })
+                                            .collect_view()}
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {para("lesson.results.p2")}
+            <table id="paper-inat" class="paper-table">
+                <caption>{t("lesson.results.inat_caption")}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t("lesson.results.model")}</th>
+                        <th scope="col">{t("lesson.results.loss")}</th>
+                        <th scope="col" class="num">{t("lesson.results.top1")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {PAPER_INAT2018
+                        .iter()
+                        .map(|row| {
+                            let loss = if row.class_balanced { "lesson.results.cb_focal" } else { "lesson.results.softmax" };
+                            view! {
+                                <tr class:cb=row.class_balanced>
+                                    <th scope="row">{row.model}</th>
+                                    <td>{t(loss)}</td>
+                                    <td class="num">{format!("{:.2}", row.top1_error)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            {para("lesson.results.p3")}
+            <training::GridPanel />
+        </LessonSection>
+    }
+}

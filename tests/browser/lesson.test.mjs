@@ -1,0 +1,296 @@
+// The lesson as a class meets it: walked with the keyboard alone in English and in Simplified
+// Chinese, shown in presentation mode at projector sizes, the coverage simulation's mean checked
+// against the formula within its Monte Carlo error, the induction stepper against the closed
+// form, and an axe-core audit of every section. Every test fails on any console error, and
+// screenshots (phone, desktop, projector) are saved under target/screenshots/ for a person.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { launch, openPage, repoRoot, requireEnv, screenshot, serveDist } from './harness.mjs';
+
+const SECTIONS = ['long-tail', 'overlap', 'definition', 'induction', 'class-balanced', 'losses', 'results'];
+const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+let server;
+let browser;
+before(async () => {
+  server = await serveDist(requireEnv('CBLAB_DIST'));
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens the page (CSP bypassed so that axe can be injected) and waits for the lesson. */
+async function open(query = '', options = {}) {
+  const page = await openPage(browser, `${server.url}${query}`, { bypassCSP: true, ...options });
+  await page.waitForSelector('#long-tail-title', { state: 'attached', timeout: 30_000 });
+  return page;
+}
+
+/** Saves what a projector shows (the viewport, not the full page) to target/screenshots/. */
+async function viewportShot(page, name) {
+  const dir = path.join(repoRoot, 'target', 'screenshots');
+  await mkdir(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
+
+const settle = (page) => page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+const query = (page) => new URL(page.url()).searchParams;
+const focusedId = (page) => page.evaluate(() => document.activeElement?.id || '');
+
+/**
+ * Presses Tab until the focused element matches `selector` (at most `max` presses): the
+ * element is reachable by keyboard alone. Checks that the focus is visible there.
+ */
+async function tabTo(page, selector, max = 400) {
+  for (let i = 0; i < max; i += 1) {
+    await page.keyboard.press('Tab');
+    const hit = await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector);
+    if (hit) {
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+      assert.notEqual(outline, 'none', `${selector} has focus but no visible outline`);
+      return;
+    }
+  }
+  throw new Error(`${selector} was not reached with ${max} presses of Tab`);
+}
+
+/** Runs axe-core on the page (or `include`) and fails on serious or critical violations. */
+async function audit(page, what, include) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) {
+    await page.addScriptTag({ content: AXE });
+  }
+  const results = await page.evaluate(
+    (inc) => window.axe.run(inc ? { include: [inc] } : document, { resultTypes: ['violations'] }),
+    include ?? null,
+  );
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('; ')})`);
+  assert.equal(bad.length, 0, `axe-core on ${what}:\n  ${report.join('\n  ')}`);
+  return results.violations.length;
+}
+
+/** Walks the lesson with the keyboard alone; `words` are texts expected in the language. */
+async function walkWithKeyboard(page, lang, words) {
+  // The lesson links come first.
+  await tabTo(page, 'a[data-step="long-tail"]');
+  await tabTo(page, '#start-presentation');
+  // Section 1: pick beta with the arrow keys inside the radio group.
+  await tabTo(page, 'input[name="long-tail-beta"]');
+  const before = await page.evaluate(() => document.activeElement.id);
+  await page.keyboard.press('ArrowRight');
+  await settle(page);
+  const after = await page.evaluate(() => document.querySelector('input[name="long-tail-beta"]:checked').id);
+  assert.notEqual(after, before, 'the arrow key moved to another beta');
+  // Section 2: draw three samples by hand, then run the trials.
+  await tabTo(page, '#coverage-n');
+  await tabTo(page, '#coverage-draw');
+  for (let i = 0; i < 3; i += 1) await page.keyboard.press('Enter');
+  assert.equal(await page.getAttribute('#coverage-status', 'data-drawn'), '3');
+  await tabTo(page, '#coverage-run');
+  await page.keyboard.press('Space');
+  await page.waitForSelector('#coverage-table tbody tr');
+  // Section 4: three steps of the induction.
+  await tabTo(page, '#induction-next');
+  for (let i = 0; i < 3; i += 1) await page.keyboard.press('Enter');
+  assert.equal(await page.locator('#induction-table tbody tr').count(), 4);
+  // Sections 6 and 7 hold the training panel and the paper's table; the walk reaches the end.
+  await tabTo(page, '#paper-cifar-caption, .table-scroll[aria-labelledby="paper-cifar-caption"]');
+  const body = await page.innerText('.lesson');
+  assert.doesNotMatch(body, /\{[A-Za-z_\u0370-\u03ff]+\}/, `${lang}: a placeholder was left unfilled`);
+  for (const word of words) assert.ok(body.includes(word), `${lang}: the lesson does not say "${word}"`);
+  await screenshot(page, `lesson-keyboard-${lang}`);
+}
+
+test('the lesson can be walked with the keyboard alone, in English', { timeout: 180_000 }, async () => {
+  const page = await open();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await walkWithKeyboard(page, 'en', ['The long-tail problem', 'The proof by induction', 'What the paper found']);
+  page.assertNoErrors();
+});
+
+test('the lesson speaks Simplified Chinese, kept in the URL, and switches back', { timeout: 180_000 }, async () => {
+  const page = await open('?lang=zh-CN');
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  assert.equal(await page.innerText('#long-tail-title'), '1. 长尾问题');
+  await walkWithKeyboard(page, 'zh-CN', ['长尾问题', '归纳法证明', '论文的发现', '有效样本数']);
+  await settle(page);
+  assert.equal(query(page).get('lang'), 'zh-CN', 'the language stays in the URL while the state changes');
+  // Lesson links keep the language.
+  const href = await page.getAttribute('a[data-step="induction"]', 'href');
+  assert.match(href, /lang=zh-CN/);
+  await page.setViewportSize({ width: 375, height: 800 });
+  await settle(page);
+  await screenshot(page, 'lesson-zh-CN-phone');
+  // Back to English with the switcher.
+  await page.click('.lang-switch button[lang="en"]');
+  await settle(page);
+  assert.equal(await page.innerText('#long-tail-title'), '1. The long-tail problem');
+  assert.equal(query(page).get('lang'), null);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  page.assertNoErrors();
+});
+
+test('an unknown language falls back to English with a notice', async () => {
+  const page = await open('?lang=fr&slide=99');
+  const notices = await page.innerText('.notices');
+  assert.match(notices, /language "fr" was ignored/);
+  assert.match(notices, /slide "99" was ignored/);
+  assert.equal(await page.innerText('#long-tail-title'), '1. The long-tail problem');
+  page.assertNoErrors();
+});
+
+test('the coverage simulation agrees with the formula within its Monte Carlo error', { timeout: 120_000 }, async () => {
+  const page = await open();
+  await page.click('#coverage-run');
+  const table = page.locator('#coverage-table');
+  await table.waitFor();
+  const big = Number(await table.getAttribute('data-prototypes'));
+  const trials = Number(await table.getAttribute('data-trials'));
+  assert.equal(big, 20);
+  assert.ok(trials >= 100);
+  const rows = await page.$$eval('#coverage-table tbody tr', (trs) =>
+    trs.map((tr) => ({
+      n: Number(tr.dataset.n),
+      mean: Number(tr.dataset.mean),
+      se: Number(tr.dataset.se),
+      expected: Number(tr.dataset.expected),
+    })),
+  );
+  assert.ok(rows.length >= 4, `only ${rows.length} rows`);
+  for (const { n, mean, se, expected } of rows) {
+    // The formula, computed here independently: N (1 - beta^n) with beta = (N - 1)/N.
+    const formula = big * (1 - ((big - 1) / big) ** n);
+    assert.ok(Math.abs(expected - formula) < 1e-9 * formula, `n = ${n}: page says E = ${expected}, JS says ${formula}`);
+    if (n === 1) {
+      assert.equal(mean, 1);
+      continue;
+    }
+    assert.ok(se > 0, `n = ${n}: no spread`);
+    assert.ok(Math.abs(mean - expected) <= 4 * se, `n = ${n}: mean ${mean} vs E ${expected} (s.e. ${se})`);
+    // And the check has power: the mean is far from n itself (no overlap) once n is large.
+    if (n >= big) assert.ok(Math.abs(mean - n) > 10 * se, `n = ${n}: mean ${mean} is close to n`);
+  }
+  const maxZ = Number(await table.getAttribute('data-max-z'));
+  assert.ok(maxZ < 4, `largest gap over all n: ${maxZ} standard errors`);
+  // The geometric version: partial overlaps are common and the edge costs area.
+  const partial = Number(await page.getAttribute('#geometric-summary', 'data-partial-share'));
+  assert.ok(partial > 0.2 && partial < 1, `partial share ${partial}`);
+  // Animate a few draws: the status counts them, and distinct <= drawn.
+  await page.click('#coverage-play');
+  await page.waitForFunction(() => Number(document.querySelector('#coverage-status').dataset.drawn) >= 5);
+  await page.click('#coverage-play');
+  const drawn = Number(await page.getAttribute('#coverage-status', 'data-drawn'));
+  const covered = Number(await page.getAttribute('#coverage-status', 'data-covered'));
+  assert.ok(covered >= 1 && covered <= drawn);
+  assert.equal(await page.locator('.proto.covered').count(), covered);
+  await page.locator('#overlap').scrollIntoViewIfNeeded();
+  await settle(page);
+  await screenshot(page, 'lesson-coverage');
+  page.assertNoErrors();
+});
+
+test('the induction stepper equals the closed form at every step', async () => {
+  const page = await open('?preset=cifar10-lt-100&beta=0.9');
+  for (let i = 0; i < 11; i += 1) await page.click('#induction-next');
+  assert.ok(await page.isDisabled('#induction-next'), 'the stepper stops at its last step');
+  const rows = await page.$$eval('#induction-table tbody tr', (trs) =>
+    trs.map((tr) => [Number(tr.dataset.n), Number(tr.dataset.recursive), Number(tr.dataset.closed)]),
+  );
+  assert.equal(rows.length, 12);
+  for (const [n, recursive, closed] of rows) {
+    const formula = (1 - 0.9 ** n) / (1 - 0.9);
+    assert.ok(Math.abs(recursive - closed) < 1e-12 * closed, `n = ${n}`);
+    assert.ok(Math.abs(closed - formula) < 1e-12 * formula, `n = ${n}: ${closed} vs ${formula}`);
+  }
+  assert.match(await page.innerText('.step-text'), /Step 12/);
+  // Formulas are MathML, rendered natively.
+  assert.ok((await page.locator('math[data-formula]').count()) >= 8);
+  const ns = await page.$$eval('math[data-formula] *', (els) => [...new Set(els.map((e) => e.namespaceURI))]);
+  assert.deepEqual(ns, ['http://www.w3.org/1998/Math/MathML'], 'every formula element is MathML');
+  // Laid out as math: a fraction is taller than a line of text.
+  const frac = await page.$eval('math[data-formula="effective-number"] mfrac', (e) => e.getBoundingClientRect().height);
+  const line = await page.$eval('#definition p', (e) => parseFloat(getComputedStyle(e).lineHeight));
+  assert.ok(frac > line, `the fraction is ${frac}px tall, a line ${line}px`);
+  page.assertNoErrors();
+});
+
+test('presentation mode: one section per screen, arrow keys, the slide in the URL', { timeout: 240_000 }, async () => {
+  for (const [width, height] of [[1920, 1080], [1280, 720]]) {
+    const page = await open('', { width, height });
+    await tabTo(page, '#start-presentation');
+    await page.keyboard.press('Enter');
+    await settle(page);
+    for (let k = 1; k <= SECTIONS.length; k += 1) {
+      const visible = await page.$$eval('.lesson-section', (s) => s.filter((e) => !e.hidden).map((e) => e.id));
+      assert.deepEqual(visible, [SECTIONS[k - 1]], `slide ${k} at ${width}x${height}`);
+      assert.equal(await page.getAttribute('.slide-count', 'data-slide'), String(k));
+      assert.equal(query(page).get('slide'), String(k));
+      assert.equal(query(page).get('present'), '1');
+      // The focus is on the slide's title, so a screen reader announces it.
+      assert.equal(await focusedId(page), `${SECTIONS[k - 1]}-title`);
+      // Large type: the title is at least 40 CSS px on a projector.
+      const size = await page.evaluate((id) => parseFloat(getComputedStyle(document.getElementById(id)).fontSize), `${SECTIONS[k - 1]}-title`);
+      assert.ok(size >= 36, `slide ${k} title is ${size}px`);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await viewportShot(page, `lesson-present-${width}x${height}-${k}`);
+      await page.keyboard.press(k % 2 ? 'ArrowRight' : 'PageDown');
+      await settle(page);
+    }
+    // Past the last slide it stays; back with ArrowLeft and Home; out with Escape.
+    assert.equal(await page.getAttribute('.slide-count', 'data-slide'), String(SECTIONS.length));
+    await page.keyboard.press('ArrowLeft');
+    await settle(page);
+    assert.equal(query(page).get('slide'), String(SECTIONS.length - 1));
+    await page.keyboard.press('Home');
+    await settle(page);
+    assert.equal(query(page).get('slide'), '1');
+    await page.keyboard.press('Escape');
+    await settle(page);
+    assert.equal(query(page).get('present'), null);
+    const visible = await page.$$eval('.lesson-section', (s) => s.filter((e) => !e.hidden).length);
+    assert.equal(visible, SECTIONS.length);
+    page.assertNoErrors();
+    await page.close();
+  }
+  // A link straight to a slide, in Chinese, opens it.
+  const page = await open('?lang=zh-CN&present=1&slide=4', { width: 1280, height: 720 });
+  await settle(page);
+  const visible = await page.$$eval('.lesson-section', (s) => s.filter((e) => !e.hidden).map((e) => e.id));
+  assert.deepEqual(visible, ['induction']);
+  await page.click('#slide-next');
+  await settle(page);
+  assert.equal(query(page).get('slide'), '5');
+  await screenshot(page, 'lesson-present-zh-CN-1280x720-5');
+  page.assertNoErrors();
+});
+
+test('axe-core finds no serious or critical violation in any section, language or mode', { timeout: 300_000 }, async () => {
+  for (const lang of ['en', 'zh-CN']) {
+    const page = await open(lang === 'en' ? '' : `?lang=${lang}`);
+    await page.click('#coverage-run');
+    await page.click('#induction-next');
+    await settle(page);
+    for (const id of SECTIONS) await audit(page, `section ${id} (${lang})`, `#${id}`);
+    await audit(page, `the whole page (${lang})`);
+    page.assertNoErrors();
+    await page.close();
+  }
+  const page = await open('?present=1&slide=1', { width: 1280, height: 720 });
+  for (let k = 1; k <= SECTIONS.length; k += 1) {
+    await settle(page);
+    await audit(page, `presentation slide ${k}`);
+    await page.keyboard.press('ArrowRight');
+  }
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.goto(`${server.url}?present=0`);
+  await page.waitForSelector('#long-tail-title');
+  await audit(page, 'the page on a phone');
+  await screenshot(page, 'lesson-phone');
+  page.assertNoErrors();
+});
