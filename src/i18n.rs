@@ -336,7 +336,7 @@ mod tests {
     /// with a known prefix) is in the files.
     #[test]
     fn every_key_the_site_uses_exists() {
-        const PREFIXES: [&str; 14] = [
+        const PREFIXES: [&str; 15] = [
             "lang.",
             "shell.",
             "notice.",
@@ -351,6 +351,7 @@ mod tests {
             "controls.",
             "editor.",
             "math.",
+            "training.",
         ];
         fn visit(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
             for entry in std::fs::read_dir(dir).unwrap() {

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use super::dom;
 use crate::explorer::training::Backend;
 use crate::gpu::{AdapterSummary, GpuContext};
+use crate::i18n::{Lang, tr, tr_with};
 
 /// What the page knows about WebGPU.
 #[derive(Clone, Debug, PartialEq)]
@@ -103,29 +104,26 @@ impl Gpu {
     }
 }
 
-/// The badge's words for a backend in use, the one chosen, and what the browser has.
-pub fn badge_text(on_gpu: bool, chosen: Backend, status: &GpuStatus) -> String {
-    let cpu = "Runs on the CPU (WebAssembly)";
+/// The badge's words in `lang` for a backend in use, the one chosen, and what the browser has.
+pub fn badge_text(lang: Lang, on_gpu: bool, chosen: Backend, status: &GpuStatus) -> String {
     match (on_gpu, status) {
-        (true, GpuStatus::Ready(a)) => format!(
-            "Runs on WebGPU: {}{}",
-            a.name,
+        (true, GpuStatus::Ready(a)) => tr_with(
+            lang,
             if a.software {
-                " (a software renderer on the CPU, not a real GPU)"
+                "training.badge_gpu_software"
             } else {
-                ""
-            }
+                "training.badge_gpu"
+            },
+            &[("adapter", &a.name)],
         ),
-        (_, GpuStatus::Probing) => format!("{cpu}; looking for WebGPU..."),
-        (false, GpuStatus::Ready(a)) if chosen == Backend::Auto && a.software => format!(
-            "{cpu}: faster here than this browser's WebGPU, {} (software); choose \"WebGPU, \
-             even in software\" to compare",
-            a.name
-        ),
-        (false, GpuStatus::Ready(a)) => {
-            format!("{cpu}, as chosen; WebGPU is available: {}", a.name)
+        (_, GpuStatus::Probing) => tr(lang, "training.badge_probing").to_owned(),
+        (false, GpuStatus::Ready(a)) if chosen == Backend::Auto && a.software => {
+            tr_with(lang, "training.badge_cpu_faster", &[("adapter", &a.name)])
         }
-        (_, GpuStatus::Unavailable(_)) => format!("{cpu}: this browser offers no WebGPU adapter"),
-        (_, GpuStatus::Lost(why)) => format!("{cpu}: the WebGPU device was lost ({why})"),
+        (false, GpuStatus::Ready(a)) => {
+            tr_with(lang, "training.badge_cpu_chosen", &[("adapter", &a.name)])
+        }
+        (_, GpuStatus::Unavailable(_)) => tr(lang, "training.badge_no_adapter").to_owned(),
+        (_, GpuStatus::Lost(why)) => tr_with(lang, "training.badge_lost", &[("why", why)]),
     }
 }

@@ -12,6 +12,7 @@ use super::dom;
 use super::editor::CanvasFit;
 use super::engine::Engine;
 use super::figures::ChartCanvas;
+use super::i18n::{t, tf, use_page};
 use super::state::use_explorer;
 use crate::charts::Theme;
 use crate::charts::figure::Figure;
@@ -22,6 +23,7 @@ use crate::explorer::training::{
     Backend, HIDDEN_SIZES, LEARNING_RATES, MAX_EPOCHS, TrainingSettings,
 };
 use crate::export::decimal;
+use crate::i18n::tr_with;
 use crate::losses::LossKind;
 use crate::metrics::{Metrics, metrics};
 use crate::optimizer::OptimizerKind;
@@ -42,6 +44,27 @@ const CONFUSION_NAMES: [&str; 3] = [
 const FRAME_BUDGET_MS: f64 = 8.0;
 /// Cells per side of the decision-region grid.
 const RESOLUTION: usize = 72;
+
+/// A message for the page: a translation key and its placeholders' values,
+/// translated when shown, so that it follows the language switcher (and the
+/// async training code, outside any reactive owner, needs no language).
+#[derive(Clone, Debug, PartialEq)]
+struct Message {
+    key: &'static str,
+    args: Vec<(&'static str, String)>,
+}
+
+impl Message {
+    fn new(key: &'static str, args: Vec<(&'static str, String)>) -> Self {
+        Self { key, args }
+    }
+
+    /// The message in the page's language, following the switcher.
+    fn text(&self, lang: Memo<crate::i18n::Lang>) -> String {
+        let args: Vec<(&str, &str)> = self.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        tr_with(lang.get(), self.key, &args)
+    }
+}
 
 /// The toy task and the runs of `configs` on it, on the GPU when one is given.
 struct Runs {
@@ -68,7 +91,7 @@ impl Runs {
 
     /// One chunk; on a GPU failure, the runs carry on on the CPU and the
     /// notice says so.
-    async fn advance(&mut self, gpu: Gpu) -> Option<String> {
+    async fn advance(&mut self, gpu: Gpu) -> Option<Message> {
         if let Some(k) = gpu.lose_after
             && self.engine.on_gpu()
             && self.engine.progress().0 >= k
@@ -77,14 +100,16 @@ impl Runs {
         }
         let error = self.engine.chunk(FRAME_BUDGET_MS).await.err()?;
         gpu.lost(error.to_string());
+        let error = error.to_string();
         Some(match self.engine.fall_back(&self.task) {
-            Ok(from) => format!(
-                "The GPU stopped ({error}). Training goes on on the CPU from step {from}, \
-                 the last state read back from the GPU; nothing is lost."
+            Ok(from) => Message::new(
+                "training.gpu_fallback",
+                vec![("error", error), ("from", from.to_string())],
             ),
-            Err(why) => {
-                format!("The GPU stopped ({error}) and the CPU could not take over: {why}.")
-            }
+            Err(why) => Message::new(
+                "training.gpu_failed",
+                vec![("error", error), ("why", why.to_string())],
+            ),
         })
     }
 
@@ -106,7 +131,7 @@ async fn train_loop(
     slot: StoredValue<Option<Runs>, LocalStorage>,
     running: RwSignal<bool>,
     generation: StoredValue<u64>,
-    notice: RwSignal<Option<String>>,
+    notice: RwSignal<Option<Message>>,
     on_gpu: RwSignal<Option<bool>>,
     mut each: impl FnMut(&Runs, usize) -> bool,
 ) {
@@ -191,11 +216,12 @@ fn BackendBadge(
 ) -> impl IntoView {
     let ex = use_explorer();
     let gpu = use_gpu();
+    let lang = use_page().lang;
     let text = move || {
         let status = gpu.status.get();
         let backend = ex.training.with(|s| s.backend);
         let would = matches!(&status, GpuStatus::Ready(a) if backend.uses_gpu(a.software));
-        badge_text(on_gpu.get().unwrap_or(would), backend, &status)
+        badge_text(lang.get(), on_gpu.get().unwrap_or(would), backend, &status)
     };
     view! {
         <p class="badge" id="backend-badge" role="status"
@@ -210,11 +236,11 @@ fn BackendBadge(
 #[component]
 fn SettingSelect(
     /// The label.
-    label: &'static str,
+    label: Signal<&'static str>,
     /// The element's id.
     id: &'static str,
     /// (value, text) of each option.
-    options: Vec<(String, String)>,
+    options: Vec<(String, Signal<String>)>,
     /// The current value.
     #[prop(into)]
     value: Signal<String>,
@@ -242,52 +268,53 @@ fn TrainingControls() -> impl IntoView {
     let ex = use_explorer();
     let setting =
         move |f: fn(&TrainingSettings) -> String| Signal::derive(move || ex.training.with(f));
-    let losses = LossKind::ALL
-        .map(|k| (k.name().to_owned(), k.name().to_owned()))
-        .to_vec();
-    let schemes = SchemeKind::ALL
-        .map(|k| (k.name().to_owned(), k.name().to_owned()))
-        .to_vec();
+    // Names (loss, weighting, numbers) are the same in every language.
+    let same = |v: String| (v.clone(), Signal::stored(v));
+    let text = |v: &str, key: &'static str| (v.to_owned(), Signal::from(t(key)));
+    let losses = LossKind::ALL.map(|k| same(k.name().to_owned())).to_vec();
+    let schemes = SchemeKind::ALL.map(|k| same(k.name().to_owned())).to_vec();
     let optimizers = vec![
-        ("adam".to_owned(), "Adam".to_owned()),
-        ("sgd".to_owned(), "SGD, momentum 0.9".to_owned()),
+        text("adam", "training.optimizer_adam"),
+        text("sgd", "training.optimizer_sgd"),
     ];
-    let rates = LEARNING_RATES
-        .map(|r| (r.to_string(), r.to_string()))
-        .to_vec();
+    let rates = LEARNING_RATES.map(|r| same(r.to_string())).to_vec();
     let hidden = HIDDEN_SIZES
-        .map(|h| (h.to_string(), format!("2 x {h}")))
+        .map(|h| {
+            (
+                h.to_string(),
+                tf("training.hidden_option", move || {
+                    vec![("size", h.to_string())]
+                }),
+            )
+        })
         .to_vec();
     let backends = vec![
-        (
-            "auto".to_owned(),
-            "WebGPU on a real GPU, else CPU".to_owned(),
-        ),
-        ("gpu".to_owned(), "WebGPU, even in software".to_owned()),
-        ("cpu".to_owned(), "CPU".to_owned()),
+        text("auto", "training.backend_auto"),
+        text("gpu", "training.backend_gpu"),
+        text("cpu", "training.backend_cpu"),
     ];
     view! {
         <div class="tools training-settings">
-            <SettingSelect label="third run: loss" id="train-loss" options=losses
+            <SettingSelect label=t("training.label_loss") id="train-loss" options=losses
                 value=setting(|s| s.loss.name().to_owned())
                 pick=|s, v| if let Some(k) = LossKind::from_name(v) { s.loss = k } />
-            <SettingSelect label="weighting" id="train-scheme" options=schemes
+            <SettingSelect label=t("training.label_scheme") id="train-scheme" options=schemes
                 value=setting(|s| s.scheme.name().to_owned())
                 pick=|s, v| if let Some(k) = SchemeKind::ALL.into_iter().find(|k| k.name() == v) { s.scheme = k } />
-            <SettingSelect label="optimiser" id="train-optimizer" options=optimizers
+            <SettingSelect label=t("training.label_optimizer") id="train-optimizer" options=optimizers
                 value=setting(|s| s.optimizer.name().to_owned())
                 pick=|s, v| s.optimizer = if v == "sgd" { OptimizerKind::SGD } else { OptimizerKind::ADAM } />
-            <SettingSelect label="learning rate" id="train-lr" options=rates
+            <SettingSelect label=t("training.label_lr") id="train-lr" options=rates
                 value=setting(|s| s.learning_rate.to_string())
                 pick=|s, v| if let Ok(r) = v.parse() { s.learning_rate = r } />
-            <SettingSelect label="hidden layers" id="train-hidden" options=hidden
+            <SettingSelect label=t("training.label_hidden") id="train-hidden" options=hidden
                 value=setting(|s| s.hidden.to_string())
                 pick=|s, v| if let Ok(h) = v.parse() { s.hidden = h } />
-            <SettingSelect label="train on" id="train-backend" options=backends
+            <SettingSelect label=t("training.label_backend") id="train-backend" options=backends
                 value=setting(|s| s.backend.name().to_owned())
                 pick=|s, v| if let Some(b) = Backend::from_name(v) { s.backend = b } />
             <label>
-                "epochs"
+                {t("training.label_epochs")}
                 <input id="train-epochs" type="number" min="1" max=MAX_EPOCHS.to_string()
                     prop:value=move || ex.training.with(|s| s.epochs.to_string())
                     on:change=move |ev| {
@@ -297,7 +324,7 @@ fn TrainingControls() -> impl IntoView {
                     } />
             </label>
             <label>
-                "seed"
+                {t("training.label_seed")}
                 <input id="train-seed" type="number" min="0"
                     prop:value=move || ex.training.with(|s| s.seed.to_string())
                     on:change=move |ev| {
@@ -320,8 +347,9 @@ pub fn TrainingPanel() -> impl IntoView {
     let (views, set_views) = signal(Vec::<RunView>::new());
     let (progress, set_progress) = signal((0usize, 0usize));
     let running = RwSignal::new(false);
-    let (message, set_message) = signal(None::<String>);
-    let notice = RwSignal::new(None::<String>);
+    let (message, set_message) = signal(None::<Message>);
+    let notice = RwSignal::new(None::<Message>);
+    let lang = use_page().lang;
     let on_gpu = RwSignal::new(None::<bool>);
     let (task_view, set_task_view) = signal(None::<ToyTask>);
 
@@ -371,7 +399,10 @@ pub fn TrainingPanel() -> impl IntoView {
             Err(e) => {
                 session.set_value(None);
                 set_views.set(Vec::new());
-                set_message.set(Some(format!("Cannot train on these classes: {e}.")));
+                set_message.set(Some(Message::new(
+                    "training.cannot_train",
+                    vec![("error", e.to_string())],
+                )));
             }
         }
     };
@@ -467,34 +498,32 @@ pub fn TrainingPanel() -> impl IntoView {
 
     view! {
         <section class="panel training" aria-labelledby="training-title">
-            <h2 id="training-title">"6. Watch it train"</h2>
-            <p class="hint">
-                "Your classes, scaled so the largest has 500 samples, become a toy task: Gaussian blobs \
-                 on a ring, rare classes between frequent ones, tested on 200 points per class. Three \
-                 small networks learn it with the same data and start: softmax, class-balanced softmax, \
-                 and a third run whose loss and weighting you choose (class-balanced focal loss at first), \
-                 at your beta and gamma. Changing a setting starts the runs over."
-            </p>
+            <h2 id="training-title">{t("training.title")}</h2>
+            <p class="hint">{t("training.hint")}</p>
             <BackendBadge on_gpu=on_gpu />
             <TrainingControls />
             <div class="tools">
-                <button type="button" id="train-play" on:click=play disabled=move || running.get()>"Train"</button>
-                <button type="button" id="train-pause" on:click=move |_| running.set(false) disabled=move || !running.get()>"Pause"</button>
-                <button type="button" id="train-step" on:click=step>"Step"</button>
-                <button type="button" id="train-reset" on:click=move |_| reset()>"Reset"</button>
+                <button type="button" id="train-play" on:click=play disabled=move || running.get()>{t("training.play")}</button>
+                <button type="button" id="train-pause" on:click=move |_| running.set(false) disabled=move || !running.get()>{t("training.pause")}</button>
+                <button type="button" id="train-step" on:click=step>{t("training.step")}</button>
+                <button type="button" id="train-reset" on:click=move |_| reset()>{t("training.reset")}</button>
             </div>
             <progress id="train-progress" max=move || progress.get().1.max(1).to_string() value=move || progress.get().0.to_string()
-                aria-label="training progress"></progress>
+                aria-label=t("training.progress_label")></progress>
             <span class="progress-text">{move || {
                 let (done, total) = progress.get();
                 if total == 0 {
-                    "Press Train to start.".to_owned()
+                    tr_with(lang.get(), "training.press_train", &[])
                 } else {
-                    format!("{done} of {total} steps")
+                    tr_with(
+                        lang.get(),
+                        "training.steps",
+                        &[("done", &done.to_string()), ("total", &total.to_string())],
+                    )
                 }
             }}</span>
-            {move || notice.get().map(|m| view! { <p class="notice" id="train-notice" role="status">{m}</p> })}
-            {move || message.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+            {move || notice.get().map(|m| view! { <p class="notice" id="train-notice" role="status">{move || m.text(lang)}</p> })}
+            {move || message.get().map(|m| view! { <p class="error" role="alert">{move || m.text(lang)}</p> })}
             <div class="runs">
                 {move || views.get().into_iter().enumerate().map(|(i, v)| view! {
                     <figure class="run">
@@ -505,14 +534,14 @@ pub fn TrainingPanel() -> impl IntoView {
             </div>
             <div class="table-scroll">
             <table id="training-metrics">
-                <caption>"Accuracy on the balanced test set (many-shot: more than 100 training samples, medium: 20 to 100, few: fewer than 20)"</caption>
+                <caption>{t("training.metrics_caption")}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"loss"</th>
-                        <th scope="col">"balanced"</th>
-                        <th scope="col">"many-shot"</th>
-                        <th scope="col">"medium-shot"</th>
-                        <th scope="col">"few-shot"</th>
+                        <th scope="col">{t("training.col_loss")}</th>
+                        <th scope="col">{t("training.col_balanced")}</th>
+                        <th scope="col">{t("training.col_many")}</th>
+                        <th scope="col">{t("training.col_medium")}</th>
+                        <th scope="col">{t("training.col_few")}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -547,15 +576,15 @@ pub fn TrainingPanel() -> impl IntoView {
                         });
                         view! {
                             <ChartCanvas figure=figure name=name
-                                caption="Confusion matrix on the test set, rows normalised: row = true class, column = predicted; the diagonal is what is right." />
+                                caption=t("training.confusion_caption") />
                         }
                     })
                     .collect_view()}
             </div>
             <div class="figure-grid">
                 <ChartCanvas figure=accuracy_figure name="per-class-accuracy"
-                    caption="Test accuracy of each class, from the most to the least frequent: the tail is where the weighting shows." />
-                <ChartCanvas figure=loss_figure name="training-loss" caption="Mean training loss per epoch of each run." />
+                    caption=t("training.accuracy_caption") />
+                <ChartCanvas figure=loss_figure name="training-loss" caption=t("training.loss_caption") />
             </div>
         </section>
     }
@@ -594,7 +623,7 @@ fn Regions(
     });
     view! {
         <div class="canvas-wrap">
-            <canvas node_ref=canvas role="img" aria-label="decision regions and training points" aria-describedby="training-metrics"></canvas>
+            <canvas node_ref=canvas role="img" aria-label=t("training.regions_label") aria-describedby="training-metrics"></canvas>
         </div>
     }
 }
@@ -705,8 +734,9 @@ pub fn GridPanel() -> impl IntoView {
     let (done, set_done) = signal((0usize, 0usize));
     let (steps, set_steps) = signal((0usize, 0usize));
     let running = RwSignal::new(false);
-    let (message, set_message) = signal(None::<String>);
-    let notice = RwSignal::new(None::<String>);
+    let (message, set_message) = signal(None::<Message>);
+    let notice = RwSignal::new(None::<Message>);
+    let lang = use_page().lang;
     let on_gpu = RwSignal::new(None::<bool>);
     // Steps per second of all runs together, measured over the whole run.
     let (speed, set_speed) = signal(None::<f64>);
@@ -743,7 +773,10 @@ pub fn GridPanel() -> impl IntoView {
                 set_speed.set(None);
             }
             Err(e) => {
-                set_message.set(Some(format!("Cannot train on these classes: {e}.")));
+                set_message.set(Some(Message::new(
+                    "training.cannot_train",
+                    vec![("error", e.to_string())],
+                )));
                 return;
             }
         }
@@ -777,32 +810,37 @@ pub fn GridPanel() -> impl IntoView {
     let figure = Memo::new(move |_| Figure::Grid(Box::new(chart.get())));
     view! {
         <section class="panel grid-panel" aria-labelledby="grid-title">
-            <h2 id="grid-title">"7. The paper's grid"</h2>
-            <p class="hint">
-                "The paper searched loss x beta x gamma. Here the same grid (class-balanced softmax and \
-                 sigmoid at beta 0.9, 0.99, 0.999, 0.9999; focal also at gamma 0.5, 1, 2) and the five \
-                 unweighted runs train together on the toy task from your classes, with the panel's \
-                 optimiser, learning rate, size, epochs and seed; the cells fill in when the runs finish \
-                 and the best is marked."
-            </p>
+            <h2 id="grid-title">{t("training.grid_title")}</h2>
+            <p class="hint">{t("training.grid_hint")}</p>
             <div class="tools">
-                <button type="button" id="grid-run" on:click=run disabled=move || running.get()>"Train the grid (25 runs)"</button>
+                <button type="button" id="grid-run" on:click=run disabled=move || running.get()>{t("training.grid_run")}</button>
                 <progress id="grid-steps" max=move || steps.get().1.max(1).to_string() value=move || steps.get().0.to_string()
-                    aria-label="grid training progress"></progress>
+                    aria-label=t("training.grid_progress_label")></progress>
                 <span class="progress-text" id="grid-progress">{move || {
                     let (d, t) = done.get();
-                    if t == 0 { String::new() } else { format!("{d} of {t} runs finished") }
+                    if t == 0 {
+                        String::new()
+                    } else {
+                        tr_with(
+                            lang.get(),
+                            "training.grid_done",
+                            &[("done", &d.to_string()), ("total", &t.to_string())],
+                        )
+                    }
                 }}</span>
                 <span class="progress-text" id="grid-speed"
                     data-steps-per-second=move || speed.get().map(decimal).unwrap_or_default()
                     data-backend=move || if on_gpu.get().unwrap_or(false) { "webgpu" } else { "cpu" }>
-                    {move || speed.get().map(|s| format!("{s:.0} model-steps per second on the {}",
-                        if on_gpu.get().unwrap_or(false) { "GPU" } else { "CPU" }))}
+                    {move || speed.get().map(|s| tr_with(
+                        lang.get(),
+                        if on_gpu.get().unwrap_or(false) { "training.grid_speed_gpu" } else { "training.grid_speed_cpu" },
+                        &[("speed", &format!("{s:.0}"))],
+                    ))}
                 </span>
             </div>
-            {move || notice.get().map(|m| view! { <p class="notice" id="grid-notice" role="status">{m}</p> })}
-            {move || message.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
-            <ChartCanvas figure=figure name="paper-grid" caption="Balanced test accuracy (%) of every run of the grid; darker is better." />
+            {move || notice.get().map(|m| view! { <p class="notice" id="grid-notice" role="status">{move || m.text(lang)}</p> })}
+            {move || message.get().map(|m| view! { <p class="error" role="alert">{move || m.text(lang)}</p> })}
+            <ChartCanvas figure=figure name="paper-grid" caption=t("training.grid_caption") />
         </section>
     }
 }
