@@ -41,7 +41,7 @@ const CONFUSION_NAMES: [&str; 3] = [
 ];
 /// CPU time a frame's chunk of training may take: with the frame's share of
 /// the drawing, input is still answered within 50 ms.
-const FRAME_BUDGET_MS: f64 = 8.0;
+const FRAME_BUDGET_MS: f64 = 5.0;
 /// Cells per side of the decision-region grid.
 const RESOLUTION: usize = 72;
 
@@ -169,21 +169,36 @@ struct RunView {
     grid: Vec<u8>,
 }
 
-/// The runs as the page shows them: test metrics and loss histories, or
-/// (with `grid_of`) only the decision regions of that run, so that no frame
-/// does both (each takes a while on the CPU).
-fn run_views(runs: &Runs, grid_of: Option<usize>, previous: &[RunView]) -> Vec<RunView> {
+/// What a refresh of the page's runs recomputes: each takes a while on the
+/// CPU, so a frame during training does one run's share at most.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Refresh {
+    /// Every run's test metrics.
+    AllMetrics,
+    /// One run's test metrics (the others keep theirs).
+    Metrics(usize),
+    /// One run's decision regions.
+    Grid(usize),
+}
+
+/// The runs as the page shows them, with what `refresh` says recomputed;
+/// loss histories are always current.
+fn run_views(runs: &Runs, refresh: Refresh, previous: &[RunView]) -> Vec<RunView> {
     (0..runs.engine.len())
         .map(|i| {
             let before = previous.get(i);
             let grid = || before.map(|v| v.grid.clone()).unwrap_or_default();
-            match (grid_of, before) {
-                (Some(g), Some(v)) => RunView {
+            match (refresh, before) {
+                (Refresh::Grid(g), Some(v)) => RunView {
                     grid: if g == i {
                         decision_grid(&runs.engine.model(i), &runs.task, RESOLUTION)
                     } else {
                         grid()
                     },
+                    ..v.clone()
+                },
+                (Refresh::Metrics(m), Some(v)) if m != i => RunView {
+                    history: runs.engine.history(i),
                     ..v.clone()
                 },
                 _ => RunView {
@@ -353,10 +368,10 @@ pub fn TrainingPanel() -> impl IntoView {
     let on_gpu = RwSignal::new(None::<bool>);
     let (task_view, set_task_view) = signal(None::<ToyTask>);
 
-    let show = move |runs: &Runs, grid_of: Option<usize>| {
+    let show = move |runs: &Runs, refresh: Refresh| {
         set_progress.set(runs.engine.progress());
         let previous = views.get_untracked();
-        set_views.set(run_views(runs, grid_of, &previous));
+        set_views.set(run_views(runs, refresh, &previous));
     };
     // Every run's decision regions, one run per frame.
     let draw_all_regions = move || {
@@ -367,9 +382,9 @@ pub fn TrainingPanel() -> impl IntoView {
                 session.with_value(|s| {
                     if let Some(r) = s {
                         if i == 0 {
-                            show(r, None);
+                            show(r, Refresh::AllMetrics);
                         }
-                        show(r, Some(i));
+                        show(r, Refresh::Grid(i));
                     }
                 });
             }
@@ -390,7 +405,7 @@ pub fn TrainingPanel() -> impl IntoView {
             Ok(runs) => {
                 set_task_view.set(Some(runs.task.clone()));
                 on_gpu.set(Some(runs.engine.on_gpu()));
-                show(&runs, None);
+                show(&runs, Refresh::AllMetrics);
                 session.set_value(Some(runs));
                 set_message.set(None);
                 notice.set(None);
@@ -437,10 +452,11 @@ pub fn TrainingPanel() -> impl IntoView {
                 notice,
                 on_gpu,
                 move |runs, frame| {
-                    // Metrics every fourth frame; between them, one run's regions.
+                    // One run's metrics every fourth frame; between them, one run's regions.
+                    let run = frame / 4 % runs.engine.len();
                     match frame % 4 {
-                        0 => show(runs, None),
-                        2 => show(runs, Some(frame / 4 % runs.engine.len())),
+                        0 => show(runs, Refresh::Metrics(run)),
+                        2 => show(runs, Refresh::Grid(run)),
                         _ => set_progress.set(runs.engine.progress()),
                     }
                     false
@@ -468,7 +484,7 @@ pub fn TrainingPanel() -> impl IntoView {
                 notice,
                 on_gpu,
                 move |runs, _| {
-                    show(runs, None);
+                    show(runs, Refresh::AllMetrics);
                     true
                 },
             )
