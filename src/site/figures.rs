@@ -176,11 +176,14 @@ pub fn ChartCanvas(
     };
     let drawn_once = StoredValue::new_local(false);
     Effect::new(move |_| {
-        figure.track();
         ex.width.track();
         ex.theme.track();
-        // The first draw happens anyway, so the page has its layout and every figure.
+        // The first draw happens anyway, so the page has its layout and every
+        // figure. Off screen, the figure is not even tracked: its memo (the
+        // same figure is shown by the lesson and by the explorer) is computed
+        // only when the chart scrolls into view.
         if visible.get() || !drawn_once.get_value() {
+            figure.track();
             draw();
             drawn_once.set_value(true);
         }

@@ -501,6 +501,8 @@ pub fn TrainingPanel() -> impl IntoView {
                 .collect(),
         })
     });
+    let labels =
+        Memo::new(move |_| views.with(|v| v.iter().map(|v| v.label.clone()).collect::<Vec<_>>()));
     let loss_figure = Memo::new(move |_| {
         Figure::LossCurves(LossCurvesChart {
             runs: views
@@ -541,10 +543,11 @@ pub fn TrainingPanel() -> impl IntoView {
             {move || notice.get().map(|m| view! { <p class="notice" id="train-notice" role="status">{move || m.text(lang)}</p> })}
             {move || message.get().map(|m| view! { <p class="error" role="alert">{move || m.text(lang)}</p> })}
             <div class="runs">
-                {move || views.get().into_iter().enumerate().map(|(i, v)| view! {
+                // Built again only when the runs change, not as they train.
+                {move || labels.get().into_iter().enumerate().map(|(i, label)| view! {
                     <figure class="run">
                         <Regions index=i views=views task=task_view />
-                        <figcaption>{v.label.clone()}</figcaption>
+                        <figcaption>{label}</figcaption>
                     </figure>
                 }).collect_view()}
             </div>
@@ -623,47 +626,122 @@ fn Regions(
             .with(|v| v.get(index).map(|v| v.grid.clone()))
             .unwrap_or_default()
     });
+    // The points do not move while a model trains: they are drawn once (for
+    // this task, size and theme) on a transparent canvas laid over the
+    // regions, so a refresh of the regions repaints only the regions.
+    let points = NodeRef::<leptos::html::Canvas>::new();
+    // Sizing a canvas clears it: the regions are drawn again after each sizing.
+    let (sized, set_sized) = signal(0u64);
     Effect::new(move |_| {
+        let (Some(canvas), Some(points)) = (canvas.get(), points.get()) else {
+            return;
+        };
+        let theme = ex.theme.get();
+        let mut sizing = fit.get_value();
+        sizing.fit(&canvas, ex.width.get(), 1.0, 200.0, 420.0);
+        fit.set_value(sizing);
+        points.set_width(canvas.width());
+        points.set_height(canvas.height());
+        task.with(|t| {
+            if let Some(t) = t {
+                draw_points(&points, t, &theme);
+            }
+        });
+        set_sized.update(|n| *n += 1);
+    });
+    Effect::new(move |_| {
+        sized.track();
         let Some(canvas) = canvas.get() else { return };
         let theme = ex.theme.get();
-        let grid = grid.get();
-        task.with(|t| {
-            let Some(t) = t else {
-                return;
-            };
-            let mut sizing = fit.get_value();
-            sizing.fit(&canvas, ex.width.get(), 1.0, 200.0, 420.0);
-            fit.set_value(sizing);
-            draw_regions(&canvas, &grid, t, &theme);
-        });
+        let classes = task.with(|t| t.as_ref().map_or(0, |t| t.counts.len()));
+        grid.with(|grid| draw_regions(&canvas, grid, classes, theme.background));
     });
     view! {
-        <div class="canvas-wrap">
+        <div class="canvas-wrap regions">
             <canvas node_ref=canvas role="img" aria-label=t("training.regions_label") aria-describedby="training-metrics"></canvas>
+            <canvas node_ref=points class="points-layer" aria-hidden="true"></canvas>
         </div>
     }
 }
 
-fn draw_regions(canvas: &web_sys::HtmlCanvasElement, grid: &[u8], task: &ToyTask, theme: &Theme) {
+/// A canvas's 2D context.
+fn context_2d(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok()??.dyn_into().ok()
+}
+
+/// A detached canvas of `width` x `height` device pixels.
+fn offscreen_canvas(width: u32, height: u32) -> Option<web_sys::HtmlCanvasElement> {
+    let canvas: web_sys::HtmlCanvasElement = dom::window()
+        .document()?
+        .create_element("canvas")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    canvas.set_width(width);
+    canvas.set_height(height);
+    Some(canvas)
+}
+
+fn css_rgb(c: plotters::style::RGBColor) -> String {
+    format!("rgb({},{},{})", c.0, c.1, c.2)
+}
+
+/// The training points on the transparent canvas `layer` (cleared first),
+/// one path per class, frequent classes first so the rare ones lie on top.
+fn draw_points(layer: &web_sys::HtmlCanvasElement, task: &ToyTask, theme: &Theme) {
+    let Some(ctx) = context_2d(layer) else {
+        return;
+    };
     let (points, labels, counts, b) = (
         &task.train.points,
         &task.train.labels,
         &task.counts,
         &task.bounds,
     );
-    let Ok(Some(ctx)) = canvas.get_context("2d") else {
-        return;
+    let (w, h) = (layer.width() as f64, layer.height() as f64);
+    ctx.clear_rect(0.0, 0.0, w, h);
+    let to_px = |p: &[f32; 2]| {
+        (
+            (p[0] - b.x_min) as f64 / (b.x_max - b.x_min) as f64 * w,
+            (b.y_max - p[1]) as f64 / (b.y_max - b.y_min) as f64 * h,
+        )
     };
-    let Ok(ctx) = ctx.dyn_into::<web_sys::CanvasRenderingContext2d>() else {
+    let classes = counts.len();
+    let mut order: Vec<usize> = (0..classes).collect();
+    order.sort_by_key(|&c| std::cmp::Reverse(counts[c]));
+    ctx.set_stroke_style_str(&css_rgb(theme.foreground));
+    ctx.set_line_width(1.2 * theme.scale);
+    for c in order {
+        let rare = counts[c] < 20;
+        let radius = if rare { 4.5 } else { 2.0 } * theme.scale;
+        ctx.set_fill_style_str(&css_rgb(class_colour(c, classes)));
+        ctx.begin_path();
+        for (p, _) in points.iter().zip(labels).filter(|(_, l)| **l == c) {
+            let (x, y) = to_px(p);
+            ctx.move_to(x + radius, y);
+            let _ = ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU);
+        }
+        ctx.fill();
+        if rare {
+            ctx.stroke();
+        }
+    }
+}
+
+/// The decision regions: `grid`, a class per cell, faded towards the background.
+fn draw_regions(
+    canvas: &web_sys::HtmlCanvasElement,
+    grid: &[u8],
+    classes: usize,
+    bg: plotters::style::RGBColor,
+) {
+    let Some(ctx) = context_2d(canvas) else {
         return;
     };
     let (w, h) = (canvas.width() as f64, canvas.height() as f64);
-    let bg = theme.background;
-    ctx.set_fill_style_str(&format!("rgb({},{},{})", bg.0, bg.1, bg.2));
+    ctx.set_fill_style_str(&css_rgb(bg));
     ctx.fill_rect(0.0, 0.0, w, h);
-    let classes = counts.len();
     if grid.len() == RESOLUTION * RESOLUTION {
-        // Each cell: its class colour, faded towards the background.
         let mut rgba = Vec::with_capacity(grid.len() * 4);
         for &c in grid {
             let col = class_colour(c as usize, classes);
@@ -675,48 +753,13 @@ fn draw_regions(canvas: &web_sys::HtmlCanvasElement, grid: &[u8], task: &ToyTask
             RESOLUTION as u32,
             RESOLUTION as u32,
         );
-        let small = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.create_element("canvas").ok())
-            .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok());
-        if let (Ok(image), Some(small)) = (image, small) {
-            small.set_width(RESOLUTION as u32);
-            small.set_height(RESOLUTION as u32);
-            if let Ok(Some(sctx)) = small.get_context("2d")
-                && let Ok(sctx) = sctx.dyn_into::<web_sys::CanvasRenderingContext2d>()
-            {
-                let _ = sctx.put_image_data(&image, 0.0, 0.0);
-                ctx.set_image_smoothing_enabled(false);
-                let _ =
-                    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&small, 0.0, 0.0, w, h);
-            }
-        }
-    }
-    let scale = theme.scale;
-    let to_px = |p: &[f32; 2]| {
-        (
-            (p[0] - b.x_min) as f64 / (b.x_max - b.x_min) as f64 * w,
-            (b.y_max - p[1]) as f64 / (b.y_max - b.y_min) as f64 * h,
-        )
-    };
-    let fg = theme.foreground;
-    ctx.set_stroke_style_str(&format!("rgb({},{},{})", fg.0, fg.1, fg.2));
-    // Frequent classes first, so the rare ones are drawn on top.
-    let mut order: Vec<usize> = (0..points.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(counts[labels[i]]));
-    for i in order {
-        let (x, y) = to_px(&points[i]);
-        let c = labels[i];
-        let col = class_colour(c, classes);
-        let rare = counts[c] < 20;
-        let radius = if rare { 4.5 } else { 2.0 } * scale;
-        ctx.set_fill_style_str(&format!("rgb({},{},{})", col.0, col.1, col.2));
-        ctx.begin_path();
-        let _ = ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU);
-        ctx.fill();
-        if rare {
-            ctx.set_line_width(1.2 * scale);
-            ctx.stroke();
+        let small = offscreen_canvas(RESOLUTION as u32, RESOLUTION as u32);
+        if let (Ok(image), Some(small)) = (image, small)
+            && let Some(sctx) = context_2d(&small)
+        {
+            let _ = sctx.put_image_data(&image, 0.0, 0.0);
+            ctx.set_image_smoothing_enabled(false);
+            let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&small, 0.0, 0.0, w, h);
         }
     }
 }

@@ -113,6 +113,16 @@ for (const webgpu of [true, false]) {
       const bound = webgpu ? 100 : 50;
       assert.ok(delays.every((d) => d <= bound), `inputs answered within ${bound} ms: ${delays.map(Math.round)}`);
       assertEngineMetrics(await shownRuns(page), 0.015);
+      // Each run's decision regions are painted: its canvas holds several classes' colours
+      // (the points lie on a canvas of their own over it).
+      const regionColours = await page.$$eval('.regions canvas[role="img"]', (canvases) => canvases.map((c) => {
+        const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const colours = new Set();
+        for (let i = 0; i < data.length; i += 4 * 97) colours.add(`${data[i]},${data[i + 1]},${data[i + 2]},${data[i + 3]}`);
+        return colours.size;
+      }));
+      assert.equal(regionColours.length, 3);
+      assert.ok(regionColours.every((n) => n >= 3), `decision regions painted: ${regionColours} colours`);
 
       // Charts off screen are redrawn when they scroll into view.
       await page.locator('canvas[data-figure="confusion-chosen"]').scrollIntoViewIfNeeded();
