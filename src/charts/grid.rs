@@ -23,8 +23,8 @@ pub struct GridChart {
     pub baselines: Vec<(String, Option<f64>)>,
 }
 
-/// The chart's title.
-pub const TITLE: &str = "Balanced accuracy over the paper's grid";
+/// The chart's title (a translation key).
+pub const TITLE: &str = "chart.grid.title";
 
 impl GridChart {
     /// The best finished class-balanced cell's value.
@@ -76,7 +76,7 @@ pub fn draw<DB: DrawingBackend>(
         Text::new(s.to_owned(), (x.round() as i32, y.round() as i32), style)
     };
     area.draw(&text(
-        TITLE,
+        theme.text(TITLE),
         w / 2.0,
         px(4.0),
         15.0,
@@ -105,9 +105,9 @@ pub fn draw<DB: DrawingBackend>(
     let cell_w = ((w - label_w - 2.0 * gap - px(8.0)) / 5.0).max(1.0);
     let cell_h = ((h - top - baseline_h - px(8.0)) / 4.0).max(1.0);
     let panels: [(&str, usize); 3] = [
-        ("CB softmax", 1),
-        ("CB sigmoid", 1),
-        ("CB focal, gamma =", 3),
+        (theme.text("chart.grid.cb_softmax"), 1),
+        (theme.text("chart.grid.cb_sigmoid"), 1),
+        (theme.text("chart.grid.cb_focal"), 3),
     ];
     let mut x0 = label_w;
     for (p, &(name, columns)) in panels.iter().enumerate() {
@@ -159,7 +159,12 @@ pub fn draw<DB: DrawingBackend>(
                             theme.highlight.stroke_width(theme.stroke(3.0)),
                         ))?;
                     }
-                    let label = format!("{:.1}{}", 100.0 * v, if is_best { " best" } else { "" });
+                    let value = format!("{:.1}", 100.0 * v);
+                    let label = if is_best {
+                        theme.text_with("chart.grid.best", &[("value", &value)])
+                    } else {
+                        value
+                    };
                     // Light text on the dark end of the scale.
                     let ink = if level(v, lo, hi) > 0.55 {
                         theme.background
@@ -194,9 +199,11 @@ pub fn draw<DB: DrawingBackend>(
     for (i, (label, value)) in data.baselines.iter().enumerate() {
         let x = label_w + (i % 3) as f64 * (w - label_w) / 3.0;
         let y = by + px(24.0) * (i / 3) as f64;
-        let shown = value.map_or("pending".to_owned(), |v| format!("{:.1}", 100.0 * v));
+        let shown = value.map_or(theme.text("chart.grid.pending").to_owned(), |v| {
+            format!("{:.1}", 100.0 * v)
+        });
         area.draw(&text(
-            &format!("{label}: {shown}"),
+            &theme.text_with("chart.grid.baseline", &[("label", label), ("value", &shown)]),
             x,
             y,
             13.0,
@@ -210,12 +217,17 @@ pub fn draw<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     fn render(data: &GridChart) -> String {
+        render_in(data, Lang::En)
+    }
+
+    fn render_in(data: &GridChart, lang: Lang) -> String {
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, (800, 420)).into_drawing_area();
-            draw(&area, data, &Theme::light(1.0)).unwrap();
+            draw(&area, data, &Theme::light(1.0).in_lang(lang)).unwrap();
             area.present().unwrap();
         }
         svg
@@ -246,5 +258,8 @@ mod tests {
         assert!(
             svg.contains("76.0 best") && svg.contains("softmax: 62.0") && svg.contains("β 0.9999")
         );
+        let zh = render_in(&g, Lang::ZhCn);
+        assert!(zh.contains("论文网格上的平衡准确率") && zh.contains("76.0 最佳"), "{zh}");
+        assert!(zh.contains("softmax：62.0") && !zh.contains("best"));
     }
 }

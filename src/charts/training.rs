@@ -43,8 +43,8 @@ pub struct LossCurvesChart {
     pub epochs: usize,
 }
 
-/// The chart's title.
-pub const TITLE: &str = "Training loss per epoch";
+/// The chart's title (a translation key, as are the other titles).
+pub const TITLE: &str = "chart.loss.title";
 
 /// Draws the loss of every run against the epoch (log y: losses of different
 /// weightings differ in scale).
@@ -70,11 +70,11 @@ pub fn draw<DB: DrawingBackend>(
     let x = Axis::linear(1.0, data.epochs.max(2) as f64);
     let y = Axis::log(lo, hi);
     let frame = Frame {
-        title: TITLE,
+        title: theme.text(TITLE),
         x,
         y,
-        x_desc: &["epoch"],
-        y_desc: &["mean training loss", "loss"],
+        x_desc: &[theme.text("chart.loss.x")],
+        y_desc: &[theme.text("chart.loss.y"), theme.text("chart.loss.y_short")],
     };
     let keys = data
         .runs
@@ -113,7 +113,10 @@ pub struct ClassAccuracyChart {
 }
 
 /// The per-class chart's title.
-pub const CLASS_ACCURACY_TITLE: &str = "Test accuracy per class, head to tail";
+pub const CLASS_ACCURACY_TITLE: &str = "chart.class_accuracy.title";
+
+/// The confusion matrix's title, for lists of figures (the chart shows the run's label).
+pub const CONFUSION_TITLE: &str = "chart.confusion.title";
 
 /// Draws grouped bars: for each class, one bar per run.
 pub fn draw_class_accuracy<DB: DrawingBackend>(
@@ -124,11 +127,14 @@ pub fn draw_class_accuracy<DB: DrawingBackend>(
     area.fill(&theme.background)?;
     let classes = data.runs.iter().map(|(_, a)| a.len()).max().unwrap_or(1);
     let frame = Frame {
-        title: CLASS_ACCURACY_TITLE,
+        title: theme.text(CLASS_ACCURACY_TITLE),
         x: Axis::classes(classes),
         y: Axis::linear(0.0, 1.0),
-        x_desc: &["class"],
-        y_desc: &["test accuracy", "accuracy"],
+        x_desc: &[theme.text("chart.class")],
+        y_desc: &[
+            theme.text("chart.class_accuracy.y"),
+            theme.text("chart.class_accuracy.y_short"),
+        ],
     };
     let keys = data
         .runs
@@ -178,8 +184,14 @@ pub fn draw_confusion<DB: DrawingBackend>(
         title: &data.label,
         x: Axis::classes(classes),
         y: Axis::linear(-0.5, classes as f64 - 0.5),
-        x_desc: &["predicted class", "predicted"],
-        y_desc: &["true class", "true"],
+        x_desc: &[
+            theme.text("chart.confusion.x"),
+            theme.text("chart.confusion.x_short"),
+        ],
+        y_desc: &[
+            theme.text("chart.confusion.y"),
+            theme.text("chart.confusion.y_short"),
+        ],
     };
     let mut framed = frame::build(area, theme, &frame, Vec::new(), Corner::Outside)?;
     let chart = &mut framed.chart;
@@ -223,7 +235,7 @@ mod tests {
             draw(&area, &data, &Theme::light(1.0)).unwrap();
             area.present().unwrap();
         }
-        assert!(svg.contains(TITLE) && svg.contains("CB softmax") && svg.contains("epoch"));
+        assert!(svg.contains("Training loss per epoch") && svg.contains("CB softmax") && svg.contains("epoch"));
         assert_eq!(
             crate::charts::svg::series(&svg).len(),
             2,
@@ -256,7 +268,7 @@ mod tests {
             draw_class_accuracy(&area, &data, &Theme::light(1.0)).unwrap();
             area.present().unwrap();
         }
-        assert!(svg.contains(CLASS_ACCURACY_TITLE));
+        assert!(svg.contains("Test accuracy per class, head to tail"));
         let colours = [
             Theme::light(1.0).curve(0, false).0,
             Theme::light(1.0).curve(1, false).0,

@@ -17,14 +17,14 @@ use super::frame::{self, Frame, Key};
 use super::series::{class_series, draw_class_series, half_width_in_plot, legend_corner};
 use super::{DrawResult, Theme};
 
-/// The chart's title.
-pub const TITLE: &str = "Weight per class";
+/// The chart's title (a translation key, as are the texts below).
+pub const TITLE: &str = "chart.weights.title";
 /// What the horizontal axis shows.
-pub const X_DESC: &str = "class";
+pub const X_DESC: &str = "chart.class";
 /// What the vertical axis shows.
-pub const Y_DESC: &str = "class weight";
+pub const Y_DESC: &str = "chart.weights.y";
 /// The vertical axis, where the plot is too short for [`Y_DESC`].
-pub const Y_DESC_SHORT: &str = "weight";
+pub const Y_DESC_SHORT: &str = "chart.weights.y_short";
 
 /// One scheme's weights.
 #[derive(Clone, Debug, PartialEq)]
@@ -74,11 +74,11 @@ pub fn draw<DB: DrawingBackend>(
         Axis::linear(0.0, nice_ceil(max * 1.05))
     };
     let frame = Frame {
-        title: TITLE,
+        title: theme.text(TITLE),
         x: Axis::classes(classes),
         y,
-        x_desc: &[X_DESC],
-        y_desc: &[Y_DESC, Y_DESC_SHORT],
+        x_desc: &[theme.text(X_DESC)],
+        y_desc: &[theme.text(Y_DESC), theme.text(Y_DESC_SHORT)],
     };
     // Ordinary curves take the palette in turn; highlighted ones the highlight.
     let mut next = 0;
@@ -146,6 +146,7 @@ pub fn draw<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::charts::svg;
+    use crate::i18n::Lang;
     use crate::effective_number::Beta;
     use crate::profiles::preset_counts;
     use crate::weights::{Scheme, class_weights};
@@ -189,9 +190,9 @@ mod tests {
             svg::assert_texts(
                 &s,
                 &[
-                    TITLE,
-                    X_DESC,
-                    Y_DESC,
+                    svg::en(TITLE),
+                    svg::en(X_DESC),
+                    svg::en(Y_DESC),
                     "class-balanced, β = 0.999",
                     "inverse frequency",
                 ],
@@ -267,12 +268,24 @@ mod tests {
     }
 
     #[test]
+    fn draws_its_words_in_the_themes_language() {
+        let s = svg::render((800, 500), |area| {
+            let chart = WeightsChart {
+                curves: vec![],
+                log_y: false,
+            };
+            draw(area, &chart, &Theme::light(1.0).in_lang(Lang::ZhCn)).unwrap();
+        });
+        svg::assert_texts(&s, &["每个类别的权重", "类别", "类别权重"]);
+    }
+
+    #[test]
     fn no_curves_draw_an_empty_frame() {
         let s = render(&WeightsChart {
             curves: vec![],
             log_y: true,
         });
-        svg::assert_texts(&s, &[TITLE, X_DESC, Y_DESC]);
+        svg::assert_texts(&s, &[svg::en(TITLE), svg::en(X_DESC), svg::en(Y_DESC)]);
         assert!(svg::series(&s).is_empty());
     }
 }

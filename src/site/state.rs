@@ -38,7 +38,9 @@ pub struct Explorer {
     pub cb: Memo<Result<ClassWeights, WeightsError>>,
     /// Weights of the compared schemes that do not depend on the current beta.
     pub fixed_schemes: Memo<Vec<SchemeWeights>>,
-    /// The chart colours and sizes for the system theme and the screen.
+    /// The chart colours and sizes for the system theme and the screen, and
+    /// the page's language for their words: every chart tracks it, so a
+    /// language switch redraws them.
     pub theme: Memo<Theme>,
     /// The window's width in CSS pixels.
     pub width: ReadSignal<f64>,
@@ -75,11 +77,12 @@ pub fn provide_explorer(view: RwSignal<PageView>) -> Explorer {
         }),
         theme: Memo::new(move |_| {
             let scale = dom::pixel_ratio();
-            if dark.get() {
+            let theme = if dark.get() {
                 Theme::dark(scale)
             } else {
                 Theme::light(scale)
-            }
+            };
+            theme.in_lang(view.with(|v| v.lang))
         }),
         width: dom::use_window_width(),
     };
