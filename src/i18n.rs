@@ -402,9 +402,12 @@ mod tests {
     /// known prefix) is in the files.
     #[test]
     fn every_key_the_site_uses_exists() {
-        const PREFIXES: [&str; 16] = [
+        const PREFIXES: [&str; 19] = [
             "lang.",
             "chart.",
+            "error.",
+            "scheme.",
+            "run.",
             "shell.",
             "notice.",
             "lesson.",

@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::i18n::Message;
+
 /// The most classes any profile or input may have.
 pub const MAX_CLASSES: usize = 100_000;
 
@@ -49,19 +51,23 @@ pub enum ProfileError {
     Max(u64),
 }
 
+impl ProfileError {
+    /// What went wrong, for people in any language.
+    pub fn message(&self) -> Message {
+        match self {
+            Self::Classes(c) => Message::new("error.profile.classes")
+                .with("max", MAX_CLASSES)
+                .with("got", c),
+            Self::Imbalance(r) => Message::new("error.profile.imbalance").with("got", r),
+            Self::Max(m) => Message::new("error.profile.max").with("got", m),
+        }
+    }
+}
+
+/// In English, from the translation files.
 impl fmt::Display for ProfileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Classes(c) => write!(
-                f,
-                "the number of classes must be between 2 and {MAX_CLASSES}, got {c}"
-            ),
-            Self::Imbalance(r) => write!(f, "the imbalance factor must be at least 1, got {r}"),
-            Self::Max(m) => write!(
-                f,
-                "the largest class must have between 1 and 10^12 samples, got {m}"
-            ),
-        }
+        self.message().fmt(f)
     }
 }
 

@@ -95,15 +95,10 @@ pub fn draw<DB: DrawingBackend>(
         style: fill,
         thickness: 10.0,
     }];
-    keys.extend(
-        data.effective
-            .iter()
-            .enumerate()
-            .map(|(i, (beta, _))| {
-                let label = theme.text_with(EFFECTIVE_LABEL, &[("beta", &beta.to_string())]);
-                Key::line(label, &theme.series(i), CURVE_WIDTH)
-            }),
-    );
+    keys.extend(data.effective.iter().enumerate().map(|(i, (beta, _))| {
+        let label = theme.text_with(EFFECTIVE_LABEL, &[("beta", &beta.to_string())]);
+        Key::line(label, &theme.series(i), CURVE_WIDTH)
+    }));
     let plotted: Vec<f64> = counts.iter().map(|&n| y.to_plot_or_nan(n)).collect();
     // On a phone-sized chart the five-entry legend would hide the curves: it goes under the title.
     let narrow = (area.dim_in_pixel().0 as f64) < theme.px(500.0);
@@ -295,7 +290,11 @@ mod tests {
         });
         svg::assert_texts(
             &s,
-            &["每个类别的样本数与有效样本数", "样本数 n", "β = 0.9999 时的 E"],
+            &[
+                "每个类别的样本数与有效样本数",
+                "样本数 n",
+                "β = 0.9999 时的 E",
+            ],
         );
         assert!(!s.contains("samples"), "no English left");
     }

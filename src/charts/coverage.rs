@@ -136,8 +136,8 @@ pub fn draw<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::charts::svg;
-    use crate::i18n::Lang;
     use crate::coverage::{CoverageConfig, simulate_geometric, simulate_prototypes};
+    use crate::i18n::Lang;
 
     #[test]
     fn draws_its_words_in_the_themes_language() {

@@ -321,7 +321,12 @@ mod tests {
             let (s, g) = render(&chart(counts.clone(), log_y));
             svg::assert_texts(
                 &s,
-                &[svg::en(TITLE), svg::en(X_DESC), svg::en(Y_DESC), "class 3: 1077"],
+                &[
+                    svg::en(TITLE),
+                    svg::en(X_DESC),
+                    svg::en(Y_DESC),
+                    "class 3: 1077",
+                ],
             );
             let bar = svg::hex(Theme::light(1.0).series(0));
             let bars: Vec<svg::Rect> = svg::filled_rects(&s)
@@ -395,7 +400,12 @@ mod tests {
         });
         svg::assert_texts(
             &s,
-            &["每个类别的样本数（拖动来绘制）", "类别", "训练样本数", "第 3 类：1077"],
+            &[
+                "每个类别的样本数（拖动来绘制）",
+                "类别",
+                "训练样本数",
+                "第 3 类：1077",
+            ],
         );
     }
 }

@@ -120,11 +120,11 @@ mod tests {
                 geometric: None,
             }),
             Figure::LossCurves(LossCurvesChart {
-                runs: vec![("softmax".into(), vec![1.0, 0.5])],
+                runs: vec![(svg::label("softmax"), vec![1.0, 0.5])],
                 epochs: 4,
             }),
             Figure::ClassAccuracy(ClassAccuracyChart {
-                runs: vec![("softmax".into(), vec![0.9, 0.5, 0.1])],
+                runs: vec![(svg::label("softmax"), vec![0.9, 0.5, 0.1])],
             }),
             Figure::Grid(Box::default()),
         ];
@@ -187,7 +187,7 @@ mod gallery {
             ]
             .into_iter()
             .map(|(l, s, h)| WeightCurve {
-                label: l.to_string(),
+                label: svg::label(l),
                 weights: class_weights(counts, s).unwrap().weights,
                 highlighted: h,
             })

@@ -9,6 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{DrawResult, Theme};
 use crate::experiments::{PAPER_BETAS, PAPER_GAMMAS};
+use crate::i18n::Message;
 
 /// Balanced accuracies of the grid's runs; `None` until a run finishes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20,7 +21,7 @@ pub struct GridChart {
     /// CB focal at each beta (rows) and gamma (columns).
     pub focal: [[Option<f64>; 3]; 4],
     /// The unweighted runs: (label, balanced accuracy).
-    pub baselines: Vec<(String, Option<f64>)>,
+    pub baselines: Vec<(Message, Option<f64>)>,
 }
 
 /// The chart's title (a translation key).
@@ -203,7 +204,10 @@ pub fn draw<DB: DrawingBackend>(
             format!("{:.1}", 100.0 * v)
         });
         area.draw(&text(
-            &theme.text_with("chart.grid.baseline", &[("label", label), ("value", &shown)]),
+            &theme.text_with(
+                "chart.grid.baseline",
+                &[("label", &theme.message(label)), ("value", &shown)],
+            ),
             x,
             y,
             13.0,
@@ -236,7 +240,7 @@ mod tests {
     #[test]
     fn empty_grid_draws_placeholders() {
         let svg = render(&GridChart {
-            baselines: vec![("softmax".into(), None)],
+            baselines: vec![(crate::charts::svg::label("softmax"), None)],
             ..GridChart::default()
         });
         assert!(svg.contains("Balanced accuracy over the paper"), "{svg}");
@@ -248,7 +252,7 @@ mod tests {
     fn the_best_cell_is_marked_once() {
         let mut g = GridChart {
             softmax: [Some(0.70), Some(0.72), Some(0.74), Some(0.75)],
-            baselines: vec![("softmax".into(), Some(0.62))],
+            baselines: vec![(crate::charts::svg::label("softmax"), Some(0.62))],
             ..GridChart::default()
         };
         g.focal[2][0] = Some(0.76);
@@ -259,7 +263,10 @@ mod tests {
             svg.contains("76.0 best") && svg.contains("softmax: 62.0") && svg.contains("β 0.9999")
         );
         let zh = render_in(&g, Lang::ZhCn);
-        assert!(zh.contains("论文网格上的平衡准确率") && zh.contains("76.0 最佳"), "{zh}");
+        assert!(
+            zh.contains("论文网格上的平衡准确率") && zh.contains("76.0 最佳"),
+            "{zh}"
+        );
         assert!(zh.contains("softmax：62.0") && !zh.contains("best"));
     }
 }

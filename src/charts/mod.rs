@@ -24,7 +24,7 @@
 
 use plotters::prelude::*;
 
-use crate::i18n::{Lang, tr, tr_with};
+use crate::i18n::{Lang, Message, tr, tr_with};
 
 pub mod axis;
 pub mod cb_term;
@@ -141,6 +141,11 @@ impl Theme {
     /// The chart text `key` in the theme's language, its placeholders filled by `args`.
     pub fn text_with(&self, key: &str, args: &[(&str, &str)]) -> String {
         tr_with(self.lang, key, args)
+    }
+
+    /// A label built elsewhere (a run's, a scheme's), in the theme's language.
+    pub fn message(&self, message: &Message) -> String {
+        message.in_lang(self.lang)
     }
 
     /// Whether the background is dark (for picking the matching theme elsewhere).
@@ -485,6 +490,11 @@ pub(crate) mod svg {
     /// `#rrggbb` of a colour, as the SVG backend writes it.
     pub fn hex(c: RGBColor) -> String {
         format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+    }
+
+    /// A label that reads `text` in every language.
+    pub fn label(text: &str) -> crate::i18n::Message {
+        crate::i18n::Message::new("run.plain").with("loss", text)
     }
 
     /// The English text of a chart's translation key.

@@ -8,6 +8,7 @@ use super::axis::Axis;
 use super::frame::{self, Corner, Frame, Key};
 use super::series::{draw_lines, split_gaps};
 use super::{DrawResult, Theme};
+use crate::i18n::Message;
 
 /// Paul Tol's "muted" scheme: ten class colours that stay apart for
 /// colour-blind readers; beyond ten classes, evenly spaced hues.
@@ -38,7 +39,7 @@ pub fn class_colour(c: usize, classes: usize) -> RGBColor {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LossCurvesChart {
     /// (label, mean training loss of each finished epoch) per run.
-    pub runs: Vec<(String, Vec<f32>)>,
+    pub runs: Vec<(Message, Vec<f32>)>,
     /// Epochs the runs will take, for the x axis.
     pub epochs: usize,
 }
@@ -82,7 +83,7 @@ pub fn draw<DB: DrawingBackend>(
         .enumerate()
         .map(|(i, (label, _))| {
             let (colour, width) = theme.curve(i, false);
-            Key::line(label.clone(), &colour, width)
+            Key::line(theme.message(label), &colour, width)
         })
         .collect();
     let mut framed = frame::build(area, theme, &frame, keys, Corner::UpperRight)?;
@@ -109,7 +110,7 @@ pub fn draw<DB: DrawingBackend>(
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClassAccuracyChart {
     /// (label, accuracy of each class) per run.
-    pub runs: Vec<(String, Vec<f64>)>,
+    pub runs: Vec<(Message, Vec<f64>)>,
 }
 
 /// The per-class chart's title.
@@ -141,7 +142,7 @@ pub fn draw_class_accuracy<DB: DrawingBackend>(
         .iter()
         .enumerate()
         .map(|(i, (label, _))| Key {
-            label: label.clone(),
+            label: theme.message(label),
             style: theme.curve(i, false).0.filled(),
             thickness: 10.0,
         })
@@ -166,7 +167,7 @@ pub fn draw_class_accuracy<DB: DrawingBackend>(
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConfusionChart {
     /// The run's label.
-    pub label: String,
+    pub label: Message,
     /// `counts[true][predicted]`.
     pub counts: Vec<Vec<u32>>,
 }
@@ -180,8 +181,9 @@ pub fn draw_confusion<DB: DrawingBackend>(
 ) -> DrawResult<(), DB> {
     area.fill(&theme.background)?;
     let classes = data.counts.len().max(1);
+    let title = theme.message(&data.label);
     let frame = Frame {
-        title: &data.label,
+        title: &title,
         x: Axis::classes(classes),
         y: Axis::linear(-0.5, classes as f64 - 0.5),
         x_desc: &[
@@ -224,8 +226,11 @@ mod tests {
     fn draws_one_curve_per_run() {
         let data = LossCurvesChart {
             runs: vec![
-                ("softmax".into(), vec![1.0, 0.5, 0.3]),
-                ("CB softmax".into(), vec![0.8, 0.4, 0.35]),
+                (crate::charts::svg::label("softmax"), vec![1.0, 0.5, 0.3]),
+                (
+                    crate::charts::svg::label("CB softmax"),
+                    vec![0.8, 0.4, 0.35],
+                ),
             ],
             epochs: 10,
         };
@@ -235,7 +240,11 @@ mod tests {
             draw(&area, &data, &Theme::light(1.0)).unwrap();
             area.present().unwrap();
         }
-        assert!(svg.contains("Training loss per epoch") && svg.contains("CB softmax") && svg.contains("epoch"));
+        assert!(
+            svg.contains("Training loss per epoch")
+                && svg.contains("CB softmax")
+                && svg.contains("epoch")
+        );
         assert_eq!(
             crate::charts::svg::series(&svg).len(),
             2,
@@ -246,7 +255,7 @@ mod tests {
     #[test]
     fn empty_runs_still_draw() {
         let data = LossCurvesChart {
-            runs: vec![("softmax".into(), vec![])],
+            runs: vec![(crate::charts::svg::label("softmax"), vec![])],
             epochs: 5,
         };
         let mut svg = String::new();
@@ -258,8 +267,8 @@ mod tests {
     fn one_bar_per_run_and_class() {
         let data = ClassAccuracyChart {
             runs: vec![
-                ("softmax".into(), vec![1.0, 0.5, 0.0]),
-                ("CB".into(), vec![0.9, 0.7, 0.6]),
+                (crate::charts::svg::label("softmax"), vec![1.0, 0.5, 0.0]),
+                (crate::charts::svg::label("CB"), vec![0.9, 0.7, 0.6]),
             ],
         };
         let mut svg = String::new();
@@ -287,7 +296,7 @@ mod tests {
     #[test]
     fn confusion_has_a_cell_per_pair() {
         let data = ConfusionChart {
-            label: "CB softmax".into(),
+            label: crate::charts::svg::label("CB softmax"),
             counts: vec![vec![8, 2], vec![0, 10]],
         };
         let mut svg = String::new();

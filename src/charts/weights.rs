@@ -16,6 +16,7 @@ use super::axis::{Axis, nice_ceil};
 use super::frame::{self, Frame, Key};
 use super::series::{class_series, draw_class_series, half_width_in_plot, legend_corner};
 use super::{DrawResult, Theme};
+use crate::i18n::Message;
 
 /// The chart's title (a translation key, as are the texts below).
 pub const TITLE: &str = "chart.weights.title";
@@ -30,7 +31,7 @@ pub const Y_DESC_SHORT: &str = "chart.weights.y_short";
 #[derive(Clone, Debug, PartialEq)]
 pub struct WeightCurve {
     /// The legend entry.
-    pub label: String,
+    pub label: Message,
     /// One weight per class.
     pub weights: Vec<f64>,
     /// Drawn thick, in the highlight colour, on top (class-balanced at the current beta).
@@ -96,7 +97,7 @@ pub fn draw<DB: DrawingBackend>(
         .curves
         .iter()
         .zip(&styles)
-        .map(|(c, (colour, width))| Key::line(c.label.clone(), colour, *width))
+        .map(|(c, (colour, width))| Key::line(theme.message(&c.label), colour, *width))
         .collect();
     let top: Vec<f64> = (0..classes)
         .map(|i| {
@@ -146,8 +147,8 @@ pub fn draw<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::charts::svg;
-    use crate::i18n::Lang;
     use crate::effective_number::Beta;
+    use crate::i18n::Lang;
     use crate::profiles::preset_counts;
     use crate::weights::{Scheme, class_weights};
 
@@ -165,7 +166,7 @@ mod tests {
         ]
         .into_iter()
         .map(|(label, scheme, highlighted)| WeightCurve {
-            label: label.to_string(),
+            label: svg::label(label),
             weights: class_weights(counts, scheme).unwrap().weights,
             highlighted,
         })
@@ -250,7 +251,7 @@ mod tests {
     fn bands_are_as_thick_as_the_lines() {
         // Flat weights: each band is a line of its width.
         let curve = |label: &str, w: f64, highlighted| WeightCurve {
-            label: label.to_string(),
+            label: svg::label(label),
             weights: vec![w; 10_000],
             highlighted,
         };
