@@ -11,6 +11,7 @@ use crate::explorer::results::{SchemeWeights, scheme_weights};
 use crate::explorer::state::{ComparedScheme, ExplorerState};
 use crate::explorer::training::TrainingSettings;
 use crate::explorer::url::{from_query, to_query};
+use crate::i18n::Message;
 use crate::lesson::{PageView, join_queries, view_to_query};
 use crate::weights::{ClassWeights, WeightsError, class_balanced_weights};
 
@@ -22,8 +23,8 @@ pub const URL_DELAY_MS: u64 = 120;
 pub struct Explorer {
     /// The state; every change lands in the URL.
     pub state: RwSignal<ExplorerState>,
-    /// Notices about values a link carried that were ignored.
-    pub notices: RwSignal<Vec<String>>,
+    /// Notices about values a link carried that were ignored, translated when shown.
+    pub notices: RwSignal<Vec<Message>>,
     /// Samples per class.
     pub counts: Memo<Vec<u64>>,
     /// beta.
