@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::i18n::Message;
 use crate::profiles::MAX_CLASSES;
 
 /// The largest total number of samples: 2^53, the last integer exactly
@@ -77,34 +78,47 @@ pub struct ParseError {
     pub kind: ParseErrorKind,
 }
 
+impl ParseError {
+    /// What went wrong, for people in any language.
+    pub fn message(&self) -> Message {
+        let what = match &self.kind {
+            ParseErrorKind::Empty => Message::new("error.counts.empty"),
+            ParseErrorKind::NotANumber(t) => {
+                Message::new("error.counts.not_a_number").with("text", t)
+            }
+            ParseErrorKind::Negative(t) => Message::new("error.counts.negative").with("text", t),
+            ParseErrorKind::Fractional(t) => {
+                Message::new("error.counts.fractional").with("text", t)
+            }
+            ParseErrorKind::TooLarge(t) => Message::new("error.counts.too_large").with("text", t),
+            ParseErrorKind::TooManyClasses(n) => Message::new("error.counts.too_many_classes")
+                .with("n", n)
+                .with("max", MAX_CLASSES),
+            ParseErrorKind::TotalTooLarge => {
+                Message::new("error.counts.total_too_large").with("max", MAX_TOTAL)
+            }
+            ParseErrorKind::BadRow(t) => Message::new("error.counts.bad_row").with("text", t),
+            ParseErrorKind::DuplicateClass(c) => {
+                Message::new("error.counts.duplicate_class").with("class", c)
+            }
+            ParseErrorKind::LabelTooLarge(t) => Message::new("error.counts.label_too_large")
+                .with("text", t)
+                .with("max", MAX_CLASSES),
+        };
+        match self.position {
+            Some(p) => Message::new("error.counts.at")
+                .with("line", p.line)
+                .with("column", p.column)
+                .with_message("error", what),
+            None => what,
+        }
+    }
+}
+
+/// In English, from the translation files.
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(p) = self.position {
-            write!(f, "line {}, column {}: ", p.line, p.column)?;
-        }
-        match &self.kind {
-            ParseErrorKind::Empty => f.write_str("the input is empty; give at least one count"),
-            ParseErrorKind::NotANumber(t) => write!(f, "\"{t}\" is not a number"),
-            ParseErrorKind::Negative(t) => write!(f, "{t} is negative; counts are 0 or more"),
-            ParseErrorKind::Fractional(t) => {
-                write!(f, "{t} is not a whole number; counts are whole numbers")
-            }
-            ParseErrorKind::TooLarge(t) => write!(f, "{t} is too large for a count"),
-            ParseErrorKind::TooManyClasses(n) => {
-                write!(f, "{n} classes is more than the limit of {MAX_CLASSES}")
-            }
-            ParseErrorKind::TotalTooLarge => {
-                write!(f, "the counts add up to more than {MAX_TOTAL} (2^53)")
-            }
-            ParseErrorKind::BadRow(t) => {
-                write!(f, "expected a row \"class,count\", got \"{t}\"")
-            }
-            ParseErrorKind::DuplicateClass(c) => write!(f, "class \"{c}\" appears twice"),
-            ParseErrorKind::LabelTooLarge(t) => write!(
-                f,
-                "label {t} would make more than {MAX_CLASSES} classes (integer labels are class indices)"
-            ),
-        }
+        self.message().fmt(f)
     }
 }
 

@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use crate::i18n::Message;
+
 /// The hyper-parameter beta in [0, 1), stored as 1 - beta so that values close
 /// to 1 lose nothing.
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
@@ -23,14 +25,22 @@ pub enum BetaError {
     OneMinusOutOfRange(f64),
 }
 
-impl fmt::Display for BetaError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl BetaError {
+    /// What went wrong, for people in any language.
+    pub fn message(&self) -> Message {
         match self {
-            Self::OutOfRange(b) => write!(f, "beta must satisfy 0 <= beta < 1, got {b}"),
+            Self::OutOfRange(b) => Message::new("error.beta.out_of_range").with("got", b),
             Self::OneMinusOutOfRange(e) => {
-                write!(f, "1 - beta must satisfy 0 < 1 - beta <= 1, got {e}")
+                Message::new("error.beta.one_minus_out_of_range").with("got", e)
             }
         }
+    }
+}
+
+/// In English, from the translation files.
+impl fmt::Display for BetaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.message().fmt(f)
     }
 }
 

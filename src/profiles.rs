@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::i18n::{Lang, Message, tr};
+
 /// The most classes any profile or input may have.
 pub const MAX_CLASSES: usize = 100_000;
 
@@ -49,19 +51,23 @@ pub enum ProfileError {
     Max(u64),
 }
 
+impl ProfileError {
+    /// What went wrong, for people in any language.
+    pub fn message(&self) -> Message {
+        match self {
+            Self::Classes(c) => Message::new("error.profile.classes")
+                .with("max", MAX_CLASSES)
+                .with("got", c),
+            Self::Imbalance(r) => Message::new("error.profile.imbalance").with("got", r),
+            Self::Max(m) => Message::new("error.profile.max").with("got", m),
+        }
+    }
+}
+
+/// In English, from the translation files.
 impl fmt::Display for ProfileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Classes(c) => write!(
-                f,
-                "the number of classes must be between 2 and {MAX_CLASSES}, got {c}"
-            ),
-            Self::Imbalance(r) => write!(f, "the imbalance factor must be at least 1, got {r}"),
-            Self::Max(m) => write!(
-                f,
-                "the largest class must have between 1 and 10^12 samples, got {m}"
-            ),
-        }
+        self.message().fmt(f)
     }
 }
 
@@ -124,18 +130,15 @@ fn check(classes: usize, min_classes: usize, max: u64, imbalance: f64) -> Result
 pub struct Preset {
     /// The name used by the CLI and the URL, e.g. `cifar10-lt-100`.
     pub name: &'static str,
-    /// A short label for menus.
-    pub label: &'static str,
     /// A description for people.
     pub description: &'static str,
     /// The rule that gives the counts.
     pub profile: Profile,
 }
 
-const fn cifar(name: &'static str, label: &'static str, classes: usize, imbalance: f64) -> Preset {
+const fn cifar(name: &'static str, classes: usize, imbalance: f64) -> Preset {
     Preset {
         name,
-        label,
         description: if classes == 10 {
             "long-tailed CIFAR-10 as in the official code: n_i = floor(5000 * rho^(-i/9))"
         } else {
@@ -151,19 +154,18 @@ const fn cifar(name: &'static str, label: &'static str, classes: usize, imbalanc
 
 /// Every preset: long-tailed CIFAR as in the official code, and iNaturalist stand-ins.
 pub const PRESETS: &[Preset] = &[
-    cifar("cifar10-lt-10", "CIFAR-10-LT, imbalance 10", 10, 10.0),
-    cifar("cifar10-lt-20", "CIFAR-10-LT, imbalance 20", 10, 20.0),
-    cifar("cifar10-lt-50", "CIFAR-10-LT, imbalance 50", 10, 50.0),
-    cifar("cifar10-lt-100", "CIFAR-10-LT, imbalance 100", 10, 100.0),
-    cifar("cifar10-lt-200", "CIFAR-10-LT, imbalance 200", 10, 200.0),
-    cifar("cifar100-lt-10", "CIFAR-100-LT, imbalance 10", 100, 10.0),
-    cifar("cifar100-lt-20", "CIFAR-100-LT, imbalance 20", 100, 20.0),
-    cifar("cifar100-lt-50", "CIFAR-100-LT, imbalance 50", 100, 50.0),
-    cifar("cifar100-lt-100", "CIFAR-100-LT, imbalance 100", 100, 100.0),
-    cifar("cifar100-lt-200", "CIFAR-100-LT, imbalance 200", 100, 200.0),
+    cifar("cifar10-lt-10", 10, 10.0),
+    cifar("cifar10-lt-20", 10, 20.0),
+    cifar("cifar10-lt-50", 10, 50.0),
+    cifar("cifar10-lt-100", 10, 100.0),
+    cifar("cifar10-lt-200", 10, 200.0),
+    cifar("cifar100-lt-10", 100, 10.0),
+    cifar("cifar100-lt-20", 100, 20.0),
+    cifar("cifar100-lt-50", 100, 50.0),
+    cifar("cifar100-lt-100", 100, 100.0),
+    cifar("cifar100-lt-200", 100, 200.0),
     Preset {
         name: "inat2017-like",
-        label: "iNaturalist 2017 stand-in (5,089 classes)",
         description: "iNaturalist 2017 stand-in: 5,089 classes, exponential, imbalance 435 \
                       (not the real per-class counts)",
         profile: Profile::Exponential {
@@ -174,7 +176,6 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         name: "inat2018-like",
-        label: "iNaturalist 2018 stand-in (8,142 classes)",
         description: "iNaturalist 2018 stand-in: 8,142 classes, exponential, imbalance 500 \
                       (not the real per-class counts)",
         profile: Profile::Exponential {
@@ -184,6 +185,13 @@ pub const PRESETS: &[Preset] = &[
         },
     },
 ];
+
+impl Preset {
+    /// A short label for menus, in `lang` (the translation key is `preset.` and the name).
+    pub fn label(&self, lang: Lang) -> &'static str {
+        tr(lang, &format!("preset.{}", self.name))
+    }
+}
 
 /// The preset with this name.
 pub fn preset(name: &str) -> Option<&'static Preset> {
@@ -214,6 +222,16 @@ mod tests {
         assert_eq!(total("cifar10-lt-50"), 13996);
         assert_eq!(total("cifar10-lt-10"), 20431);
         assert_eq!(total("cifar100-lt-100"), 10847);
+    }
+
+    #[test]
+    fn every_preset_has_a_label_in_every_language() {
+        let key = |p: &Preset| format!("preset.{}", p.name);
+        for p in PRESETS {
+            assert_ne!(p.label(Lang::En), key(p), "en.json lacks {}", key(p));
+            assert_ne!(p.label(Lang::ZhCn), p.label(Lang::En), "{}", p.name);
+        }
+        assert_eq!(PRESETS[3].label(Lang::En), "CIFAR-10-LT, imbalance 100");
     }
 
     #[test]

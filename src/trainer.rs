@@ -15,6 +15,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::effective_number::{Beta, BetaError};
+use crate::i18n::Message;
 use crate::losses::{Loss, LossKind};
 use crate::metrics::{Metrics, argmax, metrics};
 use crate::mlp::{Mlp, MlpConfig, Workspace};
@@ -70,30 +71,46 @@ impl TrainConfig {
         self.loss.with_gamma(self.gamma)
     }
 
-    /// A short name: "softmax", "CB focal (beta 0.999, gamma 0.5)", "inverse sigmoid".
+    /// A short name: "softmax", "CB focal (beta 0.999, gamma 0.5)", "inverse sigmoid"
+    /// (in English: the command line's and the GPU trainer's).
     pub fn label(&self) -> String {
+        self.label_message().to_string()
+    }
+
+    /// The short name in any language.
+    pub fn label_message(&self) -> Message {
         let loss = self.loss.name();
-        let gamma = match self.loss {
-            LossKind::Focal => format!("gamma {}", self.gamma),
-            _ => String::new(),
+        let params = match (self.scheme, self.loss) {
+            (SchemeKind::Cb, LossKind::Focal) => Some(
+                Message::new("run.beta_gamma")
+                    .with("beta", self.beta)
+                    .with("gamma", self.gamma),
+            ),
+            (SchemeKind::Cb, _) => Some(Message::new("run.beta").with("beta", self.beta)),
+            (_, LossKind::Focal) => Some(Message::new("run.gamma").with("gamma", self.gamma)),
+            _ => None,
         };
-        let (prefix, params) = match self.scheme {
-            SchemeKind::None => (String::new(), gamma),
-            SchemeKind::Cb => {
-                let beta = format!("beta {}", self.beta);
-                let params = if gamma.is_empty() {
-                    beta
-                } else {
-                    format!("{beta}, {gamma}")
-                };
-                ("CB ".to_owned(), params)
+        let scheme = match self.scheme {
+            SchemeKind::None => None,
+            SchemeKind::Cb => Some("run.scheme.cb"),
+            SchemeKind::Inverse => Some("run.scheme.inverse"),
+            SchemeKind::SqrtInverse => Some("run.scheme.sqrt_inverse"),
+            SchemeKind::Balanced => Some("run.scheme.balanced"),
+        };
+        let message = match (scheme, &params) {
+            (None, None) => Message::new("run.plain"),
+            (None, Some(_)) => Message::new("run.plain_params"),
+            (Some(scheme), None) => {
+                Message::new("run.weighted").with_message("scheme", Message::new(scheme))
             }
-            other => (format!("{} ", other.name()), gamma),
-        };
-        if params.is_empty() {
-            format!("{prefix}{loss}")
-        } else {
-            format!("{prefix}{loss} ({params})")
+            (Some(scheme), Some(_)) => {
+                Message::new("run.weighted_params").with_message("scheme", Message::new(scheme))
+            }
+        }
+        .with("loss", loss);
+        match params {
+            Some(params) => message.with_message("params", params),
+            None => message,
         }
     }
 }
@@ -893,5 +910,9 @@ mod tests {
             ..d
         };
         assert_eq!(inv.label(), "inverse sigmoid");
+        let zh = |c: &TrainConfig| c.label_message().in_lang(crate::i18n::Lang::ZhCn);
+        assert_eq!(zh(&cb), "类别平衡 focal（beta 0.999，gamma 0.5）");
+        assert_eq!(zh(&inv), "逆频率 sigmoid");
+        assert_eq!(zh(&d), "softmax");
     }
 }

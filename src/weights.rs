@@ -12,6 +12,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::effective_number::{Beta, effective_number};
+use crate::i18n::Message;
 
 /// A way to weight classes by their training counts.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -123,12 +124,20 @@ pub enum WeightsError {
     AllClassesEmpty,
 }
 
+impl WeightsError {
+    /// What went wrong, for people in any language.
+    pub fn message(&self) -> Message {
+        Message::new(match self {
+            Self::NoClasses => "error.weights.no_classes",
+            Self::AllClassesEmpty => "error.weights.all_empty",
+        })
+    }
+}
+
+/// In English, from the translation files.
 impl fmt::Display for WeightsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::NoClasses => f.write_str("there are no classes"),
-            Self::AllClassesEmpty => f.write_str("every class has 0 samples"),
-        }
+        self.message().fmt(f)
     }
 }
 

@@ -18,15 +18,16 @@ use super::series::{draw_lines, split_gaps};
 use super::{DrawResult, Theme};
 use crate::effective_number::{Beta, effective_number};
 
-/// The chart's title.
-pub const TITLE: &str = "Class-balanced term (1 - β)/(1 - βⁿ) against n";
+/// The chart's title (a translation key, as are the texts below).
+pub const TITLE: &str = "chart.cb_term.title";
 /// What the horizontal axis shows.
-pub const X_DESC: &str = "samples n";
+pub const X_DESC: &str = "chart.samples_n";
 /// What the vertical axis shows.
-pub const Y_DESC: &str = "class-balanced term 1/E_n";
-/// The vertical axis, where the plot is too short for [`Y_DESC`].
+pub const Y_DESC: &str = "chart.cb_term.y";
+/// The vertical axis, where the plot is too short for [`Y_DESC`]: notation,
+/// the same in every language.
 pub const Y_DESC_SHORT: &str = "1/E_n";
-/// The inverse-frequency reference's legend entry.
+/// The inverse-frequency reference's legend entry (notation).
 pub const INVERSE_LABEL: &str = "1/n (β → 1)";
 
 /// Points along n per curve.
@@ -90,15 +91,18 @@ impl CbTermChart {
     }
 }
 
-fn label(curve: &CbTermCurve) -> String {
-    let mut s = format!("β = {}", curve.beta);
-    if curve.beta == Beta::ZERO {
-        s.push_str(" (no re-weighting)");
-    }
+fn label(curve: &CbTermCurve, theme: &Theme) -> String {
+    let key = if curve.beta == Beta::ZERO {
+        "chart.beta_no_reweighting"
+    } else {
+        "chart.beta"
+    };
+    let s = theme.text_with(key, &[("beta", &curve.beta.to_string())]);
     if curve.current {
-        s.push_str(", yours");
+        theme.text_with("chart.yours", &[("label", &s)])
+    } else {
+        s
     }
-    s
 }
 
 /// Draws the curves on log-log axes, with 1/n for reference.
@@ -114,17 +118,17 @@ pub fn draw<DB: DrawingBackend>(
     let x = Axis::log(1.0, n_max);
     let y = Axis::log(Axis::log_decades(1.0 / n_max, 1.0).lo(), 10f64.powf(0.15));
     let frame = Frame {
-        title: TITLE,
+        title: theme.text(TITLE),
         x,
         y,
-        x_desc: &[X_DESC],
-        y_desc: &[Y_DESC, Y_DESC_SHORT],
+        x_desc: &[theme.text(X_DESC)],
+        y_desc: &[theme.text(Y_DESC), Y_DESC_SHORT],
     };
     let style = |i: usize, c: &CbTermCurve| theme.curve(i, c.current);
     let mut keys = vec![Key::line(INVERSE_LABEL, &theme.muted, 1.0)];
     keys.extend(curves.iter().enumerate().map(|(i, c)| {
         let (colour, width) = style(i, c);
-        Key::line(label(c), &colour, width)
+        Key::line(label(c, theme), &colour, width)
     }));
     // Every term is >= 1/n: the lower left is empty.
     let mut framed = frame::build(area, theme, &frame, keys, Corner::LowerLeft)?;
@@ -160,6 +164,7 @@ pub fn draw<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::charts::svg;
+    use crate::i18n::Lang;
 
     fn render(chart: &CbTermChart) -> String {
         svg::render((800, 500), |area| {
@@ -189,6 +194,26 @@ mod tests {
     }
 
     #[test]
+    fn draws_its_words_in_the_themes_language() {
+        let chart = CbTermChart {
+            betas: CbTermChart::paper_betas(),
+            current: Beta::new(0.995).unwrap(),
+            n_max: 10_000,
+        };
+        let s = svg::render((800, 500), |area| {
+            draw(area, &chart, &Theme::light(1.0).in_lang(Lang::ZhCn)).unwrap();
+        });
+        svg::assert_texts(
+            &s,
+            &[
+                "类别平衡项 (1 - β)/(1 - βⁿ) 随 n 的变化",
+                "β = 0（不加权）",
+                "β = 0.995（你选的）",
+            ],
+        );
+    }
+
+    #[test]
     fn draws_figure_3_with_the_current_beta_on_top() {
         let chart = CbTermChart {
             betas: CbTermChart::paper_betas(),
@@ -199,9 +224,9 @@ mod tests {
         svg::assert_texts(
             &s,
             &[
-                TITLE,
-                X_DESC,
-                Y_DESC,
+                svg::en(TITLE),
+                svg::en(X_DESC),
+                svg::en(Y_DESC),
                 INVERSE_LABEL,
                 "β = 0 (no re-weighting)",
                 "β = 0.9999",

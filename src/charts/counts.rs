@@ -19,22 +19,26 @@ use super::series::{
 use super::{CURVE_WIDTH, DrawResult, MAX_BARS, Theme};
 use crate::effective_number::{Beta, effective_numbers};
 
-/// The chart's title.
-pub const TITLE: &str = "Samples and effective number per class";
+/// The chart's title (a translation key, as are the texts below).
+pub const TITLE: &str = "chart.counts.title";
 /// What the horizontal axis shows.
-pub const X_DESC: &str = "class";
+pub const X_DESC: &str = "chart.class";
 /// What the vertical axis shows.
-pub const Y_DESC: &str = "samples n, effective number E";
+pub const Y_DESC: &str = "chart.counts.y";
 /// The vertical axis, where the plot is too short for [`Y_DESC`].
-pub const Y_DESC_SHORT: &str = "samples";
+pub const Y_DESC_SHORT: &str = "chart.samples";
+/// The bars' legend entry.
+pub const SAMPLES_LABEL: &str = "chart.samples_n";
+/// A line's legend entry; `{beta}` is its beta.
+pub const EFFECTIVE_LABEL: &str = "chart.counts.effective";
 
 /// Samples per class and effective numbers per class.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CountsChart {
     /// Training samples of each class.
     pub counts: Vec<u64>,
-    /// (legend label, E of each class) for each beta shown.
-    pub effective: Vec<(String, Vec<f64>)>,
+    /// (beta, E of each class) for each beta shown.
+    pub effective: Vec<(Beta, Vec<f64>)>,
     /// Whether the vertical axis is logarithmic.
     pub log_y: bool,
 }
@@ -45,7 +49,7 @@ impl CountsChart {
     pub fn new(counts: &[u64], betas: &[Beta], log_y: bool) -> Self {
         let effective = betas
             .iter()
-            .map(|&b| (format!("E at β = {b}"), effective_numbers(counts, b)))
+            .map(|&b| (b, effective_numbers(counts, b)))
             .collect();
         Self {
             counts: counts.to_vec(),
@@ -79,24 +83,22 @@ pub fn draw<DB: DrawingBackend>(
         Axis::linear(0.0, nice_ceil(max * 1.05))
     };
     let frame = Frame {
-        title: TITLE,
+        title: theme.text(TITLE),
         x: Axis::classes(counts.len()),
         y,
-        x_desc: &[X_DESC],
-        y_desc: &[Y_DESC, Y_DESC_SHORT],
+        x_desc: &[theme.text(X_DESC)],
+        y_desc: &[theme.text(Y_DESC), theme.text(Y_DESC_SHORT)],
     };
     let fill = theme.muted.mix(0.35).filled();
     let mut keys = vec![Key {
-        label: "samples n".to_string(),
+        label: theme.text(SAMPLES_LABEL).to_owned(),
         style: fill,
         thickness: 10.0,
     }];
-    keys.extend(
-        data.effective
-            .iter()
-            .enumerate()
-            .map(|(i, (label, _))| Key::line(label.clone(), &theme.series(i), CURVE_WIDTH)),
-    );
+    keys.extend(data.effective.iter().enumerate().map(|(i, (beta, _))| {
+        let label = theme.text_with(EFFECTIVE_LABEL, &[("beta", &beta.to_string())]);
+        Key::line(label, &theme.series(i), CURVE_WIDTH)
+    }));
     let plotted: Vec<f64> = counts.iter().map(|&n| y.to_plot_or_nan(n)).collect();
     // On a phone-sized chart the five-entry legend would hide the curves: it goes under the title.
     let narrow = (area.dim_in_pixel().0 as f64) < theme.px(500.0);
@@ -133,6 +135,7 @@ pub fn draw<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::charts::svg;
+    use crate::i18n::Lang;
     use crate::profiles::preset_counts;
 
     fn betas() -> Vec<Beta> {
@@ -152,8 +155,8 @@ mod tests {
         let counts = [5000, 100, 0, 1];
         let chart = CountsChart::new(&counts, &betas(), true);
         assert_eq!(chart.effective.len(), 4);
-        let (label, e) = &chart.effective[2];
-        assert_eq!(label, "E at β = 0.999");
+        let (beta, e) = &chart.effective[2];
+        assert_eq!(beta.value(), 0.999);
         assert_eq!(e, &effective_numbers(&counts, Beta::new(0.999).unwrap()));
         assert_eq!(e[2], 0.0);
         assert_eq!(e[3], 1.0);
@@ -164,7 +167,16 @@ mod tests {
         let counts = preset_counts("cifar10-lt-100").unwrap();
         let chart = CountsChart::new(&counts, &betas(), false);
         let s = render(&chart);
-        svg::assert_texts(&s, &[TITLE, X_DESC, Y_DESC, "samples n", "E at β = 0.9999"]);
+        svg::assert_texts(
+            &s,
+            &[
+                "Samples and effective number per class",
+                "class",
+                "samples n, effective number E",
+                "samples n",
+                "E at β = 0.9999",
+            ],
+        );
         // One line per beta, through the ten classes.
         let lines = svg::series(&s);
         assert_eq!(lines.len(), 4);
@@ -256,7 +268,7 @@ mod tests {
         let s = render(&chart);
         assert!(legend_y(&s) > plot_top(&s));
         let desktop = svg::text_positions(&s);
-        assert!(desktop.iter().any(|(t, _, _)| t == Y_DESC));
+        assert!(desktop.iter().any(|(t, _, _)| t == svg::en(Y_DESC)));
         // On a phone (360 x 223 CSS px at devicePixelRatio 3) it goes in rows
         // under the title, above the plot, and the axis label gets short.
         let s = svg::render((1080, 670), |area| {
@@ -264,9 +276,27 @@ mod tests {
         });
         assert!(legend_y(&s) < plot_top(&s));
         let phone = svg::texts(&s);
-        assert!(phone.iter().any(|t| t == Y_DESC_SHORT));
-        assert!(!phone.iter().any(|t| t == Y_DESC));
-        svg::assert_texts(&s, &[TITLE, "E at β = 0.9999"]);
+        assert!(phone.iter().any(|t| t == svg::en(Y_DESC_SHORT)));
+        assert!(!phone.iter().any(|t| t == svg::en(Y_DESC)));
+        svg::assert_texts(&s, &[svg::en(TITLE), "E at β = 0.9999"]);
+    }
+
+    #[test]
+    fn draws_its_words_in_the_themes_language() {
+        let counts = preset_counts("cifar10-lt-100").unwrap();
+        let chart = CountsChart::new(&counts, &betas(), false);
+        let s = svg::render((800, 500), |area| {
+            draw(area, &chart, &Theme::light(1.0).in_lang(Lang::ZhCn)).unwrap();
+        });
+        svg::assert_texts(
+            &s,
+            &[
+                "每个类别的样本数与有效样本数",
+                "样本数 n",
+                "β = 0.9999 时的 E",
+            ],
+        );
+        assert!(!s.contains("samples"), "no English left");
     }
 
     #[test]

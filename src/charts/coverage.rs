@@ -14,19 +14,19 @@ use super::series::{draw_lines, split_gaps};
 use super::{DrawResult, Theme};
 use crate::coverage::expected_covered;
 
-/// The chart's title.
-pub const TITLE: &str = "Covered volume after n samples: simulation and formula";
+/// The chart's title (a translation key, as are the texts below but the notation).
+pub const TITLE: &str = "chart.coverage.title";
 /// What the horizontal axis shows.
-pub const X_DESC: &str = "samples n";
+pub const X_DESC: &str = "chart.samples_n";
 /// What the vertical axis shows.
-pub const Y_DESC: &str = "covered volume";
-/// The formula's legend entry.
+pub const Y_DESC: &str = "chart.coverage.y";
+/// The formula's legend entry (notation).
 pub const FORMULA_LABEL: &str = "E_n = N(1 − βⁿ)";
 /// The prototype simulation's legend entry.
-pub const SIMULATED_LABEL: &str = "prototypes: mean ± 2 s.e.";
+pub const SIMULATED_LABEL: &str = "chart.coverage.simulated";
 /// The geometric version's legend entry.
-pub const GEOMETRIC_LABEL: &str = "discs: mean area";
-/// The asymptote's legend entry.
+pub const GEOMETRIC_LABEL: &str = "chart.coverage.geometric";
+/// The asymptote's legend entry (notation).
 pub const ASYMPTOTE_LABEL: &str = "N";
 
 /// What the chart shows.
@@ -64,21 +64,21 @@ pub fn draw<DB: DrawingBackend>(
         Axis::linear(0.0, nice_ceil(top * 1.08)),
     );
     let frame = Frame {
-        title: TITLE,
+        title: theme.text(TITLE),
         x,
         y,
-        x_desc: &[X_DESC],
-        y_desc: &[Y_DESC],
+        x_desc: &[theme.text(X_DESC)],
+        y_desc: &[theme.text(Y_DESC)],
     };
     let (formula_colour, formula_width) = theme.curve(0, true);
     let sim_colour = theme.series(0);
     let geo_colour = theme.series(1);
     let mut keys = vec![Key::line(FORMULA_LABEL, &formula_colour, formula_width)];
     if data.simulated.is_some() {
-        keys.push(Key::line(SIMULATED_LABEL, &sim_colour, 6.0));
+        keys.push(Key::line(theme.text(SIMULATED_LABEL), &sim_colour, 6.0));
     }
     if data.geometric.is_some() {
-        keys.push(Key::line(GEOMETRIC_LABEL, &geo_colour, 2.0));
+        keys.push(Key::line(theme.text(GEOMETRIC_LABEL), &geo_colour, 2.0));
     }
     keys.push(Key::line(ASYMPTOTE_LABEL, &theme.muted, 1.0));
     // The curves start at the origin and rise: the upper left stays empty.
@@ -137,6 +137,28 @@ mod tests {
     use super::*;
     use crate::charts::svg;
     use crate::coverage::{CoverageConfig, simulate_geometric, simulate_prototypes};
+    use crate::i18n::Lang;
+
+    #[test]
+    fn draws_its_words_in_the_themes_language() {
+        let chart = CoverageChart {
+            prototypes: 20,
+            draws: 60,
+            simulated: Some((vec![1.0; 60], vec![0.1; 60])),
+            geometric: Some(vec![1.0; 60]),
+        };
+        let s = svg::render((800, 500), |area| {
+            draw(area, &chart, &Theme::light(1.0).in_lang(Lang::ZhCn)).unwrap();
+        });
+        svg::assert_texts(
+            &s,
+            &[
+                "n 个样本后的覆盖体积：模拟与公式",
+                "原型：均值 ± 2 倍标准误",
+                "圆盘：平均面积",
+            ],
+        );
+    }
 
     #[test]
     fn draws_the_formula_the_simulation_and_the_discs() {
@@ -157,12 +179,12 @@ mod tests {
             svg::assert_texts(
                 &s,
                 &[
-                    TITLE,
-                    X_DESC,
-                    Y_DESC,
+                    svg::en(TITLE),
+                    svg::en(X_DESC),
+                    svg::en(Y_DESC),
                     FORMULA_LABEL,
-                    SIMULATED_LABEL,
-                    GEOMETRIC_LABEL,
+                    svg::en(SIMULATED_LABEL),
+                    svg::en(GEOMETRIC_LABEL),
                 ],
             );
             // One dot per n (60 draws: no thinning).
@@ -186,6 +208,6 @@ mod tests {
             draw(area, &bare, &Theme::light(1.0)).unwrap()
         });
         assert_eq!(s.matches("<circle").count(), 0);
-        assert!(!s.contains(SIMULATED_LABEL));
+        assert!(!s.contains(svg::en(SIMULATED_LABEL)));
     }
 }

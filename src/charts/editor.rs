@@ -15,14 +15,16 @@ use super::frame::{self, Corner, Frame};
 use super::series::{class_bars, class_profile};
 use super::{DrawResult, LABEL_PX, MAX_BARS, Theme};
 
-/// The chart's title.
-pub const TITLE: &str = "Samples per class (drag to paint)";
+/// The chart's title (a translation key, as are the texts below).
+pub const TITLE: &str = "chart.editor.title";
 /// What the horizontal axis shows.
-pub const X_DESC: &str = "class";
+pub const X_DESC: &str = "chart.class";
 /// What the vertical axis shows.
-pub const Y_DESC: &str = "training samples";
+pub const Y_DESC: &str = "chart.editor.y";
 /// The vertical axis, where the plot is too short for [`Y_DESC`].
-pub const Y_DESC_SHORT: &str = "samples";
+pub const Y_DESC_SHORT: &str = "chart.samples";
+/// The selected class's note; `{class}` and `{n}` are its index and count.
+pub const SELECTED_NOTE: &str = "chart.editor.selected";
 
 /// What the editor shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -154,11 +156,11 @@ pub fn draw<DB: DrawingBackend>(
         Axis::linear(0.0, y_max as f64)
     };
     let frame = Frame {
-        title: TITLE,
+        title: theme.text(TITLE),
         x: Axis::classes(classes),
         y,
-        x_desc: &[X_DESC],
-        y_desc: &[Y_DESC, Y_DESC_SHORT],
+        x_desc: &[theme.text(X_DESC)],
+        y_desc: &[theme.text(Y_DESC), theme.text(Y_DESC_SHORT)],
     };
     let mut framed = frame::build(area, theme, &frame, Vec::new(), Corner::UpperRight)?;
     let chart = &mut framed.chart;
@@ -208,7 +210,13 @@ pub fn draw<DB: DrawingBackend>(
             [(x - half, y.floor()), (x + half, top)],
             theme.highlight.filled(),
         )))?;
-        let note = format!("class {class}: {}", data.counts[class]);
+        let note = theme.text_with(
+            SELECTED_NOTE,
+            &[
+                ("class", &class.to_string()),
+                ("n", &data.counts[class].to_string()),
+            ],
+        );
         let (xs, ys) = chart.plotting_area().get_pixel_range();
         let pad = theme.px(6.0) as i32;
         let style = theme.font(LABEL_PX).pos(Pos::new(HPos::Right, VPos::Top));
@@ -221,6 +229,7 @@ pub fn draw<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::charts::svg;
+    use crate::i18n::Lang;
 
     fn render(chart: &EditorChart) -> (String, EditorGeometry) {
         let mut geometry = None;
@@ -310,7 +319,15 @@ mod tests {
         let counts = vec![5000, 2997, 1796, 1077, 645, 387, 232, 139, 83, 50];
         for log_y in [false, true] {
             let (s, g) = render(&chart(counts.clone(), log_y));
-            svg::assert_texts(&s, &[TITLE, X_DESC, Y_DESC, "class 3: 1077"]);
+            svg::assert_texts(
+                &s,
+                &[
+                    svg::en(TITLE),
+                    svg::en(X_DESC),
+                    svg::en(Y_DESC),
+                    "class 3: 1077",
+                ],
+            );
             let bar = svg::hex(Theme::light(1.0).series(0));
             let bars: Vec<svg::Rect> = svg::filled_rects(&s)
                 .into_iter()
@@ -369,6 +386,26 @@ mod tests {
         assert_eq!(g.classes, 1);
         assert_eq!(g.y_max, 1);
         assert_eq!(g.class_at(400.0), 0);
-        svg::assert_texts(&s, &[TITLE]);
+        svg::assert_texts(&s, &[svg::en(TITLE)]);
+    }
+
+    #[test]
+    fn draws_its_words_in_the_themes_language() {
+        let chart = EditorChart {
+            selected: Some(3),
+            ..chart(vec![5000, 2997, 1796, 1077, 645], false)
+        };
+        let s = svg::render((800, 400), |area| {
+            draw(area, &chart, &Theme::light(1.0).in_lang(Lang::ZhCn)).unwrap();
+        });
+        svg::assert_texts(
+            &s,
+            &[
+                "每个类别的样本数（拖动来绘制）",
+                "类别",
+                "训练样本数",
+                "第 3 类：1077",
+            ],
+        );
     }
 }

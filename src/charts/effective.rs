@@ -16,15 +16,16 @@ use super::series::{draw_lines, split_gaps};
 use super::{DrawResult, Theme, short_number};
 use crate::effective_number::{Beta, effective_number};
 
-/// The chart's title.
-pub const TITLE: &str = "Effective number E_n against samples n";
+/// The chart's title (a translation key, as are the texts below).
+pub const TITLE: &str = "chart.effective.title";
 /// What the horizontal axis shows.
-pub const X_DESC: &str = "samples n";
+pub const X_DESC: &str = "chart.samples_n";
 /// What the vertical axis shows.
-pub const Y_DESC: &str = "effective number E_n";
-/// The vertical axis, where the plot is too short for [`Y_DESC`].
+pub const Y_DESC: &str = "chart.effective.y";
+/// The vertical axis, where the plot is too short for [`Y_DESC`]: notation,
+/// the same in every language.
 pub const Y_DESC_SHORT: &str = "E_n";
-/// The diagonal's legend entry.
+/// The diagonal's legend entry (notation).
 pub const DIAGONAL_LABEL: &str = "E = n (β → 1)";
 
 /// Points along n per curve.
@@ -90,16 +91,17 @@ impl EffectiveCurveChart {
 }
 
 /// The legend entry of a curve: beta and its asymptote N.
-fn label(curve: &EffectiveCurve) -> String {
-    let mut s = format!(
+fn label(curve: &EffectiveCurve, theme: &Theme) -> String {
+    let s = format!(
         "β = {} (N = {})",
         curve.beta,
         short_number(curve.beta.prototypes())
     );
     if curve.current {
-        s.push_str(", yours");
+        theme.text_with("chart.yours", &[("label", &s)])
+    } else {
+        s
     }
-    s
 }
 
 /// Draws the curves, each asymptote N = 1 / (1 - beta) within reach as a
@@ -137,11 +139,11 @@ pub fn draw<DB: DrawingBackend>(
         )
     };
     let frame = Frame {
-        title: TITLE,
+        title: theme.text(TITLE),
         x,
         y,
-        x_desc: &[X_DESC],
-        y_desc: &[Y_DESC, Y_DESC_SHORT],
+        x_desc: &[theme.text(X_DESC)],
+        y_desc: &[theme.text(Y_DESC), Y_DESC_SHORT],
     };
     let colour = |i: usize, c: &EffectiveCurve| theme.curve(i, c.current).0;
     let width = |c: &EffectiveCurve| theme.curve(0, c.current).1;
@@ -150,7 +152,7 @@ pub fn draw<DB: DrawingBackend>(
         curves
             .iter()
             .enumerate()
-            .map(|(i, c)| Key::line(label(c), &colour(i, c), width(c))),
+            .map(|(i, c)| Key::line(label(c, theme), &colour(i, c), width(c))),
     );
     // E <= n: the upper left is empty.
     let mut framed = frame::build(area, theme, &frame, keys, Corner::UpperLeft)?;
@@ -196,6 +198,7 @@ pub fn draw<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::charts::svg;
+    use crate::i18n::Lang;
 
     fn betas() -> Vec<Beta> {
         [0.9, 0.99, 0.999, 0.9999]
@@ -207,6 +210,26 @@ mod tests {
         svg::render((800, 500), |area| {
             draw(area, chart, &Theme::light(1.0)).unwrap();
         })
+    }
+
+    #[test]
+    fn draws_its_words_in_the_themes_language() {
+        let chart = EffectiveCurveChart {
+            betas: betas(),
+            current: Beta::new(0.995).unwrap(),
+            n_max: 1000,
+            log_x: true,
+        };
+        let s = svg::render((800, 500), |area| {
+            draw(area, &chart, &Theme::dark(1.0).in_lang(Lang::ZhCn)).unwrap();
+        });
+        svg::assert_texts(
+            &s,
+            &[
+                "有效样本数 E_n 随样本数 n 的变化",
+                "β = 0.995 (N = 200)（你选的）",
+            ],
+        );
     }
 
     #[test]
@@ -268,9 +291,9 @@ mod tests {
             svg::assert_texts(
                 &s,
                 &[
-                    TITLE,
-                    X_DESC,
-                    Y_DESC,
+                    svg::en(TITLE),
+                    svg::en(X_DESC),
+                    svg::en(Y_DESC),
                     DIAGONAL_LABEL,
                     "β = 0.9 (N = 10)",
                     "β = 0.995 (N = 200), yours",

@@ -13,6 +13,7 @@ use super::grid::{self, GridChart};
 use super::training::{self, ClassAccuracyChart, ConfusionChart, LossCurvesChart};
 use super::weights::{self, WeightsChart};
 use super::{DrawResult, Theme};
+use crate::i18n::{Lang, tr};
 
 /// One of the five figures, with its data.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,8 +41,13 @@ pub enum Figure {
 }
 
 impl Figure {
-    /// The figure's title.
-    pub fn title(&self) -> &'static str {
+    /// The figure's title in `lang`.
+    pub fn title(&self, lang: Lang) -> &'static str {
+        tr(lang, self.title_key())
+    }
+
+    /// The translation key of the figure's title.
+    fn title_key(&self) -> &'static str {
         match self {
             Self::Counts(_) => counts::TITLE,
             Self::Weights(_) => weights::TITLE,
@@ -51,7 +57,7 @@ impl Figure {
             Self::LossCurves(_) => training::TITLE,
             Self::ClassAccuracy(_) => training::CLASS_ACCURACY_TITLE,
             Self::Grid(_) => grid::TITLE,
-            Self::Confusion(_) => "Confusion matrix",
+            Self::Confusion(_) => training::CONFUSION_TITLE,
             Self::Coverage(_) => coverage::TITLE,
         }
     }
@@ -113,11 +119,26 @@ mod tests {
                 simulated: None,
                 geometric: None,
             }),
+            Figure::LossCurves(LossCurvesChart {
+                runs: vec![(svg::label("softmax"), vec![1.0, 0.5])],
+                epochs: 4,
+            }),
+            Figure::ClassAccuracy(ClassAccuracyChart {
+                runs: vec![(svg::label("softmax"), vec![0.9, 0.5, 0.1])],
+            }),
+            Figure::Grid(Box::default()),
         ];
         for figure in &figures {
-            for theme in [Theme::light(1.0), Theme::dark(1.5)] {
+            // Every title has its own Chinese, drawn when the theme says so.
+            assert_ne!(figure.title(Lang::ZhCn), figure.title(Lang::En));
+            assert!(figure.title(Lang::ZhCn).chars().any(|c| c > '\u{2E80}'));
+            for theme in [
+                Theme::light(1.0),
+                Theme::dark(1.5),
+                Theme::light(1.0).in_lang(Lang::ZhCn),
+            ] {
                 let s = svg::render((640, 400), |area| figure.draw(area, &theme).unwrap());
-                svg::assert_texts(&s, &[figure.title()]);
+                svg::assert_texts(&s, &[figure.title(theme.lang)]);
                 assert!(s.contains(&svg::hex(theme.background)));
             }
             // A phone-sized canvas at a HiDPI ratio still draws.
@@ -166,7 +187,7 @@ mod gallery {
             ]
             .into_iter()
             .map(|(l, s, h)| WeightCurve {
-                label: l.to_string(),
+                label: svg::label(l),
                 weights: class_weights(counts, s).unwrap().weights,
                 highlighted: h,
             })

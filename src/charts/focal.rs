@@ -18,20 +18,20 @@ use super::series::{draw_lines, split_gaps};
 use super::{DrawResult, Theme, short_number};
 use crate::losses::focal_term;
 
-/// The figure's title.
-pub const TITLE: &str = "Focal loss: easy examples count for less";
+/// The figure's title (a translation key, as are the texts below but the notation).
+pub const TITLE: &str = "chart.focal.title";
 /// The left panel's title.
-pub const MODULATOR_TITLE: &str = "modulator (1 - p_t)^γ";
+pub const MODULATOR_TITLE: &str = "chart.focal.modulator_title";
 /// The right panel's title.
-pub const LOSS_TITLE: &str = "loss -(1 - p_t)^γ log p_t";
+pub const LOSS_TITLE: &str = "chart.focal.loss_title";
 /// What both horizontal axes show.
-pub const X_DESC: &str = "p_t, probability of the true class";
-/// Both horizontal axes, where the panel is too narrow for [`X_DESC`].
+pub const X_DESC: &str = "chart.focal.x";
+/// Both horizontal axes, where the panel is too narrow for [`X_DESC`] (notation).
 pub const X_DESC_SHORT: &str = "p_t";
-/// What the left vertical axis shows.
+/// What the left vertical axis shows (notation).
 pub const MODULATOR_DESC: &str = "(1 - p_t)^γ";
 /// What the right vertical axis shows.
-pub const LOSS_DESC: &str = "loss";
+pub const LOSS_DESC: &str = "chart.focal.loss";
 
 /// Points along p_t per curve.
 pub const SAMPLES: usize = 200;
@@ -107,15 +107,18 @@ impl FocalChart {
     }
 }
 
-fn label(curve: &FocalCurve) -> String {
-    let mut s = format!("γ = {}", short_number(curve.gamma));
-    if curve.gamma == 0.0 {
-        s.push_str(" (cross-entropy)");
-    }
+fn label(curve: &FocalCurve, theme: &Theme) -> String {
+    let key = if curve.gamma == 0.0 {
+        "chart.gamma_cross_entropy"
+    } else {
+        "chart.gamma"
+    };
+    let s = theme.text_with(key, &[("gamma", &short_number(curve.gamma))]);
     if curve.current {
-        s.push_str(", yours");
+        theme.text_with("chart.yours", &[("label", &s)])
+    } else {
+        s
     }
-    s
 }
 
 /// Draws the two panels side by side under one title and one legend.
@@ -134,10 +137,10 @@ pub fn draw<DB: DrawingBackend>(
         .enumerate()
         .map(|(i, c)| {
             let (colour, width) = style(i, c);
-            Key::line(label(c), &colour, width)
+            Key::line(label(c, theme), &colour, width)
         })
         .collect();
-    let under = frame::header(area, theme, TITLE, &keys)?;
+    let under = frame::header(area, theme, theme.text(TITLE), &keys)?;
     let panels = under.split_evenly((1, 2));
 
     let loss_max = curves
@@ -146,20 +149,22 @@ pub fn draw<DB: DrawingBackend>(
         .filter(|v| v.is_finite())
         .fold(1.0, f64::max);
     let x = Axis::linear(0.0, 1.0);
-    let panel = |title, y: Axis, y_desc: &'static [&'static str]| Frame {
-        title,
-        x,
-        y,
-        x_desc: &[X_DESC, X_DESC_SHORT],
-        y_desc,
-    };
+    let x_desc = [theme.text(X_DESC), X_DESC_SHORT];
     // Just above 1, so that cross-entropy's flat modulator is off the frame.
-    let modulator = panel(MODULATOR_TITLE, Axis::linear(0.0, 1.05), &[MODULATOR_DESC]);
-    let loss = panel(
-        LOSS_TITLE,
-        Axis::linear(0.0, nice_ceil(loss_max)),
-        &[LOSS_DESC],
-    );
+    let modulator = Frame {
+        title: theme.text(MODULATOR_TITLE),
+        x,
+        y: Axis::linear(0.0, 1.05),
+        x_desc: &x_desc,
+        y_desc: &[MODULATOR_DESC],
+    };
+    let loss = Frame {
+        title: theme.text(LOSS_TITLE),
+        x,
+        y: Axis::linear(0.0, nice_ceil(loss_max)),
+        x_desc: &x_desc,
+        y_desc: &[theme.text(LOSS_DESC)],
+    };
 
     for (area, frame, is_loss) in [(&panels[0], modulator, false), (&panels[1], loss, true)] {
         let mut framed = frame::build(area, theme, &frame, Vec::new(), Corner::UpperRight)?;
@@ -189,6 +194,7 @@ pub fn draw<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::charts::svg;
+    use crate::i18n::Lang;
 
     fn chart(current: f64) -> FocalChart {
         FocalChart {
@@ -238,6 +244,21 @@ mod tests {
     }
 
     #[test]
+    fn draws_its_words_in_the_themes_language() {
+        let s = svg::render((800, 500), |area| {
+            draw(area, &chart(0.25), &Theme::light(1.0).in_lang(Lang::ZhCn)).unwrap();
+        });
+        svg::assert_texts(
+            &s,
+            &[
+                "focal 损失：容易的样本计入得更少",
+                "γ = 0（交叉熵）",
+                "γ = 0.25（你选的）",
+            ],
+        );
+    }
+
+    #[test]
     fn draws_two_panels_with_the_current_gamma_thick_and_on_top() {
         let s = svg::render((800, 500), |area| {
             draw(area, &chart(0.25), &Theme::light(1.0)).unwrap();
@@ -245,12 +266,12 @@ mod tests {
         svg::assert_texts(
             &s,
             &[
-                TITLE,
-                MODULATOR_TITLE,
-                LOSS_TITLE,
-                X_DESC,
+                svg::en(TITLE),
+                svg::en(MODULATOR_TITLE),
+                svg::en(LOSS_TITLE),
+                svg::en(X_DESC),
                 MODULATOR_DESC,
-                LOSS_DESC,
+                svg::en(LOSS_DESC),
                 "γ = 0 (cross-entropy)",
                 "γ = 5",
                 "γ = 0.25, yours",

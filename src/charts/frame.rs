@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{Axis, PlotCoord};
-use super::{DrawResult, LABEL_PX, Theme};
+use super::{DrawResult, LABEL_PX, Theme, text_ems};
 
 /// The coordinates of every chart: plot coordinates on both axes (log10 of
 /// the data on a log axis, see [`Axis`]).
@@ -28,18 +28,18 @@ pub(crate) struct Frame<'t> {
     pub y_desc: &'t [&'t str],
 }
 
-/// Roughly how wide `chars` characters of label text are, in device pixels.
-fn label_width(theme: &Theme, chars: usize) -> f64 {
-    theme.px(0.6 * LABEL_PX * chars as f64)
+/// Roughly how wide `text` is as a label, in device pixels.
+fn label_width(theme: &Theme, text: &str) -> f64 {
+    theme.px(LABEL_PX * text_ems(text))
 }
 
-/// The longest label, in characters.
-fn longest(axis: &Axis, ticks: &[f64]) -> usize {
+/// The longest tick label.
+fn longest(axis: &Axis, ticks: &[f64]) -> String {
     ticks
         .iter()
-        .map(|&t| axis.label(t).chars().count())
-        .max()
-        .unwrap_or(1)
+        .map(|&t| axis.label(t))
+        .max_by(|a, b| text_ems(a).total_cmp(&text_ems(b)))
+        .unwrap_or_else(|| "0".to_owned())
 }
 
 /// One legend entry: a swatch in the series' style and its label.
@@ -315,14 +315,14 @@ pub(crate) fn build<'a, 't, DB: DrawingBackend>(
     let plot_h = (h - top - x_area - margin).max(theme.px(40.0));
     let y_count = (plot_h / theme.px(40.0)).floor().clamp(3.0, 10.0) as usize;
     let y_ticks = frame.y.ticks(y_count);
-    let y_area = label_width(theme, longest(&frame.y, &y_ticks)) + theme.px(LABEL_PX * 1.3 + 18.0);
+    let y_area = label_width(theme, &longest(&frame.y, &y_ticks)) + theme.px(LABEL_PX * 1.3 + 18.0);
     let plot_w = (w - y_area - 3.0 * margin).max(theme.px(40.0));
     // Fewer x ticks until their labels fit side by side with some air.
     let mut x_count = (plot_w / theme.px(60.0)).floor().clamp(2.0, 12.0) as usize;
     while x_count > 2 {
         let ticks = frame.x.ticks(x_count);
         let needed =
-            ticks.len() as f64 * (label_width(theme, longest(&frame.x, &ticks)) + theme.px(16.0));
+            ticks.len() as f64 * (label_width(theme, &longest(&frame.x, &ticks)) + theme.px(16.0));
         if needed <= plot_w {
             break;
         }
@@ -333,7 +333,7 @@ pub(crate) fn build<'a, 't, DB: DrawingBackend>(
     let fitting = |alternatives: &[&'t str], room: f64| -> &'t str {
         alternatives
             .iter()
-            .find(|d| label_width(theme, d.chars().count()) <= room)
+            .find(|d| label_width(theme, d) <= room)
             .or(alternatives.last())
             .copied()
             .unwrap_or("")

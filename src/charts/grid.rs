@@ -9,6 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{DrawResult, Theme};
 use crate::experiments::{PAPER_BETAS, PAPER_GAMMAS};
+use crate::i18n::Message;
 
 /// Balanced accuracies of the grid's runs; `None` until a run finishes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20,11 +21,11 @@ pub struct GridChart {
     /// CB focal at each beta (rows) and gamma (columns).
     pub focal: [[Option<f64>; 3]; 4],
     /// The unweighted runs: (label, balanced accuracy).
-    pub baselines: Vec<(String, Option<f64>)>,
+    pub baselines: Vec<(Message, Option<f64>)>,
 }
 
-/// The chart's title.
-pub const TITLE: &str = "Balanced accuracy over the paper's grid";
+/// The chart's title (a translation key).
+pub const TITLE: &str = "chart.grid.title";
 
 impl GridChart {
     /// The best finished class-balanced cell's value.
@@ -76,7 +77,7 @@ pub fn draw<DB: DrawingBackend>(
         Text::new(s.to_owned(), (x.round() as i32, y.round() as i32), style)
     };
     area.draw(&text(
-        TITLE,
+        theme.text(TITLE),
         w / 2.0,
         px(4.0),
         15.0,
@@ -105,9 +106,9 @@ pub fn draw<DB: DrawingBackend>(
     let cell_w = ((w - label_w - 2.0 * gap - px(8.0)) / 5.0).max(1.0);
     let cell_h = ((h - top - baseline_h - px(8.0)) / 4.0).max(1.0);
     let panels: [(&str, usize); 3] = [
-        ("CB softmax", 1),
-        ("CB sigmoid", 1),
-        ("CB focal, gamma =", 3),
+        (theme.text("chart.grid.cb_softmax"), 1),
+        (theme.text("chart.grid.cb_sigmoid"), 1),
+        (theme.text("chart.grid.cb_focal"), 3),
     ];
     let mut x0 = label_w;
     for (p, &(name, columns)) in panels.iter().enumerate() {
@@ -159,7 +160,12 @@ pub fn draw<DB: DrawingBackend>(
                             theme.highlight.stroke_width(theme.stroke(3.0)),
                         ))?;
                     }
-                    let label = format!("{:.1}{}", 100.0 * v, if is_best { " best" } else { "" });
+                    let value = format!("{:.1}", 100.0 * v);
+                    let label = if is_best {
+                        theme.text_with("chart.grid.best", &[("value", &value)])
+                    } else {
+                        value
+                    };
                     // Light text on the dark end of the scale.
                     let ink = if level(v, lo, hi) > 0.55 {
                         theme.background
@@ -194,9 +200,14 @@ pub fn draw<DB: DrawingBackend>(
     for (i, (label, value)) in data.baselines.iter().enumerate() {
         let x = label_w + (i % 3) as f64 * (w - label_w) / 3.0;
         let y = by + px(24.0) * (i / 3) as f64;
-        let shown = value.map_or("pending".to_owned(), |v| format!("{:.1}", 100.0 * v));
+        let shown = value.map_or(theme.text("chart.grid.pending").to_owned(), |v| {
+            format!("{:.1}", 100.0 * v)
+        });
         area.draw(&text(
-            &format!("{label}: {shown}"),
+            &theme.text_with(
+                "chart.grid.baseline",
+                &[("label", &theme.message(label)), ("value", &shown)],
+            ),
             x,
             y,
             13.0,
@@ -210,12 +221,17 @@ pub fn draw<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     fn render(data: &GridChart) -> String {
+        render_in(data, Lang::En)
+    }
+
+    fn render_in(data: &GridChart, lang: Lang) -> String {
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, (800, 420)).into_drawing_area();
-            draw(&area, data, &Theme::light(1.0)).unwrap();
+            draw(&area, data, &Theme::light(1.0).in_lang(lang)).unwrap();
             area.present().unwrap();
         }
         svg
@@ -224,7 +240,7 @@ mod tests {
     #[test]
     fn empty_grid_draws_placeholders() {
         let svg = render(&GridChart {
-            baselines: vec![("softmax".into(), None)],
+            baselines: vec![(crate::charts::svg::label("softmax"), None)],
             ..GridChart::default()
         });
         assert!(svg.contains("Balanced accuracy over the paper"), "{svg}");
@@ -236,7 +252,7 @@ mod tests {
     fn the_best_cell_is_marked_once() {
         let mut g = GridChart {
             softmax: [Some(0.70), Some(0.72), Some(0.74), Some(0.75)],
-            baselines: vec![("softmax".into(), Some(0.62))],
+            baselines: vec![(crate::charts::svg::label("softmax"), Some(0.62))],
             ..GridChart::default()
         };
         g.focal[2][0] = Some(0.76);
@@ -246,5 +262,11 @@ mod tests {
         assert!(
             svg.contains("76.0 best") && svg.contains("softmax: 62.0") && svg.contains("β 0.9999")
         );
+        let zh = render_in(&g, Lang::ZhCn);
+        assert!(
+            zh.contains("论文网格上的平衡准确率") && zh.contains("76.0 最佳"),
+            "{zh}"
+        );
+        assert!(zh.contains("softmax：62.0") && !zh.contains("best"));
     }
 }

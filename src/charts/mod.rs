@@ -14,11 +14,17 @@
 //! figures. Per-class series longer than the plot is wide go through
 //! [`envelope`], so 10,000 classes draw as fast and as small as 800.
 //!
+//! Every word a chart draws is a translation key looked up in the theme's
+//! language ([`Theme::lang`], English unless the site says otherwise), so a
+//! chart follows the page's language like the rest of the page.
+//!
 //! Text sizes differ by backend: plotters' canvas backend uses a font size as
 //! CSS pixels, its SVG backend writes size / 1.24, so an SVG export shows text
 //! about a fifth smaller than the canvas at the same scale.
 
 use plotters::prelude::*;
+
+use crate::i18n::{Lang, Message, tr, tr_with};
 
 pub mod axis;
 pub mod cb_term;
@@ -87,6 +93,8 @@ pub struct Theme {
     /// Device pixels per CSS pixel (devicePixelRatio on a canvas, 1 for SVG):
     /// every font size and stroke width is multiplied by it.
     pub scale: f64,
+    /// The language of every word drawn.
+    pub lang: Lang,
 }
 
 impl Theme {
@@ -100,6 +108,7 @@ impl Theme {
             palette: OKABE_ITO,
             highlight: OKABE_ITO[5],
             scale: sane_scale(scale),
+            lang: Lang::En,
         }
     }
 
@@ -115,7 +124,28 @@ impl Theme {
             palette,
             highlight: OKABE_ITO[5],
             scale: sane_scale(scale),
+            lang: Lang::En,
         }
+    }
+
+    /// The same theme with its words in `lang`.
+    pub fn in_lang(self, lang: Lang) -> Self {
+        Self { lang, ..self }
+    }
+
+    /// The chart text `key` in the theme's language.
+    pub fn text(&self, key: &str) -> &'static str {
+        tr(self.lang, key)
+    }
+
+    /// The chart text `key` in the theme's language, its placeholders filled by `args`.
+    pub fn text_with(&self, key: &str, args: &[(&str, &str)]) -> String {
+        tr_with(self.lang, key, args)
+    }
+
+    /// A label built elsewhere (a run's, a scheme's), in the theme's language.
+    pub fn message(&self, message: &Message) -> String {
+        message.in_lang(self.lang)
     }
 
     /// Whether the background is dark (for picking the matching theme elsewhere).
@@ -155,9 +185,8 @@ impl Theme {
     /// The title font, shrunk (down to 11 CSS px) so that `title` fits
     /// `width_px` device pixels: a phone is narrower than a title.
     pub fn title_font_fitting(&self, title: &str, width_px: f64) -> TextStyle<'static> {
-        // About 0.6 em per character in a bold sans-serif.
-        let chars = title.chars().count().max(1) as f64;
-        let fitting = width_px / (0.6 * chars) / self.scale;
+        let ems = text_ems(title).max(0.6);
+        let fitting = width_px / ems / self.scale;
         let size = TITLE_PX.min(fitting).max(MIN_TITLE_PX);
         FontDesc::new(FontFamily::SansSerif, self.px(size), FontStyle::Bold).color(&self.foreground)
     }
@@ -186,6 +215,19 @@ impl Theme {
             .collect();
         colours[i % colours.len()]
     }
+}
+
+/// Roughly how wide `text` is in ems of a sans-serif font: about 0.6 em per
+/// Latin character, a whole em per Chinese character (or other wide one).
+pub(crate) fn text_ems(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if is_wide(c) { 1.0 } else { 0.6 })
+        .sum()
+}
+
+/// Whether `c` is a full-width character (CJK, full-width punctuation).
+fn is_wide(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
 }
 
 /// A devicePixelRatio that is not a positive finite number means 1.
@@ -448,6 +490,16 @@ pub(crate) mod svg {
     /// `#rrggbb` of a colour, as the SVG backend writes it.
     pub fn hex(c: RGBColor) -> String {
         format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+    }
+
+    /// A label that reads `text` in every language.
+    pub fn label(text: &str) -> crate::i18n::Message {
+        crate::i18n::Message::new("run.plain").with("loss", text)
+    }
+
+    /// The English text of a chart's translation key.
+    pub fn en(key: &str) -> &'static str {
+        crate::i18n::tr(crate::i18n::Lang::En, key)
     }
 
     /// Asserts that every one of `wanted` is the content of some text.

@@ -8,6 +8,7 @@ use super::axis::Axis;
 use super::frame::{self, Corner, Frame, Key};
 use super::series::{draw_lines, split_gaps};
 use super::{DrawResult, Theme};
+use crate::i18n::Message;
 
 /// Paul Tol's "muted" scheme: ten class colours that stay apart for
 /// colour-blind readers; beyond ten classes, evenly spaced hues.
@@ -38,13 +39,13 @@ pub fn class_colour(c: usize, classes: usize) -> RGBColor {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LossCurvesChart {
     /// (label, mean training loss of each finished epoch) per run.
-    pub runs: Vec<(String, Vec<f32>)>,
+    pub runs: Vec<(Message, Vec<f32>)>,
     /// Epochs the runs will take, for the x axis.
     pub epochs: usize,
 }
 
-/// The chart's title.
-pub const TITLE: &str = "Training loss per epoch";
+/// The chart's title (a translation key, as are the other titles).
+pub const TITLE: &str = "chart.loss.title";
 
 /// Draws the loss of every run against the epoch (log y: losses of different
 /// weightings differ in scale).
@@ -70,11 +71,11 @@ pub fn draw<DB: DrawingBackend>(
     let x = Axis::linear(1.0, data.epochs.max(2) as f64);
     let y = Axis::log(lo, hi);
     let frame = Frame {
-        title: TITLE,
+        title: theme.text(TITLE),
         x,
         y,
-        x_desc: &["epoch"],
-        y_desc: &["mean training loss", "loss"],
+        x_desc: &[theme.text("chart.loss.x")],
+        y_desc: &[theme.text("chart.loss.y"), theme.text("chart.loss.y_short")],
     };
     let keys = data
         .runs
@@ -82,7 +83,7 @@ pub fn draw<DB: DrawingBackend>(
         .enumerate()
         .map(|(i, (label, _))| {
             let (colour, width) = theme.curve(i, false);
-            Key::line(label.clone(), &colour, width)
+            Key::line(theme.message(label), &colour, width)
         })
         .collect();
     let mut framed = frame::build(area, theme, &frame, keys, Corner::UpperRight)?;
@@ -109,11 +110,14 @@ pub fn draw<DB: DrawingBackend>(
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClassAccuracyChart {
     /// (label, accuracy of each class) per run.
-    pub runs: Vec<(String, Vec<f64>)>,
+    pub runs: Vec<(Message, Vec<f64>)>,
 }
 
 /// The per-class chart's title.
-pub const CLASS_ACCURACY_TITLE: &str = "Test accuracy per class, head to tail";
+pub const CLASS_ACCURACY_TITLE: &str = "chart.class_accuracy.title";
+
+/// The confusion matrix's title, for lists of figures (the chart shows the run's label).
+pub const CONFUSION_TITLE: &str = "chart.confusion.title";
 
 /// Draws grouped bars: for each class, one bar per run.
 pub fn draw_class_accuracy<DB: DrawingBackend>(
@@ -124,18 +128,21 @@ pub fn draw_class_accuracy<DB: DrawingBackend>(
     area.fill(&theme.background)?;
     let classes = data.runs.iter().map(|(_, a)| a.len()).max().unwrap_or(1);
     let frame = Frame {
-        title: CLASS_ACCURACY_TITLE,
+        title: theme.text(CLASS_ACCURACY_TITLE),
         x: Axis::classes(classes),
         y: Axis::linear(0.0, 1.0),
-        x_desc: &["class"],
-        y_desc: &["test accuracy", "accuracy"],
+        x_desc: &[theme.text("chart.class")],
+        y_desc: &[
+            theme.text("chart.class_accuracy.y"),
+            theme.text("chart.class_accuracy.y_short"),
+        ],
     };
     let keys = data
         .runs
         .iter()
         .enumerate()
         .map(|(i, (label, _))| Key {
-            label: label.clone(),
+            label: theme.message(label),
             style: theme.curve(i, false).0.filled(),
             thickness: 10.0,
         })
@@ -160,7 +167,7 @@ pub fn draw_class_accuracy<DB: DrawingBackend>(
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConfusionChart {
     /// The run's label.
-    pub label: String,
+    pub label: Message,
     /// `counts[true][predicted]`.
     pub counts: Vec<Vec<u32>>,
 }
@@ -174,12 +181,19 @@ pub fn draw_confusion<DB: DrawingBackend>(
 ) -> DrawResult<(), DB> {
     area.fill(&theme.background)?;
     let classes = data.counts.len().max(1);
+    let title = theme.message(&data.label);
     let frame = Frame {
-        title: &data.label,
+        title: &title,
         x: Axis::classes(classes),
         y: Axis::linear(-0.5, classes as f64 - 0.5),
-        x_desc: &["predicted class", "predicted"],
-        y_desc: &["true class", "true"],
+        x_desc: &[
+            theme.text("chart.confusion.x"),
+            theme.text("chart.confusion.x_short"),
+        ],
+        y_desc: &[
+            theme.text("chart.confusion.y"),
+            theme.text("chart.confusion.y_short"),
+        ],
     };
     let mut framed = frame::build(area, theme, &frame, Vec::new(), Corner::Outside)?;
     let chart = &mut framed.chart;
@@ -212,8 +226,11 @@ mod tests {
     fn draws_one_curve_per_run() {
         let data = LossCurvesChart {
             runs: vec![
-                ("softmax".into(), vec![1.0, 0.5, 0.3]),
-                ("CB softmax".into(), vec![0.8, 0.4, 0.35]),
+                (crate::charts::svg::label("softmax"), vec![1.0, 0.5, 0.3]),
+                (
+                    crate::charts::svg::label("CB softmax"),
+                    vec![0.8, 0.4, 0.35],
+                ),
             ],
             epochs: 10,
         };
@@ -223,7 +240,11 @@ mod tests {
             draw(&area, &data, &Theme::light(1.0)).unwrap();
             area.present().unwrap();
         }
-        assert!(svg.contains(TITLE) && svg.contains("CB softmax") && svg.contains("epoch"));
+        assert!(
+            svg.contains("Training loss per epoch")
+                && svg.contains("CB softmax")
+                && svg.contains("epoch")
+        );
         assert_eq!(
             crate::charts::svg::series(&svg).len(),
             2,
@@ -234,7 +255,7 @@ mod tests {
     #[test]
     fn empty_runs_still_draw() {
         let data = LossCurvesChart {
-            runs: vec![("softmax".into(), vec![])],
+            runs: vec![(crate::charts::svg::label("softmax"), vec![])],
             epochs: 5,
         };
         let mut svg = String::new();
@@ -246,8 +267,8 @@ mod tests {
     fn one_bar_per_run_and_class() {
         let data = ClassAccuracyChart {
             runs: vec![
-                ("softmax".into(), vec![1.0, 0.5, 0.0]),
-                ("CB".into(), vec![0.9, 0.7, 0.6]),
+                (crate::charts::svg::label("softmax"), vec![1.0, 0.5, 0.0]),
+                (crate::charts::svg::label("CB"), vec![0.9, 0.7, 0.6]),
             ],
         };
         let mut svg = String::new();
@@ -256,7 +277,7 @@ mod tests {
             draw_class_accuracy(&area, &data, &Theme::light(1.0)).unwrap();
             area.present().unwrap();
         }
-        assert!(svg.contains(CLASS_ACCURACY_TITLE));
+        assert!(svg.contains("Test accuracy per class, head to tail"));
         let colours = [
             Theme::light(1.0).curve(0, false).0,
             Theme::light(1.0).curve(1, false).0,
@@ -275,7 +296,7 @@ mod tests {
     #[test]
     fn confusion_has_a_cell_per_pair() {
         let data = ConfusionChart {
-            label: "CB softmax".into(),
+            label: crate::charts::svg::label("CB softmax"),
             counts: vec![vec![8, 2], vec![0, 10]],
         };
         let mut svg = String::new();

@@ -16,21 +16,22 @@ use super::axis::{Axis, nice_ceil};
 use super::frame::{self, Frame, Key};
 use super::series::{class_series, draw_class_series, half_width_in_plot, legend_corner};
 use super::{DrawResult, Theme};
+use crate::i18n::Message;
 
-/// The chart's title.
-pub const TITLE: &str = "Weight per class";
+/// The chart's title (a translation key, as are the texts below).
+pub const TITLE: &str = "chart.weights.title";
 /// What the horizontal axis shows.
-pub const X_DESC: &str = "class";
+pub const X_DESC: &str = "chart.class";
 /// What the vertical axis shows.
-pub const Y_DESC: &str = "class weight";
+pub const Y_DESC: &str = "chart.weights.y";
 /// The vertical axis, where the plot is too short for [`Y_DESC`].
-pub const Y_DESC_SHORT: &str = "weight";
+pub const Y_DESC_SHORT: &str = "chart.weights.y_short";
 
 /// One scheme's weights.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WeightCurve {
     /// The legend entry.
-    pub label: String,
+    pub label: Message,
     /// One weight per class.
     pub weights: Vec<f64>,
     /// Drawn thick, in the highlight colour, on top (class-balanced at the current beta).
@@ -74,11 +75,11 @@ pub fn draw<DB: DrawingBackend>(
         Axis::linear(0.0, nice_ceil(max * 1.05))
     };
     let frame = Frame {
-        title: TITLE,
+        title: theme.text(TITLE),
         x: Axis::classes(classes),
         y,
-        x_desc: &[X_DESC],
-        y_desc: &[Y_DESC, Y_DESC_SHORT],
+        x_desc: &[theme.text(X_DESC)],
+        y_desc: &[theme.text(Y_DESC), theme.text(Y_DESC_SHORT)],
     };
     // Ordinary curves take the palette in turn; highlighted ones the highlight.
     let mut next = 0;
@@ -96,7 +97,7 @@ pub fn draw<DB: DrawingBackend>(
         .curves
         .iter()
         .zip(&styles)
-        .map(|(c, (colour, width))| Key::line(c.label.clone(), colour, *width))
+        .map(|(c, (colour, width))| Key::line(theme.message(&c.label), colour, *width))
         .collect();
     let top: Vec<f64> = (0..classes)
         .map(|i| {
@@ -147,6 +148,7 @@ mod tests {
     use super::*;
     use crate::charts::svg;
     use crate::effective_number::Beta;
+    use crate::i18n::Lang;
     use crate::profiles::preset_counts;
     use crate::weights::{Scheme, class_weights};
 
@@ -164,7 +166,7 @@ mod tests {
         ]
         .into_iter()
         .map(|(label, scheme, highlighted)| WeightCurve {
-            label: label.to_string(),
+            label: svg::label(label),
             weights: class_weights(counts, scheme).unwrap().weights,
             highlighted,
         })
@@ -189,9 +191,9 @@ mod tests {
             svg::assert_texts(
                 &s,
                 &[
-                    TITLE,
-                    X_DESC,
-                    Y_DESC,
+                    svg::en(TITLE),
+                    svg::en(X_DESC),
+                    svg::en(Y_DESC),
                     "class-balanced, β = 0.999",
                     "inverse frequency",
                 ],
@@ -249,7 +251,7 @@ mod tests {
     fn bands_are_as_thick_as_the_lines() {
         // Flat weights: each band is a line of its width.
         let curve = |label: &str, w: f64, highlighted| WeightCurve {
-            label: label.to_string(),
+            label: svg::label(label),
             weights: vec![w; 10_000],
             highlighted,
         };
@@ -267,12 +269,24 @@ mod tests {
     }
 
     #[test]
+    fn draws_its_words_in_the_themes_language() {
+        let s = svg::render((800, 500), |area| {
+            let chart = WeightsChart {
+                curves: vec![],
+                log_y: false,
+            };
+            draw(area, &chart, &Theme::light(1.0).in_lang(Lang::ZhCn)).unwrap();
+        });
+        svg::assert_texts(&s, &["每个类别的权重", "类别", "类别权重"]);
+    }
+
+    #[test]
     fn no_curves_draw_an_empty_frame() {
         let s = render(&WeightsChart {
             curves: vec![],
             log_y: true,
         });
-        svg::assert_texts(&s, &[TITLE, X_DESC, Y_DESC]);
+        svg::assert_texts(&s, &[svg::en(TITLE), svg::en(X_DESC), svg::en(Y_DESC)]);
         assert!(svg::series(&s).is_empty());
     }
 }

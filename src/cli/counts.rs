@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 
 use crate::counts_input::{InputFormat, ParsedCounts, parse_counts};
+use crate::i18n::Lang;
 use crate::profiles::{PRESETS, Profile, preset_counts};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -80,7 +81,9 @@ pub fn run(args: &CountsArgs) -> Result<String> {
 pub fn presets() -> String {
     let list: Vec<_> = PRESETS
         .iter()
-        .map(|p| json!({ "name": p.name, "label": p.label, "description": p.description }))
+        .map(
+            |p| json!({ "name": p.name, "label": p.label(Lang::En), "description": p.description }),
+        )
         .collect();
     json!({ "presets": list }).to_string()
 }

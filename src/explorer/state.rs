@@ -4,6 +4,7 @@
 
 use crate::effective_number::Beta;
 use crate::experiments::PAPER_BETAS;
+use crate::i18n::Message;
 use crate::profiles::{Profile, preset};
 use crate::weights::Scheme;
 
@@ -48,8 +49,8 @@ impl Distribution {
     }
 
     /// Counts from a profile.
-    pub fn profile(profile: Profile) -> Result<Self, String> {
-        let counts = profile.counts().map_err(|e| e.to_string())?;
+    pub fn profile(profile: Profile) -> Result<Self, Message> {
+        let counts = profile.counts().map_err(|e| e.message())?;
         check_classes(counts.len())?;
         Ok(Self {
             source: Source::Profile(profile),
@@ -59,10 +60,10 @@ impl Distribution {
     }
 
     /// Counts given outright.
-    pub fn custom(counts: Vec<u64>, names: Option<Vec<String>>) -> Result<Self, String> {
+    pub fn custom(counts: Vec<u64>, names: Option<Vec<String>>) -> Result<Self, Message> {
         check_classes(counts.len())?;
         if counts.iter().all(|&n| n == 0) {
-            return Err("every class has 0 samples; give at least one class a sample".into());
+            return Err(Message::new("error.explorer.all_empty"));
         }
         Ok(Self {
             source: Source::Custom,
@@ -103,13 +104,13 @@ impl Distribution {
     }
 }
 
-fn check_classes(classes: usize) -> Result<(), String> {
+fn check_classes(classes: usize) -> Result<(), Message> {
     if (2..=MAX_EXPLORER_CLASSES).contains(&classes) {
         Ok(())
     } else {
-        Err(format!(
-            "the explorer takes 2 to {MAX_EXPLORER_CLASSES} classes, got {classes}"
-        ))
+        Err(Message::new("error.explorer.classes")
+            .with("max", MAX_EXPLORER_CLASSES)
+            .with("got", classes))
     }
 }
 
@@ -161,15 +162,15 @@ impl ComparedScheme {
         Self::ALL.into_iter().find(|s| s.name() == name)
     }
 
-    /// A label for people.
-    pub fn label(self, beta: Beta) -> String {
+    /// A label for people, in any language.
+    pub fn label(self, beta: Beta) -> Message {
         match self {
-            Self::Cb => format!("class-balanced at your beta = {beta}"),
-            Self::CbPaper(i) => format!("class-balanced, beta = {}", PAPER_BETAS[i]),
-            Self::None => "none (all 1)".into(),
-            Self::Inverse => "inverse frequency 1/n".into(),
-            Self::SqrtInverse => "inverse square root 1/sqrt(n)".into(),
-            Self::Balanced => "scikit-learn \"balanced\"".into(),
+            Self::Cb => Message::new("scheme.cb_yours").with("beta", beta),
+            Self::CbPaper(i) => Message::new("scheme.cb").with("beta", PAPER_BETAS[i]),
+            Self::None => Message::new("scheme.none"),
+            Self::Inverse => Message::new("scheme.inverse"),
+            Self::SqrtInverse => Message::new("scheme.sqrt_inverse"),
+            Self::Balanced => Message::new("scheme.balanced"),
         }
     }
 

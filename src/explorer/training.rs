@@ -1,6 +1,7 @@
 //! The training panel's settings: which runs it compares, how they train,
 //! and on which backend; plain data, kept in the URL beside the explorer's.
 
+use crate::i18n::Message;
 use crate::losses::LossKind;
 use crate::mlp::MlpConfig;
 use crate::optimizer::OptimizerKind;
@@ -166,66 +167,67 @@ impl TrainingSettings {
     /// the default and say why in `notices`.
     pub fn from_pairs<'a>(
         get: &impl Fn(&str) -> Option<&'a str>,
-        notices: &mut Vec<String>,
+        notices: &mut Vec<Message>,
     ) -> Self {
         let mut s = Self::default();
-        let mut bad = |what: &str, value: &str, why: &str| {
-            let value: String = value.chars().take(40).collect();
-            notices.push(format!(
-                "The link's {what} \"{value}\" was ignored ({why}); showing the default instead."
-            ));
+        let mut bad = |what: &'static str, value: &str, why: Message| {
+            notices.push(super::url::ignored(what, value, why));
         };
         if let Some(v) = get("train_loss") {
             match LossKind::from_name(v) {
                 Some(k) => s.loss = k,
-                None => bad("loss", v, "it is softmax, sigmoid or focal"),
+                None => bad("notice.what.loss", v, Message::new("notice.why.loss")),
             }
         }
         if let Some(v) = get("train_scheme") {
             match SchemeKind::ALL.into_iter().find(|k| k.name() == v) {
                 Some(k) => s.scheme = k,
-                None => bad(
-                    "weighting",
-                    v,
-                    "it is cb, none, inverse, sqrt-inverse or balanced",
-                ),
+                None => bad("notice.what.scheme", v, Message::new("notice.why.scheme")),
             }
         }
         if let Some(v) = get("optimizer") {
             match v {
                 "adam" => s.optimizer = OptimizerKind::ADAM,
                 "sgd" => s.optimizer = OptimizerKind::SGD,
-                _ => bad("optimiser", v, "it is adam or sgd"),
+                _ => bad(
+                    "notice.what.optimizer",
+                    v,
+                    Message::new("notice.why.optimizer"),
+                ),
             }
         }
         if let Some(v) = get("lr") {
             match v.trim().parse::<f64>() {
                 Ok(r) if r.is_finite() && r > 0.0 && r <= 1.0 => s.learning_rate = r,
-                _ => bad("learning rate", v, "it is a number above 0, at most 1"),
+                _ => bad("notice.what.lr", v, Message::new("notice.why.lr")),
             }
         }
         if let Some(v) = get("hidden") {
             match v.trim().parse::<usize>() {
                 Ok(h) if (1..=256).contains(&h) => s.hidden = h,
-                _ => bad("hidden size", v, "it is a whole number from 1 to 256"),
+                _ => bad("notice.what.hidden", v, Message::new("notice.why.hidden")),
             }
         }
         if let Some(v) = get("epochs") {
             match v.trim().parse::<usize>() {
                 Ok(e) if (1..=MAX_EPOCHS).contains(&e) => s.epochs = e,
-                _ => bad("epochs", v, "it is a whole number from 1 to 1000"),
+                _ => bad(
+                    "notice.what.epochs",
+                    v,
+                    Message::new("notice.why.epochs").with("max", MAX_EPOCHS),
+                ),
             }
         }
         if let Some(v) = get("seed") {
             match v.trim().parse::<u64>() {
                 Ok(seed) => s.seed = seed,
-                _ => bad("seed", v, "it is a whole number"),
+                _ => bad("notice.what.seed", v, Message::new("notice.why.seed")),
             }
         }
         if let Some(v) = get("backend") {
             match Backend::from_name(v) {
                 Some(b) => s.backend = b,
-                None => bad("backend", v, "it is auto, gpu or cpu"),
+                None => bad("notice.what.backend", v, Message::new("notice.why.backend")),
             }
         }
         s
@@ -236,7 +238,7 @@ impl TrainingSettings {
 mod tests {
     use super::*;
 
-    fn parse(pairs: &[(&str, &str)]) -> (TrainingSettings, Vec<String>) {
+    fn parse(pairs: &[(&str, &str)]) -> (TrainingSettings, Vec<Message>) {
         let get = |k: &str| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| *v);
         let mut notices = Vec::new();
         (TrainingSettings::from_pairs(&get, &mut notices), notices)
@@ -271,7 +273,7 @@ mod tests {
         ]);
         assert_eq!(s, TrainingSettings::default());
         assert_eq!(notices.len(), 5);
-        assert!(notices[0].contains("\"<b>hinge</b>\""));
+        assert!(notices[0].to_string().contains("\"<b>hinge</b>\""));
     }
 
     #[test]

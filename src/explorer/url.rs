@@ -10,6 +10,7 @@
 use crate::counts_input::{InputFormat, parse_counts};
 use crate::effective_number::Beta;
 use crate::export::decimal;
+use crate::i18n::Message;
 use crate::profiles::Profile;
 
 use super::state::{
@@ -90,7 +91,7 @@ fn run_length(counts: &[u64]) -> String {
 }
 
 /// Expands `value*times` runs, refusing more than the explorer's class limit.
-fn expand_runs(text: &str) -> Result<String, String> {
+fn expand_runs(text: &str) -> Result<String, Message> {
     let mut out = Vec::new();
     for item in text.split(',') {
         let (value, times) = match item.split_once('*') {
@@ -98,12 +99,14 @@ fn expand_runs(text: &str) -> Result<String, String> {
                 v,
                 t.trim()
                     .parse::<usize>()
-                    .map_err(|_| format!("\"{}\" is not a repeat count", short(t)))?,
+                    .map_err(|_| Message::new("notice.why.repeat_count").with("text", short(t)))?,
             ),
             None => (item, 1),
         };
         if out.len() + times > MAX_EXPLORER_CLASSES {
-            return Err(format!("more than {MAX_EXPLORER_CLASSES} classes"));
+            return Err(
+                Message::new("notice.why.too_many_classes").with("max", MAX_EXPLORER_CLASSES)
+            );
         }
         out.extend(std::iter::repeat_n(value.trim(), times));
     }
@@ -119,8 +122,17 @@ fn short(s: &str) -> String {
     out
 }
 
+/// The notice for a link's value that was ignored: `what` it was, the
+/// `value` (cut short) and `why`.
+pub(crate) fn ignored(what: &'static str, value: &str, why: Message) -> Message {
+    Message::new("notice.link_ignored")
+        .with_message("what", Message::new(what))
+        .with("value", short(value))
+        .with_message("why", why)
+}
+
 /// The state a query describes, and a notice for every value that was ignored.
-pub fn from_query(query: &str) -> (ExplorerState, Vec<String>) {
+pub fn from_query(query: &str) -> (ExplorerState, Vec<Message>) {
     let mut state = ExplorerState::default();
     let mut notices = Vec::new();
     let pairs: Vec<(String, String)> =
@@ -134,60 +146,59 @@ pub fn from_query(query: &str) -> (ExplorerState, Vec<String>) {
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
     };
-    let default_note = |what: &str, value: &str, why: String| {
-        format!(
-            "The link's {what} \"{}\" was ignored ({why}); showing the default instead.",
-            short(value)
-        )
-    };
 
     if let Some(name) = get("preset") {
         match Distribution::preset(name) {
             Some(d) => state.distribution = d,
-            None => notices.push(default_note("preset", name, "no such preset".into())),
+            None => notices.push(ignored(
+                "notice.what.preset",
+                name,
+                Message::new("notice.why.no_preset"),
+            )),
         }
     } else if let Some(counts) = get("counts") {
         let parsed = expand_runs(counts)
-            .and_then(|list| parse_counts(&list, InputFormat::List).map_err(|e| e.to_string()))
+            .and_then(|list| parse_counts(&list, InputFormat::List).map_err(|e| e.message()))
             .and_then(|p| Distribution::custom(p.counts, None));
         match parsed {
             Ok(d) => state.distribution = d,
-            Err(why) => notices.push(default_note("counts", counts, why)),
+            Err(why) => notices.push(ignored("notice.what.counts", counts, why)),
         }
     } else if let Some(kind) = get("profile") {
         match profile_from(kind, &get).and_then(Distribution::profile) {
             Ok(d) => state.distribution = d,
-            Err(why) => notices.push(default_note("profile", kind, why)),
+            Err(why) => notices.push(ignored("notice.what.profile", kind, why)),
         }
     }
 
     let beta = if let Some(e) = get("one_minus_beta") {
         Some((
-            "1 - beta",
+            "notice.what.one_minus_beta",
             e,
             e.trim()
                 .parse::<f64>()
-                .map_err(|_| "not a number".to_string())
+                .map_err(|_| Message::new("notice.why.not_a_number"))
                 .and_then(|e| {
                     if e < MIN_ONE_MINUS_BETA {
-                        Err(format!("1 - beta must be at least {MIN_ONE_MINUS_BETA}"))
+                        Err(Message::new("notice.why.one_minus_beta_min")
+                            .with("min", MIN_ONE_MINUS_BETA))
                     } else {
-                        Beta::from_one_minus(e).map_err(|err| err.to_string())
+                        Beta::from_one_minus(e).map_err(|err| err.message())
                     }
                 }),
         ))
     } else {
         get("beta").map(|b| {
             (
-                "beta",
+                "notice.what.beta",
                 b,
                 b.trim()
                     .parse::<f64>()
-                    .map_err(|_| "not a number".to_string())
+                    .map_err(|_| Message::new("notice.why.not_a_number"))
                     .and_then(|b| {
-                        let beta = Beta::new(b).map_err(|err| err.to_string())?;
+                        let beta = Beta::new(b).map_err(|err| err.message())?;
                         if beta.one_minus() < MIN_ONE_MINUS_BETA {
-                            Err("beta must be at most 0.99999999".to_string())
+                            Err(Message::new("notice.why.beta_max"))
                         } else {
                             Ok(beta)
                         }
@@ -197,17 +208,17 @@ pub fn from_query(query: &str) -> (ExplorerState, Vec<String>) {
     };
     match beta {
         Some((_, _, Ok(b))) => state.beta = b,
-        Some((what, value, Err(why))) => notices.push(default_note(what, value, why)),
+        Some((what, value, Err(why))) => notices.push(ignored(what, value, why)),
         None => {}
     }
 
     if let Some(g) = get("gamma") {
         match g.trim().parse::<f64>() {
             Ok(v) if (0.0..=MAX_GAMMA).contains(&v) => state.gamma = v,
-            _ => notices.push(default_note(
-                "gamma",
+            _ => notices.push(ignored(
+                "notice.what.gamma",
                 g,
-                format!("gamma is a number from 0 to {MAX_GAMMA}"),
+                Message::new("notice.why.gamma").with("max", MAX_GAMMA),
             )),
         }
     }
@@ -218,10 +229,9 @@ pub fn from_query(query: &str) -> (ExplorerState, Vec<String>) {
             match ComparedScheme::from_name(name) {
                 Some(s) if !schemes.contains(&s) => schemes.push(s),
                 Some(_) => {}
-                None => notices.push(format!(
-                    "The link's scheme \"{}\" is unknown and was ignored.",
-                    short(name)
-                )),
+                None => {
+                    notices.push(Message::new("notice.unknown_scheme").with("value", short(name)))
+                }
             }
         }
         schemes.sort_by_key(|s| ComparedScheme::ALL.iter().position(|a| a == s));
@@ -231,26 +241,35 @@ pub fn from_query(query: &str) -> (ExplorerState, Vec<String>) {
     match get("scale") {
         Some("log") => state.log_scale = true,
         Some("linear") => state.log_scale = false,
-        Some(other) => notices.push(default_note("scale", other, "it is log or linear".into())),
+        Some(other) => notices.push(ignored(
+            "notice.what.scale",
+            other,
+            Message::new("notice.why.scale"),
+        )),
         None => {}
     }
     state.training = TrainingSettings::from_pairs(&get, &mut notices);
     (state, notices)
 }
 
-fn profile_from<'a>(kind: &str, get: &impl Fn(&str) -> Option<&'a str>) -> Result<Profile, String> {
-    let number = |key: &str| -> Result<f64, String> {
-        let text = get(key).ok_or_else(|| format!("{key} is missing"))?;
-        text.trim()
-            .parse::<f64>()
-            .map_err(|_| format!("{key} \"{}\" is not a number", short(text)))
+fn profile_from<'a>(
+    kind: &str,
+    get: &impl Fn(&str) -> Option<&'a str>,
+) -> Result<Profile, Message> {
+    let number = |key: &str| -> Result<f64, Message> {
+        let text = get(key).ok_or_else(|| Message::new("notice.why.missing").with("key", key))?;
+        text.trim().parse::<f64>().map_err(|_| {
+            Message::new("notice.why.key_not_a_number")
+                .with("key", key)
+                .with("text", short(text))
+        })
     };
-    let whole = |key: &str| -> Result<u64, String> {
+    let whole = |key: &str| -> Result<u64, Message> {
         let v = number(key)?;
         if v >= 0.0 && v.fract() == 0.0 && v <= 1e12 {
             Ok(v as u64)
         } else {
-            Err(format!("{key} must be a whole number"))
+            Err(Message::new("notice.why.not_whole").with("key", key))
         }
     };
     let classes = whole("classes")? as usize;
@@ -270,13 +289,14 @@ fn profile_from<'a>(kind: &str, get: &impl Fn(&str) -> Option<&'a str>) -> Resul
             classes,
             count: max,
         }),
-        _ => Err("profiles are exp, step and uniform".into()),
+        _ => Err(Message::new("notice.why.profiles")),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     fn round_trip(state: &ExplorerState) {
         let q = to_query(state);
@@ -337,17 +357,42 @@ mod tests {
             }
         );
         assert_eq!(notes.len(), 5, "{notes:?}");
+        let notes = english(&notes);
         assert!(notes[0].contains("preset \"nope\""));
         let (s, notes) = from_query("counts=1,2,x&one_minus_beta=0");
+        let notes = english(&notes);
         assert_eq!(s.distribution, ExplorerState::default().distribution);
         assert!(notes[0].contains("line 1, column 5"), "{notes:?}");
         assert!(notes[1].contains("1 - beta"));
-        let (_, notes) = from_query("counts=1*99999999999");
+        let notes = english(&from_query("counts=1*99999999999").1);
         assert!(notes[0].contains("10000 classes"), "{notes:?}");
-        let (_, notes) = from_query("beta=0.999999999");
+        let notes = english(&from_query("beta=0.999999999").1);
         assert!(notes[0].contains("at most 0.99999999"));
-        let (_, notes) = from_query("profile=exp&classes=1&max=10&imbalance=2");
+        let notes = english(&from_query("profile=exp&classes=1&max=10&imbalance=2").1);
         assert!(notes[0].contains("number of classes"));
+    }
+
+    fn english(notes: &[Message]) -> Vec<String> {
+        notes.iter().map(|n| n.in_lang(Lang::En)).collect()
+    }
+
+    #[test]
+    fn notices_speak_the_pages_language() {
+        let (_, notes) = from_query("beta=7&counts=1,2,x&schemes=evil");
+        let zh: Vec<String> = notes.iter().map(|n| n.in_lang(Lang::ZhCn)).collect();
+        assert_eq!(
+            zh[0],
+            "链接中的样本数“1,2,x”已被忽略（第 1 行第 5 列：“x”不是数字）；改为显示默认值。"
+        );
+        assert_eq!(
+            zh[1],
+            "链接中的参数 beta“7”已被忽略（beta 必须满足 0 <= beta < 1，得到的是 7）；改为显示默认值。"
+        );
+        assert_eq!(zh[2], "链接中的加权方案“evil”未知，已被忽略。");
+        assert_eq!(
+            notes[1].to_string(),
+            "The link's beta \"7\" was ignored (beta must satisfy 0 <= beta < 1, got 7); showing the default instead."
+        );
     }
 
     #[test]
@@ -356,7 +401,7 @@ mod tests {
         let query = form_urlencoded::Serializer::new(String::new())
             .append_pair("preset", &evil)
             .finish();
-        let (_, notes) = from_query(&query);
+        let notes = english(&from_query(&query).1);
         assert!(notes[0].contains("<img src=x onerror=alert(1)>"));
         assert!(notes[0].contains('…'));
         assert!(notes[0].len() < 200);

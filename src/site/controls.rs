@@ -3,10 +3,11 @@
 
 use leptos::prelude::*;
 
-use super::i18n::t;
+use super::i18n::{t, use_page};
 use super::state::use_explorer;
 use crate::effective_number::Beta;
 use crate::explorer::state::{ComparedScheme, MAX_GAMMA, MIN_ONE_MINUS_BETA};
+use crate::i18n::Message;
 
 /// Slider positions: 0 is beta = 0, the last is 1 - beta = 1e-8.
 const SLIDER_STEPS: f64 = 1600.0;
@@ -25,7 +26,7 @@ fn beta_at(position: f64) -> Beta {
 }
 
 /// Reads "0.999", "1 - 1e-8" or "1-1e-8" as a beta within the controls' range.
-fn parse_beta(text: &str) -> Result<Beta, String> {
+fn parse_beta(text: &str) -> Result<Beta, Message> {
     let t = text.trim();
     let beta = if let Some(rest) = t
         .strip_prefix('1')
@@ -35,14 +36,16 @@ fn parse_beta(text: &str) -> Result<Beta, String> {
         let e: f64 = rest
             .trim()
             .parse()
-            .map_err(|_| format!("\"{t}\" is not a number"))?;
-        Beta::from_one_minus(e).map_err(|e| e.to_string())?
+            .map_err(|_| Message::new("controls.not_a_number").with("text", t))?;
+        Beta::from_one_minus(e).map_err(|e| e.message())?
     } else {
-        let b: f64 = t.parse().map_err(|_| format!("\"{t}\" is not a number"))?;
-        Beta::new(b).map_err(|e| e.to_string())?
+        let b: f64 = t
+            .parse()
+            .map_err(|_| Message::new("controls.not_a_number").with("text", t))?;
+        Beta::new(b).map_err(|e| e.message())?
     };
     if beta.one_minus() < MIN_ONE_MINUS_BETA * (1.0 - 1e-9) {
-        return Err("beta goes up to 0.99999999 (1 - 1e-8) here".into());
+        return Err(Message::new("controls.beta_max"));
     }
     Ok(beta)
 }
@@ -63,7 +66,8 @@ pub fn Controls() -> impl IntoView {
     let set_beta = move |b: Beta| ex.state.update(|s| s.beta = b);
     let (beta_text, set_beta_text) = signal(ex.beta.get_untracked().to_string());
     let (n_text, set_n_text) = signal(format_n(ex.beta.get_untracked().prototypes()));
-    let (beta_error, set_beta_error) = signal(None::<String>);
+    let (beta_error, set_beta_error) = signal(None::<Message>);
+    let lang = use_page().lang;
     // The text fields follow beta unless the user is typing in them.
     let (typing, set_typing) = signal(false);
     Effect::new(move |_| {
@@ -96,10 +100,9 @@ pub fn Controls() -> impl IntoView {
                 set_beta(b);
                 set_beta_text.set(b.to_string());
             }
-            _ => set_beta_error.set(Some(format!(
-                "N \"{}\" must be a number from 1 to 10^8",
-                text.trim()
-            ))),
+            _ => set_beta_error.set(Some(
+                Message::new("controls.n_range").with("text", text.trim()),
+            )),
         }
     };
 
@@ -163,7 +166,7 @@ pub fn Controls() -> impl IntoView {
                         />
                     </label>
                 </div>
-                {move || beta_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                {move || beta_error.get().map(|e| view! { <p class="error" role="alert">{move || e.in_lang(lang.get())}</p> })}
                 <p class="hint">{t("controls.beta_hint")}</p>
             </div>
             <div class="control">
@@ -219,7 +222,7 @@ pub fn Controls() -> impl IntoView {
                                         ex.state.update(|s| s.toggle_scheme(scheme, on));
                                     }
                                 />
-                                {move || scheme.label(ex.beta.get())}
+                                {move || scheme.label(ex.beta.get()).in_lang(lang.get())}
                             </label>
                         }
                     })

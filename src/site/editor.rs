@@ -15,7 +15,7 @@ use crate::charts::editor::{self, EditorChart, EditorGeometry, nice_y_max};
 use crate::counts_input::{InputFormat, parse_counts};
 use crate::explorer::edit::{Nudge, nudge, paint};
 use crate::explorer::state::{DEFAULT_PRESET, Distribution, Source};
-use crate::i18n::tr_with;
+use crate::i18n::{Message, tr_with};
 use crate::profiles::{PRESETS, Profile};
 
 /// The editor with its tools.
@@ -47,20 +47,23 @@ fn SourceTools() -> impl IntoView {
     let (classes, set_classes) = signal("10".to_owned());
     let (max, set_max) = signal("5000".to_owned());
     let (imbalance, set_imbalance) = signal("100".to_owned());
-    let (generator_error, set_generator_error) = signal(None::<String>);
+    let (generator_error, set_generator_error) = signal(None::<Message>);
+    let lang = use_page().lang;
 
     let generate = move |_| {
-        let parse = |text: String, what: &str| -> Result<f64, String> {
-            text.trim()
-                .parse::<f64>()
-                .map_err(|_| format!("{what} \"{}\" is not a number", text.trim()))
+        let parse = |text: String, what: &'static str| -> Result<f64, Message> {
+            text.trim().parse::<f64>().map_err(|_| {
+                Message::new("editor.not_a_number")
+                    .with_message("what", Message::new(what))
+                    .with("text", text.trim())
+            })
         };
-        let profile = (|| -> Result<Profile, String> {
-            let c = parse(classes.get(), "classes")?;
-            let m = parse(max.get(), "largest class")?;
-            let r = parse(imbalance.get(), "imbalance")?;
+        let profile = (|| -> Result<Profile, Message> {
+            let c = parse(classes.get(), "editor.classes")?;
+            let m = parse(max.get(), "editor.largest")?;
+            let r = parse(imbalance.get(), "editor.imbalance")?;
             if c.fract() != 0.0 || c < 0.0 || m.fract() != 0.0 || m < 0.0 {
-                return Err("classes and the largest class are whole numbers".into());
+                return Err(Message::new("editor.whole_numbers"));
             }
             let (classes, max) = (c as usize, m as u64);
             Ok(match kind.get().as_str() {
@@ -105,7 +108,7 @@ fn SourceTools() -> impl IntoView {
                 >
                     {PRESETS
                         .iter()
-                        .map(|p| view! { <option value=p.name>{p.label}</option> })
+                        .map(|p| view! { <option value=p.name>{move || p.label(lang.get())}</option> })
                         .collect_view()}
                     <option value="generated" disabled=true>{t("editor.generated")}</option>
                     <option value="custom" disabled=true>{t("editor.custom")}</option>
@@ -166,7 +169,7 @@ fn SourceTools() -> impl IntoView {
                 </label>
                 <button type="button" on:click=generate>{t("editor.generate")}</button>
             </div>
-            {move || generator_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            {move || generator_error.get().map(|e| view! { <p class="error" role="alert">{move || e.in_lang(lang.get())}</p> })}
         </details>
     }
 }
@@ -401,7 +404,7 @@ fn PasteCounts() -> impl IntoView {
             InputFormat::Auto
         };
         match parse_counts(&input, format)
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.message())
             .and_then(|p| Distribution::custom(p.counts, p.names))
         {
             Ok(d) => {
@@ -418,7 +421,7 @@ fn PasteCounts() -> impl IntoView {
                 set_error.set(Some(tr_with(
                     lang.get_untracked(),
                     "editor.unchanged",
-                    &[("error", &e)],
+                    &[("error", &e.in_lang(lang.get_untracked()))],
                 )));
             }
         }

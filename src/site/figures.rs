@@ -211,11 +211,13 @@ pub fn ChartCanvas(
             (c.width() as f64 / scale) as u32,
             (c.height() as f64 / scale) as u32,
         );
-        let theme = if ex.theme.get_untracked().is_dark() {
+        let shown = ex.theme.get_untracked();
+        let theme = if shown.is_dark() {
             Theme::dark(1.0)
         } else {
             Theme::light(1.0)
-        };
+        }
+        .in_lang(shown.lang);
         let mut text = String::new();
         {
             let Some(backend) = Svg::new(&mut text, size) else {

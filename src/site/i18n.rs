@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::dom;
-use crate::i18n::{Lang, tr, tr_with};
+use crate::i18n::{Lang, Message, tr, tr_with};
 use crate::lesson::{PageView, view_from_query};
 
 /// The page's view, shared by every component.
@@ -18,12 +18,12 @@ pub struct Page {
 }
 
 /// Reads the view from the URL and shares it; returns it and the notices for
-/// values that were ignored, already translated.
-pub fn provide_page() -> (Page, Vec<String>) {
+/// values that were ignored, translated when shown.
+pub fn provide_page() -> (Page, Vec<Message>) {
     let (view, ignored) = view_from_query(&dom::query());
     let notices = ignored
-        .iter()
-        .map(|i| tr_with(view.lang, i.key, &[("value", &i.value)]))
+        .into_iter()
+        .map(|i| Message::new(i.key).with("value", i.value))
         .collect();
     let view = RwSignal::new(view);
     let page = Page {

@@ -47,7 +47,10 @@ fn App() -> impl IntoView {
             </p>
         </header>
         <div class="notices" role="status">
-            {move || ex.notices.get().into_iter().map(|n| view! { <p class="notice">{n}</p> }).collect_view()}
+            {move || {
+                let lang = page.lang.get();
+                ex.notices.get().iter().map(|n| view! { <p class="notice">{n.in_lang(lang)}</p> }).collect_view()
+            }}
         </div>
         <main>
             <lesson::Lesson />

@@ -11,6 +11,7 @@ use crate::explorer::results::{SchemeWeights, scheme_weights};
 use crate::explorer::state::{ComparedScheme, ExplorerState};
 use crate::explorer::training::TrainingSettings;
 use crate::explorer::url::{from_query, to_query};
+use crate::i18n::Message;
 use crate::lesson::{PageView, join_queries, view_to_query};
 use crate::weights::{ClassWeights, WeightsError, class_balanced_weights};
 
@@ -22,8 +23,8 @@ pub const URL_DELAY_MS: u64 = 120;
 pub struct Explorer {
     /// The state; every change lands in the URL.
     pub state: RwSignal<ExplorerState>,
-    /// Notices about values a link carried that were ignored.
-    pub notices: RwSignal<Vec<String>>,
+    /// Notices about values a link carried that were ignored, translated when shown.
+    pub notices: RwSignal<Vec<Message>>,
     /// Samples per class.
     pub counts: Memo<Vec<u64>>,
     /// beta.
@@ -38,7 +39,9 @@ pub struct Explorer {
     pub cb: Memo<Result<ClassWeights, WeightsError>>,
     /// Weights of the compared schemes that do not depend on the current beta.
     pub fixed_schemes: Memo<Vec<SchemeWeights>>,
-    /// The chart colours and sizes for the system theme and the screen.
+    /// The chart colours and sizes for the system theme and the screen, and
+    /// the page's language for their words: every chart tracks it, so a
+    /// language switch redraws them.
     pub theme: Memo<Theme>,
     /// The window's width in CSS pixels.
     pub width: ReadSignal<f64>,
@@ -75,11 +78,12 @@ pub fn provide_explorer(view: RwSignal<PageView>) -> Explorer {
         }),
         theme: Memo::new(move |_| {
             let scale = dom::pixel_ratio();
-            if dark.get() {
+            let theme = if dark.get() {
                 Theme::dark(scale)
             } else {
                 Theme::light(scale)
-            }
+            };
+            theme.in_lang(view.with(|v| v.lang))
         }),
         width: dom::use_window_width(),
     };

@@ -17,13 +17,15 @@ use super::state::use_explorer;
 use crate::charts::Theme;
 use crate::charts::figure::Figure;
 use crate::charts::grid::GridChart;
-use crate::charts::training::{ClassAccuracyChart, ConfusionChart, LossCurvesChart, class_colour};
+use crate::charts::training::{
+    CONFUSION_TITLE, ClassAccuracyChart, ConfusionChart, LossCurvesChart, class_colour,
+};
 use crate::experiments::{PAPER_BETAS, PAPER_GAMMAS, paper_grid};
 use crate::explorer::training::{
     Backend, HIDDEN_SIZES, LEARNING_RATES, MAX_EPOCHS, TrainingSettings,
 };
 use crate::export::decimal;
-use crate::i18n::tr_with;
+use crate::i18n::{Message, tr_with};
 use crate::losses::LossKind;
 use crate::metrics::{Metrics, metrics};
 use crate::optimizer::OptimizerKind;
@@ -44,27 +46,6 @@ const CONFUSION_NAMES: [&str; 3] = [
 const FRAME_BUDGET_MS: f64 = 5.0;
 /// Cells per side of the decision-region grid.
 const RESOLUTION: usize = 72;
-
-/// A message for the page: a translation key and its placeholders' values,
-/// translated when shown, so that it follows the language switcher (and the
-/// async training code, outside any reactive owner, needs no language).
-#[derive(Clone, Debug, PartialEq)]
-struct Message {
-    key: &'static str,
-    args: Vec<(&'static str, String)>,
-}
-
-impl Message {
-    fn new(key: &'static str, args: Vec<(&'static str, String)>) -> Self {
-        Self { key, args }
-    }
-
-    /// The message in the page's language, following the switcher.
-    fn text(&self, lang: Memo<crate::i18n::Lang>) -> String {
-        let args: Vec<(&str, &str)> = self.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        tr_with(lang.get(), self.key, &args)
-    }
-}
 
 /// The toy task and the runs of `configs` on it, on the GPU when one is given.
 struct Runs {
@@ -102,14 +83,12 @@ impl Runs {
         gpu.lost(error.to_string());
         let error = error.to_string();
         Some(match self.engine.fall_back(&self.task) {
-            Ok(from) => Message::new(
-                "training.gpu_fallback",
-                vec![("error", error), ("from", from.to_string())],
-            ),
-            Err(why) => Message::new(
-                "training.gpu_failed",
-                vec![("error", error), ("why", why.to_string())],
-            ),
+            Ok(from) => Message::new("training.gpu_fallback")
+                .with("error", error)
+                .with("from", from),
+            Err(why) => Message::new("training.gpu_failed")
+                .with("error", error)
+                .with("why", why),
         })
     }
 
@@ -163,7 +142,7 @@ async fn train_loop(
 /// One run as the page shows it.
 #[derive(Clone, Debug, PartialEq)]
 struct RunView {
-    label: String,
+    label: Message,
     metrics: Metrics,
     history: Vec<f32>,
     grid: Vec<u8>,
@@ -202,7 +181,7 @@ fn run_views(runs: &Runs, refresh: Refresh, previous: &[RunView]) -> Vec<RunView
                     ..v.clone()
                 },
                 _ => RunView {
-                    label: runs.engine.config(i).label(),
+                    label: runs.engine.config(i).label_message(),
                     metrics: runs.evaluate(i),
                     history: runs.engine.history(i),
                     grid: grid(),
@@ -414,10 +393,7 @@ pub fn TrainingPanel() -> impl IntoView {
             Err(e) => {
                 session.set_value(None);
                 set_views.set(Vec::new());
-                set_message.set(Some(Message::new(
-                    "training.cannot_train",
-                    vec![("error", e.to_string())],
-                )));
+                set_message.set(Some(Message::new("training.cannot_train").with("error", e)));
             }
         }
     };
@@ -540,14 +516,14 @@ pub fn TrainingPanel() -> impl IntoView {
                     )
                 }
             }}</span>
-            {move || notice.get().map(|m| view! { <p class="notice" id="train-notice" role="status">{move || m.text(lang)}</p> })}
-            {move || message.get().map(|m| view! { <p class="error" role="alert">{move || m.text(lang)}</p> })}
+            {move || notice.get().map(|m| view! { <p class="notice" id="train-notice" role="status">{move || m.in_lang(lang.get())}</p> })}
+            {move || message.get().map(|m| view! { <p class="error" role="alert">{move || m.in_lang(lang.get())}</p> })}
             <div class="runs">
                 // Built again only when the runs change, not as they train.
                 {move || labels.get().into_iter().enumerate().map(|(i, label)| view! {
                     <figure class="run">
                         <Regions index=i views=views task=task_view />
-                        <figcaption>{label}</figcaption>
+                        <figcaption>{move || label.in_lang(lang.get())}</figcaption>
                     </figure>
                 }).collect_view()}
             </div>
@@ -566,11 +542,11 @@ pub fn TrainingPanel() -> impl IntoView {
                 <tbody>
                     {move || views.get().into_iter().map(|v| view! {
                         <tr
-                            data-label=v.label.clone()
+                            data-label=v.label.to_string()
                             data-balanced=decimal(v.metrics.balanced_accuracy)
                             data-first-loss=v.history.first().map(|l| decimal(*l as f64)).unwrap_or_default()
                         >
-                            <td>{v.label.clone()}</td>
+                            <td>{v.label.in_lang(lang.get())}</td>
                             <td>{percent(Some(v.metrics.balanced_accuracy))}</td>
                             <td>{percent(v.metrics.many_shot)}</td>
                             <td>{percent(v.metrics.medium_shot)}</td>
@@ -588,7 +564,7 @@ pub fn TrainingPanel() -> impl IntoView {
                         let figure = Memo::new(move |_| {
                             views.with(|v| {
                                 Figure::Confusion(ConfusionChart {
-                                    label: v.get(i).map_or(String::new(), |v| v.label.clone()),
+                                    label: v.get(i).map_or(Message::new(CONFUSION_TITLE), |v| v.label.clone()),
                                     counts: v.get(i).map_or(Vec::new(), |v| v.metrics.confusion.clone()),
                                 })
                             })
@@ -765,6 +741,11 @@ fn draw_regions(
 }
 
 /// Fills the grid chart's cell of run `i` with its balanced accuracy.
+/// The grid's label of an unweighted run.
+fn unweighted(config: &TrainConfig) -> Message {
+    Message::new("run.unweighted").with_message("label", config.label_message())
+}
+
 fn fill_cell(chart: &mut GridChart, config: &TrainConfig, accuracy: Option<f64>) {
     let b = PAPER_BETAS.iter().position(|&b| b == config.beta);
     let g = PAPER_GAMMAS.iter().position(|&g| g == config.gamma);
@@ -773,7 +754,7 @@ fn fill_cell(chart: &mut GridChart, config: &TrainConfig, accuracy: Option<f64>)
         (SchemeKind::Cb, LossKind::Sigmoid, Some(b), _) => chart.sigmoid[b] = accuracy,
         (SchemeKind::Cb, LossKind::Focal, Some(b), Some(g)) => chart.focal[b][g] = accuracy,
         _ => {
-            let label = format!("unweighted {}", config.label());
+            let label = unweighted(config);
             if let Some(cell) = chart.baselines.iter_mut().find(|(l, _)| *l == label) {
                 cell.1 = accuracy;
             }
@@ -817,7 +798,7 @@ pub fn GridPanel() -> impl IntoView {
                 let baselines = configs
                     .iter()
                     .filter(|c| c.scheme == SchemeKind::None)
-                    .map(|c| (format!("unweighted {}", c.label()), None))
+                    .map(|c| (unweighted(c), None))
                     .collect();
                 set_chart.set(GridChart {
                     baselines,
@@ -832,10 +813,7 @@ pub fn GridPanel() -> impl IntoView {
                 set_speed.set(None);
             }
             Err(e) => {
-                set_message.set(Some(Message::new(
-                    "training.cannot_train",
-                    vec![("error", e.to_string())],
-                )));
+                set_message.set(Some(Message::new("training.cannot_train").with("error", e)));
                 return;
             }
         }
@@ -897,8 +875,8 @@ pub fn GridPanel() -> impl IntoView {
                     ))}
                 </span>
             </div>
-            {move || notice.get().map(|m| view! { <p class="notice" id="grid-notice" role="status">{move || m.text(lang)}</p> })}
-            {move || message.get().map(|m| view! { <p class="error" role="alert">{move || m.text(lang)}</p> })}
+            {move || notice.get().map(|m| view! { <p class="notice" id="grid-notice" role="status">{move || m.in_lang(lang.get())}</p> })}
+            {move || message.get().map(|m| view! { <p class="error" role="alert">{move || m.in_lang(lang.get())}</p> })}
             <ChartCanvas figure=figure name="paper-grid" caption=t("training.grid_caption") />
         </section>
     }

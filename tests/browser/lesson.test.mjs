@@ -136,6 +136,36 @@ test('the lesson speaks Simplified Chinese, kept in the URL, and switches back',
   page.assertNoErrors();
 });
 
+test('in Chinese, notices, labels and the charts\' words are Chinese, and follow the switcher', { timeout: 120_000 }, async () => {
+  const page = await open('?lang=zh-CN&beta=7&schemes=cb,evil');
+  const notices = await page.$$eval('.notice', (ps) => ps.map((p) => p.textContent));
+  assert.deepEqual(notices, [
+    '链接中的参数 beta“7”已被忽略（beta 必须满足 0 <= beta < 1，得到的是 7）；改为显示默认值。',
+    '链接中的加权方案“evil”未知，已被忽略。',
+  ]);
+  assert.match(await page.innerText('.controls'), /类别平衡，你选的 beta = 0\.999/);
+  // The charts draw their words in Chinese: a person checks the glyphs in the screenshot.
+  const chart = page.locator('canvas[data-figure="lesson-counts"]');
+  await chart.scrollIntoViewIfNeeded();
+  await settle(page);
+  const dir = path.join(repoRoot, 'target', 'screenshots');
+  await mkdir(dir, { recursive: true });
+  await chart.screenshot({ path: path.join(dir, 'chart-counts-zh-CN.png') });
+  await page.locator('canvas[data-figure="lesson-focal"]').screenshot({ path: path.join(dir, 'chart-focal-zh-CN.png') });
+  const pixels = () => chart.evaluate((c) => c.toDataURL());
+  const chinese = await pixels();
+  // Switching the language redraws the charts (off-screen ones once scrolled back into view)
+  // and re-translates the notices.
+  await page.click('.lang-switch button[lang="en"]');
+  await chart.scrollIntoViewIfNeeded();
+  await settle(page);
+  assert.notEqual(await pixels(), chinese, 'the chart was redrawn in English');
+  const english = await page.$$eval('.notice', (ps) => ps.map((p) => p.textContent));
+  assert.match(english[0], /^The link's beta "7" was ignored \(beta must satisfy 0 <= beta < 1, got 7\)/);
+  assert.match(await page.innerText('.controls'), /class-balanced at your beta = 0\.999/);
+  page.assertNoErrors();
+});
+
 test('an unknown language falls back to English with a notice', async () => {
   const page = await open('?lang=fr&slide=99');
   const notices = await page.innerText('.notices');
