@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { launch, openPage, requireEnv, screenshot, serveDist } from './harness.mjs';
+import { bringIntoView, launch, openPage, requireEnv, screenshot, serveDist } from './harness.mjs';
 
 let server;
 let browser;
@@ -44,7 +44,7 @@ test('picking a preset shows its weights, as the CLI computes them', async () =>
   const want = cliWeights('--preset', 'cifar100-lt-100', '--beta', '0.999');
   assert.deepEqual(await tableWeights(page), want.slice(0, 50));
   assert.equal(query(page).get('preset'), 'cifar100-lt-100');
-  assert.match(await page.innerText('#summary'), /classes\s*100/);
+  assert.match(await page.textContent('#summary'), /classes\s*100/);
   await page.click('nav.pager >> text=Next');
   await settle(page);
   assert.deepEqual(await tableWeights(page), want.slice(50, 100));
@@ -55,8 +55,7 @@ test('dragging beta changes the weights and the URL; N and the exact field follo
   const page = await open();
   const slider = page.locator('#beta-slider');
   // The lesson comes first: bring the explorer's slider on screen before using the mouse.
-  await slider.scrollIntoViewIfNeeded();
-  const box = await slider.boundingBox();
+  const box = await bringIntoView(page, slider);
   // Drag the thumb to 3/4 of the track: 1 - beta = 10^-6.
   await page.mouse.move(box.x + box.width * 0.375, box.y + box.height / 2);
   await page.mouse.down();
@@ -81,7 +80,7 @@ test('dragging beta changes the weights and the URL; N and the exact field follo
   await page.fill('#beta-text', 'abc');
   await page.press('#beta-text', 'Enter');
   await settle(page);
-  assert.match(await page.innerText('.controls'), /"abc" is not a number/);
+  assert.match(await page.textContent('.controls'), /"abc" is not a number/);
   assert.equal(query(page).get('one_minus_beta'), '1e-8');
   await page.fill('#n-text', '1000');
   await page.press('#n-text', 'Enter');
@@ -94,10 +93,9 @@ test('dragging beta changes the weights and the URL; N and the exact field follo
 
 test('painting bars with the mouse, a finger and the keyboard changes the counts', async () => {
   const page = await open('', { hasTouch: true });
-  const before = await page.innerText('#summary');
+  const before = await page.textContent('#summary');
   const canvas = page.locator('#editor');
-  await canvas.scrollIntoViewIfNeeded();
-  const box = await canvas.boundingBox();
+  const box = await bringIntoView(page, canvas);
   // A drag from low on the left to high on the right paints a ramp over every class it crosses.
   await page.mouse.move(box.x + box.width * 0.15, box.y + box.height * 0.7);
   await page.mouse.down();
@@ -109,7 +107,7 @@ test('painting bars with the mouse, a finger and the keyboard changes the counts
   const values = counts.split(',').map(Number);
   assert.equal(values.length, 10);
   assert.ok(values[9] > values[1], `the ramp rises to the right: ${counts}`);
-  assert.notEqual(await page.innerText('#summary'), before);
+  assert.notEqual(await page.textContent('#summary'), before);
 
   await page.touchscreen.tap(box.x + box.width * 0.5, box.y + box.height * 0.9);
   await settle(page);
@@ -122,7 +120,7 @@ test('painting bars with the mouse, a finger and the keyboard changes the counts
   await settle(page);
   const first = Number(query(page).get('counts').split(',')[0]);
   assert.equal(first, Math.max(1, Number(painted.split(',')[0]) * 10));
-  assert.match(await page.innerText('.live'), /class 0: \d+ samples/);
+  assert.match(await page.textContent('.live'), /class 0: \d+ samples/);
   page.assertNoErrors();
 });
 
@@ -132,7 +130,7 @@ test('pasted counts are used; bad ones get a message that says where, and lose n
   await page.fill('#paste-counts', '100, 50\n0, x7');
   await page.click('#apply-counts');
   await settle(page);
-  assert.match(await page.innerText('#paste-error'), /line 2, column 4: "x7" is not a number/);
+  assert.match(await page.textContent('#paste-error'), /line 2, column 4: "x7" is not a number/);
   assert.equal(query(page).get('preset'), 'cifar10-lt-100', 'the previous distribution stays');
   assert.equal((await tableWeights(page)).length, 10);
 
@@ -141,7 +139,7 @@ test('pasted counts are used; bad ones get a message that says where, and lose n
   await settle(page);
   assert.equal(await page.$('#paste-error'), null);
   assert.deepEqual(await tableWeights(page), cliWeights('--counts', '100,50,0,7', '--beta', '0.999'));
-  assert.equal(await page.innerText('#empty-classes'), '2');
+  assert.equal(await page.textContent('#empty-classes'), '2');
 
   // A file of labels, counted, with its class names in the table.
   await page.check('text=it is a file of labels');

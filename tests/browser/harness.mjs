@@ -146,3 +146,21 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/**
+ * Scrolls `locator` into view and waits until it holds still: panels off screen are not laid
+ * out (content-visibility: auto), so the ones that come on screen take their real height in
+ * the next frames and may move it. Use before reading a bounding box for the mouse.
+ */
+export async function bringIntoView(page, locator) {
+  const frames = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  let box = null;
+  for (let i = 0; i < 5; i++) {
+    await locator.scrollIntoViewIfNeeded();
+    await frames();
+    const now = await locator.boundingBox();
+    if (box && now && now.x === box.x && now.y === box.y) return now;
+    box = now;
+  }
+  return box;
+}

@@ -101,7 +101,7 @@ async function walkWithKeyboard(page, lang, words) {
   assert.equal(await page.locator('#induction-table tbody tr').count(), 4);
   // Sections 6 and 7 hold the training panel and the paper's table; the walk reaches the end.
   await tabTo(page, '#paper-cifar-caption, .table-scroll[aria-labelledby="paper-cifar-caption"]');
-  const body = await page.innerText('.lesson');
+  const body = await page.textContent('.lesson');
   assert.doesNotMatch(body, /\{[A-Za-z_\u0370-\u03ff]+\}/, `${lang}: a placeholder was left unfilled`);
   for (const word of words) assert.ok(body.includes(word), `${lang}: the lesson does not say "${word}"`);
   await screenshot(page, `lesson-keyboard-${lang}`);
@@ -117,7 +117,7 @@ test('the lesson can be walked with the keyboard alone, in English', { timeout: 
 test('the lesson speaks Simplified Chinese, kept in the URL, and switches back', { timeout: 180_000 }, async () => {
   const page = await open('?lang=zh-CN');
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
-  assert.equal(await page.innerText('#long-tail-title'), '1. 长尾问题');
+  assert.equal(await page.textContent('#long-tail-title'), '1. 长尾问题');
   await walkWithKeyboard(page, 'zh-CN', ['长尾问题', '归纳法证明', '论文的发现', '有效样本数']);
   await settle(page);
   assert.equal(query(page).get('lang'), 'zh-CN', 'the language stays in the URL while the state changes');
@@ -130,7 +130,7 @@ test('the lesson speaks Simplified Chinese, kept in the URL, and switches back',
   // Back to English with the switcher.
   await page.click('.lang-switch button[lang="en"]');
   await settle(page);
-  assert.equal(await page.innerText('#long-tail-title'), '1. The long-tail problem');
+  assert.equal(await page.textContent('#long-tail-title'), '1. The long-tail problem');
   assert.equal(query(page).get('lang'), null);
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   page.assertNoErrors();
@@ -143,7 +143,7 @@ test('in Chinese, notices, labels and the charts\' words are Chinese, and follow
     '链接中的参数 beta“7”已被忽略（beta 必须满足 0 <= beta < 1，得到的是 7）；改为显示默认值。',
     '链接中的加权方案“evil”未知，已被忽略。',
   ]);
-  assert.match(await page.innerText('.controls'), /类别平衡，你选的 beta = 0\.999/);
+  assert.match(await page.textContent('.controls'), /类别平衡，你选的 beta = 0\.999/);
   // The charts draw their words in Chinese: a person checks the glyphs in the screenshot.
   const chart = page.locator('canvas[data-figure="lesson-counts"]');
   await chart.scrollIntoViewIfNeeded();
@@ -162,16 +162,16 @@ test('in Chinese, notices, labels and the charts\' words are Chinese, and follow
   assert.notEqual(await pixels(), chinese, 'the chart was redrawn in English');
   const english = await page.$$eval('.notice', (ps) => ps.map((p) => p.textContent));
   assert.match(english[0], /^The link's beta "7" was ignored \(beta must satisfy 0 <= beta < 1, got 7\)/);
-  assert.match(await page.innerText('.controls'), /class-balanced at your beta = 0\.999/);
+  assert.match(await page.textContent('.controls'), /class-balanced at your beta = 0\.999/);
   page.assertNoErrors();
 });
 
 test('an unknown language falls back to English with a notice', async () => {
   const page = await open('?lang=fr&slide=99');
-  const notices = await page.innerText('.notices');
+  const notices = await page.textContent('.notices');
   assert.match(notices, /language "fr" was ignored/);
   assert.match(notices, /slide "99" was ignored/);
-  assert.equal(await page.innerText('#long-tail-title'), '1. The long-tail problem');
+  assert.equal(await page.textContent('#long-tail-title'), '1. The long-tail problem');
   page.assertNoErrors();
 });
 
@@ -238,7 +238,7 @@ test('the induction stepper equals the closed form at every step', async () => {
     assert.ok(Math.abs(recursive - closed) < 1e-12 * closed, `n = ${n}`);
     assert.ok(Math.abs(closed - formula) < 1e-12 * formula, `n = ${n}: ${closed} vs ${formula}`);
   }
-  assert.match(await page.innerText('.step-text'), /Step 12/);
+  assert.match(await page.textContent('.step-text'), /Step 12/);
   // Formulas are MathML, rendered natively.
   assert.ok((await page.locator('math[data-formula]').count()) >= 8);
   const ns = await page.$$eval('math[data-formula] *', (els) => [...new Set(els.map((e) => e.namespaceURI))]);

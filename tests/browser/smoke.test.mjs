@@ -42,7 +42,7 @@ test('the site shows the CLI\'s CIFAR-10-LT (imbalance 100, beta 0.999) weights'
       );
     });
 
-    const text = await page.innerText('body');
+    const text = await page.textContent('body');
     for (const expected of ['0.181', '0.189']) {
       assert.ok(text.includes(expected), `the page text does not show the paper's weight ${expected}`);
     }
