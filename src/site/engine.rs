@@ -15,25 +15,41 @@ const GPU_FAST_MS: f64 = 12.0;
 /// A GPU chunk longer than this halves the next one's steps.
 const GPU_SLOW_MS: f64 = 40.0;
 
+/// How runs on the CPU share the time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    /// Every run takes a step in turn: they move together (the panel's
+    /// side-by-side curves).
+    Together,
+    /// Each run trains to its end before the next starts, so results come in
+    /// one by one (the grid's heatmap fills as runs finish). The GPU trains
+    /// all runs in one dispatch, so there they still move together.
+    OneByOne,
+}
+
 /// The runs of a panel and where they train.
 pub enum Engine {
     /// One CPU trainer per run.
-    Cpu(Vec<CpuTrainer>),
+    Cpu(Vec<CpuTrainer>, Order),
     /// All runs in one GPU trainer; `steps` is the next chunk's size.
     Gpu {
         /// The trainer.
         trainer: Box<GpuTrainer>,
         /// Steps in the next chunk, adapted to keep chunks near a frame long.
         steps: usize,
+        /// How the runs go on if they fall back to the CPU.
+        order: Order,
     },
 }
 
 impl Engine {
-    /// The runs of `configs` on `task`, on the GPU when `gpu` is given.
+    /// The runs of `configs` on `task`, on the GPU when `gpu` is given, else
+    /// on the CPU in `order`.
     pub fn new(
         task: &ToyTask,
         configs: &[TrainConfig],
         gpu: Option<&GpuContext>,
+        order: Order,
     ) -> Result<Self, String> {
         if let Some(ctx) = gpu {
             let trainer = GpuTrainer::new(ctx, &task.train, &task.counts, configs, GPU_CAPACITY)
@@ -41,13 +57,14 @@ impl Engine {
             return Ok(Self::Gpu {
                 trainer: Box::new(trainer),
                 steps: 8,
+                order,
             });
         }
         configs
             .iter()
             .map(|c| CpuTrainer::new(&task.train, &task.counts, c).map_err(|e| e.to_string()))
             .collect::<Result<_, _>>()
-            .map(Self::Cpu)
+            .map(|trainers| Self::Cpu(trainers, order))
     }
 
     /// Whether the runs are on the GPU.
@@ -58,16 +75,42 @@ impl Engine {
     /// How many runs.
     pub fn len(&self) -> usize {
         match self {
-            Self::Cpu(t) => t.len(),
+            Self::Cpu(t, _) => t.len(),
             Self::Gpu { trainer, .. } => trainer.configs().len(),
         }
     }
 
-    /// (steps done, steps in all) of each run (they move together).
+    /// (steps done, steps in all) of the run furthest behind: of every run
+    /// when they move together.
     pub fn progress(&self) -> (usize, usize) {
         match self {
-            Self::Cpu(t) => (t[0].steps(), t[0].total_steps()),
+            Self::Cpu(t, _) => t
+                .iter()
+                .map(|t| (t.steps(), t.total_steps()))
+                .min()
+                .expect("an engine has runs"),
             Self::Gpu { trainer, .. } => (trainer.steps(), trainer.total_steps()),
+        }
+    }
+
+    /// (steps done, steps in all), summed over the runs.
+    pub fn model_steps(&self) -> (usize, usize) {
+        match self {
+            Self::Cpu(t, _) => t
+                .iter()
+                .fold((0, 0), |(d, n), t| (d + t.steps(), n + t.total_steps())),
+            Self::Gpu { trainer, .. } => {
+                let runs = trainer.configs().len();
+                (trainer.steps() * runs, trainer.total_steps() * runs)
+            }
+        }
+    }
+
+    /// Whether run `i` has taken all its steps.
+    pub fn run_finished(&self, i: usize) -> bool {
+        match self {
+            Self::Cpu(t, _) => t[i].finished(),
+            Self::Gpu { trainer, .. } => trainer.steps() >= trainer.total_steps(),
         }
     }
 
@@ -80,7 +123,7 @@ impl Engine {
     /// Run `i`'s configuration.
     pub fn config(&self, i: usize) -> TrainConfig {
         match self {
-            Self::Cpu(t) => *t[i].config(),
+            Self::Cpu(t, _) => *t[i].config(),
             Self::Gpu { trainer, .. } => trainer.configs()[i],
         }
     }
@@ -88,7 +131,7 @@ impl Engine {
     /// Run `i`'s network (on the GPU: as last read back).
     pub fn model(&self, i: usize) -> Mlp<f32> {
         match self {
-            Self::Cpu(t) => t[i].model().clone(),
+            Self::Cpu(t, _) => t[i].model().clone(),
             Self::Gpu { trainer, .. } => trainer.model(i),
         }
     }
@@ -96,31 +139,42 @@ impl Engine {
     /// Run `i`'s mean loss per finished epoch.
     pub fn history(&self, i: usize) -> Vec<f32> {
         match self {
-            Self::Cpu(t) => t[i].history().to_vec(),
+            Self::Cpu(t, _) => t[i].history().to_vec(),
             Self::Gpu { trainer, .. } => trainer.history(i).to_vec(),
         }
     }
 
-    /// One chunk of every run. On the CPU, steps until `budget_ms` have
-    /// passed (at least one); on the GPU, one submission, then the losses
-    /// and parameters come back. Gives the steps each run took.
+    /// One chunk. On the CPU, steps until `budget_ms` have passed (at least
+    /// one), every run in turn or the first unfinished one; on the GPU, one
+    /// submission of every run, then the losses and parameters come back.
+    /// Gives the model-steps taken.
     pub async fn chunk(&mut self, budget_ms: f64) -> Result<usize, GpuError> {
         let start = dom::now_ms();
         match self {
-            Self::Cpu(trainers) => {
+            Self::Cpu(trainers, order) => {
                 let mut steps = 0;
-                while !trainers[0].finished() {
-                    trainers.iter_mut().for_each(|t| {
-                        t.step(1);
-                    });
-                    steps += 1;
-                    if dom::now_ms() - start >= budget_ms {
+                loop {
+                    let stepped = match order {
+                        Order::Together => trainers
+                            .iter_mut()
+                            .filter(|t| !t.finished())
+                            .map(|t| t.step(1))
+                            .count(),
+                        Order::OneByOne => {
+                            trainers.iter_mut().find(|t| !t.finished()).map_or(0, |t| {
+                                t.step(1);
+                                1
+                            })
+                        }
+                    };
+                    steps += stepped;
+                    if stepped == 0 || dom::now_ms() - start >= budget_ms {
                         break;
                     }
                 }
                 Ok(steps)
             }
-            Self::Gpu { trainer, steps } => {
+            Self::Gpu { trainer, steps, .. } => {
                 let before = trainer.steps();
                 trainer.step(*steps, true).await?;
                 let took = dom::now_ms() - start;
@@ -129,7 +183,7 @@ impl Engine {
                 } else if took > GPU_SLOW_MS {
                     *steps = (*steps / 2).max(1);
                 }
-                Ok(trainer.steps() - before)
+                Ok((trainer.steps() - before) * trainer.configs().len())
             }
         }
     }
@@ -137,14 +191,14 @@ impl Engine {
     /// Carries the runs on on the CPU from the GPU's last read-back; gives
     /// the step they resume from.
     pub fn fall_back(&mut self, task: &ToyTask) -> Result<usize, String> {
-        let Self::Gpu { trainer, .. } = self else {
+        let Self::Gpu { trainer, order, .. } = self else {
             return Ok(self.progress().0);
         };
         let trainers = trainer
             .to_cpu(&task.train, &task.counts)
             .map_err(|e| e.to_string())?;
         let from = trainers[0].steps();
-        *self = Self::Cpu(trainers);
+        *self = Self::Cpu(trainers, *order);
         Ok(from)
     }
 

@@ -10,7 +10,7 @@ use wasm_bindgen::{Clamped, JsCast};
 use super::backend::{Gpu, GpuStatus, badge_text, use_gpu};
 use super::dom;
 use super::editor::CanvasFit;
-use super::engine::Engine;
+use super::engine::{Engine, Order};
 use super::figures::ChartCanvas;
 use super::i18n::{t, tf, use_page};
 use super::state::use_explorer;
@@ -59,6 +59,7 @@ impl Runs {
         seed: u64,
         configs: &[TrainConfig],
         gpu: Option<&crate::gpu::GpuContext>,
+        order: Order,
     ) -> Result<Self, String> {
         let toy = ToyConfig {
             seed,
@@ -66,7 +67,7 @@ impl Runs {
         };
         let task =
             make_toy_task(&scale_counts(counts, TOY_MAX), &toy).map_err(|e| e.to_string())?;
-        let engine = Engine::new(&task, configs, gpu)?;
+        let engine = Engine::new(&task, configs, gpu, order)?;
         Ok(Self { task, engine })
     }
 
@@ -380,6 +381,7 @@ pub fn TrainingPanel() -> impl IntoView {
             settings.seed,
             &configs,
             device.as_ref(),
+            Order::Together,
         ) {
             Ok(runs) => {
                 set_task_view.set(Some(runs.task.clone()));
@@ -788,11 +790,13 @@ pub fn GridPanel() -> impl IntoView {
         let settings = ex.training.get_untracked();
         let configs = paper_grid(&settings.base(0.9999, 1.0));
         let device = chosen_device(&settings, &gpu);
+        // On the CPU, one run after another, so the heatmap fills as runs finish.
         match Runs::new(
             &ex.counts.get_untracked(),
             settings.seed,
             &configs,
             device.as_ref(),
+            Order::OneByOne,
         ) {
             Ok(runs) => {
                 let baselines = configs
@@ -805,7 +809,7 @@ pub fn GridPanel() -> impl IntoView {
                     ..GridChart::default()
                 });
                 set_done.set((0, configs.len()));
-                set_steps.set(runs.engine.progress());
+                set_steps.set(runs.engine.model_steps());
                 on_gpu.set(Some(runs.engine.on_gpu()));
                 session.set_value(Some(runs));
                 set_message.set(None);
@@ -819,6 +823,7 @@ pub fn GridPanel() -> impl IntoView {
         }
         running.set(true);
         let start = dom::now_ms();
+        let mut shown = vec![false; configs.len()];
         leptos::task::spawn_local(train_loop(
             gpu,
             session,
@@ -827,18 +832,25 @@ pub fn GridPanel() -> impl IntoView {
             notice,
             on_gpu,
             move |runs, _| {
-                let progress = runs.engine.progress();
-                set_steps.set(progress);
-                if runs.engine.finished() {
+                let model_steps = runs.engine.model_steps();
+                set_steps.set(model_steps);
+                // Each run's cell is filled once, when it finishes.
+                let newly: Vec<usize> = (0..runs.engine.len())
+                    .filter(|&i| !shown[i] && runs.engine.run_finished(i))
+                    .collect();
+                if !newly.is_empty() {
                     let mut filled = chart.get_untracked();
-                    for i in 0..runs.engine.len() {
+                    for &i in &newly {
                         let accuracy = Some(runs.evaluate(i).balanced_accuracy);
                         fill_cell(&mut filled, &runs.engine.config(i), accuracy);
+                        shown[i] = true;
                     }
                     set_chart.set(filled);
-                    set_done.set((runs.engine.len(), runs.engine.len()));
+                    set_done.set((shown.iter().filter(|&&s| s).count(), runs.engine.len()));
+                }
+                if runs.engine.finished() {
                     let seconds = (dom::now_ms() - start) / 1000.0;
-                    set_speed.set(Some((progress.1 * runs.engine.len()) as f64 / seconds));
+                    set_speed.set(Some(model_steps.1 as f64 / seconds));
                 }
                 false
             },

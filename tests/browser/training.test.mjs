@@ -9,7 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { launch, openPage, requireEnv, screenshot, serveDist } from './harness.mjs';
+import path from 'node:path';
+import { launch, openPage, repoRoot, requireEnv, screenshot, serveDist } from './harness.mjs';
 
 let server;
 before(async () => {
@@ -139,8 +140,23 @@ for (const webgpu of [true, false]) {
       const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&epochs=10${backend}`, { width: 1400, height: 1000 });
       await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
       await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
+      // Every text the progress line shows while the grid trains.
+      await page.evaluate(() => {
+        window.gridProgress = new Set();
+        const line = document.querySelector('#grid-progress');
+        new MutationObserver(() => window.gridProgress.add(line.textContent)).observe(line, { childList: true, characterData: true, subtree: true });
+      });
       await page.click('#grid-run');
       await page.waitForFunction(() => document.querySelector('#grid-progress')?.textContent === '25 of 25 runs finished', null, { timeout: 280_000 });
+      const seen = await page.evaluate(() => [...window.gridProgress]);
+      const partial = seen.filter((t) => /^([1-9]|1\d|2[0-4]) of 25 runs finished$/.test(t));
+      if (webgpu) {
+        // One dispatch trains every run: they finish together.
+        assert.deepEqual(partial, [], `${seen}`);
+      } else {
+        // On the CPU the runs train one after another: the heatmap fills as each finishes.
+        assert.ok(partial.length >= 10, `cells filled run by run: ${seen}`);
+      }
       const speed = await page.getAttribute('#grid-speed', 'data-steps-per-second');
       assert.equal(await page.getAttribute('#grid-speed', 'data-backend'), mode);
       console.log(`${mode}: the grid trained at ${Number(speed).toFixed(0)} model-steps per second`);
@@ -155,6 +171,7 @@ for (const webgpu of [true, false]) {
       assert.equal(svg.match(/best/g)?.length, 1, 'one best cell');
       assert.ok(!svg.includes('pending'), 'every baseline finished');
       await screenshot(page, `grid-${mode}`);
+      await page.locator('.grid-panel').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `grid-panel-${mode}.png`) });
       page.assertNoErrors();
     });
 
