@@ -3,6 +3,9 @@
 //! to the page and reading its layout, which forces a layout per label and is
 //! an inline style the page's Content-Security-Policy refuses.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use plotters::prelude::*;
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontTransform,
@@ -132,16 +135,13 @@ impl<B: DrawingBackend> DrawingBackend for Measured<B> {
         style: &S,
     ) -> Result<(u32, u32), DrawingErrorKind<B::ErrorType>> {
         // The same font string plotters-canvas draws with.
-        self.context.set_font(&format!(
+        let font = format!(
             "{} {}px {}",
             style.style().as_str(),
             style.size(),
             style.family().as_str()
-        ));
-        let width = self
-            .context
-            .measure_text(text)
-            .map(|m| m.width())
+        );
+        let width = measured_width(&self.context, font, text)
             .unwrap_or(0.6 * style.size() * text.chars().count() as f64);
         let (w, h) = (width.ceil() as u32, style.size().ceil() as u32);
         Ok(match style.transform() {
@@ -149,4 +149,30 @@ impl<B: DrawingBackend> DrawingBackend for Measured<B> {
             _ => (w, h),
         })
     }
+}
+
+thread_local! {
+    /// Text widths already measured, by font and text: a redraw sets mostly
+    /// the same labels, and each measurement is a call into the browser.
+    static WIDTHS: RefCell<HashMap<(String, String), f64>> = RefCell::new(HashMap::new());
+}
+
+/// Most widths kept; past it the cache starts over.
+const MAX_WIDTHS: usize = 4096;
+
+/// The width of `text` in `font` on `context`, measured once.
+fn measured_width(context: &CanvasRenderingContext2d, font: String, text: &str) -> Option<f64> {
+    let key = (font, text.to_owned());
+    if let Some(width) = WIDTHS.with_borrow(|w| w.get(&key).copied()) {
+        return Some(width);
+    }
+    context.set_font(&key.0);
+    let width = context.measure_text(text).ok()?.width();
+    WIDTHS.with_borrow_mut(|w| {
+        if w.len() >= MAX_WIDTHS {
+            w.clear();
+        }
+        w.insert(key, width);
+    });
+    Some(width)
 }

@@ -30,14 +30,21 @@ fn reference_betas() -> Vec<Beta> {
 
 /// Samples and effective numbers per class, at the paper's betas and the current one.
 pub fn counts_figure(ex: Explorer) -> Memo<Figure> {
+    // The paper's betas' curves follow the counts only: a beta drag computes
+    // just the current beta's.
+    let reference = Memo::new(move |_| {
+        let betas = PAPER_BETAS.map(|b| Beta::new(b).expect("valid"));
+        ex.counts.with(|c| CountsChart::new(c, &betas, false))
+    });
     Memo::new(move |_| {
-        let mut betas: Vec<Beta> = PAPER_BETAS.map(|b| Beta::new(b).expect("valid")).to_vec();
         let current = ex.beta.get();
-        if !betas.contains(&current) {
-            betas.push(current);
+        let mut chart = reference.get();
+        chart.log_y = ex.log_scale.get();
+        if !chart.effective.iter().any(|(b, _)| *b == current) {
+            let extra = ex.counts.with(|c| CountsChart::new(c, &[current], false));
+            chart.effective.extend(extra.effective);
         }
-        ex.counts
-            .with(|c| Figure::Counts(CountsChart::new(c, &betas, ex.log_scale.get())))
+        Figure::Counts(chart)
     })
 }
 
