@@ -23,6 +23,12 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::effective_number::{Beta, effective_number};
 
+/// The class sizes N the coverage simulation offers (a link's `coverage_n` is one of them).
+pub const PROTOTYPE_CHOICES: [u32; 4] = [10, 20, 50, 100];
+
+/// The class size the simulation starts with.
+pub const DEFAULT_PROTOTYPES: u32 = 20;
+
 /// The expected number of distinct prototypes after `n` draws from `prototypes`:
 /// the effective number E_n at beta = (N - 1) / N.
 pub fn expected_covered(n: u32, prototypes: u32) -> f64 {

@@ -9,6 +9,9 @@
 
 use crate::effective_number::{Beta, effective_number};
 
+/// The most steps the lesson's stepper walks (a link's `induction_step` is 1 to this).
+pub const MAX_STEPS: u32 = 12;
+
 /// One step of the induction.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct InductionRow {

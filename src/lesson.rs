@@ -1,12 +1,16 @@
 //! The lesson: its sections in the order of the paper's argument, the
 //! prepared states a teacher walks through (each a URL), and the page's own
-//! URL parameters (`lang`, `present`, `slide`) beside the explorer's.
+//! URL parameters (`lang`, `present`, `slide`, `induction_step`,
+//! `coverage_n`) beside the explorer's.
 //!
-//! `?preset=cifar10-lt-100&beta=0.9999&lang=zh-CN&present=1&slide=3`: the
-//! explorer's state (see [`crate::explorer::url`]), the language, whether the
-//! page is in presentation mode, and the slide shown there (1-based).
+//! `?preset=cifar10-lt-100&beta=0.9999&lang=zh-CN&present=1&slide=3&induction_step=12&coverage_n=50`:
+//! the explorer's state (see [`crate::explorer::url`]), the language, whether
+//! the page is in presentation mode, the slide shown there (1-based), the
+//! induction stepper's step and the coverage simulation's class size N.
 
+use crate::coverage::{DEFAULT_PROTOTYPES, PROTOTYPE_CHOICES};
 use crate::i18n::Lang;
+use crate::induction::MAX_STEPS;
 
 /// A section of the lesson, in the order of the paper's argument.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -74,6 +78,10 @@ pub struct LessonStep {
     pub section: Section,
     /// The explorer's part of the URL query.
     pub query: &'static str,
+    /// The induction stepper's step (1 leaves it at the start).
+    pub induction_step: u32,
+    /// The coverage simulation's class size N.
+    pub prototypes: u32,
 }
 
 /// The lesson's prepared states, in teaching order.
@@ -83,59 +91,78 @@ pub const STEPS: [LessonStep; 9] = [
         key: "lesson.step.long-tail",
         section: Section::LongTail,
         query: "preset=cifar10-lt-100&beta=0.9999&schemes=cb,none,inverse&scale=log",
+        induction_step: 1,
+        prototypes: DEFAULT_PROTOTYPES,
     },
     LessonStep {
         id: "coverage",
         key: "lesson.step.coverage",
         section: Section::Overlap,
-        query: "preset=cifar10-lt-100&beta=0.95&schemes=cb,none,inverse&scale=log",
+        query: "preset=cifar10-lt-100&beta=0.98&schemes=cb,none,inverse&scale=log",
+        induction_step: 1,
+        prototypes: 50,
     },
     LessonStep {
         id: "no-reweighting",
         key: "lesson.step.no-reweighting",
         section: Section::Definition,
         query: "preset=cifar10-lt-100&beta=0&schemes=cb,none,inverse&scale=log",
+        induction_step: 1,
+        prototypes: DEFAULT_PROTOTYPES,
     },
     LessonStep {
         id: "saturation",
         key: "lesson.step.saturation",
         section: Section::Definition,
         query: "preset=cifar10-lt-100&beta=0.99&schemes=cb,none,inverse&scale=log",
+        induction_step: 1,
+        prototypes: DEFAULT_PROTOTYPES,
     },
     LessonStep {
         id: "induction",
         key: "lesson.step.induction",
         section: Section::Induction,
         query: "preset=cifar10-lt-100&beta=0.9&schemes=cb,none,inverse&scale=log",
+        induction_step: 12,
+        prototypes: DEFAULT_PROTOTYPES,
     },
     LessonStep {
         id: "cb-term",
         key: "lesson.step.cb-term",
         section: Section::ClassBalanced,
         query: "preset=cifar10-lt-100&beta=0.999&schemes=cb,none,inverse,sqrt-inverse&scale=log",
+        induction_step: 1,
+        prototypes: DEFAULT_PROTOTYPES,
     },
     LessonStep {
         id: "inverse-limit",
         key: "lesson.step.inverse-limit",
         section: Section::ClassBalanced,
         query: "preset=cifar10-lt-100&one_minus_beta=1e-8&schemes=cb,none,inverse&scale=log",
+        induction_step: 1,
+        prototypes: DEFAULT_PROTOTYPES,
     },
     LessonStep {
         id: "losses",
         key: "lesson.step.losses",
         section: Section::Losses,
         query: "preset=cifar10-lt-100&beta=0.999&gamma=0.5&schemes=cb,none&scale=log",
+        induction_step: 1,
+        prototypes: DEFAULT_PROTOTYPES,
     },
     LessonStep {
         id: "results",
         key: "lesson.step.results",
         section: Section::Results,
         query: "preset=cifar10-lt-100&beta=0.9999&gamma=1&schemes=cb,none&scale=log",
+        induction_step: 1,
+        prototypes: DEFAULT_PROTOTYPES,
     },
 ];
 
-/// How the page is shown: language, presentation mode and slide.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// How the page is shown: language, presentation mode and slide, and where
+/// the lesson's two hands-on figures stand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PageView {
     /// The language of every string.
     pub lang: Lang,
@@ -143,6 +170,23 @@ pub struct PageView {
     pub present: bool,
     /// The slide shown in presentation mode, 1-based, at most [`Section::ALL`]'s length.
     pub slide: usize,
+    /// The induction stepper's step, 1 to [`MAX_STEPS`].
+    pub induction_step: u32,
+    /// The coverage simulation's class size N, one of [`PROTOTYPE_CHOICES`].
+    pub prototypes: u32,
+}
+
+/// English, reading mode, the first slide, step 1, N = [`DEFAULT_PROTOTYPES`].
+impl Default for PageView {
+    fn default() -> Self {
+        Self {
+            lang: Lang::En,
+            present: false,
+            slide: 1,
+            induction_step: 1,
+            prototypes: DEFAULT_PROTOTYPES,
+        }
+    }
 }
 
 impl PageView {
@@ -180,10 +224,7 @@ pub struct Ignored {
 /// The view a query describes (other keys are the explorer's and are left alone),
 /// and what was ignored.
 pub fn view_from_query(query: &str) -> (PageView, Vec<Ignored>) {
-    let mut view = PageView {
-        slide: 1,
-        ..PageView::default()
-    };
+    let mut view = PageView::default();
     let mut ignored = Vec::new();
     let short = |s: &str| {
         let mut out: String = s.chars().take(40).collect();
@@ -216,14 +257,28 @@ pub fn view_from_query(query: &str) -> (PageView, Vec<Ignored>) {
                     value: short(&value),
                 }),
             },
+            "induction_step" => match value.trim().parse::<u32>() {
+                Ok(k) if (1..=MAX_STEPS).contains(&k) => view.induction_step = k,
+                _ => ignored.push(Ignored {
+                    key: "notice.bad_induction_step",
+                    value: short(&value),
+                }),
+            },
+            "coverage_n" => match value.trim().parse::<u32>() {
+                Ok(n) if PROTOTYPE_CHOICES.contains(&n) => view.prototypes = n,
+                _ => ignored.push(Ignored {
+                    key: "notice.bad_coverage_n",
+                    value: short(&value),
+                }),
+            },
             _ => {}
         }
     }
     (view, ignored)
 }
 
-/// The view's part of a URL query (empty for English, not presenting, slide 1),
-/// to append to the explorer's with `&`.
+/// The view's part of a URL query (empty for the default view: English, not
+/// presenting, step 1, N = 20), to append to the explorer's with `&`.
 pub fn view_to_query(view: &PageView) -> String {
     let mut q = form_urlencoded::Serializer::new(String::new());
     if view.lang != Lang::En {
@@ -232,6 +287,12 @@ pub fn view_to_query(view: &PageView) -> String {
     if view.present {
         q.append_pair("present", "1");
         q.append_pair("slide", &view.slide.to_string());
+    }
+    if view.induction_step != 1 {
+        q.append_pair("induction_step", &view.induction_step.to_string());
+    }
+    if view.prototypes != DEFAULT_PROTOTYPES {
+        q.append_pair("coverage_n", &view.prototypes.to_string());
     }
     q.finish()
 }
@@ -242,6 +303,8 @@ pub fn step_href(step: &LessonStep, lang: Lang, present: bool) -> String {
         lang,
         present,
         slide: step.section.slide(),
+        induction_step: step.induction_step,
+        prototypes: step.prototypes,
     });
     let sep = if view.is_empty() { "" } else { "&" };
     format!("?{}{sep}{view}#{}", step.query, step.section.id())
@@ -353,6 +416,8 @@ mod tests {
                     assert!(ignored.is_empty(), "{href}");
                     assert_eq!(view.lang, lang);
                     assert_eq!(view.present, present);
+                    assert_eq!(view.induction_step, step.induction_step);
+                    assert_eq!(view.prototypes, step.prototypes);
                     assert_eq!(fragment, step.section.id());
                     if present {
                         assert_eq!(view.section(), step.section);
@@ -377,12 +442,51 @@ mod tests {
                         lang,
                         present,
                         slide: if present { slide } else { 1 },
+                        ..PageView::default()
                     };
                     let (back, ignored) = view_from_query(&view_to_query(&view));
                     assert!(ignored.is_empty());
                     assert_eq!(back, view);
                 }
             }
+        }
+        for induction_step in 1..=MAX_STEPS {
+            for prototypes in PROTOTYPE_CHOICES {
+                let view = PageView {
+                    induction_step,
+                    prototypes,
+                    ..PageView::default()
+                };
+                let query = view_to_query(&view);
+                // Only what differs from the default is written.
+                assert_eq!(query.contains("induction_step"), induction_step != 1);
+                assert_eq!(
+                    query.contains("coverage_n"),
+                    prototypes != DEFAULT_PROTOTYPES
+                );
+                let (back, ignored) = view_from_query(&query);
+                assert!(ignored.is_empty(), "{query}");
+                assert_eq!(back, view);
+            }
+        }
+        assert_eq!(view_to_query(&PageView::default()), "");
+        let (view, ignored) = view_from_query("induction_step=12&coverage_n=50");
+        assert_eq!((view.induction_step, view.prototypes), (12, 50));
+        assert!(ignored.is_empty());
+        for bad in ["0", "13", "-1", "two", "1.5", ""] {
+            let (view, ignored) = view_from_query(&format!("induction_step={bad}"));
+            assert_eq!(view.induction_step, 1, "{bad}");
+            assert_eq!(ignored[0].key, "notice.bad_induction_step");
+            assert_eq!(ignored[0].value, bad);
+        }
+        for bad in ["0", "30", "1e9", "fifty", "<b>50</b>"] {
+            let (view, ignored) = view_from_query(&format!(
+                "coverage_n={}",
+                bad.replace('<', "%3C").replace('>', "%3E")
+            ));
+            assert_eq!(view.prototypes, DEFAULT_PROTOTYPES, "{bad}");
+            assert_eq!(ignored[0].key, "notice.bad_coverage_n");
+            assert_eq!(ignored[0].value, bad);
         }
         let (view, ignored) = view_from_query("lang=fr&present=maybe&slide=99&beta=0.9");
         assert_eq!(view, view_from_query("").0);

@@ -13,6 +13,8 @@ use std::fmt;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::i18n::Message;
+
 /// The most classes the toy task has.
 pub const MAX_TOY_CLASSES: usize = 50;
 /// The most training points the toy task accepts.
@@ -89,20 +91,26 @@ pub enum ToyError {
     Noise(f64),
 }
 
+impl ToyError {
+    /// What went wrong, for people in any language.
+    pub fn message(&self) -> Message {
+        match self {
+            Self::Classes(c) => Message::new("error.toy.classes")
+                .with("max", MAX_TOY_CLASSES)
+                .with("got", c),
+            Self::TooManyPoints(n) => Message::new("error.toy.too_many_points")
+                .with("max", MAX_TOY_POINTS)
+                .with("got", n),
+            Self::NoPoints => Message::new("error.toy.no_points"),
+            Self::Noise(n) => Message::new("error.toy.noise").with("got", n),
+        }
+    }
+}
+
+/// In English, from the translation files.
 impl fmt::Display for ToyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Classes(c) => write!(
-                f,
-                "the toy task has 2 to {MAX_TOY_CLASSES} classes, got {c}"
-            ),
-            Self::TooManyPoints(n) => write!(
-                f,
-                "the toy task takes at most {MAX_TOY_POINTS} training points, got {n}; scale the counts down"
-            ),
-            Self::NoPoints => f.write_str("the training set has no points"),
-            Self::Noise(n) => write!(f, "the noise must be a number > 0, got {n}"),
-        }
+        self.message().fmt(f)
     }
 }
 

@@ -136,18 +136,26 @@ pub enum TrainError {
     State,
 }
 
+impl TrainError {
+    /// What went wrong, for people in any language.
+    pub fn message(&self) -> Message {
+        match self {
+            Self::Beta(e) => e.message(),
+            Self::Weights(e) => e.message(),
+            Self::Gamma(g) => Message::new("error.train.gamma").with("got", g),
+            Self::LearningRate(r) => Message::new("error.train.learning_rate").with("got", r),
+            Self::Batch => Message::new("error.train.batch"),
+            Self::Shape => Message::new("error.train.shape"),
+            Self::Counts => Message::new("error.train.counts"),
+            Self::State => Message::new("error.train.state"),
+        }
+    }
+}
+
+/// In English, from the translation files.
 impl fmt::Display for TrainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Beta(e) => e.fmt(f),
-            Self::Weights(e) => e.fmt(f),
-            Self::Gamma(g) => write!(f, "gamma must be a finite number >= 0, got {g}"),
-            Self::LearningRate(r) => write!(f, "the learning rate must be a number > 0, got {r}"),
-            Self::Batch => f.write_str("the batch size must be at least 1"),
-            Self::Shape => f.write_str("epochs, hidden units and hidden layers must be at least 1"),
-            Self::Counts => f.write_str("the class counts do not match the training set"),
-            Self::State => f.write_str("the saved training state belongs to another run"),
-        }
+        self.message().fmt(f)
     }
 }
 

@@ -11,6 +11,9 @@ mod trainer;
 
 use std::fmt;
 
+use crate::i18n::Message;
+use crate::trainer::TrainError;
+
 pub use context::{AdapterSummary, GpuContext};
 pub use layout::{KernelLayer, Layout};
 pub use trainer::{GpuReport, GpuTrainer};
@@ -28,20 +31,29 @@ pub enum GpuError {
     Device(String),
     /// The models cannot train together: they differ in shape, batch, epochs or data.
     Mismatch(String),
-    /// A configuration is invalid (see [`crate::trainer::TrainError`]).
-    Config(String),
+    /// A configuration is invalid.
+    Config(TrainError),
 }
 
+impl GpuError {
+    /// What went wrong, for people in any language; the browser's or the
+    /// driver's own words (`detail`) are shown as they are.
+    pub fn message(&self) -> Message {
+        match self {
+            Self::NoAdapter(e) => Message::new("error.gpu.no_adapter").with("detail", e),
+            Self::NoDevice(e) => Message::new("error.gpu.no_device").with("detail", e),
+            Self::Lost(e) => Message::new("error.gpu.lost").with("detail", e),
+            Self::Device(e) => Message::new("error.gpu.device").with("detail", e),
+            Self::Mismatch(e) => Message::new("error.gpu.mismatch").with("detail", e),
+            Self::Config(e) => e.message(),
+        }
+    }
+}
+
+/// In English, from the translation files.
 impl fmt::Display for GpuError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::NoAdapter(e) => write!(f, "no GPU adapter: {e}"),
-            Self::NoDevice(e) => write!(f, "the GPU adapter gave no device: {e}"),
-            Self::Lost(e) => write!(f, "the GPU device was lost: {e}"),
-            Self::Device(e) => write!(f, "GPU error: {e}"),
-            Self::Mismatch(e) => write!(f, "these models cannot train together on the GPU: {e}"),
-            Self::Config(e) => e.fmt(f),
-        }
+        self.message().fmt(f)
     }
 }
 

@@ -177,12 +177,12 @@ impl GpuTrainer {
             .iter()
             .map(|c| CpuTrainer::new(train, counts, c).map(|t| t.state()))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| GpuError::Config(e.to_string()))?;
+            .map_err(GpuError::Config)?;
         let weights = configs
             .iter()
             .map(|c| validate(c, counts).map(|(_, w)| w))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| GpuError::Config(e.to_string()))?;
+            .map_err(GpuError::Config)?;
         let n = train.points.len();
         let batch = first.batch.unwrap_or(n).min(n);
         let models = configs.len();
@@ -446,7 +446,7 @@ impl GpuTrainer {
             .zip(&self.states)
             .map(|(c, s)| CpuTrainer::resume(train, counts, c, s.clone()))
             .collect::<Result<_, _>>()
-            .map_err(|e| GpuError::Config(e.to_string()))
+            .map_err(GpuError::Config)
     }
 
     /// Runs up to `k` more steps (fewer at the end), `capacity` per

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::dom;
 use crate::explorer::training::Backend;
 use crate::gpu::{AdapterSummary, GpuContext};
-use crate::i18n::{Lang, tr, tr_with};
+use crate::i18n::{Lang, Message, tr, tr_with};
 
 /// What the page knows about WebGPU.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,8 +19,8 @@ pub enum GpuStatus {
     Ready(AdapterSummary),
     /// The browser gave none (the reason).
     Unavailable(String),
-    /// The device was lost; the page uses the CPU from then on.
-    Lost(String),
+    /// The device was lost (why); the page uses the CPU from then on.
+    Lost(Message),
 }
 
 thread_local! {
@@ -98,7 +98,7 @@ impl Gpu {
     }
 
     /// Forgets a lost device.
-    pub fn lost(&self, reason: String) {
+    pub fn lost(&self, reason: Message) {
         CONTEXT.with(|c| *c.borrow_mut() = None);
         self.status.set(GpuStatus::Lost(reason));
     }
@@ -124,6 +124,8 @@ pub fn badge_text(lang: Lang, on_gpu: bool, chosen: Backend, status: &GpuStatus)
             tr_with(lang, "training.badge_cpu_chosen", &[("adapter", &a.name)])
         }
         (_, GpuStatus::Unavailable(_)) => tr(lang, "training.badge_no_adapter").to_owned(),
-        (_, GpuStatus::Lost(why)) => tr_with(lang, "training.badge_lost", &[("why", why)]),
+        (_, GpuStatus::Lost(why)) => {
+            tr_with(lang, "training.badge_lost", &[("why", &why.in_lang(lang))])
+        }
     }
 }

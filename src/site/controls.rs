@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::i18n::{t, use_page};
+use super::i18n::{t, tf, use_page};
 use super::state::use_explorer;
 use crate::effective_number::Beta;
 use crate::explorer::state::{ComparedScheme, MAX_GAMMA, MIN_ONE_MINUS_BETA};
@@ -119,7 +119,7 @@ pub fn Controls() -> impl IntoView {
                     step="1"
                     list="paper-betas"
                     aria-label=t("controls.beta_slider_label")
-                    aria-valuetext=move || format!("beta {}", ex.beta.get())
+                    aria-valuetext=tf("controls.beta_valuetext", move || vec![("beta", ex.beta.get().to_string())])
                     prop:value=move || position(ex.beta.get()).to_string()
                     on:input=move |ev| {
                         if let Ok(p) = event_target_value(&ev).parse::<f64>() {

@@ -4,6 +4,7 @@
 
 use super::dom;
 use crate::gpu::{GpuContext, GpuError, GpuTrainer};
+use crate::i18n::Message;
 use crate::mlp::Mlp;
 use crate::toy_data::ToyTask;
 use crate::trainer::{CpuTrainer, TrainConfig};
@@ -44,16 +45,17 @@ pub enum Engine {
 
 impl Engine {
     /// The runs of `configs` on `task`, on the GPU when `gpu` is given, else
-    /// on the CPU in `order`.
+    /// on the CPU in `order`; or why they cannot train, in words for any
+    /// language.
     pub fn new(
         task: &ToyTask,
         configs: &[TrainConfig],
         gpu: Option<&GpuContext>,
         order: Order,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, Message> {
         if let Some(ctx) = gpu {
             let trainer = GpuTrainer::new(ctx, &task.train, &task.counts, configs, GPU_CAPACITY)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| e.message())?;
             return Ok(Self::Gpu {
                 trainer: Box::new(trainer),
                 steps: 8,
@@ -62,7 +64,7 @@ impl Engine {
         }
         configs
             .iter()
-            .map(|c| CpuTrainer::new(&task.train, &task.counts, c).map_err(|e| e.to_string()))
+            .map(|c| CpuTrainer::new(&task.train, &task.counts, c).map_err(|e| e.message()))
             .collect::<Result<_, _>>()
             .map(|trainers| Self::Cpu(trainers, order))
     }
@@ -190,13 +192,13 @@ impl Engine {
 
     /// Carries the runs on on the CPU from the GPU's last read-back; gives
     /// the step they resume from.
-    pub fn fall_back(&mut self, task: &ToyTask) -> Result<usize, String> {
+    pub fn fall_back(&mut self, task: &ToyTask) -> Result<usize, Message> {
         let Self::Gpu { trainer, order, .. } = self else {
             return Ok(self.progress().0);
         };
         let trainers = trainer
             .to_cpu(&task.train, &task.counts)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.message())?;
         let from = trainers[0].steps();
         *self = Self::Cpu(trainers, *order);
         Ok(from)

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 
 use super::dom;
-use super::editor::{CanvasFit, theme_for_width};
-use super::i18n::{t, tf};
+use super::editor::{CanvasFit, theme_for_slide, theme_for_width};
+use super::i18n::{t, tf, use_page};
 use super::state::{Explorer, use_explorer};
 use crate::charts::Theme;
 use crate::charts::cb_term::CbTermChart;
@@ -162,6 +162,10 @@ pub fn ChartCanvas(
     // After the first draw, only charts on screen are redrawn as the state
     // changes; one scrolled into view is redrawn then. A drag stays fast.
     let (visible, set_visible) = signal(false);
+    // Presentation mode lays the figure out anew (beside the slide's points,
+    // as high as the screen allows) and with larger type, for the back of a room.
+    let page = use_page();
+    let presenting = Memo::new(move |_| page.view.with(|v| v.present));
     let draw = move || {
         let Some(canvas) = canvas.get_untracked() else {
             return;
@@ -170,6 +174,11 @@ pub fn ChartCanvas(
         let width = sizing.fit(&canvas, ex.width.get_untracked(), 0.62, 240.0, 560.0);
         fit.set_value(sizing);
         let theme = theme_for_width(ex.theme.get_untracked(), width);
+        let theme = if presenting.get_untracked() {
+            theme_for_slide(theme)
+        } else {
+            theme
+        };
         let Some(backend) = Canvas::new(&canvas) else {
             return;
         };
@@ -182,6 +191,17 @@ pub fn ChartCanvas(
         let _ = area.present();
     };
     let drawn_once = StoredValue::new_local(false);
+    Effect::new(move |previous: Option<bool>| {
+        let now = presenting.get();
+        if previous.is_some_and(|p| p != now) {
+            // Once the page has its new layout.
+            request_animation_frame(move || {
+                fit.set_value(CanvasFit::default());
+                draw();
+            });
+        }
+        now
+    });
     Effect::new(move |_| {
         ex.width.track();
         ex.theme.track();

@@ -60,13 +60,12 @@ impl Runs {
         configs: &[TrainConfig],
         gpu: Option<&crate::gpu::GpuContext>,
         order: Order,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, Message> {
         let toy = ToyConfig {
             seed,
             ..ToyConfig::default()
         };
-        let task =
-            make_toy_task(&scale_counts(counts, TOY_MAX), &toy).map_err(|e| e.to_string())?;
+        let task = make_toy_task(&scale_counts(counts, TOY_MAX), &toy).map_err(|e| e.message())?;
         let engine = Engine::new(&task, configs, gpu, order)?;
         Ok(Self { task, engine })
     }
@@ -81,15 +80,15 @@ impl Runs {
             self.engine.lose_device();
         }
         let error = self.engine.chunk(FRAME_BUDGET_MS).await.err()?;
-        gpu.lost(error.to_string());
-        let error = error.to_string();
+        let error = error.message();
+        gpu.lost(error.clone());
         Some(match self.engine.fall_back(&self.task) {
             Ok(from) => Message::new("training.gpu_fallback")
-                .with("error", error)
+                .with_message("error", error)
                 .with("from", from),
             Err(why) => Message::new("training.gpu_failed")
-                .with("error", error)
-                .with("why", why),
+                .with_message("error", error)
+                .with_message("why", why),
         })
     }
 
@@ -395,7 +394,9 @@ pub fn TrainingPanel() -> impl IntoView {
             Err(e) => {
                 session.set_value(None);
                 set_views.set(Vec::new());
-                set_message.set(Some(Message::new("training.cannot_train").with("error", e)));
+                set_message.set(Some(
+                    Message::new("training.cannot_train").with_message("error", e),
+                ));
             }
         }
     };
@@ -817,7 +818,9 @@ pub fn GridPanel() -> impl IntoView {
                 set_speed.set(None);
             }
             Err(e) => {
-                set_message.set(Some(Message::new("training.cannot_train").with("error", e)));
+                set_message.set(Some(
+                    Message::new("training.cannot_train").with_message("error", e),
+                ));
                 return;
             }
         }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { launch, openPage, repoRoot, requireEnv, screenshot, serveDist } from './harness.mjs';
+import { bringIntoView, launch, openPage, repoRoot, requireEnv, screenshot, serveDist } from './harness.mjs';
 
 const SECTIONS = ['long-tail', 'overlap', 'definition', 'induction', 'class-balanced', 'losses', 'results'];
 const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -250,6 +250,41 @@ test('the induction stepper equals the closed form at every step', async () => {
   page.assertNoErrors();
 });
 
+/**
+ * Fails unless the slide shown fits the viewport: the page needs no scrolling, and every
+ * figure of the slide (canvas, table, the simulation's pictures) lies inside the viewport.
+ */
+async function assertSlideFits(page, what) {
+  // Charts are fitted in an animation frame after the layout changes.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const fit = await page.evaluate(() => {
+    const section = [...document.querySelectorAll('.lesson-section')].find((e) => !e.hidden);
+    const figures = [...section.querySelectorAll('.slide-figure')].flatMap((f) => [
+      f, ...f.querySelectorAll('canvas, table, .proto-grid, .disc-picture'),
+    ]);
+    const boxes = figures
+      .map((e) => ({ e, r: e.getBoundingClientRect() }))
+      .filter(({ r }) => r.width > 0 && r.height > 0)
+      .map(({ e, r }) => ({ what: e.id || e.getAttribute('data-figure') || e.className || e.tagName, top: r.top, bottom: r.bottom, left: r.left, right: r.right }));
+    return {
+      scroll: document.documentElement.scrollHeight,
+      width: document.documentElement.scrollWidth,
+      vw: window.innerWidth,
+      vh: window.innerHeight,
+      boxes,
+      points: section.querySelector('.slide-points')?.getBoundingClientRect().height ?? 0,
+    };
+  });
+  assert.ok(fit.boxes.length > 0, `${what}: no figure shown`);
+  assert.ok(fit.points > 0, `${what}: no key points shown`);
+  assert.ok(fit.scroll <= fit.vh + 4, `${what}: the page is ${fit.scroll}px high in a ${fit.vh}px viewport`);
+  assert.ok(fit.width <= fit.vw + 4, `${what}: the page is ${fit.width}px wide in a ${fit.vw}px viewport`);
+  for (const b of fit.boxes) {
+    assert.ok(b.top >= -1 && b.bottom <= fit.vh + 1 && b.left >= -1 && b.right <= fit.vw + 1,
+      `${what}: ${b.what} lies at ${JSON.stringify(b)}, outside the ${fit.vw}x${fit.vh} viewport`);
+  }
+}
+
 test('presentation mode: one section per screen, arrow keys, the slide in the URL', { timeout: 240_000 }, async () => {
   for (const [width, height] of [[1920, 1080], [1280, 720]]) {
     const page = await open('', { width, height });
@@ -268,6 +303,7 @@ test('presentation mode: one section per screen, arrow keys, the slide in the UR
       const size = await page.evaluate((id) => parseFloat(getComputedStyle(document.getElementById(id)).fontSize), `${SECTIONS[k - 1]}-title`);
       assert.ok(size >= 36, `slide ${k} title is ${size}px`);
       await page.evaluate(() => window.scrollTo(0, 0));
+      await assertSlideFits(page, `slide ${k} at ${width}x${height}`);
       await viewportShot(page, `lesson-present-${width}x${height}-${k}`);
       await page.keyboard.press(k % 2 ? 'ArrowRight' : 'PageDown');
       await settle(page);
@@ -298,6 +334,84 @@ test('presentation mode: one section per screen, arrow keys, the slide in the UR
   assert.equal(query(page).get('slide'), '5');
   await screenshot(page, 'lesson-present-zh-CN-1280x720-5');
   page.assertNoErrors();
+  await page.close();
+  // Every slide fits in Chinese too, at both sizes, with the stepper and the simulation at
+  // their largest (twelve rows, a hundred prototypes, the trials run).
+  for (const [width, height] of [[1920, 1080], [1280, 720]]) {
+    const zh = await open('?lang=zh-CN&present=1&slide=1&induction_step=12&coverage_n=100', { width, height });
+    await settle(zh);
+    for (let k = 1; k <= SECTIONS.length; k += 1) {
+      if (k === 2) {
+        await zh.click('#coverage-run');
+        await zh.click('#coverage-play');
+        await zh.evaluate(() => new Promise((r) => setTimeout(r, 1500)));
+      }
+      await zh.evaluate(() => window.scrollTo(0, 0));
+      await assertSlideFits(zh, `zh-CN slide ${k} at ${width}x${height}`);
+      await viewportShot(zh, `lesson-present-zh-CN-${width}x${height}-${k}`);
+      await zh.keyboard.press('ArrowRight');
+      await settle(zh);
+    }
+    zh.assertNoErrors();
+    await zh.close();
+  }
+});
+
+test('a lesson link sets the stepper\'s step and the simulation\'s N; both follow into the URL', { timeout: 120_000 }, async () => {
+  const page = await open('?beta=0.99&induction_step=7&coverage_n=50#induction');
+  await settle(page);
+  assert.equal(await page.getAttribute('#induction-stepper .step-text', 'data-step'), '7');
+  assert.equal(await page.locator('#induction-table tbody tr').count(), 7);
+  assert.match(await page.textContent('.step-text'), /7/);
+  assert.equal(await page.inputValue('#coverage-n'), '50');
+  assert.equal(await page.locator('.proto-grid .proto').count(), 50);
+  assert.match(await page.textContent('#coverage-status'), /50/);
+  // No notice: the values were good.
+  assert.equal(await page.locator('.notice').count(), 0);
+  // Stepping and choosing N land in the URL; back to the defaults, the keys go away.
+  await bringIntoView(page, page.locator('#induction-next'));
+  await page.click('#induction-next');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('induction_step') === '8');
+  await bringIntoView(page, page.locator('#coverage-n'));
+  await page.selectOption('#coverage-n', '10');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('coverage_n') === '10');
+  assert.equal(await page.locator('.proto-grid .proto').count(), 10);
+  await page.click('#induction-reset');
+  await page.selectOption('#coverage-n', '20');
+  await page.waitForFunction(() => {
+    const q = new URL(location.href).searchParams;
+    return !q.has('induction_step') && !q.has('coverage_n');
+  });
+  // A reload keeps where the class was.
+  await page.click('#induction-next');
+  await page.click('#induction-next');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('induction_step') === '3');
+  const again = await open(new URL(page.url()).search);
+  await settle(again);
+  assert.equal(await again.getAttribute('#induction-stepper .step-text', 'data-step'), '3');
+  // The prepared link for the induction opens the stepper at step 12, the coverage one at N = 50.
+  const steps = await open('');
+  const induction = await steps.getAttribute('a[data-step="induction"]', 'href');
+  const coverage = await steps.getAttribute('a[data-step="coverage"]', 'href');
+  assert.match(induction, /induction_step=12/);
+  assert.match(coverage, /coverage_n=50/);
+  const prepared = await open(induction);
+  await settle(prepared);
+  assert.equal(await prepared.getAttribute('#induction-stepper .step-text', 'data-step'), '12');
+  assert.equal(await prepared.locator('#induction-table tbody tr').count(), 12);
+  // Bad values are named in a notice, as text, and the defaults are used.
+  const bad = await open('?lang=zh-CN&induction_step=99&coverage_n=%3Cb%3E7%3C%2Fb%3E');
+  await settle(bad);
+  const notices = await bad.textContent('.notices');
+  assert.match(notices, /induction_step“99”/);
+  assert.match(notices, /coverage_n“<b>7<\/b>”/);
+  assert.equal(await bad.locator('.notices b').count(), 0);
+  assert.equal(await bad.getAttribute('#induction-stepper .step-text', 'data-step'), '1');
+  assert.equal(await bad.inputValue('#coverage-n'), '20');
+  for (const p of [page, again, steps, prepared, bad]) {
+    p.assertNoErrors();
+    await p.close();
+  }
 });
 
 test('axe-core finds no serious or critical violation in any section, language or mode', { timeout: 300_000 }, async () => {

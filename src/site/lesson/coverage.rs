@@ -11,16 +11,14 @@ use super::short;
 use crate::charts::coverage::CoverageChart;
 use crate::charts::figure::Figure;
 use crate::coverage::{
-    CoverageConfig, CoverageStats, GeometricStats, draw_sequence, expected_covered,
-    geometric_trial, simulate_geometric, simulate_prototypes, unit_disc_radius,
+    CoverageConfig, CoverageStats, GeometricStats, PROTOTYPE_CHOICES, draw_sequence,
+    expected_covered, geometric_trial, simulate_geometric, simulate_prototypes, unit_disc_radius,
 };
 use crate::i18n::tr_with;
 use crate::site::dom;
 use crate::site::figures::ChartCanvas;
 use crate::site::i18n::{t, tf, use_page};
 
-/// The class sizes N the reader can pick.
-const PROTOTYPE_CHOICES: [u32; 4] = [10, 20, 50, 100];
 /// Trials of the prototype model per run.
 pub const TRIALS: u32 = 500;
 /// Trials of the geometric version per run (each is a raster, so fewer).
@@ -49,8 +47,10 @@ fn table_ns(prototypes: u32, draws: u32) -> Vec<u32> {
 /// The simulation with its controls, pictures, chart and table.
 #[component]
 pub fn CoverageLab() -> impl IntoView {
-    let lang = use_page().lang;
-    let (prototypes, set_prototypes) = signal(20u32);
+    let page = use_page();
+    let lang = page.lang;
+    // N lives in the page's view, so a lesson link can set it and the URL follows it.
+    let prototypes = Memo::new(move |_| page.view.with(|v| v.prototypes));
     let draws = Memo::new(move |_| 3 * prototypes.get());
     let (seed, set_seed) = signal(1u64);
     let sequence = Memo::new(move |_| draw_sequence(prototypes.get(), draws.get(), seed.get()));
@@ -115,7 +115,7 @@ pub fn CoverageLab() -> impl IntoView {
         {
             reset();
             results.set(None);
-            set_prototypes.set(n);
+            page.view.update(|v| v.prototypes = n);
         }
     };
 

@@ -7,22 +7,23 @@ use leptos::prelude::*;
 
 use super::short;
 use crate::i18n::{tr, tr_with};
-use crate::induction::induction_rows;
+use crate::induction::{MAX_STEPS, induction_rows};
 use crate::site::i18n::{t, tf, use_page};
 use crate::site::state::use_explorer;
-
-/// The most steps the stepper walks.
-pub const MAX_STEPS: u32 = 12;
 
 /// Buttons to take the next step or go back, the table of steps so far, and
 /// the current step in words.
 #[component]
 pub fn InductionStepper() -> impl IntoView {
     let ex = use_explorer();
-    let (step, set_step) = signal(1u32);
+    let page = use_page();
+    // The step lives in the page's view, so a lesson link can set it and the URL follows it.
+    let step = Memo::new(move |_| page.view.with(|v| v.induction_step));
+    let set_step =
+        move |f: fn(u32) -> u32| page.view.update(|v| v.induction_step = f(v.induction_step));
     let rows = Memo::new(move |_| induction_rows(ex.beta.get(), MAX_STEPS));
     let current = Memo::new(move |_| rows.with(|r| r[step.get() as usize - 1]));
-    let lang = use_page().lang;
+    let lang = page.lang;
     let explain = move || {
         let row = current.get();
         let lang = lang.get();
@@ -46,17 +47,17 @@ pub fn InductionStepper() -> impl IntoView {
         <div class="stepper" id="induction-stepper">
             <div class="button-row">
                 <button type="button" id="induction-previous"
-                    on:click=move |_| set_step.update(|s| *s = s.saturating_sub(1).max(1))
+                    on:click=move |_| set_step(|s| s.saturating_sub(1).max(1))
                     disabled=move || { step.get() <= 1 }>
                     {t("induction.previous")}
                 </button>
                 <button type="button" id="induction-next" class="primary"
-                    on:click=move |_| set_step.update(|s| *s = (*s + 1).min(MAX_STEPS))
+                    on:click=move |_| set_step(|s| (s + 1).min(MAX_STEPS))
                     disabled=move || { step.get() >= MAX_STEPS }>
                     {t("induction.next")}
                 </button>
                 <button type="button" id="induction-reset" class="link"
-                    on:click=move |_| set_step.set(1)>
+                    on:click=move |_| set_step(|_| 1)>
                     {t("induction.reset")}
                 </button>
             </div>

@@ -52,6 +52,17 @@ fn para(key: &'static str) -> impl IntoView {
     view! { <p>{t(key)}</p> }
 }
 
+/// A slide's key points (the lines of `key`), shown only in presentation
+/// mode, where they stand in for the section's paragraphs.
+fn slide_points(key: &'static str) -> impl IntoView {
+    let text = t(key);
+    view! {
+        <ul class="slide-points">
+            {move || text.get().lines().map(|line| view! { <li>{line}</li> }).collect_view()}
+        </ul>
+    }
+}
+
 /// 1. The long-tail problem, and why inverse frequency over-corrects.
 #[component]
 pub fn LongTail(
@@ -65,7 +76,8 @@ pub fn LongTail(
             {para("lesson.long-tail.p1")}
             {para("lesson.long-tail.p2")}
             {para("lesson.long-tail.p3")}
-            <div class="figure-pair">
+            {slide_points("lesson.long-tail.slide")}
+            <div class="figure-pair slide-figure">
                 <ChartCanvas figure=counts_figure(ex) name="lesson-counts"
                     caption=t("lesson.long-tail.counts_caption") />
                 <ChartCanvas figure=weights_figure(ex) name="lesson-weights"
@@ -88,7 +100,10 @@ pub fn Overlap(
             {para("lesson.overlap.p1")}
             {para("lesson.overlap.p2")}
             {math::overlap()}
-            <CoverageLab />
+            {slide_points("lesson.overlap.slide")}
+            <div class="slide-figure">
+                <CoverageLab />
+            </div>
         </LessonSection>
     }
 }
@@ -104,7 +119,7 @@ pub fn Definition(
     view! {
         <LessonSection section=Section::Definition hidden title="lesson.definition.title">
             {para("lesson.definition.p1")}
-            {math::effective_number()}
+            <div class="slide-formula">{math::effective_number()}</div>
             {para("lesson.definition.p2")}
             {math::prototypes()}
             <ul class="facts">
@@ -112,9 +127,14 @@ pub fn Definition(
                 <li>{t("lesson.definition.beta1")}</li>
                 <li>{t("lesson.definition.saturates")}</li>
             </ul>
-            <BetaChoice group="definition-beta" />
-            <ChartCanvas figure=effective_figure(ex) name="lesson-effective"
-                caption=t("lesson.definition.caption") />
+            {slide_points("lesson.definition.slide")}
+            <div class="slide-control">
+                <BetaChoice group="definition-beta" />
+            </div>
+            <div class="slide-figure">
+                <ChartCanvas figure=effective_figure(ex) name="lesson-effective"
+                    caption=t("lesson.definition.caption") />
+            </div>
         </LessonSection>
     }
 }
@@ -129,10 +149,15 @@ pub fn Induction(
     view! {
         <LessonSection section=Section::Induction hidden title="lesson.induction.title">
             {para("lesson.induction.p1")}
-            {math::recursion()}
+            <div class="slide-formula">{math::recursion()}</div>
             {para("lesson.induction.p2")}
-            <BetaChoice group="induction-beta" />
-            <InductionStepper />
+            {slide_points("lesson.induction.slide")}
+            <div class="slide-control">
+                <BetaChoice group="induction-beta" />
+            </div>
+            <div class="slide-figure">
+                <InductionStepper />
+            </div>
         </LessonSection>
     }
 }
@@ -148,11 +173,12 @@ pub fn ClassBalanced(
     view! {
         <LessonSection section=Section::ClassBalanced hidden title="lesson.class-balanced.title">
             {para("lesson.class-balanced.p1")}
-            {math::cb_term()}
+            <div class="slide-formula">{math::cb_term()}</div>
             {para("lesson.class-balanced.p2")}
             {para("lesson.class-balanced.p3")}
+            {slide_points("lesson.class-balanced.slide")}
             <BetaChoice group="class-balanced-beta" />
-            <div class="figure-pair">
+            <div class="figure-pair slide-figure">
                 <ChartCanvas figure=cb_term_figure(ex) name="lesson-cb-term"
                     caption=t("lesson.class-balanced.term_caption") />
                 <ChartCanvas figure=weights_figure(ex) name="lesson-cb-weights"
@@ -178,10 +204,13 @@ pub fn Losses(
             <h3>{t("lesson.losses.sigmoid")}</h3>
             {math::cb_sigmoid()}
             <h3>{t("lesson.losses.focal")}</h3>
-            {math::cb_focal()}
+            <div class="slide-formula">{math::cb_focal()}</div>
             {para("lesson.losses.p2")}
-            <ChartCanvas figure=focal_figure(ex) name="lesson-focal"
-                caption=tf("lesson.losses.focal_caption", move || vec![("gamma", ex.gamma.get().to_string())]) />
+            {slide_points("lesson.losses.slide")}
+            <div class="slide-figure">
+                <ChartCanvas figure=focal_figure(ex) name="lesson-focal"
+                    caption=tf("lesson.losses.focal_caption", move || vec![("gamma", ex.gamma.get().to_string())]) />
+            </div>
             {para("lesson.losses.p3")}
             <training::TrainingPanel />
         </LessonSection>
@@ -205,7 +234,8 @@ pub fn Results(
     view! {
         <LessonSection section=Section::Results hidden title="lesson.results.title">
             {para("lesson.results.p1")}
-            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="paper-cifar-caption">
+            {slide_points("lesson.results.slide")}
+            <div class="table-scroll slide-figure" tabindex="0" role="region" aria-labelledby="paper-cifar-caption">
                 <table id="paper-cifar" class="paper-table">
                     <caption id="paper-cifar-caption">{t("lesson.results.cifar_caption")}</caption>
                     <thead>
@@ -255,7 +285,7 @@ pub fn Results(
                 </table>
             </div>
             {para("lesson.results.p2")}
-            <table id="paper-inat" class="paper-table">
+            <table id="paper-inat" class="paper-table slide-figure">
                 <caption>{t("lesson.results.inat_caption")}</caption>
                 <thead>
                     <tr>
