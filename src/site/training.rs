@@ -44,6 +44,9 @@ const CONFUSION_NAMES: [&str; 3] = [
 /// CPU time a frame's chunk of training may take: with the frame's share of
 /// the drawing, input is still answered within 50 ms.
 const FRAME_BUDGET_MS: f64 = 5.0;
+/// The same for the grid, whose frames draw little (a heatmap cell when a run
+/// finishes): more of each frame trains.
+const GRID_FRAME_BUDGET_MS: f64 = 10.0;
 /// Cells per side of the decision-region grid.
 const RESOLUTION: usize = 72;
 
@@ -72,14 +75,14 @@ impl Runs {
 
     /// One chunk; on a GPU failure, the runs carry on on the CPU and the
     /// notice says so.
-    async fn advance(&mut self, gpu: Gpu) -> Option<Message> {
+    async fn advance(&mut self, gpu: Gpu, budget_ms: f64) -> Option<Message> {
         if let Some(k) = gpu.lose_after
             && self.engine.on_gpu()
             && self.engine.progress().0 >= k
         {
             self.engine.lose_device();
         }
-        let error = self.engine.chunk(FRAME_BUDGET_MS).await.err()?;
+        let error = self.engine.chunk(budget_ms).await.err()?;
         let error = error.message();
         gpu.lost(error.clone());
         Some(match self.engine.fall_back(&self.task) {
@@ -102,18 +105,52 @@ impl Runs {
     }
 }
 
-/// Trains the runs in `slot` chunk by chunk between animation frames while
-/// `running` holds and `generation` is unchanged (a reset starts a new one);
-/// `each` sees the runs after every chunk and says whether to stop.
-async fn train_loop(
+/// A panel's training session: its runs and the handles its training loop
+/// reports through.
+#[derive(Clone, Copy)]
+struct Session {
     gpu: Gpu,
+    /// The runs, when there are some.
     slot: StoredValue<Option<Runs>, LocalStorage>,
+    /// Whether training goes on; the loop clears it when the runs finish.
     running: RwSignal<bool>,
+    /// Bumped by a reset: a loop of an older generation stops.
     generation: StoredValue<u64>,
+    /// What happened to the GPU, for the page.
     notice: RwSignal<Option<Message>>,
+    /// Whether the runs are on the GPU (they may fall back to the CPU).
     on_gpu: RwSignal<Option<bool>>,
-    mut each: impl FnMut(&Runs, usize) -> bool,
-) {
+    /// CPU time a frame's chunk may take.
+    budget_ms: f64,
+}
+
+impl Session {
+    fn new(gpu: Gpu, budget_ms: f64) -> Self {
+        Self {
+            gpu,
+            slot: StoredValue::new_local(None),
+            running: RwSignal::new(false),
+            generation: StoredValue::new(0),
+            notice: RwSignal::new(None),
+            on_gpu: RwSignal::new(None),
+            budget_ms,
+        }
+    }
+}
+
+/// Trains the session's runs chunk by chunk between animation frames while
+/// `running` holds and the generation is unchanged (a reset starts a new
+/// one); `each` sees the runs after every chunk and says whether to stop.
+async fn train_loop(session: Session, mut each: impl FnMut(&Runs, usize) -> bool) {
+    let Session {
+        gpu,
+        slot,
+        running,
+        generation,
+        notice,
+        on_gpu,
+        budget_ms,
+    } = session;
     let mine = generation.get_value();
     let mut frame = 0usize;
     while running.get_untracked() {
@@ -121,7 +158,7 @@ async fn train_loop(
         let Some(mut runs) = slot.try_update_value(Option::take).flatten() else {
             break;
         };
-        if let Some(n) = runs.advance(gpu).await {
+        if let Some(n) = runs.advance(gpu, budget_ms).await {
             notice.set(Some(n));
         }
         if generation.get_value() != mine {
@@ -336,15 +373,19 @@ fn TrainingControls() -> impl IntoView {
 pub fn TrainingPanel() -> impl IntoView {
     let ex = use_explorer();
     let gpu = use_gpu();
-    let session = StoredValue::new_local(None::<Runs>);
-    let generation = StoredValue::new(0u64);
+    let training = Session::new(gpu, FRAME_BUDGET_MS);
+    let Session {
+        slot: session,
+        running,
+        generation,
+        notice,
+        on_gpu,
+        ..
+    } = training;
     let (views, set_views) = signal(Vec::<RunView>::new());
     let (progress, set_progress) = signal((0usize, 0usize));
-    let running = RwSignal::new(false);
     let (message, set_message) = signal(None::<Message>);
-    let notice = RwSignal::new(None::<Message>);
     let lang = use_page().lang;
-    let on_gpu = RwSignal::new(None::<bool>);
     let (task_view, set_task_view) = signal(None::<ToyTask>);
 
     let show = move |runs: &Runs, refresh: Refresh| {
@@ -423,24 +464,16 @@ pub fn TrainingPanel() -> impl IntoView {
         }
         running.set(true);
         leptos::task::spawn_local(async move {
-            train_loop(
-                gpu,
-                session,
-                running,
-                generation,
-                notice,
-                on_gpu,
-                move |runs, frame| {
-                    // One run's metrics every fourth frame; between them, one run's regions.
-                    let run = frame / 4 % runs.engine.len();
-                    match frame % 4 {
-                        0 => show(runs, Refresh::Metrics(run)),
-                        2 => show(runs, Refresh::Grid(run)),
-                        _ => set_progress.set(runs.engine.progress()),
-                    }
-                    false
-                },
-            )
+            train_loop(training, move |runs, frame| {
+                // One run's metrics every fourth frame; between them, one run's regions.
+                let run = frame / 4 % runs.engine.len();
+                match frame % 4 {
+                    0 => show(runs, Refresh::Metrics(run)),
+                    2 => show(runs, Refresh::Grid(run)),
+                    _ => set_progress.set(runs.engine.progress()),
+                }
+                false
+            })
             .await;
             draw_all_regions();
         });
@@ -455,18 +488,10 @@ pub fn TrainingPanel() -> impl IntoView {
         }
         running.set(true);
         leptos::task::spawn_local(async move {
-            train_loop(
-                gpu,
-                session,
-                running,
-                generation,
-                notice,
-                on_gpu,
-                move |runs, _| {
-                    show(runs, Refresh::AllMetrics);
-                    true
-                },
-            )
+            train_loop(training, move |runs, _| {
+                show(runs, Refresh::AllMetrics);
+                true
+            })
             .await;
             draw_all_regions();
         });
@@ -771,16 +796,20 @@ fn fill_cell(chart: &mut GridChart, config: &TrainConfig, accuracy: Option<f64>)
 pub fn GridPanel() -> impl IntoView {
     let ex = use_explorer();
     let gpu = use_gpu();
-    let session = StoredValue::new_local(None::<Runs>);
-    let generation = StoredValue::new(0u64);
+    let training = Session::new(gpu, GRID_FRAME_BUDGET_MS);
+    let Session {
+        slot: session,
+        running,
+        generation,
+        notice,
+        on_gpu,
+        ..
+    } = training;
     let (chart, set_chart) = signal(GridChart::default());
     let (done, set_done) = signal((0usize, 0usize));
     let (steps, set_steps) = signal((0usize, 0usize));
-    let running = RwSignal::new(false);
     let (message, set_message) = signal(None::<Message>);
-    let notice = RwSignal::new(None::<Message>);
     let lang = use_page().lang;
-    let on_gpu = RwSignal::new(None::<bool>);
     // Steps per second of all runs together, measured over the whole run.
     let (speed, set_speed) = signal(None::<f64>);
     let run = move |_| {
@@ -827,37 +856,29 @@ pub fn GridPanel() -> impl IntoView {
         running.set(true);
         let start = dom::now_ms();
         let mut shown = vec![false; configs.len()];
-        leptos::task::spawn_local(train_loop(
-            gpu,
-            session,
-            running,
-            generation,
-            notice,
-            on_gpu,
-            move |runs, _| {
-                let model_steps = runs.engine.model_steps();
-                set_steps.set(model_steps);
-                // Each run's cell is filled once, when it finishes.
-                let newly: Vec<usize> = (0..runs.engine.len())
-                    .filter(|&i| !shown[i] && runs.engine.run_finished(i))
-                    .collect();
-                if !newly.is_empty() {
-                    let mut filled = chart.get_untracked();
-                    for &i in &newly {
-                        let accuracy = Some(runs.evaluate(i).balanced_accuracy);
-                        fill_cell(&mut filled, &runs.engine.config(i), accuracy);
-                        shown[i] = true;
-                    }
-                    set_chart.set(filled);
-                    set_done.set((shown.iter().filter(|&&s| s).count(), runs.engine.len()));
+        leptos::task::spawn_local(train_loop(training, move |runs, _| {
+            let model_steps = runs.engine.model_steps();
+            set_steps.set(model_steps);
+            // Each run's cell is filled once, when it finishes.
+            let newly: Vec<usize> = (0..runs.engine.len())
+                .filter(|&i| !shown[i] && runs.engine.run_finished(i))
+                .collect();
+            if !newly.is_empty() {
+                let mut filled = chart.get_untracked();
+                for &i in &newly {
+                    let accuracy = Some(runs.evaluate(i).balanced_accuracy);
+                    fill_cell(&mut filled, &runs.engine.config(i), accuracy);
+                    shown[i] = true;
                 }
-                if runs.engine.finished() {
-                    let seconds = (dom::now_ms() - start) / 1000.0;
-                    set_speed.set(Some(model_steps.1 as f64 / seconds));
-                }
-                false
-            },
-        ));
+                set_chart.set(filled);
+                set_done.set((shown.iter().filter(|&&s| s).count(), runs.engine.len()));
+            }
+            if runs.engine.finished() {
+                let seconds = (dom::now_ms() - start) / 1000.0;
+                set_speed.set(Some(model_steps.1 as f64 / seconds));
+            }
+            false
+        }));
     };
     let figure = Memo::new(move |_| Figure::Grid(Box::new(chart.get())));
     view! {
