@@ -132,6 +132,7 @@ for (const webgpu of [true, false]) {
       await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
       await page.locator('#training-title').scrollIntoViewIfNeeded();
       await screenshot(page, `training-${mode}`);
+      await page.locator('section.training').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `training-panel-${mode}.png`) });
       page.assertNoErrors();
     });
 
