@@ -5,7 +5,7 @@
 //! which `cargo xtask install` puts in place). Without an adapter these tests
 //! fail, unless the run says outright that it has none with CBLAB_NO_GPU=1.
 
-use cblab::gpu::{GpuContext, GpuTrainer};
+use cblab::gpu::{GpuContext, GpuError, GpuTrainer, Mismatch};
 use cblab::losses::LossKind;
 use cblab::optimizer::OptimizerKind;
 use cblab::toy_data::{ToyConfig, ToyTask, make_toy_task};
@@ -192,5 +192,17 @@ fn models_of_different_shapes_are_refused() {
     let t = task();
     let mut configs = configs();
     configs[1].model.hidden = 16;
-    assert!(GpuTrainer::new(&ctx, &t.train, &t.counts, &configs, 8).is_err());
+    let Err(error) = GpuTrainer::new(&ctx, &t.train, &t.counts, &configs, 8) else {
+        panic!("models of different shapes trained together");
+    };
+    assert!(
+        matches!(error, GpuError::Mismatch(Mismatch::Differ { .. })),
+        "{error:?}"
+    );
+    // Said in words, naming both runs.
+    let text = error.to_string();
+    assert!(
+        text.contains(&configs[1].label()) && text.contains(&configs[0].label()),
+        "{text}"
+    );
 }

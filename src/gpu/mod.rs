@@ -29,8 +29,8 @@ pub enum GpuError {
     Lost(String),
     /// The GPU reported an error (a bug, or a limit passed).
     Device(String),
-    /// The models cannot train together: they differ in shape, batch, epochs or data.
-    Mismatch(String),
+    /// The models cannot train together.
+    Mismatch(Mismatch),
     /// A configuration is invalid.
     Config(TrainError),
 }
@@ -44,8 +44,46 @@ impl GpuError {
             Self::NoDevice(e) => Message::new("error.gpu.no_device").with("detail", e),
             Self::Lost(e) => Message::new("error.gpu.lost").with("detail", e),
             Self::Device(e) => Message::new("error.gpu.device").with("detail", e),
-            Self::Mismatch(e) => Message::new("error.gpu.mismatch").with("detail", e),
+            Self::Mismatch(why) => {
+                Message::new("error.gpu.mismatch").with_message("detail", why.message())
+            }
             Self::Config(e) => e.message(),
+        }
+    }
+}
+
+/// Why models cannot train together in one GPU trainer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Mismatch {
+    /// There are none.
+    NoModels,
+    /// Run `run` differs from the first run `first` in network, batch or epochs.
+    Differ {
+        /// The run that differs.
+        run: Message,
+        /// The first run.
+        first: Message,
+    },
+    /// The network has more dense layers than the kernel takes.
+    TooManyLayers {
+        /// Its dense layers.
+        layers: usize,
+        /// The most the kernel takes.
+        most: usize,
+    },
+}
+
+impl Mismatch {
+    /// The reason, for people in any language.
+    pub fn message(&self) -> Message {
+        match self {
+            Self::NoModels => Message::new("error.gpu.no_models"),
+            Self::Differ { run, first } => Message::new("error.gpu.differ")
+                .with_message("run", run.clone())
+                .with_message("first", first.clone()),
+            Self::TooManyLayers { layers, most } => Message::new("error.gpu.too_many_layers")
+                .with("layers", layers)
+                .with("most", most),
         }
     }
 }

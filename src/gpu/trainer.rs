@@ -15,7 +15,7 @@ use bytemuck::Zeroable;
 use wgpu::util::DeviceExt;
 
 use super::layout::Layout;
-use super::{GpuContext, GpuError};
+use super::{GpuContext, GpuError, Mismatch};
 use crate::losses::LossKind;
 use crate::mlp::{Mlp, layer_shapes};
 use crate::optimizer::{Optimizer, OptimizerKind};
@@ -161,16 +161,15 @@ impl GpuTrainer {
     ) -> Result<Self, GpuError> {
         let first = configs
             .first()
-            .ok_or_else(|| GpuError::Mismatch("no models".into()))?;
+            .ok_or(GpuError::Mismatch(Mismatch::NoModels))?;
         if let Some(c) = configs
             .iter()
             .find(|c| c.model != first.model || c.batch != first.batch || c.epochs != first.epochs)
         {
-            return Err(GpuError::Mismatch(format!(
-                "{} differs from {} in network, batch or epochs",
-                c.label(),
-                first.label()
-            )));
+            return Err(GpuError::Mismatch(Mismatch::Differ {
+                run: c.label_message(),
+                first: first.label_message(),
+            }));
         }
         // The CPU trainer's checks and starting state, one per model.
         let starts = configs
@@ -191,10 +190,10 @@ impl GpuTrainer {
         let layout = Layout::new(&shapes, first.model.activation, models, batch);
         let params_per_model = layout.params;
         if shapes.len() > MAX_LAYERS {
-            return Err(GpuError::Mismatch(format!(
-                "{} layers; the GPU trainer takes at most {MAX_LAYERS}",
-                shapes.len()
-            )));
+            return Err(GpuError::Mismatch(Mismatch::TooManyLayers {
+                layers: shapes.len(),
+                most: MAX_LAYERS,
+            }));
         }
         let rows = models * batch;
         let state_floats = models * params_per_model;
