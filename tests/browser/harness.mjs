@@ -143,6 +143,12 @@ export async function screenshot(page, name) {
   const dir = path.join(repoRoot, 'target', 'screenshots');
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${name}.png`);
+  // Panels off screen are not rendered (content-visibility: auto), and a full-page picture
+  // would show them as empty boxes: render them all first (CSSOM, which the page's CSP allows).
+  await page.evaluate(() => {
+    for (const panel of document.querySelectorAll('main .panel')) panel.style.contentVisibility = 'visible';
+    return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  });
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
