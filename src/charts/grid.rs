@@ -113,11 +113,22 @@ pub fn draw<DB: DrawingBackend>(
     let mut x0 = label_w;
     for (p, &(name, columns)) in panels.iter().enumerate() {
         let panel_w = cell_w * columns as f64;
+        // A narrow chart (a phone) shrinks a panel's name until it fits over
+        // its columns, rather than running into the next panel's.
+        let room = panel_w + 0.75 * gap;
+        let mut size = 13.0;
+        while size > 8.0
+            && area
+                .estimate_text_size(name, &theme.font(size))
+                .is_ok_and(|(tw, _)| tw as f64 > room)
+        {
+            size -= 0.5;
+        }
         area.draw(&text(
             name,
             x0 + panel_w / 2.0,
             top - px(24.0),
-            13.0,
+            size,
             (HPos::Center, VPos::Bottom),
             theme.foreground,
         ))?;
@@ -246,6 +257,23 @@ mod tests {
         assert!(svg.contains("Balanced accuracy over the paper"), "{svg}");
         assert!(svg.contains("softmax: pending"), "{svg}");
         assert!(!svg.contains("best"));
+    }
+
+    #[test]
+    fn panel_names_shrink_to_fit_a_narrow_chart() {
+        // The font size of the `<text>` that reads "CB softmax".
+        let name_size = |w| {
+            let s = crate::charts::svg::render((w, 320), |area| {
+                draw(area, &GridChart::default(), &Theme::light(1.0)).unwrap();
+            });
+            let at = s.find("CB softmax").expect("the panel's name is drawn");
+            let element = &s[s[..at].rfind("<text").unwrap()..at];
+            let size = element.split("font-size=\"").nth(1).unwrap();
+            size[..size.find('"').unwrap()].parse::<f64>().unwrap()
+        };
+        let (wide, phone) = (name_size(800), name_size(330));
+        // On a phone "CB softmax" would run into "CB sigmoid" at full size.
+        assert!(phone < wide, "{phone} on a phone, {wide} wide");
     }
 
     #[test]
