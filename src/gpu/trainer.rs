@@ -1,8 +1,8 @@
 //! Training many models of one shape on the GPU at once.
 //!
-//! The pipeline, bind group and buffers are built once. A chunk of steps is
-//! one submission of a dispatch per step: a workgroup per model runs the
-//! step of its model (gather the batch, forward, loss, gradients,
+//! The pipelines, bind group and buffers are built once. A chunk of steps is
+//! one submission; each step is a chain of dispatches that each cover every
+//! model (gather the batch, forward per layer, loss, gradients per layer,
 //! optimiser update; kernels/train.wgsl). Nothing is read back between
 //! steps; after a chunk, only the chunk's per-step losses come back, and the
 //! parameters and optimiser moments when asked for.
@@ -14,7 +14,7 @@
 use bytemuck::Zeroable;
 use wgpu::util::DeviceExt;
 
-use super::layout::Layout;
+use super::layout::{Layout, ROW_TILE};
 use super::{GpuContext, GpuError, Mismatch};
 use crate::losses::LossKind;
 use crate::mlp::{Mlp, layer_shapes};
@@ -93,32 +93,42 @@ pub struct GpuReport {
     pub loss: Vec<f32>,
 }
 
-/// Where each region starts in the buffers that hold several (`struct Sizes`
-/// in common.wgsl).
+/// The sizes of everything and where each region starts in the buffers
+/// that hold several (`struct Sizes` in common.wgsl).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, bytemuck::Pod, bytemuck::Zeroable)]
 struct Sizes {
     models: u32,
     batch: u32,
+    rows: u32,
     params: u32,
     layers: u32,
-    steps: u32,
+    classes: u32,
     first_moment: u32,
     second_moment: u32,
     grads: u32,
     deltas: u32,
-    sample_loss: u32,
-    _unused: u32,
     step_loss: u32,
     corrections: u32,
-    _pad: [u32; 3],
 }
 
 /// The most dense layers a network may have (`MAX_LAYERS` in common.wgsl).
 const MAX_LAYERS: usize = 4;
-/// Distance between two step slots in the step uniform buffer (WebGPU's
-/// minimum dynamic-offset alignment).
+/// Distance between two (step, layer) slots in the step uniform buffer
+/// (WebGPU's minimum dynamic-offset alignment).
 const STEP_STRIDE: u64 = 256;
+/// Invocations per workgroup (`WORKGROUP` in train.wgsl).
+const WORKGROUP: usize = 64;
+
+/// The kernels of one step, in train.wgsl.
+struct Pipelines {
+    gather: wgpu::ComputePipeline,
+    forward: wgpu::ComputePipeline,
+    loss: wgpu::ComputePipeline,
+    weight_grads: wgpu::ComputePipeline,
+    input_grads: wgpu::ComputePipeline,
+    optimize: wgpu::ComputePipeline,
+}
 
 /// Many models of one shape, trained together on one device.
 pub struct GpuTrainer {
@@ -132,13 +142,12 @@ pub struct GpuTrainer {
     classes: usize,
     /// Most steps in one submission.
     capacity: usize,
-    params_per_model: usize,
+    layout: Layout,
     sizes: Sizes,
-    pipeline: wgpu::ComputePipeline,
+    pipelines: Pipelines,
     bind_group: wgpu::BindGroup,
-    sizes_buffer: wgpu::Buffer,
     state: wgpu::Buffer,
-    work: wgpu::Buffer,
+    losses: wgpu::Buffer,
     chunk: wgpu::Buffer,
     staging: wgpu::Buffer,
     /// Scratch for the next chunk's batch indices and corrections.
@@ -187,31 +196,28 @@ impl GpuTrainer {
         let models = configs.len();
         let capacity = capacity.max(1);
         let shapes = layer_shapes(&first.model, train.classes);
-        let layout = Layout::new(&shapes, first.model.activation, models, batch);
-        let params_per_model = layout.params;
         if shapes.len() > MAX_LAYERS {
             return Err(GpuError::Mismatch(Mismatch::TooManyLayers {
                 layers: shapes.len(),
                 most: MAX_LAYERS,
             }));
         }
+        let layout = Layout::new(&shapes, first.model.activation, models, batch);
         let rows = models * batch;
-        let state_floats = models * params_per_model;
+        let state4 = models * layout.params4;
         let sizes = Sizes {
             models: models as u32,
             batch: batch as u32,
-            params: params_per_model as u32,
+            rows: layout.rows as u32,
+            params: layout.params4 as u32,
             layers: shapes.len() as u32,
-            steps: 0,
-            first_moment: state_floats as u32,
-            second_moment: 2 * state_floats as u32,
-            grads: 3 * state_floats as u32,
-            deltas: layout.activations as u32,
-            sample_loss: 2 * layout.activations as u32,
-            _unused: 0,
-            step_loss: (2 * layout.activations + rows) as u32,
+            classes: train.classes as u32,
+            first_moment: state4 as u32,
+            second_moment: 2 * state4 as u32,
+            grads: 3 * state4 as u32,
+            deltas: layout.activations4 as u32,
+            step_loss: (models * layout.rows) as u32,
             corrections: (capacity * rows) as u32,
-            _pad: [0; 3],
         };
 
         let device = &ctx.device;
@@ -227,7 +233,7 @@ impl GpuTrainer {
         let sizes_buffer = init(
             "sizes",
             bytemuck::bytes_of(&sizes),
-            wgpu::BufferUsages::UNIFORM | copy_dst,
+            wgpu::BufferUsages::UNIFORM,
         );
         let mut layers = [super::KernelLayer::zeroed(); MAX_LAYERS];
         layers[..shapes.len()].copy_from_slice(&layout.layers);
@@ -236,18 +242,21 @@ impl GpuTrainer {
             bytemuck::cast_slice(&layers),
             wgpu::BufferUsages::UNIFORM,
         );
-        let mut state_init: Vec<f32> = starts
-            .iter()
-            .flat_map(|s| s.params.iter().copied())
-            .collect();
-        state_init.resize(4 * state_floats, 0.0);
+        let mut state_init: Vec<f32> = starts.iter().flat_map(|s| layout.pad(&s.params)).collect();
+        state_init.resize(4 * 4 * state4, 0.0);
         let state = init(
             "params, moments, gradients",
             bytemuck::cast_slice(&state_init),
             storage | wgpu::BufferUsages::COPY_SRC,
         );
-        let work = device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("activations, deltas, losses"),
+        let activations = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("activations, deltas"),
+            size: (2 * layout.activations4 * 16) as u64,
+            usage: storage,
+            mapped_at_creation: false,
+        });
+        let losses = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("row and step losses"),
             size: ((sizes.step_loss as usize + capacity * models) * 4) as u64,
             usage: storage | wgpu::BufferUsages::COPY_SRC,
             mapped_at_creation: false,
@@ -271,12 +280,12 @@ impl GpuTrainer {
         );
         let staging = device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("read-back"),
-            size: ((capacity * models + 3 * state_floats) * 4) as u64,
+            size: ((capacity * models + 3 * 4 * state4) * 4) as u64,
             usage: wgpu::BufferUsages::MAP_READ | copy_dst,
             mapped_at_creation: false,
         });
 
-        // WGSL has no includes: the kernel starts with the shared structs.
+        // WGSL has no includes: the kernels start with the shared structs.
         let source = format!(
             "{}\n{}",
             include_str!("kernels/common.wgsl"),
@@ -286,10 +295,12 @@ impl GpuTrainer {
             label: Some("train"),
             source: wgpu::ShaderSource::Wgsl(source.into()),
         });
+        // A slot per (step, layer): the dynamic offset a dispatch binds.
         let slots: Vec<u32> = (0..capacity as u32)
-            .flat_map(|s| {
+            .flat_map(|s| (0..MAX_LAYERS as u32).map(move |l| (s, l)))
+            .flat_map(|(s, l)| {
                 let mut slot = [0u32; STEP_STRIDE as usize / 4];
-                slot[0] = s;
+                slot[..2].copy_from_slice(&[s, l]);
                 slot
             })
             .collect();
@@ -298,19 +309,19 @@ impl GpuTrainer {
             bytemuck::cast_slice(&slots),
             wgpu::BufferUsages::UNIFORM,
         );
-        // Bindings 0 and 1 uniforms, 2 and 3 read-write storage, 4 to 8
-        // read-only storage, 9 the step slot at a dynamic offset.
-        let entries: Vec<_> = (0..10)
+        // Bindings 0 and 1 uniforms, 2 to 4 read-write storage, 5 to 9
+        // read-only storage, 10 the step slot at a dynamic offset.
+        let entries: Vec<_> = (0..11)
             .map(|binding| wgpu::BindGroupLayoutEntry {
                 binding,
                 visibility: wgpu::ShaderStages::COMPUTE,
                 ty: wgpu::BindingType::Buffer {
                     ty: match binding {
-                        0 | 1 | 9 => wgpu::BufferBindingType::Uniform,
-                        2 | 3 => wgpu::BufferBindingType::Storage { read_only: false },
+                        0 | 1 | 10 => wgpu::BufferBindingType::Uniform,
+                        2..=4 => wgpu::BufferBindingType::Storage { read_only: false },
                         _ => wgpu::BufferBindingType::Storage { read_only: true },
                     },
-                    has_dynamic_offset: binding == 9,
+                    has_dynamic_offset: binding == 10,
                     min_binding_size: None,
                 },
                 count: None,
@@ -325,19 +336,30 @@ impl GpuTrainer {
             bind_group_layouts: &[Some(&bind_group_layout)],
             immediate_size: 0,
         });
-        let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-            label: Some("train"),
-            layout: Some(&pipeline_layout),
-            module: &module,
-            entry_point: Some("main"),
-            compilation_options: Default::default(),
-            cache: None,
-        });
+        let pipeline = |entry: &str| {
+            device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                label: Some(entry),
+                layout: Some(&pipeline_layout),
+                module: &module,
+                entry_point: Some(entry),
+                compilation_options: Default::default(),
+                cache: None,
+            })
+        };
+        let pipelines = Pipelines {
+            gather: pipeline("gather"),
+            forward: pipeline("forward"),
+            loss: pipeline("loss"),
+            weight_grads: pipeline("weight_grads"),
+            input_grads: pipeline("input_grads"),
+            optimize: pipeline("optimize"),
+        };
         let buffers = [
             &sizes_buffer,
             &layers,
             &state,
-            &work,
+            &activations,
+            &losses,
             &points,
             &labels,
             &chunk,
@@ -353,7 +375,7 @@ impl GpuTrainer {
             })
             .collect();
         entries.push(wgpu::BindGroupEntry {
-            binding: 9,
+            binding: 10,
             resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
                 buffer: &steps,
                 offset: 0,
@@ -378,13 +400,12 @@ impl GpuTrainer {
             batch,
             classes: train.classes,
             capacity,
-            params_per_model,
+            layout,
             sizes,
-            pipeline,
+            pipelines,
             bind_group,
-            sizes_buffer,
             state,
-            work,
+            losses,
             chunk,
             staging,
             chunk_scratch: vec![0; capacity * rows + 2 * capacity * models],
@@ -510,8 +531,6 @@ impl GpuTrainer {
             }
         }
         let queue = &self.ctx.queue;
-        self.sizes.steps = n as u32;
-        queue.write_buffer(&self.sizes_buffer, 0, bytemuck::bytes_of(&self.sizes));
         queue.write_buffer(&self.chunk, 0, bytemuck::cast_slice(&self.chunk_scratch));
         let mut encoder = self
             .ctx
@@ -524,20 +543,16 @@ impl GpuTrainer {
                 label: Some("training steps"),
                 timestamp_writes: None,
             });
-            pass.set_pipeline(&self.pipeline);
-            // One dispatch per step, one workgroup per model.
-            let x = models.min(MAX_GROUPS);
-            for slot in 0..n as u32 {
-                pass.set_bind_group(0, &self.bind_group, &[slot * STEP_STRIDE as u32]);
-                pass.dispatch_workgroups(x as u32, models.div_ceil(x) as u32, 1);
+            for slot in 0..n {
+                self.encode_step(&mut pass, slot);
             }
         }
         let loss_bytes = (n * models * 4) as u64;
-        let state_bytes = (3 * models * self.params_per_model * 4) as u64;
+        let state_bytes = (3 * models * self.layout.params4 * 16) as u64;
         let state_at = (self.capacity * models * 4) as u64;
         if n > 0 {
             let from = self.sizes.step_loss as u64 * 4;
-            encoder.copy_buffer_to_buffer(&self.work, from, &self.staging, 0, loss_bytes);
+            encoder.copy_buffer_to_buffer(&self.losses, from, &self.staging, 0, loss_bytes);
         }
         if read_state {
             encoder.copy_buffer_to_buffer(&self.state, 0, &self.staging, state_at, state_bytes);
@@ -557,11 +572,12 @@ impl GpuTrainer {
             }
         }
         if read_state {
-            let floats = models * self.params_per_model;
+            let floats = 4 * models * self.layout.params4;
             let at = state_at as usize / 4;
-            let per = self.params_per_model;
+            let per = 4 * self.layout.params4;
             let part = |i: usize, m: usize| {
-                data[at + i * floats + m * per..at + i * floats + (m + 1) * per].to_vec()
+                let start = at + i * floats + m * per;
+                self.layout.unpad(&data[start..start + per])
             };
             for (m, state) in self.states.iter_mut().enumerate() {
                 let kind = self.configs[m].optimizer;
@@ -580,6 +596,36 @@ impl GpuTrainer {
             return Err(e);
         }
         Ok(losses)
+    }
+
+    /// One step of every model: the chain of dispatches of train.wgsl, each
+    /// seeing its (step, layer) slot.
+    fn encode_step(&self, pass: &mut wgpu::ComputePass<'_>, slot: usize) {
+        let p = &self.pipelines;
+        let models = self.configs.len();
+        let row_tiles = models * self.layout.rows / ROW_TILE;
+        let last = self.layout.layers.len() - 1;
+        let mut dispatch = |pipeline: &wgpu::ComputePipeline, layer: usize, invocations: usize| {
+            let offset = (slot * MAX_LAYERS + layer) as u64 * STEP_STRIDE;
+            pass.set_pipeline(pipeline);
+            pass.set_bind_group(0, &self.bind_group, &[offset as u32]);
+            let groups = invocations.div_ceil(WORKGROUP);
+            let x = groups.clamp(1, MAX_GROUPS);
+            pass.dispatch_workgroups(x as u32, groups.div_ceil(x) as u32, 1);
+        };
+        dispatch(&p.gather, 0, models * self.layout.rows);
+        for (l, layer) in self.layout.layers.iter().enumerate() {
+            dispatch(&p.forward, l, row_tiles * layer.out4 as usize);
+        }
+        dispatch(&p.loss, last, models * self.layout.rows);
+        for (l, layer) in self.layout.layers.iter().enumerate().rev() {
+            let (in4, out4) = (layer.in4 as usize, layer.out4 as usize);
+            dispatch(&p.weight_grads, l, models * (in4 + 1) * out4);
+            if l > 0 {
+                dispatch(&p.input_grads, l, row_tiles * in4);
+            }
+        }
+        dispatch(&p.optimize, 0, models * self.layout.params4);
     }
 
     /// The first `bytes` of the staging buffer, once the GPU has written them.

@@ -1,24 +1,22 @@
-// The structs the host writes (prepended to the kernel when the module is
+// The structs the host writes (prepended to the kernels when the module is
 // built; src/gpu/layout.rs and src/gpu/trainer.rs mirror them).
 //
-// Every model's numbers lie model after model. The activations hold, for
-// every model and batch row, the batch's inputs (2 wide) then each layer's
-// outputs; the deltas have the same layout.
+// Every model's numbers lie model after model, in vec4s: widths are padded
+// to a multiple of 4 and each model's batch to a multiple of ROW_TILE rows
+// (pads are zeros). The activations hold, for every model and row, the
+// batch's inputs then each layer's outputs; the deltas, after them, have the
+// same layout.
 
-// One layer of every model, and the sizes every kernel needs.
+// One layer of every model; sizes and places in vec4s.
 struct Layer {
-    models: u32,     // models trained together
-    batch: u32,      // samples per step
-    inputs: u32,     // this layer's inputs
-    outputs: u32,    // this layer's outputs
-    params: u32,     // parameters per model
-    weights: u32,    // where W (inputs x outputs, row-major) starts in a model's parameters
+    in4: u32,        // inputs
+    out4: u32,       // outputs
+    weights: u32,    // where W (4 in4 rows of out4) starts in a model's parameters
     biases: u32,     // where b starts
-    in_base: u32,    // where this layer's inputs start in the activations buffer
+    in_base: u32,    // where this layer's inputs start in the activations
     out_base: u32,   // where its outputs start
     activation: u32, // of this layer's outputs: 0 relu, 1 tanh, 2 none (the logits)
     hidden: u32,     // of the hidden layers: 0 relu, 1 tanh
-    _pad: u32,
 }
 
 // One model's loss and optimiser.
@@ -36,31 +34,30 @@ struct Model {
 // The sizes of everything, and where each region starts in the buffers
 // that hold several.
 struct Sizes {
-    models: u32,        // models trained together, one workgroup each
+    models: u32,        // models trained together
     batch: u32,         // samples per step
-    params: u32,        // parameters per model
+    rows: u32,          // rows per model in the activations (the batch, padded)
+    params: u32,        // vec4s of parameters per model
     layers: u32,        // dense layers (hidden layers + the output layer)
-    steps: u32,         // steps in this chunk
+    classes: u32,       // the output layer's real width
     first_moment: u32,  // state: momentum or Adam's m
     second_moment: u32, // state: Adam's v
     grads: u32,         // state: the gradients
-    deltas: u32,        // work: d loss / d each layer's output
-    sample_loss: u32,   // work: each row's weighted loss
-    _unused: u32,
-    step_loss: u32,     // work: each step's loss, [step][model]
+    deltas: u32,        // activations: d loss / d each layer's output
+    step_loss: u32,     // losses: each step's loss, [step][model] (after each row's)
     corrections: u32,   // chunk: Adam's bias corrections (f32 bits), [step][model][2]
-    _pad0: u32,
-    _pad1: u32,
-    _pad2: u32,
 }
 
-// Which step of the chunk a dispatch runs (a dynamic offset picks it).
+// Which step of the chunk, and which layer, a dispatch works on (a dynamic
+// offset picks it).
 struct Step {
     slot: u32,
+    layer: u32,
     _pad0: u32,
     _pad1: u32,
-    _pad2: u32,
 }
 
 // The most dense layers (3 hidden + the output).
 const MAX_LAYERS: u32 = 4u;
+// Rows per invocation of the forward and input-gradient kernels.
+const ROW_TILE: u32 = 8u;

@@ -1,34 +1,124 @@
-// One training step of every model: one workgroup per model runs the step of
-// its own model, with barriers between the phases (a chunk of steps is a
-// dispatch per step in one compute pass; a dynamic offset picks the step).
-// Each phase is the CPU trainer's (crate::trainer, crate::mlp, crate::losses,
-// crate::optimizer) with the same order of summation:
-//   gather the batch -> forward each layer -> weighted loss and d loss/d logits
-//   -> per layer, from the last: parameter gradients and the deltas before it
-//   -> SGD with momentum or Adam.
-// A fused kernel because these models are small: a dispatch per phase costs
-// more than the phase (a step would be 11 dispatches). Several steps in one
-// dispatch went wrong on lavapipe from the 16th step on, so each step is its
-// own dispatch, and every dispatch boundary orders all memory.
+// One training step of every model, as a chain of dispatches in one compute
+// pass (each dispatch sees the writes of the ones before it):
+//   gather the batch -> forward, layer by layer -> weighted loss and
+//   d loss / d logits -> per layer, from the last: parameter gradients and
+//   the deltas before it -> SGD with momentum or Adam (and the step's loss).
+// Each kernel is the CPU trainer's math (crate::trainer, crate::mlp,
+// crate::losses, crate::optimizer), summing in the same order, and covers
+// every model: an invocation per tile of rows x 4 outputs, so each dispatch
+// spreads over all cores, has no barriers and loads whole vec4s, which is
+// what CPU emulators of a GPU (SwiftShader, lavapipe) run fast and what a
+// real GPU runs in parallel.
 
 @group(0) @binding(0) var<uniform> sizes: Sizes;
 @group(0) @binding(1) var<uniform> layers: array<Layer, MAX_LAYERS>;
 // Parameters [model][param], then first moment, second moment, gradients.
-@group(0) @binding(2) var<storage, read_write> state: array<f32>;
-// Activations, deltas, sample losses, batch labels, step losses.
-@group(0) @binding(3) var<storage, read_write> work: array<f32>;
-@group(0) @binding(4) var<storage, read> points: array<vec2<f32>>;
-@group(0) @binding(5) var<storage, read> labels: array<u32>;
+@group(0) @binding(2) var<storage, read_write> state: array<vec4<f32>>;
+// Activations, then deltas.
+@group(0) @binding(3) var<storage, read_write> acts: array<vec4<f32>>;
+// Each row's weighted loss [model][row], then each step's [step][model].
+@group(0) @binding(4) var<storage, read_write> losses: array<f32>;
+@group(0) @binding(5) var<storage, read> points: array<vec2<f32>>;
+@group(0) @binding(6) var<storage, read> labels: array<u32>;
 // Batch indices [step][model][row], then Adam's corrections.
-@group(0) @binding(6) var<storage, read> chunk: array<u32>;
-@group(0) @binding(7) var<storage, read> models: array<Model>;
-@group(0) @binding(8) var<storage, read> class_weights: array<f32>; // [model][class]
-@group(0) @binding(9) var<uniform> step: Step; // which step of the chunk
+@group(0) @binding(7) var<storage, read> chunk: array<u32>;
+@group(0) @binding(8) var<storage, read> models: array<Model>;
+@group(0) @binding(9) var<storage, read> class_weights: array<f32>; // [model][class]
+@group(0) @binding(10) var<uniform> step: Step;
 
 const WORKGROUP: u32 = 64u;
 
-// (storageBarrier is a control barrier too: every invocation of the workgroup
-// waits there, and their storage writes before it are seen after it.)
+// This invocation's index in a dispatch of (x, y) workgroups.
+fn invocation(group: vec3<u32>, groups: vec3<u32>, local: u32) -> u32 {
+    return (group.y * groups.x + group.x) * WORKGROUP + local;
+}
+
+// The batch row `row` (of every model's rows) draws, or none for a pad row.
+fn sample_of(row: u32) -> u32 {
+    let m = row / sizes.rows;
+    let b = row % sizes.rows;
+    return chunk[(step.slot * sizes.models + m) * sizes.batch + b];
+}
+
+// The batch, by the host's indices: one invocation per row.
+@compute @workgroup_size(64)
+fn gather(
+    @builtin(workgroup_id) group: vec3<u32>,
+    @builtin(num_workgroups) groups: vec3<u32>,
+    @builtin(local_invocation_index) local: u32,
+) {
+    let row = invocation(group, groups, local);
+    if (row >= sizes.models * sizes.rows) {
+        return;
+    }
+    var x = vec4<f32>(0.0);
+    if (row % sizes.rows < sizes.batch) {
+        x = vec4<f32>(points[sample_of(row)], 0.0, 0.0);
+    }
+    acts[row] = x;
+}
+
+// s + a.x w0 + a.y w1 + a.z w2 + a.w w3, added left to right as the CPU does.
+fn add_row(s: vec4<f32>, a: vec4<f32>, w0: vec4<f32>, w1: vec4<f32>, w2: vec4<f32>, w3: vec4<f32>) -> vec4<f32> {
+    return (((s + a.x * w0) + a.y * w1) + a.z * w2) + a.w * w3;
+}
+
+fn activate(s: vec4<f32>, activation: u32) -> vec4<f32> {
+    if (activation == 0u) {
+        return max(s, vec4<f32>(0.0));
+    } else if (activation == 1u) {
+        return tanh(s);
+    }
+    return s;
+}
+
+// Forward through layer `step.layer`: out = act(b + x W), an invocation per
+// ROW_TILE rows x 4 outputs of one model.
+@compute @workgroup_size(64)
+fn forward(
+    @builtin(workgroup_id) group: vec3<u32>,
+    @builtin(num_workgroups) groups: vec3<u32>,
+    @builtin(local_invocation_index) local: u32,
+) {
+    let layer = layers[step.layer];
+    let t = invocation(group, groups, local);
+    if (t >= sizes.models * (sizes.rows / ROW_TILE) * layer.out4) {
+        return;
+    }
+    let j = t % layer.out4;
+    let row = (t / layer.out4) * ROW_TILE;
+    let p0 = (row / sizes.rows) * sizes.params;
+    let b = state[p0 + layer.biases + j];
+    var s0 = b; var s1 = b; var s2 = b; var s3 = b;
+    var s4 = b; var s5 = b; var s6 = b; var s7 = b;
+    let in4 = layer.in4;
+    let x = layer.in_base + row * in4;
+    for (var k = 0u; k < in4; k++) {
+        let w = p0 + layer.weights + 4u * k * layer.out4 + j;
+        let w0 = state[w];
+        let w1 = state[w + layer.out4];
+        let w2 = state[w + 2u * layer.out4];
+        let w3 = state[w + 3u * layer.out4];
+        s0 = add_row(s0, acts[x + k], w0, w1, w2, w3);
+        s1 = add_row(s1, acts[x + in4 + k], w0, w1, w2, w3);
+        s2 = add_row(s2, acts[x + 2u * in4 + k], w0, w1, w2, w3);
+        s3 = add_row(s3, acts[x + 3u * in4 + k], w0, w1, w2, w3);
+        s4 = add_row(s4, acts[x + 4u * in4 + k], w0, w1, w2, w3);
+        s5 = add_row(s5, acts[x + 5u * in4 + k], w0, w1, w2, w3);
+        s6 = add_row(s6, acts[x + 6u * in4 + k], w0, w1, w2, w3);
+        s7 = add_row(s7, acts[x + 7u * in4 + k], w0, w1, w2, w3);
+    }
+    let out4 = layer.out4;
+    let y = layer.out_base + row * out4 + j;
+    acts[y] = activate(s0, layer.activation);
+    acts[y + out4] = activate(s1, layer.activation);
+    acts[y + 2u * out4] = activate(s2, layer.activation);
+    acts[y + 3u * out4] = activate(s3, layer.activation);
+    acts[y + 4u * out4] = activate(s4, layer.activation);
+    acts[y + 5u * out4] = activate(s5, layer.activation);
+    acts[y + 6u * out4] = activate(s6, layer.activation);
+    acts[y + 7u * out4] = activate(s7, layer.activation);
+}
 
 fn softplus(x: f32) -> f32 {
     return max(x, 0.0) + log(1.0 + exp(-abs(x)));
@@ -54,178 +144,228 @@ fn focal_term(z_t: f32, gamma: f32) -> vec2<f32> {
     return vec2<f32>(modulator * bce, d_modulator * bce + modulator * d_bce);
 }
 
-// Row `row`'s weighted loss, its label being `y`; writes its d loss / d logits.
-fn sample_loss(m: u32, row: u32, y: u32, out: Layer) -> f32 {
-    let classes = out.outputs;
-    let z = out.out_base + row * classes;
+fn logit(z: u32, j: u32) -> f32 {
+    return acts[z + j / 4u][j % 4u];
+}
+
+// Each row's weighted loss and its d loss / d logits (zeros for a pad row):
+// one invocation per row.
+@compute @workgroup_size(64)
+fn loss(
+    @builtin(workgroup_id) group: vec3<u32>,
+    @builtin(num_workgroups) groups: vec3<u32>,
+    @builtin(local_invocation_index) local: u32,
+) {
+    let row = invocation(group, groups, local);
+    if (row >= sizes.models * sizes.rows) {
+        return;
+    }
+    let out = layers[sizes.layers - 1u];
+    let z = out.out_base + row * out.out4;
     let d = sizes.deltas + z;
+    if (row % sizes.rows >= sizes.batch) {
+        for (var c = 0u; c < out.out4; c++) {
+            acts[d + c] = vec4<f32>(0.0);
+        }
+        losses[row] = 0.0;
+        return;
+    }
+    let m = row / sizes.rows;
+    let classes = sizes.classes;
+    let y = labels[sample_of(row)];
     let w = class_weights[m * classes + y] * (1.0 / f32(sizes.batch));
     let model = models[m];
     var value = 0.0;
     if (model.loss == 0u) {
-        var top = work[z];
+        var top = logit(z, 0u);
         for (var j = 1u; j < classes; j++) {
-            top = max(top, work[z + j]);
+            top = max(top, logit(z, j));
         }
         var sum = 0.0;
         for (var j = 0u; j < classes; j++) {
-            let e = exp(work[z + j] - top);
-            work[d + j] = e;
-            sum += e;
+            sum += exp(logit(z, j) - top);
         }
-        for (var j = 0u; j < classes; j++) {
-            var p = work[d + j] / sum;
-            if (j == y) {
-                p -= 1.0;
+        for (var c = 0u; c < out.out4; c++) {
+            var g = vec4<f32>(0.0);
+            for (var q = 0u; q < 4u; q++) {
+                let j = 4u * c + q;
+                if (j < classes) {
+                    var p = exp(logit(z, j) - top) / sum;
+                    if (j == y) {
+                        p -= 1.0;
+                    }
+                    g[q] = p * w;
+                }
             }
-            work[d + j] = p * w;
+            acts[d + c] = g;
         }
-        value = top + log(sum) - work[z + y];
+        value = top + log(sum) - logit(z, y);
     } else {
         var gamma = 0.0;
         if (model.loss == 2u) {
             gamma = model.gamma;
         }
-        for (var j = 0u; j < classes; j++) {
-            let positive = j == y;
-            let z_t = select(-work[z + j], work[z + j], positive);
-            let term = focal_term(z_t, gamma);
-            value += term.x;
-            work[d + j] = select(-term.y, term.y, positive) * w;
+        for (var c = 0u; c < out.out4; c++) {
+            var g = vec4<f32>(0.0);
+            for (var q = 0u; q < 4u; q++) {
+                let j = 4u * c + q;
+                if (j < classes) {
+                    let positive = j == y;
+                    let z_t = select(-logit(z, j), logit(z, j), positive);
+                    let term = focal_term(z_t, gamma);
+                    value += term.x;
+                    g[q] = select(-term.y, term.y, positive) * w;
+                }
+            }
+            acts[d + c] = g;
         }
     }
-    return w * value;
+    losses[row] = w * value;
 }
 
+// Layer `step.layer`'s gradients: dW = x^T delta, db = the sum of delta over
+// the batch. An invocation per 4 inputs x 4 outputs of one model (a last
+// row of tiles, i4 = in4, gives the biases).
 @compute @workgroup_size(64)
-fn main(
+fn weight_grads(
     @builtin(workgroup_id) group: vec3<u32>,
-    @builtin(local_invocation_index) local: u32,
     @builtin(num_workgroups) groups: vec3<u32>,
+    @builtin(local_invocation_index) local: u32,
 ) {
-    let m = group.y * groups.x + group.x;
-    if (m >= sizes.models) {
+    let layer = layers[step.layer];
+    let in4 = layer.in4;
+    let out4 = layer.out4;
+    let t = invocation(group, groups, local);
+    if (t >= sizes.models * (in4 + 1u) * out4) {
         return;
     }
+    let j = t % out4;
+    let i4 = (t / out4) % (in4 + 1u);
+    let m = t / (out4 * (in4 + 1u));
+    let first = m * sizes.rows;
+    let g = sizes.grads + m * sizes.params;
+    let delta = sizes.deltas + layer.out_base + first * out4 + j;
+    if (i4 == in4) {
+        var db = vec4<f32>(0.0);
+        for (var b = 0u; b < sizes.batch; b++) {
+            db += acts[delta + b * out4];
+        }
+        state[g + layer.biases + j] = db;
+        return;
+    }
+    let x = layer.in_base + first * in4 + i4;
+    var g0 = vec4<f32>(0.0);
+    var g1 = vec4<f32>(0.0);
+    var g2 = vec4<f32>(0.0);
+    var g3 = vec4<f32>(0.0);
+    for (var b = 0u; b < sizes.batch; b++) {
+        let a = acts[x + b * in4];
+        let d = acts[delta + b * out4];
+        g0 += a.x * d;
+        g1 += a.y * d;
+        g2 += a.z * d;
+        g3 += a.w * d;
+    }
+    let w = g + layer.weights + 4u * i4 * out4 + j;
+    state[w] = g0;
+    state[w + out4] = g1;
+    state[w + 2u * out4] = g2;
+    state[w + 3u * out4] = g3;
+}
+
+// The deltas of layer `step.layer`'s inputs: (delta W^T) * act'(x), an
+// invocation per ROW_TILE rows x 4 inputs of one model.
+@compute @workgroup_size(64)
+fn input_grads(
+    @builtin(workgroup_id) group: vec3<u32>,
+    @builtin(num_workgroups) groups: vec3<u32>,
+    @builtin(local_invocation_index) local: u32,
+) {
+    let layer = layers[step.layer];
+    let in4 = layer.in4;
+    let out4 = layer.out4;
+    let t = invocation(group, groups, local);
+    if (t >= sizes.models * (sizes.rows / ROW_TILE) * in4) {
+        return;
+    }
+    let i4 = t % in4;
+    let row = (t / in4) * ROW_TILE;
+    let p0 = (row / sizes.rows) * sizes.params;
+    let delta = sizes.deltas + layer.out_base + row * out4;
+    var s0 = vec4<f32>(0.0); var s1 = vec4<f32>(0.0);
+    var s2 = vec4<f32>(0.0); var s3 = vec4<f32>(0.0);
+    var s4 = vec4<f32>(0.0); var s5 = vec4<f32>(0.0);
+    var s6 = vec4<f32>(0.0); var s7 = vec4<f32>(0.0);
+    for (var j = 0u; j < out4; j++) {
+        // W's rows for these 4 inputs at outputs j as columns: d * w_t is
+        // (d . row 0, ..., d . row 3).
+        let w = p0 + layer.weights + 4u * i4 * out4 + j;
+        let w_t = mat4x4<f32>(state[w], state[w + out4], state[w + 2u * out4], state[w + 3u * out4]);
+        s0 += acts[delta + j] * w_t;
+        s1 += acts[delta + out4 + j] * w_t;
+        s2 += acts[delta + 2u * out4 + j] * w_t;
+        s3 += acts[delta + 3u * out4 + j] * w_t;
+        s4 += acts[delta + 4u * out4 + j] * w_t;
+        s5 += acts[delta + 5u * out4 + j] * w_t;
+        s6 += acts[delta + 6u * out4 + j] * w_t;
+        s7 += acts[delta + 7u * out4 + j] * w_t;
+    }
+    let x = layer.in_base + row * in4 + i4;
+    let dx = sizes.deltas + x;
+    acts[dx] = derive(s0, acts[x], layer.hidden);
+    acts[dx + in4] = derive(s1, acts[x + in4], layer.hidden);
+    acts[dx + 2u * in4] = derive(s2, acts[x + 2u * in4], layer.hidden);
+    acts[dx + 3u * in4] = derive(s3, acts[x + 3u * in4], layer.hidden);
+    acts[dx + 4u * in4] = derive(s4, acts[x + 4u * in4], layer.hidden);
+    acts[dx + 5u * in4] = derive(s5, acts[x + 5u * in4], layer.hidden);
+    acts[dx + 6u * in4] = derive(s6, acts[x + 6u * in4], layer.hidden);
+    acts[dx + 7u * in4] = derive(s7, acts[x + 7u * in4], layer.hidden);
+}
+
+// d loss / d pre-activation from d loss / d activation `d`, the activation being `a`.
+fn derive(d: vec4<f32>, a: vec4<f32>, hidden: u32) -> vec4<f32> {
+    if (hidden == 0u) {
+        return select(vec4<f32>(0.0), d, a > vec4<f32>(0.0));
+    }
+    return d * (1.0 - a * a);
+}
+
+// The optimiser, with the host's bias corrections for this step: one
+// invocation per 4 parameters; the first of each model also adds up the
+// step's loss.
+@compute @workgroup_size(64)
+fn optimize(
+    @builtin(workgroup_id) group: vec3<u32>,
+    @builtin(num_workgroups) groups: vec3<u32>,
+    @builtin(local_invocation_index) local: u32,
+) {
+    let p = invocation(group, groups, local);
+    if (p >= sizes.models * sizes.params) {
+        return;
+    }
+    let m = p / sizes.params;
     let s = step.slot;
-    {
-        let batch = sizes.batch;
-        let first_row = m * batch;
-        let p0 = m * sizes.params;
-        let model = models[m];
-        let out = layers[sizes.layers - 1u];
-        // The batch, by the host's indices.
-        for (var b = local; b < batch; b += WORKGROUP) {
-            let row = first_row + b;
-            let sample = chunk[(s * sizes.models + m) * batch + b];
-            let x = points[sample];
-            work[row * 2u] = x.x;
-            work[row * 2u + 1u] = x.y;
+    if (p % sizes.params == 0u) {
+        var total = 0.0;
+        for (var b = 0u; b < sizes.batch; b++) {
+            total += losses[m * sizes.rows + b];
         }
-        storageBarrier();
-
-        // Forward: out = act(b + x W), layer by layer.
-        for (var l = 0u; l < sizes.layers; l++) {
-            let layer = layers[l];
-            for (var t = local; t < batch * layer.outputs; t += WORKGROUP) {
-                let j = t % layer.outputs;
-                let row = first_row + t / layer.outputs;
-                let x = layer.in_base + row * layer.inputs;
-                let w = p0 + layer.weights + j;
-                var sum = state[p0 + layer.biases + j];
-                for (var i = 0u; i < layer.inputs; i++) {
-                    sum += work[x + i] * state[w + i * layer.outputs];
-                }
-                var a = sum;
-                if (layer.activation == 0u) {
-                    a = max(sum, 0.0);
-                } else if (layer.activation == 1u) {
-                    a = tanh(sum);
-                }
-                work[layer.out_base + row * layer.outputs + j] = a;
-            }
-            storageBarrier();
-        }
-
-        // The loss and d loss / d logits, row by row; then the step's loss.
-        for (var b = local; b < batch; b += WORKGROUP) {
-            let y = labels[chunk[(s * sizes.models + m) * batch + b]];
-            work[sizes.sample_loss + first_row + b] = sample_loss(m, first_row + b, y, out);
-        }
-        storageBarrier();
-        if (local == 0u) {
-            var total = 0.0;
-            for (var b = 0u; b < batch; b++) {
-                total += work[sizes.sample_loss + first_row + b];
-            }
-            work[sizes.step_loss + s * sizes.models + m] = total;
-        }
-
-        // Backward, from the last layer: dW = x^T delta, db = sum of delta, and
-        // the previous hidden layer's delta = (delta W^T) * act'(x).
-        for (var k = 0u; k < sizes.layers; k++) {
-            let l = sizes.layers - 1u - k;
-            let layer = layers[l];
-            let rows_per_model = layer.inputs + 1u;
-            for (var t = local; t < rows_per_model * layer.outputs; t += WORKGROUP) {
-                let j = t % layer.outputs;
-                let i = t / layer.outputs;
-                let delta = sizes.deltas + layer.out_base + first_row * layer.outputs + j;
-                var g = 0.0;
-                if (i == layer.inputs) {
-                    for (var b = 0u; b < batch; b++) {
-                        g += work[delta + b * layer.outputs];
-                    }
-                    state[sizes.grads + p0 + layer.biases + j] = g;
-                } else {
-                    let x = layer.in_base + first_row * layer.inputs + i;
-                    for (var b = 0u; b < batch; b++) {
-                        g += work[x + b * layer.inputs] * work[delta + b * layer.outputs];
-                    }
-                    state[sizes.grads + p0 + layer.weights + i * layer.outputs + j] = g;
-                }
-            }
-            if (l > 0u) {
-                for (var t = local; t < batch * layer.inputs; t += WORKGROUP) {
-                    let i = t % layer.inputs;
-                    let row = first_row + t / layer.inputs;
-                    let delta = sizes.deltas + layer.out_base + row * layer.outputs;
-                    let w = p0 + layer.weights + i * layer.outputs;
-                    var d = 0.0;
-                    for (var j = 0u; j < layer.outputs; j++) {
-                        d += work[delta + j] * state[w + j];
-                    }
-                    let a = work[layer.in_base + row * layer.inputs + i];
-                    if (layer.hidden == 0u) {
-                        d = select(0.0, d, a > 0.0);
-                    } else {
-                        d = d * (1.0 - a * a);
-                    }
-                    work[sizes.deltas + layer.in_base + row * layer.inputs + i] = d;
-                }
-            }
-            storageBarrier();
-        }
-
-        // The optimiser, with the host's bias corrections for this step.
+        losses[sizes.step_loss + s * sizes.models + m] = total;
+    }
+    let model = models[m];
+    let g = state[sizes.grads + p];
+    if (model.optimizer == 0u) {
+        let v = model.decay1 * state[sizes.first_moment + p] + g;
+        state[sizes.first_moment + p] = v;
+        state[p] = state[p] - model.lr * v;
+    } else {
         let c = sizes.corrections + 2u * (s * sizes.models + m);
         let c1 = bitcast<f32>(chunk[c]);
         let c2 = bitcast<f32>(chunk[c + 1u]);
-        for (var t = local; t < sizes.params; t += WORKGROUP) {
-            let p = p0 + t;
-            let g = state[sizes.grads + p];
-            if (model.optimizer == 0u) {
-                let v = model.decay1 * state[sizes.first_moment + p] + g;
-                state[sizes.first_moment + p] = v;
-                state[p] = state[p] - model.lr * v;
-            } else {
-                let m1 = model.decay1 * state[sizes.first_moment + p] + (1.0 - model.decay1) * g;
-                let m2 = model.decay2 * state[sizes.second_moment + p] + (1.0 - model.decay2) * g * g;
-                state[sizes.first_moment + p] = m1;
-                state[sizes.second_moment + p] = m2;
-                state[p] = state[p] - model.lr * (m1 * c1) / (sqrt(m2 * c2) + model.epsilon);
-            }
-        }
-        storageBarrier();
+        let m1 = model.decay1 * state[sizes.first_moment + p] + (1.0 - model.decay1) * g;
+        let m2 = model.decay2 * state[sizes.second_moment + p] + (1.0 - model.decay2) * g * g;
+        state[sizes.first_moment + p] = m1;
+        state[sizes.second_moment + p] = m2;
+        state[p] = state[p] - model.lr * (m1 * c1) / (sqrt(m2 * c2) + model.epsilon);
     }
 }
