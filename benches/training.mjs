@@ -16,6 +16,11 @@ async function ready(query) {
   const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100${query}`, { width: 1400, height: 1000 });
   await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
   await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
+  if (query.includes('backend=gpu')) {
+    // The page compiles the kernels once, when it knows it will use the GPU
+    // (about a second on SwiftShader); the figures are for training.
+    await page.waitForSelector('#backend-badge[data-kernels="ready"]', { timeout: 60_000 });
+  }
   return page;
 }
 

@@ -7,6 +7,7 @@
 
 use cblab::gpu::{GpuContext, GpuError, GpuTrainer, Mismatch};
 use cblab::losses::LossKind;
+use cblab::mlp::{Activation, MlpConfig};
 use cblab::optimizer::OptimizerKind;
 use cblab::toy_data::{ToyConfig, ToyTask, make_toy_task};
 use cblab::trainer::{CpuTrainer, TrainConfig};
@@ -84,10 +85,20 @@ fn max_relative(a: &[f32], b: &[f32]) -> f32 {
 
 /// Trains `steps` steps on both and compares parameters and losses.
 fn compare(ctx: &GpuContext, steps: usize, param_tolerance: f32, loss_tolerance: f32) {
+    compare_configs(ctx, &configs(), steps, param_tolerance, loss_tolerance);
+}
+
+/// The same for `configs`.
+fn compare_configs(
+    ctx: &GpuContext,
+    configs: &[TrainConfig],
+    steps: usize,
+    param_tolerance: f32,
+    loss_tolerance: f32,
+) {
     let t = task();
-    let configs = configs();
     // 32 steps per submission: 100 steps are four submissions, the last one short.
-    let mut gpu = GpuTrainer::new(ctx, &t.train, &t.counts, &configs, 32).unwrap();
+    let mut gpu = GpuTrainer::new(ctx, &t.train, &t.counts, configs, 32).unwrap();
     let report = pollster::block_on(gpu.step(steps, true)).unwrap();
     assert_eq!(report.steps, steps);
     for (i, config) in configs.iter().enumerate() {
@@ -140,6 +151,27 @@ fn chunks_of_any_length_match_the_cpu_trainer() {
 fn a_hundred_steps_match_the_cpu_trainer() {
     if let Some(ctx) = context() {
         compare(&ctx, 100, 1e-4, 1e-5);
+    }
+}
+
+#[test]
+fn widths_and_batches_the_kernels_pad_match_the_cpu_trainer() {
+    // The kernels pad widths to 8 and batches to 8 rows: 13 hidden tanh
+    // units in 3 layers, 5 classes and 37 samples a step all leave pads.
+    if let Some(ctx) = context() {
+        let configs: Vec<TrainConfig> = configs()
+            .into_iter()
+            .map(|c| TrainConfig {
+                model: MlpConfig {
+                    hidden: 13,
+                    layers: 3,
+                    activation: Activation::Tanh,
+                },
+                batch: Some(37),
+                ..c
+            })
+            .collect();
+        compare_configs(&ctx, &configs, 40, 1e-4, 1e-5);
     }
 }
 

@@ -1,9 +1,10 @@
 //! The GPU device: found once, shared by every trainer; its errors are
 //! collected instead of panicking (wgpu's default), so a page can fall back.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::GpuError;
+use super::pipelines::Pipelines;
 
 /// What the adapter is, for the page's badge and the benchmarks.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,6 +27,8 @@ pub struct GpuContext {
     pub queue: wgpu::Queue,
     /// What it runs on.
     pub adapter: AdapterSummary,
+    /// The training kernels, compiled once, when first needed.
+    pipelines: Arc<OnceLock<Pipelines>>,
     failure: Arc<Mutex<Option<GpuError>>>,
 }
 
@@ -83,6 +86,7 @@ impl GpuContext {
             }));
         });
         Ok(Self {
+            pipelines: Arc::default(),
             device,
             queue,
             adapter: AdapterSummary {
@@ -92,6 +96,26 @@ impl GpuContext {
             },
             failure,
         })
+    }
+
+    /// The training kernels, compiled on the first call.
+    pub(super) fn pipelines(&self) -> &Pipelines {
+        self.pipelines.get_or_init(|| Pipelines::new(&self.device))
+    }
+
+    /// Compiles the training kernels now and waits until the device has
+    /// them, so that the first run does not wait: a browser's GPU process
+    /// compiles them after the call that asks for them returns (about a
+    /// second on SwiftShader).
+    pub async fn prepare(&self) {
+        self.pipelines();
+        let (sender, receiver) = futures_channel::oneshot::channel();
+        self.queue.on_submitted_work_done(move || {
+            let _ = sender.send(());
+        });
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = self.device.poll(wgpu::PollType::wait_indefinitely());
+        let _ = receiver.await;
     }
 
     /// The first error or loss the device reported, if any.

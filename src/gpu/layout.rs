@@ -1,10 +1,10 @@
 //! Where every model's numbers lie in the GPU trainer's buffers, and the
 //! per-layer constants the kernels read (the `Layer` struct of common.wgsl).
 //!
-//! The kernels work on `vec4`s (a CPU emulator of a GPU, such as SwiftShader
-//! or lavapipe, runs them several times faster than scalar loads), so every
-//! width is padded to a multiple of 4 and every model's batch to a multiple
-//! of [`ROW_TILE`] rows. Pads hold zeros and stay zero: a pad input meets a
+//! The kernels work on tiles of 8 x 8 numbers held as `vec4`s (a CPU
+//! emulator of a GPU, such as SwiftShader or lavapipe, runs them several
+//! times faster than scalar loads), so every width is padded to a multiple
+//! of 8 and every model's batch to a multiple of [`ROW_TILE`] rows. Pads hold zeros and stay zero: a pad input meets a
 //! zero weight row, a pad output has a zero weight column and bias, a zero
 //! gradient, and so no optimiser step. The parameters go in and come out in
 //! the CPU trainer's layout ([`Layout::pad`], [`Layout::unpad`]).
@@ -17,14 +17,19 @@ use crate::mlp::{Activation, LayerShape};
 /// (`ROW_TILE` in common.wgsl).
 pub const ROW_TILE: usize = 8;
 
+/// A width padded to a multiple of 8, in `vec4`s.
+fn padded4(width: usize) -> usize {
+    2 * width.div_ceil(8)
+}
+
 /// One layer of every model, as the kernels see it (`struct Layer` in
 /// common.wgsl). Sizes and places are in `vec4`s unless said otherwise.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Pod, Zeroable)]
 pub struct KernelLayer {
-    /// This layer's inputs, padded.
+    /// This layer's inputs, padded (even).
     pub in4: u32,
-    /// Its outputs, padded.
+    /// Its outputs, padded (even).
     pub out4: u32,
     /// Where W (4 in4 rows of out4) starts in a model's parameters.
     pub weights: u32,
@@ -64,14 +69,14 @@ impl Layout {
             Activation::Tanh => 1,
         };
         // The batch's inputs first, then each layer's outputs.
-        let mut base = models * rows * shapes.first().map_or(1, |s| s.inputs.div_ceil(4));
+        let mut base = models * rows * shapes.first().map_or(2, |s| padded4(s.inputs));
         let mut in_base = 0;
         let mut params4 = 0;
         let layers = shapes
             .iter()
             .enumerate()
             .map(|(l, s)| {
-                let (in4, out4) = (s.inputs.div_ceil(4), s.outputs.div_ceil(4));
+                let (in4, out4) = (padded4(s.inputs), padded4(s.outputs));
                 let layer = KernelLayer {
                     in4: in4 as u32,
                     out4: out4 as u32,
@@ -137,21 +142,21 @@ mod tests {
     use crate::mlp::{MlpConfig, layer_shapes};
 
     #[test]
-    fn regions_follow_each_other_padded_to_vec4s() {
-        // 2 -> 32 -> 32 -> 10: widths 1, 8, 8, 3 vec4s; batch 12 padded to 16 rows.
+    fn regions_follow_each_other_padded_to_eights() {
+        // 2 -> 32 -> 32 -> 10: widths 2, 8, 8, 4 vec4s; batch 12 padded to 16 rows.
         let shapes = layer_shapes(&MlpConfig::default(), 10);
         let layout = Layout::new(&shapes, Activation::Relu, 3, 12);
         assert_eq!(layout.rows, 16);
         let rows = 3 * 16;
         let l = &layout.layers;
-        assert_eq!((l[0].in_base, l[0].out_base), (0, rows));
-        assert_eq!((l[1].in_base, l[1].out_base), (rows, 9 * rows));
-        assert_eq!((l[2].in_base, l[2].out_base), (9 * rows, 17 * rows));
-        assert_eq!(layout.activations4, 20 * rows as usize);
-        assert_eq!((l[0].weights, l[0].biases), (0, 32));
-        assert_eq!((l[1].weights, l[1].biases), (40, 40 + 256));
-        assert_eq!((l[2].weights, l[2].biases), (304, 304 + 96));
-        assert_eq!(layout.params4, 403);
+        assert_eq!((l[0].in_base, l[0].out_base), (0, 2 * rows));
+        assert_eq!((l[1].in_base, l[1].out_base), (2 * rows, 10 * rows));
+        assert_eq!((l[2].in_base, l[2].out_base), (10 * rows, 18 * rows));
+        assert_eq!(layout.activations4, 22 * rows as usize);
+        assert_eq!((l[0].weights, l[0].biases), (0, 64));
+        assert_eq!((l[1].weights, l[1].biases), (72, 72 + 256));
+        assert_eq!((l[2].weights, l[2].biases), (336, 336 + 128));
+        assert_eq!(layout.params4, 468);
         assert_eq!(
             l.iter().map(|x| x.activation).collect::<Vec<_>>(),
             [0, 0, 2]
@@ -175,7 +180,7 @@ mod tests {
         let padded = layout.pad(&cpu);
         assert_eq!(layout.unpad(&padded), cpu);
         assert_eq!(padded.iter().filter(|&&x| x != 0.0).count(), n);
-        // W0 is 2 x 5 padded to 4 x 8: its second row starts 8 floats in.
+        // W0 is 2 x 5 padded to 8 x 8: its second row starts 8 floats in.
         assert_eq!(&padded[8..13], &cpu[5..10]);
     }
 }

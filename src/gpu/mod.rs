@@ -7,6 +7,7 @@
 
 mod context;
 mod layout;
+mod pipelines;
 mod trainer;
 
 use std::fmt;

@@ -120,16 +120,6 @@ const STEP_STRIDE: u64 = 256;
 /// Invocations per workgroup (`WORKGROUP` in train.wgsl).
 const WORKGROUP: usize = 64;
 
-/// The kernels of one step, in train.wgsl.
-struct Pipelines {
-    gather: wgpu::ComputePipeline,
-    forward: wgpu::ComputePipeline,
-    loss: wgpu::ComputePipeline,
-    weight_grads: wgpu::ComputePipeline,
-    input_grads: wgpu::ComputePipeline,
-    optimize: wgpu::ComputePipeline,
-}
-
 /// Many models of one shape, trained together on one device.
 pub struct GpuTrainer {
     ctx: GpuContext,
@@ -144,7 +134,6 @@ pub struct GpuTrainer {
     capacity: usize,
     layout: Layout,
     sizes: Sizes,
-    pipelines: Pipelines,
     bind_group: wgpu::BindGroup,
     state: wgpu::Buffer,
     losses: wgpu::Buffer,
@@ -285,16 +274,6 @@ impl GpuTrainer {
             mapped_at_creation: false,
         });
 
-        // WGSL has no includes: the kernels start with the shared structs.
-        let source = format!(
-            "{}\n{}",
-            include_str!("kernels/common.wgsl"),
-            include_str!("kernels/train.wgsl")
-        );
-        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some("train"),
-            source: wgpu::ShaderSource::Wgsl(source.into()),
-        });
         // A slot per (step, layer): the dynamic offset a dispatch binds.
         let slots: Vec<u32> = (0..capacity as u32)
             .flat_map(|s| (0..MAX_LAYERS as u32).map(move |l| (s, l)))
@@ -309,51 +288,6 @@ impl GpuTrainer {
             bytemuck::cast_slice(&slots),
             wgpu::BufferUsages::UNIFORM,
         );
-        // Bindings 0 and 1 uniforms, 2 to 4 read-write storage, 5 to 9
-        // read-only storage, 10 the step slot at a dynamic offset.
-        let entries: Vec<_> = (0..11)
-            .map(|binding| wgpu::BindGroupLayoutEntry {
-                binding,
-                visibility: wgpu::ShaderStages::COMPUTE,
-                ty: wgpu::BindingType::Buffer {
-                    ty: match binding {
-                        0 | 1 | 10 => wgpu::BufferBindingType::Uniform,
-                        2..=4 => wgpu::BufferBindingType::Storage { read_only: false },
-                        _ => wgpu::BufferBindingType::Storage { read_only: true },
-                    },
-                    has_dynamic_offset: binding == 10,
-                    min_binding_size: None,
-                },
-                count: None,
-            })
-            .collect();
-        let bind_group_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-            label: Some("train"),
-            entries: &entries,
-        });
-        let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some("train"),
-            bind_group_layouts: &[Some(&bind_group_layout)],
-            immediate_size: 0,
-        });
-        let pipeline = |entry: &str| {
-            device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                label: Some(entry),
-                layout: Some(&pipeline_layout),
-                module: &module,
-                entry_point: Some(entry),
-                compilation_options: Default::default(),
-                cache: None,
-            })
-        };
-        let pipelines = Pipelines {
-            gather: pipeline("gather"),
-            forward: pipeline("forward"),
-            loss: pipeline("loss"),
-            weight_grads: pipeline("weight_grads"),
-            input_grads: pipeline("input_grads"),
-            optimize: pipeline("optimize"),
-        };
         let buffers = [
             &sizes_buffer,
             &layers,
@@ -384,7 +318,7 @@ impl GpuTrainer {
         });
         let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("train"),
-            layout: &bind_group_layout,
+            layout: &ctx.pipelines().bind_group_layout,
             entries: &entries,
         });
 
@@ -402,7 +336,6 @@ impl GpuTrainer {
             capacity,
             layout,
             sizes,
-            pipelines,
             bind_group,
             state,
             losses,
@@ -531,7 +464,15 @@ impl GpuTrainer {
             }
         }
         let queue = &self.ctx.queue;
-        queue.write_buffer(&self.chunk, 0, bytemuck::cast_slice(&self.chunk_scratch));
+        // Only this chunk's part: all `capacity` steps' would be megabytes.
+        let (indices, corrections) = self.chunk_scratch.split_at(self.capacity * rows);
+        let corrections_at = (indices.len() * 4) as u64;
+        queue.write_buffer(&self.chunk, 0, bytemuck::cast_slice(&indices[..n * rows]));
+        queue.write_buffer(
+            &self.chunk,
+            corrections_at,
+            bytemuck::cast_slice(&corrections[..2 * n * models]),
+        );
         let mut encoder = self
             .ctx
             .device
@@ -601,7 +542,7 @@ impl GpuTrainer {
     /// One step of every model: the chain of dispatches of train.wgsl, each
     /// seeing its (step, layer) slot.
     fn encode_step(&self, pass: &mut wgpu::ComputePass<'_>, slot: usize) {
-        let p = &self.pipelines;
+        let p = self.ctx.pipelines();
         let models = self.configs.len();
         let row_tiles = models * self.layout.rows / ROW_TILE;
         let last = self.layout.layers.len() - 1;
@@ -625,7 +566,7 @@ impl GpuTrainer {
                 dispatch(&p.input_grads, l, row_tiles * in4);
             }
         }
-        dispatch(&p.optimize, 0, models * self.layout.params4);
+        dispatch(&p.optimize, 0, models * self.layout.params4 / 2);
     }
 
     /// The first `bytes` of the staging buffer, once the GPU has written them.

@@ -36,6 +36,8 @@ pub struct Gpu {
     /// A debugging aid for the fallback: the URL's `gpu_lose_after=k` destroys
     /// the device once a run has taken k steps.
     pub lose_after: Option<usize>,
+    /// Whether the training kernels are compiled on the device.
+    pub kernels_ready: RwSignal<bool>,
 }
 
 /// Starts the probe and shares the result.
@@ -44,6 +46,7 @@ pub fn provide_gpu() -> Gpu {
     let gpu = Gpu {
         status: RwSignal::new(GpuStatus::Probing),
         lose_after,
+        kernels_ready: RwSignal::new(false),
     };
     leptos::task::spawn_local(async move {
         match GpuContext::new().await {
@@ -95,6 +98,26 @@ impl Gpu {
     /// The device, when there is one and it has not been lost.
     pub fn context(&self) -> Option<GpuContext> {
         CONTEXT.with(|c| c.borrow().clone())
+    }
+
+    /// Compiles the training kernels ahead of the first run when `backend`
+    /// trains on the device (about a second on SwiftShader, which would
+    /// otherwise delay the first run); `kernels_ready` turns true then.
+    pub fn prepare_for(&self, backend: Backend) {
+        let Some(ctx) = self
+            .context()
+            .filter(|ctx| backend.uses_gpu(ctx.adapter.software))
+        else {
+            return;
+        };
+        if self.kernels_ready.get_untracked() {
+            return;
+        }
+        let ready = self.kernels_ready;
+        leptos::task::spawn_local(async move {
+            ctx.prepare().await;
+            ready.set(true);
+        });
     }
 
     /// Forgets a lost device.

@@ -12,9 +12,12 @@ use crate::trainer::{CpuTrainer, TrainConfig};
 /// Most steps in one GPU submission.
 const GPU_CAPACITY: usize = 256;
 /// A GPU chunk shorter than this doubles the next one's steps.
-const GPU_FAST_MS: f64 = 12.0;
+const GPU_FAST_MS: f64 = 60.0;
 /// A GPU chunk longer than this halves the next one's steps.
-const GPU_SLOW_MS: f64 = 40.0;
+const GPU_SLOW_MS: f64 = 150.0;
+/// How often runs in [`Order::OneByOne`] read their parameters back from
+/// the GPU while training (a lost device resumes from at most this far back).
+const GPU_READ_EVERY_MS: f64 = 1000.0;
 
 /// How runs on the CPU share the time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,7 +27,10 @@ pub enum Order {
     Together,
     /// Each run trains to its end before the next starts, so results come in
     /// one by one (the grid's heatmap fills as runs finish). The GPU trains
-    /// all runs in one dispatch, so there they still move together.
+    /// all runs in one dispatch, so there they still move together, and the
+    /// page needs their parameters only at the end: they come back once a
+    /// second (for a lost device to resume from) instead of after every
+    /// chunk, as for [`Order::Together`], whose panel draws them live.
     OneByOne,
 }
 
@@ -38,8 +44,11 @@ pub enum Engine {
         trainer: Box<GpuTrainer>,
         /// Steps in the next chunk, adapted to keep chunks near a frame long.
         steps: usize,
-        /// How the runs go on if they fall back to the CPU.
+        /// How the runs go on if they fall back to the CPU, and how often
+        /// their parameters come back.
         order: Order,
+        /// When the parameters last came back ([`dom::now_ms`]).
+        read_at: f64,
     },
 }
 
@@ -60,6 +69,7 @@ impl Engine {
                 trainer: Box::new(trainer),
                 steps: 8,
                 order,
+                read_at: dom::now_ms(),
             });
         }
         configs
@@ -176,9 +186,20 @@ impl Engine {
                 }
                 Ok(steps)
             }
-            Self::Gpu { trainer, steps, .. } => {
+            Self::Gpu {
+                trainer,
+                steps,
+                order,
+                read_at,
+            } => {
                 let before = trainer.steps();
-                trainer.step(*steps, true).await?;
+                let read = *order == Order::Together
+                    || before + *steps >= trainer.total_steps()
+                    || start - *read_at >= GPU_READ_EVERY_MS;
+                trainer.step(*steps, read).await?;
+                if read {
+                    *read_at = start;
+                }
                 let took = dom::now_ms() - start;
                 if took < GPU_FAST_MS {
                     *steps = (*steps * 2).min(GPU_CAPACITY);

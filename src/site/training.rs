@@ -164,7 +164,8 @@ async fn train_loop(session: Session, mut each: impl FnMut(&Runs, usize) -> bool
         if generation.get_value() != mine {
             break;
         }
-        on_gpu.set(Some(runs.engine.on_gpu()));
+        let gpu_busy = runs.engine.on_gpu();
+        on_gpu.set(Some(gpu_busy));
         frame += 1;
         let stop = each(&runs, frame) || runs.engine.finished();
         slot.set_value(Some(runs));
@@ -172,7 +173,11 @@ async fn train_loop(session: Session, mut each: impl FnMut(&Runs, usize) -> bool
             running.set(false);
             break;
         }
-        dom::next_frame().await;
+        // A GPU chunk waits for the GPU without holding the page (frames are
+        // drawn meanwhile): the next one goes at once, keeping the GPU busy.
+        if !gpu_busy {
+            dom::next_frame().await;
+        }
     }
 }
 
@@ -256,7 +261,8 @@ fn BackendBadge(
     };
     view! {
         <p class="badge" id="backend-badge" role="status"
-            data-backend=move || if on_gpu.get().unwrap_or(false) { "webgpu" } else { "cpu" }>
+            data-backend=move || if on_gpu.get().unwrap_or(false) { "webgpu" } else { "cpu" }
+            data-kernels=move || gpu.kernels_ready.get().then_some("ready")>
             {text}
         </p>
     }
@@ -382,6 +388,13 @@ pub fn TrainingPanel() -> impl IntoView {
         on_gpu,
         ..
     } = training;
+    // The GPU's kernels compile as soon as the page knows it will train there.
+    Effect::new(move |_| {
+        let backend = ex.training.with(|s| s.backend);
+        if matches!(gpu.status.get(), GpuStatus::Ready(_)) {
+            gpu.prepare_for(backend);
+        }
+    });
     let (views, set_views) = signal(Vec::<RunView>::new());
     let (progress, set_progress) = signal((0usize, 0usize));
     let (message, set_message) = signal(None::<Message>);

@@ -225,6 +225,7 @@ for (const webgpu of [true, false]) {
         await again.waitForSelector('#training-metrics tbody tr:nth-child(3)');
         assert.equal(await again.getAttribute('#training-metrics tbody tr:nth-child(3)', 'data-label'), 'CB sigmoid (beta 0.999)');
         assert.equal(await again.getAttribute('#backend-badge', 'data-backend'), 'cpu');
+        await again.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
         assert.match(await again.textContent('#backend-badge'), /CPU \(WebAssembly\), as chosen/);
         page.assertNoErrors();
         again.assertNoErrors();

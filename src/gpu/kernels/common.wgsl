@@ -2,15 +2,15 @@
 // built; src/gpu/layout.rs and src/gpu/trainer.rs mirror them).
 //
 // Every model's numbers lie model after model, in vec4s: widths are padded
-// to a multiple of 4 and each model's batch to a multiple of ROW_TILE rows
+// to a multiple of 8 and each model's batch to a multiple of ROW_TILE rows
 // (pads are zeros). The activations hold, for every model and row, the
 // batch's inputs then each layer's outputs; the deltas, after them, have the
 // same layout.
 
 // One layer of every model; sizes and places in vec4s.
 struct Layer {
-    in4: u32,        // inputs
-    out4: u32,       // outputs
+    in4: u32,        // inputs (even)
+    out4: u32,       // outputs (even)
     weights: u32,    // where W (4 in4 rows of out4) starts in a model's parameters
     biases: u32,     // where b starts
     in_base: u32,    // where this layer's inputs start in the activations

@@ -5,7 +5,7 @@
 //   the deltas before it -> SGD with momentum or Adam (and the step's loss).
 // Each kernel is the CPU trainer's math (crate::trainer, crate::mlp,
 // crate::losses, crate::optimizer), summing in the same order, and covers
-// every model: an invocation per tile of rows x 4 outputs, so each dispatch
+// every model: an invocation per tile of 8 rows x 8 outputs, so each dispatch
 // spreads over all cores, has no barriers and loads whole vec4s, which is
 // what CPU emulators of a GPU (SwiftShader, lavapipe) run fast and what a
 // real GPU runs in parallel.
@@ -55,25 +55,48 @@ fn gather(
     if (row % sizes.rows < sizes.batch) {
         x = vec4<f32>(points[sample_of(row)], 0.0, 0.0);
     }
-    acts[row] = x;
+    // The input layer is 8 wide: the point, then zeros.
+    acts[2u * row] = x;
+    acts[2u * row + 1u] = vec4<f32>(0.0);
 }
 
-// s + a.x w0 + a.y w1 + a.z w2 + a.w w3, added left to right as the CPU does.
-fn add_row(s: vec4<f32>, a: vec4<f32>, w0: vec4<f32>, w1: vec4<f32>, w2: vec4<f32>, w3: vec4<f32>) -> vec4<f32> {
-    return (((s + a.x * w0) + a.y * w1) + a.z * w2) + a.w * w3;
+// Eight rows of a tile, as two vec4 columns each.
+struct Tile {
+    r0: array<vec4<f32>, 2>,
+    r1: array<vec4<f32>, 2>,
+    r2: array<vec4<f32>, 2>,
+    r3: array<vec4<f32>, 2>,
+    r4: array<vec4<f32>, 2>,
+    r5: array<vec4<f32>, 2>,
+    r6: array<vec4<f32>, 2>,
+    r7: array<vec4<f32>, 2>,
 }
 
-fn activate(s: vec4<f32>, activation: u32) -> vec4<f32> {
+// s + a.x w[0] + a.y w[1] + a.z w[2] + a.w w[3], added left to right as the
+// CPU does, for two vec4 columns of W.
+fn add_row(s: array<vec4<f32>, 2>, a: vec4<f32>, w: array<vec4<f32>, 8>) -> array<vec4<f32>, 2> {
+    return array<vec4<f32>, 2>(
+        (((s[0] + a.x * w[0]) + a.y * w[2]) + a.z * w[4]) + a.w * w[6],
+        (((s[1] + a.x * w[1]) + a.y * w[3]) + a.z * w[5]) + a.w * w[7],
+    );
+}
+
+fn activate(s: array<vec4<f32>, 2>, activation: u32) -> array<vec4<f32>, 2> {
     if (activation == 0u) {
-        return max(s, vec4<f32>(0.0));
+        return array<vec4<f32>, 2>(max(s[0], vec4<f32>(0.0)), max(s[1], vec4<f32>(0.0)));
     } else if (activation == 1u) {
-        return tanh(s);
+        return array<vec4<f32>, 2>(tanh(s[0]), tanh(s[1]));
     }
     return s;
 }
 
+fn store_pair(at: u32, s: array<vec4<f32>, 2>) {
+    acts[at] = s[0];
+    acts[at + 1u] = s[1];
+}
+
 // Forward through layer `step.layer`: out = act(b + x W), an invocation per
-// ROW_TILE rows x 4 outputs of one model.
+// ROW_TILE rows x 8 outputs of one model.
 @compute @workgroup_size(64)
 fn forward(
     @builtin(workgroup_id) group: vec3<u32>,
@@ -81,75 +104,82 @@ fn forward(
     @builtin(local_invocation_index) local: u32,
 ) {
     let layer = layers[step.layer];
+    let in4 = layer.in4;
+    let out4 = layer.out4;
     let t = invocation(group, groups, local);
-    if (t >= sizes.models * (sizes.rows / ROW_TILE) * layer.out4) {
+    if (t >= sizes.models * (sizes.rows / ROW_TILE) * (out4 / 2u)) {
         return;
     }
-    let j = t % layer.out4;
-    let row = (t / layer.out4) * ROW_TILE;
+    let j = 2u * (t % (out4 / 2u));
+    let row = (t / (out4 / 2u)) * ROW_TILE;
     let p0 = (row / sizes.rows) * sizes.params;
-    let b = state[p0 + layer.biases + j];
-    var s0 = b; var s1 = b; var s2 = b; var s3 = b;
-    var s4 = b; var s5 = b; var s6 = b; var s7 = b;
-    let in4 = layer.in4;
+    let b = array<vec4<f32>, 2>(state[p0 + layer.biases + j], state[p0 + layer.biases + j + 1u]);
+    var s = Tile(b, b, b, b, b, b, b, b);
     let x = layer.in_base + row * in4;
     for (var k = 0u; k < in4; k++) {
-        let w = p0 + layer.weights + 4u * k * layer.out4 + j;
-        let w0 = state[w];
-        let w1 = state[w + layer.out4];
-        let w2 = state[w + 2u * layer.out4];
-        let w3 = state[w + 3u * layer.out4];
-        s0 = add_row(s0, acts[x + k], w0, w1, w2, w3);
-        s1 = add_row(s1, acts[x + in4 + k], w0, w1, w2, w3);
-        s2 = add_row(s2, acts[x + 2u * in4 + k], w0, w1, w2, w3);
-        s3 = add_row(s3, acts[x + 3u * in4 + k], w0, w1, w2, w3);
-        s4 = add_row(s4, acts[x + 4u * in4 + k], w0, w1, w2, w3);
-        s5 = add_row(s5, acts[x + 5u * in4 + k], w0, w1, w2, w3);
-        s6 = add_row(s6, acts[x + 6u * in4 + k], w0, w1, w2, w3);
-        s7 = add_row(s7, acts[x + 7u * in4 + k], w0, w1, w2, w3);
+        // W's rows 4k .. 4k + 3 at these 8 outputs.
+        let at = p0 + layer.weights + 4u * k * out4 + j;
+        let w = array<vec4<f32>, 8>(
+            state[at], state[at + 1u],
+            state[at + out4], state[at + out4 + 1u],
+            state[at + 2u * out4], state[at + 2u * out4 + 1u],
+            state[at + 3u * out4], state[at + 3u * out4 + 1u],
+        );
+        s.r0 = add_row(s.r0, acts[x + k], w);
+        s.r1 = add_row(s.r1, acts[x + in4 + k], w);
+        s.r2 = add_row(s.r2, acts[x + 2u * in4 + k], w);
+        s.r3 = add_row(s.r3, acts[x + 3u * in4 + k], w);
+        s.r4 = add_row(s.r4, acts[x + 4u * in4 + k], w);
+        s.r5 = add_row(s.r5, acts[x + 5u * in4 + k], w);
+        s.r6 = add_row(s.r6, acts[x + 6u * in4 + k], w);
+        s.r7 = add_row(s.r7, acts[x + 7u * in4 + k], w);
     }
-    let out4 = layer.out4;
     let y = layer.out_base + row * out4 + j;
-    acts[y] = activate(s0, layer.activation);
-    acts[y + out4] = activate(s1, layer.activation);
-    acts[y + 2u * out4] = activate(s2, layer.activation);
-    acts[y + 3u * out4] = activate(s3, layer.activation);
-    acts[y + 4u * out4] = activate(s4, layer.activation);
-    acts[y + 5u * out4] = activate(s5, layer.activation);
-    acts[y + 6u * out4] = activate(s6, layer.activation);
-    acts[y + 7u * out4] = activate(s7, layer.activation);
+    let f = layer.activation;
+    store_pair(y, activate(s.r0, f));
+    store_pair(y + out4, activate(s.r1, f));
+    store_pair(y + 2u * out4, activate(s.r2, f));
+    store_pair(y + 3u * out4, activate(s.r3, f));
+    store_pair(y + 4u * out4, activate(s.r4, f));
+    store_pair(y + 5u * out4, activate(s.r5, f));
+    store_pair(y + 6u * out4, activate(s.r6, f));
+    store_pair(y + 7u * out4, activate(s.r7, f));
 }
 
-fn softplus(x: f32) -> f32 {
-    return max(x, 0.0) + log(1.0 + exp(-abs(x)));
+// The loss's functions on 4 logits at once (crate::losses has them one by one).
+fn softplus(x: vec4<f32>) -> vec4<f32> {
+    return max(x, vec4<f32>(0.0)) + log(1.0 + exp(-abs(x)));
 }
 
-fn sigmoid(x: f32) -> f32 {
-    if (x >= 0.0) {
-        return 1.0 / (1.0 + exp(-x));
-    }
-    let e = exp(x);
-    return e / (1.0 + e);
+fn sigmoid(x: vec4<f32>) -> vec4<f32> {
+    let e = exp(-abs(x));
+    return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= vec4<f32>(0.0));
 }
 
-// (value, d value / d z_t) of one focal term; gamma = 0 is binary cross-entropy.
-fn focal_term(z_t: f32, gamma: f32) -> vec2<f32> {
+// The value and d value / d z_t of focal terms; gamma = 0 is binary
+// cross-entropy.
+struct Terms {
+    value: vec4<f32>,
+    slope: vec4<f32>,
+}
+
+fn focal_terms(z_t: vec4<f32>, gamma: f32) -> Terms {
     let bce = softplus(-z_t);
     let d_bce = -sigmoid(-z_t);
     if (gamma == 0.0) {
-        return vec2<f32>(bce, d_bce);
+        return Terms(bce, d_bce);
     }
     let modulator = exp(-gamma * softplus(z_t));
     let d_modulator = -gamma * sigmoid(z_t) * modulator;
-    return vec2<f32>(modulator * bce, d_modulator * bce + modulator * d_bce);
+    return Terms(modulator * bce, d_modulator * bce + modulator * d_bce);
 }
 
-fn logit(z: u32, j: u32) -> f32 {
-    return acts[z + j / 4u][j % 4u];
+fn total(v: vec4<f32>) -> f32 {
+    return ((v.x + v.y) + v.z) + v.w;
 }
 
-// Each row's weighted loss and its d loss / d logits (zeros for a pad row):
-// one invocation per row.
+// Each row's weighted loss and its d loss / d logits (zeros for a pad row
+// and pad classes): one invocation per row, 4 classes at a time.
 @compute @workgroup_size(64)
 fn loss(
     @builtin(workgroup_id) group: vec3<u32>,
@@ -160,11 +190,11 @@ fn loss(
     if (row >= sizes.models * sizes.rows) {
         return;
     }
-    let out = layers[sizes.layers - 1u];
-    let z = out.out_base + row * out.out4;
+    let out4 = layers[sizes.layers - 1u].out4;
+    let z = layers[sizes.layers - 1u].out_base + row * out4;
     let d = sizes.deltas + z;
     if (row % sizes.rows >= sizes.batch) {
-        for (var c = 0u; c < out.out4; c++) {
+        for (var c = 0u; c < out4; c++) {
             acts[d + c] = vec4<f32>(0.0);
         }
         losses[row] = 0.0;
@@ -175,57 +205,54 @@ fn loss(
     let y = labels[sample_of(row)];
     let w = class_weights[m * classes + y] * (1.0 / f32(sizes.batch));
     let model = models[m];
+    let zero = vec4<f32>(0.0);
     var value = 0.0;
     if (model.loss == 0u) {
-        var top = logit(z, 0u);
-        for (var j = 1u; j < classes; j++) {
-            top = max(top, logit(z, j));
+        // (Pad classes count as class 0, which is always there.)
+        var top = acts[z].x;
+        for (var c = 0u; c < out4; c++) {
+            let j = vec4<u32>(4u * c) + vec4<u32>(0u, 1u, 2u, 3u);
+            let v = select(vec4<f32>(top), acts[z + c], j < vec4<u32>(classes));
+            top = max(top, max(max(v.x, v.y), max(v.z, v.w)));
         }
-        var sum = 0.0;
-        for (var j = 0u; j < classes; j++) {
-            sum += exp(logit(z, j) - top);
+        var sums = zero;
+        var z_y = 0.0;
+        for (var c = 0u; c < out4; c++) {
+            let j = vec4<u32>(4u * c) + vec4<u32>(0u, 1u, 2u, 3u);
+            let v = acts[z + c];
+            sums += select(zero, exp(v - top), j < vec4<u32>(classes));
+            z_y += total(select(zero, v, j == vec4<u32>(y)));
         }
-        for (var c = 0u; c < out.out4; c++) {
-            var g = vec4<f32>(0.0);
-            for (var q = 0u; q < 4u; q++) {
-                let j = 4u * c + q;
-                if (j < classes) {
-                    var p = exp(logit(z, j) - top) / sum;
-                    if (j == y) {
-                        p -= 1.0;
-                    }
-                    g[q] = p * w;
-                }
-            }
-            acts[d + c] = g;
+        let sum = total(sums);
+        for (var c = 0u; c < out4; c++) {
+            let j = vec4<u32>(4u * c) + vec4<u32>(0u, 1u, 2u, 3u);
+            let p = exp(acts[z + c] - top) / sum - select(zero, vec4<f32>(1.0), j == vec4<u32>(y));
+            acts[d + c] = select(zero, p * w, j < vec4<u32>(classes));
         }
-        value = top + log(sum) - logit(z, y);
+        value = top + log(sum) - z_y;
     } else {
         var gamma = 0.0;
         if (model.loss == 2u) {
             gamma = model.gamma;
         }
-        for (var c = 0u; c < out.out4; c++) {
-            var g = vec4<f32>(0.0);
-            for (var q = 0u; q < 4u; q++) {
-                let j = 4u * c + q;
-                if (j < classes) {
-                    let positive = j == y;
-                    let z_t = select(-logit(z, j), logit(z, j), positive);
-                    let term = focal_term(z_t, gamma);
-                    value += term.x;
-                    g[q] = select(-term.y, term.y, positive) * w;
-                }
-            }
-            acts[d + c] = g;
+        var values = zero;
+        for (var c = 0u; c < out4; c++) {
+            let j = vec4<u32>(4u * c) + vec4<u32>(0u, 1u, 2u, 3u);
+            let real = j < vec4<u32>(classes);
+            let positive = j == vec4<u32>(y);
+            let v = acts[z + c];
+            let terms = focal_terms(select(-v, v, positive), gamma);
+            values += select(zero, terms.value, real);
+            acts[d + c] = select(zero, select(-terms.slope, terms.slope, positive) * w, real);
         }
+        value = total(values);
     }
     losses[row] = w * value;
 }
 
 // Layer `step.layer`'s gradients: dW = x^T delta, db = the sum of delta over
-// the batch. An invocation per 4 inputs x 4 outputs of one model (a last
-// row of tiles, i4 = in4, gives the biases).
+// the batch. An invocation per 8 inputs x 8 outputs of one model (a last
+// row of tiles, i = in4 / 2, gives the biases).
 @compute @workgroup_size(64)
 fn weight_grads(
     @builtin(workgroup_id) group: vec3<u32>,
@@ -235,46 +262,82 @@ fn weight_grads(
     let layer = layers[step.layer];
     let in4 = layer.in4;
     let out4 = layer.out4;
+    let in8 = in4 / 2u;
+    let out8 = out4 / 2u;
     let t = invocation(group, groups, local);
-    if (t >= sizes.models * (in4 + 1u) * out4) {
+    if (t >= sizes.models * (in8 + 1u) * out8) {
         return;
     }
-    let j = t % out4;
-    let i4 = (t / out4) % (in4 + 1u);
-    let m = t / (out4 * (in4 + 1u));
+    let j = 2u * (t % out8);
+    let i8 = (t / out8) % (in8 + 1u);
+    let m = t / (out8 * (in8 + 1u));
     let first = m * sizes.rows;
     let g = sizes.grads + m * sizes.params;
     let delta = sizes.deltas + layer.out_base + first * out4 + j;
-    if (i4 == in4) {
-        var db = vec4<f32>(0.0);
+    if (i8 == in8) {
+        var db0 = vec4<f32>(0.0);
+        var db1 = vec4<f32>(0.0);
         for (var b = 0u; b < sizes.batch; b++) {
-            db += acts[delta + b * out4];
+            db0 += acts[delta + b * out4];
+            db1 += acts[delta + b * out4 + 1u];
         }
-        state[g + layer.biases + j] = db;
+        state[g + layer.biases + j] = db0;
+        state[g + layer.biases + j + 1u] = db1;
         return;
     }
-    let x = layer.in_base + first * in4 + i4;
-    var g0 = vec4<f32>(0.0);
-    var g1 = vec4<f32>(0.0);
-    var g2 = vec4<f32>(0.0);
-    var g3 = vec4<f32>(0.0);
+    let x = layer.in_base + first * in4 + 2u * i8;
+    // Row q of this tile of dW, at outputs j (gq_0) and j + 4 (gq_1).
+    var s = Tile();
     for (var b = 0u; b < sizes.batch; b++) {
-        let a = acts[x + b * in4];
-        let d = acts[delta + b * out4];
-        g0 += a.x * d;
-        g1 += a.y * d;
-        g2 += a.z * d;
-        g3 += a.w * d;
+        let lo = acts[x + b * in4];
+        let hi = acts[x + b * in4 + 1u];
+        let d0 = acts[delta + b * out4];
+        let d1 = acts[delta + b * out4 + 1u];
+        s.r0 = array<vec4<f32>, 2>(s.r0[0] + lo.x * d0, s.r0[1] + lo.x * d1);
+        s.r1 = array<vec4<f32>, 2>(s.r1[0] + lo.y * d0, s.r1[1] + lo.y * d1);
+        s.r2 = array<vec4<f32>, 2>(s.r2[0] + lo.z * d0, s.r2[1] + lo.z * d1);
+        s.r3 = array<vec4<f32>, 2>(s.r3[0] + lo.w * d0, s.r3[1] + lo.w * d1);
+        s.r4 = array<vec4<f32>, 2>(s.r4[0] + hi.x * d0, s.r4[1] + hi.x * d1);
+        s.r5 = array<vec4<f32>, 2>(s.r5[0] + hi.y * d0, s.r5[1] + hi.y * d1);
+        s.r6 = array<vec4<f32>, 2>(s.r6[0] + hi.z * d0, s.r6[1] + hi.z * d1);
+        s.r7 = array<vec4<f32>, 2>(s.r7[0] + hi.w * d0, s.r7[1] + hi.w * d1);
     }
-    let w = g + layer.weights + 4u * i4 * out4 + j;
-    state[w] = g0;
-    state[w + out4] = g1;
-    state[w + 2u * out4] = g2;
-    state[w + 3u * out4] = g3;
+    let w = g + layer.weights + 8u * i8 * out4 + j;
+    store_state(w, s.r0);
+    store_state(w + out4, s.r1);
+    store_state(w + 2u * out4, s.r2);
+    store_state(w + 3u * out4, s.r3);
+    store_state(w + 4u * out4, s.r4);
+    store_state(w + 5u * out4, s.r5);
+    store_state(w + 6u * out4, s.r6);
+    store_state(w + 7u * out4, s.r7);
+}
+
+fn store_state(at: u32, s: array<vec4<f32>, 2>) {
+    state[at] = s[0];
+    state[at + 1u] = s[1];
+}
+
+// d . W's rows 0..3 and 4..7 of a tile (a row of delta times W^T).
+fn add_dots(s: array<vec4<f32>, 2>, d: vec4<f32>, lo: mat4x4<f32>, hi: mat4x4<f32>) -> array<vec4<f32>, 2> {
+    return array<vec4<f32>, 2>(s[0] + d * lo, s[1] + d * hi);
+}
+
+// d loss / d pre-activation from d loss / d activation `d`, the activation being `a`.
+fn derive(d: array<vec4<f32>, 2>, at: u32, hidden: u32) -> array<vec4<f32>, 2> {
+    let a0 = acts[at];
+    let a1 = acts[at + 1u];
+    if (hidden == 0u) {
+        return array<vec4<f32>, 2>(
+            select(vec4<f32>(0.0), d[0], a0 > vec4<f32>(0.0)),
+            select(vec4<f32>(0.0), d[1], a1 > vec4<f32>(0.0)),
+        );
+    }
+    return array<vec4<f32>, 2>(d[0] * (1.0 - a0 * a0), d[1] * (1.0 - a1 * a1));
 }
 
 // The deltas of layer `step.layer`'s inputs: (delta W^T) * act'(x), an
-// invocation per ROW_TILE rows x 4 inputs of one model.
+// invocation per ROW_TILE rows x 8 inputs of one model.
 @compute @workgroup_size(64)
 fn input_grads(
     @builtin(workgroup_id) group: vec3<u32>,
@@ -285,61 +348,51 @@ fn input_grads(
     let in4 = layer.in4;
     let out4 = layer.out4;
     let t = invocation(group, groups, local);
-    if (t >= sizes.models * (sizes.rows / ROW_TILE) * in4) {
+    if (t >= sizes.models * (sizes.rows / ROW_TILE) * (in4 / 2u)) {
         return;
     }
-    let i4 = t % in4;
-    let row = (t / in4) * ROW_TILE;
+    let i = 2u * (t % (in4 / 2u));
+    let row = (t / (in4 / 2u)) * ROW_TILE;
     let p0 = (row / sizes.rows) * sizes.params;
     let delta = sizes.deltas + layer.out_base + row * out4;
-    var s0 = vec4<f32>(0.0); var s1 = vec4<f32>(0.0);
-    var s2 = vec4<f32>(0.0); var s3 = vec4<f32>(0.0);
-    var s4 = vec4<f32>(0.0); var s5 = vec4<f32>(0.0);
-    var s6 = vec4<f32>(0.0); var s7 = vec4<f32>(0.0);
+    var s = Tile();
     for (var j = 0u; j < out4; j++) {
-        // W's rows for these 4 inputs at outputs j as columns: d * w_t is
-        // (d . row 0, ..., d . row 3).
-        let w = p0 + layer.weights + 4u * i4 * out4 + j;
-        let w_t = mat4x4<f32>(state[w], state[w + out4], state[w + 2u * out4], state[w + 3u * out4]);
-        s0 += acts[delta + j] * w_t;
-        s1 += acts[delta + out4 + j] * w_t;
-        s2 += acts[delta + 2u * out4 + j] * w_t;
-        s3 += acts[delta + 3u * out4 + j] * w_t;
-        s4 += acts[delta + 4u * out4 + j] * w_t;
-        s5 += acts[delta + 5u * out4 + j] * w_t;
-        s6 += acts[delta + 6u * out4 + j] * w_t;
-        s7 += acts[delta + 7u * out4 + j] * w_t;
+        // W's rows 4i .. 4i + 7 at outputs 4j .. 4j + 3, as matrix columns.
+        let w = p0 + layer.weights + 4u * i * out4 + j;
+        let lo = mat4x4<f32>(state[w], state[w + out4], state[w + 2u * out4], state[w + 3u * out4]);
+        let hi = mat4x4<f32>(state[w + 4u * out4], state[w + 5u * out4], state[w + 6u * out4], state[w + 7u * out4]);
+        s.r0 = add_dots(s.r0, acts[delta + j], lo, hi);
+        s.r1 = add_dots(s.r1, acts[delta + out4 + j], lo, hi);
+        s.r2 = add_dots(s.r2, acts[delta + 2u * out4 + j], lo, hi);
+        s.r3 = add_dots(s.r3, acts[delta + 3u * out4 + j], lo, hi);
+        s.r4 = add_dots(s.r4, acts[delta + 4u * out4 + j], lo, hi);
+        s.r5 = add_dots(s.r5, acts[delta + 5u * out4 + j], lo, hi);
+        s.r6 = add_dots(s.r6, acts[delta + 6u * out4 + j], lo, hi);
+        s.r7 = add_dots(s.r7, acts[delta + 7u * out4 + j], lo, hi);
     }
-    let x = layer.in_base + row * in4 + i4;
+    let x = layer.in_base + row * in4 + i;
     let dx = sizes.deltas + x;
-    acts[dx] = derive(s0, acts[x], layer.hidden);
-    acts[dx + in4] = derive(s1, acts[x + in4], layer.hidden);
-    acts[dx + 2u * in4] = derive(s2, acts[x + 2u * in4], layer.hidden);
-    acts[dx + 3u * in4] = derive(s3, acts[x + 3u * in4], layer.hidden);
-    acts[dx + 4u * in4] = derive(s4, acts[x + 4u * in4], layer.hidden);
-    acts[dx + 5u * in4] = derive(s5, acts[x + 5u * in4], layer.hidden);
-    acts[dx + 6u * in4] = derive(s6, acts[x + 6u * in4], layer.hidden);
-    acts[dx + 7u * in4] = derive(s7, acts[x + 7u * in4], layer.hidden);
-}
-
-// d loss / d pre-activation from d loss / d activation `d`, the activation being `a`.
-fn derive(d: vec4<f32>, a: vec4<f32>, hidden: u32) -> vec4<f32> {
-    if (hidden == 0u) {
-        return select(vec4<f32>(0.0), d, a > vec4<f32>(0.0));
-    }
-    return d * (1.0 - a * a);
+    let h = layer.hidden;
+    store_pair(dx, derive(s.r0, x, h));
+    store_pair(dx + in4, derive(s.r1, x + in4, h));
+    store_pair(dx + 2u * in4, derive(s.r2, x + 2u * in4, h));
+    store_pair(dx + 3u * in4, derive(s.r3, x + 3u * in4, h));
+    store_pair(dx + 4u * in4, derive(s.r4, x + 4u * in4, h));
+    store_pair(dx + 5u * in4, derive(s.r5, x + 5u * in4, h));
+    store_pair(dx + 6u * in4, derive(s.r6, x + 6u * in4, h));
+    store_pair(dx + 7u * in4, derive(s.r7, x + 7u * in4, h));
 }
 
 // The optimiser, with the host's bias corrections for this step: one
-// invocation per 4 parameters; the first of each model also adds up the
-// step's loss.
+// invocation per 8 parameters (a model has an even number of vec4s); the
+// first of each model also adds up the step's loss.
 @compute @workgroup_size(64)
 fn optimize(
     @builtin(workgroup_id) group: vec3<u32>,
     @builtin(num_workgroups) groups: vec3<u32>,
     @builtin(local_invocation_index) local: u32,
 ) {
-    let p = invocation(group, groups, local);
+    let p = 2u * invocation(group, groups, local);
     if (p >= sizes.models * sizes.params) {
         return;
     }
@@ -353,19 +406,21 @@ fn optimize(
         losses[sizes.step_loss + s * sizes.models + m] = total;
     }
     let model = models[m];
-    let g = state[sizes.grads + p];
-    if (model.optimizer == 0u) {
-        let v = model.decay1 * state[sizes.first_moment + p] + g;
-        state[sizes.first_moment + p] = v;
-        state[p] = state[p] - model.lr * v;
-    } else {
-        let c = sizes.corrections + 2u * (s * sizes.models + m);
-        let c1 = bitcast<f32>(chunk[c]);
-        let c2 = bitcast<f32>(chunk[c + 1u]);
-        let m1 = model.decay1 * state[sizes.first_moment + p] + (1.0 - model.decay1) * g;
-        let m2 = model.decay2 * state[sizes.second_moment + p] + (1.0 - model.decay2) * g * g;
-        state[sizes.first_moment + p] = m1;
-        state[sizes.second_moment + p] = m2;
-        state[p] = state[p] - model.lr * (m1 * c1) / (sqrt(m2 * c2) + model.epsilon);
+    let c = sizes.corrections + 2u * (s * sizes.models + m);
+    let c1 = bitcast<f32>(chunk[c]);
+    let c2 = bitcast<f32>(chunk[c + 1u]);
+    for (var q = p; q < p + 2u; q++) {
+        let g = state[sizes.grads + q];
+        if (model.optimizer == 0u) {
+            let v = model.decay1 * state[sizes.first_moment + q] + g;
+            state[sizes.first_moment + q] = v;
+            state[q] = state[q] - model.lr * v;
+        } else {
+            let m1 = model.decay1 * state[sizes.first_moment + q] + (1.0 - model.decay1) * g;
+            let m2 = model.decay2 * state[sizes.second_moment + q] + (1.0 - model.decay2) * g * g;
+            state[sizes.first_moment + q] = m1;
+            state[sizes.second_moment + q] = m2;
+            state[q] = state[q] - model.lr * (m1 * c1) / (sqrt(m2 * c2) + model.epsilon);
+        }
     }
 }
