@@ -1,6 +1,6 @@
 //! The GPU trainer against the CPU trainer, natively: model-steps per second
-//! for one model (CB focal) and for the paper's whole grid (25 models in one
-//! dispatch), on the default toy task (2 -> 32 -> 32 -> 10, batch 128,
+//! for one model (CB focal) and for the paper's whole grid (25 models in the same
+//! dispatches), on the default toy task (2 -> 32 -> 32 -> 10, batch 128,
 //! Adam). Both trainers take the same steps; the CPU trains the grid's models
 //! one after the other, as the page does. Prints one JSON line per case.
 //!

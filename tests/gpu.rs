@@ -1,5 +1,6 @@
 //! The GPU trainer against the CPU trainer: the same models, data and
-//! batches, after 1 step and after 100 steps, several models in one dispatch.
+//! batches, after 1 step and after 100 steps, several models in the same
+//! dispatches.
 //!
 //! Needs a GPU adapter: in CI that is lavapipe (Mesa's CPU Vulkan driver,
 //! which `cargo xtask install` puts in place). Without an adapter these tests

@@ -27,7 +27,7 @@ pub enum Order {
     Together,
     /// Each run trains to its end before the next starts, so results come in
     /// one by one (the grid's heatmap fills as runs finish). The GPU trains
-    /// all runs in one dispatch, so there they still move together, and the
+    /// all runs in the same dispatches, so there they still move together, and the
     /// page needs their parameters only at the end: they come back once a
     /// second (for a lost device to resume from) instead of after every
     /// chunk, as for [`Order::Together`], whose panel draws them live.

@@ -152,7 +152,7 @@ for (const webgpu of [true, false]) {
       const seen = await page.evaluate(() => [...window.gridProgress]);
       const partial = seen.filter((t) => /^([1-9]|1\d|2[0-4]) of 25 runs finished$/.test(t));
       if (webgpu) {
-        // One dispatch trains every run: they finish together.
+        // The same dispatches train every run: they finish together.
         assert.deepEqual(partial, [], `${seen}`);
       } else {
         // On the CPU the runs train one after another: the heatmap fills as each finishes.
