@@ -82,7 +82,8 @@ pub fn draw<DB: DrawingBackend>(
     }
     keys.push(Key::line(ASYMPTOTE_LABEL, &theme.muted, 1.0));
     // The curves start at the origin and rise: the upper left stays empty.
-    let mut framed = frame::build(area, theme, &frame, keys, Corner::UpperLeft)?;
+    // Every curve rises from the origin towards N: the lower right is free.
+    let mut framed = frame::build(area, theme, &frame, keys, Corner::LowerRight)?;
     let chart = &mut framed.chart;
     let plot = |(n, e): (f64, f64)| (x.to_plot_or_nan(n), y.to_plot_or_nan(e));
 

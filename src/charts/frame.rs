@@ -74,6 +74,8 @@ pub(crate) enum Corner {
     UpperRight,
     /// Bottom left.
     LowerLeft,
+    /// Bottom right.
+    LowerRight,
     /// Never inside: in rows under the title (for plots with no free corner).
     Outside,
 }
@@ -251,11 +253,11 @@ impl<DB: DrawingBackend> Framed<'_, DB> {
         let x = match corner {
             Corner::UpperLeft | Corner::LowerLeft => inset,
             // An `Outside` legend is never drawn inside; this arm only makes the match whole.
-            Corner::UpperRight | Corner::Outside => pw as f64 - inset - bw,
+            Corner::UpperRight | Corner::LowerRight | Corner::Outside => pw as f64 - inset - bw,
         };
         let y = match corner {
             Corner::UpperLeft | Corner::UpperRight | Corner::Outside => inset,
-            Corner::LowerLeft => ph as f64 - inset - bh,
+            Corner::LowerLeft | Corner::LowerRight => ph as f64 - inset - bh,
         };
         let corners = [
             (x.round() as i32, y.round() as i32),
