@@ -41,6 +41,15 @@ pub enum Figure {
 }
 
 impl Figure {
+    /// Height over width on a narrow screen (a phone): the grid's baselines
+    /// then stack one to a line under its cells, which need the room.
+    pub fn narrow_aspect(&self) -> f64 {
+        match self {
+            Self::Grid(_) => 1.15,
+            _ => 0.9,
+        }
+    }
+
     /// The figure's title in `lang`.
     pub fn title(&self, lang: Lang) -> &'static str {
         tr(lang, self.title_key())

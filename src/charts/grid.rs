@@ -98,11 +98,40 @@ pub fn draw<DB: DrawingBackend>(
     let hi = finished.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let best = data.best();
 
-    // Layout: a label column for beta, then 1 + 1 + 3 cell columns with gaps.
+    let width_of = |s: &str, size: f64| {
+        area.estimate_text_size(s, &theme.font(size))
+            .map_or(0.0, |(tw, _)| tw as f64)
+    };
+    // Layout: a label column for beta, then 1 + 1 + 3 cell columns with gaps,
+    // and the baselines under them, three to a row, or fewer where they do
+    // not fit (a phone).
     let top = px(70.0);
     let label_w = px(64.0);
     let gap = px(16.0);
-    let baseline_h = px(24.0) * (data.baselines.len() as f64 / 3.0).ceil() + px(8.0);
+    let baselines: Vec<String> = data
+        .baselines
+        .iter()
+        .map(|(label, value)| {
+            let shown = value.map_or(theme.text("chart.grid.pending").to_owned(), |v| {
+                format!("{:.1}", 100.0 * v)
+            });
+            theme.text_with(
+                "chart.grid.baseline",
+                &[("label", &theme.message(label)), ("value", &shown)],
+            )
+        })
+        .collect();
+    let widest = baselines
+        .iter()
+        .map(|b| width_of(b, 13.0))
+        .fold(0.0, f64::max);
+    let per_row = (1..=3)
+        .rev()
+        .find(|&n| n == 1 || n as f64 * (widest + gap) <= w - label_w)
+        .unwrap_or(1);
+    let baseline_left = if per_row == 3 { label_w } else { px(8.0) };
+    let rows = baselines.len().div_ceil(per_row);
+    let baseline_h = px(24.0) * rows as f64 + px(8.0);
     let cell_w = ((w - label_w - 2.0 * gap - px(8.0)) / 5.0).max(1.0);
     let cell_h = ((h - top - baseline_h - px(8.0)) / 4.0).max(1.0);
     let panels: [(&str, usize); 3] = [
@@ -117,11 +146,7 @@ pub fn draw<DB: DrawingBackend>(
         // its columns, rather than running into the next panel's.
         let room = panel_w + 0.75 * gap;
         let mut size = 13.0;
-        while size > 8.0
-            && area
-                .estimate_text_size(name, &theme.font(size))
-                .is_ok_and(|(tw, _)| tw as f64 > room)
-        {
+        while size > 8.0 && width_of(name, size) > room {
             size -= 0.5;
         }
         area.draw(&text(
@@ -172,8 +197,10 @@ pub fn draw<DB: DrawingBackend>(
                         ))?;
                     }
                     let value = format!("{:.1}", 100.0 * v);
-                    let label = if is_best {
-                        theme.text_with("chart.grid.best", &[("value", &value)])
+                    // The outline marks the best; the word too where it fits.
+                    let marked = theme.text_with("chart.grid.best", &[("value", &value)]);
+                    let label = if is_best && width_of(&marked, 13.0) <= cell_w - px(6.0) {
+                        marked
                     } else {
                         value
                     };
@@ -206,21 +233,14 @@ pub fn draw<DB: DrawingBackend>(
         }
         x0 += panel_w + gap;
     }
-    // The unweighted baselines, three to a row.
+    // The unweighted baselines.
     let by = top + cell_h * 4.0 + px(8.0);
-    for (i, (label, value)) in data.baselines.iter().enumerate() {
-        let x = label_w + (i % 3) as f64 * (w - label_w) / 3.0;
-        let y = by + px(24.0) * (i / 3) as f64;
-        let shown = value.map_or(theme.text("chart.grid.pending").to_owned(), |v| {
-            format!("{:.1}", 100.0 * v)
-        });
+    let column_w = (w - baseline_left) / per_row as f64;
+    for (i, line) in baselines.iter().enumerate() {
         area.draw(&text(
-            &theme.text_with(
-                "chart.grid.baseline",
-                &[("label", &theme.message(label)), ("value", &shown)],
-            ),
-            x,
-            y,
+            line,
+            baseline_left + (i % per_row) as f64 * column_w,
+            by + px(24.0) * (i / per_row) as f64,
             13.0,
             (HPos::Left, VPos::Top),
             theme.muted,
@@ -274,6 +294,61 @@ mod tests {
         let (wide, phone) = (name_size(800), name_size(330));
         // On a phone "CB softmax" would run into "CB sigmoid" at full size.
         assert!(phone < wide, "{phone} on a phone, {wide} wide");
+    }
+
+    /// The (x, y) of every `<text>` holding `needle` in an SVG.
+    fn places(svg: &str, needle: &str) -> Vec<(f64, f64)> {
+        svg.match_indices(needle)
+            .map(|(at, _)| {
+                let element = &svg[svg[..at].rfind("<text").unwrap()..at];
+                let attr = |name: &str| {
+                    let v = element.split(&format!(" {name}=\"")).nth(1).unwrap();
+                    v[..v.find('"').unwrap()].parse::<f64>().unwrap()
+                };
+                (attr("x"), attr("y"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn baselines_stack_and_the_best_keeps_its_value_on_a_phone() {
+        let mut g = GridChart {
+            baselines: (0..5)
+                .map(|i| {
+                    let label = crate::charts::svg::label("unweighted focal (gamma 0.5)");
+                    (label, Some(0.5 + i as f64 / 100.0))
+                })
+                .collect(),
+            ..GridChart::default()
+        };
+        g.focal[2][0] = Some(0.775);
+        let draw_at = |w| {
+            crate::charts::svg::render((w, 380), |area| {
+                draw(area, &g, &Theme::light(1.0)).unwrap();
+            })
+        };
+        let (wide, phone) = (draw_at(800), draw_at(330));
+        let columns = |svg: &str| {
+            let mut xs: Vec<i64> = places(svg, "(gamma 0.5): ")
+                .iter()
+                .map(|p| p.0 as i64)
+                .collect();
+            xs.dedup();
+            xs.sort_unstable();
+            xs.dedup();
+            xs.len()
+        };
+        // Three to a row where they fit; one to a line on a phone, where
+        // three ran into each other.
+        assert_eq!(columns(&wide), 3, "{wide}");
+        assert_eq!(columns(&phone), 1, "{phone}");
+        assert_eq!(places(&phone, "(gamma 0.5): ").len(), 5);
+        // The best cell is too narrow there for "77.5 best": the outline marks it.
+        assert!(wide.contains("77.5 best"));
+        assert!(
+            phone.contains("\n77.5\n") && !phone.contains("best"),
+            "{phone}"
+        );
     }
 
     #[test]

@@ -203,7 +203,7 @@ fn EditorCanvas() -> impl IntoView {
             selected: selected.get(),
         };
         let mut sizing = fit.get_value();
-        let width = sizing.fit(&canvas, ex.width.get(), 0.45, 260.0, 420.0);
+        let width = sizing.fit(&canvas, ex.width.get(), (0.45, 0.9), 260.0, 420.0);
         fit.set_value(sizing);
         let theme = theme_for_width(ex.theme.get(), width);
         let Some(backend) = Canvas::new(&canvas) else {
@@ -337,12 +337,14 @@ pub struct CanvasFit {
 }
 
 impl CanvasFit {
-    /// Fits `canvas` for a window `window_width` CSS pixels wide; returns the canvas's CSS width.
+    /// Fits `canvas` for a window `window_width` CSS pixels wide, its height
+    /// `aspect` times its width, or `narrow_aspect` times it when narrower
+    /// than 560 px (a phone); returns the canvas's CSS width.
     pub fn fit(
         &mut self,
         canvas: &web_sys::HtmlCanvasElement,
         window_width: f64,
-        aspect: f64,
+        (aspect, narrow_aspect): (f64, f64),
         min_height: f64,
         max_height: f64,
     ) -> f64 {
@@ -354,11 +356,7 @@ impl CanvasFit {
             .parent_element()
             .map_or(640.0, |p| p.client_width() as f64);
         let width = parent_width.max(200.0);
-        let aspect = if width < 560.0 {
-            aspect.max(0.9)
-        } else {
-            aspect
-        };
+        let aspect = if width < 560.0 { narrow_aspect } else { aspect };
         let height = (width * aspect).clamp(min_height, max_height);
         let style = web_sys::HtmlElement::style(canvas);
         let _ = style.set_property("width", &format!("{width}px"));

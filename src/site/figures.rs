@@ -171,7 +171,14 @@ pub fn ChartCanvas(
             return;
         };
         let mut sizing = fit.get_value();
-        let width = sizing.fit(&canvas, ex.width.get_untracked(), 0.62, 240.0, 560.0);
+        let narrow = figure.with_untracked(Figure::narrow_aspect);
+        let width = sizing.fit(
+            &canvas,
+            ex.width.get_untracked(),
+            (0.62, narrow),
+            240.0,
+            560.0,
+        );
         fit.set_value(sizing);
         let theme = theme_for_width(ex.theme.get_untracked(), width);
         let theme = if presenting.get_untracked() {

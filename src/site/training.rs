@@ -655,7 +655,7 @@ fn Regions(
         };
         let theme = ex.theme.get();
         let mut sizing = fit.get_value();
-        sizing.fit(&canvas, ex.width.get(), 1.0, 200.0, 420.0);
+        sizing.fit(&canvas, ex.width.get(), (1.0, 1.0), 200.0, 420.0);
         fit.set_value(sizing);
         points.set_width(canvas.width());
         points.set_height(canvas.height());
