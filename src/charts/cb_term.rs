@@ -214,6 +214,31 @@ mod tests {
     }
 
     #[test]
+    fn the_last_n_label_stays_inside_at_projector_type_sizes() {
+        let chart = CbTermChart {
+            betas: CbTermChart::paper_betas(),
+            current: Beta::new(0.999).unwrap(),
+            n_max: 10_000,
+        };
+        for scale in [1.0, 2.0, 2.7] {
+            let s = svg::render((900, 560), |area| {
+                draw(area, &chart, &Theme::light(scale)).unwrap();
+            });
+            let at = s.find("\n10000\n").expect("n = 10000 is labelled");
+            let element = &s[s[..at].rfind("<text").unwrap()..at];
+            let attr = |name: &str| {
+                let v = element.split(&format!(" {name}=\"")).nth(1).unwrap();
+                v[..v.find('"').unwrap()].parse::<f64>().unwrap()
+            };
+            // Centred on its tick: half of five digits (about 0.55 em each)
+            // to its right, at the size a canvas draws (plotters' SVG writes
+            // the size divided by 1.24).
+            let right = attr("x") + 2.5 * 0.55 * 1.24 * attr("font-size");
+            assert!(right <= 900.0, "scale {scale}: the label ends at {right}");
+        }
+    }
+
+    #[test]
     fn draws_figure_3_with_the_current_beta_on_top() {
         let chart = CbTermChart {
             betas: CbTermChart::paper_betas(),

@@ -343,11 +343,17 @@ pub(crate) fn build<'a, 't, DB: DrawingBackend>(
     let x_desc = fitting(frame.x_desc, plot_w);
     let y_desc = fitting(frame.y_desc, plot_h);
 
+    // Room for the last x label, which may be centred on the right edge.
+    let last_x_label = frame
+        .x
+        .ticks(x_count)
+        .last()
+        .map_or(0.0, |&t| label_width(theme, &frame.x.label(t)));
+    let right = (2.0 * margin).max(last_x_label / 2.0 + theme.px(2.0));
     let mut chart = ChartBuilder::on(area)
         .margin(margin)
         .margin_top(top + theme.px(4.0))
-        // Room for the last x label, which is centred on the right edge.
-        .margin_right(2.0 * margin)
+        .margin_right(right)
         .x_label_area_size(x_area)
         .y_label_area_size(y_area)
         .build_cartesian_2d(frame.x.coord(x_count), frame.y.coord(y_count))?;
