@@ -1,11 +1,12 @@
 //! Training many models of one shape on the GPU at once.
 //!
-//! The pipelines, bind group and buffers are built once. A chunk of steps is
-//! one submission; each step is a chain of dispatches that each cover every
-//! model (gather the batch, forward per layer, loss, gradients per layer,
-//! optimiser update; kernels/train.wgsl). Nothing is read back between
-//! steps; after a chunk, only the chunk's per-step losses come back, and the
-//! parameters and optimiser moments when asked for.
+//! The kernels are compiled once per device, the buffers and bind group once
+//! per trainer. A chunk of steps is one submission; each step is a chain of
+//! dispatches that each cover every model (gather the batch, forward per
+//! layer, loss, gradients per layer, optimiser update; kernels/train.wgsl).
+//! Nothing is read back between steps; after a chunk, only the chunk's
+//! per-step losses come back, and the parameters and optimiser moments when
+//! asked for.
 //!
 //! The host draws each model's batches with the CPU trainer's sampler and
 //! computes Adam's bias corrections in f32 as the CPU does, so both trainers

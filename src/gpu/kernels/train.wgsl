@@ -4,7 +4,8 @@
 //   d loss / d logits -> per layer, from the last: parameter gradients and
 //   the deltas before it -> SGD with momentum or Adam (and the step's loss).
 // Each kernel is the CPU trainer's math (crate::trainer, crate::mlp,
-// crate::losses, crate::optimizer), summing in the same order, and covers
+// crate::losses, crate::optimizer), summing in the same order but where it
+// adds 4 terms at once (the loss's sums, the input gradients), and covers
 // every model: an invocation per tile of 8 rows x 8 outputs, so each dispatch
 // spreads over all cores, has no barriers and loads whole vec4s, which is
 // what CPU emulators of a GPU (SwiftShader, lavapipe) run fast and what a
@@ -33,7 +34,8 @@ fn invocation(group: vec3<u32>, groups: vec3<u32>, local: u32) -> u32 {
     return (group.y * groups.x + group.x) * WORKGROUP + local;
 }
 
-// The batch row `row` (of every model's rows) draws, or none for a pad row.
+// The sample that batch row `row` (of every model's rows) draws; callers
+// leave out pad rows.
 fn sample_of(row: u32) -> u32 {
     let m = row / sizes.rows;
     let b = row % sizes.rows;
