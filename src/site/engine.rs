@@ -27,10 +27,10 @@ pub enum Order {
     Together,
     /// Each run trains to its end before the next starts, so results come in
     /// one by one (the grid's heatmap fills as runs finish). The GPU trains
-    /// all runs in the same dispatches, so there they still move together, and the
-    /// page needs their parameters only at the end: they come back once a
-    /// second (for a lost device to resume from) instead of after every
-    /// chunk, as for [`Order::Together`], whose panel draws them live.
+    /// all runs in the same dispatches, so there they still move together,
+    /// and the page needs their parameters only at the end: they come back
+    /// once a second (for a lost device to resume from) instead of after
+    /// every chunk, as for [`Order::Together`], whose panel draws them live.
     OneByOne,
 }
 
@@ -42,7 +42,8 @@ pub enum Engine {
     Gpu {
         /// The trainer.
         trainer: Box<GpuTrainer>,
-        /// Steps in the next chunk, adapted to keep chunks near a frame long.
+        /// Steps in the next chunk, adapted to keep chunks 60-150 ms long (the
+        /// page draws meanwhile; each chunk is a read-back to wait for).
         steps: usize,
         /// How the runs go on if they fall back to the CPU, and how often
         /// their parameters come back.
