@@ -42,7 +42,8 @@ pub enum Engine {
     Gpu {
         /// The trainer.
         trainer: Box<GpuTrainer>,
-        /// Steps in the next chunk, adapted to keep chunks 60-150 ms long (the
+        /// Steps in the next chunk, adapted to keep each chunk between
+        /// [`GPU_FAST_MS`] and [`GPU_SLOW_MS`] long (the
         /// page draws meanwhile; each chunk is a read-back to wait for).
         steps: usize,
         /// How the runs go on if they fall back to the CPU, and how often
