@@ -43,8 +43,8 @@ pub enum Engine {
         /// The trainer.
         trainer: Box<GpuTrainer>,
         /// Steps in the next chunk, adapted to keep each chunk between
-        /// [`GPU_FAST_MS`] and [`GPU_SLOW_MS`] long (the
-        /// page draws meanwhile; each chunk is a read-back to wait for).
+        /// [`GPU_FAST_MS`] and [`GPU_SLOW_MS`] long (the page draws
+        /// meanwhile; each chunk is a read-back to wait for).
         steps: usize,
         /// How the runs go on if they fall back to the CPU, and how often
         /// their parameters come back.
