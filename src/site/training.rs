@@ -12,6 +12,7 @@ use super::dom;
 use super::editor::CanvasFit;
 use super::engine::{Engine, Order};
 use super::figures::ChartCanvas;
+use super::grid_table::GridTable;
 use super::i18n::{t, tf, use_page};
 use super::state::use_explorer;
 use crate::charts::Theme;
@@ -926,7 +927,8 @@ pub fn GridPanel() -> impl IntoView {
             </div>
             {move || notice.get().map(|m| view! { <p class="notice" id="grid-notice" role="status">{move || m.in_lang(lang.get())}</p> })}
             {move || message.get().map(|m| view! { <p class="error" role="alert">{move || m.in_lang(lang.get())}</p> })}
-            <ChartCanvas figure=figure name="paper-grid" caption=t("training.grid_caption") />
+            <ChartCanvas figure=figure name="paper-grid" caption=t("training.grid_caption") described_by="grid-table" />
+            <GridTable chart=chart />
         </section>
     }
 }

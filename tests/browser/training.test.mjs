@@ -171,6 +171,16 @@ for (const webgpu of [true, false]) {
       const svg = (await readFile(await download.path())).toString();
       assert.equal(svg.match(/best/g)?.length, 1, 'one best cell');
       assert.ok(!svg.includes('pending'), 'every baseline finished');
+      // The same numbers as a table (the chart's text alternative): four betas and the
+      // unweighted runs, five values each, the best in bold and the same as the chart's.
+      await page.click('.grid-table summary');
+      const rows = await page.$$eval('#grid-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+      assert.equal(rows.length, 5);
+      assert.ok(rows.every((r) => r.length === 5 && r.every((v) => /^\d+\.\d$/.test(v))), JSON.stringify(rows));
+      const best = await page.$$eval('#grid-table td[data-best]', (tds) => tds.map((td) => td.textContent));
+      assert.deepEqual(best, [String(Math.max(...rows.slice(0, 4).flat().map(Number)).toFixed(1))]);
+      assert.ok(svg.includes(`${best[0]} best`), `the chart marks ${best[0]} too`);
+      assert.equal(await page.getAttribute('canvas[data-figure="paper-grid"]', 'aria-describedby'), 'grid-table');
       await screenshot(page, `grid-${mode}`);
       await page.locator('.grid-panel').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `grid-panel-${mode}.png`) });
       page.assertNoErrors();
