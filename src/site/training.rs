@@ -111,8 +111,12 @@ impl Runs {
 #[derive(Clone, Copy)]
 struct Session {
     gpu: Gpu,
-    /// The runs, when there are some.
+    /// The runs, when there are some and no chunk has them out.
     slot: StoredValue<Option<Runs>, LocalStorage>,
+    /// The generation whose chunk has the runs out of the slot (on the GPU
+    /// for as long as the GPU works, even after a pause): the slot is empty
+    /// then, but the runs are not gone.
+    busy: StoredValue<Option<u64>>,
     /// Whether training goes on; the loop clears it when the runs finish.
     running: RwSignal<bool>,
     /// Bumped by a reset: a loop of an older generation stops.
@@ -130,6 +134,7 @@ impl Session {
         Self {
             gpu,
             slot: StoredValue::new_local(None),
+            busy: StoredValue::new(None),
             running: RwSignal::new(false),
             generation: StoredValue::new(0),
             notice: RwSignal::new(None),
@@ -146,6 +151,7 @@ async fn train_loop(session: Session, mut each: impl FnMut(&Runs, usize) -> bool
     let Session {
         gpu,
         slot,
+        busy,
         running,
         generation,
         notice,
@@ -159,16 +165,25 @@ async fn train_loop(session: Session, mut each: impl FnMut(&Runs, usize) -> bool
         let Some(mut runs) = slot.try_update_value(Option::take).flatten() else {
             break;
         };
-        if let Some(n) = runs.advance(gpu, budget_ms).await {
-            notice.set(Some(n));
-        }
+        busy.set_value(Some(mine));
+        let failed = runs.advance(gpu, budget_ms).await;
+        busy.update_value(|b| {
+            if *b == Some(mine) {
+                *b = None;
+            }
+        });
         if generation.get_value() != mine {
             break;
         }
         let gpu_busy = runs.engine.on_gpu();
         on_gpu.set(Some(gpu_busy));
         frame += 1;
-        let stop = each(&runs, frame) || runs.engine.finished();
+        // Still on the GPU after a failure: the CPU could not take over.
+        let stuck = failed.is_some() && gpu_busy;
+        if let Some(n) = failed {
+            notice.set(Some(n));
+        }
+        let stop = each(&runs, frame) || runs.engine.finished() || stuck;
         slot.set_value(Some(runs));
         if stop {
             running.set(false);
@@ -383,6 +398,7 @@ pub fn TrainingPanel() -> impl IntoView {
     let training = Session::new(gpu, FRAME_BUDGET_MS);
     let Session {
         slot: session,
+        busy,
         running,
         generation,
         notice,
@@ -469,7 +485,13 @@ pub fn TrainingPanel() -> impl IntoView {
         }
         now
     });
+    // Whether this generation's runs are out of the slot for a chunk.
+    let chunk_out = move || busy.get_value() == Some(generation.get_value());
     let play = move |_| {
+        // A chunk still out (the GPU finishing after a pause): wait for it.
+        if chunk_out() {
+            return;
+        }
         if session.with_value(|s| s.as_ref().is_none_or(|r| r.engine.finished())) {
             reset();
         }
@@ -493,12 +515,16 @@ pub fn TrainingPanel() -> impl IntoView {
         });
     };
     let step = move |_| {
-        if session.with_value(Option::is_none) {
-            reset();
-        }
+        // While the runs play, Step pauses them.
         if running.get_untracked() {
             running.set(false);
             return;
+        }
+        if chunk_out() {
+            return;
+        }
+        if session.with_value(Option::is_none) {
+            reset();
         }
         running.set(true);
         leptos::task::spawn_local(async move {

@@ -136,6 +136,28 @@ for (const webgpu of [true, false]) {
       page.assertNoErrors();
     });
 
+    test('Step pauses a run that plays, which then goes on from where it was', { timeout: 120_000 }, async () => {
+      const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100${backend}`, { width: 1400, height: 1000 });
+      await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+      await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
+      const progress = () => page.evaluate(() => Number(document.querySelector('#train-progress').value));
+      await page.click('#train-play');
+      await page.waitForFunction(() => Number(document.querySelector('#train-progress').value) >= 40, null, { timeout: 60_000 });
+      // On the GPU the runs are out with the GPU for most of the time: a Step then
+      // once threw them away and started over.
+      await page.click('#train-step');
+      await page.waitForFunction(() => document.querySelector('#train-pause').disabled);
+      await page.waitForTimeout(500); // the chunk the GPU had lands
+      const paused = await progress();
+      assert.ok(paused >= 40, `paused at step ${paused}`);
+      await page.waitForTimeout(300);
+      assert.equal(await progress(), paused, 'paused runs stay where they are');
+      await page.click('#train-step');
+      await page.waitForFunction((before) => Number(document.querySelector('#train-progress').value) > before, paused, { timeout: 30_000 });
+      assert.ok(await progress() > paused, 'Step goes on from the pause');
+      page.assertNoErrors();
+    });
+
     test('the paper\'s grid trains to the end and marks the best run', { timeout: 300_000 }, async () => {
       // 10 epochs (100 steps of each of the 25 runs): SwiftShader's WebGPU is slow on 2 cores.
       const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&epochs=10${backend}`, { width: 1400, height: 1000 });
