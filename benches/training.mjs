@@ -2,12 +2,14 @@
 // WebGPU (SwiftShader, Chromium's software adapter, on this machine): steps per second of one
 // run and model-steps per second of all three for the training panel (600 steps each), and
 // model-steps per second for the paper's grid (25 runs, 100 steps each), with the same
-// settings on both backends. Prints one JSON line per case.
+// settings on both backends; then the most the grid could reach on this WebGPU
+// (benches/webgpu_peak.mjs) against the CPU path's grid. Prints one JSON line per case.
 //
 //   cargo xtask build && node benches/training.mjs   (CBLAB_DIST defaults to dist/)
 
 import path from 'node:path';
 import { launch, openPage, repoRoot, serveDist } from '../tests/browser/harness.mjs';
+import { webgpuPeak } from './webgpu_peak.mjs';
 
 const dist = process.env.CBLAB_DIST ?? path.join(repoRoot, 'dist');
 const server = await serveDist(dist);
@@ -25,6 +27,7 @@ async function ready(query) {
   return page;
 }
 
+let gridCpu;
 for (const backend of ['cpu', 'gpu']) {
   // The panel: three runs, 60 epochs (600 steps each).
   let page = await ready(`&backend=${backend}`);
@@ -43,9 +46,16 @@ for (const backend of ['cpu', 'gpu']) {
   await page.click('#grid-run');
   await page.waitForFunction(() => document.querySelector('#grid-progress')?.textContent === '25 of 25 runs finished', null, { timeout: 600_000 });
   const rate = Number(await page.getAttribute('#grid-speed', 'data-steps-per-second'));
+  if (backend === 'cpu') gridCpu = Math.round(rate);
   console.log(JSON.stringify({ case: 'grid (25 runs)', backend, steps: 100, model_steps_per_s: Math.round(rate) }));
   page.assertNoErrors();
   await page.close();
 }
+// The most the grid could reach on this WebGPU, next to the CPU path's grid of this run.
+const peak = await webgpuPeak(browser);
+console.log(JSON.stringify({
+  case: 'WebGPU ceiling', best_gmac_per_s: peak.best_gmac_per_s, ceiling_model_steps_per_s: peak.ceiling_model_steps_per_s,
+  cpu_grid_model_steps_per_s: gridCpu, ceiling_over_cpu_grid: +(peak.ceiling_model_steps_per_s / gridCpu).toFixed(2),
+}));
 await browser.close();
 await server.close();

@@ -555,16 +555,20 @@ impl GpuTrainer {
             let x = groups.clamp(1, MAX_GROUPS);
             pass.dispatch_workgroups(x as u32, groups.div_ceil(x) as u32, 1);
         };
+        // An invocation per row, per tile of 8 x 8 (widths are in pairs of
+        // vec4s), or per 8 parameters: extra ones would return at once, but
+        // an emulator pays for each.
+        let eights = |width4: u32| width4 as usize / 2;
         dispatch(&p.gather, 0, models * self.layout.rows);
         for (l, layer) in self.layout.layers.iter().enumerate() {
-            dispatch(&p.forward, l, row_tiles * layer.out4 as usize);
+            dispatch(&p.forward, l, row_tiles * eights(layer.out4));
         }
         dispatch(&p.loss, last, models * self.layout.rows);
         for (l, layer) in self.layout.layers.iter().enumerate().rev() {
-            let (in4, out4) = (layer.in4 as usize, layer.out4 as usize);
-            dispatch(&p.weight_grads, l, models * (in4 + 1) * out4);
+            let (in8, out8) = (eights(layer.in4), eights(layer.out4));
+            dispatch(&p.weight_grads, l, models * (in8 + 1) * out8);
             if l > 0 {
-                dispatch(&p.input_grads, l, row_tiles * in4);
+                dispatch(&p.input_grads, l, row_tiles * in8);
             }
         }
         dispatch(&p.optimize, 0, models * self.layout.params4 / 2);
