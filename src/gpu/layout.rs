@@ -4,10 +4,13 @@
 //! The kernels work on tiles of 8 x 8 numbers held as `vec4`s (a CPU
 //! emulator of a GPU, such as SwiftShader or lavapipe, runs them several
 //! times faster than scalar loads), so every width is padded to a multiple
-//! of 8 and every model's batch to a multiple of [`ROW_TILE`] rows. Pads hold zeros and stay zero: a pad input meets a
-//! zero weight row, a pad output has a zero weight column and bias, a zero
-//! gradient, and so no optimiser step. The parameters go in and come out in
-//! the CPU trainer's layout ([`Layout::pad`], [`Layout::unpad`]).
+//! of 8 and every model's batch to a multiple of [`ROW_TILE`] rows. Pad
+//! parameters are zeros and stay zero: a pad input meets a zero weight row,
+//! a pad output has a zero weight column and bias, a zero gradient, and so
+//! no optimiser step. Pad rows go through the network (their inputs are
+//! zeros) but get no loss and zero deltas, and the gradients leave them out.
+//! The parameters go in and come out in the CPU trainer's layout
+//! ([`Layout::pad`], [`Layout::unpad`]).
 
 use bytemuck::{Pod, Zeroable};
 

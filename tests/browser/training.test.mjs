@@ -199,9 +199,11 @@ for (const webgpu of [true, false]) {
       const rows = await page.$$eval('#grid-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
       assert.equal(rows.length, 5);
       assert.ok(rows.every((r) => r.length === 5 && r.every((v) => /^\d+\.\d$/.test(v))), JSON.stringify(rows));
+      // (Runs that tie for the best are all bold, and all marked in the chart.)
       const best = await page.$$eval('#grid-table td[data-best]', (tds) => tds.map((td) => td.textContent));
-      assert.deepEqual(best, [String(Math.max(...rows.slice(0, 4).flat().map(Number)).toFixed(1))]);
-      assert.ok(svg.includes(`${best[0]} best`), `the chart marks ${best[0]} too`);
+      const top = Math.max(...rows.slice(0, 4).flat().map(Number)).toFixed(1);
+      assert.ok(best.length >= 1 && best.every((v) => v === top), `bold ${best}, best ${top}`);
+      assert.ok(svg.includes(`${top} best`), `the chart marks ${top} too`);
       assert.equal(await page.getAttribute('canvas[data-figure="paper-grid"]', 'aria-describedby'), 'grid-table');
       await screenshot(page, `grid-${mode}`);
       await page.locator('.grid-panel').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `grid-panel-${mode}.png`) });

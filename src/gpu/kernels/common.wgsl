@@ -3,7 +3,8 @@
 //
 // Every model's numbers lie model after model, in vec4s: widths are padded
 // to a multiple of 8 and each model's batch to a multiple of ROW_TILE rows
-// (pads are zeros). The activations hold, for every model and row, the
+// (pad parameters are zeros; pad rows get no loss and zero deltas). The
+// activations hold, for every model and row, the
 // batch's inputs then each layer's outputs; the deltas, after them, have the
 // same layout.
 
