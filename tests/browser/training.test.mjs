@@ -191,7 +191,7 @@ for (const webgpu of [true, false]) {
         page.click('button[aria-label="download paper-grid as SVG"]'),
       ]);
       const svg = (await readFile(await download.path())).toString();
-      assert.equal(svg.match(/best/g)?.length, 1, 'one best cell');
+      assert.ok(svg.match(/best/g)?.length >= 1, 'a best cell');
       assert.ok(!svg.includes('pending'), 'every baseline finished');
       // The same numbers as a table (the chart's text alternative): four betas and the
       // unweighted runs, five values each, the best in bold and the same as the chart's.
@@ -204,6 +204,7 @@ for (const webgpu of [true, false]) {
       const top = Math.max(...rows.slice(0, 4).flat().map(Number)).toFixed(1);
       assert.ok(best.length >= 1 && best.every((v) => v === top), `bold ${best}, best ${top}`);
       assert.ok(svg.includes(`${top} best`), `the chart marks ${top} too`);
+      assert.equal(svg.match(/best/g).length, best.length, 'the chart marks the same cells');
       assert.equal(await page.getAttribute('canvas[data-figure="paper-grid"]', 'aria-describedby'), 'grid-table');
       await screenshot(page, `grid-${mode}`);
       await page.locator('.grid-panel').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `grid-panel-${mode}.png`) });
