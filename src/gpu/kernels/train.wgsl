@@ -62,6 +62,23 @@ fn gather(
     acts[2u * row + 1u] = vec4<f32>(0.0);
 }
 
+// Invocation t's tile of ROW_TILE rows by 8 of `width4` vec4s: its first
+// row (of every model's rows), its first vec4 column, where its model's
+// parameters start, and whether it is a tile at all (the last workgroup may
+// run past them).
+struct RowTile {
+    row: u32,
+    column: u32,
+    params: u32,
+    inside: bool,
+}
+
+fn row_tile(t: u32, width4: u32) -> RowTile {
+    let pairs = width4 / 2u;
+    let row = (t / pairs) * ROW_TILE;
+    return RowTile(row, 2u * (t % pairs), (row / sizes.rows) * sizes.params, row < sizes.models * sizes.rows);
+}
+
 // Eight rows of a tile, as two vec4 columns each.
 struct Tile {
     r0: array<vec4<f32>, 2>,
@@ -108,13 +125,13 @@ fn forward(
     let layer = layers[step.layer];
     let in4 = layer.in4;
     let out4 = layer.out4;
-    let t = invocation(group, groups, local);
-    if (t >= sizes.models * (sizes.rows / ROW_TILE) * (out4 / 2u)) {
+    let tile = row_tile(invocation(group, groups, local), out4);
+    if (!tile.inside) {
         return;
     }
-    let j = 2u * (t % (out4 / 2u));
-    let row = (t / (out4 / 2u)) * ROW_TILE;
-    let p0 = (row / sizes.rows) * sizes.params;
+    let j = tile.column;
+    let row = tile.row;
+    let p0 = tile.params;
     let b = array<vec4<f32>, 2>(state[p0 + layer.biases + j], state[p0 + layer.biases + j + 1u]);
     var s = Tile(b, b, b, b, b, b, b, b);
     let x = layer.in_base + row * in4;
@@ -349,13 +366,13 @@ fn input_grads(
     let layer = layers[step.layer];
     let in4 = layer.in4;
     let out4 = layer.out4;
-    let t = invocation(group, groups, local);
-    if (t >= sizes.models * (sizes.rows / ROW_TILE) * (in4 / 2u)) {
+    let tile = row_tile(invocation(group, groups, local), in4);
+    if (!tile.inside) {
         return;
     }
-    let i = 2u * (t % (in4 / 2u));
-    let row = (t / (in4 / 2u)) * ROW_TILE;
-    let p0 = (row / sizes.rows) * sizes.params;
+    let i = tile.column;
+    let row = tile.row;
+    let p0 = tile.params;
     let delta = sizes.deltas + layer.out_base + row * out4;
     var s = Tile();
     for (var j = 0u; j < out4; j++) {
