@@ -560,7 +560,7 @@ pub fn TrainingPanel() -> impl IntoView {
 
     view! {
         <section class="panel training" aria-labelledby="training-title">
-            <h2 id="training-title">{t("training.title")}</h2>
+            <h3 id="training-title">{t("training.title")}</h3>
             <p class="hint">{t("training.hint")}</p>
             <BackendBadge on_gpu=on_gpu />
             <TrainingControls />
@@ -923,7 +923,7 @@ pub fn GridPanel() -> impl IntoView {
     let figure = Memo::new(move |_| Figure::Grid(Box::new(chart.get())));
     view! {
         <section class="panel grid-panel" aria-labelledby="grid-title">
-            <h2 id="grid-title">{t("training.grid_title")}</h2>
+            <h3 id="grid-title">{t("training.grid_title")}</h3>
             <p class="hint">{t("training.grid_hint")}</p>
             <div class="tools">
                 <button type="button" id="grid-run" on:click=run disabled=move || running.get()>{t("training.grid_run")}</button>
