@@ -12,12 +12,12 @@
 
 use std::time::Instant;
 
-use cblab::experiments::paper_grid;
+use cblab::balance::losses::LossKind;
+use cblab::balance::weights::SchemeKind;
+use cblab::data::toy_data::{ToyConfig, make_toy_task, scale_counts};
 use cblab::gpu::{GpuContext, GpuTrainer};
-use cblab::losses::LossKind;
-use cblab::toy_data::{ToyConfig, make_toy_task, scale_counts};
-use cblab::trainer::{CpuTrainer, TrainConfig};
-use cblab::weights::SchemeKind;
+use cblab::train::experiments::paper_grid;
+use cblab::train::trainer::{CpuTrainer, TrainConfig};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -10,12 +10,12 @@
 
 use std::time::Instant;
 
-use cblab::experiments::train_and_evaluate;
-use cblab::mlp::{MlpConfig, layer_shapes};
-use cblab::profiles::Profile;
-use cblab::toy_data::{ToyConfig, make_toy_task};
-use cblab::trainer::{CpuTrainer, TrainConfig};
-use cblab::weights::SchemeKind;
+use cblab::balance::weights::SchemeKind;
+use cblab::data::profiles::Profile;
+use cblab::data::toy_data::{ToyConfig, make_toy_task};
+use cblab::train::experiments::train_and_evaluate;
+use cblab::train::mlp::{MlpConfig, layer_shapes};
+use cblab::train::trainer::{CpuTrainer, TrainConfig};
 
 /// Multiply-adds x 2 of one training step's matrix products: forward, weight
 /// gradients, and input gradients of every layer but the first.

@@ -2,33 +2,25 @@
 //! Effective Number of Samples", CVPR 2019), from the effective number of
 //! samples to trained classifiers.
 //!
-//! The pure core (effective numbers, weights, losses, profiles, input parsing,
-//! export, the toy task, the MLP, the CPU trainer and its metrics) has no web
-//! or GPU code and is what every other part calls: the
+//! The pure core has no web or GPU code and is what every other part calls.
+//! It lives in four folders: [`balance`] (the paper's math: effective numbers,
+//! weights, losses), [`data`] (count profiles, input parsing, the toy task,
+//! export), [`train`] (the MLP, optimisers, the CPU trainer, metrics and
+//! experiments) and [`teach`] (the lesson's simulation, proof and formulas),
+//! with [`i18n`] beside them for every text. Around it: [`charts`] (the
+//! figures, over any plotters backend), [`explorer`] (the page's logic), the
 //! `cblab` command-line tool ([`cli`], native only), the GPU trainer
 //! ([`gpu`]: wgpu, Vulkan natively and WebGPU in the browser) and the site
 //! ([`site`], wasm32 only).
 
+pub mod balance;
 pub mod charts;
-pub mod counts_input;
-pub mod coverage;
-pub mod effective_number;
-pub mod experiments;
+pub mod data;
 pub mod explorer;
-pub mod export;
 pub mod gpu;
 pub mod i18n;
-pub mod induction;
-pub mod lesson;
-pub mod losses;
-pub mod mathml;
-pub mod metrics;
-pub mod mlp;
-pub mod optimizer;
-pub mod profiles;
-pub mod toy_data;
-pub mod trainer;
-pub mod weights;
+pub mod teach;
+pub mod train;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

@@ -3,10 +3,10 @@
 
 use std::process::{Command, Output};
 
-use cblab::effective_number::Beta;
-use cblab::losses::{Loss, batch_loss};
-use cblab::profiles::preset_counts;
-use cblab::weights::class_balanced_weights;
+use cblab::balance::effective_number::Beta;
+use cblab::balance::losses::{Loss, batch_loss};
+use cblab::balance::weights::class_balanced_weights;
+use cblab::data::profiles::preset_counts;
 use serde_json::Value;
 
 fn cblab(args: &[&str]) -> Output {
@@ -273,9 +273,9 @@ fn loss_equals_the_library() {
 
 #[test]
 fn train_prints_the_library_metrics() {
-    use cblab::experiments::train_and_evaluate;
-    use cblab::toy_data::{ToyConfig, make_toy_task};
-    use cblab::trainer::TrainConfig;
+    use cblab::data::toy_data::{ToyConfig, make_toy_task};
+    use cblab::train::experiments::train_and_evaluate;
+    use cblab::train::trainer::TrainConfig;
 
     let args = [
         "train", "--counts", "120,40,8", "--epochs", "5", "--seed", "3", "--scheme", "none",
@@ -294,7 +294,7 @@ fn train_prints_the_library_metrics() {
     )
     .unwrap();
     let config = TrainConfig {
-        scheme: cblab::weights::SchemeKind::None,
+        scheme: cblab::balance::weights::SchemeKind::None,
         epochs: 5,
         seed: 3,
         ..TrainConfig::default()

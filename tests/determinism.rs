@@ -2,9 +2,9 @@
 //! test`) and in wasm (`cargo test --target wasm32-unknown-unknown --test
 //! determinism`, in node), and both must find the same pinned checksums.
 
-use cblab::mlp::{Mlp, MlpConfig};
-use cblab::profiles::Profile;
-use cblab::toy_data::{ToyConfig, make_toy_task};
+use cblab::data::profiles::Profile;
+use cblab::data::toy_data::{ToyConfig, make_toy_task};
+use cblab::train::mlp::{Mlp, MlpConfig};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 /// FNV-1a over the bits of every value.
@@ -37,7 +37,7 @@ fn toy_data_bits_are_pinned() {
         },
     )
     .unwrap();
-    let bits = |d: &cblab::toy_data::Dataset| {
+    let bits = |d: &cblab::data::toy_data::Dataset| {
         checksum(
             d.points
                 .iter()

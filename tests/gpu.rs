@@ -6,13 +6,13 @@
 //! which `cargo xtask install` puts in place). Without an adapter these tests
 //! fail, unless the run says outright that it has none with CBLAB_NO_GPU=1.
 
+use cblab::balance::losses::LossKind;
+use cblab::balance::weights::SchemeKind;
+use cblab::data::toy_data::{ToyConfig, ToyTask, make_toy_task};
 use cblab::gpu::{GpuContext, GpuError, GpuTrainer, Mismatch};
-use cblab::losses::LossKind;
-use cblab::mlp::{Activation, MlpConfig};
-use cblab::optimizer::OptimizerKind;
-use cblab::toy_data::{ToyConfig, ToyTask, make_toy_task};
-use cblab::trainer::{CpuTrainer, TrainConfig};
-use cblab::weights::SchemeKind;
+use cblab::train::mlp::{Activation, MlpConfig};
+use cblab::train::optimizer::OptimizerKind;
+use cblab::train::trainer::{CpuTrainer, TrainConfig};
 
 /// The device, or `None` when the run says it has no GPU.
 fn context() -> Option<GpuContext> {

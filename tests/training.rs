@@ -1,12 +1,12 @@
 //! The training engine end to end: class-balanced loss must help the tail on
 //! the default toy task, and the whole paper grid must train.
 
-use cblab::experiments::train_and_evaluate;
-use cblab::losses::LossKind;
-use cblab::profiles::Profile;
-use cblab::toy_data::{ToyConfig, make_toy_task};
-use cblab::trainer::TrainConfig;
-use cblab::weights::SchemeKind;
+use cblab::balance::losses::LossKind;
+use cblab::balance::weights::SchemeKind;
+use cblab::data::profiles::Profile;
+use cblab::data::toy_data::{ToyConfig, make_toy_task};
+use cblab::train::experiments::train_and_evaluate;
+use cblab::train::trainer::TrainConfig;
 
 fn default_counts() -> Vec<u64> {
     Profile::Exponential {

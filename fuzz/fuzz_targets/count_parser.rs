@@ -2,8 +2,8 @@
 //! limits, and a list it accepts reads back the same once written out.
 #![no_main]
 
-use cblab::counts_input::{InputFormat, MAX_TOTAL, parse_counts};
-use cblab::profiles::MAX_CLASSES;
+use cblab::data::counts_input::{InputFormat, MAX_TOTAL, parse_counts};
+use cblab::data::profiles::MAX_CLASSES;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

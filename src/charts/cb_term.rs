@@ -16,7 +16,7 @@ use super::axis::Axis;
 use super::frame::{self, Corner, Frame, Key};
 use super::series::{draw_lines, split_gaps};
 use super::{DrawResult, Theme};
-use crate::effective_number::{Beta, effective_number};
+use crate::balance::effective_number::{Beta, effective_number};
 
 /// The chart's title (a translation key, as are the texts below).
 pub const TITLE: &str = "chart.cb_term.title";

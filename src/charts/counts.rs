@@ -17,7 +17,7 @@ use super::series::{
     class_bars, class_profile, class_series, draw_class_series, half_width_in_plot, legend_corner,
 };
 use super::{CURVE_WIDTH, DrawResult, MAX_BARS, Theme};
-use crate::effective_number::{Beta, effective_numbers};
+use crate::balance::effective_number::{Beta, effective_numbers};
 
 /// The chart's title (a translation key, as are the texts below).
 pub const TITLE: &str = "chart.counts.title";
@@ -135,8 +135,8 @@ pub fn draw<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::charts::svg;
+    use crate::data::profiles::preset_counts;
     use crate::i18n::Lang;
-    use crate::profiles::preset_counts;
 
     fn betas() -> Vec<Beta> {
         [0.9, 0.99, 0.999, 0.9999]

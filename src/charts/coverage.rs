@@ -3,7 +3,7 @@
 //! errors), over the formula's curve E_n = N (1 - beta^n) and its asymptote
 //! N (dashed); optionally the geometric version's mean covered area (discs
 //! dropped into a square of area N). The numbers come from
-//! [`crate::coverage`]; this file only draws them.
+//! [`crate::teach::coverage`]; this file only draws them.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -12,7 +12,7 @@ use super::axis::{Axis, nice_ceil};
 use super::frame::{self, Corner, Frame, Key};
 use super::series::{draw_lines, split_gaps};
 use super::{DrawResult, Theme};
-use crate::coverage::expected_covered;
+use crate::teach::coverage::expected_covered;
 
 /// The chart's title (a translation key, as are the texts below but the notation).
 pub const TITLE: &str = "chart.coverage.title";
@@ -137,8 +137,8 @@ pub fn draw<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::charts::svg;
-    use crate::coverage::{CoverageConfig, simulate_geometric, simulate_prototypes};
     use crate::i18n::Lang;
+    use crate::teach::coverage::{CoverageConfig, simulate_geometric, simulate_prototypes};
 
     #[test]
     fn draws_its_words_in_the_themes_language() {

@@ -14,7 +14,7 @@ use super::axis::{Axis, nice_ceil};
 use super::frame::{self, Corner, Frame, Key};
 use super::series::{draw_lines, split_gaps};
 use super::{DrawResult, Theme, short_number};
-use crate::effective_number::{Beta, effective_number};
+use crate::balance::effective_number::{Beta, effective_number};
 
 /// The chart's title (a translation key, as are the texts below).
 pub const TITLE: &str = "chart.effective.title";

@@ -95,8 +95,8 @@ impl Figure {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::balance::effective_number::Beta;
     use crate::charts::svg;
-    use crate::effective_number::Beta;
 
     #[test]
     fn every_figure_draws_with_its_title_in_both_themes() {
@@ -161,12 +161,12 @@ mod tests {
 #[cfg(test)]
 mod gallery {
     use super::*;
+    use crate::balance::effective_number::Beta;
+    use crate::balance::weights::{Scheme, class_weights};
     use crate::charts::editor::{self, EditorChart, nice_y_max};
     use crate::charts::svg;
     use crate::charts::weights::WeightCurve;
-    use crate::effective_number::Beta;
-    use crate::profiles::preset_counts;
-    use crate::weights::{Scheme, class_weights};
+    use crate::data::profiles::preset_counts;
 
     /// Writes every figure, light and dark, to target/chart-gallery/ for a
     /// person to look at: `cargo test -p cblab --lib gallery -- --ignored`.

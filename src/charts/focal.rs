@@ -6,7 +6,7 @@
 //!
 //! gamma = 0 is plain cross-entropy; a larger gamma silences the easy
 //! examples (p_t near 1) and leaves the hard ones. Both are computed through
-//! `crate::losses::focal_term` at z_t = logit(p_t), so the curves are the
+//! `crate::balance::losses::focal_term` at z_t = logit(p_t), so the curves are the
 //! stable formula the trainer uses, (1 - p_t)^gamma = exp(-gamma softplus(z_t)).
 
 use plotters::coord::Shift;
@@ -16,7 +16,7 @@ use super::axis::{Axis, nice_ceil};
 use super::frame::{self, Corner, Frame, Key};
 use super::series::{draw_lines, split_gaps};
 use super::{DrawResult, Theme, short_number};
-use crate::losses::focal_term;
+use crate::balance::losses::focal_term;
 
 /// The figure's title (a translation key, as are the texts below but the notation).
 pub const TITLE: &str = "chart.focal.title";

@@ -8,8 +8,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{DrawResult, Theme};
-use crate::experiments::{PAPER_BETAS, PAPER_GAMMAS};
 use crate::i18n::Message;
+use crate::train::experiments::{PAPER_BETAS, PAPER_GAMMAS};
 
 /// Balanced accuracies of the grid's runs; `None` until a run finishes.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -3,7 +3,7 @@
 //! w_i proportional to (1 - beta) / (1 - beta^{n_i}) = 1 / E_{n_i}) drawn thick
 //! and on top.
 //!
-//! The weights come computed (the explorer calls `crate::weights`); most
+//! The weights come computed (the explorer calls `crate::balance::weights`); most
 //! schemes are normalised as the official code does, to mean 1 over the
 //! non-empty classes, which the dashed line at 1 marks (scikit-learn's
 //! "balanced" is normalised differently). Empty classes weigh 0 and draw
@@ -146,11 +146,11 @@ pub fn draw<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::balance::effective_number::Beta;
+    use crate::balance::weights::{Scheme, class_weights};
     use crate::charts::svg;
-    use crate::effective_number::Beta;
+    use crate::data::profiles::preset_counts;
     use crate::i18n::Lang;
-    use crate::profiles::preset_counts;
-    use crate::weights::{Scheme, class_weights};
 
     fn curves(counts: &[u64]) -> Vec<WeightCurve> {
         let beta = Beta::new(0.999).unwrap();

@@ -6,9 +6,9 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
-use crate::counts_input::{InputFormat, ParsedCounts, parse_counts};
+use crate::data::counts_input::{InputFormat, ParsedCounts, parse_counts};
+use crate::data::profiles::{PRESETS, Profile, preset_counts};
 use crate::i18n::Lang;
-use crate::profiles::{PRESETS, Profile, preset_counts};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum ProfileName {

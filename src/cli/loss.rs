@@ -7,9 +7,9 @@ use clap::Args;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::effective_number::Beta;
-use crate::losses::{LossKind, batch_loss};
-use crate::weights::class_balanced_weights;
+use crate::balance::effective_number::Beta;
+use crate::balance::losses::{LossKind, batch_loss};
+use crate::balance::weights::class_balanced_weights;
 
 #[derive(Debug, Args)]
 pub struct LossArgs {

@@ -9,15 +9,15 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use super::counts::{CountsSource, ProfileArgs};
-use crate::experiments::{
+use crate::balance::losses::LossKind;
+use crate::balance::weights::SchemeKind;
+use crate::data::toy_data::{ToyConfig, ToyTask, make_toy_task};
+use crate::train::experiments::{
     MeanSd, RunReport, SeedSummary, paper_grid, parse_compare_list, summarise, train_and_evaluate,
 };
-use crate::losses::LossKind;
-use crate::mlp::{Activation, MlpConfig};
-use crate::optimizer::OptimizerKind;
-use crate::toy_data::{ToyConfig, ToyTask, make_toy_task};
-use crate::trainer::{CpuTrainer, TrainConfig, decision_grid, validate};
-use crate::weights::SchemeKind;
+use crate::train::mlp::{Activation, MlpConfig};
+use crate::train::optimizer::OptimizerKind;
+use crate::train::trainer::{CpuTrainer, TrainConfig, decision_grid, validate};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum LossArg {

@@ -5,9 +5,9 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 
 use super::counts::CountsSource;
-use crate::effective_number::{Beta, effective_numbers};
-use crate::export::{ExportFormat, export_weights};
-use crate::weights::{SchemeKind, class_weights};
+use crate::balance::effective_number::{Beta, effective_numbers};
+use crate::balance::weights::{SchemeKind, class_weights};
+use crate::data::export::{ExportFormat, export_weights};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum SchemeArg {

@@ -1,6 +1,6 @@
 //! Editing counts by hand: painting with a pointer drag and stepping with keys.
 
-use crate::profiles::MAX_CLASS_SIZE;
+use crate::data::profiles::MAX_CLASS_SIZE;
 
 /// Sets every class from `from.0` to `to.0` (inclusive, either order) to a
 /// count on the straight line between the two points, drawn in the editor's

@@ -1,8 +1,8 @@
 //! What the explorer computes from its state: weights per compared scheme,
 //! effective numbers, the summary and pages of the per-class table.
 
-use crate::effective_number::{Beta, effective_numbers};
-use crate::weights::{ClassWeights, WeightsError, class_weights};
+use crate::balance::effective_number::{Beta, effective_numbers};
+use crate::balance::weights::{ClassWeights, WeightsError, class_weights};
 
 use super::state::ComparedScheme;
 
@@ -98,11 +98,11 @@ pub fn table_page(counts: &[u64], cb: &ClassWeights, beta: Beta, page: usize) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::weights::class_balanced_weights;
+    use crate::balance::weights::class_balanced_weights;
 
     #[test]
     fn summary_of_the_paper_example() {
-        let counts = crate::profiles::preset_counts("cifar10-lt-100").unwrap();
+        let counts = crate::data::profiles::preset_counts("cifar10-lt-100").unwrap();
         let beta = Beta::new(0.999).unwrap();
         let cb = class_balanced_weights(&counts, beta).unwrap();
         let s = summary(&counts, &cb, beta);

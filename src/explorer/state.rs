@@ -2,11 +2,11 @@
 //! schemes to compare and the editor's scale. Plain data, so the page, the
 //! URL and the tests all handle the same thing.
 
-use crate::effective_number::Beta;
-use crate::experiments::PAPER_BETAS;
+use crate::balance::effective_number::Beta;
+use crate::balance::weights::Scheme;
+use crate::data::profiles::{Profile, preset};
 use crate::i18n::Message;
-use crate::profiles::{Profile, preset};
-use crate::weights::Scheme;
+use crate::train::experiments::PAPER_BETAS;
 
 /// The explorer takes from 2 to this many classes.
 pub const MAX_EXPLORER_CLASSES: usize = 10_000;
@@ -18,7 +18,7 @@ pub const MIN_ONE_MINUS_BETA: f64 = 1e-8;
 /// Where the counts came from, so a link can name a preset instead of listing counts.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Source {
-    /// A named preset of [`crate::profiles::PRESETS`].
+    /// A named preset of [`crate::data::profiles::PRESETS`].
     Preset(&'static str),
     /// A generated profile.
     Profile(Profile),

@@ -1,12 +1,12 @@
 //! The training panel's settings: which runs it compares, how they train,
 //! and on which backend; plain data, kept in the URL beside the explorer's.
 
+use crate::balance::losses::LossKind;
+use crate::balance::weights::SchemeKind;
 use crate::i18n::Message;
-use crate::losses::LossKind;
-use crate::mlp::MlpConfig;
-use crate::optimizer::OptimizerKind;
-use crate::trainer::TrainConfig;
-use crate::weights::SchemeKind;
+use crate::train::mlp::MlpConfig;
+use crate::train::optimizer::OptimizerKind;
+use crate::train::trainer::TrainConfig;
 
 /// Where the panel trains.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -7,11 +7,11 @@
 //! profile as `profile=exp&classes=10&max=5000&imbalance=100`; beta close to 1
 //! as `one_minus_beta=1e-8`.
 
-use crate::counts_input::{InputFormat, parse_counts};
-use crate::effective_number::Beta;
-use crate::export::decimal;
+use crate::balance::effective_number::Beta;
+use crate::data::counts_input::{InputFormat, parse_counts};
+use crate::data::export::decimal;
+use crate::data::profiles::Profile;
 use crate::i18n::Message;
-use crate::profiles::Profile;
 
 use super::state::{
     ComparedScheme, Distribution, ExplorerState, MAX_EXPLORER_CLASSES, MAX_GAMMA,

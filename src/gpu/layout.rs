@@ -14,7 +14,7 @@
 
 use bytemuck::{Pod, Zeroable};
 
-use crate::mlp::{Activation, LayerShape};
+use crate::train::mlp::{Activation, LayerShape};
 
 /// Rows one invocation of the forward and input-gradient kernels works on
 /// (`ROW_TILE` in common.wgsl).
@@ -142,7 +142,7 @@ impl Layout {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mlp::{MlpConfig, layer_shapes};
+    use crate::train::mlp::{MlpConfig, layer_shapes};
 
     #[test]
     fn regions_follow_each_other_padded_to_eights() {

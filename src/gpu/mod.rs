@@ -2,8 +2,8 @@
 //! compute kernels (wgpu: WebGPU in the browser, Vulkan natively), training
 //! many models at once, one dispatch per kernel covering all of them.
 //!
-//! The math is the core's ([`crate::losses`], [`crate::mlp`],
-//! [`crate::optimizer`]); `tests/gpu.rs` checks the kernels against it.
+//! The math is the core's ([`crate::balance::losses`], [`crate::train::mlp`],
+//! [`crate::train::optimizer`]); `tests/gpu.rs` checks the kernels against it.
 
 mod context;
 mod layout;
@@ -13,7 +13,7 @@ mod trainer;
 use std::fmt;
 
 use crate::i18n::Message;
-use crate::trainer::TrainError;
+use crate::train::trainer::TrainError;
 
 pub use context::{AdapterSummary, GpuContext};
 pub use layout::{KernelLayer, Layout};

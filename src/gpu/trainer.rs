@@ -17,11 +17,13 @@ use wgpu::util::DeviceExt;
 
 use super::layout::{Layout, ROW_TILE};
 use super::{GpuContext, GpuError, Mismatch};
-use crate::losses::LossKind;
-use crate::mlp::{Mlp, layer_shapes};
-use crate::optimizer::{Optimizer, OptimizerKind};
-use crate::toy_data::Dataset;
-use crate::trainer::{BatchSampler, CpuTrainer, Progress, TrainConfig, TrainState, validate};
+use crate::balance::losses::LossKind;
+use crate::data::toy_data::Dataset;
+use crate::train::mlp::{Mlp, layer_shapes};
+use crate::train::optimizer::{Optimizer, OptimizerKind};
+use crate::train::trainer::{
+    BatchSampler, CpuTrainer, Progress, TrainConfig, TrainState, validate,
+};
 
 /// The most workgroups in one dimension of a dispatch.
 const MAX_GROUPS: usize = 65_535;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::i18n::{t, tf, use_page};
 use super::state::use_explorer;
-use crate::effective_number::Beta;
+use crate::balance::effective_number::Beta;
 use crate::explorer::state::{ComparedScheme, MAX_GAMMA, MIN_ONE_MINUS_BETA};
 use crate::i18n::Message;
 

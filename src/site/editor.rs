@@ -12,11 +12,11 @@ use super::i18n::{t, use_page};
 use super::state::use_explorer;
 use crate::charts::Theme;
 use crate::charts::editor::{self, EditorChart, EditorGeometry, nice_y_max};
-use crate::counts_input::{InputFormat, parse_counts};
+use crate::data::counts_input::{InputFormat, parse_counts};
+use crate::data::profiles::{PRESETS, Profile};
 use crate::explorer::edit::{Nudge, nudge, paint};
 use crate::explorer::state::{DEFAULT_PRESET, Distribution, Source};
 use crate::i18n::{Message, tr_with};
-use crate::profiles::{PRESETS, Profile};
 
 /// The editor with its tools.
 #[component]

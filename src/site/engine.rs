@@ -3,11 +3,11 @@
 //! GPU to the CPU mid-run without losing what was read back.
 
 use super::dom;
+use crate::data::toy_data::ToyTask;
 use crate::gpu::{GpuContext, GpuError, GpuTrainer};
 use crate::i18n::Message;
-use crate::mlp::Mlp;
-use crate::toy_data::ToyTask;
-use crate::trainer::{CpuTrainer, TrainConfig};
+use crate::train::mlp::Mlp;
+use crate::train::trainer::{CpuTrainer, TrainConfig};
 
 /// Most steps in one GPU submission.
 const GPU_CAPACITY: usize = 256;

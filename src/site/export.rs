@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::dom;
 use super::i18n::t;
 use super::state::use_explorer;
-use crate::export::{ExportFormat, export_weights};
+use crate::data::export::{ExportFormat, export_weights};
 
 /// The export box.
 #[component]

@@ -9,6 +9,7 @@ use super::dom;
 use super::editor::{CanvasFit, theme_for_slide, theme_for_width};
 use super::i18n::{t, tf, use_page};
 use super::state::{Explorer, use_explorer};
+use crate::balance::effective_number::Beta;
 use crate::charts::Theme;
 use crate::charts::cb_term::CbTermChart;
 use crate::charts::counts::CountsChart;
@@ -16,9 +17,8 @@ use crate::charts::effective::EffectiveCurveChart;
 use crate::charts::figure::Figure;
 use crate::charts::focal::FocalChart;
 use crate::charts::weights::{WeightCurve, WeightsChart};
-use crate::effective_number::Beta;
-use crate::experiments::PAPER_BETAS;
 use crate::explorer::state::ComparedScheme;
+use crate::train::experiments::PAPER_BETAS;
 
 /// The paper's betas, with beta = 0 for "no re-weighting".
 fn reference_betas() -> Vec<Beta> {

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use super::i18n::{t, use_page};
 use crate::charts::grid::GridChart;
-use crate::experiments::{PAPER_BETAS, PAPER_GAMMAS};
 use crate::i18n::tr;
+use crate::train::experiments::{PAPER_BETAS, PAPER_GAMMAS};
 
 /// One cell: the balanced accuracy in %, "pending" before its run ends; the
 /// best is strong and says so.

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::dom;
 use crate::i18n::{Lang, Message, tr, tr_with};
-use crate::lesson::{PageView, view_from_query};
+use crate::teach::lesson::{PageView, view_from_query};
 
 /// The page's view, shared by every component.
 #[derive(Clone, Copy)]

@@ -1,5 +1,5 @@
 //! The web site (wasm32 only): Leptos components that show what the core
-//! computes. Logic lives in [`crate::explorer`] and [`crate::lesson`]; these
+//! computes. Logic lives in [`crate::explorer`] and [`crate::teach::lesson`]; these
 //! files only show it. Every string comes from `locales/` through [`i18n`].
 
 mod backend;

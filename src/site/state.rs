@@ -5,15 +5,15 @@
 use leptos::prelude::*;
 
 use super::dom;
+use crate::balance::effective_number::Beta;
+use crate::balance::weights::{ClassWeights, WeightsError, class_balanced_weights};
 use crate::charts::Theme;
-use crate::effective_number::Beta;
 use crate::explorer::results::{SchemeWeights, scheme_weights};
 use crate::explorer::state::{ComparedScheme, ExplorerState};
 use crate::explorer::training::TrainingSettings;
 use crate::explorer::url::{from_query, to_query};
 use crate::i18n::Message;
-use crate::lesson::{PageView, join_queries, view_to_query};
-use crate::weights::{ClassWeights, WeightsError, class_balanced_weights};
+use crate::teach::lesson::{PageView, join_queries, view_to_query};
 
 /// How long the state must hold still before the URL is updated.
 pub const URL_DELAY_MS: u64 = 120;

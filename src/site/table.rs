@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use super::i18n::{t, use_page};
 use super::state::use_explorer;
+use crate::data::export::decimal;
 use crate::explorer::results::{PAGE_SIZE, pages, summary, table_page};
-use crate::export::decimal;
 use crate::i18n::{tr, tr_with};
 
 /// Three decimals for ordinary values, scientific notation for tiny or huge ones.

@@ -15,24 +15,24 @@ use super::figures::ChartCanvas;
 use super::grid_table::GridTable;
 use super::i18n::{t, tf, use_page};
 use super::state::use_explorer;
+use crate::balance::losses::LossKind;
+use crate::balance::weights::SchemeKind;
 use crate::charts::Theme;
 use crate::charts::figure::Figure;
 use crate::charts::grid::GridChart;
 use crate::charts::training::{
     CONFUSION_TITLE, ClassAccuracyChart, ConfusionChart, LossCurvesChart, class_colour,
 };
-use crate::experiments::{PAPER_BETAS, PAPER_GAMMAS, paper_grid};
+use crate::data::export::decimal;
+use crate::data::toy_data::{ToyConfig, ToyTask, make_toy_task, scale_counts};
 use crate::explorer::training::{
     Backend, HIDDEN_SIZES, LEARNING_RATES, MAX_EPOCHS, TrainingSettings,
 };
-use crate::export::decimal;
 use crate::i18n::{Message, tr_with};
-use crate::losses::LossKind;
-use crate::metrics::{Metrics, metrics};
-use crate::optimizer::OptimizerKind;
-use crate::toy_data::{ToyConfig, ToyTask, make_toy_task, scale_counts};
-use crate::trainer::{TrainConfig, decision_grid, predict};
-use crate::weights::SchemeKind;
+use crate::train::experiments::{PAPER_BETAS, PAPER_GAMMAS, paper_grid};
+use crate::train::metrics::{Metrics, metrics};
+use crate::train::optimizer::OptimizerKind;
+use crate::train::trainer::{TrainConfig, decision_grid, predict};
 
 /// The largest class of the toy task, after scaling the explorer's counts.
 const TOY_MAX: u64 = 500;

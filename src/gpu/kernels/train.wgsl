@@ -3,8 +3,8 @@
 //   gather the batch -> forward, layer by layer -> weighted loss and
 //   d loss / d logits -> per layer, from the last: parameter gradients and
 //   the deltas before it -> SGD with momentum or Adam (and the step's loss).
-// Each kernel is the CPU trainer's math (crate::trainer, crate::mlp,
-// crate::losses, crate::optimizer), summing in the same order but where it
+// Each kernel is the CPU trainer's math (crate::train::trainer, crate::train::mlp,
+// crate::balance::losses, crate::train::optimizer), summing in the same order but where it
 // adds 4 terms at once (the loss's sums, the input gradients), and covers
 // every model: an invocation per tile of 8 rows x 8 outputs, so each dispatch
 // spreads over all cores, has no barriers and loads whole vec4s, which is
@@ -165,7 +165,7 @@ fn forward(
     store_pair(y + 7u * out4, activate(s.r7, f));
 }
 
-// The loss's functions on 4 logits at once (crate::losses has them one by one).
+// The loss's functions on 4 logits at once (crate::balance::losses has them one by one).
 fn softplus(x: vec4<f32>) -> vec4<f32> {
     return max(x, vec4<f32>(0.0)) + log(1.0 + exp(-abs(x)));
 }

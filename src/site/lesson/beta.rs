@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::effective_number::Beta;
+use crate::balance::effective_number::Beta;
 use crate::site::i18n::{t, tf};
 use crate::site::state::use_explorer;
 

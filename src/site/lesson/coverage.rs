@@ -3,21 +3,21 @@
 //! (animated or by hand), then many trials whose mean is plotted over the
 //! formula's curve; beside it, discs dropped into a square of area N, which
 //! shows what the all-or-nothing model leaves out. The numbers come from
-//! [`crate::coverage`].
+//! [`crate::teach::coverage`].
 
 use leptos::prelude::*;
 
 use super::short;
 use crate::charts::coverage::CoverageChart;
 use crate::charts::figure::Figure;
-use crate::coverage::{
-    CoverageConfig, CoverageStats, GeometricStats, PROTOTYPE_CHOICES, draw_sequence,
-    expected_covered, geometric_trial, simulate_geometric, simulate_prototypes, unit_disc_radius,
-};
 use crate::i18n::tr_with;
 use crate::site::dom;
 use crate::site::figures::ChartCanvas;
 use crate::site::i18n::{t, tf, use_page};
+use crate::teach::coverage::{
+    CoverageConfig, CoverageStats, GeometricStats, PROTOTYPE_CHOICES, draw_sequence,
+    expected_covered, geometric_trial, simulate_geometric, simulate_prototypes, unit_disc_radius,
+};
 
 /// Trials of the prototype model per run.
 pub const TRIALS: u32 = 500;

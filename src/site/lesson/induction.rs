@@ -1,15 +1,15 @@
 //! The proof by induction as a stepper: E_1 = 1, then each step adds the new
 //! sample's expected new volume 1 - E_{n-1}/N, shown with the numbers of the
 //! current beta beside the closed form. The rows come from
-//! [`crate::induction`].
+//! [`crate::teach::induction`].
 
 use leptos::prelude::*;
 
 use super::short;
 use crate::i18n::{tr, tr_with};
-use crate::induction::{MAX_STEPS, induction_rows};
 use crate::site::i18n::{t, tf, use_page};
 use crate::site::state::use_explorer;
+use crate::teach::induction::{MAX_STEPS, induction_rows};
 
 /// Buttons to take the next step or go back, the table of steps so far, and
 /// the current step in words.

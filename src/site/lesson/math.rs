@@ -1,14 +1,14 @@
-//! The lesson's formulas on the page: MathML markup from [`crate::mathml`]
+//! The lesson's formulas on the page: MathML markup from [`crate::teach::mathml`]
 //! (built from constants and the site's own translation strings, escaped)
 //! set as a container's HTML. Never user text.
 
 use leptos::prelude::*;
 
 use crate::i18n::tr;
-use crate::mathml;
 use crate::site::i18n::{t, use_page};
+use crate::teach::mathml;
 
-/// A displayed formula: `markup` is a `<math>` element from [`crate::mathml`].
+/// A displayed formula: `markup` is a `<math>` element from [`crate::teach::mathml`].
 #[component]
 pub fn Formula(
     /// The formula's markup.

@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 
 use super::dom;
 use super::i18n::{Page, t, tf, use_page};
-use crate::lesson::{STEPS, Section, step_href};
+use crate::teach::lesson::{STEPS, Section, step_href};
 
 /// The lesson links, the sections, and presentation mode's controls.
 #[component]

@@ -7,13 +7,13 @@ use super::beta::BetaChoice;
 use super::coverage::CoverageLab;
 use super::induction::InductionStepper;
 use super::math;
-use crate::lesson::{PAPER_CIFAR, PAPER_IMBALANCES, PAPER_INAT2018, Section, paper_gain};
 use crate::site::figures::{
     ChartCanvas, cb_term_figure, counts_figure, effective_figure, focal_figure, weights_figure,
 };
 use crate::site::i18n::{t, tf};
 use crate::site::state::use_explorer;
 use crate::site::training;
+use crate::teach::lesson::{PAPER_CIFAR, PAPER_IMBALANCES, PAPER_INAT2018, Section, paper_gain};
 
 /// A section's frame: its number and title (focusable, for presentation mode) and body.
 #[component]

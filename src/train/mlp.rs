@@ -330,7 +330,7 @@ impl<F: Scalar> Workspace<F> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::losses::Loss;
+    use crate::balance::losses::Loss;
     use ndarray::Array2;
 
     fn batch() -> (Array2<f64>, Vec<usize>) {

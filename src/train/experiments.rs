@@ -3,11 +3,11 @@
 
 use serde::Serialize;
 
-use crate::losses::LossKind;
-use crate::metrics::Metrics;
-use crate::toy_data::ToyTask;
-use crate::trainer::{CpuTrainer, TrainConfig, TrainError};
-use crate::weights::SchemeKind;
+use crate::balance::losses::LossKind;
+use crate::balance::weights::SchemeKind;
+use crate::data::toy_data::ToyTask;
+use crate::train::metrics::Metrics;
+use crate::train::trainer::{CpuTrainer, TrainConfig, TrainError};
 
 /// The paper's betas.
 pub const PAPER_BETAS: [f64; 4] = [0.9, 0.99, 0.999, 0.9999];

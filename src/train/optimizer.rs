@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::mlp::Scalar;
+use crate::train::mlp::Scalar;
 
 /// Which optimiser, with its constants.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]

@@ -11,7 +11,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::effective_number::{Beta, effective_number};
+use crate::balance::effective_number::{Beta, effective_number};
 use crate::i18n::Message;
 
 /// A way to weight classes by their training counts.
@@ -191,7 +191,7 @@ pub fn class_balanced_weights(counts: &[u64], beta: Beta) -> Result<ClassWeights
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profiles::preset_counts;
+    use crate::data::profiles::preset_counts;
 
     fn cifar10_lt_100() -> Vec<u64> {
         preset_counts("cifar10-lt-100").unwrap()

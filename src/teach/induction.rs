@@ -5,9 +5,9 @@
 //! `E_n = E_{n-1} + (1 - E_{n-1}/N) = 1 + beta E_{n-1}`, with N = 1/(1 - beta).
 //!
 //! Each [`InductionRow`] holds one step of that recursion beside the closed
-//! form from [`crate::effective_number`]: the two agree to rounding.
+//! form from [`crate::balance::effective_number`]: the two agree to rounding.
 
-use crate::effective_number::{Beta, effective_number};
+use crate::balance::effective_number::{Beta, effective_number};
 
 /// The most steps the lesson's stepper walks (a link's `induction_step` is 1 to this).
 pub const MAX_STEPS: u32 = 12;

@@ -6,7 +6,7 @@
 //!
 //! `N (1 - beta^n) = (1 - beta^n) / (1 - beta) = E_n`,  `beta = (N - 1) / N`,
 //!
-//! the effective number, which [`crate::effective_number`] computes. Many
+//! the effective number, which [`crate::balance::effective_number`] computes. Many
 //! seeded trials give the mean and its standard error for every n.
 //!
 //! The geometric version drops discs of area 1 uniformly into a square of
@@ -21,7 +21,7 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::effective_number::{Beta, effective_number};
+use crate::balance::effective_number::{Beta, effective_number};
 
 /// The class sizes N the coverage simulation offers (a link's `coverage_n` is one of them).
 pub const PROTOTYPE_CHOICES: [u32; 4] = [10, 20, 50, 100];

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::data::profiles::MAX_CLASSES;
 use crate::i18n::Message;
-use crate::profiles::MAX_CLASSES;
 
 /// The largest total number of samples: 2^53, the last integer exactly
 /// representable in f64 and so in JavaScript and JSON readers.

@@ -14,14 +14,14 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::effective_number::{Beta, BetaError};
+use crate::balance::effective_number::{Beta, BetaError};
+use crate::balance::losses::{Loss, LossKind};
+use crate::balance::weights::{SchemeKind, WeightsError, class_weights};
+use crate::data::toy_data::{Bounds, Dataset, ToyTask};
 use crate::i18n::Message;
-use crate::losses::{Loss, LossKind};
-use crate::metrics::{Metrics, argmax, metrics};
-use crate::mlp::{Mlp, MlpConfig, Workspace};
-use crate::optimizer::{Optimizer, OptimizerKind};
-use crate::toy_data::{Bounds, Dataset, ToyTask};
-use crate::weights::{SchemeKind, WeightsError, class_weights};
+use crate::train::metrics::{Metrics, argmax, metrics};
+use crate::train::mlp::{Mlp, MlpConfig, Workspace};
+use crate::train::optimizer::{Optimizer, OptimizerKind};
 
 /// Everything that defines a training run.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -660,8 +660,8 @@ pub fn decision_grid(model: &Mlp<f32>, task: &ToyTask, resolution: usize) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mlp::Scalar;
-    use crate::toy_data::{ToyConfig, make_toy_task};
+    use crate::data::toy_data::{ToyConfig, make_toy_task};
+    use crate::train::mlp::Scalar;
 
     fn task() -> ToyTask {
         make_toy_task(&[200, 60, 12], &ToyConfig::default()).unwrap()

@@ -324,7 +324,7 @@ mod tests {
 
     #[test]
     fn scaling_keeps_the_shape() {
-        let cifar = crate::profiles::preset_counts("cifar10-lt-100").unwrap();
+        let cifar = crate::data::profiles::preset_counts("cifar10-lt-100").unwrap();
         assert_eq!(
             scale_counts(&cifar, 500),
             [500, 299, 179, 107, 64, 38, 23, 13, 8, 5]

@@ -8,9 +8,9 @@
 //! the page is in presentation mode, the slide shown there (1-based), the
 //! induction stepper's step and the coverage simulation's class size N.
 
-use crate::coverage::{DEFAULT_PROTOTYPES, PROTOTYPE_CHOICES};
 use crate::i18n::Lang;
-use crate::induction::MAX_STEPS;
+use crate::teach::coverage::{DEFAULT_PROTOTYPES, PROTOTYPE_CHOICES};
+use crate::teach::induction::MAX_STEPS;
 
 /// A section of the lesson, in the order of the paper's argument.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -1,0 +1,10 @@
+//! The paper's math: the effective number of samples, the class-balanced
+//! weights and the weighted losses with their gradients (Cui et al. 2019,
+//! sections 3 and 4). Every formula of the paper is written here once.
+//!
+//! Pure Rust: no web, GPU or UI types. It may use [`crate::i18n`] for its
+//! messages and nothing else of the crate; everything else may use it.
+
+pub mod effective_number;
+pub mod losses;
+pub mod weights;

@@ -1,0 +1,12 @@
+//! What the lesson shows beyond the explorer: the coverage simulation behind
+//! the effective number, the proof by induction step by step, the lesson's
+//! sections and prepared states, and its formulas as MathML.
+//!
+//! Pure Rust: no web, GPU or UI types (the site renders what this builds).
+//! It may use [`crate::balance`], [`crate::data`] and [`crate::i18n`], never
+//! [`crate::train`].
+
+pub mod coverage;
+pub mod induction;
+pub mod lesson;
+pub mod mathml;

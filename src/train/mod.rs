@@ -1,0 +1,13 @@
+//! Training on the CPU: the MLP with its backward pass, the optimisers, the
+//! trainer (batches, sharded steps, decision grids), the long-tail metrics
+//! and the experiments built on them (comparisons, the paper's grid, seeds).
+//!
+//! Pure Rust: no web, GPU or UI types (the GPU trainer in [`crate::gpu`]
+//! mirrors this math). It may use [`crate::balance`], [`crate::data`] and
+//! [`crate::i18n`], never [`crate::teach`].
+
+pub mod experiments;
+pub mod metrics;
+pub mod mlp;
+pub mod optimizer;
+pub mod trainer;
