@@ -16,8 +16,9 @@ use cblab::balance::losses::LossKind;
 use cblab::balance::weights::SchemeKind;
 use cblab::data::toy_data::{ToyConfig, make_toy_task, scale_counts};
 use cblab::gpu::{GpuContext, GpuTrainer};
+use cblab::train::config::TrainConfig;
 use cblab::train::experiments::paper_grid;
-use cblab::train::trainer::{CpuTrainer, TrainConfig};
+use cblab::train::trainer::CpuTrainer;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

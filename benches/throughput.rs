@@ -13,9 +13,10 @@ use std::time::Instant;
 use cblab::balance::weights::SchemeKind;
 use cblab::data::profiles::Profile;
 use cblab::data::toy_data::{ToyConfig, make_toy_task};
+use cblab::train::config::TrainConfig;
 use cblab::train::experiments::train_and_evaluate;
 use cblab::train::mlp::{MlpConfig, layer_shapes};
-use cblab::train::trainer::{CpuTrainer, TrainConfig};
+use cblab::train::trainer::CpuTrainer;
 
 /// Multiply-adds x 2 of one training step's matrix products: forward, weight
 /// gradients, and input gradients of every layer but the first.

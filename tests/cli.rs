@@ -274,8 +274,8 @@ fn loss_equals_the_library() {
 #[test]
 fn train_prints_the_library_metrics() {
     use cblab::data::toy_data::{ToyConfig, make_toy_task};
+    use cblab::train::config::TrainConfig;
     use cblab::train::experiments::train_and_evaluate;
-    use cblab::train::trainer::TrainConfig;
 
     let args = [
         "train", "--counts", "120,40,8", "--epochs", "5", "--seed", "3", "--scheme", "none",

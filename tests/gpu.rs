@@ -10,9 +10,10 @@ use cblab::balance::losses::LossKind;
 use cblab::balance::weights::SchemeKind;
 use cblab::data::toy_data::{ToyConfig, ToyTask, make_toy_task};
 use cblab::gpu::{GpuContext, GpuError, GpuTrainer, Mismatch};
+use cblab::train::config::TrainConfig;
 use cblab::train::mlp::{Activation, MlpConfig};
 use cblab::train::optimizer::OptimizerKind;
-use cblab::train::trainer::{CpuTrainer, TrainConfig};
+use cblab::train::trainer::CpuTrainer;
 
 /// The device, or `None` when the run says it has no GPU.
 fn context() -> Option<GpuContext> {

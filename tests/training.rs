@@ -5,8 +5,8 @@ use cblab::balance::losses::LossKind;
 use cblab::balance::weights::SchemeKind;
 use cblab::data::profiles::Profile;
 use cblab::data::toy_data::{ToyConfig, make_toy_task};
+use cblab::train::config::TrainConfig;
 use cblab::train::experiments::train_and_evaluate;
-use cblab::train::trainer::TrainConfig;
 
 fn default_counts() -> Vec<u64> {
     Profile::Exponential {

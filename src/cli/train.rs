@@ -12,12 +12,14 @@ use super::counts::{CountsSource, ProfileArgs};
 use crate::balance::losses::LossKind;
 use crate::balance::weights::SchemeKind;
 use crate::data::toy_data::{ToyConfig, ToyTask, make_toy_task};
+use crate::train::config::{TrainConfig, validate};
 use crate::train::experiments::{
     MeanSd, RunReport, SeedSummary, paper_grid, parse_compare_list, summarise, train_and_evaluate,
 };
 use crate::train::mlp::{Activation, MlpConfig};
 use crate::train::optimizer::OptimizerKind;
-use crate::train::trainer::{CpuTrainer, TrainConfig, decision_grid, validate};
+use crate::train::prediction::decision_grid;
+use crate::train::trainer::CpuTrainer;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum LossArg {

@@ -1,12 +1,12 @@
 //! The training panel's settings: which runs it compares, how they train,
-//! and on which backend; plain data, kept in the URL beside the explorer's.
+//! and on which backend; plain data, kept in the URL beside the explorer's
+//! (see [`super::url`]).
 
 use crate::balance::losses::LossKind;
 use crate::balance::weights::SchemeKind;
-use crate::i18n::Message;
+use crate::train::config::TrainConfig;
 use crate::train::mlp::MlpConfig;
 use crate::train::optimizer::OptimizerKind;
-use crate::train::trainer::TrainConfig;
 
 /// Where the panel trains.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -131,157 +131,18 @@ impl TrainingSettings {
             ..TrainConfig::default()
         }
     }
-
-    /// The URL's pairs for the settings that differ from the defaults.
-    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
-        let d = Self::default();
-        let mut pairs = Vec::new();
-        if self.loss != d.loss {
-            pairs.push(("train_loss", self.loss.name().to_owned()));
-        }
-        if self.scheme != d.scheme {
-            pairs.push(("train_scheme", self.scheme.name().to_owned()));
-        }
-        if self.optimizer != d.optimizer {
-            pairs.push(("optimizer", self.optimizer.name().to_owned()));
-        }
-        if self.learning_rate != d.learning_rate {
-            pairs.push(("lr", self.learning_rate.to_string()));
-        }
-        if self.hidden != d.hidden {
-            pairs.push(("hidden", self.hidden.to_string()));
-        }
-        if self.epochs != d.epochs {
-            pairs.push(("epochs", self.epochs.to_string()));
-        }
-        if self.seed != d.seed {
-            pairs.push(("seed", self.seed.to_string()));
-        }
-        if self.backend != d.backend {
-            pairs.push(("backend", self.backend.name().to_owned()));
-        }
-        pairs
-    }
-
-    /// Settings from a URL's values (`get` looks a key up); bad values keep
-    /// the default and say why in `notices`.
-    pub fn from_pairs<'a>(
-        get: &impl Fn(&str) -> Option<&'a str>,
-        notices: &mut Vec<Message>,
-    ) -> Self {
-        let mut s = Self::default();
-        let mut bad = |what: &'static str, value: &str, why: Message| {
-            notices.push(super::url::ignored(what, value, why));
-        };
-        if let Some(v) = get("train_loss") {
-            match LossKind::from_name(v) {
-                Some(k) => s.loss = k,
-                None => bad("notice.what.loss", v, Message::new("notice.why.loss")),
-            }
-        }
-        if let Some(v) = get("train_scheme") {
-            match SchemeKind::ALL.into_iter().find(|k| k.name() == v) {
-                Some(k) => s.scheme = k,
-                None => bad("notice.what.scheme", v, Message::new("notice.why.scheme")),
-            }
-        }
-        if let Some(v) = get("optimizer") {
-            match v {
-                "adam" => s.optimizer = OptimizerKind::ADAM,
-                "sgd" => s.optimizer = OptimizerKind::SGD,
-                _ => bad(
-                    "notice.what.optimizer",
-                    v,
-                    Message::new("notice.why.optimizer"),
-                ),
-            }
-        }
-        if let Some(v) = get("lr") {
-            match v.trim().parse::<f64>() {
-                Ok(r) if r.is_finite() && r > 0.0 && r <= 1.0 => s.learning_rate = r,
-                _ => bad("notice.what.lr", v, Message::new("notice.why.lr")),
-            }
-        }
-        if let Some(v) = get("hidden") {
-            match v.trim().parse::<usize>() {
-                Ok(h) if (1..=256).contains(&h) => s.hidden = h,
-                _ => bad("notice.what.hidden", v, Message::new("notice.why.hidden")),
-            }
-        }
-        if let Some(v) = get("epochs") {
-            match v.trim().parse::<usize>() {
-                Ok(e) if (1..=MAX_EPOCHS).contains(&e) => s.epochs = e,
-                _ => bad(
-                    "notice.what.epochs",
-                    v,
-                    Message::new("notice.why.epochs").with("max", MAX_EPOCHS),
-                ),
-            }
-        }
-        if let Some(v) = get("seed") {
-            match v.trim().parse::<u64>() {
-                Ok(seed) => s.seed = seed,
-                _ => bad("notice.what.seed", v, Message::new("notice.why.seed")),
-            }
-        }
-        if let Some(v) = get("backend") {
-            match Backend::from_name(v) {
-                Some(b) => s.backend = b,
-                None => bad("notice.what.backend", v, Message::new("notice.why.backend")),
-            }
-        }
-        s
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn parse(pairs: &[(&str, &str)]) -> (TrainingSettings, Vec<Message>) {
-        let get = |k: &str| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| *v);
-        let mut notices = Vec::new();
-        (TrainingSettings::from_pairs(&get, &mut notices), notices)
-    }
-
-    #[test]
-    fn defaults_write_nothing_and_round_trip() {
-        assert!(TrainingSettings::default().to_pairs().is_empty());
-        let s = TrainingSettings {
-            loss: LossKind::Sigmoid,
-            scheme: SchemeKind::Inverse,
-            optimizer: OptimizerKind::SGD,
-            learning_rate: 0.03,
-            hidden: 64,
-            epochs: 12,
-            seed: 9,
-            backend: Backend::Cpu,
-        };
-        let pairs = s.to_pairs();
-        let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        assert_eq!(parse(&borrowed), (s, vec![]));
-    }
-
-    #[test]
-    fn bad_values_keep_the_default_with_a_notice() {
-        let (s, notices) = parse(&[
-            ("train_loss", "<b>hinge</b>"),
-            ("lr", "-1"),
-            ("hidden", "100000"),
-            ("epochs", "0"),
-            ("backend", "tpu"),
-        ]);
-        assert_eq!(s, TrainingSettings::default());
-        assert_eq!(notices.len(), 5);
-        assert!(notices[0].to_string().contains("\"<b>hinge</b>\""));
-    }
-
     #[test]
     fn auto_skips_software_adapters() {
         assert!(Backend::Auto.uses_gpu(false) && !Backend::Auto.uses_gpu(true));
         assert!(Backend::Gpu.uses_gpu(true) && !Backend::Cpu.uses_gpu(false));
-        let (s, notices) = parse(&[("backend", "gpu")]);
-        assert_eq!((s.backend, notices.len()), (Backend::Gpu, 0));
+        assert_eq!(Backend::from_name("gpu"), Some(Backend::Gpu));
+        assert_eq!(Backend::from_name("tpu"), None);
     }
 
     #[test]

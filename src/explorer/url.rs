@@ -8,16 +8,19 @@
 //! as `one_minus_beta=1e-8`.
 
 use crate::balance::effective_number::Beta;
+use crate::balance::losses::LossKind;
+use crate::balance::weights::SchemeKind;
 use crate::data::counts_input::{InputFormat, parse_counts};
 use crate::data::export::decimal;
 use crate::data::profiles::Profile;
 use crate::i18n::Message;
+use crate::train::optimizer::OptimizerKind;
 
 use super::state::{
     ComparedScheme, Distribution, ExplorerState, MAX_EXPLORER_CLASSES, MAX_GAMMA,
     MIN_ONE_MINUS_BETA, Source,
 };
-use super::training::TrainingSettings;
+use super::training::{Backend, MAX_EPOCHS, TrainingSettings};
 
 /// The query string (without `?`) that restores `state`.
 pub fn to_query(state: &ExplorerState) -> String {
@@ -62,7 +65,7 @@ pub fn to_query(state: &ExplorerState) -> String {
     let schemes: Vec<String> = state.schemes.iter().map(|s| s.name()).collect();
     q.append_pair("schemes", &schemes.join(","));
     q.append_pair("scale", if state.log_scale { "log" } else { "linear" });
-    for (key, value) in state.training.to_pairs() {
+    for (key, value) in training_pairs(&state.training) {
         q.append_pair(key, &value);
     }
     q.finish()
@@ -248,8 +251,109 @@ pub fn from_query(query: &str) -> (ExplorerState, Vec<Message>) {
         )),
         None => {}
     }
-    state.training = TrainingSettings::from_pairs(&get, &mut notices);
+    state.training = training_from_pairs(&get, &mut notices);
     (state, notices)
+}
+
+/// The URL's pairs for the training settings that differ from the defaults.
+fn training_pairs(settings: &TrainingSettings) -> Vec<(&'static str, String)> {
+    let d = TrainingSettings::default();
+    let mut pairs = Vec::new();
+    if settings.loss != d.loss {
+        pairs.push(("train_loss", settings.loss.name().to_owned()));
+    }
+    if settings.scheme != d.scheme {
+        pairs.push(("train_scheme", settings.scheme.name().to_owned()));
+    }
+    if settings.optimizer != d.optimizer {
+        pairs.push(("optimizer", settings.optimizer.name().to_owned()));
+    }
+    if settings.learning_rate != d.learning_rate {
+        pairs.push(("lr", settings.learning_rate.to_string()));
+    }
+    if settings.hidden != d.hidden {
+        pairs.push(("hidden", settings.hidden.to_string()));
+    }
+    if settings.epochs != d.epochs {
+        pairs.push(("epochs", settings.epochs.to_string()));
+    }
+    if settings.seed != d.seed {
+        pairs.push(("seed", settings.seed.to_string()));
+    }
+    if settings.backend != d.backend {
+        pairs.push(("backend", settings.backend.name().to_owned()));
+    }
+    pairs
+}
+
+/// Training settings from a URL's values (`get` looks a key up); bad values
+/// keep the default and say why in `notices`.
+fn training_from_pairs<'a>(
+    get: &impl Fn(&str) -> Option<&'a str>,
+    notices: &mut Vec<Message>,
+) -> TrainingSettings {
+    let mut s = TrainingSettings::default();
+    let mut bad = |what: &'static str, value: &str, why: Message| {
+        notices.push(ignored(what, value, why));
+    };
+    if let Some(v) = get("train_loss") {
+        match LossKind::from_name(v) {
+            Some(k) => s.loss = k,
+            None => bad("notice.what.loss", v, Message::new("notice.why.loss")),
+        }
+    }
+    if let Some(v) = get("train_scheme") {
+        match SchemeKind::ALL.into_iter().find(|k| k.name() == v) {
+            Some(k) => s.scheme = k,
+            None => bad("notice.what.scheme", v, Message::new("notice.why.scheme")),
+        }
+    }
+    if let Some(v) = get("optimizer") {
+        match v {
+            "adam" => s.optimizer = OptimizerKind::ADAM,
+            "sgd" => s.optimizer = OptimizerKind::SGD,
+            _ => bad(
+                "notice.what.optimizer",
+                v,
+                Message::new("notice.why.optimizer"),
+            ),
+        }
+    }
+    if let Some(v) = get("lr") {
+        match v.trim().parse::<f64>() {
+            Ok(r) if r.is_finite() && r > 0.0 && r <= 1.0 => s.learning_rate = r,
+            _ => bad("notice.what.lr", v, Message::new("notice.why.lr")),
+        }
+    }
+    if let Some(v) = get("hidden") {
+        match v.trim().parse::<usize>() {
+            Ok(h) if (1..=256).contains(&h) => s.hidden = h,
+            _ => bad("notice.what.hidden", v, Message::new("notice.why.hidden")),
+        }
+    }
+    if let Some(v) = get("epochs") {
+        match v.trim().parse::<usize>() {
+            Ok(e) if (1..=MAX_EPOCHS).contains(&e) => s.epochs = e,
+            _ => bad(
+                "notice.what.epochs",
+                v,
+                Message::new("notice.why.epochs").with("max", MAX_EPOCHS),
+            ),
+        }
+    }
+    if let Some(v) = get("seed") {
+        match v.trim().parse::<u64>() {
+            Ok(seed) => s.seed = seed,
+            _ => bad("notice.what.seed", v, Message::new("notice.why.seed")),
+        }
+    }
+    if let Some(v) = get("backend") {
+        match Backend::from_name(v) {
+            Some(b) => s.backend = b,
+            None => bad("notice.what.backend", v, Message::new("notice.why.backend")),
+        }
+    }
+    s
 }
 
 fn profile_from<'a>(
@@ -297,6 +401,44 @@ fn profile_from<'a>(
 mod tests {
     use super::*;
     use crate::i18n::Lang;
+
+    fn parse_training(pairs: &[(&str, &str)]) -> (TrainingSettings, Vec<Message>) {
+        let get = |k: &str| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| *v);
+        let mut notices = Vec::new();
+        (training_from_pairs(&get, &mut notices), notices)
+    }
+
+    #[test]
+    fn training_defaults_write_nothing_and_round_trip() {
+        assert!(training_pairs(&TrainingSettings::default()).is_empty());
+        let s = TrainingSettings {
+            loss: LossKind::Sigmoid,
+            scheme: SchemeKind::Inverse,
+            optimizer: OptimizerKind::SGD,
+            learning_rate: 0.03,
+            hidden: 64,
+            epochs: 12,
+            seed: 9,
+            backend: Backend::Cpu,
+        };
+        let pairs = training_pairs(&s);
+        let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(parse_training(&borrowed), (s, vec![]));
+    }
+
+    #[test]
+    fn bad_training_values_keep_the_default_with_a_notice() {
+        let (s, notices) = parse_training(&[
+            ("train_loss", "<b>hinge</b>"),
+            ("lr", "-1"),
+            ("hidden", "100000"),
+            ("epochs", "0"),
+            ("backend", "tpu"),
+        ]);
+        assert_eq!(s, TrainingSettings::default());
+        assert_eq!(notices.len(), 5);
+        assert!(notices[0].to_string().contains("\"<b>hinge</b>\""));
+    }
 
     fn round_trip(state: &ExplorerState) {
         let q = to_query(state);

@@ -13,7 +13,7 @@ mod trainer;
 use std::fmt;
 
 use crate::i18n::Message;
-use crate::train::trainer::TrainError;
+use crate::train::config::TrainError;
 
 pub use context::{AdapterSummary, GpuContext};
 pub use layout::{KernelLayer, Layout};

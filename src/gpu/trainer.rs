@@ -19,11 +19,12 @@ use super::layout::{Layout, ROW_TILE};
 use super::{GpuContext, GpuError, Mismatch};
 use crate::balance::losses::LossKind;
 use crate::data::toy_data::Dataset;
+use crate::train::batches::BatchSampler;
+use crate::train::config::{TrainConfig, validate};
 use crate::train::mlp::{Mlp, layer_shapes};
 use crate::train::optimizer::{Optimizer, OptimizerKind};
-use crate::train::trainer::{
-    BatchSampler, CpuTrainer, Progress, TrainConfig, TrainState, validate,
-};
+use crate::train::progress::{Progress, TrainState};
+use crate::train::trainer::CpuTrainer;
 
 /// The most workgroups in one dimension of a dispatch.
 const MAX_GROUPS: usize = 65_535;

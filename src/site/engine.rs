@@ -6,8 +6,9 @@ use super::dom;
 use crate::data::toy_data::ToyTask;
 use crate::gpu::{GpuContext, GpuError, GpuTrainer};
 use crate::i18n::Message;
+use crate::train::config::TrainConfig;
 use crate::train::mlp::Mlp;
-use crate::train::trainer::{CpuTrainer, TrainConfig};
+use crate::train::trainer::CpuTrainer;
 
 /// Most steps in one GPU submission.
 const GPU_CAPACITY: usize = 256;

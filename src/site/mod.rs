@@ -10,7 +10,6 @@ mod editor;
 mod engine;
 mod export;
 mod figures;
-mod grid_table;
 mod i18n;
 mod lesson;
 mod state;

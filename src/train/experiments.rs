@@ -6,8 +6,9 @@ use serde::Serialize;
 use crate::balance::losses::LossKind;
 use crate::balance::weights::SchemeKind;
 use crate::data::toy_data::ToyTask;
+use crate::train::config::{TrainConfig, TrainError};
 use crate::train::metrics::Metrics;
-use crate::train::trainer::{CpuTrainer, TrainConfig, TrainError};
+use crate::train::trainer::CpuTrainer;
 
 /// The paper's betas.
 pub const PAPER_BETAS: [f64; 4] = [0.9, 0.99, 0.999, 0.9999];

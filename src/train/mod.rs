@@ -6,8 +6,13 @@
 //! mirrors this math). It may use [`crate::balance`], [`crate::data`] and
 //! [`crate::i18n`], never [`crate::teach`].
 
+pub mod batches;
+pub mod config;
 pub mod experiments;
 pub mod metrics;
 pub mod mlp;
 pub mod optimizer;
+pub mod prediction;
+pub mod progress;
+pub mod shards;
 pub mod trainer;

@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::i18n::{t, use_page};
 use crate::charts::grid::GridChart;
 use crate::i18n::tr;
+use crate::site::i18n::{t, use_page};
 use crate::train::experiments::{PAPER_BETAS, PAPER_GAMMAS};
 
 /// One cell: the balanced accuracy in %, "pending" before its run ends; the

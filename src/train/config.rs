@@ -1,0 +1,201 @@
+//! What defines a training run ([`TrainConfig`]), why one cannot start
+//! ([`TrainError`]), and the check that turns a configuration into the loss
+//! and class weights it trains with ([`validate`]).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::balance::effective_number::{Beta, BetaError};
+use crate::balance::losses::{Loss, LossKind};
+use crate::balance::weights::{SchemeKind, WeightsError, class_weights};
+use crate::i18n::Message;
+use crate::train::mlp::MlpConfig;
+use crate::train::optimizer::OptimizerKind;
+
+/// Everything that defines a training run.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    /// Softmax, sigmoid or focal.
+    pub loss: LossKind,
+    /// How classes are weighted (`cb` for class-balanced).
+    pub scheme: SchemeKind,
+    /// beta of the class-balanced weights.
+    pub beta: f64,
+    /// gamma of the focal loss.
+    pub gamma: f64,
+    /// The network.
+    pub model: MlpConfig,
+    /// The optimiser.
+    pub optimizer: OptimizerKind,
+    /// The learning rate.
+    pub learning_rate: f64,
+    /// Samples per step; `None` for the whole training set.
+    pub batch: Option<usize>,
+    /// Passes over the training set.
+    pub epochs: usize,
+    /// Seed of the initialisation and of the batch order.
+    pub seed: u64,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self {
+            loss: LossKind::Softmax,
+            scheme: SchemeKind::None,
+            beta: 0.9999,
+            gamma: 1.0,
+            model: MlpConfig::default(),
+            optimizer: OptimizerKind::ADAM,
+            learning_rate: 0.01,
+            batch: Some(128),
+            epochs: 60,
+            seed: 0,
+        }
+    }
+}
+
+impl TrainConfig {
+    /// The loss with its gamma.
+    pub fn loss(&self) -> Loss {
+        self.loss.with_gamma(self.gamma)
+    }
+
+    /// A short name: "softmax", "CB focal (beta 0.999, gamma 0.5)", "inverse sigmoid"
+    /// (in English: the command line's and the GPU trainer's).
+    pub fn label(&self) -> String {
+        self.label_message().to_string()
+    }
+
+    /// The short name in any language.
+    pub fn label_message(&self) -> Message {
+        let loss = self.loss.name();
+        let params = match (self.scheme, self.loss) {
+            (SchemeKind::Cb, LossKind::Focal) => Some(
+                Message::new("run.beta_gamma")
+                    .with("beta", self.beta)
+                    .with("gamma", self.gamma),
+            ),
+            (SchemeKind::Cb, _) => Some(Message::new("run.beta").with("beta", self.beta)),
+            (_, LossKind::Focal) => Some(Message::new("run.gamma").with("gamma", self.gamma)),
+            _ => None,
+        };
+        let scheme = match self.scheme {
+            SchemeKind::None => None,
+            SchemeKind::Cb => Some("run.scheme.cb"),
+            SchemeKind::Inverse => Some("run.scheme.inverse"),
+            SchemeKind::SqrtInverse => Some("run.scheme.sqrt_inverse"),
+            SchemeKind::Balanced => Some("run.scheme.balanced"),
+        };
+        let message = match (scheme, &params) {
+            (None, None) => Message::new("run.plain"),
+            (None, Some(_)) => Message::new("run.plain_params"),
+            (Some(scheme), None) => {
+                Message::new("run.weighted").with_message("scheme", Message::new(scheme))
+            }
+            (Some(scheme), Some(_)) => {
+                Message::new("run.weighted_params").with_message("scheme", Message::new(scheme))
+            }
+        }
+        .with("loss", loss);
+        match params {
+            Some(params) => message.with_message("params", params),
+            None => message,
+        }
+    }
+}
+
+/// Why training cannot start.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TrainError {
+    /// beta is out of range.
+    Beta(BetaError),
+    /// The class weights cannot be computed.
+    Weights(WeightsError),
+    /// gamma must be a finite number >= 0.
+    Gamma(f64),
+    /// The learning rate must be a finite number > 0.
+    LearningRate(f64),
+    /// The batch size must be at least 1.
+    Batch,
+    /// At least one epoch, and at least one hidden unit and layer.
+    Shape,
+    /// The counts do not match the training set.
+    Counts,
+    /// A saved state does not fit this run (other shape or length).
+    State,
+}
+
+impl TrainError {
+    /// What went wrong, for people in any language.
+    pub fn message(&self) -> Message {
+        match self {
+            Self::Beta(e) => e.message(),
+            Self::Weights(e) => e.message(),
+            Self::Gamma(g) => Message::new("error.train.gamma").with("got", g),
+            Self::LearningRate(r) => Message::new("error.train.learning_rate").with("got", r),
+            Self::Batch => Message::new("error.train.batch"),
+            Self::Shape => Message::new("error.train.shape"),
+            Self::Counts => Message::new("error.train.counts"),
+            Self::State => Message::new("error.train.state"),
+        }
+    }
+}
+
+/// In English, from the translation files.
+impl fmt::Display for TrainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl std::error::Error for TrainError {}
+
+/// Checks a configuration and gives the loss and the class weights it uses.
+pub fn validate(config: &TrainConfig, counts: &[u64]) -> Result<(Loss, Vec<f64>), TrainError> {
+    let beta = Beta::new(config.beta).map_err(TrainError::Beta)?;
+    if !(config.gamma.is_finite() && config.gamma >= 0.0) {
+        return Err(TrainError::Gamma(config.gamma));
+    }
+    if !(config.learning_rate.is_finite() && config.learning_rate > 0.0) {
+        return Err(TrainError::LearningRate(config.learning_rate));
+    }
+    if config.batch == Some(0) {
+        return Err(TrainError::Batch);
+    }
+    if config.epochs == 0 || config.model.hidden == 0 || config.model.layers == 0 {
+        return Err(TrainError::Shape);
+    }
+    let weights =
+        class_weights(counts, config.scheme.with_beta(beta)).map_err(TrainError::Weights)?;
+    Ok((config.loss(), weights.weights))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels() {
+        let d = TrainConfig::default();
+        assert_eq!(d.label(), "softmax");
+        let cb = TrainConfig {
+            scheme: SchemeKind::Cb,
+            loss: LossKind::Focal,
+            beta: 0.999,
+            gamma: 0.5,
+            ..d
+        };
+        assert_eq!(cb.label(), "CB focal (beta 0.999, gamma 0.5)");
+        let inv = TrainConfig {
+            scheme: SchemeKind::Inverse,
+            loss: LossKind::Sigmoid,
+            ..d
+        };
+        assert_eq!(inv.label(), "inverse sigmoid");
+        let zh = |c: &TrainConfig| c.label_message().in_lang(crate::i18n::Lang::ZhCn);
+        assert_eq!(zh(&cb), "类别平衡 focal（beta 0.999，gamma 0.5）");
+        assert_eq!(zh(&inv), "逆频率 sigmoid");
+        assert_eq!(zh(&d), "softmax");
+    }
+}
