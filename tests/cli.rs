@@ -144,9 +144,7 @@ fn weights_from_every_source() {
     ]);
     assert_eq!(v["counts"], serde_json::json!([2, 1]));
     assert_eq!(numbers(&v["weights"]), [1.0, 1.0]);
-    let v = json_ok(&[
-        "weights", "--beta", "0.9", "--counts", "10 40", "--scheme", "balanced",
-    ]);
+    let v = json_ok(&["weights", "--counts", "10 40", "--scheme", "balanced"]);
     assert_eq!(numbers(&v["weights"]), [2.5, 0.625]);
 
     std::fs::write(&csv, "class,count\ncat,1.5\n").unwrap();
@@ -183,6 +181,52 @@ fn weights_snippets() {
             .success()
         );
     }
+}
+
+/// Only `cb` uses beta: the other schemes run without it, leave the beta
+/// fields out of the JSON, and refuse a beta rather than ignore it.
+#[test]
+fn schemes_without_beta() {
+    use cblab::balance::weights::{SchemeKind, class_weights};
+    let counts = [30u64, 10, 5];
+    for kind in SchemeKind::ALL {
+        if kind == SchemeKind::Cb {
+            continue;
+        }
+        let name = kind.name();
+        let v = json_ok(&["weights", "--scheme", name, "--counts", "30,10,5"]);
+        let want = class_weights(&counts, kind.without_beta().unwrap()).unwrap();
+        assert_eq!(numbers(&v["weights"]), want.weights, "{name}");
+        assert_eq!(v["scheme"], name);
+        for field in ["beta", "one_minus_beta", "effective_numbers"] {
+            assert!(v.get(field).is_none(), "{name} has {field}: {v}");
+        }
+        fails_with(
+            &[
+                "weights", "--scheme", name, "--beta", "0.9", "--counts", "1",
+            ],
+            &format!("--scheme {name} does not use beta: leave out --beta"),
+        );
+        fails_with(
+            &[
+                "weights",
+                "--scheme",
+                name,
+                "--one-minus-beta",
+                "1e-3",
+                "--counts",
+                "1",
+            ],
+            "leave out --one-minus-beta",
+        );
+    }
+    fails_with(
+        &["weights", "--counts", "30,10,5"],
+        "--scheme cb needs beta",
+    );
+    let v = json_ok(&["weights", "--beta", "0.9", "--counts", "30,10,5"]);
+    assert_eq!(v["beta"], 0.9);
+    assert_eq!(numbers(&v["effective_numbers"]).len(), 3);
 }
 
 #[test]
@@ -373,6 +417,29 @@ fn train_compare_grid_and_seeds() {
     assert_eq!(summary.len(), 2);
     assert!(summary[0]["balanced_accuracy"]["sd"].as_f64().unwrap() >= 0.0);
     assert_eq!(v["task"]["seeds"], serde_json::json!([0, 1, 2]));
+
+    // One seed's spread is unknown, not zero: the table shows the value alone.
+    let table = |seeds: &str| {
+        let out = cblab(&[
+            "train",
+            "--compare",
+            "softmax,cb-softmax",
+            "--epochs",
+            "2",
+            "--seeds",
+            seeds,
+            "--format",
+            "table",
+        ]);
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one = table("1");
+    let row = one.lines().find(|l| l.starts_with("| softmax |")).unwrap();
+    assert!(!one.contains('±'), "{one}");
+    let balanced = row.split('|').nth(2).unwrap().trim();
+    assert!(balanced.parse::<f64>().is_ok(), "{row}");
+    assert!(table("2").contains(" ± "));
 
     let v = json_ok(&["train", "--epochs", "1", "--decision-grid", "16"]);
     assert_eq!(v["decision_grid"]["classes"].as_array().unwrap().len(), 256);

@@ -73,12 +73,17 @@ impl SchemeKind {
 
     /// The scheme, with beta for the class-balanced one.
     pub fn with_beta(self, beta: Beta) -> Scheme {
+        self.without_beta().unwrap_or(Scheme::ClassBalanced(beta))
+    }
+
+    /// The scheme of a kind without a parameter; `None` for `Cb`, which needs a beta.
+    pub fn without_beta(self) -> Option<Scheme> {
         match self {
-            Self::Cb => Scheme::ClassBalanced(beta),
-            Self::None => Scheme::None,
-            Self::Inverse => Scheme::Inverse,
-            Self::SqrtInverse => Scheme::SqrtInverse,
-            Self::Balanced => Scheme::Balanced,
+            Self::Cb => None,
+            Self::None => Some(Scheme::None),
+            Self::Inverse => Some(Scheme::Inverse),
+            Self::SqrtInverse => Some(Scheme::SqrtInverse),
+            Self::Balanced => Some(Scheme::Balanced),
         }
     }
 }

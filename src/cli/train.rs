@@ -123,10 +123,12 @@ enum OutputFormat {
     Table,
 }
 
-/// A Markdown table of the summaries (mean ± sd over seeds, in percent).
+/// A Markdown table of the summaries in percent: mean ± sd over seeds, or
+/// the value alone for one seed (whose spread is unknown).
 fn table(summaries: &[SeedSummary]) -> String {
     let cell = |m: Option<MeanSd>| match m {
-        Some(m) => format!("{:.1} ± {:.1}", 100.0 * m.mean, 100.0 * m.sd),
+        Some(MeanSd { mean, sd: Some(sd) }) => format!("{:.1} ± {:.1}", 100.0 * mean, 100.0 * sd),
+        Some(MeanSd { mean, sd: None }) => format!("{:.1}", 100.0 * mean),
         None => "-".to_owned(),
     };
     let mut out = String::from(

@@ -1,6 +1,6 @@
 //! `cblab weights`: per-class weights as JSON or as a snippet for another tool.
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
@@ -58,9 +58,9 @@ impl From<FormatArg> for ExportFormat {
     }
 }
 
-/// beta, given directly or as 1 - beta (exactly one).
+/// beta, given directly or as 1 - beta (at most one; only `--scheme cb` uses it).
 #[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
+#[group(required = false, multiple = false)]
 pub struct BetaArg {
     /// beta in [0, 1).
     #[arg(long, allow_negative_numbers = true)]
@@ -71,12 +71,22 @@ pub struct BetaArg {
 }
 
 impl BetaArg {
-    pub fn beta(&self) -> Result<Beta> {
+    /// The beta given, if any.
+    pub fn beta(&self) -> Result<Option<Beta>> {
         Ok(match (self.beta, self.one_minus_beta) {
-            (Some(b), _) => Beta::new(b)?,
-            (None, Some(e)) => Beta::from_one_minus(e)?,
-            (None, None) => unreachable!("clap requires one of --beta and --one-minus-beta"),
+            (Some(b), _) => Some(Beta::new(b)?),
+            (None, Some(e)) => Some(Beta::from_one_minus(e)?),
+            (None, None) => None,
         })
+    }
+
+    /// How the flag was spelled, for messages.
+    fn flag(&self) -> &'static str {
+        if self.beta.is_some() {
+            "--beta"
+        } else {
+            "--one-minus-beta"
+        }
     }
 }
 
@@ -94,25 +104,48 @@ pub struct WeightsArgs {
     format: FormatArg,
 }
 
+/// Weights for the counts; for `--scheme cb` the JSON also has `beta`,
+/// `one_minus_beta` and `effective_numbers`, which the other schemes do not
+/// use and leave out. A beta given to another scheme is refused, not ignored.
 pub fn run(args: &WeightsArgs) -> Result<String> {
-    let beta = args.beta.beta()?;
-    let parsed = args.source.load()?;
     let scheme = SchemeKind::from(args.scheme);
-    let weights = class_weights(&parsed.counts, scheme.with_beta(beta))?;
+    let beta = match (scheme, args.beta.beta()?) {
+        (SchemeKind::Cb, Some(beta)) => Some(beta),
+        (SchemeKind::Cb, None) => {
+            bail!("--scheme cb needs beta: give --beta B (0 <= B < 1) or --one-minus-beta E")
+        }
+        (_, None) => None,
+        (other, Some(_)) => bail!(
+            "--scheme {} does not use beta: leave out {} (only --scheme cb uses it)",
+            other.name(),
+            args.beta.flag()
+        ),
+    };
+    let parsed = args.source.load()?;
+    let rule = match beta {
+        Some(beta) => scheme.with_beta(beta),
+        None => scheme
+            .without_beta()
+            .expect("only cb needs a beta, and it has one here"),
+    };
+    let weights = class_weights(&parsed.counts, rule)?;
     let format = ExportFormat::from(args.format);
     if format != ExportFormat::Json {
         let snippet = export_weights(&weights.weights, parsed.names.as_deref(), format);
         return Ok(snippet.trim_end().to_owned());
     }
-    let mut out = json!({
-        "scheme": scheme.name(),
-        "beta": beta.value(),
-        "one_minus_beta": beta.one_minus(),
-        "counts": parsed.counts,
-        "effective_numbers": effective_numbers(&parsed.counts, beta),
-        "weights": weights.weights,
-        "empty_classes": weights.empty_classes,
-    });
+    // In this order: scheme, beta and 1 - beta, counts, effective numbers, weights.
+    let mut out = json!({ "scheme": scheme.name() });
+    if let Some(beta) = beta {
+        out["beta"] = json!(beta.value());
+        out["one_minus_beta"] = json!(beta.one_minus());
+    }
+    out["counts"] = json!(parsed.counts);
+    if let Some(beta) = beta {
+        out["effective_numbers"] = json!(effective_numbers(&parsed.counts, beta));
+    }
+    out["weights"] = json!(weights.weights);
+    out["empty_classes"] = json!(weights.empty_classes);
     if let Some(names) = parsed.names {
         out["names"] = json!(names);
     }

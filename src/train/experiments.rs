@@ -101,8 +101,9 @@ pub fn parse_compare_list(list: &str, base: &TrainConfig) -> Result<Vec<TrainCon
 pub struct MeanSd {
     /// The mean.
     pub mean: f64,
-    /// The sample standard deviation (0 for one value).
-    pub sd: f64,
+    /// The sample standard deviation; `None` (null in JSON) for one value,
+    /// whose spread is unknown, not zero.
+    pub sd: Option<f64>,
 }
 
 impl MeanSd {
@@ -113,15 +114,11 @@ impl MeanSd {
         }
         let n = values.len() as f64;
         let mean = values.iter().sum::<f64>() / n;
-        let var = if values.len() > 1 {
-            values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)
-        } else {
-            0.0
-        };
-        Some(MeanSd {
-            mean,
-            sd: var.sqrt(),
-        })
+        let sd = (values.len() > 1).then(|| {
+            let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
+            var.sqrt()
+        });
+        Some(MeanSd { mean, sd })
     }
 }
 
@@ -201,8 +198,8 @@ mod tests {
     fn mean_and_sd() {
         let s = MeanSd::of(&[1.0, 2.0, 3.0]).unwrap();
         assert_eq!(s.mean, 2.0);
-        assert_eq!(s.sd, 1.0);
+        assert_eq!(s.sd, Some(1.0));
         assert_eq!(MeanSd::of(&[]), None);
-        assert_eq!(MeanSd::of(&[5.0]).unwrap().sd, 0.0);
+        assert_eq!(MeanSd::of(&[5.0]).unwrap().sd, None);
     }
 }
