@@ -19,6 +19,8 @@ pub struct Axis {
     end: f64,
     log: bool,
     integer: bool,
+    /// Drawn from its high end at the origin (see [`Axis::top_down`]).
+    reversed: bool,
 }
 
 impl Axis {
@@ -30,6 +32,7 @@ impl Axis {
             end,
             log: false,
             integer: false,
+            reversed: false,
         }
     }
 
@@ -49,6 +52,7 @@ impl Axis {
             end,
             log: true,
             integer: false,
+            reversed: false,
         }
     }
 
@@ -78,6 +82,16 @@ impl Axis {
             end: classes - 0.5,
             log: false,
             integer: true,
+            reversed: false,
+        }
+    }
+
+    /// The same axis drawn the other way round: as a y axis, its low end at
+    /// the top (a matrix's rows, class 0 first, as a table reads).
+    pub fn top_down(self) -> Self {
+        Self {
+            reversed: true,
+            ..self
         }
     }
 
@@ -192,9 +206,15 @@ impl Axis {
     /// The plotters coordinate for this axis, with its major ticks as key
     /// points (grid lines and labels) and its minor ticks as light lines.
     pub(crate) fn coord(&self, max_ticks: usize) -> PlotCoord {
+        // plotters maps `start` to the origin (the bottom of a y axis).
+        let (start, end) = if self.reversed {
+            (self.end, self.start)
+        } else {
+            (self.start, self.end)
+        };
         PlotCoord {
-            start: self.start,
-            end: self.end,
+            start,
+            end,
             ticks: self.ticks(max_ticks),
             minor: self.minor_ticks(),
         }

@@ -133,6 +133,7 @@ mod tests {
                 epochs: 4,
             }),
             Figure::ClassAccuracy(ClassAccuracyChart {
+                classes: 3,
                 runs: vec![(svg::label("softmax"), vec![0.9, 0.5, 0.1])],
             }),
             Figure::Grid(Box::default()),

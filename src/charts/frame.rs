@@ -239,6 +239,22 @@ pub(crate) struct Framed<'a, DB: DrawingBackend> {
 }
 
 impl<DB: DrawingBackend> Framed<'_, DB> {
+    /// A short note in the middle of the plot, for a chart that has nothing
+    /// to show yet (its frame and axes are already drawn).
+    pub fn note(&self, theme: &Theme, text: &str) -> DrawResult<(), DB> {
+        let plot = self.chart.plotting_area().strip_coord_spec();
+        let (pw, ph) = plot.dim_in_pixel();
+        let style = theme
+            .label_font()
+            .color(&theme.muted)
+            .pos(Pos::new(HPos::Center, VPos::Center));
+        plot.draw(&Text::new(
+            text.to_owned(),
+            ((pw / 2) as i32, (ph / 2) as i32),
+            style,
+        ))
+    }
+
     /// Draws the legend over the series, when it goes inside the plot: call
     /// it after the series.
     pub fn finish(self, theme: &Theme) -> DrawResult<(), DB> {

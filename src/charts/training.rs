@@ -47,6 +47,9 @@ pub struct LossCurvesChart {
 /// The chart's title (a translation key, as are the other titles).
 pub const TITLE: &str = "chart.loss.title";
 
+/// What an empty training chart says instead of data (before any training).
+pub const TRAIN_TO_FILL: &str = "chart.train_to_fill";
+
 /// Draws the loss of every run against the epoch (log y: losses of different
 /// weightings differ in scale).
 pub fn draw<DB: DrawingBackend>(
@@ -87,6 +90,9 @@ pub fn draw<DB: DrawingBackend>(
         })
         .collect();
     let mut framed = frame::build(area, theme, &frame, keys, Corner::UpperRight)?;
+    if data.runs.iter().all(|(_, losses)| losses.is_empty()) {
+        framed.note(theme, theme.text(TRAIN_TO_FILL))?;
+    }
     let chart = &mut framed.chart;
     for (i, (_, losses)) in data.runs.iter().enumerate() {
         let (colour, width) = theme.curve(i, false);
@@ -109,6 +115,8 @@ pub fn draw<DB: DrawingBackend>(
 /// tail for the profiles), one bar per run in each class's slot.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClassAccuracyChart {
+    /// The classes on the x axis before there are runs.
+    pub classes: usize,
     /// (label, accuracy of each class) per run.
     pub runs: Vec<(Message, Vec<f64>)>,
 }
@@ -126,7 +134,11 @@ pub fn draw_class_accuracy<DB: DrawingBackend>(
     theme: &Theme,
 ) -> DrawResult<(), DB> {
     area.fill(&theme.background)?;
-    let classes = data.runs.iter().map(|(_, a)| a.len()).max().unwrap_or(1);
+    // The runs' classes once there are runs (the page's counts may have changed since).
+    let classes = match data.runs.iter().map(|(_, a)| a.len()).max() {
+        Some(n) => n.max(1),
+        None => data.classes.max(1),
+    };
     let frame = Frame {
         title: theme.text(CLASS_ACCURACY_TITLE),
         x: Axis::classes(classes),
@@ -149,6 +161,9 @@ pub fn draw_class_accuracy<DB: DrawingBackend>(
         .collect();
     // Bars can reach the top anywhere: the legend goes under the title.
     let mut framed = frame::build(area, theme, &frame, keys, Corner::Outside)?;
+    if data.runs.is_empty() {
+        framed.note(theme, theme.text(TRAIN_TO_FILL))?;
+    }
     let chart = &mut framed.chart;
     let runs = data.runs.len().max(1) as f64;
     // Each class's slot is 0.8 wide, shared by the runs.
@@ -168,24 +183,32 @@ pub fn draw_class_accuracy<DB: DrawingBackend>(
 pub struct ConfusionChart {
     /// The run's label.
     pub label: Message,
-    /// `counts[true][predicted]`.
+    /// The classes on both axes before there are counts.
+    pub classes: usize,
+    /// `counts[true][predicted]`; empty before the run exists.
     pub counts: Vec<Vec<u32>>,
 }
 
-/// Draws the matrix as a heatmap: the cell at (c, r) is the share of class
-/// r's test points predicted as c; a strong diagonal is a good classifier.
+/// Draws the matrix as a heatmap: the cell in row r and column c is the
+/// share of class r's test points predicted as c. Class 0's row is at the
+/// top, as in a table (and scikit-learn's ConfusionMatrixDisplay), so a good
+/// classifier's diagonal runs down from the top left.
 pub fn draw_confusion<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &ConfusionChart,
     theme: &Theme,
 ) -> DrawResult<(), DB> {
     area.fill(&theme.background)?;
-    let classes = data.counts.len().max(1);
+    let classes = if data.counts.is_empty() {
+        data.classes.max(1)
+    } else {
+        data.counts.len()
+    };
     let title = theme.message(&data.label);
     let frame = Frame {
         title: &title,
         x: Axis::classes(classes),
-        y: Axis::linear(-0.5, classes as f64 - 0.5),
+        y: Axis::classes(classes).top_down(),
         x_desc: &[
             theme.text("chart.confusion.x"),
             theme.text("chart.confusion.x_short"),
@@ -196,6 +219,9 @@ pub fn draw_confusion<DB: DrawingBackend>(
         ],
     };
     let mut framed = frame::build(area, theme, &frame, Vec::new(), Corner::Outside)?;
+    if data.counts.is_empty() {
+        framed.note(theme, theme.text(TRAIN_TO_FILL))?;
+    }
     let chart = &mut framed.chart;
     let ink = theme.palette[4];
     let cells = data.counts.iter().enumerate().flat_map(|(r, row)| {
@@ -208,7 +234,7 @@ pub fn draw_confusion<DB: DrawingBackend>(
         let mix = |a: u8, b: u8| (a as f64 + share * (b as f64 - a as f64)).round() as u8;
         let bg = theme.background;
         let colour = RGBColor(mix(bg.0, ink.0), mix(bg.1, ink.1), mix(bg.2, ink.2));
-        // True class r at height r, so the axis labels read as classes.
+        // True class r at row r of the top-down class axis.
         let y = r as f64;
         Rectangle::new(
             [(c as f64 - 0.5, y - 0.5), (c as f64 + 0.5, y + 0.5)],
@@ -266,6 +292,7 @@ mod tests {
     #[test]
     fn one_bar_per_run_and_class() {
         let data = ClassAccuracyChart {
+            classes: 3,
             runs: vec![
                 (crate::charts::svg::label("softmax"), vec![1.0, 0.5, 0.0]),
                 (crate::charts::svg::label("CB"), vec![0.9, 0.7, 0.6]),
@@ -297,6 +324,7 @@ mod tests {
     fn confusion_has_a_cell_per_pair() {
         let data = ConfusionChart {
             label: crate::charts::svg::label("CB softmax"),
+            classes: 2,
             counts: vec![vec![8, 2], vec![0, 10]],
         };
         let mut svg = String::new();
@@ -313,6 +341,101 @@ mod tests {
                 .iter()
                 .any(|r| r.fill.eq_ignore_ascii_case(&full))
         );
+    }
+
+    /// Class 0's row at the top, the diagonal running down to the right.
+    #[test]
+    fn confusion_rows_run_top_down() {
+        let data = ConfusionChart {
+            label: crate::charts::svg::label("softmax"),
+            classes: 3,
+            counts: vec![vec![10, 0, 0], vec![0, 10, 0], vec![0, 0, 10]],
+        };
+        let svg = crate::charts::svg::render((420, 400), |area| {
+            draw_confusion(area, &data, &Theme::light(1.0)).unwrap();
+        });
+        let full = crate::charts::svg::hex(Theme::light(1.0).palette[4]);
+        let mut diagonal: Vec<(f64, f64)> = crate::charts::svg::filled_rects(&svg)
+            .into_iter()
+            .filter(|r| r.fill.eq_ignore_ascii_case(&full))
+            .map(|r| (r.x, r.y))
+            .collect();
+        assert_eq!(diagonal.len(), 3, "{diagonal:?}");
+        diagonal.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // Left to right (classes 0, 1, 2 predicted), each lower on the page.
+        assert!(
+            diagonal.windows(2).all(|w| w[1].1 > w[0].1),
+            "the diagonal runs down: {diagonal:?}"
+        );
+        // The row labels read 0, 1, 2 from the top.
+        let mut labels: Vec<(String, f64)> = crate::charts::svg::text_positions(&svg)
+            .into_iter()
+            .filter(|(t, x, _)| ["0", "1", "2"].contains(&t.as_str()) && *x < 60.0)
+            .map(|(t, _, y)| (t, y))
+            .collect();
+        labels.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let order: Vec<&str> = labels.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(order, ["0", "1", "2"], "{labels:?}");
+    }
+
+    /// Before any training: the real class axes and a note, in the page's
+    /// language, instead of a matrix from -0.4 to 0.4.
+    #[test]
+    fn empty_charts_say_train_to_fill() {
+        use crate::i18n::Lang;
+        for lang in [Lang::En, Lang::ZhCn] {
+            let theme = Theme {
+                lang,
+                ..Theme::light(1.0)
+            };
+            let note = theme.text(TRAIN_TO_FILL);
+            let confusion = crate::charts::svg::render((420, 400), |area| {
+                let data = ConfusionChart {
+                    label: Message::new(CONFUSION_TITLE),
+                    classes: 4,
+                    counts: Vec::new(),
+                };
+                draw_confusion(area, &data, &theme).unwrap();
+            });
+            let accuracy = crate::charts::svg::render((640, 400), |area| {
+                let data = ClassAccuracyChart {
+                    classes: 4,
+                    runs: Vec::new(),
+                };
+                draw_class_accuracy(area, &data, &theme).unwrap();
+            });
+            let loss = crate::charts::svg::render((640, 400), |area| {
+                let data = LossCurvesChart {
+                    runs: Vec::new(),
+                    epochs: 60,
+                };
+                draw(area, &data, &theme).unwrap();
+            });
+            for svg in [&confusion, &accuracy, &loss] {
+                assert!(
+                    crate::charts::svg::texts(svg).iter().any(|t| t == note),
+                    "{lang:?}"
+                );
+            }
+            for svg in [&confusion, &accuracy] {
+                let texts = crate::charts::svg::texts(svg);
+                for class in ["0", "1", "2", "3"] {
+                    assert!(texts.iter().any(|t| t == class), "class {class}: {texts:?}");
+                }
+            }
+            let texts = crate::charts::svg::texts(&confusion);
+            assert!(!texts.iter().any(|t| t.contains("0.4")), "{texts:?}");
+        }
+        // With data, no note.
+        let trained = crate::charts::svg::render((420, 400), |area| {
+            let data = ConfusionChart {
+                label: Message::new(CONFUSION_TITLE),
+                classes: 2,
+                counts: vec![vec![3, 1], vec![0, 4]],
+            };
+            draw_confusion(area, &data, &Theme::light(1.0)).unwrap();
+        });
+        assert!(!trained.contains("Train to fill"));
     }
 
     #[test]

@@ -238,6 +238,7 @@ pub fn TrainingPanel() -> impl IntoView {
     };
     let accuracy_figure = Memo::new(move |_| {
         Figure::ClassAccuracy(ClassAccuracyChart {
+            classes: ex.counts.with(Vec::len),
             runs: views
                 .get()
                 .into_iter()
@@ -333,7 +334,8 @@ pub fn TrainingPanel() -> impl IntoView {
                             views.with(|v| {
                                 Figure::Confusion(ConfusionChart {
                                     label: v.get(i).map_or(Message::new(CONFUSION_TITLE), |v| v.label.clone()),
-                                                            counts: v.get(i).map_or(Vec::new(), |v| v.metrics.confusion.clone()),
+                                    classes: ex.counts.with(Vec::len),
+                                    counts: v.get(i).map_or(Vec::new(), |v| v.metrics.confusion.clone()),
                                 })
                             })
                         });
