@@ -27,3 +27,57 @@ pub mod cli;
 
 #[cfg(target_arch = "wasm32")]
 pub mod site;
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The core's folders keep to what their `mod.rs` says they may use:
+    /// no web, GPU or UI code, and `balance` <- `data` <- `train`, `teach`.
+    /// Test modules (after `#[cfg(test)]`) may reach further. Checked to fail
+    /// with a `use crate::train::...` added to `balance/weights.rs`.
+    #[test]
+    fn core_folders_use_only_what_they_may() {
+        let web_gpu_ui = [
+            "crate::charts",
+            "crate::explorer",
+            "crate::gpu",
+            "crate::site",
+            "crate::cli",
+            "leptos",
+            "web_sys",
+            "wasm_bindgen",
+            "wgpu",
+        ];
+        let rules: [(&str, &[&str]); 4] = [
+            ("balance", &["crate::data", "crate::train", "crate::teach"]),
+            ("data", &["crate::train", "crate::teach"]),
+            ("train", &["crate::teach"]),
+            ("teach", &["crate::train"]),
+        ];
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        for (folder, forbidden) in rules {
+            let dir = src.join(folder);
+            let files = std::fs::read_dir(&dir).expect("the core folder exists");
+            for file in files {
+                let path = file.unwrap().path();
+                let text = std::fs::read_to_string(&path).unwrap();
+                // Code before the tests, without comments (a doc link is no dependency).
+                let code: String = text
+                    .split("#[cfg(test)]")
+                    .next()
+                    .unwrap_or_default()
+                    .lines()
+                    .filter(|line| !line.trim_start().starts_with("//"))
+                    .collect();
+                for name in forbidden.iter().chain(&web_gpu_ui) {
+                    assert!(
+                        !code.contains(&format!("{name}::")),
+                        "{} uses {name}",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+}
