@@ -79,6 +79,13 @@ for (const webgpu of [true, false]) {
       } else {
         assert.match(badge, /no WebGPU adapter/, badge);
       }
+      if (!webgpu) {
+        // Before any training the charts show their axes and a note to train (a picture for a person).
+        await page.locator('canvas[data-figure="confusion-softmax"]').scrollIntoViewIfNeeded();
+        await page.locator('canvas[data-figure="training-loss"]').scrollIntoViewIfNeeded();
+        await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+        await page.locator('section.training').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', 'training-panel-empty.png') });
+      }
       await page.click('#train-play');
       await page.waitForFunction(() => Number(document.querySelector('#train-progress')?.value) > 0);
       // While it trains, every input is answered within 50 ms: the Event Timing API records
