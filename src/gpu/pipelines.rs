@@ -20,9 +20,11 @@ pub struct Pipelines {
 impl Pipelines {
     /// Compiles the kernels for `device`.
     pub fn new(device: &wgpu::Device) -> Self {
-        // WGSL has no includes: the kernels start with the shared structs.
+        // WGSL has no includes: the kernels start with the core's flushing
+        // threshold and the shared structs.
         let source = format!(
-            "{}\n{}",
+            "const TINY: f32 = {:e};\n{}\n{}",
+            crate::train::flush::TINY,
             include_str!("kernels/common.wgsl"),
             include_str!("kernels/train.wgsl")
         );

@@ -9,6 +9,7 @@
 pub mod batches;
 pub mod config;
 pub mod experiments;
+pub mod flush;
 pub mod metrics;
 pub mod mlp;
 pub mod optimizer;

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::train::flush::{flush, flush_square};
 use crate::train::mlp::Scalar;
 
 /// Which optimiser, with its constants.
@@ -91,7 +92,15 @@ impl<F: Scalar> Optimizer<F> {
         self.steps
     }
 
-    /// One update of `params` from `grad` with learning rate `lr`.
+    /// The moments: momentum or Adam's first moment, and Adam's second
+    /// (empty for SGD).
+    pub fn moments(&self) -> (&[F], &[F]) {
+        (&self.first, &self.second)
+    }
+
+    /// One update of `params` from `grad` with learning rate `lr`. Gradients
+    /// and moments too small to move a parameter are zero, so that no
+    /// subnormal number arises (see [`crate::train::flush`]).
     pub fn update(&mut self, params: &mut [F], grad: &[F], lr: F) {
         self.steps += 1;
         let c = |x: f64| F::from(x).expect("optimiser constants fit every float");
@@ -99,7 +108,7 @@ impl<F: Scalar> Optimizer<F> {
             OptimizerKind::Sgd { momentum } => {
                 let mu = c(momentum);
                 for ((p, v), &g) in params.iter_mut().zip(&mut self.first).zip(grad) {
-                    *v = mu * *v + g;
+                    *v = flush(mu * *v + flush(g));
                     *p = *p - lr * *v;
                 }
             }
@@ -119,8 +128,9 @@ impl<F: Scalar> Optimizer<F> {
                     .zip(&mut self.second)
                     .zip(grad)
                 {
-                    *m = b1 * *m + (one - b1) * g;
-                    *v = b2 * *v + (one - b2) * g * g;
+                    let g = flush(g);
+                    *m = flush(b1 * *m + (one - b1) * g);
+                    *v = flush_square(b2 * *v + (one - b2) * g * g);
                     *p = *p - lr * (*m * c1) / ((*v * c2).sqrt() + eps);
                 }
             }

@@ -6,6 +6,7 @@
 use ndarray::Array2;
 
 use crate::balance::losses::Loss;
+use crate::train::flush::{FlushToZero, flush};
 use crate::train::mlp::{Mlp, Workspace};
 
 /// Batches of at least this many samples are split in two shards, which run
@@ -91,6 +92,8 @@ struct Shard {
 impl Shard {
     /// This shard's share of the batch loss and of its gradient.
     fn run(&mut self, model: &Mlp<f32>, loss: Loss, class_weights: &[f32], batch: usize) {
+        // On whichever thread runs the shard (rayon's, natively).
+        let _flush = FlushToZero::enable();
         model.forward(self.x.view(), &mut self.work);
         self.loss = weighted_loss_grad(loss, class_weights, &self.y, batch, &mut self.work);
         model.backward(self.x.view(), &mut self.work, &mut self.grad);
@@ -116,7 +119,9 @@ fn run_shards(shards: &mut [Shard], model: &Mlp<f32>, loss: Loss, w: &[f32], bat
 }
 
 /// Fills d loss / d logits for the rows in `work` and returns their share of
-/// the batch loss: sum_i w_{y_i} loss_i / B, with B = `batch`.
+/// the batch loss: sum_i w_{y_i} loss_i / B, with B = `batch`. Gradients
+/// below [`crate::train::flush::TINY`] (a well-classified sample's other
+/// classes) are zero, so the backward pass multiplies no subnormals.
 pub fn weighted_loss_grad(
     loss: Loss,
     class_weights: &[f32],
@@ -137,7 +142,7 @@ pub fn weighted_loss_grad(
         let g = g.as_slice_mut().expect("workspace rows are contiguous");
         let w = class_weights[y] * scale;
         total += w * loss.sample(z, y, g);
-        g.iter_mut().for_each(|v| *v *= w);
+        g.iter_mut().for_each(|v| *v = flush(*v * w));
     }
     total
 }

@@ -9,6 +9,7 @@ use crate::balance::losses::Loss;
 use crate::data::toy_data::Dataset;
 use crate::train::batches::BatchSampler;
 use crate::train::config::{TrainConfig, TrainError, validate};
+use crate::train::flush::FlushToZero;
 use crate::train::metrics::{Metrics, metrics};
 use crate::train::mlp::Mlp;
 use crate::train::optimizer::Optimizer;
@@ -143,6 +144,7 @@ impl CpuTrainer {
 
     /// Runs up to `k` more steps (fewer at the end of the run).
     pub fn step(&mut self, k: usize) -> StepReport {
+        let _flush = FlushToZero::enable();
         let k = k.min(self.progress.remaining());
         let mut sum = 0.0;
         for _ in 0..k {

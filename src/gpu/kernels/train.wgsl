@@ -193,6 +193,16 @@ fn focal_terms(z_t: vec4<f32>, gamma: f32) -> Terms {
     return Terms(modulator * bce, d_modulator * bce + modulator * d_bce);
 }
 
+// Zero below TINY (the host prepends crate::train::flush::TINY), so that no
+// subnormal arises, as in the CPU trainer; second moments: below TINY^2.
+fn flush4(x: vec4<f32>) -> vec4<f32> {
+    return select(x, vec4<f32>(0.0), abs(x) < vec4<f32>(TINY));
+}
+
+fn flush4_square(x: vec4<f32>) -> vec4<f32> {
+    return select(x, vec4<f32>(0.0), x < vec4<f32>(TINY * TINY));
+}
+
 fn total(v: vec4<f32>) -> f32 {
     return ((v.x + v.y) + v.z) + v.w;
 }
@@ -246,7 +256,7 @@ fn loss(
         for (var c = 0u; c < out4; c++) {
             let j = vec4<u32>(4u * c) + vec4<u32>(0u, 1u, 2u, 3u);
             let p = exp(acts[z + c] - top) / sum - select(zero, vec4<f32>(1.0), j == vec4<u32>(y));
-            acts[d + c] = select(zero, p * w, j < vec4<u32>(classes));
+            acts[d + c] = select(zero, flush4(p * w), j < vec4<u32>(classes));
         }
         value = top + log(sum) - z_y;
     } else {
@@ -262,7 +272,7 @@ fn loss(
             let v = acts[z + c];
             let terms = focal_terms(select(-v, v, positive), gamma);
             values += select(zero, terms.value, real);
-            acts[d + c] = select(zero, select(-terms.slope, terms.slope, positive) * w, real);
+            acts[d + c] = select(zero, flush4(select(-terms.slope, terms.slope, positive) * w), real);
         }
         value = total(values);
     }
@@ -429,14 +439,14 @@ fn optimize(
     let c1 = bitcast<f32>(chunk[c]);
     let c2 = bitcast<f32>(chunk[c + 1u]);
     for (var q = p; q < p + 2u; q++) {
-        let g = state[sizes.grads + q];
+        let g = flush4(state[sizes.grads + q]);
         if (model.optimizer == 0u) {
-            let v = model.decay1 * state[sizes.first_moment + q] + g;
+            let v = flush4(model.decay1 * state[sizes.first_moment + q] + g);
             state[sizes.first_moment + q] = v;
             state[q] = state[q] - model.lr * v;
         } else {
-            let m1 = model.decay1 * state[sizes.first_moment + q] + (1.0 - model.decay1) * g;
-            let m2 = model.decay2 * state[sizes.second_moment + q] + (1.0 - model.decay2) * g * g;
+            let m1 = flush4(model.decay1 * state[sizes.first_moment + q] + (1.0 - model.decay1) * g);
+            let m2 = flush4_square(model.decay2 * state[sizes.second_moment + q] + (1.0 - model.decay2) * g * g);
             state[sizes.first_moment + q] = m1;
             state[sizes.second_moment + q] = m2;
             state[q] = state[q] - model.lr * (m1 * c1) / (sqrt(m2 * c2) + model.epsilon);
