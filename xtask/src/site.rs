@@ -1,6 +1,8 @@
 //! `cargo xtask build`: the release site in dist/, built by trunk offline with our own tools.
 
 use crate::install::{self, Scope, WASM_OPT_VERSION};
+use std::path::Path;
+
 use crate::proc::{Result, command, root, run};
 
 /// Installs the build tools, then builds the site.
@@ -33,6 +35,7 @@ pub fn trunk_build() -> Result<()> {
         ));
     }
     externalize_loader(&index)?;
+    write_service_worker(&root().join("dist"))?;
     println!("build: the site is in {}", root().join("dist").display());
     Ok(())
 }
@@ -40,7 +43,7 @@ pub fn trunk_build() -> Result<()> {
 /// Moves the inline `<script type="module">` that trunk writes to start the
 /// wasm into `dist/start.js`, so the page's Content-Security-Policy can forbid
 /// every inline script (`script-src 'self' 'wasm-unsafe-eval'`).
-fn externalize_loader(index: &std::path::Path) -> Result<()> {
+fn externalize_loader(index: &Path) -> Result<()> {
     let html = std::fs::read_to_string(index)
         .map_err(|e| format!("cannot read {}: {e}", index.display()))?;
     let open = "<script type=\"module\">";
@@ -52,9 +55,13 @@ fn externalize_loader(index: &std::path::Path) -> Result<()> {
         .find("</script>")
         .map(|e| body_start + e)
         .ok_or_else(|| format!("unclosed loader script in {}", index.display()))?;
-    let script = &html[body_start..end];
+    // Then the service worker, which keeps the site for offline use.
+    let script = format!(
+        "{}\nif ('serviceWorker' in navigator) {{\n  navigator.serviceWorker.register('/sw.js');\n}}\n",
+        html[body_start..end].trim()
+    );
     let dir = index.parent().expect("dist/index.html has a folder");
-    std::fs::write(dir.join("start.js"), script.trim())
+    std::fs::write(dir.join("start.js"), script)
         .map_err(|e| format!("cannot write start.js: {e}"))?;
     let html = format!(
         "{}<script type=\"module\" src=\"/start.js\"></script>{}",
@@ -62,4 +69,55 @@ fn externalize_loader(index: &std::path::Path) -> Result<()> {
         &html[end + "</script>".len()..]
     );
     std::fs::write(index, html).map_err(|e| format!("cannot write {}: {e}", index.display()))
+}
+
+/// Writes `dist/sw.js` from `src/site/service_worker.js`: the list of the
+/// build's files to cache, and a version made from their names and bytes
+/// (FNV-1a, 64 bits), so a new build is a new worker that replaces the cache.
+fn write_service_worker(dist: &Path) -> Result<()> {
+    let mut files = Vec::new();
+    list_files(dist, dist, &mut files)?;
+    files.retain(|f| f != "sw.js");
+    files.sort();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for file in &files {
+        let bytes =
+            std::fs::read(dist.join(file)).map_err(|e| format!("cannot read dist/{file}: {e}"))?;
+        for &b in file.as_bytes().iter().chain(&[0]).chain(&bytes) {
+            hash = (hash ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    let urls: Vec<String> = std::iter::once("/".to_owned())
+        .chain(files.iter().map(|f| format!("/{f}")))
+        .map(|url| format!("{url:?}"))
+        .collect();
+    let template_path = root().join("src/site/service_worker.js");
+    let template = std::fs::read_to_string(&template_path)
+        .map_err(|e| format!("cannot read {}: {e}", template_path.display()))?;
+    let script = template
+        .replace("__VERSION__", &format!("{hash:016x}"))
+        .replace("__FILES__", &format!("[{}]", urls.join(", ")));
+    std::fs::write(dist.join("sw.js"), script).map_err(|e| format!("cannot write dist/sw.js: {e}"))
+}
+
+/// Every file under `dir`, as a path relative to `base` with `/` between folders.
+fn list_files(base: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries {
+        let path = entry
+            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+            .path();
+        if path.is_dir() {
+            list_files(base, &path, out)?;
+        } else {
+            let relative = path.strip_prefix(base).expect("listed under the base");
+            let parts: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            out.push(parts.join("/"));
+        }
+    }
+    Ok(())
 }
