@@ -108,8 +108,31 @@ pub struct Mlp<F> {
 }
 
 /// The scalar types the network runs in.
-pub trait Scalar: Float + LinalgScalar + Send + Sync + std::fmt::Debug {}
-impl Scalar for f32 {}
+pub trait Scalar: Float + LinalgScalar + Send + Sync + std::fmt::Debug {
+    /// c = a b + beta c: every matrix product of the network.
+    fn gemm(
+        a: ArrayView2<'_, Self>,
+        b: ArrayView2<'_, Self>,
+        beta: Self,
+        c: &mut ArrayViewMut2<'_, Self>,
+    ) {
+        general_mat_mul(Self::one(), &a, &b, beta, c);
+    }
+}
+
+/// f32 trains: its products go through [`cblab_matmul`] (SIMD kernels in wasm).
+impl Scalar for f32 {
+    fn gemm(
+        a: ArrayView2<'_, f32>,
+        b: ArrayView2<'_, f32>,
+        beta: f32,
+        c: &mut ArrayViewMut2<'_, f32>,
+    ) {
+        cblab_matmul::matmul(a, b, beta, c);
+    }
+}
+
+/// f64 is the reference the gradients are checked with: ndarray's GEMM.
 impl Scalar for f64 {}
 
 fn cast<F: Scalar>(x: f64) -> F {
@@ -174,7 +197,7 @@ impl<F: Scalar> Mlp<F> {
             if s.inputs == 2 {
                 plane_layer_forward(input, &self.weights(s), out);
             } else {
-                general_mat_mul(F::one(), &input, &self.weights(s), F::one(), out);
+                F::gemm(input, self.weights(s), F::one(), &mut out.view_mut());
             }
             if l + 1 < self.shapes.len() {
                 match self.activation {
@@ -203,7 +226,7 @@ impl<F: Scalar> Mlp<F> {
             if s.inputs == 2 {
                 plane_layer_weight_grad(input, delta, &mut g_w);
             } else {
-                general_mat_mul(F::one(), &input.t(), delta, F::zero(), &mut g_w);
+                F::gemm(input.t(), delta.view(), F::zero(), &mut g_w);
             }
             // Row by row: contiguous, so it vectorises (a column sum is strided).
             g_b.fill(F::zero());
@@ -216,7 +239,12 @@ impl<F: Scalar> Mlp<F> {
             if l > 0 {
                 let (before, after) = work.deltas.split_at_mut(l);
                 let prev = &mut before[l - 1];
-                general_mat_mul(F::one(), &after[0], &self.weights(s).t(), F::zero(), prev);
+                F::gemm(
+                    after[0].view(),
+                    self.weights(s).t(),
+                    F::zero(),
+                    &mut prev.view_mut(),
+                );
                 let a = work.activations[l - 1]
                     .as_slice()
                     .expect("workspace arrays are contiguous");

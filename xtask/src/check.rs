@@ -92,6 +92,8 @@ pub fn test() -> Result<()> {
                 "wasm32-unknown-unknown",
                 "-p",
                 "cblab",
+                "-p",
+                "cblab-matmul",
                 "--",
                 "-D",
                 "warnings",
@@ -99,7 +101,7 @@ pub fn test() -> Result<()> {
         ),
         cargo("cargo test", &["test", "--workspace"]),
         cargo(
-            "seeded bits in wasm (tests/determinism.rs in node)",
+            "wasm in node: seeded bits (tests/determinism.rs), SIMD kernels (tests/matmul.rs)",
             &[
                 "test",
                 "-p",
@@ -108,6 +110,8 @@ pub fn test() -> Result<()> {
                 "wasm32-unknown-unknown",
                 "--test",
                 "determinism",
+                "--test",
+                "matmul",
             ],
         ),
         Step {

@@ -41,8 +41,9 @@ pub fn trunk_build() -> Result<()> {
 }
 
 /// Moves the inline `<script type="module">` that trunk writes to start the
-/// wasm into `dist/start.js`, so the page's Content-Security-Policy can forbid
-/// every inline script (`script-src 'self' 'wasm-unsafe-eval'`).
+/// wasm into `dist/start.js` (see [`loader_script`]), so the page's
+/// Content-Security-Policy can forbid every inline script (`script-src 'self'
+/// 'wasm-unsafe-eval'`).
 fn externalize_loader(index: &Path) -> Result<()> {
     let html = std::fs::read_to_string(index)
         .map_err(|e| format!("cannot read {}: {e}", index.display()))?;
@@ -55,11 +56,7 @@ fn externalize_loader(index: &Path) -> Result<()> {
         .find("</script>")
         .map(|e| body_start + e)
         .ok_or_else(|| format!("unclosed loader script in {}", index.display()))?;
-    // Then the service worker, which keeps the site for offline use.
-    let script = format!(
-        "{}\nif ('serviceWorker' in navigator) {{\n  navigator.serviceWorker.register('/sw.js');\n}}\n",
-        html[body_start..end].trim()
-    );
+    let script = loader_script(html[body_start..end].trim());
     let dir = index.parent().expect("dist/index.html has a folder");
     std::fs::write(dir.join("start.js"), script)
         .map_err(|e| format!("cannot write start.js: {e}"))?;
@@ -120,4 +117,52 @@ fn list_files(base: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A module of one function that returns a v128 (`i8x16.popcnt` of a splat):
+/// it validates only where WebAssembly SIMD does.
+const SIMD_PROBE: &str =
+    "0,97,115,109,1,0,0,0,1,5,1,96,0,1,123,3,2,1,0,10,10,1,8,0,65,0,253,15,253,98,11";
+
+/// start.js: trunk's loader, run only where the browser has WebAssembly SIMD
+/// (the wasm is built with simd128; elsewhere the page says, in English and
+/// Chinese, that it needs it), then the service worker's registration.
+fn loader_script(trunk_loader: &str) -> String {
+    let (imports, rest): (Vec<&str>, Vec<&str>) = trunk_loader
+        .lines()
+        .partition(|line| line.starts_with("import "));
+    let rest: Vec<String> = rest
+        .iter()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| format!("  {line}"))
+        .collect();
+    format!(
+        r#"{imports}
+// The site's wasm is built with WebAssembly SIMD (simd128).
+if (WebAssembly.validate(new Uint8Array([{SIMD_PROBE}]))) {{
+{rest}
+}} else {{
+  const say = (lang, text) => {{
+    const p = document.createElement('p');
+    p.className = 'notice';
+    p.lang = lang;
+    p.textContent = text;
+    return p;
+  }};
+  const box = document.createElement('div');
+  box.id = 'no-simd';
+  box.setAttribute('role', 'alert');
+  box.append(
+    say('en', 'CB Lab needs WebAssembly SIMD, which this browser does not offer. Please open it in a current Chrome, Edge, Firefox or Safari (16.4 or later).'),
+    say('zh-CN', 'CB Lab 需要 WebAssembly SIMD，而此浏览器不支持。请使用新版 Chrome、Edge、Firefox 或 Safari（16.4 及以上）打开。'),
+  );
+  document.body.append(box);
+}}
+if ('serviceWorker' in navigator) {{
+  navigator.serviceWorker.register('/sw.js');
+}}
+"#,
+        imports = imports.join("\n"),
+        rest = rest.join("\n"),
+    )
 }

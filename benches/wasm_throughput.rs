@@ -1,0 +1,58 @@
+//! Training throughput of the CPU trainer in WebAssembly (node's V8, the
+//! engine Chromium runs the page with): samples per second for forward,
+//! backward and Adam update of the 2 -> 64 -> 64 -> 10 MLP with CB softmax,
+//! at batch 32, 256 and 1024, as `benches/throughput.rs` measures natively.
+//! Prints one JSON line per batch size, and whether the build multiplies with
+//! the SIMD kernels.
+//!
+//! `cargo bench --target wasm32-unknown-unknown --bench wasm_throughput -- --nocapture`
+//! (add `RUSTFLAGS="-C target-feature=-simd128"` for the scalar build).
+
+#[cfg(target_arch = "wasm32")]
+mod wasm {
+    use cblab::balance::weights::SchemeKind;
+    use cblab::data::toy_data::{ToyConfig, make_toy_task};
+    use cblab::train::config::TrainConfig;
+    use cblab::train::mlp::MlpConfig;
+    use cblab::train::trainer::CpuTrainer;
+    use cblab_matmul::SIMD;
+    use wasm_bindgen_test::{console_log, wasm_bindgen_test};
+
+    #[wasm_bindgen_test]
+    fn throughput() {
+        let counts = vec![2000u64; 10];
+        let task = make_toy_task(&counts, &ToyConfig::default()).expect("a valid toy task");
+        let model = MlpConfig {
+            hidden: 64,
+            layers: 2,
+            ..MlpConfig::default()
+        };
+        for batch in [32, 256, 1024] {
+            let config = TrainConfig {
+                scheme: SchemeKind::Cb,
+                model,
+                batch: Some(batch),
+                epochs: 1_000_000,
+                ..TrainConfig::default()
+            };
+            let mut trainer = CpuTrainer::new(&task.train, &task.counts, &config).expect("valid");
+            trainer.step(200);
+            let start = js_sys::Date::now();
+            let mut steps = 0;
+            while js_sys::Date::now() - start < 2000.0 {
+                trainer.step(50);
+                steps += 50;
+            }
+            let seconds = (js_sys::Date::now() - start) / 1000.0;
+            let samples = steps as f64 * batch as f64 / seconds;
+            console_log!(
+                "{{\"impl\": \"cblab-wasm\", \"simd\": {SIMD}, \"batch\": {batch}, \"samples_per_s\": {samples:.0}}}"
+            );
+        }
+    }
+}
+
+fn main() {
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("wasm_throughput runs in wasm: add --target wasm32-unknown-unknown");
+}
