@@ -229,6 +229,44 @@ fn schemes_without_beta() {
     assert_eq!(numbers(&v["effective_numbers"]).len(), 3);
 }
 
+/// `--advise`: the betas between which the weights move, the library's.
+#[test]
+fn weights_advise_the_range_of_beta() {
+    use cblab::balance::beta_range::beta_range;
+    let v = json_ok(&[
+        "weights",
+        "--beta",
+        "0.9",
+        "--counts",
+        "5000,2000,1000",
+        "--advise",
+    ]);
+    let range = beta_range(&[5000, 2000, 1000]);
+    let advice = &v["beta_range"];
+    assert_eq!(advice["imbalance"], 5.0);
+    assert_eq!(advice["low"].as_f64(), range.low.map(|b| b.value()));
+    assert_eq!(
+        advice["one_minus_high"].as_f64(),
+        range.high.map(|b| b.one_minus())
+    );
+    // beta = 0.9 is below the range: every weight is 1.
+    assert!(advice["low"].as_f64().unwrap() > 0.9);
+    assert_eq!(numbers(&v["weights"]), [1.0, 1.0, 1.0]);
+    let v = json_ok(&["weights", "--scheme", "none", "--counts", "7,7", "--advise"]);
+    assert!(v["beta_range"]["low"].is_null() && v["beta_range"]["high"].is_null());
+    assert!(
+        json_ok(&["weights", "--beta", "0.9", "--counts", "7,7"])
+            .get("beta_range")
+            .is_none()
+    );
+    fails_with(
+        &[
+            "weights", "--beta", "0.9", "--counts", "7,1", "--advise", "--format", "csv",
+        ],
+        "use it with --format json",
+    );
+}
+
 #[test]
 fn weights_errors_are_clear() {
     fails_with(

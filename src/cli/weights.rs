@@ -5,6 +5,7 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 
 use super::counts::CountsSource;
+use crate::balance::beta_range::beta_range;
 use crate::balance::effective_number::{Beta, effective_numbers};
 use crate::balance::weights::{SchemeKind, class_weights};
 use crate::data::export::{ExportFormat, export_weights};
@@ -102,6 +103,10 @@ pub struct WeightsArgs {
     /// json prints everything; the others print only the snippet.
     #[arg(long, value_enum, default_value = "json")]
     format: FormatArg,
+    /// Add `beta_range` to the JSON: the betas between which the class-balanced
+    /// weights move (below: within 5 % of all ones; above: within 5 % of inverse frequency).
+    #[arg(long)]
+    advise: bool,
 }
 
 /// Weights for the counts; for `--scheme cb` the JSON also has `beta`,
@@ -130,6 +135,9 @@ pub fn run(args: &WeightsArgs) -> Result<String> {
     };
     let weights = class_weights(&parsed.counts, rule)?;
     let format = ExportFormat::from(args.format);
+    if args.advise && format != ExportFormat::Json {
+        bail!("--advise adds beta_range to the JSON: use it with --format json");
+    }
     if format != ExportFormat::Json {
         let snippet = export_weights(&weights.weights, parsed.names.as_deref(), format);
         return Ok(snippet.trim_end().to_owned());
@@ -148,6 +156,17 @@ pub fn run(args: &WeightsArgs) -> Result<String> {
     out["empty_classes"] = json!(weights.empty_classes);
     if let Some(names) = parsed.names {
         out["names"] = json!(names);
+    }
+    if args.advise {
+        let range = beta_range(&parsed.counts);
+        let (low, high) = (range.low, range.high);
+        out["beta_range"] = json!({
+            "imbalance": range.imbalance,
+            "low": low.map(Beta::value),
+            "one_minus_low": low.map(Beta::one_minus),
+            "high": high.map(Beta::value),
+            "one_minus_high": high.map(Beta::one_minus),
+        });
     }
     Ok(out.to_string())
 }
