@@ -1,8 +1,10 @@
 //! What the explorer computes from its state: weights per compared scheme,
 //! effective numbers, the summary and pages of the per-class table.
 
+use crate::balance::beta_range::BetaRange;
 use crate::balance::effective_number::{Beta, effective_numbers};
 use crate::balance::weights::{ClassWeights, WeightsError, class_weights};
+use crate::i18n::Message;
 
 use super::state::ComparedScheme;
 
@@ -57,6 +59,56 @@ pub fn summary(counts: &[u64], cb: &ClassWeights, beta: Beta) -> Summary {
     }
 }
 
+/// A bound of the range of beta as a reader takes it in: 1 - beta to two
+/// significant digits ("0.941", "0.999979"), and N = 1 / (1 - beta) to two
+/// ("17", "48000").
+pub fn rounded_beta(beta: Beta) -> (String, String) {
+    let e = beta.one_minus();
+    let round = |x: f64| {
+        let scale = 10f64.powf(x.log10().floor() - 1.0);
+        (x / scale).round() * scale
+    };
+    let e2 = round(e);
+    let digits = (-e2.log10()).ceil().max(0.0) as usize + 1;
+    let beta = format!("{:.*}", digits, 1.0 - e2);
+    let n = round(1.0 / e);
+    let n = if n >= 10.0 {
+        format!("{n:.0}")
+    } else {
+        format!("{n}")
+    };
+    (beta, n)
+}
+
+/// What the range of beta means for these counts and this beta, in words.
+pub fn beta_advice(range: &BetaRange, beta: Beta) -> Message {
+    let (Some(low), Some(high)) = (range.low, range.high) else {
+        return Message::new("advice.balanced").with("ratio", format!("{:.3}", range.imbalance));
+    };
+    let e = beta.one_minus();
+    let here = if e > low.one_minus() {
+        "advice.below"
+    } else if e < high.one_minus() {
+        "advice.above"
+    } else {
+        "advice.inside"
+    };
+    let ((low_beta, low_n), (high_beta, high_n)) = (rounded_beta(low), rounded_beta(high));
+    Message::new("advice.range")
+        .with("low", low_beta)
+        .with("low_n", low_n)
+        .with("high", high_beta)
+        .with("high_n", high_n)
+        .with_message("here", Message::new(here).with("beta", beta.to_string()))
+}
+
+/// Where the range lies on a slider of log10(1 - beta) from 0 to -`decades`:
+/// (start, end) as fractions of its length; `None` without a range.
+pub fn beta_band(range: &BetaRange, decades: f64) -> Option<(f64, f64)> {
+    let at = |b: Beta| (-b.one_minus().log10() / decades).clamp(0.0, 1.0);
+    Some((at(range.low?), at(range.high?)))
+}
+
 /// One row of the per-class table.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
@@ -98,6 +150,43 @@ pub fn table_page(counts: &[u64], cb: &ClassWeights, beta: Beta, page: usize) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::balance::beta_range::beta_range;
+
+    #[test]
+    fn the_range_of_beta_in_words() {
+        assert_eq!(
+            rounded_beta(Beta::from_one_minus(0.059073686).unwrap()),
+            ("0.941".into(), "17".into())
+        );
+        assert_eq!(
+            rounded_beta(Beta::from_one_minus(2.0908e-5).unwrap()),
+            ("0.999979".into(), "48000".into())
+        );
+        assert_eq!(
+            rounded_beta(Beta::from_one_minus(0.5).unwrap()),
+            ("0.50".into(), "2".into())
+        );
+        let range = beta_range(&[5000, 2000, 1000]);
+        let text = |b: f64| beta_advice(&range, Beta::new(b).unwrap()).to_string();
+        assert!(
+            text(0.9).contains("0.9970") || text(0.9).contains("0.997"),
+            "{}",
+            text(0.9)
+        );
+        assert!(text(0.9).contains("below"), "{}", text(0.9));
+        assert!(text(0.9999).contains("inside"), "{}", text(0.9999));
+        assert!(text(0.999999).contains("above"), "{}", text(0.999999));
+        let balanced = beta_advice(&beta_range(&[10, 10]), Beta::ZERO).to_string();
+        assert!(balanced.contains("every beta"), "{balanced}");
+        let zh = beta_advice(&range, Beta::new(0.9).unwrap()).in_lang(crate::i18n::Lang::ZhCn);
+        assert!(
+            zh.contains("0.997") && zh.chars().any(|c| c > '\u{2E80}'),
+            "{zh}"
+        );
+        let (start, end) = beta_band(&range, 8.0).unwrap();
+        assert!(0.0 < start && start < end && end < 1.0, "{start} {end}");
+        assert_eq!(beta_band(&beta_range(&[3, 3]), 8.0), None);
+    }
     use crate::balance::weights::class_balanced_weights;
 
     #[test]

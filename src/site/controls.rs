@@ -5,7 +5,9 @@ use leptos::prelude::*;
 
 use super::i18n::{t, tf, use_page};
 use super::state::use_explorer;
+use crate::balance::beta_range::beta_range;
 use crate::balance::effective_number::Beta;
+use crate::explorer::results::{beta_advice, beta_band};
 use crate::explorer::state::{ComparedScheme, MAX_GAMMA, MIN_ONE_MINUS_BETA};
 use crate::i18n::Message;
 
@@ -68,6 +70,9 @@ pub fn Controls() -> impl IntoView {
     let (n_text, set_n_text) = signal(format_n(ex.beta.get_untracked().prototypes()));
     let (beta_error, set_beta_error) = signal(None::<Message>);
     let lang = use_page().lang;
+    // Where beta matters for these counts: a band under the slider, and words.
+    let range = Memo::new(move |_| ex.counts.with(|c| beta_range(c)));
+    let band = Memo::new(move |_| range.with(|r| beta_band(r, DECADES)));
     // The text fields follow beta unless the user is typing in them.
     let (typing, set_typing) = signal(false);
     Effect::new(move |_| {
@@ -134,6 +139,17 @@ pub fn Controls() -> impl IntoView {
                         .map(|b| view! { <option value=position(Beta::new(b).expect("valid")).to_string() label=b.to_string()></option> })
                         .collect_view()}
                 </datalist>
+                <div class="beta-band" role="img" aria-label=t("controls.beta_band_label")
+                    aria-describedby="beta-advice" hidden=move || band.get().is_none()>
+                    // Positioned through the CSSOM, which the page's CSP allows.
+                    <span
+                        style:left=move || band.get().map(|(a, _)| format!("{:.2}%", 100.0 * a))
+                        style:width=move || band.get().map(|(a, b)| format!("{:.2}%", 100.0 * (b - a)))
+                    ></span>
+                </div>
+                <p class="hint" id="beta-advice" aria-live="polite">
+                    {move || range.with(|r| beta_advice(r, ex.beta.get())).in_lang(lang.get())}
+                </p>
                 <div class="pair">
                     <label>
                         {t("controls.beta_eq")}

@@ -5,8 +5,9 @@ use leptos::prelude::*;
 
 use super::i18n::{t, use_page};
 use super::state::use_explorer;
+use crate::balance::beta_range::{BetaRange, beta_range};
 use crate::data::export::decimal;
-use crate::explorer::results::{PAGE_SIZE, pages, summary, table_page};
+use crate::explorer::results::{PAGE_SIZE, pages, rounded_beta, summary, table_page};
 use crate::i18n::{tr, tr_with};
 
 /// Three decimals for ordinary values, scientific notation for tiny or huge ones.
@@ -47,6 +48,16 @@ pub fn WeightsTable() -> impl IntoView {
         })
     });
     let names = move |i: usize| ex.state.with(|s| s.distribution.name(i));
+    // The betas between which the weights move (see the beta control), or a dash.
+    let range = Memo::new(move |_| ex.counts.with(|c| beta_range(c)));
+    let range_text = move || match range.get() {
+        BetaRange {
+            low: Some(low),
+            high: Some(high),
+            ..
+        } => format!("{} – {}", rounded_beta(low).0, rounded_beta(high).0),
+        _ => "–".to_owned(),
+    };
     let lang = use_page().lang;
 
     view! {
@@ -67,6 +78,7 @@ pub fn WeightsTable() -> impl IntoView {
                         <div><dt>{t("table.prototypes")}</dt><dd>{short(s.prototypes)}</dd></div>
                         <div><dt>{t("table.sum_of_weights")}</dt><dd id="sum-of-weights">{short(s.sum_of_weights)}</dd></div>
                         <div><dt>{t("table.tail_head")}</dt><dd id="head-to-tail">{short(s.head_to_tail)}</dd></div>
+                        <div><dt>{t("table.beta_range")}</dt><dd id="beta-range">{range_text()}</dd></div>
                         <div><dt>{t("table.empty_classes")}</dt><dd id="empty-classes">{empty}</dd></div>
                     </dl>
                 }

@@ -91,6 +91,38 @@ test('dragging beta changes the weights and the URL; N and the exact field follo
   page.assertNoErrors();
 });
 
+test('the range of beta in which the weights move: a band under the slider, in words, in the summary', async () => {
+  // Classes of thousands: beta = 0.9 changes nothing, which the page says.
+  const page = await open('?counts=5000,2000,1000&beta=0.9');
+  const cli = JSON.parse(execFileSync(requireEnv('CBLAB_CLI'), ['weights', '--counts', '5000,2000,1000', '--beta', '0.9', '--advise'], { encoding: 'utf8' })).beta_range;
+  const advice = () => page.textContent('#beta-advice');
+  assert.match(await advice(), /between beta = 0\.99\d* \(N = \d+\) and beta = 0\.9999\d* \(N = \d+\)/);
+  assert.match(await advice(), /Your beta, 0\.9, is below the range: every weight is about 1/);
+  assert.deepEqual(await tableWeights(page), [1, 1, 1]);
+  // The band spans the CLI's range on the slider's log scale (8 decades of 1 - beta).
+  const band = await page.$eval('.beta-band', (el) => {
+    const outer = el.getBoundingClientRect();
+    const inner = el.querySelector('span').getBoundingClientRect();
+    return { start: (inner.left - outer.left) / outer.width, end: (inner.right - outer.left) / outer.width, hidden: el.hidden };
+  });
+  assert.equal(band.hidden, false);
+  for (const [shown, oneMinus] of [[band.start, cli.one_minus_low], [band.end, cli.one_minus_high]]) {
+    assert.ok(Math.abs(shown - -Math.log10(oneMinus) / 8) < 0.01, `band ${JSON.stringify(band)} vs ${oneMinus}`);
+  }
+  assert.match(await page.textContent('#beta-range'), /^0\.99\d* – 0\.9999\d*$/);
+  await page.fill('#beta-text', '0.9999');
+  await page.press('#beta-text', 'Enter');
+  await page.waitForFunction(() => document.querySelector('#beta-advice').textContent.includes('inside it'));
+  // Balanced classes: no range, no band.
+  await page.goto(`${server.url}?counts=100,100,101`);
+  await page.waitForSelector('#weights-table tbody tr');
+  assert.match(await advice(), /stay within 5 % of all ones at every beta/);
+  assert.equal(await page.$eval('.beta-band', (el) => el.hidden), true);
+  assert.equal(await page.textContent('#beta-range'), '–');
+  page.assertNoErrors();
+  await page.close();
+});
+
 test('painting bars with the mouse, a finger and the keyboard changes the counts', async () => {
   const page = await open('', { hasTouch: true });
   const before = await page.textContent('#summary');
