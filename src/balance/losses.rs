@@ -200,6 +200,13 @@ pub enum LossError {
     },
     /// gamma must be finite and >= 0.
     Gamma(f64),
+    /// The loss was built for another number of classes than the weights'.
+    Classes {
+        /// The loss's classes.
+        loss: usize,
+        /// The weights' classes.
+        weights: usize,
+    },
 }
 
 impl fmt::Display for LossError {
@@ -224,16 +231,72 @@ impl fmt::Display for LossError {
                 write!(f, "logit {class} of sample {sample} is not a finite number")
             }
             Self::Gamma(g) => write!(f, "gamma must be a finite number >= 0, got {g}"),
+            Self::Classes { loss, weights } => {
+                write!(f, "the loss has {loss} classes but the weights {weights}")
+            }
         }
     }
 }
 
 impl std::error::Error for LossError {}
 
+/// A per-sample loss with its gradient: the paper's three ([`Loss`]) and the
+/// adjusted softmaxes that came after
+/// ([`crate::balance::adjusted_softmax::AdjustedSoftmax`]).
+pub trait SampleLoss {
+    /// The loss of one sample with logits `z` and label `y`; d loss / d z into `grad`.
+    fn sample_loss(&self, z: &[f64], y: usize, grad: &mut [f64]) -> f64;
+
+    /// Whether the loss can be evaluated on `classes` classes with its parameters.
+    fn check(&self, classes: usize) -> Result<(), LossError>;
+}
+
+impl SampleLoss for Loss {
+    fn sample_loss(&self, z: &[f64], y: usize, grad: &mut [f64]) -> f64 {
+        self.sample(z, y, grad)
+    }
+
+    fn check(&self, _classes: usize) -> Result<(), LossError> {
+        match *self {
+            Loss::Focal { gamma } if !(gamma.is_finite() && gamma >= 0.0) => {
+                Err(LossError::Gamma(gamma))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl SampleLoss for crate::balance::adjusted_softmax::AdjustedSoftmax {
+    fn sample_loss(&self, z: &[f64], y: usize, grad: &mut [f64]) -> f64 {
+        self.sample(z, y, grad)
+    }
+
+    fn check(&self, classes: usize) -> Result<(), LossError> {
+        if self.classes() == classes {
+            Ok(())
+        } else {
+            Err(LossError::Classes {
+                loss: self.classes(),
+                weights: classes,
+            })
+        }
+    }
+}
+
+impl<T: SampleLoss> SampleLoss for &T {
+    fn sample_loss(&self, z: &[f64], y: usize, grad: &mut [f64]) -> f64 {
+        (*self).sample_loss(z, y, grad)
+    }
+
+    fn check(&self, classes: usize) -> Result<(), LossError> {
+        (*self).check(classes)
+    }
+}
+
 /// The class-weighted loss of a batch: each sample's loss times the weight of
 /// its class, summed and divided by B, with the gradient.
 pub fn batch_loss(
-    loss: Loss,
+    loss: impl SampleLoss,
     logits: &[Vec<f64>],
     labels: &[usize],
     class_weights: &[f64],
@@ -248,11 +311,7 @@ pub fn batch_loss(
             labels: labels.len(),
         });
     }
-    if let Loss::Focal { gamma } = loss
-        && !(gamma.is_finite() && gamma >= 0.0)
-    {
-        return Err(LossError::Gamma(gamma));
-    }
+    loss.check(classes)?;
     let scale = 1.0 / logits.len() as f64;
     let mut total = 0.0;
     let mut grad = Vec::with_capacity(logits.len());
@@ -272,7 +331,7 @@ pub fn batch_loss(
         }
         let mut g = vec![0.0; classes];
         let w = class_weights[y] * scale;
-        total += w * loss.sample(z, y, &mut g);
+        total += w * loss.sample_loss(z, y, &mut g);
         g.iter_mut().for_each(|gj| *gj *= w);
         grad.push(g);
     }

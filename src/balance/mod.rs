@@ -5,6 +5,7 @@
 //! Pure Rust: no web, GPU or UI types. It may use [`crate::i18n`] for its
 //! messages and nothing else of the crate; everything else may use it.
 
+pub mod adjusted_softmax;
 pub mod beta_range;
 pub mod effective_number;
 pub mod losses;

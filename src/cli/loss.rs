@@ -1,4 +1,7 @@
-//! `cblab loss`: a class-balanced loss and its gradient for one batch.
+//! `cblab loss`: a loss and its gradient with respect to the logits for one
+//! batch: the paper's class-balanced softmax, sigmoid and focal, or one of
+//! the adjusted softmaxes that came after (logit-adjusted, balanced softmax,
+//! LDAM), each optionally weighted by a scheme.
 
 use std::path::PathBuf;
 
@@ -7,29 +10,110 @@ use clap::Args;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::balance::adjusted_softmax::{
+    AdjustedSoftmax, DEFAULT_MAX_MARGIN, DEFAULT_SCALE, DEFAULT_TAU,
+};
 use crate::balance::effective_number::Beta;
-use crate::balance::losses::{LossKind, batch_loss};
-use crate::balance::weights::class_balanced_weights;
+use crate::balance::losses::{Loss, batch_loss};
+use crate::balance::weights::{SchemeKind, class_weights};
 
 #[derive(Debug, Args)]
 pub struct LossArgs {
-    /// A JSON file: {"loss": "softmax"|"sigmoid"|"focal", "beta": B, "gamma": G,
-    /// "counts": [...], "logits": [[...], ...], "labels": [...]}.
+    /// A JSON file: {"loss": "softmax"|"sigmoid"|"focal"|"logit-adjusted"|"balanced-softmax"|"ldam",
+    /// "counts": [...], "logits": [[...], ...], "labels": [...]}, with "gamma" for focal,
+    /// "tau" (default 1) for logit-adjusted, "max_margin" (0.5) and "scale" (30) for ldam,
+    /// and a weighting: "scheme" (cb for the paper's three unless given, none for the others)
+    /// with "beta" or "one_minus_beta" for cb.
     #[arg(long, value_name = "FILE")]
     input: PathBuf,
+}
+
+/// The losses a case may name.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum CaseLoss {
+    Softmax,
+    Sigmoid,
+    Focal,
+    LogitAdjusted,
+    BalancedSoftmax,
+    Ldam,
+}
+
+impl CaseLoss {
+    /// The name a case gives it.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Softmax => "softmax",
+            Self::Sigmoid => "sigmoid",
+            Self::Focal => "focal",
+            Self::LogitAdjusted => "logit-adjusted",
+            Self::BalancedSoftmax => "balanced-softmax",
+            Self::Ldam => "ldam",
+        }
+    }
 }
 
 /// The batch to evaluate, as the JSON file gives it.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Case {
-    loss: LossKind,
+    loss: CaseLoss,
+    scheme: Option<SchemeKind>,
     beta: Option<f64>,
     one_minus_beta: Option<f64>,
     gamma: Option<f64>,
+    tau: Option<f64>,
+    max_margin: Option<f64>,
+    scale: Option<f64>,
     counts: Vec<u64>,
     logits: Vec<Vec<f64>>,
     labels: Vec<usize>,
+}
+
+impl Case {
+    /// Refuses a parameter the loss does not use, rather than ignore it.
+    fn unused(&self, name: &str, given: bool) -> Result<()> {
+        if given {
+            bail!(
+                "\"{name}\" is not a parameter of the {} loss",
+                self.loss.name()
+            );
+        }
+        Ok(())
+    }
+
+    /// The class weights: the scheme (cb by default for the paper's losses,
+    /// none for the adjusted softmaxes), with beta for cb only.
+    fn weights(&self) -> Result<Vec<f64>> {
+        let paper = matches!(
+            self.loss,
+            CaseLoss::Softmax | CaseLoss::Sigmoid | CaseLoss::Focal
+        );
+        let scheme = self.scheme.unwrap_or(if paper {
+            SchemeKind::Cb
+        } else {
+            SchemeKind::None
+        });
+        let beta = match (self.beta, self.one_minus_beta) {
+            (Some(b), None) => Some(Beta::new(b)?),
+            (None, Some(e)) => Some(Beta::from_one_minus(e)?),
+            (None, None) => None,
+            (Some(_), Some(_)) => bail!("give one of \"beta\" and \"one_minus_beta\", not both"),
+        };
+        let rule = match (scheme, beta) {
+            (SchemeKind::Cb, Some(beta)) => scheme.with_beta(beta),
+            (SchemeKind::Cb, None) => {
+                bail!("the cb scheme needs \"beta\" or \"one_minus_beta\"")
+            }
+            (other, None) => other.without_beta().expect("only cb needs a beta"),
+            (other, Some(_)) => bail!(
+                "the {} scheme does not use beta: leave out \"beta\" and \"one_minus_beta\"",
+                other.name()
+            ),
+        };
+        Ok(class_weights(&self.counts, rule)?.weights)
+    }
 }
 
 pub fn run(args: &LossArgs) -> Result<String> {
@@ -37,21 +121,41 @@ pub fn run(args: &LossArgs) -> Result<String> {
         .with_context(|| format!("cannot read {}", args.input.display()))?;
     let case: Case = serde_json::from_str(&text)
         .with_context(|| format!("{} is not a loss case", args.input.display()))?;
-    let beta = match (case.beta, case.one_minus_beta) {
-        (Some(b), None) => Beta::new(b)?,
-        (None, Some(e)) => Beta::from_one_minus(e)?,
-        _ => bail!("give exactly one of \"beta\" and \"one_minus_beta\""),
-    };
-    let gamma = match (case.loss, case.gamma) {
-        (LossKind::Focal, None) => bail!("the focal loss needs \"gamma\""),
-        (_, gamma) => gamma.unwrap_or(0.0),
-    };
-    let weights = class_balanced_weights(&case.counts, beta)?;
-    let out = batch_loss(
-        case.loss.with_gamma(gamma),
-        &case.logits,
-        &case.labels,
-        &weights.weights,
+    let adjusted = matches!(
+        case.loss,
+        CaseLoss::LogitAdjusted | CaseLoss::BalancedSoftmax | CaseLoss::Ldam
+    );
+    // gamma is accepted and unused by softmax and sigmoid, as it always was.
+    case.unused("gamma", case.gamma.is_some() && adjusted)?;
+    case.unused(
+        "tau",
+        case.tau.is_some() && case.loss != CaseLoss::LogitAdjusted,
     )?;
+    let ldam = case.loss == CaseLoss::Ldam;
+    case.unused("max_margin", case.max_margin.is_some() && !ldam)?;
+    case.unused("scale", case.scale.is_some() && !ldam)?;
+    let weights = case.weights()?;
+    let out = if adjusted {
+        let loss = match case.loss {
+            CaseLoss::LogitAdjusted => {
+                AdjustedSoftmax::logit_adjusted(&case.counts, case.tau.unwrap_or(DEFAULT_TAU))?
+            }
+            CaseLoss::BalancedSoftmax => AdjustedSoftmax::balanced_softmax(&case.counts)?,
+            _ => AdjustedSoftmax::ldam(
+                &case.counts,
+                case.max_margin.unwrap_or(DEFAULT_MAX_MARGIN),
+                case.scale.unwrap_or(DEFAULT_SCALE),
+            )?,
+        };
+        batch_loss(&loss, &case.logits, &case.labels, &weights)?
+    } else {
+        let loss = match (case.loss, case.gamma) {
+            (CaseLoss::Focal, Some(gamma)) => Loss::Focal { gamma },
+            (CaseLoss::Focal, None) => bail!("the focal loss needs \"gamma\""),
+            (CaseLoss::Sigmoid, _) => Loss::Sigmoid,
+            _ => Loss::Softmax,
+        };
+        batch_loss(loss, &case.logits, &case.labels, &weights)?
+    };
     Ok(json!({ "loss": out.loss, "grad": out.grad }).to_string())
 }
