@@ -597,6 +597,47 @@ fn train_compare_grid_and_seeds() {
     assert_eq!(v["decision_grid"]["classes"].as_array().unwrap().len(), 256);
 }
 
+/// `--sampler`: the runs draw batches the chosen way, and the JSON equals the library's.
+#[test]
+fn train_with_each_sampler() {
+    use cblab::data::toy_data::{ToyConfig, make_toy_task};
+    use cblab::train::batches::Sampler;
+    use cblab::train::config::TrainConfig;
+    use cblab::train::experiments::train_and_evaluate;
+    let task = make_toy_task(&[120, 40, 8], &ToyConfig::default()).unwrap();
+    for sampler in Sampler::ALL {
+        let v = json_ok(&[
+            "train",
+            "--counts",
+            "120,40,8",
+            "--epochs",
+            "4",
+            "--scheme",
+            "none",
+            "--sampler",
+            sampler.name(),
+        ]);
+        let config = TrainConfig {
+            scheme: cblab::balance::weights::SchemeKind::None,
+            epochs: 4,
+            sampler,
+            ..TrainConfig::default()
+        };
+        let want = train_and_evaluate(&task, &config).unwrap();
+        let run = &v["runs"][0];
+        assert_eq!(run["label"], want.label.as_str());
+        assert_eq!(run["config"]["sampler"], sampler.name());
+        assert_eq!(
+            run["metrics"]["balanced_accuracy"].as_f64().unwrap(),
+            want.metrics.balanced_accuracy
+        );
+    }
+    fails_with(
+        &["train", "--sampler", "oversample"],
+        "invalid value 'oversample'",
+    );
+}
+
 #[test]
 fn train_errors_are_clear() {
     fails_with(&["train", "--preset", "cifar100-lt-100"], "2 to 50 classes");

@@ -10,6 +10,7 @@ use cblab::balance::losses::LossKind;
 use cblab::balance::weights::SchemeKind;
 use cblab::data::toy_data::{ToyConfig, ToyTask, make_toy_task};
 use cblab::gpu::{GpuContext, GpuError, GpuTrainer, Mismatch};
+use cblab::train::batches::Sampler;
 use cblab::train::config::TrainConfig;
 use cblab::train::mlp::{Activation, MlpConfig};
 use cblab::train::optimizer::OptimizerKind;
@@ -71,6 +72,17 @@ fn configs() -> Vec<TrainConfig> {
             scheme: SchemeKind::Inverse,
             gamma: 0.5,
             learning_rate: 0.003,
+            sampler: Sampler::Sqrt,
+            ..base
+        },
+        TrainConfig {
+            seed: 5,
+            sampler: Sampler::ClassBalanced,
+            ..base
+        },
+        TrainConfig {
+            scheme: SchemeKind::Cb,
+            sampler: Sampler::Progressive,
             ..base
         },
     ]

@@ -12,6 +12,7 @@ use super::counts::{CountsSource, ProfileArgs};
 use crate::balance::losses::LossKind;
 use crate::balance::weights::SchemeKind;
 use crate::data::toy_data::{ToyConfig, ToyTask, make_toy_task};
+use crate::train::batches::Sampler;
 use crate::train::config::{TrainConfig, validate};
 use crate::train::experiments::{
     MeanSd, RunReport, SeedSummary, paper_grid, parse_compare_list, summarise, train_and_evaluate,
@@ -99,6 +100,11 @@ pub struct TrainArgs {
     /// Seed of the data, the initialisation and the batch order.
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// How batches are drawn: every sample equally likely (instance), every class
+    /// (class-balanced), classes by sqrt(n) (sqrt), or from instance to class-balanced over
+    /// training (progressive).
+    #[arg(long, value_enum, default_value = "instance")]
+    sampler: SamplerArg,
     /// Repeat everything for seeds seed, seed+1, ..., and report mean and standard deviation.
     #[arg(long, default_value_t = 1)]
     seeds: u64,
@@ -115,6 +121,14 @@ pub struct TrainArgs {
     /// balanced, so overall accuracy equals balanced accuracy).
     #[arg(long, value_enum, default_value = "json")]
     format: OutputFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum SamplerArg {
+    Instance,
+    ClassBalanced,
+    Sqrt,
+    Progressive,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -187,6 +201,12 @@ impl TrainArgs {
             batch,
             epochs: self.epochs,
             seed: self.seed,
+            sampler: match self.sampler {
+                SamplerArg::Instance => Sampler::Instance,
+                SamplerArg::ClassBalanced => Sampler::ClassBalanced,
+                SamplerArg::Sqrt => Sampler::Sqrt,
+                SamplerArg::Progressive => Sampler::Progressive,
+            },
         })
     }
 }

@@ -331,7 +331,7 @@ impl GpuTrainer {
             configs: configs.to_vec(),
             samplers: configs
                 .iter()
-                .map(|c| BatchSampler::new(n, c.seed))
+                .map(|c| BatchSampler::for_run(train, c, batch))
                 .collect(),
             progress: starts.iter().map(|s| s.progress.clone()).collect(),
             updates: 0,

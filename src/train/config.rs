@@ -10,6 +10,7 @@ use crate::balance::effective_number::{Beta, BetaError};
 use crate::balance::losses::{Loss, LossKind};
 use crate::balance::weights::{SchemeKind, WeightsError, class_weights};
 use crate::i18n::Message;
+use crate::train::batches::Sampler;
 use crate::train::mlp::MlpConfig;
 use crate::train::optimizer::OptimizerKind;
 
@@ -36,6 +37,9 @@ pub struct TrainConfig {
     pub epochs: usize,
     /// Seed of the initialisation and of the batch order.
     pub seed: u64,
+    /// How batches are drawn (instance sampling unless said).
+    #[serde(default)]
+    pub sampler: Sampler,
 }
 
 impl Default for TrainConfig {
@@ -51,6 +55,7 @@ impl Default for TrainConfig {
             batch: Some(128),
             epochs: 60,
             seed: 0,
+            sampler: Sampler::Instance,
         }
     }
 }
@@ -98,10 +103,26 @@ impl TrainConfig {
             }
         }
         .with("loss", loss);
-        match params {
+        let message = match params {
             Some(params) => message.with_message("params", params),
             None => message,
+        };
+        match self.sampler {
+            Sampler::Instance => message,
+            sampler => Message::new("run.with_sampler")
+                .with_message("run", message)
+                .with_message("sampler", Message::new(sampler_key(sampler))),
         }
+    }
+}
+
+/// The translation key of a sampler's name in a run's label.
+fn sampler_key(sampler: Sampler) -> &'static str {
+    match sampler {
+        Sampler::Instance => "run.sampler.instance",
+        Sampler::ClassBalanced => "run.sampler.class_balanced",
+        Sampler::Sqrt => "run.sampler.sqrt",
+        Sampler::Progressive => "run.sampler.progressive",
     }
 }
 
@@ -197,5 +218,11 @@ mod tests {
         assert_eq!(zh(&cb), "类别平衡 focal（beta 0.999，gamma 0.5）");
         assert_eq!(zh(&inv), "逆频率 sigmoid");
         assert_eq!(zh(&d), "softmax");
+        let sampled = TrainConfig {
+            sampler: Sampler::ClassBalanced,
+            ..d
+        };
+        assert_eq!(sampled.label(), "softmax, class-balanced sampling");
+        assert_eq!(zh(&sampled), "softmax，类别平衡采样");
     }
 }

@@ -58,7 +58,7 @@ impl CpuTrainer {
             class_weights: weights.iter().map(|&w| w as f32).collect(),
             points: points_array(&train.points),
             labels: train.labels.clone(),
-            sampler: BatchSampler::new(n, config.seed),
+            sampler: BatchSampler::for_run(train, config, batch),
             indices: vec![0; batch],
             batch: ShardedBatch::new(batch, params),
             progress: Progress::new(config.epochs, n, batch),
