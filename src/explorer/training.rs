@@ -4,6 +4,7 @@
 
 use crate::balance::losses::LossKind;
 use crate::balance::weights::SchemeKind;
+use crate::train::batches::Sampler;
 use crate::train::config::TrainConfig;
 use crate::train::mlp::MlpConfig;
 use crate::train::optimizer::OptimizerKind;
@@ -57,7 +58,8 @@ pub const MAX_EPOCHS: usize = 1000;
 /// How the panel's runs train.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TrainingSettings {
-    /// The loss of the third run (the first two are softmax and CB softmax).
+    /// The loss of the third run (the first two are softmax and CB softmax,
+    /// with instance sampling).
     pub loss: LossKind,
     /// The weighting of the third run.
     pub scheme: SchemeKind,
@@ -73,6 +75,8 @@ pub struct TrainingSettings {
     pub seed: u64,
     /// Where to train.
     pub backend: Backend,
+    /// How the third run draws its batches.
+    pub sampler: Sampler,
 }
 
 impl Default for TrainingSettings {
@@ -87,6 +91,7 @@ impl Default for TrainingSettings {
             epochs: config.epochs,
             seed: config.seed,
             backend: Backend::Auto,
+            sampler: Sampler::Instance,
         }
     }
 }
@@ -110,6 +115,7 @@ impl TrainingSettings {
             TrainConfig {
                 loss: self.loss,
                 scheme: self.scheme,
+                sampler: self.sampler,
                 ..base
             },
         ]

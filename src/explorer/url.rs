@@ -14,6 +14,7 @@ use crate::data::counts_input::{InputFormat, parse_counts};
 use crate::data::export::decimal;
 use crate::data::profiles::Profile;
 use crate::i18n::Message;
+use crate::train::batches::Sampler;
 use crate::train::optimizer::OptimizerKind;
 
 use super::state::{
@@ -283,6 +284,9 @@ fn training_pairs(settings: &TrainingSettings) -> Vec<(&'static str, String)> {
     if settings.backend != d.backend {
         pairs.push(("backend", settings.backend.name().to_owned()));
     }
+    if settings.sampler != d.sampler {
+        pairs.push(("sampler", settings.sampler.name().to_owned()));
+    }
     pairs
 }
 
@@ -353,6 +357,12 @@ fn training_from_pairs<'a>(
             None => bad("notice.what.backend", v, Message::new("notice.why.backend")),
         }
     }
+    if let Some(v) = get("sampler") {
+        match Sampler::from_name(v) {
+            Some(sampler) => s.sampler = sampler,
+            None => bad("notice.what.sampler", v, Message::new("notice.why.sampler")),
+        }
+    }
     s
 }
 
@@ -420,6 +430,7 @@ mod tests {
             epochs: 12,
             seed: 9,
             backend: Backend::Cpu,
+            sampler: Sampler::Progressive,
         };
         let pairs = training_pairs(&s);
         let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -434,9 +445,10 @@ mod tests {
             ("hidden", "100000"),
             ("epochs", "0"),
             ("backend", "tpu"),
+            ("sampler", "oversample"),
         ]);
         assert_eq!(s, TrainingSettings::default());
-        assert_eq!(notices.len(), 5);
+        assert_eq!(notices.len(), 6);
         assert!(notices[0].to_string().contains("\"<b>hinge</b>\""));
     }
 

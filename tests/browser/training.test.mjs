@@ -143,6 +143,22 @@ for (const webgpu of [true, false]) {
       page.assertNoErrors();
     });
 
+    test('the third run draws its batches the chosen way, kept in the URL', { timeout: 120_000 }, async () => {
+      const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&beta=0.999&epochs=3&sampler=class-balanced${backend}`, { width: 1400, height: 1000 });
+      await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+      assert.equal(await page.inputValue('#train-sampler'), 'class-balanced');
+      await page.locator('#train-play').scrollIntoViewIfNeeded();
+      await page.click('#train-play');
+      await page.waitForFunction(() => /^(\d+) of \1 steps$/.test(document.querySelector('.progress-text')?.textContent ?? ''), null, { timeout: 90_000 });
+      const rows = await shownRuns(page);
+      assert.deepEqual(rows.map(([label]) => label), ['softmax', 'CB softmax (beta 0.999)', 'CB focal (beta 0.999, gamma 1), class-balanced sampling']);
+      assert.ok(rows.every(([, balanced]) => balanced > 0 && balanced <= 1), JSON.stringify(rows));
+      await page.selectOption('#train-sampler', 'sqrt');
+      await page.waitForFunction(() => new URL(location.href).searchParams.get('sampler') === 'sqrt');
+      page.assertNoErrors();
+      await page.close();
+    });
+
     test('Step pauses a run that plays, which then goes on from where it was', { timeout: 120_000 }, async () => {
       const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100${backend}`, { width: 1400, height: 1000 });
       await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });

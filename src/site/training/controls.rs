@@ -10,6 +10,7 @@ use crate::explorer::training::{
 use crate::site::backend::{GpuStatus, badge_text, use_gpu};
 use crate::site::i18n::{t, tf, use_page};
 use crate::site::state::use_explorer;
+use crate::train::batches::Sampler;
 use crate::train::optimizer::OptimizerKind;
 
 /// The badge: where the panel trains and what the browser offers.
@@ -93,6 +94,12 @@ pub(super) fn TrainingControls() -> impl IntoView {
             )
         })
         .to_vec();
+    let samplers = vec![
+        text("instance", "training.sampler_instance"),
+        text("class-balanced", "training.sampler_class_balanced"),
+        text("sqrt", "training.sampler_sqrt"),
+        text("progressive", "training.sampler_progressive"),
+    ];
     let backends = vec![
         text("auto", "training.backend_auto"),
         text("gpu", "training.backend_gpu"),
@@ -106,6 +113,9 @@ pub(super) fn TrainingControls() -> impl IntoView {
             <SettingSelect label=t("training.label_scheme") id="train-scheme" options=schemes
                 value=setting(|s| s.scheme.name().to_owned())
                 pick=|s, v| if let Some(k) = SchemeKind::ALL.into_iter().find(|k| k.name() == v) { s.scheme = k } />
+            <SettingSelect label=t("training.label_sampler") id="train-sampler" options=samplers
+                value=setting(|s| s.sampler.name().to_owned())
+                pick=|s, v| if let Some(k) = Sampler::from_name(v) { s.sampler = k } />
             <SettingSelect label=t("training.label_optimizer") id="train-optimizer" options=optimizers
                 value=setting(|s| s.optimizer.name().to_owned())
                 pick=|s, v| s.optimizer = if v == "sgd" { OptimizerKind::SGD } else { OptimizerKind::ADAM } />
