@@ -85,6 +85,13 @@ fn configs() -> Vec<TrainConfig> {
             sampler: Sampler::Progressive,
             ..base
         },
+        // Re-weighted from epoch 4 (step 15): inside the hundred steps the tests compare.
+        TrainConfig {
+            scheme: SchemeKind::Cb,
+            beta: 0.9999,
+            drw_from: Some(0.1),
+            ..base
+        },
     ]
 }
 

@@ -105,6 +105,10 @@ pub struct TrainArgs {
     /// training (progressive).
     #[arg(long, value_enum, default_value = "instance")]
     sampler: SamplerArg,
+    /// Deferred re-weighting: train unweighted for this fraction of the epochs (LDAM-DRW: 0.8),
+    /// then weighted by --scheme.
+    #[arg(long, value_name = "F", allow_negative_numbers = true)]
+    drw_from: Option<f64>,
     /// Repeat everything for seeds seed, seed+1, ..., and report mean and standard deviation.
     #[arg(long, default_value_t = 1)]
     seeds: u64,
@@ -207,6 +211,7 @@ impl TrainArgs {
                 SamplerArg::Sqrt => Sampler::Sqrt,
                 SamplerArg::Progressive => Sampler::Progressive,
             },
+            drw_from: self.drw_from,
         })
     }
 }

@@ -124,6 +124,16 @@ const STEP_STRIDE: u64 = 256;
 /// Invocations per workgroup (`WORKGROUP` in train.wgsl).
 const WORKGROUP: usize = 64;
 
+/// Every model's class weights, model after model: its own once
+/// `reweighted`, all ones before (deferred re-weighting).
+fn phase_weights(weights: &[Vec<f32>], reweighted: &[bool]) -> Vec<f32> {
+    weights
+        .iter()
+        .zip(reweighted)
+        .flat_map(|(w, &on)| w.iter().map(move |&w| if on { w } else { 1.0 }))
+        .collect()
+}
+
 /// Many models of one shape, trained together on one device.
 pub struct GpuTrainer {
     ctx: GpuContext,
@@ -147,6 +157,13 @@ pub struct GpuTrainer {
     chunk_scratch: Vec<u32>,
     /// Every model's state at the last read-back (at the start, before any).
     states: Vec<TrainState>,
+    /// Every model's class weights once re-weighted, and the step from which
+    /// it is (0 but for deferred re-weighting).
+    weights: Vec<Vec<f32>>,
+    reweight_from: Vec<usize>,
+    class_weights: wgpu::Buffer,
+    /// Which models' uploaded weights are their re-weighted ones.
+    reweighted: Vec<bool>,
 }
 
 impl GpuTrainer {
@@ -265,11 +282,24 @@ impl GpuTrainer {
         });
         let infos: Vec<ModelInfo> = configs.iter().map(ModelInfo::new).collect();
         let infos = init("models", bytemuck::cast_slice(&infos), storage);
-        let class_weights: Vec<f32> = weights.iter().flatten().map(|&w| w as f32).collect();
+        let weights: Vec<Vec<f32>> = weights
+            .iter()
+            .map(|w| w.iter().map(|&w| w as f32).collect())
+            .collect();
+        let steps_per_epoch = starts[0].progress.steps_per_epoch();
+        let reweight_from: Vec<usize> = configs
+            .iter()
+            .map(|c| c.reweight_from(steps_per_epoch))
+            .collect();
+        let reweighted: Vec<bool> = reweight_from
+            .iter()
+            .map(|&from| starts[0].progress.steps() >= from)
+            .collect();
+        let uploaded = phase_weights(&weights, &reweighted);
         let class_weights = init(
             "class weights",
-            bytemuck::cast_slice(&class_weights),
-            storage,
+            bytemuck::cast_slice(&uploaded),
+            storage | copy_dst,
         );
         let staging = device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("read-back"),
@@ -347,6 +377,10 @@ impl GpuTrainer {
             staging,
             chunk_scratch: vec![0; capacity * rows + 2 * capacity * models],
             states: starts,
+            weights,
+            reweight_from,
+            class_weights,
+            reweighted,
         })
     }
 
@@ -415,7 +449,17 @@ impl GpuTrainer {
         let mut sums = vec![0.0f64; models];
         let mut done = 0;
         loop {
-            let n = self.capacity.min(k - done);
+            self.upload_phase();
+            // A submission does not cross a model's switch to re-weighting.
+            let now = self.steps();
+            let switch = self
+                .reweight_from
+                .iter()
+                .filter(|&&from| from > now)
+                .map(|&from| from - now)
+                .min()
+                .unwrap_or(usize::MAX);
+            let n = self.capacity.min(k - done).min(switch);
             let last = done + n == k;
             let losses = self.submit(n, read_state && last).await?;
             for step in losses.chunks(models) {
@@ -442,6 +486,20 @@ impl GpuTrainer {
                 })
                 .collect(),
         })
+    }
+
+    /// Uploads the class weights of the next step where a model's deferred
+    /// re-weighting starts with it.
+    fn upload_phase(&mut self) {
+        let now = self.steps();
+        let phase: Vec<bool> = self.reweight_from.iter().map(|&from| now >= from).collect();
+        if phase != self.reweighted {
+            let uploaded = phase_weights(&self.weights, &phase);
+            self.ctx
+                .queue
+                .write_buffer(&self.class_weights, 0, bytemuck::cast_slice(&uploaded));
+            self.reweighted = phase;
+        }
     }
 
     /// One submission of `n` steps; gives their losses, step by step, model by model.

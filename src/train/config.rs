@@ -40,6 +40,11 @@ pub struct TrainConfig {
     /// How batches are drawn (instance sampling unless said).
     #[serde(default)]
     pub sampler: Sampler,
+    /// Deferred re-weighting (DRW, Cao et al. 2019): unweighted until this
+    /// fraction of the epochs, then weighted by `scheme` (LDAM-DRW: 0.8, CB at
+    /// beta 0.9999). `None`: weighted from the start.
+    #[serde(default)]
+    pub drw_from: Option<f64>,
 }
 
 impl Default for TrainConfig {
@@ -56,11 +61,20 @@ impl Default for TrainConfig {
             epochs: 60,
             seed: 0,
             sampler: Sampler::Instance,
+            drw_from: None,
         }
     }
 }
 
 impl TrainConfig {
+    /// The step from which deferred re-weighting weights the samples: the
+    /// start of epoch round(drw_from x epochs); 0 without DRW.
+    pub fn reweight_from(&self, steps_per_epoch: usize) -> usize {
+        self.drw_from.map_or(0, |f| {
+            (f * self.epochs as f64).round() as usize * steps_per_epoch
+        })
+    }
+
     /// The loss with its gamma.
     pub fn loss(&self) -> Loss {
         self.loss.with_gamma(self.gamma)
@@ -107,6 +121,12 @@ impl TrainConfig {
             Some(params) => message.with_message("params", params),
             None => message,
         };
+        let message = match self.drw_from {
+            Some(f) => Message::new("run.with_drw")
+                .with_message("run", message)
+                .with("epoch", (f * self.epochs as f64).round() as usize + 1),
+            None => message,
+        };
         match self.sampler {
             Sampler::Instance => message,
             sampler => Message::new("run.with_sampler")
@@ -139,6 +159,8 @@ pub enum TrainError {
     LearningRate(f64),
     /// The batch size must be at least 1.
     Batch,
+    /// The fraction of epochs before re-weighting must be a number in [0, 1].
+    Drw(f64),
     /// At least one epoch, and at least one hidden unit and layer.
     Shape,
     /// The counts do not match the training set.
@@ -156,6 +178,7 @@ impl TrainError {
             Self::Gamma(g) => Message::new("error.train.gamma").with("got", g),
             Self::LearningRate(r) => Message::new("error.train.learning_rate").with("got", r),
             Self::Batch => Message::new("error.train.batch"),
+            Self::Drw(f) => Message::new("error.train.drw").with("got", f),
             Self::Shape => Message::new("error.train.shape"),
             Self::Counts => Message::new("error.train.counts"),
             Self::State => Message::new("error.train.state"),
@@ -183,6 +206,11 @@ pub fn validate(config: &TrainConfig, counts: &[u64]) -> Result<(Loss, Vec<f64>)
     }
     if config.batch == Some(0) {
         return Err(TrainError::Batch);
+    }
+    if let Some(f) = config.drw_from
+        && !(f.is_finite() && (0.0..=1.0).contains(&f))
+    {
+        return Err(TrainError::Drw(f));
     }
     if config.epochs == 0 || config.model.hidden == 0 || config.model.layers == 0 {
         return Err(TrainError::Shape);
@@ -224,5 +252,22 @@ mod tests {
         };
         assert_eq!(sampled.label(), "softmax, class-balanced sampling");
         assert_eq!(zh(&sampled), "softmax，类别平衡采样");
+        let drw = TrainConfig {
+            scheme: SchemeKind::Cb,
+            beta: 0.9999,
+            epochs: 200,
+            drw_from: Some(0.8),
+            ..d
+        };
+        assert_eq!(
+            drw.label(),
+            "CB softmax (beta 0.9999), re-weighted from epoch 161"
+        );
+        assert_eq!(drw.reweight_from(5), 800);
+        assert_eq!(d.reweight_from(5), 0);
+        assert_eq!(
+            zh(&drw),
+            "类别平衡 softmax（beta 0.9999），自第 161 轮起重加权"
+        );
     }
 }

@@ -25,6 +25,9 @@ pub struct CpuTrainer {
     model: Mlp<f32>,
     optimizer: Optimizer<f32>,
     class_weights: Vec<f32>,
+    /// Before this step every class weighs 1 (deferred re-weighting).
+    reweight_from: usize,
+    ones: Vec<f32>,
     points: Array2<f32>,
     labels: Vec<usize>,
     sampler: BatchSampler,
@@ -56,6 +59,8 @@ impl CpuTrainer {
             optimizer: Optimizer::new(config.optimizer, params),
             model,
             class_weights: weights.iter().map(|&w| w as f32).collect(),
+            reweight_from: config.reweight_from(n.div_ceil(batch.max(1)).max(1)),
+            ones: vec![1.0; weights.len()],
             points: points_array(&train.points),
             labels: train.labels.clone(),
             sampler: BatchSampler::for_run(train, config, batch),
@@ -179,9 +184,13 @@ impl CpuTrainer {
     fn one_step(&mut self) -> f32 {
         self.sampler.next_batch(&mut self.indices);
         self.batch.gather(&self.indices, &self.points, &self.labels);
-        let value = self
-            .batch
-            .loss_and_grad(&self.model, self.loss, &self.class_weights);
+        // Deferred re-weighting: every class weighs 1 until its step.
+        let weights = if self.progress.steps() < self.reweight_from {
+            &self.ones
+        } else {
+            &self.class_weights
+        };
+        let value = self.batch.loss_and_grad(&self.model, self.loss, weights);
         let lr = self.config.learning_rate as f32;
         self.optimizer
             .update(&mut self.model.params, self.batch.grad(), lr);
@@ -284,6 +293,46 @@ mod tests {
             CpuTrainer::resume(&t.train, &t.counts, &other, state).unwrap_err(),
             TrainError::State
         );
+    }
+
+    /// Deferred re-weighting: unweighted for the first epochs, then weighted,
+    /// switching at the start of epoch round(drw_from x epochs).
+    #[test]
+    fn deferred_reweighting_switches_at_its_epoch() {
+        let t = task();
+        let drw = TrainConfig {
+            scheme: SchemeKind::Cb,
+            beta: 0.999,
+            epochs: 10,
+            batch: Some(64),
+            drw_from: Some(0.3),
+            ..TrainConfig::default()
+        };
+        let switch = drw.reweight_from(272usize.div_ceil(64));
+        assert_eq!(switch, 15);
+        let mut whole = CpuTrainer::new(&t.train, &t.counts, &drw).unwrap();
+        whole.run_to_end();
+        // Unweighted for `after` steps, then the weighted run resumed from there.
+        let split = |after: usize| {
+            let plain = TrainConfig {
+                scheme: SchemeKind::None,
+                drw_from: None,
+                ..drw
+            };
+            let mut first = CpuTrainer::new(&t.train, &t.counts, &plain).unwrap();
+            first.step(after);
+            let weighted = TrainConfig {
+                drw_from: None,
+                ..drw
+            };
+            let mut rest =
+                CpuTrainer::resume(&t.train, &t.counts, &weighted, first.state()).unwrap();
+            rest.run_to_end();
+            rest.model().params.clone()
+        };
+        assert_eq!(whole.model().params, split(switch));
+        assert_ne!(whole.model().params, split(switch + 1));
+        assert_ne!(whole.model().params, split(switch - 1));
     }
 
     /// The f32 trainer's first steps against the same steps in f64, written out
