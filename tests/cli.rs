@@ -638,6 +638,120 @@ fn train_with_each_sampler() {
     );
 }
 
+/// `--drw-from`: the run's label says when it re-weights; a fraction outside [0, 1] is refused.
+#[test]
+fn train_with_deferred_reweighting() {
+    let v = json_ok(&[
+        "train",
+        "--counts",
+        "120,40,8",
+        "--epochs",
+        "10",
+        "--drw-from",
+        "0.8",
+    ]);
+    assert_eq!(
+        v["runs"][0]["label"],
+        "CB softmax (beta 0.9999), re-weighted from epoch 9"
+    );
+    assert_eq!(v["runs"][0]["config"]["drw_from"], 0.8);
+    fails_with(&["train", "--drw-from", "1.5"], "from 0 to 1, got 1.5");
+}
+
+/// `--loss logit-adjusted|balanced-softmax|ldam`, alone and in a comparison,
+/// equal the library; bad parameters and empty classes are refused by name.
+#[test]
+fn train_the_adjusted_softmaxes() {
+    use cblab::balance::losses::LossKind;
+    use cblab::data::toy_data::{ToyConfig, make_toy_task};
+    use cblab::train::config::TrainConfig;
+    use cblab::train::experiments::train_and_evaluate;
+    let task = make_toy_task(&[120, 40, 8], &ToyConfig::default()).unwrap();
+    for (loss, extra, label) in [
+        (
+            LossKind::LogitAdjusted,
+            ["--tau", "1.5"],
+            "logit-adjusted (tau 1.5)",
+        ),
+        (
+            LossKind::BalancedSoftmax,
+            ["--tau", "1"],
+            "balanced softmax",
+        ),
+        (LossKind::Ldam, ["--scale", "10"], "LDAM"),
+    ] {
+        let mut args = vec![
+            "train",
+            "--counts",
+            "120,40,8",
+            "--epochs",
+            "4",
+            "--scheme",
+            "none",
+            "--loss",
+            loss.name(),
+        ];
+        args.extend(extra);
+        let v = json_ok(&args);
+        let config = TrainConfig {
+            loss,
+            scheme: cblab::balance::weights::SchemeKind::None,
+            epochs: 4,
+            tau: if loss == LossKind::LogitAdjusted {
+                1.5
+            } else {
+                1.0
+            },
+            scale: if loss == LossKind::Ldam { 10.0 } else { 30.0 },
+            ..TrainConfig::default()
+        };
+        let want = train_and_evaluate(&task, &config).unwrap();
+        assert_eq!(v["runs"][0]["label"], label);
+        assert_eq!(
+            v["runs"][0]["metrics"]["balanced_accuracy"]
+                .as_f64()
+                .unwrap(),
+            want.metrics.balanced_accuracy,
+            "{label}"
+        );
+    }
+    let v = json_ok(&[
+        "train",
+        "--counts",
+        "120,40,8",
+        "--epochs",
+        "2",
+        "--compare",
+        "softmax,logit-adjusted,balanced-softmax,cb-ldam,inverse-logit-adjusted",
+    ]);
+    let labels: Vec<&str> = v["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "softmax",
+            "logit-adjusted (tau 1)",
+            "balanced softmax",
+            "CB LDAM (beta 0.9999)",
+            "inverse logit-adjusted (tau 1)"
+        ]
+    );
+    fails_with(
+        &["train", "--loss", "logit-adjusted", "--tau", "-1"],
+        "tau must be a finite number >= 0, got -1",
+    );
+    fails_with(&["train", "--loss", "ldam", "--scale", "0"], "got 0");
+    fails_with(
+        &["train", "--loss", "balanced-softmax", "--counts", "10,0,3"],
+        "class 1 has no training sample",
+    );
+    fails_with(&["train", "--compare", "cb-ldamm"], "not a loss");
+}
+
 #[test]
 fn train_errors_are_clear() {
     fails_with(&["train", "--preset", "cifar100-lt-100"], "2 to 50 classes");

@@ -85,6 +85,23 @@ fn configs() -> Vec<TrainConfig> {
             sampler: Sampler::Progressive,
             ..base
         },
+        TrainConfig {
+            loss: LossKind::LogitAdjusted,
+            tau: 1.5,
+            seed: 11,
+            ..base
+        },
+        TrainConfig {
+            loss: LossKind::BalancedSoftmax,
+            scheme: SchemeKind::Inverse,
+            ..base
+        },
+        TrainConfig {
+            loss: LossKind::Ldam,
+            scale: 10.0,
+            learning_rate: 0.003,
+            ..base
+        },
         // Re-weighted from epoch 4 (step 15): inside the hundred steps the tests compare.
         TrainConfig {
             scheme: SchemeKind::Cb,

@@ -29,9 +29,11 @@ pub enum Loss {
     },
 }
 
-/// The name of a loss, as the CLI, JSON and the URL spell it.
+/// The name of a loss, as the CLI, JSON and the URL spell it: the paper's
+/// three, and the adjusted softmaxes that came after
+/// ([`crate::balance::adjusted_softmax`], built from the class counts).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum LossKind {
     /// See [`Loss::Softmax`].
     Softmax,
@@ -39,18 +41,46 @@ pub enum LossKind {
     Sigmoid,
     /// See [`Loss::Focal`].
     Focal,
+    /// CE(z + tau log pi).
+    LogitAdjusted,
+    /// CE(z + log n).
+    BalancedSoftmax,
+    /// CE(s (z - Delta_y e_y)).
+    Ldam,
 }
 
 impl LossKind {
-    /// Every loss.
-    pub const ALL: [LossKind; 3] = [LossKind::Softmax, LossKind::Sigmoid, LossKind::Focal];
+    /// The paper's three losses.
+    pub const PAPER: [LossKind; 3] = [LossKind::Softmax, LossKind::Sigmoid, LossKind::Focal];
 
-    /// `softmax`, `sigmoid` or `focal`.
+    /// Every loss.
+    pub const ALL: [LossKind; 6] = [
+        LossKind::Softmax,
+        LossKind::Sigmoid,
+        LossKind::Focal,
+        LossKind::LogitAdjusted,
+        LossKind::BalancedSoftmax,
+        LossKind::Ldam,
+    ];
+
+    /// `softmax`, `sigmoid`, `focal`, `logit-adjusted`, `balanced-softmax` or `ldam`.
     pub fn name(self) -> &'static str {
         match self {
             Self::Softmax => "softmax",
             Self::Sigmoid => "sigmoid",
             Self::Focal => "focal",
+            Self::LogitAdjusted => "logit-adjusted",
+            Self::BalancedSoftmax => "balanced-softmax",
+            Self::Ldam => "ldam",
+        }
+    }
+
+    /// How a run's label writes it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::BalancedSoftmax => "balanced softmax",
+            Self::Ldam => "LDAM",
+            other => other.name(),
         }
     }
 
@@ -59,12 +89,14 @@ impl LossKind {
         Self::ALL.into_iter().find(|k| k.name() == name)
     }
 
-    /// The loss, with gamma for focal.
-    pub fn with_gamma(self, gamma: f64) -> Loss {
+    /// One of the paper's losses, with gamma for focal; `None` for the
+    /// adjusted softmaxes, which need the counts.
+    pub fn paper(self, gamma: f64) -> Option<Loss> {
         match self {
-            Self::Softmax => Loss::Softmax,
-            Self::Sigmoid => Loss::Sigmoid,
-            Self::Focal => Loss::Focal { gamma },
+            Self::Softmax => Some(Loss::Softmax),
+            Self::Sigmoid => Some(Loss::Sigmoid),
+            Self::Focal => Some(Loss::Focal { gamma }),
+            Self::LogitAdjusted | Self::BalancedSoftmax | Self::Ldam => None,
         }
     }
 }

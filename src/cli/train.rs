@@ -27,6 +27,12 @@ enum LossArg {
     Softmax,
     Sigmoid,
     Focal,
+    /// CE(z + tau log pi) (Menon et al., ICLR 2021).
+    LogitAdjusted,
+    /// CE(z + log n) (Ren et al., NeurIPS 2020).
+    BalancedSoftmax,
+    /// CE(s (z - Delta_y e_y)), margins from n^(-1/4) (Cao et al., NeurIPS 2019).
+    Ldam,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -76,6 +82,15 @@ pub struct TrainArgs {
     /// gamma of the focal loss.
     #[arg(long, default_value_t = TrainConfig::default().gamma, allow_negative_numbers = true)]
     gamma: f64,
+    /// tau of the logit-adjusted loss.
+    #[arg(long, default_value_t = TrainConfig::default().tau, allow_negative_numbers = true)]
+    tau: f64,
+    /// LDAM's largest margin.
+    #[arg(long, default_value_t = TrainConfig::default().max_margin, allow_negative_numbers = true)]
+    max_margin: f64,
+    /// LDAM's logit scale.
+    #[arg(long, default_value_t = TrainConfig::default().scale, allow_negative_numbers = true)]
+    scale: f64,
     /// Hidden units per layer.
     #[arg(long, default_value_t = MlpConfig::default().hidden)]
     hidden: usize,
@@ -179,7 +194,13 @@ impl TrainArgs {
                 LossArg::Softmax => LossKind::Softmax,
                 LossArg::Sigmoid => LossKind::Sigmoid,
                 LossArg::Focal => LossKind::Focal,
+                LossArg::LogitAdjusted => LossKind::LogitAdjusted,
+                LossArg::BalancedSoftmax => LossKind::BalancedSoftmax,
+                LossArg::Ldam => LossKind::Ldam,
             },
+            tau: self.tau,
+            max_margin: self.max_margin,
+            scale: self.scale,
             scheme: match self.scheme {
                 SchemeArg::Cb => SchemeKind::Cb,
                 SchemeArg::None => SchemeKind::None,

@@ -17,10 +17,11 @@ use wgpu::util::DeviceExt;
 
 use super::layout::{Layout, ROW_TILE};
 use super::{GpuContext, GpuError, Mismatch};
-use crate::balance::losses::LossKind;
+use crate::balance::adjusted_softmax::AdjustedSoftmax;
+use crate::balance::losses::Loss;
 use crate::data::toy_data::Dataset;
 use crate::train::batches::BatchSampler;
-use crate::train::config::{TrainConfig, validate};
+use crate::train::config::{TrainConfig, TrainLoss, validate};
 use crate::train::mlp::{Mlp, layer_shapes};
 use crate::train::optimizer::{Optimizer, OptimizerKind};
 use crate::train::progress::{Progress, TrainState};
@@ -40,15 +41,16 @@ struct ModelInfo {
     decay1: f32,
     decay2: f32,
     epsilon: f32,
-    _pad: u32,
+    scale: f32,
 }
 
 impl ModelInfo {
-    fn new(config: &TrainConfig) -> Self {
-        let loss = match config.loss {
-            LossKind::Softmax => 0,
-            LossKind::Sigmoid => 1,
-            LossKind::Focal => 2,
+    fn new(config: &TrainConfig, loss: &TrainLoss) -> Self {
+        let (loss, scale) = match loss {
+            TrainLoss::Paper(Loss::Softmax) => (0, 1.0),
+            TrainLoss::Paper(Loss::Sigmoid) => (1, 1.0),
+            TrainLoss::Paper(Loss::Focal { .. }) => (2, 1.0),
+            TrainLoss::Adjusted(adjusted) => (3, adjusted.scale),
         };
         let (optimizer, decay1, decay2, epsilon) = match config.optimizer {
             OptimizerKind::Sgd { momentum } => (0, momentum, 0.0, 0.0),
@@ -66,7 +68,7 @@ impl ModelInfo {
             decay1: decay1 as f32,
             decay2: decay2 as f32,
             epsilon: epsilon as f32,
-            _pad: 0,
+            scale: scale as f32,
         }
     }
 }
@@ -134,6 +136,18 @@ fn phase_weights(weights: &[Vec<f32>], reweighted: &[bool]) -> Vec<f32> {
         .collect()
 }
 
+/// The adjusted softmaxes' logit offsets of every model, then their margins
+/// (zeros for the paper's losses).
+fn adjustments(losses: &[TrainLoss], classes: usize) -> Vec<f32> {
+    let part = |pick: fn(&AdjustedSoftmax) -> &[f64]| {
+        losses.iter().flat_map(move |l| match l {
+            TrainLoss::Adjusted(a) => pick(a).iter().map(|&v| v as f32).collect::<Vec<_>>(),
+            TrainLoss::Paper(_) => vec![0.0; classes],
+        })
+    };
+    part(|a| &a.offsets).chain(part(|a| &a.margins)).collect()
+}
+
 /// Many models of one shape, trained together on one device.
 pub struct GpuTrainer {
     ctx: GpuContext,
@@ -196,11 +210,13 @@ impl GpuTrainer {
             .map(|c| CpuTrainer::new(train, counts, c).map(|t| t.state()))
             .collect::<Result<Vec<_>, _>>()
             .map_err(GpuError::Config)?;
-        let weights = configs
+        let (run_losses, weights): (Vec<TrainLoss>, Vec<Vec<f64>>) = configs
             .iter()
-            .map(|c| validate(c, counts).map(|(_, w)| w))
+            .map(|c| validate(c, counts))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(GpuError::Config)?;
+            .map_err(GpuError::Config)?
+            .into_iter()
+            .unzip();
         let n = train.points.len();
         let batch = first.batch.unwrap_or(n).min(n);
         let models = configs.len();
@@ -280,7 +296,11 @@ impl GpuTrainer {
             usage: storage | copy_dst,
             mapped_at_creation: false,
         });
-        let infos: Vec<ModelInfo> = configs.iter().map(ModelInfo::new).collect();
+        let infos: Vec<ModelInfo> = configs
+            .iter()
+            .zip(&run_losses)
+            .map(|(c, l)| ModelInfo::new(c, l))
+            .collect();
         let infos = init("models", bytemuck::cast_slice(&infos), storage);
         let weights: Vec<Vec<f32>> = weights
             .iter()
@@ -295,7 +315,10 @@ impl GpuTrainer {
             .iter()
             .map(|&from| starts[0].progress.steps() >= from)
             .collect();
-        let uploaded = phase_weights(&weights, &reweighted);
+        // After every model's weights: every model's logit offsets, then its margins.
+        let adjustments = adjustments(&run_losses, train.classes);
+        let mut uploaded = phase_weights(&weights, &reweighted);
+        uploaded.extend(&adjustments);
         let class_weights = init(
             "class weights",
             bytemuck::cast_slice(&uploaded),

@@ -7,12 +7,54 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::balance::effective_number::{Beta, BetaError};
+use num_traits::Float;
+
+use crate::balance::adjusted_softmax::{
+    AdjustError, AdjustedSoftmax, DEFAULT_MAX_MARGIN, DEFAULT_SCALE, DEFAULT_TAU,
+};
 use crate::balance::losses::{Loss, LossKind};
 use crate::balance::weights::{SchemeKind, WeightsError, class_weights};
 use crate::i18n::Message;
 use crate::train::batches::Sampler;
 use crate::train::mlp::MlpConfig;
 use crate::train::optimizer::OptimizerKind;
+
+fn default_tau() -> f64 {
+    DEFAULT_TAU
+}
+
+fn default_max_margin() -> f64 {
+    DEFAULT_MAX_MARGIN
+}
+
+fn default_scale() -> f64 {
+    DEFAULT_SCALE
+}
+
+/// The loss a run trains with: one of the paper's, or an adjusted softmax
+/// built from the training counts.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TrainLoss {
+    /// Softmax, sigmoid or focal.
+    Paper(Loss),
+    /// Logit-adjusted, balanced softmax or LDAM.
+    Adjusted(AdjustedSoftmax),
+}
+
+impl TrainLoss {
+    /// The loss of one sample; d loss / d z into `grad`.
+    pub fn sample<F: Float>(&self, z: &[F], y: usize, grad: &mut [F]) -> F {
+        match self {
+            Self::Paper(loss) => loss.sample(z, y, grad),
+            Self::Adjusted(loss) => loss.sample(z, y, grad),
+        }
+    }
+
+    /// Whether the output bias starts at the prior (the one-vs-all losses).
+    pub fn uses_prior_bias(&self) -> bool {
+        matches!(self, Self::Paper(loss) if loss.uses_prior_bias())
+    }
+}
 
 /// Everything that defines a training run.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,6 +82,15 @@ pub struct TrainConfig {
     /// How batches are drawn (instance sampling unless said).
     #[serde(default)]
     pub sampler: Sampler,
+    /// tau of the logit-adjusted loss.
+    #[serde(default = "default_tau")]
+    pub tau: f64,
+    /// LDAM's largest margin.
+    #[serde(default = "default_max_margin")]
+    pub max_margin: f64,
+    /// LDAM's logit scale.
+    #[serde(default = "default_scale")]
+    pub scale: f64,
     /// Deferred re-weighting (DRW, Cao et al. 2019): unweighted until this
     /// fraction of the epochs, then weighted by `scheme` (LDAM-DRW: 0.8, CB at
     /// beta 0.9999). `None`: weighted from the start.
@@ -61,6 +112,9 @@ impl Default for TrainConfig {
             epochs: 60,
             seed: 0,
             sampler: Sampler::Instance,
+            tau: DEFAULT_TAU,
+            max_margin: DEFAULT_MAX_MARGIN,
+            scale: DEFAULT_SCALE,
             drw_from: None,
         }
     }
@@ -75,9 +129,16 @@ impl TrainConfig {
         })
     }
 
-    /// The loss with its gamma.
-    pub fn loss(&self) -> Loss {
-        self.loss.with_gamma(self.gamma)
+    /// The loss for classes of these training `counts`.
+    pub fn train_loss(&self, counts: &[u64]) -> Result<TrainLoss, AdjustError> {
+        if let Some(loss) = self.loss.paper(self.gamma) {
+            return Ok(TrainLoss::Paper(loss));
+        }
+        Ok(TrainLoss::Adjusted(match self.loss {
+            LossKind::LogitAdjusted => AdjustedSoftmax::logit_adjusted(counts, self.tau)?,
+            LossKind::BalancedSoftmax => AdjustedSoftmax::balanced_softmax(counts)?,
+            _ => AdjustedSoftmax::ldam(counts, self.max_margin, self.scale)?,
+        }))
     }
 
     /// A short name: "softmax", "CB focal (beta 0.999, gamma 0.5)", "inverse sigmoid"
@@ -88,15 +149,21 @@ impl TrainConfig {
 
     /// The short name in any language.
     pub fn label_message(&self) -> Message {
-        let loss = self.loss.name();
+        let loss = self.loss.label();
         let params = match (self.scheme, self.loss) {
             (SchemeKind::Cb, LossKind::Focal) => Some(
                 Message::new("run.beta_gamma")
                     .with("beta", self.beta)
                     .with("gamma", self.gamma),
             ),
+            (SchemeKind::Cb, LossKind::LogitAdjusted) => Some(
+                Message::new("run.beta_tau")
+                    .with("beta", self.beta)
+                    .with("tau", self.tau),
+            ),
             (SchemeKind::Cb, _) => Some(Message::new("run.beta").with("beta", self.beta)),
             (_, LossKind::Focal) => Some(Message::new("run.gamma").with("gamma", self.gamma)),
+            (_, LossKind::LogitAdjusted) => Some(Message::new("run.tau").with("tau", self.tau)),
             _ => None,
         };
         let scheme = match self.scheme {
@@ -161,6 +228,8 @@ pub enum TrainError {
     Batch,
     /// The fraction of epochs before re-weighting must be a number in [0, 1].
     Drw(f64),
+    /// The adjusted softmax cannot be built (an empty class, a bad tau, margin or scale).
+    Adjust(AdjustError),
     /// At least one epoch, and at least one hidden unit and layer.
     Shape,
     /// The counts do not match the training set.
@@ -179,6 +248,7 @@ impl TrainError {
             Self::LearningRate(r) => Message::new("error.train.learning_rate").with("got", r),
             Self::Batch => Message::new("error.train.batch"),
             Self::Drw(f) => Message::new("error.train.drw").with("got", f),
+            Self::Adjust(e) => Message::new("error.train.adjust").with("error", e.to_string()),
             Self::Shape => Message::new("error.train.shape"),
             Self::Counts => Message::new("error.train.counts"),
             Self::State => Message::new("error.train.state"),
@@ -196,7 +266,7 @@ impl fmt::Display for TrainError {
 impl std::error::Error for TrainError {}
 
 /// Checks a configuration and gives the loss and the class weights it uses.
-pub fn validate(config: &TrainConfig, counts: &[u64]) -> Result<(Loss, Vec<f64>), TrainError> {
+pub fn validate(config: &TrainConfig, counts: &[u64]) -> Result<(TrainLoss, Vec<f64>), TrainError> {
     let beta = Beta::new(config.beta).map_err(TrainError::Beta)?;
     if !(config.gamma.is_finite() && config.gamma >= 0.0) {
         return Err(TrainError::Gamma(config.gamma));
@@ -217,7 +287,8 @@ pub fn validate(config: &TrainConfig, counts: &[u64]) -> Result<(Loss, Vec<f64>)
     }
     let weights =
         class_weights(counts, config.scheme.with_beta(beta)).map_err(TrainError::Weights)?;
-    Ok((config.loss(), weights.weights))
+    let loss = config.train_loss(counts).map_err(TrainError::Adjust)?;
+    Ok((loss, weights.weights))
 }
 
 #[cfg(test)]

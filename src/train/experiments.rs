@@ -56,7 +56,7 @@ pub fn paper_grid(base: &TrainConfig) -> Vec<TrainConfig> {
         with(LossKind::Sigmoid, SchemeKind::None, base.beta, base.gamma),
     ];
     grid.extend(PAPER_GAMMAS.map(|g| with(LossKind::Focal, SchemeKind::None, base.beta, g)));
-    for loss in LossKind::ALL {
+    for loss in LossKind::PAPER {
         for beta in PAPER_BETAS {
             match loss {
                 LossKind::Focal => {
@@ -76,17 +76,26 @@ pub fn parse_compare_list(list: &str, base: &TrainConfig) -> Result<Vec<TrainCon
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|entry| {
-            let (scheme, loss) = match entry.rsplit_once('-') {
-                Some((scheme, loss)) => (
-                    SchemeKind::from_name(scheme)
-                        .ok_or_else(|| format!("\"{scheme}\" in \"{entry}\" is not a scheme"))?,
-                    loss,
-                ),
-                None => (SchemeKind::None, entry),
+            // The longest loss name that ends the entry; what comes before it is the scheme.
+            let loss = LossKind::ALL
+                .into_iter()
+                .filter(|k| entry == k.name() || entry.ends_with(&format!("-{}", k.name())))
+                .max_by_key(|k| k.name().len())
+                .ok_or_else(|| {
+                    let names: Vec<&str> = LossKind::ALL.iter().map(|k| k.name()).collect();
+                    format!(
+                        "\"{entry}\" is not a loss, nor a scheme-loss pair (losses: {})",
+                        names.join(", ")
+                    )
+                })?;
+            let scheme = match entry
+                .strip_suffix(loss.name())
+                .and_then(|p| p.strip_suffix('-'))
+            {
+                Some(scheme) => SchemeKind::from_name(scheme)
+                    .ok_or_else(|| format!("\"{scheme}\" in \"{entry}\" is not a scheme"))?,
+                None => SchemeKind::None,
             };
-            let loss = LossKind::from_name(loss).ok_or_else(|| {
-                format!("\"{loss}\" in \"{entry}\" is not a loss (softmax, sigmoid, focal)")
-            })?;
             Ok(TrainConfig {
                 loss,
                 scheme,

@@ -126,7 +126,6 @@ mod tests {
     use ndarray::Array2;
 
     use crate::balance::effective_number::Beta;
-    use crate::balance::losses::LossKind;
     use crate::balance::weights::{SchemeKind, class_weights};
     use crate::data::toy_data::{ToyConfig, make_toy_task};
     use crate::train::batches::BatchSampler;
@@ -162,7 +161,7 @@ mod tests {
             .iter()
             .map(|&w| w as f32)
             .collect();
-        let loss = LossKind::Softmax.with_gamma(0.0);
+        let loss = crate::train::config::TrainLoss::Paper(crate::balance::losses::Loss::Softmax);
         let batch = 32;
         let mut sampler = BatchSampler::new(task.train.points.len(), 0);
         let (mut indices, mut labels) = (vec![0u32; batch], vec![0usize; batch]);
@@ -178,7 +177,7 @@ mod tests {
                 labels[row] = task.train.labels[i as usize];
             }
             model.forward(x.view(), &mut work);
-            weighted_loss_grad(loss, &weights, &labels, batch, &mut work);
+            weighted_loss_grad(&loss, &weights, &labels, batch, &mut work);
             model.backward(x.view(), &mut work, &mut grad);
             optimizer.update(&mut model.params, &grad, 0.01);
             let (first, second) = optimizer.moments();

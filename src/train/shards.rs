@@ -5,7 +5,7 @@
 
 use ndarray::Array2;
 
-use crate::balance::losses::Loss;
+use crate::train::config::TrainLoss;
 use crate::train::flush::{FlushToZero, flush};
 use crate::train::mlp::{Mlp, Workspace};
 
@@ -59,7 +59,12 @@ impl ShardedBatch {
     }
 
     /// The gathered batch's loss; its gradient is then in [`Self::grad`].
-    pub fn loss_and_grad(&mut self, model: &Mlp<f32>, loss: Loss, class_weights: &[f32]) -> f32 {
+    pub fn loss_and_grad(
+        &mut self,
+        model: &Mlp<f32>,
+        loss: &TrainLoss,
+        class_weights: &[f32],
+    ) -> f32 {
         let batch = self.shards.iter().map(|s| s.y.len()).sum();
         run_shards(&mut self.shards, model, loss, class_weights, batch);
         self.grad.copy_from_slice(&self.shards[0].grad);
@@ -91,7 +96,7 @@ struct Shard {
 
 impl Shard {
     /// This shard's share of the batch loss and of its gradient.
-    fn run(&mut self, model: &Mlp<f32>, loss: Loss, class_weights: &[f32], batch: usize) {
+    fn run(&mut self, model: &Mlp<f32>, loss: &TrainLoss, class_weights: &[f32], batch: usize) {
         // On whichever thread runs the shard (rayon's, natively).
         let _flush = FlushToZero::enable();
         model.forward(self.x.view(), &mut self.work);
@@ -101,7 +106,7 @@ impl Shard {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn run_shards(shards: &mut [Shard], model: &Mlp<f32>, loss: Loss, w: &[f32], batch: usize) {
+fn run_shards(shards: &mut [Shard], model: &Mlp<f32>, loss: &TrainLoss, w: &[f32], batch: usize) {
     match shards {
         [a, b] => {
             rayon::join(
@@ -114,7 +119,7 @@ fn run_shards(shards: &mut [Shard], model: &Mlp<f32>, loss: Loss, w: &[f32], bat
 }
 
 #[cfg(target_arch = "wasm32")]
-fn run_shards(shards: &mut [Shard], model: &Mlp<f32>, loss: Loss, w: &[f32], batch: usize) {
+fn run_shards(shards: &mut [Shard], model: &Mlp<f32>, loss: &TrainLoss, w: &[f32], batch: usize) {
     shards.iter_mut().for_each(|s| s.run(model, loss, w, batch));
 }
 
@@ -123,7 +128,7 @@ fn run_shards(shards: &mut [Shard], model: &Mlp<f32>, loss: Loss, w: &[f32], bat
 /// below [`crate::train::flush::TINY`] (a well-classified sample's other
 /// classes) are zero, so the backward pass multiplies no subnormals.
 pub fn weighted_loss_grad(
-    loss: Loss,
+    loss: &TrainLoss,
     class_weights: &[f32],
     labels: &[usize],
     batch: usize,

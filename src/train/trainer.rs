@@ -5,10 +5,9 @@
 
 use ndarray::Array2;
 
-use crate::balance::losses::Loss;
 use crate::data::toy_data::Dataset;
 use crate::train::batches::BatchSampler;
-use crate::train::config::{TrainConfig, TrainError, validate};
+use crate::train::config::{TrainConfig, TrainError, TrainLoss, validate};
 use crate::train::flush::FlushToZero;
 use crate::train::metrics::{Metrics, metrics};
 use crate::train::mlp::Mlp;
@@ -21,7 +20,7 @@ use crate::train::shards::ShardedBatch;
 #[derive(Clone, Debug)]
 pub struct CpuTrainer {
     config: TrainConfig,
-    loss: Loss,
+    loss: TrainLoss,
     model: Mlp<f32>,
     optimizer: Optimizer<f32>,
     class_weights: Vec<f32>,
@@ -190,7 +189,7 @@ impl CpuTrainer {
         } else {
             &self.class_weights
         };
-        let value = self.batch.loss_and_grad(&self.model, self.loss, weights);
+        let value = self.batch.loss_and_grad(&self.model, &self.loss, weights);
         let lr = self.config.learning_rate as f32;
         self.optimizer
             .update(&mut self.model.params, self.batch.grad(), lr);
@@ -344,6 +343,8 @@ mod tests {
             (LossKind::Softmax, SchemeKind::Cb),
             (LossKind::Sigmoid, SchemeKind::Inverse),
             (LossKind::Focal, SchemeKind::Cb),
+            (LossKind::LogitAdjusted, SchemeKind::None),
+            (LossKind::Ldam, SchemeKind::Cb),
         ] {
             let config = TrainConfig {
                 loss,
@@ -352,6 +353,8 @@ mod tests {
                 gamma: 0.5,
                 optimizer: OptimizerKind::SGD,
                 learning_rate: 0.05,
+                // LDAM's default scale of 30 makes the loss steep enough for f32 rounding to show.
+                scale: 5.0,
                 ..TrainConfig::default()
             };
             let mut fast = CpuTrainer::new(&t.train, &t.counts, &config).unwrap();
@@ -362,7 +365,8 @@ mod tests {
             for _ in 0..20 {
                 let batch = fast.peek_batch();
                 let f32_loss = fast.step(1).loss;
-                let (value, grad) = reference_step(&reference, &t.train, &batch, loss_fn, &weights);
+                let (value, grad) =
+                    reference_step(&reference, &t.train, &batch, &loss_fn, &weights);
                 opt.update(&mut reference.params, &grad, config.learning_rate);
                 assert!(
                     (value - f32_loss as f64).abs() < 1e-4 * (1.0 + value),
@@ -379,7 +383,7 @@ mod tests {
         model: &Mlp<F>,
         train: &Dataset,
         batch: &[u32],
-        loss: Loss,
+        loss: &TrainLoss,
         weights: &[f64],
     ) -> (f64, Vec<F>) {
         let rows: Vec<[f32; 2]> = batch.iter().map(|&i| train.points[i as usize]).collect();

@@ -159,6 +159,24 @@ for (const webgpu of [true, false]) {
       await page.close();
     });
 
+    test('the third run trains with each method that came after', { timeout: 180_000 }, async () => {
+      for (const [loss, label] of [['logit-adjusted', 'logit-adjusted (tau 1)'], ['balanced-softmax', 'balanced softmax'], ['ldam', 'CB LDAM (beta 0.999)']]) {
+        const scheme = loss === 'ldam' ? '' : '&train_scheme=none';
+        const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&beta=0.999&epochs=3&train_loss=${loss}${scheme}${backend}`, { width: 1400, height: 1000 });
+        await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+        assert.equal(await page.inputValue('#train-loss'), loss);
+        await page.locator('#train-play').scrollIntoViewIfNeeded();
+        await page.click('#train-play');
+        await page.waitForFunction(() => /^(\d+) of \1 steps$/.test(document.querySelector('.progress-text')?.textContent ?? ''), null, { timeout: 90_000 });
+        const rows = await shownRuns(page);
+        assert.equal(rows[2][0], label);
+        assert.ok(rows.every(([, balanced, first]) => balanced > 0 && balanced <= 1 && Number.isFinite(first)), JSON.stringify(rows));
+        assert.equal(await page.getAttribute('#backend-badge', 'data-backend'), mode);
+        page.assertNoErrors();
+        await page.close();
+      }
+    });
+
     test('Step pauses a run that plays, which then goes on from where it was', { timeout: 120_000 }, async () => {
       const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100${backend}`, { width: 1400, height: 1000 });
       await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });

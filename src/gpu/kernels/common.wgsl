@@ -22,14 +22,14 @@ struct Layer {
 
 // One model's loss and optimiser.
 struct Model {
-    loss: u32,      // 0 softmax, 1 sigmoid, 2 focal
+    loss: u32,      // 0 softmax, 1 sigmoid, 2 focal, 3 adjusted softmax
     optimizer: u32, // 0 SGD with momentum, 1 Adam
     gamma: f32,     // focal's gamma
     lr: f32,        // learning rate
     decay1: f32,    // SGD's momentum or Adam's beta1
     decay2: f32,    // Adam's beta2
     epsilon: f32,   // Adam's epsilon
-    _pad: u32,
+    scale: f32,     // the adjusted softmax's logit scale
 }
 
 // The sizes of everything, and where each region starts in the buffers

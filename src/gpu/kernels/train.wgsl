@@ -259,6 +259,51 @@ fn loss(
             acts[d + c] = select(zero, flush4(p * w), j < vec4<u32>(classes));
         }
         value = top + log(sum) - z_y;
+    } else if (model.loss == 3u) {
+        // The adjusted softmax (crate::balance::adjusted_softmax): cross-entropy
+        // on u = s (z + offsets - margin_y e_y); the offsets and margins lie
+        // after every model's class weights.
+        let s = model.scale;
+        let offsets = sizes.models * classes + m * classes;
+        let margin = class_weights[2u * sizes.models * classes + m * classes + y];
+        var top = -3.0e38;
+        var u_y = 0.0;
+        for (var c = 0u; c < out4; c++) {
+            let v = acts[z + c];
+            for (var l = 0u; l < 4u; l++) {
+                let j = 4u * c + l;
+                if (j < classes) {
+                    let u = s * (v[l] + class_weights[offsets + j] - select(0.0, margin, j == y));
+                    top = max(top, u);
+                    if (j == y) {
+                        u_y = u;
+                    }
+                }
+            }
+        }
+        var sum = 0.0;
+        for (var c = 0u; c < out4; c++) {
+            let v = acts[z + c];
+            for (var l = 0u; l < 4u; l++) {
+                let j = 4u * c + l;
+                if (j < classes) {
+                    sum += exp(s * (v[l] + class_weights[offsets + j] - select(0.0, margin, j == y)) - top);
+                }
+            }
+        }
+        for (var c = 0u; c < out4; c++) {
+            let v = acts[z + c];
+            var g = zero;
+            for (var l = 0u; l < 4u; l++) {
+                let j = 4u * c + l;
+                if (j < classes) {
+                    let u = s * (v[l] + class_weights[offsets + j] - select(0.0, margin, j == y));
+                    g[l] = s * (exp(u - top) / sum - select(0.0, 1.0, j == y));
+                }
+            }
+            acts[d + c] = flush4(g * w);
+        }
+        value = top + log(sum) - u_y;
     } else {
         var gamma = 0.0;
         if (model.loss == 2u) {
