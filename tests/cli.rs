@@ -638,6 +638,43 @@ fn train_with_each_sampler() {
     );
 }
 
+/// `--posthoc-tau`: the same trained model, its predictions adjusted: the
+/// library's numbers, tail classes helped, training untouched.
+#[test]
+fn train_with_posthoc_adjustment() {
+    let args = |tau: Option<&'static str>| {
+        let mut a = vec![
+            "train",
+            "--counts",
+            "500,100,20,5",
+            "--epochs",
+            "20",
+            "--scheme",
+            "none",
+        ];
+        if let Some(t) = tau {
+            a.extend(["--posthoc-tau", t]);
+        }
+        a
+    };
+    let plain = json_ok(&args(None));
+    let adjusted = json_ok(&args(Some("1")));
+    let (p, a) = (&plain["runs"][0], &adjusted["runs"][0]);
+    assert_eq!(a["label"], "softmax, post-hoc tau 1");
+    assert_eq!(p["loss_history"], a["loss_history"], "training is the same");
+    let few = |r: &Value| r["metrics"]["few_shot"].as_f64().unwrap();
+    assert!(few(a) > few(p), "few-shot {} -> {}", few(p), few(a));
+    let zero = json_ok(&args(Some("0")));
+    assert_eq!(
+        zero["runs"][0]["metrics"], p["metrics"],
+        "tau 0 is plain argmax"
+    );
+    fails_with(
+        &args(Some("-1")),
+        "tau must be a finite number >= 0, got -1",
+    );
+}
+
 /// `--drw-from`: the run's label says when it re-weights; a fraction outside [0, 1] is refused.
 #[test]
 fn train_with_deferred_reweighting() {

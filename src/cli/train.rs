@@ -19,7 +19,7 @@ use crate::train::experiments::{
 };
 use crate::train::mlp::{Activation, MlpConfig};
 use crate::train::optimizer::OptimizerKind;
-use crate::train::prediction::decision_grid;
+use crate::train::prediction::{grid_points, predict_run};
 use crate::train::trainer::CpuTrainer;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -120,6 +120,9 @@ pub struct TrainArgs {
     /// training (progressive).
     #[arg(long, value_enum, default_value = "instance")]
     sampler: SamplerArg,
+    /// Post-hoc logit adjustment: predict argmax_j (z_j - T log pi_j) from the trained model.
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    posthoc_tau: Option<f64>,
     /// Deferred re-weighting: train unweighted for this fraction of the epochs (LDAM-DRW: 0.8),
     /// then weighted by --scheme.
     #[arg(long, value_name = "F", allow_negative_numbers = true)]
@@ -232,6 +235,7 @@ impl TrainArgs {
                 SamplerArg::Sqrt => Sampler::Sqrt,
                 SamplerArg::Progressive => Sampler::Progressive,
             },
+            posthoc_tau: self.posthoc_tau,
             drw_from: self.drw_from,
         })
     }
@@ -328,7 +332,13 @@ pub fn run(args: &TrainArgs) -> Result<String> {
             out["decision_grid"] = json!({
                 "resolution": resolution,
                 "bounds": task.bounds,
-                "classes": decision_grid(trainer.model(), task, resolution),
+                // (With the run's post-hoc adjustment, as its metrics.)
+                "classes": predict_run(
+                    config,
+                    trainer.model(),
+                    &grid_points(&task.bounds, resolution),
+                    &task.counts,
+                ),
             });
         }
     }

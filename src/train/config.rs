@@ -10,7 +10,7 @@ use crate::balance::effective_number::{Beta, BetaError};
 use num_traits::Float;
 
 use crate::balance::adjusted_softmax::{
-    AdjustError, AdjustedSoftmax, DEFAULT_MAX_MARGIN, DEFAULT_SCALE, DEFAULT_TAU,
+    AdjustError, AdjustedSoftmax, DEFAULT_MAX_MARGIN, DEFAULT_SCALE, DEFAULT_TAU, log_prior_offsets,
 };
 use crate::balance::losses::{Loss, LossKind};
 use crate::balance::weights::{SchemeKind, WeightsError, class_weights};
@@ -91,6 +91,10 @@ pub struct TrainConfig {
     /// LDAM's logit scale.
     #[serde(default = "default_scale")]
     pub scale: f64,
+    /// Post-hoc logit adjustment of the predictions (Menon et al. 2021):
+    /// predict argmax_j (z_j - tau log pi_j); `None`: plain argmax.
+    #[serde(default)]
+    pub posthoc_tau: Option<f64>,
     /// Deferred re-weighting (DRW, Cao et al. 2019): unweighted until this
     /// fraction of the epochs, then weighted by `scheme` (LDAM-DRW: 0.8, CB at
     /// beta 0.9999). `None`: weighted from the start.
@@ -115,6 +119,7 @@ impl Default for TrainConfig {
             tau: DEFAULT_TAU,
             max_margin: DEFAULT_MAX_MARGIN,
             scale: DEFAULT_SCALE,
+            posthoc_tau: None,
             drw_from: None,
         }
     }
@@ -186,6 +191,12 @@ impl TrainConfig {
         .with("loss", loss);
         let message = match params {
             Some(params) => message.with_message("params", params),
+            None => message,
+        };
+        let message = match self.posthoc_tau {
+            Some(tau) => Message::new("run.with_posthoc")
+                .with_message("run", message)
+                .with("tau", tau),
             None => message,
         };
         let message = match self.drw_from {
@@ -288,6 +299,9 @@ pub fn validate(config: &TrainConfig, counts: &[u64]) -> Result<(TrainLoss, Vec<
     let weights =
         class_weights(counts, config.scheme.with_beta(beta)).map_err(TrainError::Weights)?;
     let loss = config.train_loss(counts).map_err(TrainError::Adjust)?;
+    if let Some(tau) = config.posthoc_tau {
+        log_prior_offsets(counts, tau).map_err(TrainError::Adjust)?;
+    }
     Ok((loss, weights.weights))
 }
 

@@ -3,7 +3,9 @@
 
 use ndarray::Array2;
 
+use crate::balance::adjusted_softmax::{log_prior_offsets, posthoc_predict};
 use crate::data::toy_data::{Bounds, ToyTask};
+use crate::train::config::TrainConfig;
 use crate::train::metrics::argmax;
 use crate::train::mlp::{Mlp, Workspace};
 
@@ -18,6 +20,39 @@ pub fn points_array(points: &[[f32; 2]]) -> Array2<f32> {
 
 /// Predicted classes (argmax of the logits) of these points, in chunks.
 pub fn predict(model: &Mlp<f32>, points: &[[f32; 2]]) -> Vec<usize> {
+    predict_by(model, points, argmax)
+}
+
+/// Predicted classes with post-hoc logit adjustment: argmax_j (z_j - o_j)
+/// for `offsets` o = tau log pi.
+pub fn predict_posthoc(model: &Mlp<f32>, points: &[[f32; 2]], offsets: &[f64]) -> Vec<usize> {
+    predict_by(model, points, |z| {
+        let z: Vec<f64> = z.iter().map(|&v| v as f64).collect();
+        posthoc_predict(&z, offsets)
+    })
+}
+
+/// What run `config` predicts for these points: argmax, or with its post-hoc
+/// adjustment by the training counts (a configuration already checked by
+/// [`crate::train::config::validate`]).
+pub fn predict_run(
+    config: &TrainConfig,
+    model: &Mlp<f32>,
+    points: &[[f32; 2]],
+    train_counts: &[u64],
+) -> Vec<usize> {
+    match config.posthoc_tau {
+        Some(tau) => {
+            let offsets = log_prior_offsets(train_counts, tau)
+                .expect("validate checks the post-hoc tau and the counts");
+            predict_posthoc(model, points, &offsets)
+        }
+        None => predict(model, points),
+    }
+}
+
+/// Each point's class by `pick` over its logits, in chunks.
+fn predict_by(model: &Mlp<f32>, points: &[[f32; 2]], pick: impl Fn(&[f32]) -> usize) -> Vec<usize> {
     let mut work = Workspace::default();
     let mut out = Vec::with_capacity(points.len());
     for chunk in points.chunks(4096) {
@@ -27,7 +62,7 @@ pub fn predict(model: &Mlp<f32>, points: &[[f32; 2]]) -> Vec<usize> {
             work.logits()
                 .rows()
                 .into_iter()
-                .map(|r| argmax(r.as_slice().expect("workspace rows are contiguous"))),
+                .map(|r| pick(r.as_slice().expect("workspace rows are contiguous"))),
         );
     }
     out
@@ -61,6 +96,20 @@ pub fn decision_grid(model: &Mlp<f32>, task: &ToyTask, resolution: usize) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::train::mlp::MlpConfig;
+
+    #[test]
+    fn posthoc_adjustment_shifts_predictions_to_rare_classes() {
+        let model = Mlp::<f32>::new(&MlpConfig::default(), 3, false, 1);
+        let points: Vec<[f32; 2]> = (0..200)
+            .map(|i| [(i % 20) as f32 / 5.0 - 2.0, (i / 20) as f32 / 2.5 - 2.0])
+            .collect();
+        let plain = predict(&model, &points);
+        assert_eq!(predict_posthoc(&model, &points, &[0.0; 3]), plain);
+        // A huge prior on class 0 (tau log pi_0 >> the others) moves every prediction off it.
+        let adjusted = predict_posthoc(&model, &points, &[1e3, 0.0, 0.0]);
+        assert!(adjusted.iter().all(|&c| c != 0));
+    }
 
     #[test]
     fn grid_is_row_major_from_the_top() {

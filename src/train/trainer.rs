@@ -12,7 +12,7 @@ use crate::train::flush::FlushToZero;
 use crate::train::metrics::{Metrics, metrics};
 use crate::train::mlp::Mlp;
 use crate::train::optimizer::Optimizer;
-use crate::train::prediction::{points_array, predict};
+use crate::train::prediction::{points_array, predict, predict_run};
 use crate::train::progress::{Progress, StepReport, TrainState};
 use crate::train::shards::ShardedBatch;
 
@@ -202,8 +202,10 @@ impl CpuTrainer {
     }
 
     /// Metrics on a test set, with shot groups from the training counts.
+    /// (With the run's post-hoc adjustment, if it has one.)
     pub fn evaluate(&self, test: &Dataset, train_counts: &[u64]) -> Metrics {
-        metrics(&self.predict(&test.points), &test.labels, train_counts)
+        let predicted = predict_run(&self.config, &self.model, &test.points, train_counts);
+        metrics(&predicted, &test.labels, train_counts)
     }
 }
 

@@ -12,7 +12,7 @@ use crate::site::dom;
 use crate::site::engine::{Engine, Order};
 use crate::train::config::TrainConfig;
 use crate::train::metrics::{Metrics, metrics};
-use crate::train::prediction::predict;
+use crate::train::prediction::predict_run;
 
 /// The largest class of the toy task, after scaling the explorer's counts.
 const TOY_MAX: u64 = 500;
@@ -64,11 +64,9 @@ impl Runs {
 
     pub(super) fn evaluate(&self, i: usize) -> Metrics {
         let model = self.engine.model(i);
-        metrics(
-            &predict(&model, &self.task.test.points),
-            &self.task.test.labels,
-            &self.task.counts,
-        )
+        let config = self.engine.config(i);
+        let predicted = predict_run(&config, &model, &self.task.test.points, &self.task.counts);
+        metrics(&predicted, &self.task.test.labels, &self.task.counts)
     }
 }
 
