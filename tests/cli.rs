@@ -675,6 +675,48 @@ fn train_with_posthoc_adjustment() {
     );
 }
 
+/// `--methods`: the standard set on the same data and start, ranked by
+/// balanced accuracy, each with its paired difference to softmax.
+#[test]
+fn train_the_standard_methods() {
+    let v = json_ok(&["train", "--methods", "--seeds", "2", "--epochs", "3"]);
+    let methods = v["methods"].as_array().unwrap();
+    assert_eq!(methods.len(), 10);
+    let balanced: Vec<f64> = methods
+        .iter()
+        .map(|m| m["summary"]["balanced_accuracy"]["mean"].as_f64().unwrap())
+        .collect();
+    assert!(
+        balanced.windows(2).all(|w| w[0] >= w[1]),
+        "ranked: {balanced:?}"
+    );
+    let softmax = methods
+        .iter()
+        .find(|m| m["summary"]["label"] == "softmax")
+        .unwrap();
+    assert_eq!(softmax["vs_softmax"]["mean"], 0.0);
+    // Each difference is the mean of the per-seed differences, so it equals the difference of the means.
+    for m in methods {
+        let diff = m["vs_softmax"]["mean"].as_f64().unwrap();
+        let means = m["summary"]["balanced_accuracy"]["mean"].as_f64().unwrap()
+            - softmax["summary"]["balanced_accuracy"]["mean"]
+                .as_f64()
+                .unwrap();
+        assert!((diff - means).abs() < 1e-12, "{diff} vs {means}");
+    }
+    let table = cblab(&["train", "--methods", "--epochs", "2", "--format", "table"]);
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        text.contains("| softmax |") && text.contains("(the reference)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("LDAM") && text.contains("post-hoc tau 1"),
+        "{text}"
+    );
+    fails_with(&["train", "--methods", "--grid"], "cannot be used with");
+}
+
 /// `--drw-from`: the run's label says when it re-weights; a fraction outside [0, 1] is refused.
 #[test]
 fn train_with_deferred_reweighting() {

@@ -15,7 +15,8 @@ use crate::data::toy_data::{ToyConfig, ToyTask, make_toy_task};
 use crate::train::batches::Sampler;
 use crate::train::config::{TrainConfig, validate};
 use crate::train::experiments::{
-    MeanSd, RunReport, SeedSummary, paper_grid, parse_compare_list, summarise, train_and_evaluate,
+    MeanSd, RunReport, SeedSummary, paired_difference, paper_grid, parse_compare_list,
+    standard_methods, summarise, train_and_evaluate,
 };
 use crate::train::mlp::{Activation, MlpConfig};
 use crate::train::optimizer::OptimizerKind;
@@ -134,8 +135,14 @@ pub struct TrainArgs {
     #[arg(long, value_name = "LIST", conflicts_with = "grid")]
     compare: Option<String>,
     /// Train the paper's grid: unweighted baselines, CB softmax and sigmoid at 4 betas, CB focal at 4 betas x 3 gammas.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "methods")]
     grid: bool,
+    /// Train the standard set of methods (softmax, CB softmax and focal, inverse frequency,
+    /// logit-adjusted, balanced softmax, LDAM-DRW, class-balanced and square-root sampling,
+    /// post-hoc adjusted softmax) on the same data and start, ranked by balanced accuracy, with
+    /// each one's paired difference to softmax over the seeds.
+    #[arg(long, conflicts_with = "compare")]
+    methods: bool,
     /// Also print the predicted class on an R x R grid over the data (single run only).
     #[arg(long, value_name = "R")]
     decision_grid: Option<usize>,
@@ -178,6 +185,42 @@ fn table(summaries: &[SeedSummary]) -> String {
             cell(s.many_shot),
             cell(s.medium_shot),
             cell(s.few_shot),
+        );
+    }
+    out.trim_end().to_owned()
+}
+
+/// A percentage with its spread over seeds, when there is one.
+fn percent(m: MeanSd, signed: bool) -> String {
+    let mean = if signed {
+        format!("{:+.1}", 100.0 * m.mean)
+    } else {
+        format!("{:.1}", 100.0 * m.mean)
+    };
+    match m.sd {
+        Some(sd) => format!("{mean} ± {:.1}", 100.0 * sd),
+        None => mean,
+    }
+}
+
+/// The methods ranked, in percent: balanced and few-shot accuracy, and the
+/// paired difference of balanced accuracy to softmax on the same seeds.
+fn methods_table(ranked: &[(SeedSummary, Option<MeanSd>)]) -> String {
+    let mut out = String::from(
+        "| method | balanced | few-shot | balanced, paired difference to softmax |\n|---|---|---|---|\n",
+    );
+    for (s, diff) in ranked {
+        let diff = match diff {
+            _ if s.label == "softmax" => "(the reference)".to_owned(),
+            Some(d) => percent(*d, true),
+            None => "-".to_owned(),
+        };
+        out += &format!(
+            "| {} | {} | {} | {} |\n",
+            s.label,
+            percent(s.balanced_accuracy, false),
+            s.few_shot.map_or("-".to_owned(), |m| percent(m, false)),
+            diff
         );
     }
     out.trim_end().to_owned()
@@ -250,6 +293,8 @@ pub fn run(args: &TrainArgs) -> Result<String> {
     let base = args.base_config()?;
     let configs = if args.grid {
         paper_grid(&base)
+    } else if args.methods {
+        standard_methods(&base)
     } else if let Some(list) = &args.compare {
         parse_compare_list(list, &base).map_err(anyhow::Error::msg)?
     } else {
@@ -303,6 +348,34 @@ pub fn run(args: &TrainArgs) -> Result<String> {
             summarise(&runs)
         })
         .collect();
+    if args.methods {
+        let runs_of = |c: usize| -> Vec<RunReport> {
+            (0..seeds.len())
+                .map(|s| reports[s * configs.len() + c].clone())
+                .collect()
+        };
+        let softmax = runs_of(0);
+        let mut ranked: Vec<(SeedSummary, Option<MeanSd>)> = summaries
+            .into_iter()
+            .enumerate()
+            .map(|(c, s)| (s, paired_difference(&runs_of(c), &softmax)))
+            .collect();
+        ranked.sort_by(|a, b| {
+            b.0.balanced_accuracy
+                .mean
+                .total_cmp(&a.0.balanced_accuracy.mean)
+        });
+        if args.format == OutputFormat::Table {
+            return Ok(methods_table(&ranked));
+        }
+        out["methods"] = json!(
+            ranked
+                .iter()
+                .map(|(summary, diff)| json!({ "summary": summary, "vs_softmax": diff }))
+                .collect::<Vec<_>>()
+        );
+        return Ok(out.to_string());
+    }
     if args.grid {
         summaries.sort_by(|a, b| {
             b.balanced_accuracy

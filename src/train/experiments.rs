@@ -69,6 +69,78 @@ pub fn paper_grid(base: &TrainConfig) -> Vec<TrainConfig> {
     grid
 }
 
+/// The standard set of methods for long-tailed classification, on `base`'s
+/// network, optimiser, epochs and seed: softmax first, then class-balanced
+/// softmax (beta 0.9999, the paper's best on CIFAR-10) and focal (beta 0.999,
+/// gamma 0.5, its best on iNaturalist and ImageNet), inverse frequency, the
+/// logit-adjusted loss (tau 1), balanced softmax, LDAM-DRW (LDAM, then CB at
+/// beta 0.9999 from 80 % of the epochs), class-balanced and square-root
+/// sampling, and softmax with post-hoc logit adjustment (tau 1).
+pub fn standard_methods(base: &TrainConfig) -> Vec<TrainConfig> {
+    let plain = TrainConfig {
+        loss: LossKind::Softmax,
+        scheme: SchemeKind::None,
+        sampler: crate::train::batches::Sampler::Instance,
+        posthoc_tau: None,
+        drw_from: None,
+        tau: 1.0,
+        ..*base
+    };
+    let cb = |loss, beta| TrainConfig {
+        loss,
+        scheme: SchemeKind::Cb,
+        beta,
+        ..plain
+    };
+    vec![
+        plain,
+        cb(LossKind::Softmax, 0.9999),
+        TrainConfig {
+            gamma: 0.5,
+            ..cb(LossKind::Focal, 0.999)
+        },
+        TrainConfig {
+            scheme: SchemeKind::Inverse,
+            ..plain
+        },
+        TrainConfig {
+            loss: LossKind::LogitAdjusted,
+            ..plain
+        },
+        TrainConfig {
+            loss: LossKind::BalancedSoftmax,
+            ..plain
+        },
+        TrainConfig {
+            drw_from: Some(0.8),
+            ..cb(LossKind::Ldam, 0.9999)
+        },
+        TrainConfig {
+            sampler: crate::train::batches::Sampler::ClassBalanced,
+            ..plain
+        },
+        TrainConfig {
+            sampler: crate::train::batches::Sampler::Sqrt,
+            ..plain
+        },
+        TrainConfig {
+            posthoc_tau: Some(1.0),
+            ..plain
+        },
+    ]
+}
+
+/// Per-seed differences of `runs`' balanced accuracy from `reference`'s (the
+/// same seeds in the same order): mean and sd of the paired differences.
+pub fn paired_difference(runs: &[RunReport], reference: &[RunReport]) -> Option<MeanSd> {
+    let diffs: Vec<f64> = runs
+        .iter()
+        .zip(reference)
+        .map(|(r, s)| r.metrics.balanced_accuracy - s.metrics.balanced_accuracy)
+        .collect();
+    MeanSd::of(&diffs)
+}
+
 /// Parses a comparison list such as `softmax,cb-softmax,cb-focal,inverse-sigmoid`:
 /// each entry is a loss, optionally after a scheme and a dash; beta and gamma come from `base`.
 pub fn parse_compare_list(list: &str, base: &TrainConfig) -> Result<Vec<TrainConfig>, String> {
@@ -170,6 +242,18 @@ pub fn summarise(runs: &[RunReport]) -> SeedSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_standard_methods_are_distinct_and_start_with_softmax() {
+        let methods = standard_methods(&TrainConfig::default());
+        assert_eq!(methods.len(), 10);
+        assert_eq!(methods[0].label(), "softmax");
+        let labels: std::collections::HashSet<String> =
+            methods.iter().map(TrainConfig::label).collect();
+        assert_eq!(labels.len(), 10, "{labels:?}");
+        assert!(labels.contains("CB LDAM (beta 0.9999), re-weighted from epoch 49"));
+        assert!(labels.contains("softmax, post-hoc tau 1"));
+    }
 
     #[test]
     fn the_grid_has_every_paper_configuration_once() {
