@@ -6,6 +6,7 @@
 //! [`crate::train::optimizer`]); `tests/gpu.rs` checks the kernels against it.
 
 mod context;
+mod host_data;
 mod layout;
 mod pipelines;
 mod trainer;

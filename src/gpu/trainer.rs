@@ -15,10 +15,9 @@
 use bytemuck::Zeroable;
 use wgpu::util::DeviceExt;
 
+use super::host_data::{ModelInfo, adam_corrections, adjustments, phase_weights};
 use super::layout::{Layout, ROW_TILE};
 use super::{GpuContext, GpuError, Mismatch};
-use crate::balance::adjusted_softmax::AdjustedSoftmax;
-use crate::balance::losses::Loss;
 use crate::data::toy_data::Dataset;
 use crate::train::batches::BatchSampler;
 use crate::train::config::{TrainConfig, TrainLoss, validate};
@@ -29,64 +28,6 @@ use crate::train::trainer::CpuTrainer;
 
 /// The most workgroups in one dimension of a dispatch.
 const MAX_GROUPS: usize = 65_535;
-
-/// One model's loss and optimiser (`struct Model` in common.wgsl).
-#[repr(C)]
-#[derive(Clone, Copy, Debug, bytemuck::Pod, bytemuck::Zeroable)]
-struct ModelInfo {
-    loss: u32,
-    optimizer: u32,
-    gamma: f32,
-    lr: f32,
-    decay1: f32,
-    decay2: f32,
-    epsilon: f32,
-    scale: f32,
-}
-
-impl ModelInfo {
-    fn new(config: &TrainConfig, loss: &TrainLoss) -> Self {
-        let (loss, scale) = match loss {
-            TrainLoss::Paper(Loss::Softmax) => (0, 1.0),
-            TrainLoss::Paper(Loss::Sigmoid) => (1, 1.0),
-            TrainLoss::Paper(Loss::Focal { .. }) => (2, 1.0),
-            TrainLoss::Adjusted(adjusted) => (3, adjusted.scale),
-        };
-        let (optimizer, decay1, decay2, epsilon) = match config.optimizer {
-            OptimizerKind::Sgd { momentum } => (0, momentum, 0.0, 0.0),
-            OptimizerKind::Adam {
-                beta1,
-                beta2,
-                epsilon,
-            } => (1, beta1, beta2, epsilon),
-        };
-        Self {
-            loss,
-            optimizer,
-            gamma: config.gamma as f32,
-            lr: config.learning_rate as f32,
-            decay1: decay1 as f32,
-            decay2: decay2 as f32,
-            epsilon: epsilon as f32,
-            scale: scale as f32,
-        }
-    }
-}
-
-/// Adam's bias corrections 1/(1 - beta1^t) and 1/(1 - beta2^t) in f32, as
-/// [`Optimizer::update`] computes them (unused for SGD).
-fn adam_corrections(kind: OptimizerKind, t: u32) -> [f32; 2] {
-    match kind {
-        OptimizerKind::Adam { beta1, beta2, .. } => {
-            let t = t as i32;
-            [
-                1.0 / (1.0 - (beta1 as f32).powi(t)),
-                1.0 / (1.0 - (beta2 as f32).powi(t)),
-            ]
-        }
-        OptimizerKind::Sgd { .. } => [1.0, 1.0],
-    }
-}
 
 /// What a call to [`GpuTrainer::step`] did.
 #[derive(Clone, Debug, PartialEq)]
@@ -125,28 +66,6 @@ const MAX_LAYERS: usize = 4;
 const STEP_STRIDE: u64 = 256;
 /// Invocations per workgroup (`WORKGROUP` in train.wgsl).
 const WORKGROUP: usize = 64;
-
-/// Every model's class weights, model after model: its own once
-/// `reweighted`, all ones before (deferred re-weighting).
-fn phase_weights(weights: &[Vec<f32>], reweighted: &[bool]) -> Vec<f32> {
-    weights
-        .iter()
-        .zip(reweighted)
-        .flat_map(|(w, &on)| w.iter().map(move |&w| if on { w } else { 1.0 }))
-        .collect()
-}
-
-/// The adjusted softmaxes' logit offsets of every model, then their margins
-/// (zeros for the paper's losses).
-fn adjustments(losses: &[TrainLoss], classes: usize) -> Vec<f32> {
-    let part = |pick: fn(&AdjustedSoftmax) -> &[f64]| {
-        losses.iter().flat_map(move |l| match l {
-            TrainLoss::Adjusted(a) => pick(a).iter().map(|&v| v as f32).collect::<Vec<_>>(),
-            TrainLoss::Paper(_) => vec![0.0; classes],
-        })
-    };
-    part(|a| &a.offsets).chain(part(|a| &a.margins)).collect()
-}
 
 /// Many models of one shape, trained together on one device.
 pub struct GpuTrainer {
