@@ -20,6 +20,8 @@ use std::fmt;
 
 use num_traits::Float;
 
+use crate::balance::losses::LossKind;
+
 /// Defaults of the papers.
 pub const DEFAULT_TAU: f64 = 1.0;
 /// LDAM's largest margin (CIFAR, in the official code).
@@ -135,6 +137,23 @@ impl AdjustedSoftmax {
             margins: raw.iter().map(|m| max_margin * m / largest).collect(),
             scale,
         })
+    }
+
+    /// The adjusted softmax that `kind` names, for these counts and
+    /// parameters; `None` for the paper's losses, which are not adjusted.
+    pub fn for_kind(
+        kind: LossKind,
+        counts: &[u64],
+        tau: f64,
+        max_margin: f64,
+        scale: f64,
+    ) -> Option<Result<Self, AdjustError>> {
+        match kind {
+            LossKind::LogitAdjusted => Some(Self::logit_adjusted(counts, tau)),
+            LossKind::BalancedSoftmax => Some(Self::balanced_softmax(counts)),
+            LossKind::Ldam => Some(Self::ldam(counts, max_margin, scale)),
+            LossKind::Softmax | LossKind::Sigmoid | LossKind::Focal => None,
+        }
     }
 
     /// Number of classes.

@@ -14,7 +14,7 @@ use crate::balance::adjusted_softmax::{
     AdjustedSoftmax, DEFAULT_MAX_MARGIN, DEFAULT_SCALE, DEFAULT_TAU,
 };
 use crate::balance::effective_number::Beta;
-use crate::balance::losses::{Loss, batch_loss};
+use crate::balance::losses::{LossKind, batch_loss};
 use crate::balance::weights::{SchemeKind, class_weights};
 
 #[derive(Debug, Args)]
@@ -28,37 +28,11 @@ pub struct LossArgs {
     input: PathBuf,
 }
 
-/// The losses a case may name.
-#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-enum CaseLoss {
-    Softmax,
-    Sigmoid,
-    Focal,
-    LogitAdjusted,
-    BalancedSoftmax,
-    Ldam,
-}
-
-impl CaseLoss {
-    /// The name a case gives it.
-    fn name(self) -> &'static str {
-        match self {
-            Self::Softmax => "softmax",
-            Self::Sigmoid => "sigmoid",
-            Self::Focal => "focal",
-            Self::LogitAdjusted => "logit-adjusted",
-            Self::BalancedSoftmax => "balanced-softmax",
-            Self::Ldam => "ldam",
-        }
-    }
-}
-
 /// The batch to evaluate, as the JSON file gives it.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Case {
-    loss: CaseLoss,
+    loss: LossKind,
     scheme: Option<SchemeKind>,
     beta: Option<f64>,
     one_minus_beta: Option<f64>,
@@ -88,7 +62,7 @@ impl Case {
     fn weights(&self) -> Result<Vec<f64>> {
         let paper = matches!(
             self.loss,
-            CaseLoss::Softmax | CaseLoss::Sigmoid | CaseLoss::Focal
+            LossKind::Softmax | LossKind::Sigmoid | LossKind::Focal
         );
         let scheme = self.scheme.unwrap_or(if paper {
             SchemeKind::Cb
@@ -121,40 +95,35 @@ pub fn run(args: &LossArgs) -> Result<String> {
         .with_context(|| format!("cannot read {}", args.input.display()))?;
     let case: Case = serde_json::from_str(&text)
         .with_context(|| format!("{} is not a loss case", args.input.display()))?;
-    let adjusted = matches!(
-        case.loss,
-        CaseLoss::LogitAdjusted | CaseLoss::BalancedSoftmax | CaseLoss::Ldam
-    );
+    let adjusted = case.loss.paper(0.0).is_none();
     // gamma is accepted and unused by softmax and sigmoid, as it always was.
     case.unused("gamma", case.gamma.is_some() && adjusted)?;
     case.unused(
         "tau",
-        case.tau.is_some() && case.loss != CaseLoss::LogitAdjusted,
+        case.tau.is_some() && case.loss != LossKind::LogitAdjusted,
     )?;
-    let ldam = case.loss == CaseLoss::Ldam;
+    let ldam = case.loss == LossKind::Ldam;
     case.unused("max_margin", case.max_margin.is_some() && !ldam)?;
     case.unused("scale", case.scale.is_some() && !ldam)?;
     let weights = case.weights()?;
-    let out = if adjusted {
-        let loss = match case.loss {
-            CaseLoss::LogitAdjusted => {
-                AdjustedSoftmax::logit_adjusted(&case.counts, case.tau.unwrap_or(DEFAULT_TAU))?
-            }
-            CaseLoss::BalancedSoftmax => AdjustedSoftmax::balanced_softmax(&case.counts)?,
-            _ => AdjustedSoftmax::ldam(
-                &case.counts,
-                case.max_margin.unwrap_or(DEFAULT_MAX_MARGIN),
-                case.scale.unwrap_or(DEFAULT_SCALE),
-            )?,
-        };
-        batch_loss(&loss, &case.logits, &case.labels, &weights)?
+    let adjusted_loss = AdjustedSoftmax::for_kind(
+        case.loss,
+        &case.counts,
+        case.tau.unwrap_or(DEFAULT_TAU),
+        case.max_margin.unwrap_or(DEFAULT_MAX_MARGIN),
+        case.scale.unwrap_or(DEFAULT_SCALE),
+    );
+    let out = if let Some(loss) = adjusted_loss {
+        batch_loss(&loss?, &case.logits, &case.labels, &weights)?
     } else {
-        let loss = match (case.loss, case.gamma) {
-            (CaseLoss::Focal, Some(gamma)) => Loss::Focal { gamma },
-            (CaseLoss::Focal, None) => bail!("the focal loss needs \"gamma\""),
-            (CaseLoss::Sigmoid, _) => Loss::Sigmoid,
-            _ => Loss::Softmax,
+        let gamma = match (case.loss, case.gamma) {
+            (LossKind::Focal, None) => bail!("the focal loss needs \"gamma\""),
+            (_, gamma) => gamma.unwrap_or(0.0),
         };
+        let loss = case
+            .loss
+            .paper(gamma)
+            .expect("a loss not adjusted is the paper's");
         batch_loss(loss, &case.logits, &case.labels, &weights)?
     };
     Ok(json!({ "loss": out.loss, "grad": out.grad }).to_string())

@@ -136,14 +136,14 @@ impl TrainConfig {
 
     /// The loss for classes of these training `counts`.
     pub fn train_loss(&self, counts: &[u64]) -> Result<TrainLoss, AdjustError> {
-        if let Some(loss) = self.loss.paper(self.gamma) {
-            return Ok(TrainLoss::Paper(loss));
+        match AdjustedSoftmax::for_kind(self.loss, counts, self.tau, self.max_margin, self.scale) {
+            Some(adjusted) => Ok(TrainLoss::Adjusted(adjusted?)),
+            None => Ok(TrainLoss::Paper(
+                self.loss
+                    .paper(self.gamma)
+                    .expect("a loss not adjusted is the paper's"),
+            )),
         }
-        Ok(TrainLoss::Adjusted(match self.loss {
-            LossKind::LogitAdjusted => AdjustedSoftmax::logit_adjusted(counts, self.tau)?,
-            LossKind::BalancedSoftmax => AdjustedSoftmax::balanced_softmax(counts)?,
-            _ => AdjustedSoftmax::ldam(counts, self.max_margin, self.scale)?,
-        }))
     }
 
     /// A short name: "softmax", "CB focal (beta 0.999, gamma 0.5)", "inverse sigmoid"
