@@ -10,13 +10,14 @@
 
 use std::time::Instant;
 
+mod throughput_model;
+
 use cblab::balance::weights::SchemeKind;
 use cblab::data::profiles::Profile;
 use cblab::data::toy_data::{ToyConfig, make_toy_task};
 use cblab::train::config::TrainConfig;
 use cblab::train::experiments::train_and_evaluate;
 use cblab::train::mlp::{MlpConfig, layer_shapes};
-use cblab::train::trainer::CpuTrainer;
 
 /// Multiply-adds x 2 of one training step's matrix products: forward, weight
 /// gradients, and input gradients of every layer but the first.
@@ -36,23 +37,10 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(2.0);
 
-    let counts = vec![2000u64; 10];
-    let task = make_toy_task(&counts, &ToyConfig::default()).expect("a valid toy task");
-    let model = MlpConfig {
-        hidden: 64,
-        layers: 2,
-        ..MlpConfig::default()
-    };
-    for batch in [32, 256, 1024] {
-        let config = TrainConfig {
-            scheme: SchemeKind::Cb,
-            model,
-            batch: Some(batch),
-            epochs: 1_000_000,
-            ..TrainConfig::default()
-        };
-        let mut trainer = CpuTrainer::new(&task.train, &task.counts, &config).expect("valid");
-        trainer.step(200); // warm up caches and the allocator
+    let task = throughput_model::task();
+    let model = throughput_model::MODEL;
+    for batch in throughput_model::BATCHES {
+        let mut trainer = throughput_model::warm_trainer(&task, batch);
         let chunk = 100;
         let start = Instant::now();
         let mut steps = 0;

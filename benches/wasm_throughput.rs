@@ -9,34 +9,18 @@
 //! (add `RUSTFLAGS="-C target-feature=-simd128"` for the scalar build).
 
 #[cfg(target_arch = "wasm32")]
+mod throughput_model;
+
+#[cfg(target_arch = "wasm32")]
 mod wasm {
-    use cblab::balance::weights::SchemeKind;
-    use cblab::data::toy_data::{ToyConfig, make_toy_task};
-    use cblab::train::config::TrainConfig;
-    use cblab::train::mlp::MlpConfig;
-    use cblab::train::trainer::CpuTrainer;
     use cblab_matmul::SIMD;
     use wasm_bindgen_test::{console_log, wasm_bindgen_test};
 
     #[wasm_bindgen_test]
     fn throughput() {
-        let counts = vec![2000u64; 10];
-        let task = make_toy_task(&counts, &ToyConfig::default()).expect("a valid toy task");
-        let model = MlpConfig {
-            hidden: 64,
-            layers: 2,
-            ..MlpConfig::default()
-        };
-        for batch in [32, 256, 1024] {
-            let config = TrainConfig {
-                scheme: SchemeKind::Cb,
-                model,
-                batch: Some(batch),
-                epochs: 1_000_000,
-                ..TrainConfig::default()
-            };
-            let mut trainer = CpuTrainer::new(&task.train, &task.counts, &config).expect("valid");
-            trainer.step(200);
+        let task = super::throughput_model::task();
+        for batch in super::throughput_model::BATCHES {
+            let mut trainer = super::throughput_model::warm_trainer(&task, batch);
             let start = js_sys::Date::now();
             let mut steps = 0;
             while js_sys::Date::now() - start < 2000.0 {
