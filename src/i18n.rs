@@ -162,6 +162,14 @@ impl Catalog {
             .map(|i| self.entries[i].1.as_str())
     }
 
+    /// The catalogue's own copy of `key` and of its string.
+    fn entry(&self, key: &str) -> Option<(&str, &str)> {
+        self.entries
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()
+            .map(|i| (self.entries[i].0.as_str(), self.entries[i].1.as_str()))
+    }
+
     /// Every key, sorted.
     #[cfg(test)]
     fn keys(&self) -> impl Iterator<Item = &str> {
@@ -275,6 +283,60 @@ impl Message {
         let borrowed: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
         tr_with(lang, self.key, &borrowed)
     }
+}
+
+/// A message crosses to the page's training worker and back as its key and
+/// arguments: the receiver finds the key, and each placeholder name, in the
+/// English catalogue again, so that they stay `&'static str` without leaking.
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let args: Vec<(&str, WireArg<'_>)> = self
+            .args
+            .iter()
+            .map(|(name, arg)| {
+                let arg = match arg {
+                    Arg::Text(text) => WireArg::Text(text.into()),
+                    Arg::Message(m) => WireArg::Message(m.clone()),
+                };
+                (*name, arg)
+            })
+            .collect();
+        (self.key, args).serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let (key, args): (String, Vec<(String, WireArg<'static>)>) =
+            serde::Deserialize::deserialize(deserializer)?;
+        let (key, template) = Lang::En
+            .catalog()
+            .entry(&key)
+            .ok_or_else(|| D::Error::custom(format!("no message has the key {key}")))?;
+        let names = placeholders(template);
+        let args =
+            args.into_iter()
+                .map(|(name, arg)| {
+                    let name = names.get(name.as_str()).copied().ok_or_else(|| {
+                        D::Error::custom(format!("{key} has no placeholder {name}"))
+                    })?;
+                    let arg = match arg {
+                        WireArg::Text(text) => Arg::Text(text.into_owned()),
+                        WireArg::Message(m) => Arg::Message(m),
+                    };
+                    Ok((name, arg))
+                })
+                .collect::<Result<_, D::Error>>()?;
+        Ok(Self { key, args })
+    }
+}
+
+/// [`Arg`] as it is sent.
+#[derive(serde::Serialize, serde::Deserialize)]
+enum WireArg<'a> {
+    Text(std::borrow::Cow<'a, str>),
+    Message(Message),
 }
 
 /// In English: what the command line prints, and what errors' `Display` says.

@@ -11,7 +11,8 @@
 //! figures, over any plotters backend), [`explorer`] (the page's logic), the
 //! `cblab` command-line tool ([`cli`], native only), the GPU trainer
 //! ([`gpu`]: wgpu, Vulkan natively and WebGPU in the browser) and the site
-//! ([`site`], wasm32 only).
+//! ([`site`], wasm32 only) with its training worker ([`worker`]: the
+//! messages on every target, the worker itself in wasm32).
 
 pub mod balance;
 pub mod charts;
@@ -21,6 +22,7 @@ pub mod gpu;
 pub mod i18n;
 pub mod teach;
 pub mod train;
+pub mod worker;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

@@ -244,6 +244,45 @@ fn a_run_carries_on_on_the_cpu_from_the_last_read_back() {
     }
 }
 
+/// The page's worker restarts a GPU job from a snapshot: a trainer resumed
+/// from the states read back after 40 steps goes on exactly as the one that
+/// never stopped (same parameters, moments, step count and batches).
+#[test]
+fn a_run_resumed_on_the_gpu_from_its_states_goes_on_unchanged() {
+    let Some(ctx) = context() else { return };
+    let t = task();
+    let configs = configs();
+    let mut gpu = GpuTrainer::new(&ctx, &t.train, &t.counts, &configs, 16).unwrap();
+    pollster::block_on(gpu.step(40, true)).unwrap();
+    let mut resumed = GpuTrainer::resume(
+        &ctx,
+        &t.train,
+        &t.counts,
+        &configs,
+        16,
+        gpu.states().to_vec(),
+    )
+    .unwrap();
+    assert_eq!(resumed.steps(), 40);
+    pollster::block_on(gpu.step(30, true)).unwrap();
+    pollster::block_on(resumed.step(30, true)).unwrap();
+    for (i, config) in configs.iter().enumerate() {
+        let (a, b) = (&gpu.states()[i], &resumed.states()[i]);
+        assert_eq!(a.progress, b.progress, "{}", config.label());
+        assert_eq!(a.optimizer.steps(), b.optimizer.steps());
+        let worst = max_relative(&a.params, &b.params);
+        assert!(
+            worst <= 1e-6,
+            "{}: parameters differ by {worst}",
+            config.label()
+        );
+    }
+    // States of other runs are refused, not trained from.
+    let mut wrong = gpu.states().to_vec();
+    wrong.pop();
+    assert!(GpuTrainer::resume(&ctx, &t.train, &t.counts, &configs, 16, wrong).is_err());
+}
+
 #[test]
 fn a_lost_device_is_an_error_not_a_panic() {
     let Some(ctx) = context() else { return };

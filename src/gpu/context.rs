@@ -7,7 +7,7 @@ use super::GpuError;
 use super::pipelines::Pipelines;
 
 /// What the adapter is, for the page's badge and the benchmarks.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AdapterSummary {
     /// The adapter's name ("llvmpipe (LLVM 15.0.7, 256 bits)", a GPU's name, or the
     /// browser's description).

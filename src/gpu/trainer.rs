@@ -20,7 +20,7 @@ use super::layout::{Layout, ROW_TILE};
 use super::{GpuContext, GpuError, Mismatch};
 use crate::data::toy_data::Dataset;
 use crate::train::batches::BatchSampler;
-use crate::train::config::{TrainConfig, TrainLoss, validate};
+use crate::train::config::{TrainConfig, TrainError, TrainLoss, validate};
 use crate::train::mlp::{Mlp, layer_shapes};
 use crate::train::optimizer::{Optimizer, OptimizerKind};
 use crate::train::progress::{Progress, TrainState};
@@ -111,6 +111,31 @@ impl GpuTrainer {
         configs: &[TrainConfig],
         capacity: usize,
     ) -> Result<Self, GpuError> {
+        Self::build(ctx, train, counts, configs, capacity, None)
+    }
+
+    /// Trainers that carry on from `states`, one per configuration, taken
+    /// after the same number of steps of the same runs (a snapshot of the
+    /// page's training worker, from either trainer).
+    pub fn resume(
+        ctx: &GpuContext,
+        train: &Dataset,
+        counts: &[u64],
+        configs: &[TrainConfig],
+        capacity: usize,
+        states: Vec<TrainState>,
+    ) -> Result<Self, GpuError> {
+        Self::build(ctx, train, counts, configs, capacity, Some(states))
+    }
+
+    fn build(
+        ctx: &GpuContext,
+        train: &Dataset,
+        counts: &[u64],
+        configs: &[TrainConfig],
+        capacity: usize,
+        resume: Option<Vec<TrainState>>,
+    ) -> Result<Self, GpuError> {
         let first = configs
             .first()
             .ok_or(GpuError::Mismatch(Mismatch::NoModels))?;
@@ -129,6 +154,22 @@ impl GpuTrainer {
             .map(|c| CpuTrainer::new(train, counts, c).map(|t| t.state()))
             .collect::<Result<Vec<_>, _>>()
             .map_err(GpuError::Config)?;
+        let starts = match resume {
+            None => starts,
+            Some(states) => {
+                let fits = states.len() == starts.len()
+                    && states.iter().zip(&starts).all(|(s, fresh)| {
+                        s.params.len() == fresh.params.len()
+                            && s.progress.total_steps() == fresh.progress.total_steps()
+                            && s.progress.steps() == states[0].progress.steps()
+                            && s.optimizer.steps() == states[0].optimizer.steps()
+                    });
+                if !fits {
+                    return Err(GpuError::Config(TrainError::State));
+                }
+                states
+            }
+        };
         let (run_losses, weights): (Vec<TrainLoss>, Vec<Vec<f64>>) = configs
             .iter()
             .map(|c| validate(c, counts))
@@ -187,7 +228,18 @@ impl GpuTrainer {
             bytemuck::cast_slice(&layers),
             wgpu::BufferUsages::UNIFORM,
         );
+        // Parameters, then first and second moments (zero at the start), then gradients.
         let mut state_init: Vec<f32> = starts.iter().flat_map(|s| layout.pad(&s.params)).collect();
+        for moment in [0, 1] {
+            for s in &starts {
+                let m = [s.optimizer.moments().0, s.optimizer.moments().1][moment];
+                state_init.extend(if m.is_empty() {
+                    vec![0.0; 4 * layout.params4]
+                } else {
+                    layout.pad(m)
+                });
+            }
+        }
         state_init.resize(4 * 4 * state4, 0.0);
         let state = init(
             "params, moments, gradients",
@@ -303,10 +355,14 @@ impl GpuTrainer {
             configs: configs.to_vec(),
             samplers: configs
                 .iter()
-                .map(|c| BatchSampler::for_run(train, c, batch))
+                .map(|c| {
+                    let mut sampler = BatchSampler::for_run(train, c, batch);
+                    sampler.skip(starts[0].progress.steps() * batch);
+                    sampler
+                })
                 .collect(),
             progress: starts.iter().map(|s| s.progress.clone()).collect(),
-            updates: 0,
+            updates: starts[0].optimizer.steps(),
             batch,
             classes: train.classes,
             capacity,

@@ -1,14 +1,14 @@
-//! Which trainer the page uses: WebGPU is probed once at start; the badge
-//! says what was found, and a lost device sends the page back to the CPU.
-
-use std::cell::RefCell;
+//! Which trainer the page uses: the training worker probes WebGPU once it
+//! starts; the badge says what was found, and a lost device sends the page
+//! back to the CPU.
 
 use leptos::prelude::*;
 
 use super::dom;
 use crate::explorer::training::Backend;
-use crate::gpu::{AdapterSummary, GpuContext};
+use crate::gpu::AdapterSummary;
 use crate::i18n::{Lang, Message, tr, tr_with};
+use crate::worker::protocol::{Command, Debug, Device};
 
 /// What the page knows about WebGPU.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,11 +23,6 @@ pub enum GpuStatus {
     Lost(Message),
 }
 
-thread_local! {
-    /// The device, once found (wgpu handles stay on the page's thread).
-    static CONTEXT: RefCell<Option<GpuContext>> = const { RefCell::new(None) };
-}
-
 /// The page's GPU state, shared by the training panels.
 #[derive(Clone, Copy)]
 pub struct Gpu {
@@ -36,57 +31,29 @@ pub struct Gpu {
     /// A debugging aid for the fallback: the URL's `gpu_lose_after=k` destroys
     /// the device once a run has taken k steps.
     pub lose_after: Option<usize>,
+    /// A debugging aid for the worker's restart: the URL's `worker_die_after=k`
+    /// has the first training worker throw once a run has taken k steps.
+    pub die_after: Option<usize>,
     /// Whether the training kernels are compiled on the device.
     pub kernels_ready: RwSignal<bool>,
+    /// Whether the worker was asked to compile them.
+    kernels_asked: StoredValue<bool>,
 }
 
-/// Starts the probe and shares the result.
+/// Shares the page's GPU state; the training worker probes WebGPU once it
+/// starts, after the page's first frames.
 pub fn provide_gpu() -> Gpu {
-    let lose_after = dom::query_value("gpu_lose_after").and_then(|v| v.parse().ok());
     let gpu = Gpu {
         status: RwSignal::new(GpuStatus::Probing),
-        lose_after,
+        // Read before the page rewrites its URL from its state.
+        lose_after: dom::query_value("gpu_lose_after").and_then(|v| v.parse().ok()),
+        die_after: dom::query_value("worker_die_after").and_then(|v| v.parse().ok()),
         kernels_ready: RwSignal::new(false),
+        kernels_asked: StoredValue::new(false),
     };
-    leptos::task::spawn_local(async move {
-        match GpuContext::new().await {
-            Ok(mut ctx) => {
-                if let Some(name) = adapter_description().await {
-                    ctx.adapter.name = name;
-                }
-                gpu.status.set(GpuStatus::Ready(ctx.adapter.clone()));
-                CONTEXT.with(|c| *c.borrow_mut() = Some(ctx));
-            }
-            Err(e) => gpu.status.set(GpuStatus::Unavailable(e.to_string())),
-        }
-    });
+    super::worker::start_when_idle(gpu);
     provide_context(gpu);
     gpu
-}
-
-/// The browser's own words for its adapter (`GPUAdapter.info`: vendor,
-/// architecture, description), which wgpu does not pass on.
-async fn adapter_description() -> Option<String> {
-    use js_sys::Reflect;
-    use wasm_bindgen::JsCast;
-    let gpu = Reflect::get(&dom::window().navigator(), &"gpu".into()).ok()?;
-    let request = Reflect::get(&gpu, &"requestAdapter".into())
-        .ok()?
-        .dyn_into::<js_sys::Function>()
-        .ok()?;
-    let promise = request
-        .call0(&gpu)
-        .ok()?
-        .dyn_into::<js_sys::Promise>()
-        .ok()?;
-    let adapter = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
-    let info = Reflect::get(&adapter, &"info".into()).ok()?;
-    let words: Vec<String> = ["vendor", "architecture", "description"]
-        .into_iter()
-        .filter_map(|key| Reflect::get(&info, &key.into()).ok()?.as_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
 }
 
 /// The page's GPU state.
@@ -95,35 +62,32 @@ pub fn use_gpu() -> Gpu {
 }
 
 impl Gpu {
-    /// The device, when there is one and it has not been lost.
-    pub fn context(&self) -> Option<GpuContext> {
-        CONTEXT.with(|c| c.borrow().clone())
-    }
-
-    /// Compiles the training kernels ahead of the first run when `backend`
-    /// trains on the device (about a second on SwiftShader, which would
-    /// otherwise delay the first run); `kernels_ready` turns true then.
-    pub fn prepare_for(&self, backend: Backend) {
-        let Some(ctx) = self
-            .context()
-            .filter(|ctx| backend.uses_gpu(ctx.adapter.software))
-        else {
-            return;
-        };
-        if self.kernels_ready.get_untracked() {
-            return;
+    /// Where runs with these settings train: the GPU when the worker has an
+    /// adapter and the settings want it (automatic choice: not a software adapter).
+    pub fn device_for(&self, backend: Backend) -> Device {
+        match self.status.get_untracked() {
+            GpuStatus::Ready(a) if backend.uses_gpu(a.software) => Device::Gpu,
+            _ => Device::Cpu,
         }
-        let ready = self.kernels_ready;
-        leptos::task::spawn_local(async move {
-            ctx.prepare().await;
-            ready.set(true);
-        });
     }
 
-    /// Forgets a lost device.
-    pub fn lost(&self, reason: Message) {
-        CONTEXT.with(|c| *c.borrow_mut() = None);
-        self.status.set(GpuStatus::Lost(reason));
+    /// The URL's debugging aids for a job.
+    pub fn debug(&self) -> Debug {
+        Debug {
+            gpu_lose_after: self.lose_after,
+            die_after: None,
+        }
+    }
+
+    /// Has the worker compile the training kernels ahead of the first run
+    /// when `backend` trains on the device (about a second on SwiftShader,
+    /// which would otherwise delay the first run); `kernels_ready` turns
+    /// true then.
+    pub fn prepare_for(&self, backend: Backend) {
+        if self.device_for(backend) == Device::Gpu && !self.kernels_asked.get_value() {
+            self.kernels_asked.set_value(true);
+            super::worker::send(Command::PrepareGpu);
+        }
     }
 }
 

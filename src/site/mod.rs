@@ -7,7 +7,6 @@ mod canvas;
 mod controls;
 mod dom;
 mod editor;
-mod engine;
 mod export;
 mod figures;
 mod i18n;
@@ -15,6 +14,7 @@ mod lesson;
 mod state;
 mod table;
 mod training;
+mod worker;
 
 use leptos::prelude::*;
 

@@ -1,7 +1,7 @@
 //! Test-set metrics of the long-tail literature: overall and balanced accuracy,
 //! per-class accuracy, many/medium/few-shot accuracy and the confusion matrix.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Classes with more than this many training samples are many-shot.
 pub const MANY_SHOT_ABOVE: u64 = 100;
@@ -9,7 +9,7 @@ pub const MANY_SHOT_ABOVE: u64 = 100;
 pub const FEW_SHOT_BELOW: u64 = 20;
 
 /// The long-tail literature's split of classes by training count.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Shot {
     /// More than 100 training samples.
@@ -34,7 +34,7 @@ impl Shot {
 }
 
 /// How a classifier does on a test set.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
     /// Fraction of test points classified correctly.
     pub accuracy: f64,

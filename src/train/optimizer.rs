@@ -45,7 +45,7 @@ impl OptimizerKind {
 }
 
 /// An optimiser's state for one parameter vector.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Optimizer<F> {
     kind: OptimizerKind,
     /// Momentum, or Adam's first moment.

@@ -2,13 +2,13 @@
 //! epoch), what it carries to go on elsewhere ([`TrainState`]) and what a
 //! chunk of steps reports ([`StepReport`]).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::train::optimizer::Optimizer;
 
 /// Where a run is: steps done, and the mean loss of each finished epoch.
 /// Both trainers count with it, so their histories mean the same thing.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Progress {
     steps: usize,
     total_steps: usize,
@@ -68,8 +68,9 @@ impl Progress {
 }
 
 /// A run's state between two steps: enough to carry it on elsewhere (a GPU
-/// run continues on the CPU from it when the device is lost).
-#[derive(Clone, Debug, PartialEq)]
+/// run continues on the CPU from it when the device is lost; the page's
+/// training worker sends it as a snapshot to restart from).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrainState {
     /// The network's parameters.
     pub params: Vec<f32>,

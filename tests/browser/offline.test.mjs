@@ -39,7 +39,7 @@ describe('offline', () => {
     const keys = await controlled(page);
     assert.equal(keys.length, 1, `one cache: ${keys}`);
     const cached = await page.evaluate(async (name) => (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname), keys[0]);
-    for (const file of ['/', '/start.js', '/index.html']) assert.ok(cached.includes(file), `${file} cached: ${cached}`);
+    for (const file of ['/', '/start.js', '/index.html', '/worker.js', '/cblab-worker.js', '/cblab-worker_bg.wasm']) assert.ok(cached.includes(file), `${file} cached: ${cached}`);
     assert.ok(cached.some((f) => f.endsWith('_bg.wasm')), `the wasm is cached: ${cached}`);
 
     await page.context().setOffline(true);

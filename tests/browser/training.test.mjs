@@ -2,8 +2,8 @@
 // --enable-unsafe-webgpu) and once without (the CPU path): the default configuration and the
 // paper's grid train to the end, the metrics on the page are the engine's for the same seed,
 // class-balanced beats softmax on balanced accuracy, the explorer keeps answering meanwhile,
-// a lost GPU device hands the runs to the CPU, the settings live in the URL. Fails on any
-// console error.
+// a lost GPU device hands the runs to the CPU, a training worker that dies is replaced and
+// the runs resume from its snapshot, the settings live in the URL. Fails on any console error.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -197,6 +197,30 @@ for (const webgpu of [true, false]) {
       await page.waitForFunction((before) => Number(document.querySelector('#train-progress').value) > before, paused, { timeout: 30_000 });
       assert.ok(await progress() > paused, 'Step goes on from the pause');
       page.assertNoErrors();
+    });
+
+    test('a training worker that dies is replaced and the runs resume from its last snapshot', { timeout: 180_000 }, async () => {
+      // worker_die_after=k: the first worker throws once the runs have taken k steps.
+      const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&beta=0.999&gamma=1${backend}&worker_die_after=400`, { width: 1400, height: 1000 });
+      await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+      await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
+      await page.click('#train-play');
+      await page.waitForSelector('#train-notice', { timeout: 90_000 });
+      const notice = await page.textContent('#train-notice');
+      assert.match(notice, /The training worker stopped \(.*worker_die_after.*\)\. A new one took over from step \d+/, notice);
+      const from = Number(notice.match(/from step (\d+)/)[1]);
+      // (A GPU chunk may carry the runs past 200 before the worker looks.)
+      assert.ok(from > 0 && from < 600, `resumed from step ${from}, the last snapshot before the death`);
+      await page.waitForFunction(finished, '600 of 600 steps', { timeout: 150_000 });
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+      assert.equal(await page.getAttribute('#backend-badge', 'data-backend'), mode);
+      // The runs end where an uninterrupted run ends: nothing was lost or trained twice.
+      assertEngineMetrics(await shownRuns(page), 0.015);
+      await page.locator('#training-title').scrollIntoViewIfNeeded();
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+      await page.locator('section.training').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `training-worker-restarted-${mode}.png`) });
+      page.assertNoErrors();
+      await page.close();
     });
 
     test('the paper\'s grid trains to the end and marks the best run', { timeout: 300_000 }, async () => {

@@ -35,6 +35,7 @@ pub fn trunk_build() -> Result<()> {
         ));
     }
     externalize_loader(&index)?;
+    write_worker_loader(&root().join("dist"))?;
     write_service_worker(&root().join("dist"))?;
     println!("build: the site is in {}", root().join("dist").display());
     Ok(())
@@ -66,6 +67,30 @@ fn externalize_loader(index: &Path) -> Result<()> {
         &html[end + "</script>".len()..]
     );
     std::fs::write(index, html).map_err(|e| format!("cannot write {}: {e}", index.display()))
+}
+
+/// The training worker's files as trunk names them (`data-type="worker"`: not hashed).
+const WORKER_JS: &str = "cblab-worker.js";
+const WORKER_WASM: &str = "cblab-worker_bg.wasm";
+
+/// Writes `dist/worker.js`, the script the page starts its training worker
+/// with: trunk's wasm-bindgen glue, then the wasm. A wasm that fails to
+/// load is thrown again from a timer, so the page hears of it (an error
+/// event on the worker) and says so, instead of waiting for a worker that
+/// never answers.
+fn write_worker_loader(dist: &Path) -> Result<()> {
+    for file in [WORKER_JS, WORKER_WASM] {
+        if !dist.join(file).is_file() {
+            return Err(format!("trunk succeeded but dist/{file} is missing"));
+        }
+    }
+    let script = format!(
+        "// The training worker's loader (written by `cargo xtask build`).\n\
+         importScripts('./{WORKER_JS}');\n\
+         wasm_bindgen({{ module_or_path: './{WORKER_WASM}' }}).catch((e) => setTimeout(() => {{ throw e; }}));\n"
+    );
+    std::fs::write(dist.join("worker.js"), script)
+        .map_err(|e| format!("cannot write dist/worker.js: {e}"))
 }
 
 /// Writes `dist/sw.js` from `src/site/service_worker.js`: the list of the

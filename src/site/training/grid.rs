@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 
 use super::grid_table::GridTable;
-use super::session::{Runs, Session, chosen_device, train_loop};
 use crate::balance::losses::LossKind;
 use crate::balance::weights::SchemeKind;
 use crate::charts::figure::Figure;
@@ -13,16 +12,13 @@ use crate::data::export::decimal;
 use crate::i18n::{Message, tr_with};
 use crate::site::backend::use_gpu;
 use crate::site::dom;
-use crate::site::engine::Order;
 use crate::site::figures::ChartCanvas;
 use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
+use crate::site::worker;
 use crate::train::config::TrainConfig;
 use crate::train::experiments::{PAPER_BETAS, PAPER_GAMMAS, paper_grid};
-
-/// CPU time a frame's chunk of the grid may take: its frames draw little (a
-/// heatmap cell when a run finishes), so more of each frame trains.
-const GRID_FRAME_BUDGET_MS: f64 = 10.0;
+use crate::worker::protocol::{Command, JobId, JobSpec, Order, Report, Stop, Watch};
 
 /// The grid's label of an unweighted run.
 fn unweighted(config: &TrainConfig) -> Message {
@@ -51,89 +47,87 @@ fn fill_cell(chart: &mut GridChart, config: &TrainConfig, accuracy: Option<f64>)
 pub fn GridPanel() -> impl IntoView {
     let ex = use_explorer();
     let gpu = use_gpu();
-    let training = Session::new(gpu, GRID_FRAME_BUDGET_MS);
-    let Session {
-        slot: session,
-        running,
-        generation,
-        notice,
-        on_gpu,
-        ..
-    } = training;
+    let job = StoredValue::new(None::<JobId>);
+    let running = RwSignal::new(false);
+    let notice = RwSignal::new(None::<Message>);
+    let on_gpu = RwSignal::new(None::<bool>);
     let (chart, set_chart) = signal(GridChart::default());
     let (done, set_done) = signal((0usize, 0usize));
     let (steps, set_steps) = signal((0usize, 0usize));
     let (message, set_message) = signal(None::<Message>);
     let lang = use_page().lang;
-    // Steps per second of all runs together, measured over the whole run.
+    // Model-steps per second over the whole grid, once it is done.
     let (speed, set_speed) = signal(None::<f64>);
     let run = move |_| {
         if running.get_untracked() {
             return;
         }
-        generation.update_value(|g| *g += 1);
+        if let Some(old) = job.get_value() {
+            worker::send(Command::Drop(old));
+        }
         let settings = ex.training.get_untracked();
         let configs = paper_grid(&settings.base(0.9999, 1.0));
-        let device = chosen_device(&settings, &gpu);
+        let baselines = configs
+            .iter()
+            .filter(|c| c.scheme == SchemeKind::None)
+            .map(|c| (unweighted(c), None))
+            .collect();
+        set_chart.set(GridChart {
+            baselines,
+            ..GridChart::default()
+        });
+        set_done.set((0, configs.len()));
+        set_steps.set((0, 0));
+        set_message.set(None);
+        notice.set(None);
+        set_speed.set(None);
+        on_gpu.set(None);
         // On the CPU, one run after another, so the heatmap fills as runs finish.
-        match Runs::new(
-            &ex.counts.get_untracked(),
-            settings.seed,
-            &configs,
-            device.as_ref(),
-            Order::OneByOne,
-        ) {
-            Ok(runs) => {
-                let baselines = configs
-                    .iter()
-                    .filter(|c| c.scheme == SchemeKind::None)
-                    .map(|c| (unweighted(c), None))
-                    .collect();
-                set_chart.set(GridChart {
-                    baselines,
-                    ..GridChart::default()
-                });
-                set_done.set((0, configs.len()));
-                set_steps.set(runs.engine.model_steps());
-                on_gpu.set(Some(runs.engine.on_gpu()));
-                session.set_value(Some(runs));
-                set_message.set(None);
-                notice.set(None);
-                set_speed.set(None);
+        let spec = JobSpec {
+            counts: ex.counts.get_untracked(),
+            seed: settings.seed,
+            configs: configs.clone(),
+            device: gpu.device_for(settings.backend),
+            order: Order::OneByOne,
+            watch: Watch::Results,
+            debug: gpu.debug(),
+        };
+        let start = dom::now_ms();
+        let on_report = move |report: Report| match report {
+            Report::Update(id, update) if job.get_value() == Some(id) => {
+                set_steps.set(update.model_steps);
+                on_gpu.set(Some(update.on_gpu));
+                // Each run's cell is filled once, when it finishes.
+                if !update.runs.is_empty() {
+                    let mut filled = chart.get_untracked();
+                    for run in &update.runs {
+                        let accuracy = Some(run.metrics.balanced_accuracy);
+                        fill_cell(&mut filled, &configs[run.index], accuracy);
+                    }
+                    set_chart.set(filled);
+                    set_done.update(|(d, _)| *d += update.runs.len());
+                }
+                if update.stopped == Some(Stop::Finished) {
+                    let seconds = (dom::now_ms() - start) / 1000.0;
+                    set_speed.set(Some(update.model_steps.1 as f64 / seconds));
+                }
+                if update.stopped.is_some() {
+                    running.set(false);
+                }
             }
-            Err(e) => {
+            Report::Notice(id, m) if job.get_value() == Some(id) => notice.set(Some(m)),
+            Report::Failed(id, e) if job.get_value() == Some(id) => {
+                running.set(false);
                 set_message.set(Some(
                     Message::new("training.cannot_train").with_message("error", e),
                 ));
-                return;
             }
-        }
+            _ => {}
+        };
+        let id = worker::start(gpu, spec, on_report);
+        job.set_value(Some(id));
         running.set(true);
-        let start = dom::now_ms();
-        let mut shown = vec![false; configs.len()];
-        leptos::task::spawn_local(train_loop(training, move |runs, _| {
-            let model_steps = runs.engine.model_steps();
-            set_steps.set(model_steps);
-            // Each run's cell is filled once, when it finishes.
-            let newly: Vec<usize> = (0..runs.engine.len())
-                .filter(|&i| !shown[i] && runs.engine.run_finished(i))
-                .collect();
-            if !newly.is_empty() {
-                let mut filled = chart.get_untracked();
-                for &i in &newly {
-                    let accuracy = Some(runs.evaluate(i).balanced_accuracy);
-                    fill_cell(&mut filled, &runs.engine.config(i), accuracy);
-                    shown[i] = true;
-                }
-                set_chart.set(filled);
-                set_done.set((shown.iter().filter(|&&s| s).count(), runs.engine.len()));
-            }
-            if runs.engine.finished() {
-                let seconds = (dom::now_ms() - start) / 1000.0;
-                set_speed.set(Some(model_steps.1 as f64 / seconds));
-            }
-            false
-        }));
+        worker::send(Command::Play(id));
     };
     let figure = Memo::new(move |_| Figure::Grid(Box::new(chart.get())));
     view! {

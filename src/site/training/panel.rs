@@ -6,7 +6,6 @@ use leptos::prelude::*;
 
 use super::controls::{BackendBadge, TrainingControls};
 use super::regions::{RESOLUTION, Regions};
-use super::session::{Runs, Session, chosen_device, train_loop};
 use crate::charts::figure::Figure;
 use crate::charts::training::{
     CONFUSION_TITLE, ClassAccuracyChart, ConfusionChart, LossCurvesChart,
@@ -16,25 +15,21 @@ use crate::data::toy_data::ToyTask;
 use crate::explorer::training::TrainingSettings;
 use crate::i18n::{Message, tr_with};
 use crate::site::backend::{GpuStatus, use_gpu};
-use crate::site::dom;
-use crate::site::engine::Order;
 use crate::site::figures::ChartCanvas;
 use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
+use crate::site::worker;
 use crate::train::metrics::Metrics;
-use crate::train::prediction::decision_grid;
+use crate::worker::protocol::{Command, JobId, JobSpec, Order, Report, RunUpdate, Stop, Watch};
 
-/// Download names of the three runs' confusion matrices.
+/// The confusion matrices' canvas names, one per run.
 const CONFUSION_NAMES: [&str; 3] = [
     "confusion-softmax",
     "confusion-cb-softmax",
     "confusion-chosen",
 ];
-/// CPU time a frame's chunk of training may take: with the frame's share of
-/// the drawing, input is still answered within 50 ms.
-const FRAME_BUDGET_MS: f64 = 5.0;
 
-/// One run as the page shows it.
+/// What the panel shows of one run.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct RunView {
     label: Message,
@@ -43,198 +38,168 @@ pub(super) struct RunView {
     pub(super) grid: Vec<u8>,
 }
 
-/// What a refresh of the page's runs recomputes: each takes a while on the
-/// CPU, so a frame during training does one run's share at most.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Refresh {
-    /// Every run's test metrics.
-    AllMetrics,
-    /// One run's test metrics (the others keep theirs).
-    Metrics(usize),
-    /// One run's decision regions.
-    Grid(usize),
-}
-
-/// The runs as the page shows them, with what `refresh` says recomputed;
-/// loss histories are always current.
-fn run_views(runs: &Runs, refresh: Refresh, previous: &[RunView]) -> Vec<RunView> {
-    (0..runs.engine.len())
-        .map(|i| {
-            let before = previous.get(i);
-            let grid = || before.map(|v| v.grid.clone()).unwrap_or_default();
-            match (refresh, before) {
-                (Refresh::Grid(g), Some(v)) => RunView {
-                    grid: if g == i {
-                        decision_grid(&runs.engine.model(i), &runs.task, RESOLUTION)
+/// The views after the worker's news `runs`: a run keeps its regions until
+/// an update redraws them.
+fn merge(views: &mut Vec<RunView>, labels: &[Message], runs: Vec<RunUpdate>) {
+    for run in runs {
+        let Some(label) = labels.get(run.index) else {
+            continue;
+        };
+        let view = RunView {
+            label: label.clone(),
+            metrics: run.metrics,
+            history: run.history,
+            grid: run.grid.unwrap_or_default(),
+        };
+        let len = views.len();
+        match views.get_mut(run.index) {
+            Some(old) => {
+                let grid = std::mem::take(&mut old.grid);
+                *old = RunView {
+                    grid: if view.grid.is_empty() {
+                        grid
                     } else {
-                        grid()
+                        view.grid
                     },
-                    ..v.clone()
-                },
-                (Refresh::Metrics(m), Some(v)) if m != i => RunView {
-                    history: runs.engine.history(i),
-                    ..v.clone()
-                },
-                _ => RunView {
-                    label: runs.engine.config(i).label_message(),
-                    metrics: runs.evaluate(i),
-                    history: runs.engine.history(i),
-                    grid: grid(),
-                },
+                    ..view
+                };
             }
-        })
-        .collect()
+            None if len == run.index => views.push(view),
+            None => {}
+        }
+    }
 }
 
 fn percent(x: Option<f64>) -> String {
     x.map_or("-".to_owned(), |v| format!("{:.1} %", 100.0 * v))
 }
 
-/// The training panel.
+/// The panel: settings, play / pause / step / reset, and the three runs.
 #[component]
 pub fn TrainingPanel() -> impl IntoView {
     let ex = use_explorer();
     let gpu = use_gpu();
-    let training = Session::new(gpu, FRAME_BUDGET_MS);
-    let Session {
-        slot: session,
-        busy,
-        running,
-        generation,
-        notice,
-        on_gpu,
-        ..
-    } = training;
-    // The GPU's kernels compile as soon as the page knows it will train there.
+    // Compile the GPU kernels ahead of the first run when it will use them.
     Effect::new(move |_| {
         let backend = ex.training.with(|s| s.backend);
         if matches!(gpu.status.get(), GpuStatus::Ready(_)) {
             gpu.prepare_for(backend);
         }
     });
+    let job = StoredValue::new(None::<JobId>);
+    // Whether every run has taken all its steps.
+    let finished = StoredValue::new(false);
+    let running = RwSignal::new(false);
+    let notice = RwSignal::new(None::<Message>);
+    let on_gpu = RwSignal::new(None::<bool>);
     let (views, set_views) = signal(Vec::<RunView>::new());
     let (progress, set_progress) = signal((0usize, 0usize));
     let (message, set_message) = signal(None::<Message>);
     let lang = use_page().lang;
     let (task_view, set_task_view) = signal(None::<ToyTask>);
 
-    let show = move |runs: &Runs, refresh: Refresh| {
-        set_progress.set(runs.engine.progress());
-        let previous = views.get_untracked();
-        set_views.set(run_views(runs, refresh, &previous));
-    };
-    // Every run's decision regions, one run per frame.
-    let draw_all_regions = move || {
-        leptos::task::spawn_local(async move {
-            let runs = session.with_value(|s| s.as_ref().map_or(0, |r| r.engine.len()));
-            for i in 0..runs {
-                dom::next_frame().await;
-                session.with_value(|s| {
-                    if let Some(r) = s {
-                        if i == 0 {
-                            show(r, Refresh::AllMetrics);
-                        }
-                        show(r, Refresh::Grid(i));
-                    }
-                });
-            }
-        });
+    let forget = move || {
+        if let Some(old) = job.get_value() {
+            worker::send(Command::Drop(old));
+        }
+        job.set_value(None);
+        running.set(false);
+        finished.set_value(false);
     };
     let reset = move || {
-        running.set(false);
-        generation.update_value(|g| *g += 1);
+        forget();
         let settings = ex.training.get_untracked();
-        let configs = settings.configs(ex.beta.get_untracked().value(), ex.gamma.get_untracked());
-        let device = chosen_device(&settings, &gpu);
-        match Runs::new(
-            &ex.counts.get_untracked(),
-            settings.seed,
-            &configs,
-            device.as_ref(),
-            Order::Together,
-        ) {
-            Ok(runs) => {
-                set_task_view.set(Some(runs.task.clone()));
-                on_gpu.set(Some(runs.engine.on_gpu()));
-                show(&runs, Refresh::AllMetrics);
-                session.set_value(Some(runs));
+        let configs = settings
+            .configs(ex.beta.get_untracked().value(), ex.gamma.get_untracked())
+            .to_vec();
+        let labels: Vec<Message> = configs.iter().map(|c| c.label_message()).collect();
+        let spec = JobSpec {
+            counts: ex.counts.get_untracked(),
+            seed: settings.seed,
+            configs,
+            device: gpu.device_for(settings.backend),
+            order: Order::Together,
+            watch: Watch::Live {
+                resolution: RESOLUTION,
+            },
+            debug: gpu.debug(),
+        };
+        set_views.set(Vec::new());
+        set_progress.set((0, 0));
+        notice.set(None);
+        match spec.task() {
+            Ok(task) => {
+                set_task_view.set(Some(task));
                 set_message.set(None);
-                notice.set(None);
-                draw_all_regions();
             }
             Err(e) => {
-                session.set_value(None);
+                set_task_view.set(None);
+                set_message.set(Some(
+                    Message::new("training.cannot_train").with_message("error", e),
+                ));
+                return;
+            }
+        }
+        let on_report = move |report: Report| match report {
+            Report::Update(id, update) if job.get_value() == Some(id) => {
+                set_progress.set(update.progress);
+                on_gpu.set(Some(update.on_gpu));
+                finished.set_value(update.stopped == Some(Stop::Finished));
+                // The page paused it itself; a step or the end stop it here.
+                if matches!(update.stopped, Some(Stop::Stepped | Stop::Finished)) {
+                    running.set(false);
+                }
+                set_views.update(|v| merge(v, &labels, update.runs));
+            }
+            Report::Notice(id, m) if job.get_value() == Some(id) => notice.set(Some(m)),
+            Report::Failed(id, e) if job.get_value() == Some(id) => {
+                running.set(false);
                 set_views.set(Vec::new());
                 set_message.set(Some(
                     Message::new("training.cannot_train").with_message("error", e),
                 ));
             }
-        }
+            _ => {}
+        };
+        job.set_value(Some(worker::start(gpu, spec, on_report)));
     };
-    // A changed setting starts the runs over (beta, gamma and the counts do
-    // not: the explorer stays free to move while a run goes on).
+    // New settings make the old runs meaningless: they go, and the panel
+    // waits for a press of play.
     Effect::new(move |previous: Option<TrainingSettings>| {
         let now = ex.training.get();
         if previous.is_some_and(|p| p != now) {
-            running.set(false);
-            generation.update_value(|g| *g += 1);
-            session.set_value(None);
+            forget();
             set_views.set(Vec::new());
             set_progress.set((0, 0));
             on_gpu.set(None);
         }
         now
     });
-    // Whether this generation's runs are out of the slot for a chunk.
-    let chunk_out = move || busy.get_value() == Some(generation.get_value());
     let play = move |_| {
-        // A chunk still out (the GPU finishing after a pause): wait for it.
-        if chunk_out() {
-            return;
-        }
-        if session.with_value(|s| s.as_ref().is_none_or(|r| r.engine.finished())) {
+        if job.get_value().is_none() || finished.get_value() {
             reset();
         }
-        if session.with_value(Option::is_none) || running.get_untracked() {
-            return;
-        }
+        let Some(id) = job.get_value() else { return };
         running.set(true);
-        leptos::task::spawn_local(async move {
-            train_loop(training, move |runs, frame| {
-                // One run's metrics every fourth frame; between them, one run's regions.
-                let run = frame / 4 % runs.engine.len();
-                match frame % 4 {
-                    0 => show(runs, Refresh::Metrics(run)),
-                    2 => show(runs, Refresh::Grid(run)),
-                    _ => set_progress.set(runs.engine.progress()),
-                }
-                false
-            })
-            .await;
-            draw_all_regions();
-        });
+        worker::send(Command::Play(id));
+    };
+    let pause = move |_| {
+        running.set(false);
+        if let Some(id) = job.get_value() {
+            worker::send(Command::Pause(id));
+        }
     };
     let step = move |_| {
-        // While the runs play, Step pauses them.
         if running.get_untracked() {
-            running.set(false);
+            pause(());
             return;
         }
-        if chunk_out() {
-            return;
-        }
-        if session.with_value(Option::is_none) {
+        if job.get_value().is_none() || finished.get_value() {
             reset();
         }
+        let Some(id) = job.get_value() else { return };
         running.set(true);
-        leptos::task::spawn_local(async move {
-            train_loop(training, move |runs, _| {
-                show(runs, Refresh::AllMetrics);
-                true
-            })
-            .await;
-            draw_all_regions();
-        });
+        worker::send(Command::Step(id));
     };
     let accuracy_figure = Memo::new(move |_| {
         Figure::ClassAccuracy(ClassAccuracyChart {
@@ -267,7 +232,7 @@ pub fn TrainingPanel() -> impl IntoView {
             <TrainingControls />
             <div class="tools">
                 <button type="button" id="train-play" on:click=play disabled=move || running.get()>{t("training.play")}</button>
-                <button type="button" id="train-pause" on:click=move |_| running.set(false) disabled=move || !running.get()>{t("training.pause")}</button>
+                <button type="button" id="train-pause" on:click=move |_| pause(()) disabled=move || !running.get()>{t("training.pause")}</button>
                 <button type="button" id="train-step" on:click=step>{t("training.step")}</button>
                 <button type="button" id="train-reset" on:click=move |_| reset()>{t("training.reset")}</button>
             </div>

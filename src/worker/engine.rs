@@ -1,13 +1,15 @@
-//! Where a panel's runs train: every run in one GPU trainer (WebGPU), or a
+//! Where a job's runs train: every run in one GPU trainer (WebGPU), or a
 //! CPU trainer per run. The panels see one interface and can switch from the
 //! GPU to the CPU mid-run without losing what was read back.
 
-use super::dom;
+use super::clock;
+use super::protocol::Order;
 use crate::data::toy_data::ToyTask;
 use crate::gpu::{GpuContext, GpuError, GpuTrainer};
 use crate::i18n::Message;
-use crate::train::config::TrainConfig;
+use crate::train::config::{TrainConfig, TrainError};
 use crate::train::mlp::Mlp;
+use crate::train::progress::TrainState;
 use crate::train::trainer::CpuTrainer;
 
 /// Most steps in one GPU submission.
@@ -20,22 +22,7 @@ const GPU_SLOW_MS: f64 = 150.0;
 /// the GPU while training (a lost device resumes from at most this far back).
 const GPU_READ_EVERY_MS: f64 = 1000.0;
 
-/// How runs on the CPU share the time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Order {
-    /// Every run takes a step in turn: they move together (the panel's
-    /// side-by-side curves).
-    Together,
-    /// Each run trains to its end before the next starts, so results come in
-    /// one by one (the grid's heatmap fills as runs finish). The GPU trains
-    /// all runs in the same dispatches, so there they still move together,
-    /// and the page needs their parameters only at the end: they come back
-    /// once a second (for a lost device to resume from) instead of after
-    /// every chunk, as for [`Order::Together`], whose panel draws them live.
-    OneByOne,
-}
-
-/// The runs of a panel and where they train.
+/// The runs of a job and where they train.
 pub enum Engine {
     /// One CPU trainer per run.
     Cpu(Vec<CpuTrainer>, Order),
@@ -50,7 +37,7 @@ pub enum Engine {
         /// How the runs go on if they fall back to the CPU, and how often
         /// their parameters come back.
         order: Order,
-        /// When the parameters last came back ([`dom::now_ms`]).
+        /// When the parameters last came back ([`clock::now_ms`]).
         read_at: f64,
     },
 }
@@ -59,27 +46,54 @@ impl Engine {
     /// The runs of `configs` on `task`, on the GPU when `gpu` is given, else
     /// on the CPU in `order`; or why they cannot train, in words for any
     /// language.
+    ///
+    /// With `resume`, the runs carry on from those states (a snapshot).
     pub fn new(
         task: &ToyTask,
         configs: &[TrainConfig],
         gpu: Option<&GpuContext>,
         order: Order,
+        resume: Option<Vec<TrainState>>,
     ) -> Result<Self, Message> {
+        let (train, counts) = (&task.train, &task.counts);
         if let Some(ctx) = gpu {
-            let trainer = GpuTrainer::new(ctx, &task.train, &task.counts, configs, GPU_CAPACITY)
-                .map_err(|e| e.message())?;
+            let trainer = match resume {
+                None => GpuTrainer::new(ctx, train, counts, configs, GPU_CAPACITY),
+                Some(states) => {
+                    GpuTrainer::resume(ctx, train, counts, configs, GPU_CAPACITY, states)
+                }
+            }
+            .map_err(|e| e.message())?;
             return Ok(Self::Gpu {
                 trainer: Box::new(trainer),
                 steps: 8,
                 order,
-                read_at: dom::now_ms(),
+                read_at: clock::now_ms(),
             });
         }
-        configs
-            .iter()
-            .map(|c| CpuTrainer::new(&task.train, &task.counts, c).map_err(|e| e.message()))
-            .collect::<Result<_, _>>()
-            .map(|trainers| Self::Cpu(trainers, order))
+        let trainers = match resume {
+            None => configs
+                .iter()
+                .map(|c| CpuTrainer::new(train, counts, c))
+                .collect::<Result<_, _>>(),
+            Some(states) if states.len() == configs.len() => configs
+                .iter()
+                .zip(states)
+                .map(|(c, s)| CpuTrainer::resume(train, counts, c, s))
+                .collect(),
+            Some(_) => Err(TrainError::State),
+        };
+        trainers
+            .map(|t| Self::Cpu(t, order))
+            .map_err(|e| e.message())
+    }
+
+    /// Every run's state (on the GPU: as last read back), to resume from.
+    pub fn states(&self) -> Vec<TrainState> {
+        match self {
+            Self::Cpu(t, _) => t.iter().map(CpuTrainer::state).collect(),
+            Self::Gpu { trainer, .. } => trainer.states().to_vec(),
+        }
     }
 
     /// Whether the runs are on the GPU.
@@ -164,7 +178,7 @@ impl Engine {
     /// submission of every run, then the losses and parameters come back.
     /// Gives the model-steps taken.
     pub async fn chunk(&mut self, budget_ms: f64) -> Result<usize, GpuError> {
-        let start = dom::now_ms();
+        let start = clock::now_ms();
         match self {
             Self::Cpu(trainers, order) => {
                 let mut steps = 0;
@@ -183,7 +197,7 @@ impl Engine {
                         }
                     };
                     steps += stepped;
-                    if stepped == 0 || dom::now_ms() - start >= budget_ms {
+                    if stepped == 0 || clock::now_ms() - start >= budget_ms {
                         break;
                     }
                 }
@@ -203,7 +217,7 @@ impl Engine {
                 if read {
                     *read_at = start;
                 }
-                let took = dom::now_ms() - start;
+                let took = clock::now_ms() - start;
                 if took < GPU_FAST_MS {
                     *steps = (*steps * 2).min(GPU_CAPACITY);
                 } else if took > GPU_SLOW_MS {
@@ -228,7 +242,7 @@ impl Engine {
         Ok(from)
     }
 
-    /// Destroys the GPU device (the debug URL parameter `gpu_lose_after`).
+    /// Destroys the GPU device (the page's debug URL parameter `gpu_lose_after`).
     pub fn lose_device(&self) {
         if let Self::Gpu { trainer, .. } = self {
             trainer.context().lose();

@@ -1,0 +1,184 @@
+//! The worker's side of the conversation: commands come in as bytes, are
+//! queued, and the loop trains every active job a chunk at a time, letting
+//! new commands in between chunks.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use super::clock;
+use super::job::{Job, Mode};
+use super::protocol::{Command, GpuProbe, Report, Stop, decode, encode};
+use crate::gpu::GpuContext;
+use crate::i18n::Message;
+
+/// Commands not handled yet, and the loop's wake-up call while it is idle.
+#[derive(Default)]
+struct Inbox {
+    commands: VecDeque<Command>,
+    wake: Option<js_sys::Function>,
+}
+
+fn scope() -> web_sys::DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(report: Report) {
+    let bytes = js_sys::Uint8Array::from(encode(&report).as_slice());
+    let buffer = bytes.buffer();
+    // The bytes are moved, not copied (snapshots are a few hundred kB).
+    let _ = scope().post_message_with_transfer(&bytes, &js_sys::Array::of1(&buffer));
+}
+
+/// Starts the worker: listens for the page's commands and trains.
+pub fn run() {
+    console_error_panic_hook::set_once();
+    let inbox = Rc::new(RefCell::new(Inbox::default()));
+    let receiver = inbox.clone();
+    let on_message =
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let bytes = js_sys::Uint8Array::new(&event.data()).to_vec();
+            match decode::<Command>(&bytes) {
+                Ok(command) => {
+                    let mut inbox = receiver.borrow_mut();
+                    inbox.commands.push_back(command);
+                    if let Some(wake) = inbox.wake.take() {
+                        let _ = wake.call0(&JsValue::NULL);
+                    }
+                }
+                // The page and the worker come from one build: a bug, said aloud.
+                Err(e) => web_sys::console::error_1(&e.to_string().into()),
+            }
+        });
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    wasm_bindgen_futures::spawn_local(serve(inbox));
+}
+
+/// The next command, waiting for one when none is queued.
+async fn next_command(inbox: &Rc<RefCell<Inbox>>) -> Command {
+    loop {
+        if let Some(command) = inbox.borrow_mut().commands.pop_front() {
+            return command;
+        }
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            inbox.borrow_mut().wake = Some(resolve);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+}
+
+/// WebGPU in this worker, with the browser's own words for the adapter.
+async fn probe() -> Result<GpuContext, String> {
+    let mut ctx = GpuContext::new().await.map_err(|e| e.to_string())?;
+    if let Some(name) = adapter_description().await {
+        ctx.adapter.name = name;
+    }
+    Ok(ctx)
+}
+
+/// `GPUAdapter.info` (vendor, architecture, description), which wgpu does not pass on.
+async fn adapter_description() -> Option<String> {
+    use js_sys::Reflect;
+    let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).ok()?;
+    let gpu = Reflect::get(&navigator, &"gpu".into()).ok()?;
+    let request = Reflect::get(&gpu, &"requestAdapter".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    let promise = request
+        .call0(&gpu)
+        .ok()?
+        .dyn_into::<js_sys::Promise>()
+        .ok()?;
+    let adapter = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let info = Reflect::get(&adapter, &"info".into()).ok()?;
+    let words: Vec<String> = ["vendor", "architecture", "description"]
+        .into_iter()
+        .filter_map(|key| Reflect::get(&info, &key.into()).ok()?.as_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// The worker's loop: probe WebGPU, then handle commands and train.
+async fn serve(inbox: Rc<RefCell<Inbox>>) {
+    let mut gpu = match probe().await {
+        Ok(ctx) => {
+            post(Report::Ready(GpuProbe::Ready(ctx.adapter.clone())));
+            Some(ctx)
+        }
+        Err(why) => {
+            post(Report::Ready(GpuProbe::Unavailable(why)));
+            None
+        }
+    };
+    let mut jobs: Vec<Job> = Vec::new();
+    loop {
+        if !jobs.iter().any(Job::active) {
+            let command = next_command(&inbox).await;
+            handle(command, &mut jobs, &gpu).await;
+        }
+        let queued: Vec<Command> = inbox.borrow_mut().commands.drain(..).collect();
+        for command in queued {
+            handle(command, &mut jobs, &gpu).await;
+        }
+        for job in jobs.iter_mut().filter(|j| j.active()) {
+            if job.advance(&post).await.is_some() {
+                // The device is gone for every job: later ones train on the CPU.
+                gpu = None;
+            }
+        }
+        clock::yield_now().await;
+    }
+}
+
+async fn handle(command: Command, jobs: &mut Vec<Job>, gpu: &Option<GpuContext>) {
+    let find = |jobs: &mut Vec<Job>, id| jobs.iter_mut().position(|j| j.id == id);
+    match command {
+        Command::Start { job, spec, resume } => {
+            jobs.retain(|j| j.id != job);
+            let resume = match resume.map(|s| s.states()).transpose() {
+                Ok(resume) => resume,
+                Err(e) => {
+                    post(Report::Failed(
+                        job,
+                        Message::new("training.snapshot_damaged").with("why", e),
+                    ));
+                    return;
+                }
+            };
+            match Job::new(job, spec, gpu.as_ref(), resume) {
+                Ok(mut new) => {
+                    post(Report::Update(job, new.update(None)));
+                    jobs.push(new);
+                }
+                Err(why) => post(Report::Failed(job, why)),
+            }
+        }
+        Command::Play(id) | Command::Step(id) | Command::Pause(id) => {
+            let Some(i) = find(jobs, id) else { return };
+            let job = &mut jobs[i];
+            job.mode = match command {
+                Command::Play(_) => Mode::Playing,
+                Command::Step(_) => Mode::Stepping,
+                _ => Mode::Paused,
+            };
+            if job.mode == Mode::Paused {
+                post(Report::Update(id, job.update(Some(Stop::Paused))));
+                post(Report::Snapshot(id, job.snapshot()));
+            }
+        }
+        Command::Drop(id) => jobs.retain(|j| j.id != id),
+        Command::PrepareGpu => {
+            if let Some(ctx) = gpu {
+                ctx.prepare().await;
+                post(Report::KernelsReady);
+            }
+        }
+    }
+}

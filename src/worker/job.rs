@@ -1,0 +1,205 @@
+//! One job in the worker: its toy task, its runs' engine, and what it has
+//! told the page (reports a few times a second, snapshots to restart from).
+
+use super::clock;
+use super::engine::Engine;
+use super::protocol::{Device, JobId, JobSpec, Report, RunUpdate, Snapshot, Stop, Update, Watch};
+use crate::data::toy_data::ToyTask;
+use crate::gpu::GpuContext;
+use crate::i18n::Message;
+use crate::train::metrics::{Metrics, metrics};
+use crate::train::prediction::{decision_grid, predict_run};
+use crate::train::progress::TrainState;
+
+/// CPU time one chunk of CPU steps may take: short enough that a pause or
+/// a new job is seen at once.
+const CHUNK_MS: f64 = 20.0;
+/// The live panel hears from its job at most this often.
+const REPORT_EVERY_MS: f64 = 50.0;
+/// A snapshot goes to the page at least this often while a job trains.
+const SNAPSHOT_EVERY_MS: f64 = 250.0;
+
+/// Whether a job trains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Waiting for the page.
+    Paused,
+    /// Until the end or a pause.
+    Playing,
+    /// One chunk, then paused.
+    Stepping,
+}
+
+/// A job and its runs.
+pub struct Job {
+    pub id: JobId,
+    spec: JobSpec,
+    task: ToyTask,
+    engine: Engine,
+    pub mode: Mode,
+    /// Which run's decision regions the next live report redraws.
+    turn: usize,
+    /// Which runs' final results were sent ([`Watch::Results`]).
+    sent: Vec<bool>,
+    reported_at: f64,
+    snapshot_at: f64,
+}
+
+impl Job {
+    /// The job's runs, on `gpu` when the spec asks for it and there is one,
+    /// carrying on from `resume` when given.
+    pub fn new(
+        id: JobId,
+        spec: JobSpec,
+        gpu: Option<&GpuContext>,
+        resume: Option<Vec<TrainState>>,
+    ) -> Result<Self, Message> {
+        let task = spec.task()?;
+        let gpu = gpu.filter(|_| spec.device == Device::Gpu);
+        let engine = Engine::new(&task, &spec.configs, gpu, spec.order, resume)?;
+        let sent = vec![false; engine.len()];
+        Ok(Self {
+            id,
+            spec,
+            task,
+            engine,
+            mode: Mode::Paused,
+            turn: 0,
+            sent,
+            reported_at: f64::NEG_INFINITY,
+            snapshot_at: clock::now_ms(),
+        })
+    }
+
+    /// Whether the job wants to train.
+    pub fn active(&self) -> bool {
+        self.mode != Mode::Paused && !self.engine.finished()
+    }
+
+    /// One chunk of training, then what the page should hear. On a GPU
+    /// failure the runs carry on on the CPU, and `lost` is the error.
+    pub async fn advance(&mut self, post: &impl Fn(Report)) -> Option<Message> {
+        let (done, _) = self.engine.progress();
+        if let Some(k) = self.spec.debug.die_after
+            && done >= k
+        {
+            // The page's test of a worker's death (`worker_die_after`).
+            wasm_bindgen::throw_str(&format!(
+                "the training worker was told to stop after {k} steps (worker_die_after)"
+            ));
+        }
+        if let Some(k) = self.spec.debug.gpu_lose_after
+            && self.engine.on_gpu()
+            && done >= k
+        {
+            self.engine.lose_device();
+        }
+        let mut lost = None;
+        if let Err(error) = self.engine.chunk(CHUNK_MS).await {
+            let error = error.message();
+            post(Report::GpuLost(error.clone()));
+            let notice = match self.engine.fall_back(&self.task) {
+                Ok(from) => Message::new("training.gpu_fallback")
+                    .with_message("error", error.clone())
+                    .with("from", from),
+                Err(why) => {
+                    // Still on the GPU: nothing can train these runs now.
+                    self.mode = Mode::Paused;
+                    Message::new("training.gpu_failed")
+                        .with_message("error", error.clone())
+                        .with_message("why", why)
+                }
+            };
+            post(Report::Notice(self.id, notice));
+            lost = Some(error);
+        }
+        let stopped = if self.engine.finished() {
+            Some(Stop::Finished)
+        } else if self.mode == Mode::Stepping {
+            Some(Stop::Stepped)
+        } else if self.mode == Mode::Paused {
+            Some(Stop::Paused)
+        } else {
+            None
+        };
+        if stopped.is_some() {
+            self.mode = Mode::Paused;
+        }
+        let now = clock::now_ms();
+        if stopped.is_some() || now - self.reported_at >= REPORT_EVERY_MS {
+            self.reported_at = now;
+            post(Report::Update(self.id, self.update(stopped)));
+        }
+        if stopped.is_some() || now - self.snapshot_at >= SNAPSHOT_EVERY_MS {
+            self.snapshot_at = now;
+            post(Report::Snapshot(
+                self.id,
+                Snapshot::of(&self.engine.states()),
+            ));
+        }
+        lost
+    }
+
+    fn evaluate(&self, i: usize) -> Metrics {
+        let model = self.engine.model(i);
+        let config = self.engine.config(i);
+        let predicted = predict_run(&config, &model, &self.task.test.points, &self.task.counts);
+        metrics(&predicted, &self.task.test.labels, &self.task.counts)
+    }
+
+    fn run_update(&self, i: usize, grid: bool) -> RunUpdate {
+        let resolution = match self.spec.watch {
+            Watch::Live { resolution } => resolution,
+            Watch::Results => 0,
+        };
+        RunUpdate {
+            index: i,
+            history: self.engine.history(i),
+            metrics: self.evaluate(i),
+            grid: (grid && resolution > 0)
+                .then(|| decision_grid(&self.engine.model(i), &self.task, resolution)),
+            finished: self.engine.run_finished(i),
+        }
+    }
+
+    /// Where the job is: live, every run, with one run's regions in turn
+    /// (all of them when it stops or starts); for results, the runs newly
+    /// finished.
+    pub fn update(&mut self, stopped: Option<Stop>) -> Update {
+        let all_grids = stopped.is_some() || self.engine.progress().0 == 0;
+        let n = self.engine.len();
+        let runs = match self.spec.watch {
+            Watch::Live { .. } => {
+                self.turn = (self.turn + 1) % n;
+                let turn = self.turn;
+                (0..n)
+                    .map(|i| self.run_update(i, all_grids || i == turn))
+                    .collect()
+            }
+            Watch::Results => {
+                let newly: Vec<usize> = (0..n)
+                    .filter(|&i| !self.sent[i] && self.engine.run_finished(i))
+                    .collect();
+                newly
+                    .into_iter()
+                    .map(|i| {
+                        self.sent[i] = true;
+                        self.run_update(i, false)
+                    })
+                    .collect()
+            }
+        };
+        Update {
+            progress: self.engine.progress(),
+            model_steps: self.engine.model_steps(),
+            on_gpu: self.engine.on_gpu(),
+            stopped,
+            runs,
+        }
+    }
+
+    /// The runs' states now.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot::of(&self.engine.states())
+    }
+}

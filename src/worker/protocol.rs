@@ -1,0 +1,314 @@
+//! What the page and its training worker say to each other: one enum each
+//! way, serialised as MessagePack (rmp-serde) and posted as bytes. Nothing else crosses.
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::toy_data::{ToyConfig, ToyTask, make_toy_task, scale_counts};
+use crate::gpu::AdapterSummary;
+use crate::i18n::Message;
+use crate::train::config::TrainConfig;
+use crate::train::metrics::Metrics;
+use crate::train::progress::TrainState;
+
+/// A job's number, chosen by the page: a reset starts a new job, so reports
+/// of an older one are recognised and dropped.
+pub type JobId = u32;
+
+/// Where a job's runs train.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Device {
+    /// One CPU trainer per run (WebAssembly, SIMD).
+    Cpu,
+    /// Every run in one GPU trainer (WebGPU), when the worker has a device.
+    Gpu,
+}
+
+/// How runs on the CPU share the time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Order {
+    /// Every run takes a step in turn: they move together (the panel's
+    /// side-by-side curves).
+    Together,
+    /// Each run trains to its end before the next starts, so results come in
+    /// one by one (the grid's heatmap fills as runs finish). The GPU trains
+    /// all runs in the same dispatches, so there they still move together.
+    OneByOne,
+}
+
+/// What the page wants to see of a job while it trains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Watch {
+    /// Every run's loss history and metrics, and one run's decision regions
+    /// in turn, a few times a second (the live panel).
+    Live {
+        /// The decision-region grid's side, in cells.
+        resolution: usize,
+    },
+    /// A run's metrics once, when it finishes (the grid of the paper's runs).
+    Results,
+}
+
+/// A job: the toy task made from the explorer's counts, and the runs on it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobSpec {
+    /// The explorer's class counts (scaled to the toy task's size there).
+    pub counts: Vec<u64>,
+    /// The toy task's seed.
+    pub seed: u64,
+    /// One configuration per run.
+    pub configs: Vec<TrainConfig>,
+    /// Where to train.
+    pub device: Device,
+    /// How CPU runs share the time.
+    pub order: Order,
+    /// What to report.
+    pub watch: Watch,
+    /// Debugging aids from the page's URL.
+    pub debug: Debug,
+}
+
+/// The largest class of the toy task, after scaling the explorer's counts.
+pub const TOY_MAX: u64 = 500;
+
+impl JobSpec {
+    /// The toy task the job trains on (the page makes the same one to draw it).
+    pub fn task(&self) -> Result<ToyTask, Message> {
+        let toy = ToyConfig {
+            seed: self.seed,
+            ..ToyConfig::default()
+        };
+        make_toy_task(&scale_counts(&self.counts, TOY_MAX), &toy).map_err(|e| e.message())
+    }
+}
+
+/// The URL's debugging aids, passed on to the worker.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Debug {
+    /// `gpu_lose_after=k`: destroy the GPU device once the runs have taken k steps.
+    pub gpu_lose_after: Option<usize>,
+    /// `worker_die_after=k`: the worker throws once a run has taken k steps.
+    pub die_after: Option<usize>,
+}
+
+/// From the page to the worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Command {
+    /// Build a job's runs (from `resume`, a snapshot of the same runs, when
+    /// given); it waits for [`Command::Play`] or [`Command::Step`].
+    Start {
+        /// The job.
+        job: JobId,
+        /// Its task and runs.
+        spec: JobSpec,
+        /// Where to carry on from.
+        resume: Option<Snapshot>,
+    },
+    /// Train until the end or a pause.
+    Play(JobId),
+    /// Stop training after the current chunk (the runs stay).
+    Pause(JobId),
+    /// Train one chunk, then pause.
+    Step(JobId),
+    /// Forget the job.
+    Drop(JobId),
+    /// Compile the GPU kernels now, ahead of the first GPU run.
+    PrepareGpu,
+}
+
+/// What the worker found for WebGPU.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum GpuProbe {
+    /// An adapter and its device are ready.
+    Ready(AdapterSummary),
+    /// The browser gave none (the reason).
+    Unavailable(String),
+}
+
+/// One run's news in an [`Update`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunUpdate {
+    /// The run's index in the job's configurations.
+    pub index: usize,
+    /// Mean training loss of each finished epoch.
+    pub history: Vec<f32>,
+    /// Test metrics now.
+    pub metrics: Metrics,
+    /// The predicted class of each decision-region cell, row by row, when
+    /// this update redraws the run's regions.
+    pub grid: Option<Vec<u8>>,
+    /// Whether the run has taken all its steps.
+    pub finished: bool,
+}
+
+/// Why a job stopped training.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stop {
+    /// It took the one chunk of a [`Command::Step`].
+    Stepped,
+    /// The page paused it, or nothing can train it any more (a notice says why).
+    Paused,
+    /// Every run has taken all its steps.
+    Finished,
+}
+
+/// Where a job is, and what changed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Update {
+    /// (steps done, steps in all) of the run furthest behind.
+    pub progress: (usize, usize),
+    /// (steps done, steps in all), summed over the runs.
+    pub model_steps: (usize, usize),
+    /// Whether the runs are on the GPU.
+    pub on_gpu: bool,
+    /// Why the job stopped training with this update, if it did.
+    pub stopped: Option<Stop>,
+    /// Runs with news.
+    pub runs: Vec<RunUpdate>,
+}
+
+/// From the worker to the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Report {
+    /// The worker's wasm is running; WebGPU was probed.
+    Ready(GpuProbe),
+    /// The GPU kernels are compiled.
+    KernelsReady,
+    /// A job's runs trained or were built.
+    Update(JobId, Update),
+    /// Every run's state, to restart from if the worker dies.
+    Snapshot(JobId, Snapshot),
+    /// Something the page should say about a job (a GPU fallback).
+    Notice(JobId, Message),
+    /// The GPU device is gone (why): later jobs train on the CPU.
+    GpuLost(Message),
+    /// The job cannot train (why).
+    Failed(JobId, Message),
+}
+
+/// Every run's state, encoded by the worker: the page keeps it and sends it
+/// back after a restart, without decoding it (which keeps the states'
+/// decoder out of the page's wasm).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Steps the first run has taken (what the page tells the reader).
+    pub steps: usize,
+    bytes: serde_bytes::ByteBuf,
+}
+
+impl Snapshot {
+    /// The snapshot of `states`, one per run.
+    pub fn of(states: &[TrainState]) -> Self {
+        Self {
+            steps: states.first().map_or(0, |s| s.progress.steps()),
+            bytes: serde_bytes::ByteBuf::from(encode(&states)),
+        }
+    }
+
+    /// The runs' states.
+    pub fn states(&self) -> Result<Vec<TrainState>, DecodeError> {
+        decode(&self.bytes)
+    }
+}
+
+/// Why bytes are not a message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecodeError(pub String);
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "a message between the page and its worker is damaged: {}",
+            self.0
+        )
+    }
+}
+
+/// The bytes of a message.
+pub fn encode<T: Serialize>(message: &T) -> Vec<u8> {
+    rmp_serde::to_vec(message).expect("the protocol's types always serialise")
+}
+
+/// The message in `bytes`.
+pub fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, DecodeError> {
+    rmp_serde::from_slice(bytes).map_err(|e| DecodeError(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::explorer::training::TrainingSettings;
+    use crate::train::trainer::CpuTrainer;
+
+    fn spec() -> JobSpec {
+        let settings = TrainingSettings::default();
+        JobSpec {
+            counts: vec![500, 100, 20, 5],
+            seed: 7,
+            configs: settings.configs(0.999, 0.5).to_vec(),
+            device: Device::Gpu,
+            order: Order::Together,
+            watch: Watch::Live { resolution: 48 },
+            debug: Debug {
+                gpu_lose_after: Some(3),
+                die_after: None,
+            },
+        }
+    }
+
+    #[test]
+    fn commands_and_reports_come_back_as_they_went() {
+        let start = Command::Start {
+            job: 4,
+            spec: spec(),
+            resume: None,
+        };
+        assert_eq!(decode::<Command>(&encode(&start)), Ok(start));
+        let notice = Report::Notice(
+            4,
+            Message::new("training.gpu_fallback")
+                .with_message(
+                    "error",
+                    crate::gpu::GpuError::Lost("a test".into()).message(),
+                )
+                .with("from", 12),
+        );
+        assert_eq!(decode::<Report>(&encode(&notice)), Ok(notice));
+    }
+
+    #[test]
+    fn a_snapshot_resumes_the_same_run() {
+        let spec = spec();
+        let task = spec.task().unwrap();
+        let config = spec.configs[1];
+        let mut trainer = CpuTrainer::new(&task.train, &task.counts, &config).unwrap();
+        trainer.step(5);
+        let bytes = encode(&Report::Snapshot(1, Snapshot::of(&[trainer.state()])));
+        let Ok(Report::Snapshot(1, snapshot)) = decode::<Report>(&bytes) else {
+            panic!("not a snapshot");
+        };
+        assert_eq!(snapshot.steps, 5);
+        let states = snapshot.states().unwrap();
+        let mut resumed =
+            CpuTrainer::resume(&task.train, &task.counts, &config, states[0].clone()).unwrap();
+        trainer.step(5);
+        resumed.step(5);
+        assert_eq!(resumed.state(), trainer.state());
+    }
+
+    #[test]
+    fn damaged_bytes_are_an_error_not_a_panic() {
+        let bytes = encode(&Command::Start {
+            job: 1,
+            spec: spec(),
+            resume: None,
+        });
+        for cut in [0, 1, bytes.len() / 2, bytes.len() - 1] {
+            assert!(decode::<Command>(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        assert!(decode::<Command>(&[250, 1, 2]).is_err());
+        // A message key the catalogue does not know is refused, not leaked.
+        let unknown = encode(&("no.such.key", Vec::<(String, u8)>::new()));
+        assert!(decode::<Message>(&unknown).is_err());
+    }
+}
