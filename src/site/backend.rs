@@ -8,7 +8,7 @@ use super::dom;
 use crate::explorer::training::Backend;
 use crate::gpu::AdapterSummary;
 use crate::i18n::{Lang, Message, tr, tr_with};
-use crate::worker::protocol::{Command, Debug, Device};
+use crate::worker::protocol::{Command, Debug, Device, Measured};
 
 /// What the page knows about WebGPU.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,10 +63,11 @@ pub fn use_gpu() -> Gpu {
 
 impl Gpu {
     /// Where runs with these settings train: the GPU when the worker has an
-    /// adapter and the settings want it (automatic choice: not a software adapter).
+    /// adapter and the settings want it; the automatic choice times both.
     pub fn device_for(&self, backend: Backend) -> Device {
-        match self.status.get_untracked() {
-            GpuStatus::Ready(a) if backend.uses_gpu(a.software) => Device::Gpu,
+        match (backend, self.status.get_untracked()) {
+            (Backend::Gpu, GpuStatus::Ready(_)) => Device::Gpu,
+            (Backend::Auto, GpuStatus::Ready(_)) => Device::Auto,
             _ => Device::Cpu,
         }
     }
@@ -84,17 +85,38 @@ impl Gpu {
     /// which would otherwise delay the first run); `kernels_ready` turns
     /// true then.
     pub fn prepare_for(&self, backend: Backend) {
-        if self.device_for(backend) == Device::Gpu && !self.kernels_asked.get_value() {
+        if self.device_for(backend) != Device::Cpu && !self.kernels_asked.get_value() {
             self.kernels_asked.set_value(true);
             super::worker::send(Command::PrepareGpu);
         }
     }
 }
 
-/// The badge's words in `lang` for a backend in use, the one chosen, and what the browser has.
-pub fn badge_text(lang: Lang, on_gpu: bool, chosen: Backend, status: &GpuStatus) -> String {
-    match (on_gpu, status) {
-        (true, GpuStatus::Ready(a)) => tr_with(
+/// The badge's words in `lang` for a backend in use, the one chosen, what the
+/// browser has, and what the automatic choice measured.
+pub fn badge_text(
+    lang: Lang,
+    on_gpu: bool,
+    chosen: Backend,
+    status: &GpuStatus,
+    measured: Option<Measured>,
+) -> String {
+    let steps = |x: f64| format!("{x:.0}");
+    match (on_gpu, status, measured) {
+        (_, GpuStatus::Ready(a), Some(m)) if chosen == Backend::Auto => tr_with(
+            lang,
+            if on_gpu {
+                "training.badge_auto_gpu"
+            } else {
+                "training.badge_auto_cpu"
+            },
+            &[
+                ("adapter", &adapter_words(lang, a)),
+                ("cpu", &steps(m.cpu)),
+                ("gpu", &steps(m.gpu)),
+            ],
+        ),
+        (true, GpuStatus::Ready(a), _) => tr_with(
             lang,
             if a.software {
                 "training.badge_gpu_software"
@@ -103,16 +125,31 @@ pub fn badge_text(lang: Lang, on_gpu: bool, chosen: Backend, status: &GpuStatus)
             },
             &[("adapter", &a.name)],
         ),
-        (_, GpuStatus::Probing) => tr(lang, "training.badge_probing").to_owned(),
-        (false, GpuStatus::Ready(a)) if chosen == Backend::Auto && a.software => {
-            tr_with(lang, "training.badge_cpu_faster", &[("adapter", &a.name)])
-        }
-        (false, GpuStatus::Ready(a)) => {
+        (_, GpuStatus::Probing, _) => tr(lang, "training.badge_probing").to_owned(),
+        (false, GpuStatus::Ready(a), _) if chosen == Backend::Auto => tr_with(
+            lang,
+            "training.badge_auto_pending",
+            &[("adapter", &adapter_words(lang, a))],
+        ),
+        (false, GpuStatus::Ready(a), _) => {
             tr_with(lang, "training.badge_cpu_chosen", &[("adapter", &a.name)])
         }
-        (_, GpuStatus::Unavailable(_)) => tr(lang, "training.badge_no_adapter").to_owned(),
-        (_, GpuStatus::Lost(why)) => {
+        (_, GpuStatus::Unavailable(_), _) => tr(lang, "training.badge_no_adapter").to_owned(),
+        (_, GpuStatus::Lost(why), _) => {
             tr_with(lang, "training.badge_lost", &[("why", &why.in_lang(lang))])
         }
+    }
+}
+
+/// The adapter's name, marked as software where it is.
+fn adapter_words(lang: Lang, adapter: &AdapterSummary) -> String {
+    if adapter.software {
+        tr_with(
+            lang,
+            "training.adapter_software",
+            &[("adapter", &adapter.name)],
+        )
+    } else {
+        adapter.name.clone()
     }
 }

@@ -20,6 +20,30 @@ use leptos::prelude::*;
 
 use i18n::t;
 
+/// `benches/browser_training.mjs`'s way in (trunk's loader puts the exports on
+/// `window.wasmBindings`): times the benchmark model in the training worker
+/// on `backend` ("cpu" or "webgpu") and gives `{"samples_per_s": N, "steps": S}`.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub async fn bench_trainer(
+    backend: String,
+    batch: usize,
+    millis: f64,
+) -> Result<String, wasm_bindgen::JsValue> {
+    use crate::worker::protocol::Device;
+    let device = if backend == "webgpu" {
+        Device::Gpu
+    } else {
+        Device::Cpu
+    };
+    let result = worker::bench(device, batch, millis)
+        .await
+        .map_err(|e| wasm_bindgen::JsValue::from_str(&e.to_string()))?;
+    Ok(format!(
+        "{{\"samples_per_s\": {}, \"steps\": {}}}",
+        result.samples_per_s, result.steps
+    ))
+}
+
 /// Mounts the site on the page's body.
 pub fn mount() {
     console_error_panic_hook::set_once();

@@ -15,7 +15,7 @@ use super::backend::{Gpu, GpuStatus};
 use super::dom;
 use crate::i18n::Message;
 use crate::worker::protocol::{
-    Command, GpuProbe, JobId, JobSpec, Report, Snapshot, decode, encode,
+    BenchResult, Command, Device, GpuProbe, JobId, JobSpec, Report, Snapshot, decode, encode,
 };
 
 /// The worker's loader, written by `cargo xtask` next to trunk's output.
@@ -48,6 +48,8 @@ struct Client {
     /// When the workers died.
     deaths: Vec<f64>,
     gpu: Gpu,
+    /// Who waits for a benchmark's figure.
+    bench: Option<futures_channel::oneshot::Sender<Result<BenchResult, Message>>>,
     /// The worker's handlers, kept alive with it.
     _handlers: Handlers,
 }
@@ -114,6 +116,7 @@ fn ensure(gpu: Gpu) {
                 die_after: gpu.die_after,
                 deaths: Vec::new(),
                 gpu,
+                bench: None,
                 _handlers: handlers,
             })
         }),
@@ -232,6 +235,12 @@ fn receive(report: Report) {
                 job_of(client, *id)
             }
             Report::Notice(id, _) | Report::Failed(id, _) => job_of(client, *id),
+            Report::Bench(result) => {
+                if let Some(waiting) = client.bench.take() {
+                    let _ = waiting.send(result.clone());
+                }
+                None
+            }
         }
     });
     // Called with the client free: a panel may send a command from it.
@@ -293,4 +302,26 @@ fn restart(why: String) {
     for (handler, report) in told.into_iter().flatten() {
         handler(report);
     }
+}
+
+/// Times the benchmark model in the worker (see [`Command::Bench`]).
+pub async fn bench(device: Device, batch: usize, millis: f64) -> Result<BenchResult, Message> {
+    let (sender, receiver) = futures_channel::oneshot::channel();
+    let sent = CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        let client = c.as_mut()?;
+        client.bench = Some(sender);
+        post(
+            client,
+            &Command::Bench {
+                device,
+                batch,
+                millis,
+            },
+        );
+        Some(())
+    });
+    let lost = || Message::new("training.worker_failed").with("why", "no answer");
+    sent.ok_or_else(lost)?;
+    receiver.await.map_err(|_| lost())?
 }

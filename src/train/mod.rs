@@ -7,6 +7,7 @@
 //! [`crate::i18n`], never [`crate::teach`].
 
 pub mod batches;
+pub mod benchmark;
 pub mod config;
 pub mod experiments;
 pub mod flush;

@@ -11,9 +11,11 @@ use wasm_bindgen::prelude::*;
 
 use super::clock;
 use super::job::{Job, Mode};
-use super::protocol::{Command, GpuProbe, Report, Stop, decode, encode};
-use crate::gpu::GpuContext;
+use super::protocol::{BenchResult, Command, Device, GpuProbe, Report, Stop, decode, encode};
+use crate::gpu::{GpuContext, GpuError, GpuTrainer};
 use crate::i18n::Message;
+use crate::train::benchmark;
+use crate::train::trainer::CpuTrainer;
 
 /// Commands not handled yet, and the loop's wake-up call while it is idle.
 #[derive(Default)]
@@ -152,7 +154,7 @@ async fn handle(command: Command, jobs: &mut Vec<Job>, gpu: &Option<GpuContext>)
                     return;
                 }
             };
-            match Job::new(job, spec, gpu.as_ref(), resume) {
+            match Job::start(job, spec, gpu.as_ref(), resume).await {
                 Ok(mut new) => {
                     post(Report::Update(job, new.update(None)));
                     jobs.push(new);
@@ -174,6 +176,13 @@ async fn handle(command: Command, jobs: &mut Vec<Job>, gpu: &Option<GpuContext>)
             }
         }
         Command::Drop(id) => jobs.retain(|j| j.id != id),
+        Command::Bench {
+            device,
+            batch,
+            millis,
+        } => post(Report::Bench(
+            bench(device, batch, millis, gpu.as_ref()).await,
+        )),
         Command::PrepareGpu => {
             if let Some(ctx) = gpu {
                 ctx.prepare().await;
@@ -181,4 +190,51 @@ async fn handle(command: Command, jobs: &mut Vec<Job>, gpu: &Option<GpuContext>)
             }
         }
     }
+}
+
+/// Times the benchmark model on one device, after its warm-up steps.
+async fn bench(
+    device: Device,
+    batch: usize,
+    millis: f64,
+    gpu: Option<&GpuContext>,
+) -> Result<BenchResult, Message> {
+    let task = benchmark::task();
+    let config = benchmark::config(batch);
+    let (train, counts) = (&task.train, &task.counts);
+    let mut steps = 0;
+    let start;
+    match (device, gpu) {
+        (Device::Gpu, Some(ctx)) => {
+            // One model, 32 steps a submission, read back at the end only.
+            let mut trainer =
+                GpuTrainer::new(ctx, train, counts, &[config], 32).map_err(|e| e.message())?;
+            trainer
+                .step(benchmark::WARM_UP_STEPS, false)
+                .await
+                .map_err(|e| e.message())?;
+            start = clock::now_ms();
+            while clock::now_ms() - start < millis {
+                trainer.step(32, false).await.map_err(|e| e.message())?;
+                steps += 32;
+            }
+        }
+        (Device::Gpu, None) => {
+            return Err(GpuError::NoAdapter("none in this worker".into()).message());
+        }
+        _ => {
+            let mut trainer = CpuTrainer::new(train, counts, &config).map_err(|e| e.message())?;
+            trainer.step(benchmark::WARM_UP_STEPS);
+            start = clock::now_ms();
+            while clock::now_ms() - start < millis {
+                trainer.step(8);
+                steps += 8;
+            }
+        }
+    }
+    let seconds = (clock::now_ms() - start) / 1000.0;
+    Ok(BenchResult {
+        samples_per_s: (steps * batch) as f64 / seconds,
+        steps,
+    })
 }

@@ -3,7 +3,9 @@
 
 use super::clock;
 use super::engine::Engine;
-use super::protocol::{Device, JobId, JobSpec, Report, RunUpdate, Snapshot, Stop, Update, Watch};
+use super::protocol::{
+    Device, JobId, JobSpec, Measured, Report, RunUpdate, Snapshot, Stop, Update, Watch,
+};
 use crate::data::toy_data::ToyTask;
 use crate::gpu::GpuContext;
 use crate::i18n::Message;
@@ -30,6 +32,44 @@ pub enum Mode {
     Stepping,
 }
 
+/// How long the automatic choice times each side.
+const MEASURE_MS: f64 = 80.0;
+
+/// Model-steps per second of the job's runs on the CPU and on `ctx`, from a
+/// few steps of throwaway copies (about 200 ms in all): the real runs then
+/// start fresh, so the choice changes no result.
+async fn measure(task: &ToyTask, spec: &JobSpec, ctx: &GpuContext) -> Measured {
+    let rate = |steps: usize, ms: f64| steps as f64 * 1000.0 / ms.max(1e-3);
+    let cpu = match Engine::new(task, &spec.configs, None, spec.order, None) {
+        Ok(mut engine) => {
+            let start = clock::now_ms();
+            let steps = engine.chunk(MEASURE_MS).await.unwrap_or(0);
+            rate(steps, clock::now_ms() - start)
+        }
+        Err(_) => 0.0,
+    };
+    let gpu = match Engine::new(task, &spec.configs, Some(ctx), spec.order, None) {
+        Ok(mut engine) => {
+            // The first submission carries the uploads and warms up: time the next ones.
+            let warm = engine.chunk(0.0).await.is_ok();
+            let start = clock::now_ms();
+            let mut steps = 0;
+            while warm && clock::now_ms() - start < MEASURE_MS && !engine.finished() {
+                match engine.chunk(0.0).await {
+                    Ok(s) => steps += s,
+                    Err(_) => {
+                        steps = 0;
+                        break;
+                    }
+                }
+            }
+            rate(steps, clock::now_ms() - start)
+        }
+        Err(_) => 0.0,
+    };
+    Measured { cpu, gpu }
+}
+
 /// A job and its runs.
 pub struct Job {
     pub id: JobId,
@@ -43,19 +83,28 @@ pub struct Job {
     sent: Vec<bool>,
     reported_at: f64,
     snapshot_at: f64,
+    measured: Option<Measured>,
 }
 
 impl Job {
-    /// The job's runs, on `gpu` when the spec asks for it and there is one,
-    /// carrying on from `resume` when given.
-    pub fn new(
+    /// The job's runs, on `gpu` when the spec asks for it (or, for
+    /// [`Device::Auto`], when it measured faster) and there is one, carrying
+    /// on from `resume` when given.
+    pub async fn start(
         id: JobId,
         spec: JobSpec,
         gpu: Option<&GpuContext>,
         resume: Option<Vec<TrainState>>,
     ) -> Result<Self, Message> {
         let task = spec.task()?;
-        let gpu = gpu.filter(|_| spec.device == Device::Gpu);
+        let (gpu, measured) = match (spec.device, gpu) {
+            (Device::Gpu, Some(ctx)) => (Some(ctx), None),
+            (Device::Auto, Some(ctx)) => {
+                let measured = measure(&task, &spec, ctx).await;
+                ((measured.gpu > measured.cpu).then_some(ctx), Some(measured))
+            }
+            _ => (None, None),
+        };
         let engine = Engine::new(&task, &spec.configs, gpu, spec.order, resume)?;
         let sent = vec![false; engine.len()];
         Ok(Self {
@@ -68,6 +117,7 @@ impl Job {
             sent,
             reported_at: f64::NEG_INFINITY,
             snapshot_at: clock::now_ms(),
+            measured,
         })
     }
 
@@ -194,6 +244,7 @@ impl Job {
             model_steps: self.engine.model_steps(),
             on_gpu: self.engine.on_gpu(),
             stopped,
+            measured: self.measured,
             runs,
         }
     }

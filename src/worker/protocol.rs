@@ -21,6 +21,18 @@ pub enum Device {
     Cpu,
     /// Every run in one GPU trainer (WebGPU), when the worker has a device.
     Gpu,
+    /// The faster of the two for these runs, timed on a few steps of each.
+    Auto,
+}
+
+/// What [`Device::Auto`] measured: model-steps per second of the job's runs
+/// on each side (0 where one could not train).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Measured {
+    /// On the CPU (WebAssembly).
+    pub cpu: f64,
+    /// On WebGPU.
+    pub gpu: f64,
 }
 
 /// How runs on the CPU share the time.
@@ -113,6 +125,25 @@ pub enum Command {
     Drop(JobId),
     /// Compile the GPU kernels now, ahead of the first GPU run.
     PrepareGpu,
+    /// Time the benchmark model ([`crate::train::benchmark`]) at `batch` on
+    /// `device` for `millis`, without drawing (`benches/browser_training.mjs`).
+    Bench {
+        /// [`Device::Cpu`] or [`Device::Gpu`].
+        device: Device,
+        /// Samples a step.
+        batch: usize,
+        /// How long to time it.
+        millis: f64,
+    },
+}
+
+/// What a [`Command::Bench`] measured.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BenchResult {
+    /// Training samples per second (steps x batch / seconds).
+    pub samples_per_s: f64,
+    /// Steps timed.
+    pub steps: usize,
 }
 
 /// What the worker found for WebGPU.
@@ -162,6 +193,8 @@ pub struct Update {
     pub on_gpu: bool,
     /// Why the job stopped training with this update, if it did.
     pub stopped: Option<Stop>,
+    /// What the automatic choice of device measured, if it chose.
+    pub measured: Option<Measured>,
     /// Runs with news.
     pub runs: Vec<RunUpdate>,
 }
@@ -183,6 +216,8 @@ pub enum Report {
     GpuLost(Message),
     /// The job cannot train (why).
     Failed(JobId, Message),
+    /// A benchmark's figure, or why it could not run.
+    Bench(Result<BenchResult, Message>),
 }
 
 /// Every run's state, encoded by the worker: the page keeps it and sends it

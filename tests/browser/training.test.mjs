@@ -300,12 +300,32 @@ for (const webgpu of [true, false]) {
         page.assertNoErrors();
       });
 
+      test('the automatic choice times both backends and trains on the faster, saying both figures', { timeout: 120_000 }, async () => {
+        const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&epochs=5`, { width: 1400, height: 1000 });
+        await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+        await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
+        await page.click('#train-play');
+        await page.waitForFunction(() => /^(\d+) of \1 steps$/.test(document.querySelector('.progress-text')?.textContent ?? ''), null, { timeout: 90_000 });
+        const badge = await page.textContent('#backend-badge');
+        const cpu = Number(await page.getAttribute('#backend-badge', 'data-measured-cpu'));
+        const gpu = Number(await page.getAttribute('#backend-badge', 'data-measured-gpu'));
+        console.log(`auto: CPU ${cpu.toFixed(0)} model-steps/s, WebGPU ${gpu.toFixed(0)}: ${badge}`);
+        assert.ok(cpu > 0 && gpu > 0, `both measured: ${cpu}, ${gpu}`);
+        const winner = gpu > cpu ? 'webgpu' : 'cpu';
+        assert.equal(await page.getAttribute('#backend-badge', 'data-backend'), winner);
+        assert.match(badge, winner === 'cpu'
+          ? /Runs on the CPU \(WebAssembly\), measured faster: \d+ model-steps\/s against \d+ on WebGPU \(.*software\)/
+          : /Runs on WebGPU \(.*software\), measured faster: \d+ model-steps\/s against \d+ on the CPU/, badge);
+        page.assertNoErrors();
+        await page.close();
+      });
+
       test('the panel\'s settings and the switch to the CPU live in the URL', { timeout: 120_000 }, async () => {
         const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100`, { width: 1400, height: 1000 });
         await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
-        // The automatic choice passes over a software adapter, and says so.
+        // The automatic choice will time both, and says so.
         await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
-        assert.match(await page.textContent('#backend-badge'), /faster here than this browser's WebGPU, .*\(software\)/);
+        assert.match(await page.textContent('#backend-badge'), /a few steps are timed on the CPU \(WebAssembly\) and on WebGPU \(.*, software\)/);
         await page.selectOption('#train-loss', 'sigmoid');
         await page.selectOption('#train-optimizer', 'sgd');
         await page.selectOption('#train-lr', '0.03');

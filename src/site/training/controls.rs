@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::balance::losses::LossKind;
 use crate::balance::weights::SchemeKind;
+use crate::data::export::decimal;
 use crate::explorer::training::{
     Backend, HIDDEN_SIZES, LEARNING_RATES, MAX_EPOCHS, TrainingSettings,
 };
@@ -12,12 +13,15 @@ use crate::site::i18n::{t, tf, use_page};
 use crate::site::state::use_explorer;
 use crate::train::batches::Sampler;
 use crate::train::optimizer::OptimizerKind;
+use crate::worker::protocol::Measured;
 
 /// The badge: where the panel trains and what the browser offers.
 #[component]
 pub(super) fn BackendBadge(
     /// Whether the current runs are on the GPU (`None` before any run).
     on_gpu: RwSignal<Option<bool>>,
+    /// What the automatic choice measured for the current runs.
+    measured: RwSignal<Option<Measured>>,
 ) -> impl IntoView {
     let ex = use_explorer();
     let gpu = use_gpu();
@@ -25,13 +29,21 @@ pub(super) fn BackendBadge(
     let text = move || {
         let status = gpu.status.get();
         let backend = ex.training.with(|s| s.backend);
-        let would = matches!(&status, GpuStatus::Ready(a) if backend.uses_gpu(a.software));
-        badge_text(lang.get(), on_gpu.get().unwrap_or(would), backend, &status)
+        let would = matches!(&status, GpuStatus::Ready(_)) && backend == Backend::Gpu;
+        badge_text(
+            lang.get(),
+            on_gpu.get().unwrap_or(would),
+            backend,
+            &status,
+            measured.get(),
+        )
     };
     view! {
         <p class="badge" id="backend-badge" role="status"
             data-backend=move || if on_gpu.get().unwrap_or(false) { "webgpu" } else { "cpu" }
-            data-kernels=move || gpu.kernels_ready.get().then_some("ready")>
+            data-kernels=move || gpu.kernels_ready.get().then_some("ready")
+            data-measured-cpu=move || measured.get().map(|m| decimal(m.cpu))
+            data-measured-gpu=move || measured.get().map(|m| decimal(m.gpu))>
             {text}
         </p>
     }

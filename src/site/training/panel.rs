@@ -20,7 +20,9 @@ use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
 use crate::site::worker;
 use crate::train::metrics::Metrics;
-use crate::worker::protocol::{Command, JobId, JobSpec, Order, Report, RunUpdate, Stop, Watch};
+use crate::worker::protocol::{
+    Command, JobId, JobSpec, Measured, Order, Report, RunUpdate, Stop, Watch,
+};
 
 /// The confusion matrices' canvas names, one per run.
 const CONFUSION_NAMES: [&str; 3] = [
@@ -92,6 +94,7 @@ pub fn TrainingPanel() -> impl IntoView {
     let running = RwSignal::new(false);
     let notice = RwSignal::new(None::<Message>);
     let on_gpu = RwSignal::new(None::<bool>);
+    let measured = RwSignal::new(None::<Measured>);
     let (views, set_views) = signal(Vec::<RunView>::new());
     let (progress, set_progress) = signal((0usize, 0usize));
     let (message, set_message) = signal(None::<Message>);
@@ -144,6 +147,7 @@ pub fn TrainingPanel() -> impl IntoView {
             Report::Update(id, update) if job.get_value() == Some(id) => {
                 set_progress.set(update.progress);
                 on_gpu.set(Some(update.on_gpu));
+                measured.set(update.measured);
                 finished.set_value(update.stopped == Some(Stop::Finished));
                 // The page paused it itself; a step or the end stop it here.
                 if matches!(update.stopped, Some(Stop::Stepped | Stop::Finished)) {
@@ -172,6 +176,7 @@ pub fn TrainingPanel() -> impl IntoView {
             set_views.set(Vec::new());
             set_progress.set((0, 0));
             on_gpu.set(None);
+            measured.set(None);
         }
         now
     });
@@ -228,7 +233,7 @@ pub fn TrainingPanel() -> impl IntoView {
         <section class="panel training" aria-labelledby="training-title">
             <h3 id="training-title">{t("training.title")}</h3>
             <p class="hint">{t("training.hint")}</p>
-            <BackendBadge on_gpu=on_gpu />
+            <BackendBadge on_gpu=on_gpu measured=measured />
             <TrainingControls />
             <div class="tools">
                 <button type="button" id="train-play" on:click=play disabled=move || running.get()>{t("training.play")}</button>
