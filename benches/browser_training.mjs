@@ -56,7 +56,7 @@ const print = (line) => {
   await cp(path.join(modules, 'tfjs', 'dist', 'tf.min.js'), path.join(dir, 'tf.min.js'));
   await cp(path.join(modules, 'tfjs-backend-wasm', 'dist'), path.join(dir, 'wasm'), { recursive: true });
   await cp(path.join(modules, 'tfjs-backend-webgpu', 'dist', 'tf-backend-webgpu.min.js'), path.join(dir, 'tf-backend-webgpu.min.js'));
-  await writeFile(path.join(dir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>tfjs</title>
+  await writeFile(path.join(dir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>tfjs</title><link rel="icon" href="data:,">
 <script src="tf.min.js"></script><script src="wasm/tf-backend-wasm.min.js"></script><script src="tf-backend-webgpu.min.js"></script>`);
   const server = await serveDist(dir);
   const page = await openPage(browser, server.url);

@@ -97,6 +97,19 @@ pub struct GpuTrainer {
     class_weights: wgpu::Buffer,
     /// Which models' uploaded weights are their re-weighted ones.
     reweighted: Vec<bool>,
+    /// Every buffer the trainer made, destroyed when it goes: in a browser
+    /// dropping a wgpu buffer frees nothing until the JS garbage collector
+    /// finds its `GPUBuffer` (`benches/memory.mjs` saw the GPU process grow
+    /// 5 MB a training before this).
+    buffers: Vec<wgpu::Buffer>,
+}
+
+impl Drop for GpuTrainer {
+    fn drop(&mut self) {
+        for buffer in &self.buffers {
+            buffer.destroy();
+        }
+    }
 }
 
 impl GpuTrainer {
@@ -350,7 +363,24 @@ impl GpuTrainer {
             entries: &entries,
         });
 
+        let buffers = [
+            &sizes_buffer,
+            &layers,
+            &state,
+            &activations,
+            &losses,
+            &points,
+            &labels,
+            &chunk,
+            &infos,
+            &class_weights,
+            &staging,
+            &steps,
+        ]
+        .map(|b| (*b).clone())
+        .to_vec();
         Ok(Self {
+            buffers,
             ctx: ctx.clone(),
             configs: configs.to_vec(),
             samplers: configs
