@@ -10,7 +10,7 @@ use super::coverage::{self, CoverageChart};
 use super::effective::{self, EffectiveCurveChart};
 use super::focal::{self, FocalChart};
 use super::grid::{self, GridChart};
-use super::training::{self, ClassAccuracyChart, ConfusionChart, LossCurvesChart};
+use super::training::{self, ClassAccuracyChart, ConfusionChart, LossCurvesChart, PosthocChart};
 use super::weights::{self, WeightsChart};
 use super::{DrawResult, Theme};
 use crate::i18n::{Lang, tr};
@@ -36,6 +36,8 @@ pub enum Figure {
     Grid(Box<GridChart>),
     /// A run's confusion matrix.
     Confusion(ConfusionChart),
+    /// The softmax run re-scored by post-hoc adjustment, against tau.
+    Posthoc(PosthocChart),
     /// The lesson's coverage simulation against the formula.
     Coverage(CoverageChart),
 }
@@ -67,6 +69,7 @@ impl Figure {
             Self::ClassAccuracy(_) => training::CLASS_ACCURACY_TITLE,
             Self::Grid(_) => grid::TITLE,
             Self::Confusion(_) => training::CONFUSION_TITLE,
+            Self::Posthoc(_) => training::POSTHOC_TITLE,
             Self::Coverage(_) => coverage::TITLE,
         }
     }
@@ -87,6 +90,7 @@ impl Figure {
             Self::ClassAccuracy(c) => training::draw_class_accuracy(area, c, theme),
             Self::Grid(c) => grid::draw(area, c, theme),
             Self::Confusion(c) => training::draw_confusion(area, c, theme),
+            Self::Posthoc(c) => training::draw_posthoc(area, c, theme),
             Self::Coverage(c) => coverage::draw(area, c, theme),
         }
     }
@@ -137,6 +141,14 @@ mod tests {
                 runs: vec![(svg::label("softmax"), vec![0.9, 0.5, 0.1])],
             }),
             Figure::Grid(Box::default()),
+            Figure::Posthoc(PosthocChart {
+                points: vec![(0.0, 0.6), (1.0, 0.75), (2.0, 0.7)],
+                current: 1.0,
+            }),
+            Figure::Posthoc(PosthocChart {
+                points: vec![],
+                current: 1.0,
+            }),
         ];
         for figure in &figures {
             // Every title has its own Chinese, drawn when the theme says so.

@@ -111,6 +111,74 @@ pub fn draw<DB: DrawingBackend>(
     framed.finish(theme)
 }
 
+/// The tau slider's curve: balanced test accuracy of the softmax run
+/// re-scored with post-hoc logit adjustment, against tau.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PosthocChart {
+    /// (tau, balanced accuracy) from tau 0 (plain argmax) up.
+    pub points: Vec<(f64, f64)>,
+    /// The slider's tau, marked on the curve.
+    pub current: f64,
+}
+
+/// The tau curve's title.
+pub const POSTHOC_TITLE: &str = "chart.posthoc.title";
+
+/// Draws balanced accuracy against tau, the slider's tau marked by a
+/// vertical line and a dot.
+pub fn draw_posthoc<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &PosthocChart,
+    theme: &Theme,
+) -> DrawResult<(), DB> {
+    area.fill(&theme.background)?;
+    let tau_max = data.points.last().map_or(2.0, |p| p.0.max(0.1));
+    let x = Axis::linear(0.0, tau_max);
+    let y = Axis::linear(0.0, 1.0);
+    let frame = Frame {
+        title: theme.text(POSTHOC_TITLE),
+        x,
+        y,
+        x_desc: &[theme.text("chart.posthoc.x")],
+        y_desc: &[
+            theme.text("chart.posthoc.y"),
+            theme.text("chart.posthoc.y_short"),
+        ],
+    };
+    let mut framed = frame::build(area, theme, &frame, Vec::new(), Corner::LowerRight)?;
+    if data.points.is_empty() {
+        framed.note(theme, theme.text(TRAIN_TO_FILL))?;
+        return framed.finish(theme);
+    }
+    let chart = &mut framed.chart;
+    let plot = |(t, a): (f64, f64)| (x.to_plot_or_nan(t), y.to_plot_or_nan(a));
+    let (colour, width) = theme.curve(0, true);
+    draw_lines(
+        chart,
+        theme,
+        split_gaps(data.points.iter().map(|&p| plot(p))),
+        colour.stroke_width(theme.stroke(width)),
+        width,
+    )?;
+    let nearest = data.points.iter().min_by(|a, b| {
+        (a.0 - data.current)
+            .abs()
+            .total_cmp(&(b.0 - data.current).abs())
+    });
+    if let Some(&(tau, accuracy)) = nearest {
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![plot((tau, 0.0)), plot((tau, 1.0))],
+            theme.muted.stroke_width(theme.stroke(1.0)),
+        )))?;
+        chart.draw_series(std::iter::once(Circle::new(
+            plot((tau, accuracy)),
+            theme.stroke(4.0),
+            colour.filled(),
+        )))?;
+    }
+    framed.finish(theme)
+}
+
 /// Per-class test accuracy of several runs, classes in index order (head to
 /// tail for the profiles), one bar per run in each class's slot.
 #[derive(Clone, Debug, PartialEq)]

@@ -209,7 +209,15 @@ pub struct ExplorerState {
     pub log_scale: bool,
     /// The training panel's settings.
     pub training: super::training::TrainingSettings,
+    /// The tau slider's post-hoc tau, 0 to [`MAX_POSTHOC_TAU`] in steps of 0.1
+    /// (it re-scores a trained run; changing it retrains nothing).
+    pub posthoc_tau: f64,
 }
+
+/// The tau slider's tau on a first visit.
+pub const DEFAULT_POSTHOC_TAU: f64 = 1.0;
+/// The tau slider's largest tau.
+pub const MAX_POSTHOC_TAU: f64 = 2.0;
 
 /// The distribution a first visit shows.
 pub const DEFAULT_PRESET: &str = "cifar10-lt-100";
@@ -232,6 +240,7 @@ impl Default for ExplorerState {
             ],
             log_scale: true,
             training: Default::default(),
+            posthoc_tau: DEFAULT_POSTHOC_TAU,
         }
     }
 }

@@ -18,8 +18,8 @@ use crate::train::batches::Sampler;
 use crate::train::optimizer::OptimizerKind;
 
 use super::state::{
-    ComparedScheme, Distribution, ExplorerState, MAX_EXPLORER_CLASSES, MAX_GAMMA,
-    MIN_ONE_MINUS_BETA, Source,
+    ComparedScheme, DEFAULT_POSTHOC_TAU, Distribution, ExplorerState, MAX_EXPLORER_CLASSES,
+    MAX_GAMMA, MAX_POSTHOC_TAU, MIN_ONE_MINUS_BETA, Source,
 };
 use super::training::{Backend, MAX_EPOCHS, TrainingSettings};
 
@@ -68,6 +68,9 @@ pub fn to_query(state: &ExplorerState) -> String {
     q.append_pair("scale", if state.log_scale { "log" } else { "linear" });
     for (key, value) in training_pairs(&state.training) {
         q.append_pair(key, &value);
+    }
+    if state.posthoc_tau != DEFAULT_POSTHOC_TAU {
+        q.append_pair("posthoc_tau", &plain(state.posthoc_tau));
     }
     q.finish()
 }
@@ -223,6 +226,20 @@ pub fn from_query(query: &str) -> (ExplorerState, Vec<Message>) {
                 "notice.what.gamma",
                 g,
                 Message::new("notice.why.gamma").with("max", MAX_GAMMA),
+            )),
+        }
+    }
+
+    if let Some(t) = get("posthoc_tau") {
+        match t.trim().parse::<f64>() {
+            // The slider's steps of 0.1.
+            Ok(v) if (0.0..=MAX_POSTHOC_TAU).contains(&v) => {
+                state.posthoc_tau = (v * 10.0).round() / 10.0;
+            }
+            _ => notices.push(ignored(
+                "notice.what.posthoc_tau",
+                t,
+                Message::new("notice.why.posthoc_tau").with("max", MAX_POSTHOC_TAU),
             )),
         }
     }
@@ -490,6 +507,21 @@ mod tests {
         s.beta = Beta::ZERO;
         s.schemes.clear();
         round_trip(&s);
+        s.posthoc_tau = 0.3;
+        round_trip(&s);
+        assert!(to_query(&s).contains("posthoc_tau=0.3"));
+    }
+
+    #[test]
+    fn the_posthoc_tau_is_a_slider_step_from_0_to_2() {
+        assert_eq!(from_query("posthoc_tau=1.24").0.posthoc_tau, 1.2);
+        assert_eq!(from_query("posthoc_tau=0").0.posthoc_tau, 0.0);
+        for bad in ["-0.1", "2.5", "NaN", "inf", "x"] {
+            let (s, notes) = from_query(&format!("posthoc_tau={bad}"));
+            assert_eq!(s.posthoc_tau, DEFAULT_POSTHOC_TAU, "{bad}");
+            let notes = english(&notes);
+            assert!(notes[0].contains("from 0 to 2"), "{bad}: {notes:?}");
+        }
     }
 
     #[test]

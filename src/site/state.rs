@@ -35,6 +35,8 @@ pub struct Explorer {
     pub log_scale: Memo<bool>,
     /// The training panel's settings.
     pub training: Memo<TrainingSettings>,
+    /// The tau slider's post-hoc tau.
+    pub posthoc_tau: Memo<f64>,
     /// Class-balanced weights at the current beta.
     pub cb: Memo<Result<ClassWeights, WeightsError>>,
     /// Weights of the compared schemes that do not depend on the current beta.
@@ -64,6 +66,7 @@ pub fn provide_explorer(view: RwSignal<PageView>) -> Explorer {
         gamma: Memo::new(move |_| state.with(|s| s.gamma)),
         log_scale: Memo::new(move |_| state.with(|s| s.log_scale)),
         training: Memo::new(move |_| state.with(|s| s.training)),
+        posthoc_tau: Memo::new(move |_| state.with(|s| s.posthoc_tau)),
         cb: Memo::new(move |_| counts.with(|c| class_balanced_weights(c, beta.get()))),
         fixed_schemes: Memo::new(move |_| {
             let schemes = schemes.get();

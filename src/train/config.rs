@@ -134,6 +134,16 @@ impl TrainConfig {
         })
     }
 
+    /// Whether the run is plain softmax cross-entropy: unweighted, every
+    /// sample alike, argmax prediction (the run post-hoc adjustment re-scores).
+    pub fn is_plain_softmax(&self) -> bool {
+        self.loss == LossKind::Softmax
+            && self.scheme == SchemeKind::None
+            && self.sampler == Sampler::Instance
+            && self.posthoc_tau.is_none()
+            && self.drw_from.is_none()
+    }
+
     /// The loss for classes of these training `counts`.
     pub fn train_loss(&self, counts: &[u64]) -> Result<TrainLoss, AdjustError> {
         match AdjustedSoftmax::for_kind(self.loss, counts, self.tau, self.max_margin, self.scale) {

@@ -4,9 +4,9 @@
 use ndarray::Array2;
 
 use crate::balance::adjusted_softmax::{log_prior_offsets, posthoc_predict};
-use crate::data::toy_data::{Bounds, ToyTask};
+use crate::data::toy_data::{Bounds, Dataset, ToyTask};
 use crate::train::config::TrainConfig;
-use crate::train::metrics::argmax;
+use crate::train::metrics::{argmax, metrics};
 use crate::train::mlp::{Mlp, Workspace};
 
 /// Points as an n x 2 array.
@@ -93,10 +93,77 @@ pub fn decision_grid(model: &Mlp<f32>, task: &ToyTask, resolution: usize) -> Vec
         .collect()
 }
 
+/// The taus the page's slider offers for post-hoc adjustment: 0 (plain
+/// argmax) to 2 in steps of 0.1.
+pub const POSTHOC_TAUS: [f64; 21] = {
+    let mut taus = [0.0; 21];
+    let mut i = 0;
+    while i < 21 {
+        taus[i] = i as f64 / 10.0;
+        i += 1;
+    }
+    taus
+};
+
+/// Balanced test accuracy of `model` re-scored with post-hoc adjustment at
+/// each of `taus` by the training counts (tau 0: plain argmax): the tau
+/// slider's curve. Empty when a class has no training sample, which log pi
+/// cannot adjust.
+pub fn posthoc_curve(
+    model: &Mlp<f32>,
+    test: &Dataset,
+    train_counts: &[u64],
+    taus: &[f64],
+) -> Vec<f64> {
+    taus.iter()
+        .map_while(|&tau| {
+            let offsets = log_prior_offsets(train_counts, tau).ok()?;
+            let predicted = predict_posthoc(model, &test.points, &offsets);
+            Some(metrics(&predicted, &test.labels, train_counts).balanced_accuracy)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::toy_data::{ToyConfig, make_toy_task};
     use crate::train::mlp::MlpConfig;
+    use crate::train::trainer::CpuTrainer;
+
+    #[test]
+    fn the_posthoc_curve_starts_at_plain_argmax_and_lifts_a_softmax_run() {
+        assert_eq!(POSTHOC_TAUS[0], 0.0);
+        assert_eq!(POSTHOC_TAUS[10], 1.0);
+        assert!((POSTHOC_TAUS[20] - 2.0).abs() < 1e-12);
+        let task = make_toy_task(&[500, 100, 20, 5], &ToyConfig::default()).unwrap();
+        let config = TrainConfig {
+            epochs: 20,
+            ..TrainConfig::default()
+        };
+        let mut trainer = CpuTrainer::new(&task.train, &task.counts, &config).unwrap();
+        trainer.run_to_end();
+        let curve = posthoc_curve(trainer.model(), &task.test, &task.counts, &POSTHOC_TAUS);
+        assert_eq!(curve.len(), POSTHOC_TAUS.len());
+        let plain = metrics(
+            &predict(trainer.model(), &task.test.points),
+            &task.test.labels,
+            &task.counts,
+        );
+        assert_eq!(curve[0], plain.balanced_accuracy);
+        // Plain softmax under-predicts the tail; tau = 1 moves it back.
+        assert!(curve[10] > curve[0] + 0.05, "{curve:?}");
+        // A class without samples cannot be adjusted: no curve, no NaN.
+        assert!(
+            posthoc_curve(
+                trainer.model(),
+                &task.test,
+                &[500, 100, 20, 0],
+                &POSTHOC_TAUS
+            )
+            .is_empty()
+        );
+    }
 
     #[test]
     fn posthoc_adjustment_shifts_predictions_to_rare_classes() {

@@ -10,7 +10,7 @@ use crate::data::toy_data::ToyTask;
 use crate::gpu::GpuContext;
 use crate::i18n::Message;
 use crate::train::metrics::{Metrics, metrics};
-use crate::train::prediction::{decision_grid, predict_run};
+use crate::train::prediction::{POSTHOC_TAUS, decision_grid, posthoc_curve, predict_run};
 use crate::train::progress::TrainState;
 
 /// CPU time one chunk of CPU steps may take: short enough that a pause or
@@ -209,6 +209,7 @@ impl Job {
             grid: (grid && resolution > 0)
                 .then(|| decision_grid(&self.engine.model(i), &self.task, resolution)),
             finished: self.engine.run_finished(i),
+            posthoc: None,
         }
     }
 
@@ -223,7 +224,18 @@ impl Job {
                 self.turn = (self.turn + 1) % n;
                 let turn = self.turn;
                 (0..n)
-                    .map(|i| self.run_update(i, all_grids || i == turn))
+                    .map(|i| {
+                        let mut run = self.run_update(i, all_grids || i == turn);
+                        if stopped.is_some() && self.engine.config(i).is_plain_softmax() {
+                            run.posthoc = Some(posthoc_curve(
+                                &self.engine.model(i),
+                                &self.task.test,
+                                &self.task.counts,
+                                &POSTHOC_TAUS,
+                            ));
+                        }
+                        run
+                    })
                     .collect()
             }
             Watch::Results => {

@@ -169,6 +169,10 @@ pub struct RunUpdate {
     pub grid: Option<Vec<u8>>,
     /// Whether the run has taken all its steps.
     pub finished: bool,
+    /// For a plain softmax run, once it stops: its balanced test accuracy
+    /// re-scored with post-hoc adjustment at each of
+    /// [`crate::train::prediction::POSTHOC_TAUS`] (the tau slider's curve).
+    pub posthoc: Option<Vec<f64>>,
 }
 
 /// Why a job stopped training.

@@ -3,7 +3,8 @@
 // paper's grid train to the end, the metrics on the page are the engine's for the same seed,
 // class-balanced beats softmax on balanced accuracy, the explorer keeps answering meanwhile,
 // a lost GPU device hands the runs to the CPU, a training worker that dies is replaced and
-// the runs resume from its snapshot, the settings live in the URL. Fails on any console error.
+// the runs resume from its snapshot, the tau slider re-scores the softmax run post hoc as the
+// engine does, the settings live in the URL. Fails on any console error.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,6 +53,40 @@ function assertEngineMetrics(rows, accuracyTolerance) {
   }
   assert.ok(shown['CB softmax (beta 0.999)'].balanced > shown.softmax.balanced + 0.05,
     `CB beats softmax: ${JSON.stringify(shown)}`);
+}
+
+/** The engine's softmax run re-scored post hoc at tau (CLI, same seed). */
+function enginePosthoc(tau) {
+  return JSON.parse(execFileSync(requireEnv('CBLAB_CLI'), [
+    'train', '--counts', '500,299,179,107,64,38,23,13,8,5', '--compare', 'softmax', '--posthoc-tau', String(tau),
+    '--seed', '0', '--epochs', '60',
+  ], { encoding: 'utf8' })).runs[0].metrics.balanced_accuracy;
+}
+
+/** Drags the tau slider under the finished runs: tau 0 is the softmax run as trained, tau 1 the engine's post-hoc figure. */
+async function assertTauSlider(page) {
+  const slider = page.locator('#posthoc-tau');
+  await slider.scrollIntoViewIfNeeded();
+  const setTau = (tau) => slider.evaluate((el, v) => {
+    el.value = v;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, String(tau));
+  const shown = async () => Number(await page.getAttribute('#posthoc-result', 'data-balanced'));
+  await setTau(0);
+  await page.waitForFunction(() => document.querySelector('#posthoc-result')?.dataset.tau === '0.0');
+  // The slider's tau lives in the URL (the default, 1, is left out).
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('posthoc_tau') === '0');
+  const softmax = (await shownRuns(page)).find(([label]) => label === 'softmax')[1];
+  assert.equal(await shown(), softmax, 'tau 0 is the softmax run as trained');
+  await setTau(1);
+  await page.waitForFunction(() => document.querySelector('#posthoc-result')?.dataset.tau === '1.0');
+  const adjusted = await shown();
+  const engine = enginePosthoc(1);
+  assert.ok(Math.abs(adjusted - engine) <= 0.015, `post-hoc tau 1: page ${adjusted}, engine ${engine}`);
+  assert.ok(adjusted > softmax + 0.05, `post-hoc adjustment lifts softmax: ${softmax} -> ${adjusted}`);
+  assert.match(await page.textContent('#posthoc-result'), /at tau 1\.0: balanced accuracy \d+\.\d %, against \d+\.\d % as trained/);
+  await page.locator('canvas[data-figure="posthoc-curve"]').scrollIntoViewIfNeeded();
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
 }
 
 const finished = (text) => document.querySelector('.progress-text')?.textContent === text;
@@ -121,6 +156,7 @@ for (const webgpu of [true, false]) {
       const bound = webgpu ? 100 : 50;
       assert.ok(delays.every((d) => d <= bound), `inputs answered within ${bound} ms: ${delays.map(Math.round)}`);
       assertEngineMetrics(await shownRuns(page), 0.015);
+      await assertTauSlider(page);
       // Each run's decision regions are painted: its canvas holds several classes' colours
       // (the points lie on a canvas of their own over it).
       const regionColours = await page.$$eval('.regions canvas[role="img"]', (canvases) => canvases.map((c) => {

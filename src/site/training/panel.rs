@@ -8,7 +8,7 @@ use super::controls::{BackendBadge, TrainingControls};
 use super::regions::{RESOLUTION, Regions};
 use crate::charts::figure::Figure;
 use crate::charts::training::{
-    CONFUSION_TITLE, ClassAccuracyChart, ConfusionChart, LossCurvesChart,
+    CONFUSION_TITLE, ClassAccuracyChart, ConfusionChart, LossCurvesChart, PosthocChart,
 };
 use crate::data::export::decimal;
 use crate::data::toy_data::ToyTask;
@@ -20,6 +20,7 @@ use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
 use crate::site::worker;
 use crate::train::metrics::Metrics;
+use crate::train::prediction::POSTHOC_TAUS;
 use crate::worker::protocol::{
     Command, JobId, JobSpec, Measured, Order, Report, RunUpdate, Stop, Watch,
 };
@@ -38,6 +39,9 @@ pub(super) struct RunView {
     metrics: Metrics,
     history: Vec<f32>,
     pub(super) grid: Vec<u8>,
+    /// A stopped plain softmax run's balanced accuracy at each of
+    /// [`POSTHOC_TAUS`], for the tau slider.
+    posthoc: Option<Vec<f64>>,
 }
 
 /// The views after the worker's news `runs`: a run keeps its regions until
@@ -52,6 +56,7 @@ fn merge(views: &mut Vec<RunView>, labels: &[Message], runs: Vec<RunUpdate>) {
             metrics: run.metrics,
             history: run.history,
             grid: run.grid.unwrap_or_default(),
+            posthoc: run.posthoc,
         };
         let len = views.len();
         match views.get_mut(run.index) {
@@ -206,6 +211,29 @@ pub fn TrainingPanel() -> impl IntoView {
         running.set(true);
         worker::send(Command::Step(id));
     };
+    // The tau slider: the softmax run re-scored post hoc, from the curve the
+    // worker sends when the runs stop (no round trip as it moves).
+    let tau = ex.posthoc_tau;
+    let posthoc = Memo::new(move |_| views.with(|v| v.iter().find_map(|v| v.posthoc.clone())));
+    let posthoc_at = move |tau: f64| {
+        posthoc.with(|c| {
+            let c = c.as_ref()?;
+            let i = (tau * 10.0).round().clamp(0.0, (c.len().max(1) - 1) as f64) as usize;
+            Some((c.first().copied()?, c.get(i).copied()?))
+        })
+    };
+    let posthoc_figure = Memo::new(move |_| {
+        Figure::Posthoc(PosthocChart {
+            points: posthoc.with(|c| {
+                c.iter()
+                    .flatten()
+                    .zip(POSTHOC_TAUS)
+                    .map(|(&a, t)| (t, a))
+                    .collect()
+            }),
+            current: tau.get(),
+        })
+    });
     let accuracy_figure = Memo::new(move |_| {
         Figure::ClassAccuracy(ClassAccuracyChart {
             classes: ex.counts.with(Vec::len),
@@ -295,6 +323,36 @@ pub fn TrainingPanel() -> impl IntoView {
                 </tbody>
             </table>
             </div>
+            // Mounted when there is a curve, so that its canvas takes its size from the layout.
+            <Show when=move || posthoc.with(Option::is_some)>
+            <div class="posthoc">
+                <label>
+                    {t("training.posthoc_label")} " "
+                    <input type="range" id="posthoc-tau" min="0" max="2" step="0.1"
+                        prop:value=move || format!("{:.1}", tau.get())
+                        on:input=move |ev| {
+                            if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                                ex.state.update(|s| s.posthoc_tau = (v * 10.0).round() / 10.0);
+                            }
+                        } />
+                    " " <output for="posthoc-tau">{move || format!("{:.1}", tau.get())}</output>
+                </label>
+                <p id="posthoc-result"
+                    data-tau=move || format!("{:.1}", tau.get())
+                    data-balanced=move || posthoc_at(tau.get()).map(|(_, a)| decimal(a)).unwrap_or_default()>
+                    {move || posthoc_at(tau.get()).map(|(plain, adjusted)| tr_with(
+                        lang.get(),
+                        "training.posthoc_result",
+                        &[
+                            ("tau", &format!("{:.1}", tau.get())),
+                            ("adjusted", &percent(Some(adjusted))),
+                            ("plain", &percent(Some(plain))),
+                        ],
+                    ))}
+                </p>
+                <ChartCanvas figure=posthoc_figure name="posthoc-curve" caption=t("training.posthoc_caption") described_by="posthoc-result" />
+            </div>
+            </Show>
             <div class="runs">
                 {CONFUSION_NAMES
                     .iter()
