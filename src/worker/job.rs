@@ -18,8 +18,11 @@ use crate::train::progress::TrainState;
 const CHUNK_MS: f64 = 20.0;
 /// The live panel hears from its job at most this often.
 const REPORT_EVERY_MS: f64 = 50.0;
-/// A snapshot goes to the page at least this often while a job trains.
+/// A snapshot goes to the page at least this often while a job trains...
 const SNAPSHOT_EVERY_MS: f64 = 250.0;
+/// ...and whenever its runs have taken this many steps since the last one
+/// (a fast run would otherwise finish between two).
+const SNAPSHOT_EVERY_STEPS: usize = 100;
 
 /// Whether a job trains.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,6 +86,8 @@ pub struct Job {
     sent: Vec<bool>,
     reported_at: f64,
     snapshot_at: f64,
+    /// Steps done at the last snapshot.
+    snapshot_steps: usize,
     measured: Option<Measured>,
 }
 
@@ -117,6 +122,7 @@ impl Job {
             sent,
             reported_at: f64::NEG_INFINITY,
             snapshot_at: clock::now_ms(),
+            snapshot_steps: 0,
             measured,
         })
     }
@@ -180,8 +186,13 @@ impl Job {
             self.reported_at = now;
             post(Report::Update(self.id, self.update(stopped)));
         }
-        if stopped.is_some() || now - self.snapshot_at >= SNAPSHOT_EVERY_MS {
+        let steps = self.engine.progress().0;
+        if stopped.is_some()
+            || now - self.snapshot_at >= SNAPSHOT_EVERY_MS
+            || steps >= self.snapshot_steps + SNAPSHOT_EVERY_STEPS
+        {
             self.snapshot_at = now;
+            self.snapshot_steps = steps;
             post(Report::Snapshot(
                 self.id,
                 Snapshot::of(&self.engine.states()),
