@@ -15,7 +15,7 @@ use crate::data::toy_data::{ToyConfig, ToyTask, make_toy_task};
 use crate::train::batches::Sampler;
 use crate::train::config::{TrainConfig, validate};
 use crate::train::experiments::{
-    MeanSd, RunReport, SeedSummary, paired_difference, paper_grid, parse_compare_list,
+    MeanSd, Ranked, RunReport, SeedSummary, paper_grid, parse_compare_list, rank_methods,
     standard_methods, summarise, train_and_evaluate,
 };
 use crate::train::mlp::{Activation, MlpConfig};
@@ -131,7 +131,8 @@ pub struct TrainArgs {
     /// Repeat everything for seeds seed, seed+1, ..., and report mean and standard deviation.
     #[arg(long, default_value_t = 1)]
     seeds: u64,
-    /// Train these side by side, e.g. softmax,cb-softmax,cb-focal (scheme-loss; beta and gamma from the flags).
+    /// Train these side by side, e.g. softmax,cb-softmax,cb-ldam+drw,softmax@sqrt: [scheme-]loss,
+    /// then @sampler, +drw (re-weight from 80 % of the epochs), +posthoc; numbers from the flags.
     #[arg(long, value_name = "LIST", conflicts_with = "grid")]
     compare: Option<String>,
     /// Train the paper's grid: unweighted baselines, CB softmax and sigmoid at 4 betas, CB focal at 4 betas x 3 gammas.
@@ -205,11 +206,15 @@ fn percent(m: MeanSd, signed: bool) -> String {
 
 /// The methods ranked, in percent: balanced and few-shot accuracy, and the
 /// paired difference of balanced accuracy to softmax on the same seeds.
-fn methods_table(ranked: &[(SeedSummary, Option<MeanSd>)]) -> String {
+fn methods_table(ranked: &[Ranked]) -> String {
     let mut out = String::from(
         "| method | balanced | few-shot | balanced, paired difference to softmax |\n|---|---|---|---|\n",
     );
-    for (s, diff) in ranked {
+    for Ranked {
+        summary: s,
+        vs_softmax: diff,
+    } in ranked
+    {
         let diff = match diff {
             _ if s.label == "softmax" => "(the reference)".to_owned(),
             Some(d) => percent(*d, true),
@@ -349,31 +354,18 @@ pub fn run(args: &TrainArgs) -> Result<String> {
         })
         .collect();
     if args.methods {
-        let runs_of = |c: usize| -> Vec<RunReport> {
-            (0..seeds.len())
-                .map(|s| reports[s * configs.len() + c].clone())
-                .collect()
-        };
-        let softmax = runs_of(0);
-        let mut ranked: Vec<(SeedSummary, Option<MeanSd>)> = summaries
-            .into_iter()
-            .enumerate()
-            .map(|(c, s)| (s, paired_difference(&runs_of(c), &softmax)))
+        let runs: Vec<Vec<RunReport>> = (0..configs.len())
+            .map(|c| {
+                (0..seeds.len())
+                    .map(|s| reports[s * configs.len() + c].clone())
+                    .collect()
+            })
             .collect();
-        ranked.sort_by(|a, b| {
-            b.0.balanced_accuracy
-                .mean
-                .total_cmp(&a.0.balanced_accuracy.mean)
-        });
+        let ranked = rank_methods(&runs);
         if args.format == OutputFormat::Table {
             return Ok(methods_table(&ranked));
         }
-        out["methods"] = json!(
-            ranked
-                .iter()
-                .map(|(summary, diff)| json!({ "summary": summary, "vs_softmax": diff }))
-                .collect::<Vec<_>>()
-        );
+        out["methods"] = json!(ranked);
         return Ok(out.to_string());
     }
     if args.grid {

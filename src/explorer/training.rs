@@ -6,6 +6,7 @@ use crate::balance::losses::LossKind;
 use crate::balance::weights::SchemeKind;
 use crate::train::batches::Sampler;
 use crate::train::config::TrainConfig;
+use crate::train::methods::Method;
 use crate::train::mlp::MlpConfig;
 use crate::train::optimizer::OptimizerKind;
 
@@ -54,9 +55,24 @@ pub const LEARNING_RATES: [f64; 6] = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3];
 pub const HIDDEN_SIZES: [usize; 5] = [8, 16, 32, 64, 128];
 /// The most epochs the panel runs.
 pub const MAX_EPOCHS: usize = 1000;
+/// The most runs the panel trains side by side.
+pub const MAX_RUNS: usize = 6;
+/// The runs "add a run" offers, in turn: what came after CB loss.
+pub const SUGGESTED_RUNS: [Method; 4] = [
+    Method::plain(LossKind::LogitAdjusted),
+    Method {
+        drw: true,
+        ..Method::weighted(SchemeKind::Cb, LossKind::Ldam)
+    },
+    Method {
+        sampler: Sampler::ClassBalanced,
+        ..Method::plain(LossKind::Softmax)
+    },
+    Method::weighted(SchemeKind::Inverse, LossKind::Softmax),
+];
 
 /// How the panel's runs train.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TrainingSettings {
     /// The loss of the third run (the first two are softmax and CB softmax,
     /// with instance sampling).
@@ -77,6 +93,10 @@ pub struct TrainingSettings {
     pub backend: Backend,
     /// How the third run draws its batches.
     pub sampler: Sampler,
+    /// Whether the third run defers its weighting (DRW).
+    pub drw: bool,
+    /// Runs after the third, up to [`MAX_RUNS`] in all, each any method.
+    pub extra: Vec<Method>,
 }
 
 impl Default for TrainingSettings {
@@ -92,33 +112,52 @@ impl Default for TrainingSettings {
             seed: config.seed,
             backend: Backend::Auto,
             sampler: Sampler::Instance,
+            drw: false,
+            extra: Vec::new(),
         }
     }
 }
 
 impl TrainingSettings {
-    /// The three runs at the explorer's beta and gamma: unweighted softmax,
-    /// class-balanced softmax, and the chosen loss with the chosen weighting.
-    pub fn configs(&self, beta: f64, gamma: f64) -> [TrainConfig; 3] {
+    /// The third run's method.
+    pub fn chosen(&self) -> Method {
+        Method {
+            sampler: self.sampler,
+            drw: self.drw,
+            ..Method::weighted(self.scheme, self.loss)
+        }
+    }
+
+    /// Every run's method: unweighted softmax, class-balanced softmax, the
+    /// chosen one, then the extra runs.
+    pub fn methods(&self) -> Vec<Method> {
+        let mut methods = vec![
+            Method::plain(LossKind::Softmax),
+            Method::weighted(SchemeKind::Cb, LossKind::Softmax),
+            self.chosen(),
+        ];
+        methods.extend(self.extra.iter().take(MAX_RUNS - 3));
+        methods
+    }
+
+    /// The runs at the explorer's beta and gamma, on identical data and
+    /// initialisation: [`TrainingSettings::methods`].
+    pub fn configs(&self, beta: f64, gamma: f64) -> Vec<TrainConfig> {
         let base = self.base(beta, gamma);
-        [
-            TrainConfig {
-                loss: LossKind::Softmax,
-                scheme: SchemeKind::None,
-                ..base
-            },
-            TrainConfig {
-                loss: LossKind::Softmax,
-                scheme: SchemeKind::Cb,
-                ..base
-            },
-            TrainConfig {
-                loss: self.loss,
-                scheme: self.scheme,
-                sampler: self.sampler,
-                ..base
-            },
-        ]
+        self.methods().iter().map(|m| m.config(&base)).collect()
+    }
+
+    /// Adds the first suggested run not already there, while there is room.
+    pub fn add_run(&mut self) {
+        if self.extra.len() + 3 >= MAX_RUNS {
+            return;
+        }
+        let methods = self.methods();
+        let next = SUGGESTED_RUNS
+            .into_iter()
+            .find(|m| !methods.contains(m))
+            .unwrap_or(Method::plain(LossKind::Softmax));
+        self.extra.push(next);
     }
 
     /// Every run's common settings.
@@ -164,5 +203,28 @@ mod tests {
             ]
         );
         assert!(runs.iter().all(|r| r.epochs == 60 && r.model.hidden == 32));
+    }
+
+    #[test]
+    fn runs_can_be_added_up_to_six_each_a_new_method() {
+        let mut s = TrainingSettings::default();
+        for _ in 0..5 {
+            s.add_run();
+        }
+        let runs = s.configs(0.999, 2.0);
+        assert_eq!(runs.len(), MAX_RUNS);
+        let labels: Vec<String> = runs.iter().map(TrainConfig::label).collect();
+        assert_eq!(labels[3], "logit-adjusted (tau 1)");
+        assert!(
+            labels[4].contains("LDAM") && labels[4].contains("re-weighted"),
+            "{labels:?}"
+        );
+        assert!(labels[5].contains("class-balanced"), "{labels:?}");
+        assert!(
+            runs.iter()
+                .all(|r| r.seed == runs[0].seed && r.model == runs[0].model)
+        );
+        s.drw = true;
+        assert_eq!(s.configs(0.999, 2.0)[2].drw_from, Some(0.8));
     }
 }

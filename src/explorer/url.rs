@@ -15,13 +15,14 @@ use crate::data::export::decimal;
 use crate::data::profiles::Profile;
 use crate::i18n::Message;
 use crate::train::batches::Sampler;
+use crate::train::methods::Method;
 use crate::train::optimizer::OptimizerKind;
 
 use super::state::{
     ComparedScheme, DEFAULT_POSTHOC_TAU, Distribution, ExplorerState, MAX_EXPLORER_CLASSES,
     MAX_GAMMA, MAX_POSTHOC_TAU, MIN_ONE_MINUS_BETA, Source,
 };
-use super::training::{Backend, MAX_EPOCHS, TrainingSettings};
+use super::training::{Backend, MAX_EPOCHS, MAX_RUNS, TrainingSettings};
 
 /// The query string (without `?`) that restores `state`.
 pub fn to_query(state: &ExplorerState) -> String {
@@ -304,6 +305,13 @@ fn training_pairs(settings: &TrainingSettings) -> Vec<(&'static str, String)> {
     if settings.sampler != d.sampler {
         pairs.push(("sampler", settings.sampler.name().to_owned()));
     }
+    if settings.drw {
+        pairs.push(("schedule", "drw".to_owned()));
+    }
+    if !settings.extra.is_empty() {
+        let names: Vec<String> = settings.extra.iter().map(Method::name).collect();
+        pairs.push(("more_runs", names.join(",")));
+    }
     pairs
 }
 
@@ -380,6 +388,34 @@ fn training_from_pairs<'a>(
             None => bad("notice.what.sampler", v, Message::new("notice.why.sampler")),
         }
     }
+    if let Some(v) = get("schedule") {
+        match v {
+            "drw" => s.drw = true,
+            "none" => s.drw = false,
+            _ => bad(
+                "notice.what.schedule",
+                v,
+                Message::new("notice.why.schedule"),
+            ),
+        }
+    }
+    if let Some(v) = get("more_runs") {
+        // Each name on its own: a bad one is left out, the good ones stay.
+        for name in v.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            match Method::parse(name) {
+                Ok(_) if s.extra.len() + 3 >= MAX_RUNS => {
+                    bad(
+                        "notice.what.runs",
+                        name,
+                        Message::new("notice.why.runs_max").with("max", MAX_RUNS),
+                    );
+                    break;
+                }
+                Ok(m) => s.extra.push(m),
+                Err(_) => bad("notice.what.runs", name, Message::new("notice.why.runs")),
+            }
+        }
+    }
     s
 }
 
@@ -448,6 +484,11 @@ mod tests {
             seed: 9,
             backend: Backend::Cpu,
             sampler: Sampler::Progressive,
+            drw: true,
+            extra: vec![
+                Method::parse("cb-ldam+drw").unwrap(),
+                Method::parse("balanced:softmax@sqrt").unwrap(),
+            ],
         };
         let pairs = training_pairs(&s);
         let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -467,6 +508,28 @@ mod tests {
         assert_eq!(s, TrainingSettings::default());
         assert_eq!(notices.len(), 6);
         assert!(notices[0].to_string().contains("\"<b>hinge</b>\""));
+    }
+
+    #[test]
+    fn extra_runs_keep_the_good_names_and_at_most_six_runs() {
+        let (s, notices) = parse_training(&[
+            (
+                "more_runs",
+                "logit-adjusted,cb-hinge,softmax@sqrt,ldam,inverse-softmax",
+            ),
+            ("schedule", "later"),
+        ]);
+        let names: Vec<String> = s.extra.iter().map(Method::name).collect();
+        assert_eq!(names, ["logit-adjusted", "softmax@sqrt", "ldam"]);
+        assert!(!s.drw);
+        let text: Vec<String> = notices.iter().map(Message::to_string).collect();
+        assert_eq!(text.len(), 3, "{text:?}");
+        assert!(text[0].contains("\"later\""), "{text:?}");
+        assert!(text[1].contains("\"cb-hinge\""), "{text:?}");
+        assert!(
+            text[2].contains("\"inverse-softmax\"") && text[2].contains('6'),
+            "{text:?}"
+        );
     }
 
     fn round_trip(state: &ExplorerState) {

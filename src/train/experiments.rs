@@ -7,6 +7,7 @@ use crate::balance::losses::LossKind;
 use crate::balance::weights::SchemeKind;
 use crate::data::toy_data::ToyTask;
 use crate::train::config::{TrainConfig, TrainError};
+use crate::train::methods::Method;
 use crate::train::metrics::Metrics;
 use crate::train::trainer::CpuTrainer;
 
@@ -141,40 +142,49 @@ pub fn paired_difference(runs: &[RunReport], reference: &[RunReport]) -> Option<
     MeanSd::of(&diffs)
 }
 
-/// Parses a comparison list such as `softmax,cb-softmax,cb-focal,inverse-sigmoid`:
-/// each entry is a loss, optionally after a scheme and a dash; beta and gamma come from `base`.
+/// Parses a comparison list of method names (see [`Method`]) such as
+/// `softmax,cb-softmax,cb-ldam+drw,softmax@sqrt`; beta, gamma and the rest
+/// come from `base`.
 pub fn parse_compare_list(list: &str, base: &TrainConfig) -> Result<Vec<TrainConfig>, String> {
     list.split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|entry| {
-            // The longest loss name that ends the entry; what comes before it is the scheme.
-            let loss = LossKind::ALL
-                .into_iter()
-                .filter(|k| entry == k.name() || entry.ends_with(&format!("-{}", k.name())))
-                .max_by_key(|k| k.name().len())
-                .ok_or_else(|| {
-                    let names: Vec<&str> = LossKind::ALL.iter().map(|k| k.name()).collect();
-                    format!(
-                        "\"{entry}\" is not a loss, nor a scheme-loss pair (losses: {})",
-                        names.join(", ")
-                    )
-                })?;
-            let scheme = match entry
-                .strip_suffix(loss.name())
-                .and_then(|p| p.strip_suffix('-'))
-            {
-                Some(scheme) => SchemeKind::from_name(scheme)
-                    .ok_or_else(|| format!("\"{scheme}\" in \"{entry}\" is not a scheme"))?,
-                None => SchemeKind::None,
-            };
-            Ok(TrainConfig {
-                loss,
-                scheme,
-                ..*base
-            })
-        })
+        .map(|entry| Ok(Method::parse(entry)?.config(base)))
         .collect()
+}
+
+/// One method's line of a leaderboard.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Ranked {
+    /// Its metrics over the seeds.
+    pub summary: SeedSummary,
+    /// The paired difference of its balanced accuracy to the reference's
+    /// (the first method: softmax in the standard set).
+    pub vs_softmax: Option<MeanSd>,
+}
+
+/// A leaderboard: `runs[m][s]` is method m on seed s (every method on the
+/// same seeds, in the same order; method 0 the reference), ranked by mean
+/// balanced accuracy, best first. Methods without runs are left out.
+pub fn rank_methods(runs: &[Vec<RunReport>]) -> Vec<Ranked> {
+    let Some(reference) = runs.first() else {
+        return Vec::new();
+    };
+    let mut ranked: Vec<Ranked> = runs
+        .iter()
+        .filter(|r| !r.is_empty())
+        .map(|r| Ranked {
+            summary: summarise(r),
+            vs_softmax: paired_difference(r, reference),
+        })
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.summary
+            .balanced_accuracy
+            .mean
+            .total_cmp(&a.summary.balanced_accuracy.mean)
+    });
+    ranked
 }
 
 /// Mean and sample standard deviation.
@@ -280,11 +290,46 @@ mod tests {
                 .unwrap_err()
                 .contains("hinge")
         );
-        assert!(
-            parse_compare_list("xx-softmax", &base)
-                .unwrap_err()
-                .contains("xx")
-        );
+        let ldam = parse_compare_list("cb-ldam+drw", &base).unwrap()[0];
+        assert_eq!(ldam.drw_from, Some(0.8));
+    }
+
+    #[test]
+    fn the_standard_methods_have_names_that_give_them_back() {
+        let base = TrainConfig::default();
+        for config in standard_methods(&base) {
+            let name = Method::of(&config).name();
+            let again = parse_compare_list(&name, &config).unwrap()[0];
+            assert_eq!(again, config, "{name}");
+        }
+    }
+
+    #[test]
+    fn the_leaderboard_ranks_by_mean_and_pairs_with_the_first_method() {
+        let run = |label: &str, balanced: f64| RunReport {
+            label: label.into(),
+            config: TrainConfig::default(),
+            metrics: Metrics {
+                balanced_accuracy: balanced,
+                ..Metrics::default()
+            },
+            loss_history: Vec::new(),
+        };
+        let runs = vec![
+            vec![run("a", 0.5), run("a", 0.7)],
+            vec![run("b", 0.8), run("b", 0.8)],
+            vec![],
+            vec![run("c", 0.4), run("c", 0.6)],
+        ];
+        let board = rank_methods(&runs);
+        let labels: Vec<&str> = board.iter().map(|r| r.summary.label.as_str()).collect();
+        assert_eq!(labels, ["b", "a", "c"]);
+        let b = board[0].vs_softmax.unwrap();
+        // Differences 0.3 and 0.1: mean 0.2, sample sd sqrt(2 x 0.1^2 / 1).
+        assert!((b.mean - 0.2).abs() < 1e-12 && (b.sd.unwrap() - 0.02_f64.sqrt()).abs() < 1e-12);
+        assert_eq!(board[1].vs_softmax.unwrap().mean, 0.0);
+        assert!((board[2].vs_softmax.unwrap().mean + 0.1).abs() < 1e-12);
+        assert!(rank_methods(&[]).is_empty());
     }
 
     #[test]

@@ -34,7 +34,7 @@ impl Shot {
 }
 
 /// How a classifier does on a test set.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
     /// Fraction of test points classified correctly.
     pub accuracy: f64,

@@ -11,6 +11,7 @@ pub mod benchmark;
 pub mod config;
 pub mod experiments;
 pub mod flush;
+pub mod methods;
 pub mod metrics;
 pub mod mlp;
 pub mod optimizer;
