@@ -212,7 +212,14 @@ pub struct ExplorerState {
     /// The tau slider's post-hoc tau, 0 to [`MAX_POSTHOC_TAU`] in steps of 0.1
     /// (it re-scores a trained run; changing it retrains nothing).
     pub posthoc_tau: f64,
+    /// Seeds the leaderboard trains the standard set on, 1 to [`MAX_BOARD_SEEDS`].
+    pub board_seeds: u64,
 }
+
+/// The leaderboard's seeds on a first visit.
+pub const DEFAULT_BOARD_SEEDS: u64 = 3;
+/// The most seeds the leaderboard offers.
+pub const MAX_BOARD_SEEDS: u64 = 5;
 
 /// The tau slider's tau on a first visit.
 pub const DEFAULT_POSTHOC_TAU: f64 = 1.0;
@@ -241,6 +248,7 @@ impl Default for ExplorerState {
             log_scale: true,
             training: Default::default(),
             posthoc_tau: DEFAULT_POSTHOC_TAU,
+            board_seeds: DEFAULT_BOARD_SEEDS,
         }
     }
 }

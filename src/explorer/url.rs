@@ -19,8 +19,8 @@ use crate::train::methods::Method;
 use crate::train::optimizer::OptimizerKind;
 
 use super::state::{
-    ComparedScheme, DEFAULT_POSTHOC_TAU, Distribution, ExplorerState, MAX_EXPLORER_CLASSES,
-    MAX_GAMMA, MAX_POSTHOC_TAU, MIN_ONE_MINUS_BETA, Source,
+    ComparedScheme, DEFAULT_BOARD_SEEDS, DEFAULT_POSTHOC_TAU, Distribution, ExplorerState,
+    MAX_BOARD_SEEDS, MAX_EXPLORER_CLASSES, MAX_GAMMA, MAX_POSTHOC_TAU, MIN_ONE_MINUS_BETA, Source,
 };
 use super::training::{Backend, MAX_EPOCHS, MAX_RUNS, TrainingSettings};
 
@@ -72,6 +72,9 @@ pub fn to_query(state: &ExplorerState) -> String {
     }
     if state.posthoc_tau != DEFAULT_POSTHOC_TAU {
         q.append_pair("posthoc_tau", &plain(state.posthoc_tau));
+    }
+    if state.board_seeds != DEFAULT_BOARD_SEEDS {
+        q.append_pair("board_seeds", &state.board_seeds.to_string());
     }
     q.finish()
 }
@@ -245,6 +248,17 @@ pub fn from_query(query: &str) -> (ExplorerState, Vec<Message>) {
         }
     }
 
+    if let Some(v) = get("board_seeds") {
+        match v.trim().parse::<u64>() {
+            Ok(n) if (1..=MAX_BOARD_SEEDS).contains(&n) => state.board_seeds = n,
+            _ => notices.push(ignored(
+                "notice.what.board_seeds",
+                v,
+                Message::new("notice.why.board_seeds").with("max", MAX_BOARD_SEEDS),
+            )),
+        }
+    }
+
     if let Some(list) = get("schemes") {
         let mut schemes = Vec::new();
         for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
@@ -400,9 +414,10 @@ fn training_from_pairs<'a>(
         }
     }
     if let Some(v) = get("more_runs") {
-        // Each name on its own: a bad one is left out, the good ones stay.
+        // Each name on its own: a bad one is left out, the good ones stay. A
+        // `+` typed into a link arrives as a space.
         for name in v.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            match Method::parse(name) {
+            match Method::parse(&name.replace(' ', "+")) {
                 Ok(_) if s.extra.len() + 3 >= MAX_RUNS => {
                     bad(
                         "notice.what.runs",
@@ -573,6 +588,22 @@ mod tests {
         s.posthoc_tau = 0.3;
         round_trip(&s);
         assert!(to_query(&s).contains("posthoc_tau=0.3"));
+    }
+
+    #[test]
+    fn the_leaderboards_seeds_are_1_to_5() {
+        assert_eq!(from_query("board_seeds=5").0.board_seeds, 5);
+        for bad in ["0", "6", "two", "-1"] {
+            let (s, notes) = from_query(&format!("board_seeds={bad}"));
+            assert_eq!(s.board_seeds, DEFAULT_BOARD_SEEDS, "{bad}");
+            assert_eq!(notes.len(), 1, "{bad}");
+        }
+        let s = ExplorerState {
+            board_seeds: 1,
+            ..ExplorerState::default()
+        };
+        assert!(to_query(&s).contains("board_seeds=1"));
+        round_trip(&s);
     }
 
     #[test]

@@ -65,7 +65,7 @@ pub fn provide_explorer(view: RwSignal<PageView>) -> Explorer {
         beta,
         gamma: Memo::new(move |_| state.with(|s| s.gamma)),
         log_scale: Memo::new(move |_| state.with(|s| s.log_scale)),
-        training: Memo::new(move |_| state.with(|s| s.training)),
+        training: Memo::new(move |_| state.with(|s| s.training.clone())),
         posthoc_tau: Memo::new(move |_| state.with(|s| s.posthoc_tau)),
         cb: Memo::new(move |_| counts.with(|c| class_balanced_weights(c, beta.get()))),
         fixed_schemes: Memo::new(move |_| {

@@ -29,11 +29,13 @@ pub enum Section {
     Losses,
     /// What the paper found.
     Results,
+    /// The methods that came after, and the page's own leaderboard.
+    After,
 }
 
 impl Section {
     /// Every section, in lesson order; presentation slide k (1-based) is `ALL[k - 1]`.
-    pub const ALL: [Section; 7] = [
+    pub const ALL: [Section; 8] = [
         Section::LongTail,
         Section::Overlap,
         Section::Definition,
@@ -41,6 +43,7 @@ impl Section {
         Section::ClassBalanced,
         Section::Losses,
         Section::Results,
+        Section::After,
     ];
 
     /// The section's HTML id (its title's id is `<id>-title`).
@@ -53,6 +56,7 @@ impl Section {
             Section::ClassBalanced => "class-balanced",
             Section::Losses => "losses",
             Section::Results => "results",
+            Section::After => "after",
         }
     }
 
@@ -85,7 +89,7 @@ pub struct LessonStep {
 }
 
 /// The lesson's prepared states, in teaching order.
-pub const STEPS: [LessonStep; 9] = [
+pub const STEPS: [LessonStep; 10] = [
     LessonStep {
         id: "long-tail",
         key: "lesson.step.long-tail",
@@ -155,6 +159,14 @@ pub const STEPS: [LessonStep; 9] = [
         key: "lesson.step.results",
         section: Section::Results,
         query: "preset=cifar10-lt-100&beta=0.9999&gamma=1&schemes=cb,none&scale=log",
+        induction_step: 1,
+        prototypes: DEFAULT_PROTOTYPES,
+    },
+    LessonStep {
+        id: "after",
+        key: "lesson.step.after",
+        section: Section::After,
+        query: "preset=cifar10-lt-100&beta=0.9999&gamma=1&schemes=cb,none,inverse&scale=log&train_loss=logit-adjusted&train_scheme=none&more_runs=cb-ldam%2Bdrw,softmax@class-balanced",
         induction_step: 1,
         prototypes: DEFAULT_PROTOTYPES,
     },
@@ -522,7 +534,7 @@ mod tests {
             v = v.next();
         }
         assert_eq!(v.slide, Section::ALL.len());
-        assert_eq!(v.section(), Section::Results);
+        assert_eq!(v.section(), Section::After);
         assert_eq!(join_queries("a=1", ""), "a=1");
         assert_eq!(join_queries("a=1", "lang=zh-CN"), "a=1&lang=zh-CN");
     }

@@ -76,6 +76,11 @@ pub fn munderover(op: &str, under: &str, over: &str) -> String {
     el("munderover", &[op, under, over])
 }
 
+/// `op` with `under` beneath it.
+pub fn munder(op: &str, under: &str) -> String {
+    el("munder", &[op, under])
+}
+
 /// Horizontal space of `em` ems.
 pub fn space(em: f64) -> String {
     format!("<mspace width=\"{em}em\"></mspace>")
@@ -315,6 +320,135 @@ pub fn cb_focal() -> String {
     )
 }
 
+/// `log(exp(a) / ∑_j exp(b_j))`: the log-softmax of a logit `a` among `b_j`.
+fn log_softmax(a: &str, b_j: &str) -> String {
+    mrow(&[
+        &mi("log"),
+        &parens(&mfrac(&exp(a), &mrow(&[&sum("j", "C"), &exp(b_j)]))),
+    ])
+}
+
+/// `x_j`.
+fn sub_j(x: &str) -> String {
+    msub(&mi(x), &mi("j"))
+}
+
+/// `x_y`.
+fn sub_y(x: &str) -> String {
+    msub(&mi(x), &mi("y"))
+}
+
+/// The logit-adjusted loss: `−log(exp(z_y + τ log π_y) / ∑_j exp(z_j + τ log π_j))`,
+/// `π_j = n_j / ∑_i n_i`.
+pub fn logit_adjusted() -> String {
+    let adjusted = |z: &str, pi: &str| mrow(&[z, &mo("+"), &mi("τ"), &mi("log"), pi]);
+    block(
+        "logit-adjusted",
+        &lines(&[
+            &mrow(&[
+                &msub(&mi("L"), &mi("LA")),
+                &mo("="),
+                &mo("−"),
+                &log_softmax(
+                    &adjusted(&sub_y("z"), &sub_y("π")),
+                    &adjusted(&sub_j("z"), &sub_j("π")),
+                ),
+            ]),
+            &mrow(&[
+                &sub_j("π"),
+                &mo("="),
+                &mfrac(
+                    &sub_j("n"),
+                    &mrow(&[&sum("i", "C"), &msub(&mi("n"), &mi("i"))]),
+                ),
+            ]),
+        ]),
+    )
+}
+
+/// Balanced softmax: `−log(n_y exp(z_y) / ∑_j n_j exp(z_j))`.
+pub fn balanced_softmax() -> String {
+    block(
+        "balanced-softmax",
+        &mrow(&[
+            &msub(&mi("L"), &mi("BS")),
+            &mo("="),
+            &mo("−"),
+            &mi("log"),
+            &parens(&mfrac(
+                &mrow(&[&sub_y("n"), &exp(&sub_y("z"))]),
+                &mrow(&[&sum("j", "C"), &sub_j("n"), &exp(&sub_j("z"))]),
+            )),
+        ]),
+    )
+}
+
+/// Post-hoc adjustment: `ŷ = argmax_j (z_j − τ log π_j)`.
+pub fn posthoc() -> String {
+    block(
+        "posthoc",
+        &mrow(&[
+            &mi("ŷ"),
+            &mo("="),
+            &msub(&mi("argmax"), &mi("j")),
+            &parens(&mrow(&[
+                &sub_j("z"),
+                &mo("−"),
+                &mi("τ"),
+                &mi("log"),
+                &sub_j("π"),
+            ])),
+        ]),
+    )
+}
+
+/// LDAM: `−log(exp(s(z_y − Δ_y)) / (exp(s(z_y − Δ_y)) + ∑_{j≠y} exp(s z_j)))`,
+/// `Δ_j = C / n_j^{1/4}`.
+pub fn ldam() -> String {
+    let margin = exp(&mrow(&[
+        &mi("s"),
+        &parens(&mrow(&[&sub_y("z"), &mo("−"), &sub_y("Δ")])),
+    ]));
+    let others = mrow(&[
+        &munder(&mo("∑"), &mrow(&[&mi("j"), &mo("≠"), &mi("y")])),
+        &exp(&mrow(&[&mi("s"), &sub_j("z")])),
+    ]);
+    block(
+        "ldam",
+        &lines(&[
+            &mrow(&[
+                &msub(&mi("L"), &mi("LDAM")),
+                &mo("="),
+                &mo("−"),
+                &mi("log"),
+                &parens(&mfrac(&margin, &mrow(&[&margin, &mo("+"), &others]))),
+            ]),
+            &mrow(&[
+                &sub_j("Δ"),
+                &mo("="),
+                &mfrac(&mi("K"), &msup(&sub_j("n"), &mfrac(&mn("1"), &mn("4")))),
+            ]),
+        ]),
+    )
+}
+
+/// Re-sampling: `P(class j) = n_j^q / ∑_i n_i^q`.
+pub fn resampling() -> String {
+    let power = |n: &str| msup(n, &mi("q"));
+    block(
+        "resampling",
+        &mrow(&[
+            &mi("P"),
+            &parens(&mi("j")),
+            &mo("="),
+            &mfrac(
+                &power(&sub_j("n")),
+                &mrow(&[&sum("i", "C"), &power(&msub(&mi("n"), &mi("i")))]),
+            ),
+        ]),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,12 +485,17 @@ mod tests {
             cb_softmax(),
             cb_sigmoid(" if ", " otherwise"),
             cb_focal(),
+            logit_adjusted(),
+            balanced_softmax(),
+            posthoc(),
+            ldam(),
+            resampling(),
         ];
         for f in &all {
             let names = elements(f);
             assert_eq!(names[0], "math");
             assert!(f.starts_with("<math display=\"block\" class=\"formula\" data-formula="));
-            const MATHML: [&str; 15] = [
+            const MATHML: [&str; 16] = [
                 "math",
                 "mrow",
                 "mi",
@@ -368,6 +507,7 @@ mod tests {
                 "msubsup",
                 "mfrac",
                 "munderover",
+                "munder",
                 "mspace",
                 "mtable",
                 "mtr",

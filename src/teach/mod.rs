@@ -1,6 +1,7 @@
 //! What the lesson shows beyond the explorer: the coverage simulation behind
 //! the effective number, the proof by induction step by step, the lesson's
-//! sections and prepared states, and its formulas as MathML.
+//! sections and prepared states, its formulas as MathML, and the published
+//! numbers of the methods that came after.
 //!
 //! Pure Rust: no web, GPU or UI types (the site renders what this builds).
 //! It may use [`crate::balance`], [`crate::data`] and [`crate::i18n`], never
@@ -10,3 +11,4 @@ pub mod coverage;
 pub mod induction;
 pub mod lesson;
 pub mod mathml;
+pub mod successors;

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { bringIntoView, launch, openPage, repoRoot, requireEnv, screenshot, serveDist } from './harness.mjs';
 
-const SECTIONS = ['long-tail', 'overlap', 'definition', 'induction', 'class-balanced', 'losses', 'results'];
+const SECTIONS = ['long-tail', 'overlap', 'definition', 'induction', 'class-balanced', 'losses', 'results', 'after'];
 const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let server;
@@ -99,8 +99,11 @@ async function walkWithKeyboard(page, lang, words) {
   await tabTo(page, '#induction-next');
   for (let i = 0; i < 3; i += 1) await page.keyboard.press('Enter');
   assert.equal(await page.locator('#induction-table tbody tr').count(), 4);
-  // Sections 6 and 7 hold the training panel and the paper's table; the walk reaches the end.
+  // Sections 6 and 7 hold the training panel and the paper's table, section 8 the papers that
+  // came after and the leaderboard; the walk reaches the end.
   await tabTo(page, '#paper-cifar-caption, .table-scroll[aria-labelledby="paper-cifar-caption"]');
+  await tabTo(page, '.table-scroll[aria-labelledby="after-la-table-caption"]');
+  await tabTo(page, '#board-run');
   const body = await page.textContent('.lesson');
   assert.doesNotMatch(body, /\{[A-Za-z_\u0370-\u03ff]+\}/, `${lang}: a placeholder was left unfilled`);
   for (const word of words) assert.ok(body.includes(word), `${lang}: the lesson does not say "${word}"`);
@@ -110,7 +113,7 @@ async function walkWithKeyboard(page, lang, words) {
 test('the lesson can be walked with the keyboard alone, in English', { timeout: 180_000 }, async () => {
   const page = await open();
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
-  await walkWithKeyboard(page, 'en', ['The long-tail problem', 'The proof by induction', 'What the paper found']);
+  await walkWithKeyboard(page, 'en', ['The long-tail problem', 'The proof by induction', 'What the paper found', 'What came after']);
   page.assertNoErrors();
 });
 
@@ -118,7 +121,7 @@ test('the lesson speaks Simplified Chinese, kept in the URL, and switches back',
   const page = await open('?lang=zh-CN');
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
   assert.equal(await page.textContent('#long-tail-title'), '1. 长尾问题');
-  await walkWithKeyboard(page, 'zh-CN', ['长尾问题', '归纳法证明', '论文的发现', '有效样本数']);
+  await walkWithKeyboard(page, 'zh-CN', ['长尾问题', '归纳法证明', '论文的发现', '有效样本数', '后来的方法']);
   await settle(page);
   assert.equal(query(page).get('lang'), 'zh-CN', 'the language stays in the URL while the state changes');
   // Lesson links keep the language.
@@ -437,4 +440,32 @@ test('axe-core finds no serious or critical violation in any section, language o
   await audit(page, 'the page on a phone');
   await screenshot(page, 'lesson-phone');
   page.assertNoErrors();
+});
+
+test('what came after: each method\'s formula in MathML, the papers\' numbers cited to their tables, both languages', { timeout: 120_000 }, async () => {
+  for (const [lang, title, caption] of [['en', '8. What came after', /^Top-1 accuracy \(%\), imbalance 100/], ['zh-CN', '8. 后来的方法', /^Top-1 准确率（%），不平衡比 100/]]) {
+    const page = await open(`?lang=${lang}#after`);
+    assert.equal(await page.textContent('#after-title'), title);
+    const formulas = await page.$$eval('#after math[display="block"]', (ms) => ms.map((m) => m.dataset.formula));
+    assert.deepEqual(formulas, ['logit-adjusted', 'balanced-softmax', 'posthoc', 'ldam', 'resampling']);
+    // MathML laid out as math (not as text), so a formula has a height of its own.
+    const heights = await page.$$eval('#after math[display="block"]', (ms) => ms.map((m) => m.getBoundingClientRect().height));
+    assert.ok(heights.every((h) => h > 20), `formula heights ${heights}`);
+    assert.match(await page.textContent('#after-ib-table caption'), caption);
+    // The papers' figures as printed, each table cited to the paper and table it comes from.
+    const ib = await page.$$eval('#after-ib-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    assert.deepEqual(ib, [['70.87', '38.05'], ['70.38', '38.41'], ['74.57', '39.60'], ['73.35', '39.6'], ['77.03', '42.04']]);
+    const la = await page.$$eval('#after-la-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    assert.deepEqual(la, [['27.16', '61.64'], ['26.65', '60.40'], ['22.60', '58.24'], ['22.33', '56.11']]);
+    const sources = await page.$$eval('#after .source a', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
+    assert.deepEqual(sources, [
+      ['Park et al., ICCV 2021, Table 4', 'https://arxiv.org/abs/2110.02444'],
+      ['Menon et al., ICLR 2021, Table 3', 'https://arxiv.org/abs/2007.07314'],
+    ]);
+    const body = await page.textContent('#after');
+    assert.doesNotMatch(body, /\{[A-Za-z_]+\}/, `${lang}: a placeholder was left unfilled`);
+    await page.locator('#after').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `lesson-after-${lang}.png`) });
+    page.assertNoErrors();
+    await page.close();
+  }
 });

@@ -63,3 +63,28 @@ pub fn cb_sigmoid() -> impl IntoView {
 pub fn cb_focal() -> impl IntoView {
     view! { <Formula markup=mathml::cb_focal() /> }
 }
+
+/// The logit-adjusted loss.
+pub fn logit_adjusted() -> impl IntoView {
+    view! { <Formula markup=mathml::logit_adjusted() /> }
+}
+
+/// Balanced softmax.
+pub fn balanced_softmax() -> impl IntoView {
+    view! { <Formula markup=mathml::balanced_softmax() /> }
+}
+
+/// Post-hoc logit adjustment.
+pub fn posthoc() -> impl IntoView {
+    view! { <Formula markup=mathml::posthoc() /> }
+}
+
+/// LDAM.
+pub fn ldam() -> impl IntoView {
+    view! { <Formula markup=mathml::ldam() /> }
+}
+
+/// Re-sampling.
+pub fn resampling() -> impl IntoView {
+    view! { <Formula markup=mathml::resampling() /> }
+}

@@ -1,10 +1,11 @@
-//! The lesson: seven sections that follow the paper's argument, each with its
+//! The lesson: eight sections that follow the paper's argument, each with its
 //! interactive figure inline, the list of lesson links (prepared states), and
 //! presentation mode (one section per screen, arrow keys to move on).
 //!
 //! The sections share the explorer's state (beta, gamma, the class counts),
 //! so a lesson link sets up every figure at once.
 
+mod after;
 mod beta;
 mod coverage;
 mod induction;
@@ -39,6 +40,7 @@ pub fn Lesson() -> impl IntoView {
             <sections::ClassBalanced hidden=Signal::derive(move || !shown(Section::ClassBalanced)) />
             <sections::Losses hidden=Signal::derive(move || !shown(Section::Losses)) />
             <sections::Results hidden=Signal::derive(move || !shown(Section::Results)) />
+            <after::After hidden=Signal::derive(move || !shown(Section::After)) />
         </div>
     }
 }

@@ -1,4 +1,4 @@
-//! The seven sections of the lesson, in the order of the paper's argument,
+//! The first seven sections of the lesson, in the order of the paper's argument,
 //! each with its figure inline. Their words are in `locales/`.
 
 use leptos::prelude::*;
@@ -17,7 +17,7 @@ use crate::teach::lesson::{PAPER_CIFAR, PAPER_IMBALANCES, PAPER_INAT2018, Sectio
 
 /// A section's frame: its number and title (focusable, for presentation mode) and body.
 #[component]
-fn LessonSection(
+pub(super) fn LessonSection(
     /// Which section.
     section: Section,
     /// Hidden in presentation mode when another slide is shown.
@@ -48,13 +48,13 @@ fn LessonSection(
 }
 
 /// A paragraph of the lesson.
-fn para(key: &'static str) -> impl IntoView {
+pub(super) fn para(key: &'static str) -> impl IntoView {
     view! { <p>{t(key)}</p> }
 }
 
 /// A slide's key points (the lines of `key`), shown only in presentation
 /// mode, where they stand in for the section's paragraphs.
-fn slide_points(key: &'static str) -> impl IntoView {
+pub(super) fn slide_points(key: &'static str) -> impl IntoView {
     let text = t(key);
     view! {
         <ul class="slide-points">

@@ -6,12 +6,13 @@ use crate::balance::losses::LossKind;
 use crate::balance::weights::SchemeKind;
 use crate::data::export::decimal;
 use crate::explorer::training::{
-    Backend, HIDDEN_SIZES, LEARNING_RATES, MAX_EPOCHS, TrainingSettings,
+    Backend, HIDDEN_SIZES, LEARNING_RATES, MAX_EPOCHS, MAX_RUNS, TrainingSettings,
 };
 use crate::site::backend::{GpuStatus, badge_text, use_gpu};
 use crate::site::i18n::{t, tf, use_page};
 use crate::site::state::use_explorer;
 use crate::train::batches::Sampler;
+use crate::train::methods::Method;
 use crate::train::optimizer::OptimizerKind;
 use crate::worker::protocol::Measured;
 
@@ -49,6 +50,31 @@ pub(super) fn BackendBadge(
     }
 }
 
+/// How a select's chosen value changes the settings: one setting of every
+/// run, or one field of an extra run's method. (Function pointers, not
+/// closures: one copy of [`SettingSelect`] serves every select.)
+#[derive(Clone, Copy)]
+enum Pick {
+    /// A setting of the panel.
+    Setting(fn(&mut TrainingSettings, &str)),
+    /// A field of extra run `.0`'s method.
+    Run(usize, fn(&mut Method, &str)),
+}
+
+impl Pick {
+    fn apply(self, settings: &mut TrainingSettings, value: &str) {
+        match self {
+            Pick::Setting(f) => f(settings, value),
+            Pick::Run(i, f) => {
+                // The row may have gone since.
+                if let Some(m) = settings.extra.get_mut(i) {
+                    f(m, value)
+                }
+            }
+        }
+    }
+}
+
 /// A labelled select over `options`; `pick` turns the chosen value into a
 /// change of the settings.
 #[component]
@@ -56,14 +82,15 @@ fn SettingSelect(
     /// The label.
     label: Signal<&'static str>,
     /// The element's id.
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     /// (value, text) of each option.
     options: Vec<(String, Signal<String>)>,
     /// The current value.
     #[prop(into)]
     value: Signal<String>,
     /// Applies a chosen value.
-    pick: fn(&mut TrainingSettings, &str),
+    pick: Pick,
 ) -> impl IntoView {
     let ex = use_explorer();
     view! {
@@ -72,12 +99,44 @@ fn SettingSelect(
             <select id=id prop:value=value
                 on:change=move |ev| {
                     let v = event_target_value(&ev);
-                    ex.state.update(|s| pick(&mut s.training, &v));
+                    ex.state.update(|s| pick.apply(&mut s.training, &v));
                 }>
                 {options.into_iter().map(|(v, t)| view! { <option value=v.clone()>{t}</option> }).collect_view()}
             </select>
         </label>
     }
+}
+
+/// A select's options: (value, text).
+type Options = Vec<(String, Signal<String>)>;
+
+/// An option whose text is its value: names of losses, weightings, numbers
+/// are the same in every language.
+fn same(v: String) -> (String, Signal<String>) {
+    (v.clone(), Signal::stored(v))
+}
+
+/// An option with a translated text.
+fn text(v: &str, key: &'static str) -> (String, Signal<String>) {
+    (v.to_owned(), Signal::from(t(key)))
+}
+
+/// The options of a run's method: losses, weightings, samplers, schedules.
+fn method_options() -> [Options; 4] {
+    [
+        LossKind::ALL.map(|k| same(k.name().to_owned())).to_vec(),
+        SchemeKind::ALL.map(|k| same(k.name().to_owned())).to_vec(),
+        vec![
+            text("instance", "training.sampler_instance"),
+            text("class-balanced", "training.sampler_class_balanced"),
+            text("sqrt", "training.sampler_sqrt"),
+            text("progressive", "training.sampler_progressive"),
+        ],
+        vec![
+            text("none", "training.schedule_none"),
+            text("drw", "training.schedule_drw"),
+        ],
+    ]
 }
 
 /// The panel's settings: the chosen run's loss and weighting, and how every run trains.
@@ -86,11 +145,7 @@ pub(super) fn TrainingControls() -> impl IntoView {
     let ex = use_explorer();
     let setting =
         move |f: fn(&TrainingSettings) -> String| Signal::derive(move || ex.training.with(f));
-    // Names (loss, weighting, numbers) are the same in every language.
-    let same = |v: String| (v.clone(), Signal::stored(v));
-    let text = |v: &str, key: &'static str| (v.to_owned(), Signal::from(t(key)));
-    let losses = LossKind::ALL.map(|k| same(k.name().to_owned())).to_vec();
-    let schemes = SchemeKind::ALL.map(|k| same(k.name().to_owned())).to_vec();
+    let [losses, schemes, samplers, schedules] = method_options();
     let optimizers = vec![
         text("adam", "training.optimizer_adam"),
         text("sgd", "training.optimizer_sgd"),
@@ -106,12 +161,6 @@ pub(super) fn TrainingControls() -> impl IntoView {
             )
         })
         .to_vec();
-    let samplers = vec![
-        text("instance", "training.sampler_instance"),
-        text("class-balanced", "training.sampler_class_balanced"),
-        text("sqrt", "training.sampler_sqrt"),
-        text("progressive", "training.sampler_progressive"),
-    ];
     let backends = vec![
         text("auto", "training.backend_auto"),
         text("gpu", "training.backend_gpu"),
@@ -121,25 +170,28 @@ pub(super) fn TrainingControls() -> impl IntoView {
         <div class="tools training-settings">
             <SettingSelect label=t("training.label_loss") id="train-loss" options=losses
                 value=setting(|s| s.loss.name().to_owned())
-                pick=|s, v| if let Some(k) = LossKind::from_name(v) { s.loss = k } />
+                pick=Pick::Setting(|s, v| if let Some(k) = LossKind::from_name(v) { s.loss = k }) />
             <SettingSelect label=t("training.label_scheme") id="train-scheme" options=schemes
                 value=setting(|s| s.scheme.name().to_owned())
-                pick=|s, v| if let Some(k) = SchemeKind::ALL.into_iter().find(|k| k.name() == v) { s.scheme = k } />
+                pick=Pick::Setting(|s, v| if let Some(k) = SchemeKind::ALL.into_iter().find(|k| k.name() == v) { s.scheme = k }) />
             <SettingSelect label=t("training.label_sampler") id="train-sampler" options=samplers
                 value=setting(|s| s.sampler.name().to_owned())
-                pick=|s, v| if let Some(k) = Sampler::from_name(v) { s.sampler = k } />
+                pick=Pick::Setting(|s, v| if let Some(k) = Sampler::from_name(v) { s.sampler = k }) />
+            <SettingSelect label=t("training.label_schedule") id="train-schedule" options=schedules
+                value=setting(|s| if s.drw { "drw" } else { "none" }.to_owned())
+                pick=Pick::Setting(|s, v| s.drw = v == "drw") />
             <SettingSelect label=t("training.label_optimizer") id="train-optimizer" options=optimizers
                 value=setting(|s| s.optimizer.name().to_owned())
-                pick=|s, v| s.optimizer = if v == "sgd" { OptimizerKind::SGD } else { OptimizerKind::ADAM } />
+                pick=Pick::Setting(|s, v| s.optimizer = if v == "sgd" { OptimizerKind::SGD } else { OptimizerKind::ADAM }) />
             <SettingSelect label=t("training.label_lr") id="train-lr" options=rates
                 value=setting(|s| s.learning_rate.to_string())
-                pick=|s, v| if let Ok(r) = v.parse() { s.learning_rate = r } />
+                pick=Pick::Setting(|s, v| if let Ok(r) = v.parse() { s.learning_rate = r }) />
             <SettingSelect label=t("training.label_hidden") id="train-hidden" options=hidden
                 value=setting(|s| s.hidden.to_string())
-                pick=|s, v| if let Ok(h) = v.parse() { s.hidden = h } />
+                pick=Pick::Setting(|s, v| if let Ok(h) = v.parse() { s.hidden = h }) />
             <SettingSelect label=t("training.label_backend") id="train-backend" options=backends
                 value=setting(|s| s.backend.name().to_owned())
-                pick=|s, v| if let Some(b) = Backend::from_name(v) { s.backend = b } />
+                pick=Pick::Setting(|s, v| if let Some(b) = Backend::from_name(v) { s.backend = b }) />
             <label>
                 {t("training.label_epochs")}
                 <input id="train-epochs" type="number" min="1" max=MAX_EPOCHS.to_string()
@@ -160,6 +212,62 @@ pub(super) fn TrainingControls() -> impl IntoView {
                         }
                     } />
             </label>
+        </div>
+    }
+}
+
+/// The runs after the third, each any loss, weighting, sampler and schedule,
+/// on the same data and start; and the button that adds one.
+#[component]
+pub(super) fn ExtraRuns() -> impl IntoView {
+    let ex = use_explorer();
+    let count = Memo::new(move |_| ex.training.with(|s| s.extra.len()));
+    let row = move |i: usize| {
+        let n = i + 4;
+        let get = move |f: fn(&Method) -> &'static str| {
+            Signal::derive(move || {
+                ex.training
+                    .with(|s| s.extra.get(i).map(f).unwrap_or_default().to_owned())
+            })
+        };
+        let set = move |f: fn(&mut Method, &str)| Pick::Run(i, f);
+        let [losses, schemes, samplers, schedules] = method_options();
+        view! {
+            <fieldset class="tools extra-run" id=format!("run-{n}")>
+                <legend>{tf("training.run_n", move || vec![("n", n.to_string())])}</legend>
+                <SettingSelect label=t("training.label_run_loss") id=format!("run-{n}-loss") options=losses
+                    value=get(|m| m.loss.name())
+                    pick=set(|m, v| if let Some(k) = LossKind::from_name(v) { m.loss = k }) />
+                <SettingSelect label=t("training.label_scheme") id=format!("run-{n}-scheme") options=schemes
+                    value=get(|m| m.scheme.name())
+                    pick=set(|m, v| if let Some(k) = SchemeKind::from_name(v) { m.scheme = k }) />
+                <SettingSelect label=t("training.label_sampler") id=format!("run-{n}-sampler") options=samplers
+                    value=get(|m| m.sampler.name())
+                    pick=set(|m, v| if let Some(k) = Sampler::from_name(v) { m.sampler = k }) />
+                <SettingSelect label=t("training.label_schedule") id=format!("run-{n}-schedule") options=schedules
+                    value=get(|m| if m.drw { "drw" } else { "none" })
+                    pick=set(|m, v| m.drw = v == "drw") />
+                <button type="button" class="remove-run" id=format!("run-{n}-remove")
+                    on:click=move |_| ex.state.update(|s| {
+                        if i < s.training.extra.len() {
+                            s.training.extra.remove(i);
+                        }
+                    })>
+                    {t("training.remove_run")}
+                </button>
+            </fieldset>
+        }
+    };
+    let full = move || count.get() + 3 >= MAX_RUNS;
+    view! {
+        <div class="extra-runs">
+            // Built again only when a run comes or goes.
+            {move || (0..count.get()).map(row).collect_view()}
+            <button type="button" id="train-add-run"
+                on:click=move |_| ex.state.update(|s| s.training.add_run())
+                disabled=full>
+                {t("training.add_run")}
+            </button>
         </div>
     }
 }

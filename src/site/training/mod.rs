@@ -6,13 +6,16 @@
 //! paper's grid, trained together.
 //!
 //! One file a part: [`panel`] with its [`controls`] and [`regions`], and
-//! [`grid`] with its [`grid_table`].
+//! [`grid`] with its [`grid_table`], and the [`leaderboard`] of the methods
+//! that came after.
 
 mod controls;
 mod grid;
 mod grid_table;
+mod leaderboard;
 mod panel;
 mod regions;
 
 pub use grid::GridPanel;
+pub use leaderboard::LeaderboardPanel;
 pub use panel::TrainingPanel;

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::controls::{BackendBadge, TrainingControls};
+use super::controls::{BackendBadge, ExtraRuns, TrainingControls};
 use super::regions::{RESOLUTION, Regions};
 use crate::charts::figure::Figure;
 use crate::charts::training::{
@@ -12,7 +12,7 @@ use crate::charts::training::{
 };
 use crate::data::export::decimal;
 use crate::data::toy_data::ToyTask;
-use crate::explorer::training::TrainingSettings;
+use crate::explorer::training::{MAX_RUNS, TrainingSettings};
 use crate::i18n::{Message, tr_with};
 use crate::site::backend::{GpuStatus, use_gpu};
 use crate::site::figures::ChartCanvas;
@@ -26,10 +26,13 @@ use crate::worker::protocol::{
 };
 
 /// The confusion matrices' canvas names, one per run.
-const CONFUSION_NAMES: [&str; 3] = [
+const CONFUSION_NAMES: [&str; MAX_RUNS] = [
     "confusion-softmax",
     "confusion-cb-softmax",
     "confusion-chosen",
+    "confusion-run-4",
+    "confusion-run-5",
+    "confusion-run-6",
 ];
 
 /// What the panel shows of one run.
@@ -117,9 +120,7 @@ pub fn TrainingPanel() -> impl IntoView {
     let reset = move || {
         forget();
         let settings = ex.training.get_untracked();
-        let configs = settings
-            .configs(ex.beta.get_untracked().value(), ex.gamma.get_untracked())
-            .to_vec();
+        let configs = settings.configs(ex.beta.get_untracked().value(), ex.gamma.get_untracked());
         let labels: Vec<Message> = configs.iter().map(|c| c.label_message()).collect();
         let spec = JobSpec {
             counts: ex.counts.get_untracked(),
@@ -246,6 +247,8 @@ pub fn TrainingPanel() -> impl IntoView {
     });
     let labels =
         Memo::new(move |_| views.with(|v| v.iter().map(|v| v.label.clone()).collect::<Vec<_>>()));
+    // How many runs the settings ask for: a confusion matrix each.
+    let runs = Memo::new(move |_| ex.training.with(|s| s.methods().len()));
     let loss_figure = Memo::new(move |_| {
         Figure::LossCurves(LossCurvesChart {
             runs: views
@@ -263,6 +266,7 @@ pub fn TrainingPanel() -> impl IntoView {
             <p class="hint">{t("training.hint")}</p>
             <BackendBadge on_gpu=on_gpu measured=measured />
             <TrainingControls />
+            <ExtraRuns />
             <div class="tools">
                 <button type="button" id="train-play" on:click=play disabled=move || running.get()>{t("training.play")}</button>
                 <button type="button" id="train-pause" on:click=move |_| pause(()) disabled=move || !running.get()>{t("training.pause")}</button>
@@ -354,8 +358,9 @@ pub fn TrainingPanel() -> impl IntoView {
             </div>
             </Show>
             <div class="runs">
-                {CONFUSION_NAMES
+                {move || CONFUSION_NAMES
                     .iter()
+                    .take(runs.get())
                     .enumerate()
                     .map(|(i, &name)| {
                         let figure = Memo::new(move |_| {

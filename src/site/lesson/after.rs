@@ -1,0 +1,84 @@
+//! The lesson's eighth section, what came after: the methods that replaced
+//! CB loss, each with its formula, the papers' own numbers (one table per
+//! paper, cited), and the page's leaderboard of all of them on the toy task.
+
+use leptos::prelude::*;
+
+use super::math;
+use super::sections::{LessonSection, para, slide_points};
+use crate::site::i18n::t;
+use crate::site::training;
+use crate::teach::lesson::Section;
+use crate::teach::successors::{IB_TABLE_4, LA_TABLE_3, PublishedTable};
+
+/// One paper's table, cited under it.
+fn published(table: &'static PublishedTable) -> impl IntoView {
+    let caption_id = format!("{}-caption", table.id);
+    let labelled = caption_id.clone();
+    let metric = if table.higher_is_better {
+        "lesson.after.accuracy"
+    } else {
+        "lesson.after.error"
+    };
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby=labelled>
+            <table id=table.id class="paper-table">
+                <caption id=caption_id>{t(table.caption)}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t("lesson.after.method")}</th>
+                        <th scope="col" class="num">"CIFAR-10-LT " {t(metric)}</th>
+                        <th scope="col" class="num">"CIFAR-100-LT " {t(metric)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {table.rows.iter().map(|r| view! {
+                        <tr class:cb=r.highlight>
+                            <th scope="row">{t(r.method)}</th>
+                            <td class="num">{r.cifar10}</td>
+                            <td class="num">{r.cifar100}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <p class="source"><a href=table.url rel="noopener">{table.source}</a></p>
+        </div>
+    }
+}
+
+/// 8. What came after.
+#[component]
+pub fn After(
+    /// Hidden in presentation mode when another slide is shown.
+    #[prop(into)]
+    hidden: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <LessonSection section=Section::After hidden title="lesson.after.title">
+            {para("lesson.after.p1")}
+            {slide_points("lesson.after.slide")}
+            <h3>{t("lesson.after.la")}</h3>
+            <div class="slide-formula">{math::logit_adjusted()}</div>
+            {para("lesson.after.la_p")}
+            {math::balanced_softmax()}
+            {para("lesson.after.bs_p")}
+            <h3>{t("lesson.after.posthoc")}</h3>
+            {math::posthoc()}
+            {para("lesson.after.posthoc_p")}
+            <h3>{t("lesson.after.ldam")}</h3>
+            {math::ldam()}
+            {para("lesson.after.ldam_p")}
+            <h3>{t("lesson.after.sampling")}</h3>
+            {math::resampling()}
+            {para("lesson.after.sampling_p")}
+            <h3>{t("lesson.after.published")}</h3>
+            {para("lesson.after.published_p")}
+            // The slide shows the first table; the second is for reading.
+            <div class="slide-figure published-tables">{published(&IB_TABLE_4)}</div>
+            <div class="published-tables">{published(&LA_TABLE_3)}</div>
+            <h3>{t("lesson.after.ours")}</h3>
+            {para("lesson.after.ours_p")}
+            <training::LeaderboardPanel />
+        </LessonSection>
+    }
+}

@@ -1,0 +1,297 @@
+//! The leaderboard: the standard set of methods (softmax, CB softmax and
+//! focal, inverse frequency, logit adjustment, balanced softmax, LDAM-DRW,
+//! two samplers, post-hoc adjustment) trained on the toy task over a few
+//! seeds in the worker, ranked as `cblab train --methods` ranks them.
+
+use leptos::prelude::*;
+
+use crate::balance::losses::LossKind;
+use crate::balance::weights::SchemeKind;
+use crate::data::export::decimal;
+use crate::explorer::state::MAX_BOARD_SEEDS;
+use crate::i18n::{Message, tr_with};
+use crate::site::backend::{Gpu, use_gpu};
+use crate::site::i18n::{t, use_page};
+use crate::site::state::{Explorer, use_explorer};
+use crate::site::worker;
+use crate::train::config::TrainConfig;
+use crate::train::experiments::{MeanSd, Ranked, RunReport, rank_methods, standard_methods};
+use crate::train::methods::Method;
+use crate::worker::protocol::{Command, JobId, JobSpec, Order, Report, Stop, Watch};
+
+/// A mean (and its spread over seeds) in percent; signed for differences.
+fn percent(m: MeanSd, signed: bool) -> String {
+    let mean = if signed {
+        format!("{:+.1}", 100.0 * m.mean)
+    } else {
+        format!("{:.1}", 100.0 * m.mean)
+    };
+    match m.sd {
+        Some(sd) => format!("{mean} ± {:.1}", 100.0 * sd),
+        None => mean,
+    }
+}
+
+/// Where the leaderboard is: which seed trains, how many runs are done.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Progress {
+    seed: u64,
+    seeds: u64,
+    done: usize,
+    total: usize,
+}
+
+/// What the panel's jobs update.
+#[derive(Clone, Copy)]
+struct Board {
+    ex: Explorer,
+    gpu: Gpu,
+    job: StoredValue<Option<JobId>>,
+    running: RwSignal<bool>,
+    message: RwSignal<Option<Message>>,
+    progress: RwSignal<Progress>,
+    /// Whether the runs train on the GPU (`None` before any report).
+    on_gpu: RwSignal<Option<bool>>,
+    /// `runs[m][s]`: method m's finished run on the s-th seed.
+    runs: RwSignal<Vec<Vec<RunReport>>>,
+}
+
+impl Board {
+    /// The job for seed `k` (the panel's seed + k) of the standard set.
+    fn spec(&self, k: u64, configs: &[TrainConfig]) -> JobSpec {
+        let settings = self.ex.training.get_untracked();
+        let seed = settings.seed + k;
+        JobSpec {
+            counts: self.ex.counts.get_untracked(),
+            seed,
+            configs: configs.iter().map(|c| TrainConfig { seed, ..*c }).collect(),
+            device: self.gpu.device_for(settings.backend),
+            order: Order::OneByOne,
+            watch: Watch::Results,
+            debug: self.gpu.debug(),
+        }
+    }
+
+    /// Trains seed `k` of `seeds`, then the next: one job a seed, so that
+    /// every method's runs line up seed by seed.
+    fn train_seed(self, k: u64, seeds: u64, configs: Vec<TrainConfig>) {
+        let spec = self.spec(k, &configs);
+        let trained = spec.configs.clone();
+        let total = configs.len() * seeds as usize;
+        let on_report = move |report: Report| match report {
+            Report::Update(id, update) if self.job.get_value() == Some(id) => {
+                self.on_gpu.set(Some(update.on_gpu));
+                if !update.runs.is_empty() {
+                    self.runs.update(|r| {
+                        for run in update.runs.into_iter().filter(|r| r.finished) {
+                            let config = trained[run.index];
+                            r[run.index].push(RunReport {
+                                label: config.label(),
+                                config,
+                                metrics: run.metrics,
+                                loss_history: run.history,
+                            });
+                        }
+                    });
+                }
+                let done = self
+                    .runs
+                    .with_untracked(|r| r.iter().map(Vec::len).sum::<usize>());
+                self.progress.set(Progress {
+                    seed: k + 1,
+                    seeds,
+                    done,
+                    total,
+                });
+                if update.stopped == Some(Stop::Finished) {
+                    if k + 1 < seeds {
+                        self.train_seed(k + 1, seeds, configs.clone());
+                    } else {
+                        self.running.set(false);
+                    }
+                }
+            }
+            Report::Failed(id, e) if self.job.get_value() == Some(id) => {
+                self.running.set(false);
+                self.message.set(Some(
+                    Message::new("training.cannot_train").with_message("error", e),
+                ));
+            }
+            _ => {}
+        };
+        let id = worker::start(self.gpu, spec, on_report);
+        self.job.set_value(Some(id));
+        worker::send(Command::Play(id));
+    }
+}
+
+/// The panel: seeds, a button, the ranked table.
+#[component]
+pub fn LeaderboardPanel() -> impl IntoView {
+    let ex = use_explorer();
+    let lang = use_page().lang;
+    let b = Board {
+        ex,
+        gpu: use_gpu(),
+        job: StoredValue::new(None),
+        running: RwSignal::new(false),
+        message: RwSignal::new(None),
+        progress: RwSignal::new(Progress::default()),
+        on_gpu: RwSignal::new(None),
+        runs: RwSignal::new(Vec::new()),
+    };
+    let (running, message, progress) = (b.running, b.message, b.progress);
+    let board = Memo::new(move |_| b.runs.with(|r| rank_methods(r)));
+
+    let run = move |_| {
+        if running.get_untracked() {
+            return;
+        }
+        if let Some(old) = b.job.get_value() {
+            worker::send(Command::Drop(old));
+        }
+        let configs = standard_methods(&ex.training.get_untracked().base(0.9999, 1.0));
+        let seeds = ex.state.with_untracked(|s| s.board_seeds);
+        if let Err(e) = b.spec(0, &configs).task() {
+            message.set(Some(
+                Message::new("training.cannot_train").with_message("error", e),
+            ));
+            return;
+        }
+        message.set(None);
+        b.runs.set(vec![Vec::new(); configs.len()]);
+        progress.set(Progress {
+            seed: 1,
+            seeds,
+            done: 0,
+            total: configs.len() * seeds as usize,
+        });
+        running.set(true);
+        b.train_seed(0, seeds, configs);
+    };
+
+    // Once every run is in: the board in one sentence, from its own numbers.
+    let summary = move || {
+        if running.get() {
+            return None;
+        }
+        let board = board.get();
+        let best = board.first()?;
+        let mean_of = |m: Method| {
+            board
+                .iter()
+                .find(|r| Method::of(&r.summary.config) == m)
+                .map(|r| r.summary.balanced_accuracy.mean)
+        };
+        let cb = mean_of(Method::weighted(SchemeKind::Cb, LossKind::Softmax))?;
+        let inverse = mean_of(Method::weighted(SchemeKind::Inverse, LossKind::Softmax))?;
+        let seeds = progress.get().seeds;
+        Some(tr_with(
+            lang.get(),
+            if seeds == 1 {
+                "training.board_summary_one"
+            } else {
+                "training.board_summary"
+            },
+            &[
+                (
+                    "best",
+                    &best.summary.config.label_message().in_lang(lang.get()),
+                ),
+                (
+                    "balanced",
+                    &format!("{:.1}", 100.0 * best.summary.balanced_accuracy.mean),
+                ),
+                (
+                    "diff",
+                    &format!("{:.1}", 100.0 * best.vs_softmax.map_or(0.0, |d| d.mean)),
+                ),
+                ("seeds", &seeds.to_string()),
+                ("gap", &format!("{:.1}", 100.0 * (cb - inverse).abs())),
+            ],
+        ))
+    };
+
+    let row = move |(rank, r): (usize, Ranked)| {
+        let name = Method::of(&r.summary.config).name();
+        let label = r.summary.config.label_message();
+        // The reference is paired with itself: it says so instead of "+0.0".
+        let diff =
+            (!is_reference(&r)).then(|| r.vs_softmax.map_or("-".to_owned(), |d| percent(d, true)));
+        view! {
+            <tr data-name=name data-balanced=decimal(r.summary.balanced_accuracy.mean)
+                data-diff=r.vs_softmax.map(|d| decimal(d.mean)).unwrap_or_default()>
+                <td class="num">{rank + 1}</td>
+                <th scope="row">{move || label.in_lang(lang.get())}</th>
+                <td class="num">{percent(r.summary.balanced_accuracy, false)}</td>
+                <td class="num">{r.summary.few_shot.map_or("-".to_owned(), |m| percent(m, false))}</td>
+                <td class="num">{move || diff.clone().unwrap_or_else(|| tr_with(lang.get(), "training.board_reference", &[]))}</td>
+            </tr>
+        }
+    };
+
+    view! {
+        <section class="panel leaderboard" aria-labelledby="board-title">
+            <h3 id="board-title">{t("training.board_title")}</h3>
+            <p class="hint">{t("training.board_hint")}</p>
+            <div class="tools">
+                <label>
+                    {t("training.board_seeds")}
+                    <select id="board-seeds"
+                        prop:value=move || ex.state.with(|s| s.board_seeds.to_string())
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse::<u64>() {
+                                ex.state.update(|s| s.board_seeds = n.clamp(1, MAX_BOARD_SEEDS));
+                            }
+                        }>
+                        {(1..=MAX_BOARD_SEEDS).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
+                    </select>
+                </label>
+                <button type="button" id="board-run" on:click=run disabled=move || running.get()>{t("training.board_run")}</button>
+                <progress id="board-steps" max=move || progress.get().total.max(1).to_string() value=move || progress.get().done.to_string()
+                    aria-label=t("training.board_progress_label")></progress>
+                <span class="progress-text" id="board-progress" data-done=move || progress.get().done.to_string()
+                    data-total=move || progress.get().total.to_string()
+                    data-backend=move || b.on_gpu.get().map(|g| if g { "webgpu" } else { "cpu" })>
+                    {move || {
+                        let p = progress.get();
+                        (p.total > 0).then(|| tr_with(
+                            lang.get(),
+                            "training.board_done",
+                            &[
+                                ("done", &p.done.to_string()),
+                                ("total", &p.total.to_string()),
+                                ("seed", &p.seed.to_string()),
+                                ("seeds", &p.seeds.to_string()),
+                            ],
+                        ))
+                    }}
+                </span>
+            </div>
+            {move || message.get().map(|m| view! { <p class="error" role="alert">{move || m.in_lang(lang.get())}</p> })}
+            <p id="board-summary" role="status">{summary}</p>
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="leaderboard-caption">
+            <table id="leaderboard">
+                <caption id="leaderboard-caption">{t("training.board_caption")}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col" class="num">{t("training.board_rank")}</th>
+                        <th scope="col">{t("training.board_method")}</th>
+                        <th scope="col" class="num">{t("training.col_balanced")}</th>
+                        <th scope="col" class="num">{t("training.col_few")}</th>
+                        <th scope="col" class="num">{t("training.board_vs_softmax")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || board.get().into_iter().enumerate().map(row).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        </section>
+    }
+}
+
+/// Whether this line is the reference the others are paired with.
+fn is_reference(r: &Ranked) -> bool {
+    Method::of(&r.summary.config) == Method::plain(LossKind::Softmax)
+}

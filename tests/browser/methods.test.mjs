@@ -1,0 +1,136 @@
+// The methods that came after, in the page, once with WebGPU (SwiftShader) and once on the CPU
+// path: up to six runs side by side, each any loss, weighting, sampler and schedule, on the
+// same data and start as `cblab train --compare` with the same names; the leaderboard trains
+// the standard set over seeds to the end and ranks it as `cblab train --methods` does. Both
+// keep their settings in the URL. Fails on any console error.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { launch, openPage, repoRoot, requireEnv, screenshot, serveDist } from './harness.mjs';
+
+// The toy-size counts the page trains on for the cifar10-lt-100 preset.
+const COUNTS = '500,299,179,107,64,38,23,13,8,5';
+
+let server;
+before(async () => {
+  server = await serveDist(requireEnv('CBLAB_DIST'));
+});
+after(async () => {
+  await server?.close();
+});
+
+function cli(args) {
+  return JSON.parse(execFileSync(requireEnv('CBLAB_CLI'), ['train', '--counts', COUNTS, ...args], { encoding: 'utf8' }));
+}
+
+const settled = () => /^(\d+) of \1 steps$/.test(document.querySelector('.progress-text')?.textContent ?? '');
+
+for (const webgpu of [true, false]) {
+  const mode = webgpu ? 'webgpu' : 'cpu';
+  const backend = webgpu ? '&backend=gpu' : '';
+  describe(`methods ${webgpu ? 'with WebGPU (SwiftShader)' : 'without WebGPU (CPU path)'}`, () => {
+    let browser;
+    before(async () => {
+      browser = await launch({ webgpu });
+    });
+    after(async () => {
+      await browser?.close();
+    });
+
+    test('six runs side by side, each any method, train as the CLI trains the same names', { timeout: 240_000 }, async () => {
+      const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&beta=0.999&gamma=1&epochs=8&schedule=drw&more_runs=logit-adjusted,cb-ldam%2Bdrw${backend}`, { width: 1400, height: 1000 });
+      await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+      // The link's runs are there, each with its own controls.
+      assert.equal(await page.inputValue('#train-schedule'), 'drw');
+      assert.equal(await page.inputValue('#run-4-loss'), 'logit-adjusted');
+      assert.equal(await page.inputValue('#run-5-loss'), 'ldam');
+      assert.equal(await page.inputValue('#run-5-scheme'), 'cb');
+      assert.equal(await page.inputValue('#run-5-schedule'), 'drw');
+      // A sixth run, then no more.
+      await page.click('#train-add-run');
+      await page.waitForSelector('#run-6-loss');
+      assert.ok(await page.isDisabled('#train-add-run'), 'six runs at most');
+      await page.selectOption('#run-6-loss', 'softmax');
+      await page.selectOption('#run-6-scheme', 'none');
+      await page.selectOption('#run-6-sampler', 'sqrt');
+      await page.waitForFunction(() => new URL(location.href).searchParams.get('more_runs') === 'logit-adjusted,cb-ldam+drw,softmax@sqrt');
+      // Removing a run and adding one back: the names follow.
+      await page.click('#run-4-remove');
+      await page.waitForFunction(() => new URL(location.href).searchParams.get('more_runs') === 'cb-ldam+drw,softmax@sqrt');
+      assert.equal(await page.inputValue('#run-4-loss'), 'ldam');
+      await page.click('#train-add-run');
+      await page.waitForFunction(() => new URL(location.href).searchParams.get('more_runs') === 'cb-ldam+drw,softmax@sqrt,logit-adjusted');
+
+      await page.locator('#train-play').scrollIntoViewIfNeeded();
+      await page.click('#train-play');
+      await page.waitForFunction(settled, null, { timeout: 200_000 });
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+      assert.equal(await page.getAttribute('#backend-badge', 'data-backend'), mode);
+      const rows = await page.$$eval('#training-metrics tbody tr', (trs) =>
+        trs.map((tr) => [tr.getAttribute('data-label'), Number(tr.getAttribute('data-balanced')), Number(tr.getAttribute('data-first-loss'))]));
+      const names = 'softmax,cb-softmax,cb-focal+drw,cb-ldam+drw,softmax@sqrt,logit-adjusted';
+      const engine = cli(['--compare', names, '--beta', '0.999', '--gamma', '1', '--seed', '0', '--epochs', '8']).runs;
+      assert.deepEqual(rows.map(([label]) => label), engine.map((r) => r.label));
+      for (const [i, [label, balanced, loss]] of rows.entries()) {
+        const run = engine[i];
+        assert.ok(Math.abs(loss - run.loss_history[0]) <= 1e-4 * run.loss_history[0],
+          `${label}: first-epoch loss page ${loss}, engine ${run.loss_history[0]}`);
+        assert.ok(Math.abs(balanced - run.metrics.balanced_accuracy) <= 0.02,
+          `${label}: balanced accuracy page ${balanced}, engine ${run.metrics.balanced_accuracy}`);
+      }
+      // Six decision maps, six confusion matrices.
+      assert.equal(await page.locator('.regions canvas[role="img"]').count(), 6);
+      assert.equal(await page.locator('canvas[data-figure^="confusion-"]').count(), 6);
+      await page.locator('canvas[data-figure="confusion-run-6"]').scrollIntoViewIfNeeded();
+      await page.locator('canvas[data-figure="training-loss"]').scrollIntoViewIfNeeded();
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+      await page.locator('#training-title').scrollIntoViewIfNeeded();
+      await page.locator('section.training').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `training-six-runs-${mode}.png`) });
+      page.assertNoErrors();
+      await page.close();
+    });
+
+    test('the leaderboard trains the standard set over seeds to the end, ranked as the CLI ranks it', { timeout: 300_000 }, async () => {
+      const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&epochs=10&board_seeds=2${backend}`, { width: 1400, height: 1000 });
+      await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+      assert.equal(await page.inputValue('#board-seeds'), '2');
+      await page.locator('#board-run').scrollIntoViewIfNeeded();
+      await page.click('#board-run');
+      await page.waitForFunction(() => document.querySelector('#board-progress')?.dataset.done === '20', null, { timeout: 280_000 });
+      await page.waitForFunction(() => !document.querySelector('#board-run').disabled);
+      assert.match(await page.textContent('#board-progress'), /^20 of 20 runs finished \(seed 2 of 2\)$/);
+      assert.equal(await page.getAttribute('#board-progress', 'data-backend'), mode);
+      const rows = await page.$$eval('#leaderboard tbody tr', (trs) => trs.map((tr) => ({
+        label: tr.querySelector('th').textContent,
+        name: tr.dataset.name,
+        balanced: Number(tr.dataset.balanced),
+        diff: tr.dataset.diff === '' ? null : Number(tr.dataset.diff),
+        cells: [...tr.querySelectorAll('td')].map((td) => td.textContent),
+      })));
+      assert.equal(rows.length, 10);
+      // Ranked best first.
+      for (let i = 1; i < rows.length; i += 1) assert.ok(rows[i - 1].balanced >= rows[i].balanced, JSON.stringify(rows));
+      // The same numbers as the engine's, method by method.
+      const engine = cli(['--methods', '--seeds', '2', '--seed', '0', '--epochs', '10']).methods;
+      assert.deepEqual(new Set(rows.map((r) => r.label)), new Set(engine.map((m) => m.summary.label)));
+      for (const m of engine) {
+        const row = rows.find((r) => r.label === m.summary.label);
+        assert.ok(Math.abs(row.balanced - m.summary.balanced_accuracy.mean) <= 0.02,
+          `${row.label}: page ${row.balanced}, engine ${m.summary.balanced_accuracy.mean}`);
+        assert.ok(Math.abs(row.diff - m.vs_softmax.mean) <= 0.03, `${row.label}: paired difference page ${row.diff}, engine ${m.vs_softmax.mean}`);
+      }
+      const softmax = rows.find((r) => r.name === 'softmax');
+      assert.equal(softmax.cells[3], '(the reference)');
+      assert.ok(rows.every((r) => /^\d+\.\d ± \d+\.\d$/.test(r.cells[1])), JSON.stringify(rows.map((r) => r.cells)));
+      const summary = await page.textContent('#board-summary');
+      assert.match(summary, /^.+ ranks first with \d+\.\d % balanced accuracy, -?\d+\.\d points above softmax over 2 seeds\. CB softmax \(β = 0\.9999\) and inverse frequency differ by \d+\.\d points\.$/, summary);
+      assert.ok(summary.startsWith(rows[0].label), summary);
+      await page.locator('.leaderboard').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `leaderboard-${mode}.png`) });
+      await screenshot(page, `leaderboard-page-${mode}`);
+      page.assertNoErrors();
+      await page.close();
+    });
+  });
+}
