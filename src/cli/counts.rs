@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 
 use crate::data::counts_input::{InputFormat, ParsedCounts, parse_counts};
-use crate::data::profiles::{PRESETS, Profile, preset_counts};
+use crate::data::profiles::{self, PRESETS, Profile, preset_counts};
 use crate::i18n::Lang;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -71,11 +71,21 @@ pub struct CountsArgs {
 }
 
 pub fn run(args: &CountsArgs) -> Result<String> {
-    let counts = match &args.preset {
-        Some(name) => preset(name)?,
-        None => args.profile.counts(5000)?,
+    let (counts, names) = match &args.preset {
+        Some(name) => (preset(name)?, preset_names(name)),
+        None => (args.profile.counts(5000)?, None),
     };
-    Ok(json!({ "counts": counts }).to_string())
+    Ok(match names {
+        Some(names) => json!({ "counts": counts, "names": names }),
+        None => json!({ "counts": counts }),
+    }
+    .to_string())
+}
+
+/// The class names of a preset that has them (a real data set's).
+fn preset_names(name: &str) -> Option<Vec<String>> {
+    let names = profiles::preset(name)?.class_names?;
+    Some(names.iter().map(|s| (*s).to_owned()).collect())
 }
 
 pub fn presets() -> String {
@@ -152,7 +162,7 @@ impl CountsSource {
         };
         Ok(ParsedCounts {
             counts: preset(name)?,
-            names: None,
+            names: preset_names(name),
         })
     }
 }

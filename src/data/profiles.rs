@@ -134,6 +134,40 @@ pub struct Preset {
     pub description: &'static str,
     /// The rule that gives the counts.
     pub profile: Profile,
+    /// The classes' names, head first, when the data set has them.
+    pub class_names: Option<&'static [&'static str]>,
+}
+
+/// Fashion-MNIST's classes in label order (Zalando's names).
+pub const FASHION_MNIST_CLASSES: [&str; 10] = [
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+];
+
+/// The largest class of Fashion-MNIST-LT: class c keeps its first
+/// floor(1000 rho^(-c/9)) training images.
+pub const FASHION_MNIST_LT_MAX: u64 = 1000;
+
+const fn fashion(name: &'static str, imbalance: f64) -> Preset {
+    Preset {
+        name,
+        description: "Fashion-MNIST-LT, the lab's real images: class c (0 T-shirt/top ... 9 ankle \
+                      boot) keeps its first floor(1000 * rho^(-c/9)) training images",
+        profile: Profile::Exponential {
+            classes: 10,
+            max: FASHION_MNIST_LT_MAX,
+            imbalance,
+        },
+        class_names: Some(&FASHION_MNIST_CLASSES),
+    }
 }
 
 const fn cifar(name: &'static str, classes: usize, imbalance: f64) -> Preset {
@@ -149,10 +183,12 @@ const fn cifar(name: &'static str, classes: usize, imbalance: f64) -> Preset {
             max: if classes == 10 { 5000 } else { 500 },
             imbalance,
         },
+        class_names: None,
     }
 }
 
-/// Every preset: long-tailed CIFAR as in the official code, and iNaturalist stand-ins.
+/// Every preset: long-tailed CIFAR as in the official code, Fashion-MNIST-LT,
+/// and iNaturalist stand-ins.
 pub const PRESETS: &[Preset] = &[
     cifar("cifar10-lt-10", 10, 10.0),
     cifar("cifar10-lt-20", 10, 20.0),
@@ -164,6 +200,11 @@ pub const PRESETS: &[Preset] = &[
     cifar("cifar100-lt-50", 100, 50.0),
     cifar("cifar100-lt-100", 100, 100.0),
     cifar("cifar100-lt-200", 100, 200.0),
+    fashion("fashion-mnist-lt-10", 10.0),
+    fashion("fashion-mnist-lt-20", 20.0),
+    fashion("fashion-mnist-lt-50", 50.0),
+    fashion("fashion-mnist-lt-100", 100.0),
+    fashion("fashion-mnist-lt-200", 200.0),
     Preset {
         name: "inat2017-like",
         description: "iNaturalist 2017 stand-in: 5,089 classes, exponential, imbalance 435 \
@@ -173,6 +214,7 @@ pub const PRESETS: &[Preset] = &[
             max: 3919,
             imbalance: 435.0,
         },
+        class_names: None,
     },
     Preset {
         name: "inat2018-like",
@@ -183,6 +225,7 @@ pub const PRESETS: &[Preset] = &[
             max: 1000,
             imbalance: 500.0,
         },
+        class_names: None,
     },
 ];
 
@@ -222,6 +265,55 @@ mod tests {
         assert_eq!(total("cifar10-lt-50"), 13996);
         assert_eq!(total("cifar10-lt-10"), 20431);
         assert_eq!(total("cifar100-lt-100"), 10847);
+    }
+
+    #[test]
+    fn fashion_mnist_lt_keeps_a_subset_of_the_rho_10_images_at_every_rho() {
+        assert_eq!(
+            preset_counts("fashion-mnist-lt-10").unwrap(),
+            [1000, 774, 599, 464, 359, 278, 215, 166, 129, 100]
+        );
+        assert_eq!(
+            preset_counts("fashion-mnist-lt-10")
+                .unwrap()
+                .iter()
+                .sum::<u64>(),
+            4084
+        );
+        assert_eq!(
+            preset_counts("fashion-mnist-lt-100")
+                .unwrap()
+                .iter()
+                .sum::<u64>(),
+            2478
+        );
+        let at = |rho: f64| {
+            Profile::Exponential {
+                classes: 10,
+                max: FASHION_MNIST_LT_MAX,
+                imbalance: rho,
+            }
+            .counts()
+            .unwrap()
+        };
+        // Every rho from 10 to 200 (in steps of 0.5) takes the first n_c(rho) of the
+        // rho = 10 images: never more, fewer as rho grows, the tail at 1000 / rho.
+        let all = at(10.0);
+        let mut previous = all.clone();
+        for k in 20..=400 {
+            let rho = k as f64 / 2.0;
+            let c = at(rho);
+            assert_eq!(c[0], 1000);
+            assert!(c.iter().zip(&all).all(|(n, m)| n <= m), "rho {rho}: {c:?}");
+            assert!(
+                c.iter().zip(&previous).all(|(n, m)| n <= m),
+                "rho {rho}: {c:?}"
+            );
+            assert_eq!(c[9], (1000.0 / rho).floor() as u64, "rho {rho}");
+            previous = c;
+        }
+        let p = preset("fashion-mnist-lt-50").unwrap();
+        assert_eq!(p.class_names.unwrap()[9], "Ankle boot");
     }
 
     #[test]

@@ -44,7 +44,9 @@ impl Distribution {
         Some(Self {
             source: Source::Preset(p.name),
             counts: p.profile.counts().expect("every preset is valid"),
-            names: None,
+            names: p
+                .class_names
+                .map(|n| n.iter().map(|s| (*s).to_owned()).collect()),
         })
     }
 

@@ -93,6 +93,7 @@ fn App() -> impl IntoView {
         </main>
         <footer class="site-footer" hidden=move || present.get()>
             <p>{t("shell.footer")}</p>
+            <p class="credit">{t("shell.credit")}</p>
         </footer>
         </div>
     }

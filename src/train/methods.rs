@@ -60,16 +60,26 @@ impl Method {
         }
     }
 
-    /// `base` with this method's loss, weighting, sampler and schedule.
+    /// `base` with this method's loss and weighting, and its sampler,
+    /// schedule and post-hoc adjustment where it names them (where it does
+    /// not, `base`'s stay: the CLI's `--sampler`, `--drw-from` and
+    /// `--posthoc-tau` apply to every entry of `--compare` that names none).
     pub fn config(&self, base: &TrainConfig) -> TrainConfig {
         TrainConfig {
             loss: self.loss,
             scheme: self.scheme,
-            sampler: self.sampler,
-            drw_from: self.drw.then(|| base.drw_from.unwrap_or(DRW_FROM)),
-            posthoc_tau: self
-                .posthoc
-                .then(|| base.posthoc_tau.unwrap_or(POSTHOC_TAU)),
+            sampler: match self.sampler {
+                Sampler::Instance => base.sampler,
+                named => named,
+            },
+            drw_from: match self.drw {
+                true => Some(base.drw_from.unwrap_or(DRW_FROM)),
+                false => base.drw_from,
+            },
+            posthoc_tau: match self.posthoc {
+                true => Some(base.posthoc_tau.unwrap_or(POSTHOC_TAU)),
+                false => base.posthoc_tau,
+            },
             ..*base
         }
     }
@@ -198,6 +208,25 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn what_a_name_leaves_out_comes_from_the_base() {
+        let base = TrainConfig {
+            sampler: Sampler::Sqrt,
+            drw_from: Some(0.5),
+            posthoc_tau: Some(0.7),
+            ..TrainConfig::default()
+        };
+        let c = Method::parse("softmax").unwrap().config(&base);
+        assert_eq!(
+            (c.sampler, c.drw_from, c.posthoc_tau),
+            (Sampler::Sqrt, Some(0.5), Some(0.7))
+        );
+        let c = Method::parse("cb-ldam@class-balanced+drw")
+            .unwrap()
+            .config(&base);
+        assert_eq!((c.sampler, c.drw_from), (Sampler::ClassBalanced, Some(0.5)));
     }
 
     #[test]

@@ -51,6 +51,20 @@ test('picking a preset shows its weights, as the CLI computes them', async () =>
   page.assertNoErrors();
 });
 
+test('the Fashion-MNIST-LT presets give the CLI\'s weights with the class names, and the credit', async () => {
+  const page = await open();
+  await page.selectOption('select[aria-label="preset"]', 'fashion-mnist-lt-100');
+  await settle(page);
+  assert.equal(query(page).get('preset'), 'fashion-mnist-lt-100');
+  const cli = JSON.parse(execFileSync(requireEnv('CBLAB_CLI'), ['weights', '--preset', 'fashion-mnist-lt-100', '--beta', '0.999'], { encoding: 'utf8' }));
+  assert.deepEqual(await tableWeights(page), cli.weights);
+  const names = await page.$$eval('#weights-table tbody tr td:first-child', (tds) => tds.map((td) => td.textContent));
+  assert.deepEqual(names, cli.names);
+  assert.equal(names[0], 'T-shirt/top');
+  assert.match(await page.textContent('.site-footer .credit'), /Fashion-MNIST by Zalando SE \(MIT licence\)/);
+  page.assertNoErrors();
+});
+
 test('dragging beta changes the weights and the URL; N and the exact field follow', async () => {
   const page = await open();
   const slider = page.locator('#beta-slider');

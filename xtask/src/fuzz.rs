@@ -20,5 +20,8 @@ pub fn fuzz(seconds: u64) -> Result<()> {
         run(command("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"]))?;
     }
     let max_time = format!("-max_total_time={seconds}");
-    run(command("cargo").args(["+nightly", "fuzz", "run", "count_parser", "--", &max_time]))
+    for target in ["count_parser", "fashion_asset"] {
+        run(command("cargo").args(["+nightly", "fuzz", "run", target, "--", &max_time]))?;
+    }
+    Ok(())
 }

@@ -1,6 +1,7 @@
-//! `cargo xtask`: CB Lab's developer tasks (install tools, build, serve, test, fuzz), std only.
+//! `cargo xtask`: CB Lab's developer tasks (install tools, build, serve, test, fuzz, data), std only.
 
 mod check;
+mod data;
 mod fuzz;
 mod install;
 mod proc;
@@ -22,7 +23,9 @@ tasks:
                           build, then serve dist/ on http://127.0.0.1:N/ (default 8080) until killed
   test                    install everything, then fmt, clippy (native and wasm32), cargo test,
                           the release site build and the browser tests, stopping at the first failure
-  fuzz [--seconds N]      run the count_parser fuzz target for N seconds (default 60)
+  fuzz [--seconds N]      run each fuzz target (count parser, asset reader) for N seconds (default 60)
+  data                    derive assets/data/fashion-mnist-lt.bin from Debian's dataset-fashion-mnist
+                          (installed with apt when missing, as root)
   help                    print this message";
 
 fn main() -> ExitCode {
@@ -69,6 +72,10 @@ fn run(args: &[String]) -> Result<()> {
         "test" => {
             options.finish()?;
             check::test()
+        }
+        "data" => {
+            options.finish()?;
+            data::data()
         }
         "fuzz" => {
             let seconds = options.number("--seconds")?.unwrap_or(60);
