@@ -191,19 +191,6 @@ fn table(summaries: &[SeedSummary]) -> String {
     out.trim_end().to_owned()
 }
 
-/// A percentage with its spread over seeds, when there is one.
-fn percent(m: MeanSd, signed: bool) -> String {
-    let mean = if signed {
-        format!("{:+.1}", 100.0 * m.mean)
-    } else {
-        format!("{:.1}", 100.0 * m.mean)
-    };
-    match m.sd {
-        Some(sd) => format!("{mean} ± {:.1}", 100.0 * sd),
-        None => mean,
-    }
-}
-
 /// The methods ranked, in percent: balanced and few-shot accuracy, and the
 /// paired difference of balanced accuracy to softmax on the same seeds.
 fn methods_table(ranked: &[Ranked]) -> String {
@@ -217,14 +204,14 @@ fn methods_table(ranked: &[Ranked]) -> String {
     {
         let diff = match diff {
             _ if s.label == "softmax" => "(the reference)".to_owned(),
-            Some(d) => percent(*d, true),
+            Some(d) => d.percent(true),
             None => "-".to_owned(),
         };
         out += &format!(
             "| {} | {} | {} | {} |\n",
             s.label,
-            percent(s.balanced_accuracy, false),
-            s.few_shot.map_or("-".to_owned(), |m| percent(m, false)),
+            s.balanced_accuracy.percent(false),
+            s.few_shot.map_or("-".to_owned(), |m| m.percent(false)),
             diff
         );
     }

@@ -322,7 +322,10 @@ fn idx(bytes: &[u8], dims: usize, what: &str) -> Result<(Vec<usize>, Vec<u8>), I
             u32::from_be_bytes(bytes[4 + 4 * d..8 + 4 * d].try_into().expect("4 bytes")) as usize
         })
         .collect();
-    let len = sizes.iter().product::<usize>();
+    let len = sizes
+        .iter()
+        .try_fold(1usize, |n, &d| n.checked_mul(d))
+        .ok_or_else(|| bad("sizes too large"))?;
     if bytes.len() != header + len {
         return Err(bad(&format!(
             "{} bytes of items, its header says {len}",

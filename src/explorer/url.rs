@@ -426,6 +426,12 @@ fn training_from_pairs<'a>(
                     );
                     break;
                 }
+                // Post-hoc adjustment is the tau slider's: no control would show it.
+                Ok(m) if m.posthoc => bad(
+                    "notice.what.runs",
+                    name,
+                    Message::new("notice.why.runs_posthoc"),
+                ),
                 Ok(m) => s.extra.push(m),
                 Err(_) => bad("notice.what.runs", name, Message::new("notice.why.runs")),
             }

@@ -403,7 +403,7 @@ pub fn posthoc() -> String {
 }
 
 /// LDAM: `−log(exp(s(z_y − Δ_y)) / (exp(s(z_y − Δ_y)) + ∑_{j≠y} exp(s z_j)))`,
-/// `Δ_j = C / n_j^{1/4}`.
+/// `Δ_j = K / n_j^{1/4}` (K sets the largest margin).
 pub fn ldam() -> String {
     let margin = exp(&mrow(&[
         &mi("s"),

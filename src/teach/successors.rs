@@ -103,7 +103,8 @@ mod tests {
         let ib = &IB_TABLE_4;
         let la = &LA_TABLE_3;
         for k in 0..2 {
-            // "LDAM-DRW beats CB loss; LDAM alone does not" (accuracy).
+            // "LDAM-DRW beats CB loss; LDAM alone does not" (accuracy; on
+            // CIFAR-100 the two tie at 39.6).
             assert!(value(ib, "lesson.after.m.ldam_drw")[k] > value(ib, "lesson.after.m.cb")[k]);
             assert!(value(ib, "lesson.after.m.ldam")[k] <= value(ib, "lesson.after.m.cb")[k]);
             // "Logit adjustment, as a loss or post hoc, beats ERM and LDAM" (error).
@@ -113,9 +114,9 @@ mod tests {
                 assert!(value(la, m)[k] < ldam && ldam < erm);
             }
         }
-        // The slide's "+2.5 points over CB on CIFAR-10".
-        let gain = value(ib, "lesson.after.m.ldam_drw")[0] - value(ib, "lesson.after.m.cb")[0];
-        assert!((gain - 2.46).abs() < 1e-9);
+        // The slide's "LDAM-DRW 77.03 % against CB 74.57 % on CIFAR-10-LT".
+        assert_eq!(value(ib, "lesson.after.m.ldam_drw")[0], 77.03);
+        assert_eq!(value(ib, "lesson.after.m.cb")[0], 74.57);
     }
 
     #[test]

@@ -198,6 +198,20 @@ pub struct MeanSd {
 }
 
 impl MeanSd {
+    /// In percent with one decimal, `mean ± sd` when the spread is known;
+    /// `signed` writes the sign (for differences).
+    pub fn percent(&self, signed: bool) -> String {
+        let mean = if signed {
+            format!("{:+.1}", 100.0 * self.mean)
+        } else {
+            format!("{:.1}", 100.0 * self.mean)
+        };
+        match self.sd {
+            Some(sd) => format!("{mean} ± {:.1}", 100.0 * sd),
+            None => mean,
+        }
+    }
+
     /// Of these values; `None` when there are none.
     pub fn of(values: &[f64]) -> Option<MeanSd> {
         if values.is_empty() {
@@ -299,8 +313,14 @@ mod tests {
         let base = TrainConfig::default();
         for config in standard_methods(&base) {
             let name = Method::of(&config).name();
-            let again = parse_compare_list(&name, &config).unwrap()[0];
-            assert_eq!(again, config, "{name}");
+            // Against the plain base, so the name alone must carry the sampler and schedule.
+            let again = parse_compare_list(&name, &base).unwrap()[0];
+            assert_eq!(Method::of(&again), Method::of(&config), "{name}");
+            assert_eq!(
+                (again.sampler, again.drw_from, again.posthoc_tau),
+                (config.sampler, config.drw_from, config.posthoc_tau),
+                "{name}"
+            );
         }
     }
 
@@ -339,5 +359,11 @@ mod tests {
         assert_eq!(s.sd, Some(1.0));
         assert_eq!(MeanSd::of(&[]), None);
         assert_eq!(MeanSd::of(&[5.0]).unwrap().sd, None);
+        assert_eq!(s.percent(false), "200.0 ± 100.0");
+        let d = MeanSd {
+            mean: -0.0123,
+            sd: None,
+        };
+        assert_eq!(d.percent(true), "-1.2");
     }
 }

@@ -132,5 +132,37 @@ for (const webgpu of [true, false]) {
       page.assertNoErrors();
       await page.close();
     });
+
+    if (!webgpu) {
+      test('the leaderboard survives a worker\'s death and a second press: each run counted once', { timeout: 240_000 }, async () => {
+        // The first worker dies when the seed's last run has taken 200 of its 400 steps: nine runs
+        // were reported finished, and the new worker reports them again from the snapshot.
+        const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&epochs=40&board_seeds=2&backend=cpu&worker_die_after=200`, { width: 1400, height: 1000 });
+        await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+        const rowsOf = () => page.$$eval('#leaderboard tbody tr', (trs) => trs.map((tr) => [tr.dataset.name, Number(tr.dataset.balanced)]));
+        const finish = async () => {
+          await page.locator('#board-run').scrollIntoViewIfNeeded();
+          await page.click('#board-run');
+          await page.waitForFunction(() => document.querySelector('#board-progress')?.dataset.done === '20'
+            && !document.querySelector('#board-run').disabled, null, { timeout: 200_000 });
+          assert.match(await page.textContent('#board-progress'), /^20 of 20 runs finished \(seed 2 of 2\)$/);
+        };
+        await finish();
+        assert.match(await page.textContent('#board-notice'), /The training worker stopped/);
+        const first = await rowsOf();
+        assert.equal(first.length, 10);
+        const engine = cli(['--methods', '--seeds', '2', '--seed', '0', '--epochs', '40']).methods;
+        const byLabel = await page.$$eval('#leaderboard tbody tr', (trs) => Object.fromEntries(trs.map((tr) => [tr.querySelector('th').textContent, Number(tr.dataset.balanced)])));
+        for (const m of engine) {
+          assert.ok(Math.abs(byLabel[m.summary.label] - m.summary.balanced_accuracy.mean) <= 0.02,
+            `${m.summary.label} after the restart: page ${byLabel[m.summary.label]}, engine ${m.summary.balanced_accuracy.mean}`);
+        }
+        // Pressed again: a new board of the same runs, not twice as many.
+        await finish();
+        assert.deepEqual(await rowsOf(), first);
+        page.assertNoErrors();
+        await page.close();
+      });
+    }
   });
 }

@@ -173,7 +173,7 @@ pub(super) fn TrainingControls() -> impl IntoView {
                 pick=Pick::Setting(|s, v| if let Some(k) = LossKind::from_name(v) { s.loss = k }) />
             <SettingSelect label=t("training.label_scheme") id="train-scheme" options=schemes
                 value=setting(|s| s.scheme.name().to_owned())
-                pick=Pick::Setting(|s, v| if let Some(k) = SchemeKind::ALL.into_iter().find(|k| k.name() == v) { s.scheme = k }) />
+                pick=Pick::Setting(|s, v| if let Some(k) = SchemeKind::from_name(v) { s.scheme = k }) />
             <SettingSelect label=t("training.label_sampler") id="train-sampler" options=samplers
                 value=setting(|s| s.sampler.name().to_owned())
                 pick=Pick::Setting(|s, v| if let Some(k) = Sampler::from_name(v) { s.sampler = k }) />

@@ -9,28 +9,16 @@ use crate::balance::losses::LossKind;
 use crate::balance::weights::SchemeKind;
 use crate::data::export::decimal;
 use crate::explorer::state::MAX_BOARD_SEEDS;
+use crate::explorer::training::TrainingSettings;
 use crate::i18n::{Message, tr_with};
 use crate::site::backend::{Gpu, use_gpu};
 use crate::site::i18n::{t, use_page};
-use crate::site::state::{Explorer, use_explorer};
+use crate::site::state::use_explorer;
 use crate::site::worker;
 use crate::train::config::TrainConfig;
-use crate::train::experiments::{MeanSd, Ranked, RunReport, rank_methods, standard_methods};
+use crate::train::experiments::{Ranked, RunReport, rank_methods, standard_methods};
 use crate::train::methods::Method;
 use crate::worker::protocol::{Command, JobId, JobSpec, Order, Report, Stop, Watch};
-
-/// A mean (and its spread over seeds) in percent; signed for differences.
-fn percent(m: MeanSd, signed: bool) -> String {
-    let mean = if signed {
-        format!("{:+.1}", 100.0 * m.mean)
-    } else {
-        format!("{:.1}", 100.0 * m.mean)
-    };
-    match m.sd {
-        Some(sd) => format!("{mean} ± {:.1}", 100.0 * sd),
-        None => mean,
-    }
-}
 
 /// Where the leaderboard is: which seed trains, how many runs are done.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -41,78 +29,100 @@ struct Progress {
     total: usize,
 }
 
+/// What a press of the button trains, fixed then: later edits of the page's
+/// settings do not reach the seeds still to come.
+#[derive(Clone, Debug)]
+struct Plan {
+    /// The first seed's job.
+    first: JobSpec,
+    seeds: u64,
+}
+
+impl Plan {
+    /// The job of seed `k`: the first seed + k, for the data and every run.
+    fn spec(&self, k: u64) -> JobSpec {
+        let seed = self.first.seed.wrapping_add(k);
+        JobSpec {
+            seed,
+            configs: self
+                .first
+                .configs
+                .iter()
+                .map(|c| TrainConfig { seed, ..*c })
+                .collect(),
+            ..self.first.clone()
+        }
+    }
+}
+
 /// What the panel's jobs update.
 #[derive(Clone, Copy)]
 struct Board {
-    ex: Explorer,
     gpu: Gpu,
     job: StoredValue<Option<JobId>>,
     running: RwSignal<bool>,
     message: RwSignal<Option<Message>>,
+    notice: RwSignal<Option<Message>>,
     progress: RwSignal<Progress>,
     /// Whether the runs train on the GPU (`None` before any report).
     on_gpu: RwSignal<Option<bool>>,
-    /// `runs[m][s]`: method m's finished run on the s-th seed.
-    runs: RwSignal<Vec<Vec<RunReport>>>,
+    /// `runs[m][k]`: method m's finished run on seed k. A slot, not a list:
+    /// a worker that restarts reports its finished runs again.
+    runs: RwSignal<Vec<Vec<Option<RunReport>>>>,
 }
 
 impl Board {
-    /// The job for seed `k` (the panel's seed + k) of the standard set.
-    fn spec(&self, k: u64, configs: &[TrainConfig]) -> JobSpec {
-        let settings = self.ex.training.get_untracked();
-        let seed = settings.seed + k;
-        JobSpec {
-            counts: self.ex.counts.get_untracked(),
-            seed,
-            configs: configs.iter().map(|c| TrainConfig { seed, ..*c }).collect(),
-            device: self.gpu.device_for(settings.backend),
-            order: Order::OneByOne,
-            watch: Watch::Results,
-            debug: self.gpu.debug(),
+    /// Drops the current job, if any, and stops.
+    fn stop(self) {
+        if let Some(old) = self.job.get_value() {
+            worker::send(Command::Drop(old));
         }
+        self.job.set_value(None);
+        self.running.set(false);
     }
 
-    /// Trains seed `k` of `seeds`, then the next: one job a seed, so that
+    /// Trains seed `k` of the plan, then the next: one job a seed, so that
     /// every method's runs line up seed by seed.
-    fn train_seed(self, k: u64, seeds: u64, configs: Vec<TrainConfig>) {
-        let spec = self.spec(k, &configs);
+    fn train_seed(self, plan: Plan, k: u64) {
+        let spec = plan.spec(k);
         let trained = spec.configs.clone();
-        let total = configs.len() * seeds as usize;
         let on_report = move |report: Report| match report {
             Report::Update(id, update) if self.job.get_value() == Some(id) => {
                 self.on_gpu.set(Some(update.on_gpu));
-                if !update.runs.is_empty() {
-                    self.runs.update(|r| {
-                        for run in update.runs.into_iter().filter(|r| r.finished) {
-                            let config = trained[run.index];
-                            r[run.index].push(RunReport {
-                                label: config.label(),
-                                config,
-                                metrics: run.metrics,
-                                loss_history: run.history,
-                            });
-                        }
-                    });
-                }
+                self.runs.update(|r| {
+                    for run in update.runs.into_iter().filter(|r| r.finished) {
+                        let config = trained[run.index];
+                        r[run.index][k as usize] = Some(RunReport {
+                            label: config.label(),
+                            config,
+                            metrics: run.metrics,
+                            loss_history: run.history,
+                        });
+                    }
+                });
                 let done = self
                     .runs
-                    .with_untracked(|r| r.iter().map(Vec::len).sum::<usize>());
-                self.progress.set(Progress {
-                    seed: k + 1,
-                    seeds,
-                    done,
-                    total,
+                    .with_untracked(|r| r.iter().flatten().flatten().count());
+                self.progress.update(|p| {
+                    p.seed = k + 1;
+                    p.done = done;
                 });
-                if update.stopped == Some(Stop::Finished) {
-                    if k + 1 < seeds {
-                        self.train_seed(k + 1, seeds, configs.clone());
-                    } else {
-                        self.running.set(false);
+                match update.stopped {
+                    Some(Stop::Finished) => {
+                        self.stop();
+                        if k + 1 < plan.seeds {
+                            self.running.set(true);
+                            self.train_seed(plan.clone(), k + 1);
+                        }
                     }
+                    // Stopped short (a lost GPU with nowhere to go): the notice says why.
+                    Some(_) => self.stop(),
+                    None => {}
                 }
             }
+            Report::Notice(id, m) if self.job.get_value() == Some(id) => self.notice.set(Some(m)),
             Report::Failed(id, e) if self.job.get_value() == Some(id) => {
-                self.running.set(false);
+                self.stop();
                 self.message.set(Some(
                     Message::new("training.cannot_train").with_message("error", e),
                 ));
@@ -129,50 +139,85 @@ impl Board {
 #[component]
 pub fn LeaderboardPanel() -> impl IntoView {
     let ex = use_explorer();
+    let gpu = use_gpu();
     let lang = use_page().lang;
     let b = Board {
-        ex,
-        gpu: use_gpu(),
+        gpu,
         job: StoredValue::new(None),
         running: RwSignal::new(false),
         message: RwSignal::new(None),
+        notice: RwSignal::new(None),
         progress: RwSignal::new(Progress::default()),
         on_gpu: RwSignal::new(None),
         runs: RwSignal::new(Vec::new()),
     };
     let (running, message, progress) = (b.running, b.message, b.progress);
-    let board = Memo::new(move |_| b.runs.with(|r| rank_methods(r)));
+    // Each method's runs in seed order (softmax, the first method, finishes
+    // first in every seed, so the lists pair seed by seed).
+    let board = Memo::new(move |_| {
+        b.runs.with(|r| {
+            let lists: Vec<Vec<RunReport>> = r
+                .iter()
+                .map(|m| m.iter().flatten().cloned().collect())
+                .collect();
+            rank_methods(&lists)
+        })
+    });
+    // Other classes or settings make the board another task's: it goes.
+    Effect::new(move |previous: Option<(Vec<u64>, TrainingSettings)>| {
+        let now = (ex.counts.get(), ex.training.get());
+        if previous.is_some_and(|p| p != now) {
+            b.stop();
+            b.runs.set(Vec::new());
+            b.notice.set(None);
+            progress.set(Progress::default());
+        }
+        now
+    });
 
     let run = move |_| {
         if running.get_untracked() {
             return;
         }
-        if let Some(old) = b.job.get_value() {
-            worker::send(Command::Drop(old));
-        }
-        let configs = standard_methods(&ex.training.get_untracked().base(0.9999, 1.0));
-        let seeds = ex.state.with_untracked(|s| s.board_seeds);
-        if let Err(e) = b.spec(0, &configs).task() {
+        b.stop();
+        let settings = ex.training.get_untracked();
+        let configs = standard_methods(&settings.base(0.9999, 1.0));
+        let plan = Plan {
+            first: JobSpec {
+                counts: ex.counts.get_untracked(),
+                seed: settings.seed,
+                configs,
+                device: gpu.device_for(settings.backend),
+                order: Order::OneByOne,
+                watch: Watch::Results,
+                debug: gpu.debug(),
+            },
+            seeds: ex.state.with_untracked(|s| s.board_seeds),
+        };
+        if let Err(e) = plan.first.task() {
             message.set(Some(
                 Message::new("training.cannot_train").with_message("error", e),
             ));
             return;
         }
+        let methods = plan.first.configs.len();
         message.set(None);
-        b.runs.set(vec![Vec::new(); configs.len()]);
+        b.notice.set(None);
+        b.runs.set(vec![vec![None; plan.seeds as usize]; methods]);
         progress.set(Progress {
             seed: 1,
-            seeds,
+            seeds: plan.seeds,
             done: 0,
-            total: configs.len() * seeds as usize,
+            total: methods * plan.seeds as usize,
         });
         running.set(true);
-        b.train_seed(0, seeds, configs);
+        b.train_seed(plan, 0);
     };
 
     // Once every run is in: the board in one sentence, from its own numbers.
     let summary = move || {
-        if running.get() {
+        let p = progress.get();
+        if running.get() || p.total == 0 || p.done < p.total {
             return None;
         }
         let board = board.get();
@@ -185,14 +230,15 @@ pub fn LeaderboardPanel() -> impl IntoView {
         };
         let cb = mean_of(Method::weighted(SchemeKind::Cb, LossKind::Softmax))?;
         let inverse = mean_of(Method::weighted(SchemeKind::Inverse, LossKind::Softmax))?;
-        let seeds = progress.get().seeds;
+        let seeds = p.seeds;
+        let key = match (is_reference(best), seeds) {
+            (true, _) => "training.board_summary_softmax",
+            (false, 1) => "training.board_summary_one",
+            (false, _) => "training.board_summary",
+        };
         Some(tr_with(
             lang.get(),
-            if seeds == 1 {
-                "training.board_summary_one"
-            } else {
-                "training.board_summary"
-            },
+            key,
             &[
                 (
                     "best",
@@ -217,14 +263,14 @@ pub fn LeaderboardPanel() -> impl IntoView {
         let label = r.summary.config.label_message();
         // The reference is paired with itself: it says so instead of "+0.0".
         let diff =
-            (!is_reference(&r)).then(|| r.vs_softmax.map_or("-".to_owned(), |d| percent(d, true)));
+            (!is_reference(&r)).then(|| r.vs_softmax.map_or("-".to_owned(), |d| d.percent(true)));
         view! {
             <tr data-name=name data-balanced=decimal(r.summary.balanced_accuracy.mean)
                 data-diff=r.vs_softmax.map(|d| decimal(d.mean)).unwrap_or_default()>
                 <td class="num">{rank + 1}</td>
                 <th scope="row">{move || label.in_lang(lang.get())}</th>
-                <td class="num">{percent(r.summary.balanced_accuracy, false)}</td>
-                <td class="num">{r.summary.few_shot.map_or("-".to_owned(), |m| percent(m, false))}</td>
+                <td class="num">{r.summary.balanced_accuracy.percent(false)}</td>
+                <td class="num">{r.summary.few_shot.map_or("-".to_owned(), |m| m.percent(false))}</td>
                 <td class="num">{move || diff.clone().unwrap_or_else(|| tr_with(lang.get(), "training.board_reference", &[]))}</td>
             </tr>
         }
@@ -268,6 +314,7 @@ pub fn LeaderboardPanel() -> impl IntoView {
                     }}
                 </span>
             </div>
+            {move || b.notice.get().map(|m| view! { <p class="notice" id="board-notice" role="status">{move || m.in_lang(lang.get())}</p> })}
             {move || message.get().map(|m| view! { <p class="error" role="alert">{move || m.in_lang(lang.get())}</p> })}
             <p id="board-summary" role="status">{summary}</p>
             <div class="table-scroll" tabindex="0" role="region" aria-labelledby="leaderboard-caption">
