@@ -96,10 +96,18 @@ fn configs() -> Vec<TrainConfig> {
             scheme: SchemeKind::Inverse,
             ..base
         },
+        // LDAM's cosine logits, at a lower scale and at the default 30 with DRW.
         TrainConfig {
             loss: LossKind::Ldam,
             scale: 10.0,
             learning_rate: 0.003,
+            ..base
+        },
+        TrainConfig {
+            loss: LossKind::Ldam,
+            scheme: SchemeKind::Cb,
+            drw_from: Some(0.1),
+            seed: 13,
             ..base
         },
         // Re-weighted from epoch 4 (step 15): inside the hundred steps the tests compare.

@@ -21,6 +21,7 @@ pub(super) struct ModelInfo {
     decay2: f32,
     epsilon: f32,
     scale: f32,
+    cosine: u32,
 }
 
 impl ModelInfo {
@@ -48,6 +49,7 @@ impl ModelInfo {
             decay2: decay2 as f32,
             epsilon: epsilon as f32,
             scale: scale as f32,
+            cosine: config.cosine_logits().into(),
         }
     }
 }

@@ -14,6 +14,9 @@ pub struct Pipelines {
     pub loss: wgpu::ComputePipeline,
     pub weight_grads: wgpu::ComputePipeline,
     pub input_grads: wgpu::ComputePipeline,
+    pub cosine_norms: wgpu::ComputePipeline,
+    pub cosine_columns: wgpu::ComputePipeline,
+    pub cosine_rows: wgpu::ComputePipeline,
     pub optimize: wgpu::ComputePipeline,
 }
 
@@ -21,10 +24,11 @@ impl Pipelines {
     /// Compiles the kernels for `device`.
     pub fn new(device: &wgpu::Device) -> Self {
         // WGSL has no includes: the kernels start with the core's flushing
-        // threshold and the shared structs.
+        // threshold, its smallest norm, and the shared structs.
         let source = format!(
-            "const TINY: f32 = {:e};\n{}\n{}",
+            "const TINY: f32 = {:e};\nconst NORM_EPS: f32 = {:e};\n{}\n{}",
             crate::train::flush::TINY,
+            crate::train::mlp::NORM_EPS,
             include_str!("kernels/common.wgsl"),
             include_str!("kernels/train.wgsl")
         );
@@ -73,6 +77,9 @@ impl Pipelines {
             loss: pipeline("loss"),
             weight_grads: pipeline("weight_grads"),
             input_grads: pipeline("input_grads"),
+            cosine_norms: pipeline("cosine_norms"),
+            cosine_columns: pipeline("cosine_columns"),
+            cosine_rows: pipeline("cosine_rows"),
             optimize: pipeline("optimize"),
             bind_group_layout,
         }

@@ -57,6 +57,9 @@ struct Sizes {
     deltas: u32,
     step_loss: u32,
     corrections: u32,
+    row_norms: u32,
+    column_norms: u32,
+    _pad: [u32; 2],
 }
 
 /// The most dense layers a network may have (`MAX_LAYERS` in common.wgsl).
@@ -97,6 +100,8 @@ pub struct GpuTrainer {
     class_weights: wgpu::Buffer,
     /// Which models' uploaded weights are their re-weighted ones.
     reweighted: Vec<bool>,
+    /// Whether some model has cosine logits (and the step their kernels).
+    cosine: bool,
     /// Every buffer the trainer made, destroyed when it goes: in a browser
     /// dropping a wgpu buffer frees nothing until the JS garbage collector
     /// finds its `GPUBuffer` (`benches/memory.mjs` saw the GPU process grow
@@ -217,7 +222,11 @@ impl GpuTrainer {
             deltas: layout.activations4 as u32,
             step_loss: (models * layout.rows) as u32,
             corrections: (capacity * rows) as u32,
+            row_norms: (models * layout.rows + capacity * models) as u32,
+            column_norms: (models * layout.rows * 3 + capacity * models) as u32,
+            _pad: [0; 2],
         };
+        let column_norms = 2 * models * 4 * layout.layers.last().map_or(0, |l| l.out4 as usize);
 
         let device = &ctx.device;
         let init = |name: &str, bytes: &[u8], usage: wgpu::BufferUsages| {
@@ -266,8 +275,8 @@ impl GpuTrainer {
             mapped_at_creation: false,
         });
         let losses = device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("row and step losses"),
-            size: ((sizes.step_loss as usize + capacity * models) * 4) as u64,
+            label: Some("row and step losses, cosine logits' norms"),
+            size: ((sizes.column_norms as usize + column_norms) * 4) as u64,
             usage: storage | wgpu::BufferUsages::COPY_SRC,
             mapped_at_creation: false,
         });
@@ -409,6 +418,7 @@ impl GpuTrainer {
             reweight_from,
             class_weights,
             reweighted,
+            cosine: configs.iter().any(TrainConfig::cosine_logits),
         })
     }
 
@@ -450,6 +460,7 @@ impl GpuTrainer {
             shapes,
             activation: config.model.activation,
             params: self.states[i].params.clone(),
+            cosine_logits: config.cosine_logits(),
         }
     }
 
@@ -648,16 +659,29 @@ impl GpuTrainer {
         // vec4s), or per 8 parameters: extra ones would return at once, but
         // an emulator pays for each.
         let eights = |width4: u32| width4 as usize / 2;
-        dispatch(&p.gather, 0, models * self.layout.rows);
+        let rows = models * self.layout.rows;
+        // The cosine logits' kernels, only when a model has them (LDAM's).
+        let cosine = self.cosine;
+        let out4 = self.layout.layers[last].out4 as usize;
+        dispatch(&p.gather, 0, rows);
         for (l, layer) in self.layout.layers.iter().enumerate() {
+            if cosine && l == last {
+                dispatch(&p.cosine_norms, l, rows + models * 4 * out4);
+            }
             dispatch(&p.forward, l, row_tiles * eights(layer.out4));
         }
-        dispatch(&p.loss, last, models * self.layout.rows);
+        dispatch(&p.loss, last, rows);
         for (l, layer) in self.layout.layers.iter().enumerate().rev() {
             let (in8, out8) = (eights(layer.in4), eights(layer.out4));
             dispatch(&p.weight_grads, l, models * (in8 + 1) * out8);
+            if cosine && l == last {
+                dispatch(&p.cosine_columns, l, models * out4);
+            }
             if l > 0 {
                 dispatch(&p.input_grads, l, row_tiles * in8);
+                if cosine && l == last {
+                    dispatch(&p.cosine_rows, l, rows);
+                }
             }
         }
         dispatch(&p.optimize, 0, models * self.layout.params4 / 2);

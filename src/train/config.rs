@@ -134,6 +134,12 @@ impl TrainConfig {
         })
     }
 
+    /// Whether the network's last layer gives cosine logits: LDAM's, as in
+    /// the official code (its scale s then sets the logits' range, -s to s).
+    pub fn cosine_logits(&self) -> bool {
+        self.loss == LossKind::Ldam
+    }
+
     /// Whether the run is plain softmax cross-entropy: unweighted, every
     /// sample alike, argmax prediction (the run post-hoc adjustment re-scores).
     pub fn is_plain_softmax(&self) -> bool {

@@ -1,5 +1,7 @@
 //! A small multi-layer perceptron 2 -> H -> ... -> C with its backward pass,
 //! generic over f32 (training) and f64 (the reference the gradients are checked with).
+//! Its last layer is a dense one, or, for LDAM as in the official code, a
+//! normalised one: cosine logits z_rj = h_r . w_j / (|h_r| |w_j|), no bias.
 //!
 //! All parameters live in one flat vector, layer by layer: W (inputs x outputs,
 //! row-major) then b. The optimisers, the GPU trainer and the parity tests all
@@ -105,7 +107,13 @@ pub struct Mlp<F> {
     pub activation: Activation,
     /// Every parameter, in the layout of `shapes`.
     pub params: Vec<F>,
+    /// Whether the last layer gives cosine logits (its biases stay zero).
+    pub cosine_logits: bool,
 }
+
+/// Norms below this count as this (PyTorch's `F.normalize`), so an all-zero
+/// feature row gives zero logits, not NaN.
+pub const NORM_EPS: f64 = 1e-12;
 
 /// The scalar types the network runs in.
 pub trait Scalar: Float + LinalgScalar + Send + Sync + std::fmt::Debug {
@@ -165,7 +173,18 @@ impl<F: Scalar> Mlp<F> {
             shapes,
             activation: config.activation,
             params,
+            cosine_logits: false,
         }
+    }
+
+    /// The same network with a normalised last layer (`on`), whose biases are
+    /// zero and stay so.
+    pub fn with_cosine_logits(mut self, on: bool) -> Self {
+        if on && let Some(s) = self.shapes.last() {
+            self.params[s.bias_offset()..s.end()].fill(F::zero());
+        }
+        self.cosine_logits = on;
+        self
     }
 
     /// The number of classes.
@@ -188,16 +207,26 @@ impl<F: Scalar> Mlp<F> {
             let (before, after) = work.activations.split_at_mut(l);
             let input = if l == 0 { x } else { before[l - 1].view() };
             let out = &mut after[0];
-            let bias = &self.params[s.bias_offset()..s.end()];
-            for mut row in out.rows_mut() {
-                row.as_slice_mut()
-                    .expect("workspace arrays are contiguous")
-                    .copy_from_slice(bias);
+            let cosine = self.cosine_logits && l + 1 == self.shapes.len();
+            if cosine {
+                out.fill(F::zero());
+            } else {
+                let bias = &self.params[s.bias_offset()..s.end()];
+                for mut row in out.rows_mut() {
+                    row.as_slice_mut()
+                        .expect("workspace arrays are contiguous")
+                        .copy_from_slice(bias);
+                }
             }
             if s.inputs == 2 {
                 plane_layer_forward(input, &self.weights(s), out);
             } else {
                 F::gemm(input, self.weights(s), F::one(), &mut out.view_mut());
+            }
+            if cosine {
+                let norms = &mut work.norms;
+                norms.measure(input, self.weights(s));
+                norms.scale(out);
             }
             if l + 1 < self.shapes.len() {
                 match self.activation {
@@ -217,6 +246,11 @@ impl<F: Scalar> Mlp<F> {
         let layers = self.shapes.len();
         for l in (0..layers).rev() {
             let s = &self.shapes[l];
+            let cosine = self.cosine_logits && l + 1 == layers;
+            if cosine {
+                // d loss / d (h W): through the scaling by both norms.
+                work.norms.scale(&mut work.deltas[l]);
+            }
             let (act_before, _) = work.activations.split_at(l);
             let input = if l == 0 { x } else { act_before[l - 1].view() };
             let delta = &work.deltas[l];
@@ -228,12 +262,18 @@ impl<F: Scalar> Mlp<F> {
             } else {
                 F::gemm(input.t(), delta.view(), F::zero(), &mut g_w);
             }
-            // Row by row: contiguous, so it vectorises (a column sum is strided).
             g_b.fill(F::zero());
-            for row in delta.rows() {
-                let row = row.to_slice().expect("workspace rows are contiguous");
-                for (gb, &d) in g_b.iter_mut().zip(row) {
-                    *gb = *gb + d;
+            if cosine {
+                // The normalised layer has no bias; its weights' gradient
+                // loses the part along each column (the norm's derivative).
+                work.norms.project_columns(self.weights(s), &mut g_w);
+            } else {
+                // Row by row: contiguous, so it vectorises (a column sum is strided).
+                for row in delta.rows() {
+                    let row = row.to_slice().expect("workspace rows are contiguous");
+                    for (gb, &d) in g_b.iter_mut().zip(row) {
+                        *gb = *gb + d;
+                    }
                 }
             }
             if l > 0 {
@@ -245,6 +285,10 @@ impl<F: Scalar> Mlp<F> {
                     F::zero(),
                     &mut prev.view_mut(),
                 );
+                if cosine {
+                    work.norms
+                        .project_rows(work.activations[l - 1].view(), prev);
+                }
                 let a = work.activations[l - 1]
                     .as_slice()
                     .expect("workspace arrays are contiguous");
@@ -317,6 +361,8 @@ pub struct Workspace<F> {
     pub activations: Vec<Array2<F>>,
     /// d loss / d (each layer's pre-activation output); the last is d loss / d logits.
     pub deltas: Vec<Array2<F>>,
+    /// A normalised last layer's norms, from the forward pass for the backward one.
+    norms: CosineNorms<F>,
 }
 
 impl<F> Default for Workspace<F> {
@@ -324,6 +370,108 @@ impl<F> Default for Workspace<F> {
         Self {
             activations: Vec::new(),
             deltas: Vec::new(),
+            norms: CosineNorms::default(),
+        }
+    }
+}
+
+/// What cosine logits z_rj = (h W)_rj / (|h_r| |w_j|) divide by: for the
+/// feature rows h_r and the weight columns w_j, 1 / max(|.|, eps) and, for
+/// the backward pass, its square (zero where the norm was clamped, whose
+/// derivative is then zero).
+#[derive(Clone, Debug)]
+struct CosineNorms<F> {
+    row_inverse: Vec<F>,
+    row_square: Vec<F>,
+    column_inverse: Vec<F>,
+    column_square: Vec<F>,
+}
+
+impl<F> Default for CosineNorms<F> {
+    fn default() -> Self {
+        Self {
+            row_inverse: Vec::new(),
+            row_square: Vec::new(),
+            column_inverse: Vec::new(),
+            column_square: Vec::new(),
+        }
+    }
+}
+
+/// 1 / max(|v|, eps) and its square, or 0 for a clamped norm (summed in order,
+/// as the GPU kernels do).
+fn inverse_norm<'a, F: Scalar + 'a>(v: impl Iterator<Item = &'a F>) -> (F, F) {
+    let eps = cast::<F>(NORM_EPS);
+    let norm = v.fold(F::zero(), |acc, &x| acc + x * x).sqrt();
+    let inverse = F::one() / norm.max(eps);
+    (
+        inverse,
+        if norm > eps {
+            inverse * inverse
+        } else {
+            F::zero()
+        },
+    )
+}
+
+impl<F: Scalar> CosineNorms<F> {
+    /// The norms of the features `h` (one row per sample) and the weights `w`.
+    fn measure(&mut self, h: ArrayView2<'_, F>, w: ArrayView2<'_, F>) {
+        // Into the buffers of the last step: training allocates nothing.
+        self.row_inverse.clear();
+        self.row_square.clear();
+        for r in h.rows() {
+            let (i, s) = inverse_norm(r.iter());
+            self.row_inverse.push(i);
+            self.row_square.push(s);
+        }
+        self.column_inverse.clear();
+        self.column_square.clear();
+        for c in w.columns() {
+            let (i, s) = inverse_norm(c.iter());
+            self.column_inverse.push(i);
+            self.column_square.push(s);
+        }
+    }
+
+    /// m_rj <- m_rj / |h_r| / |w_j|: the logits from h W in the forward pass,
+    /// d loss / d (h W) from d loss / d logits in the backward pass.
+    fn scale(&self, m: &mut Array2<F>) {
+        for (mut row, &a) in m.rows_mut().into_iter().zip(&self.row_inverse) {
+            for (v, &c) in row.iter_mut().zip(&self.column_inverse) {
+                *v = *v * a * c;
+            }
+        }
+    }
+
+    /// dW_j <- G_j - w_j (w_j . G_j) / |w_j|^2 for G = h^T d loss / d (h W).
+    fn project_columns(&self, w: ArrayView2<'_, F>, g: &mut ArrayViewMut2<'_, F>) {
+        for ((w, mut g), &k) in w
+            .columns()
+            .into_iter()
+            .zip(g.columns_mut())
+            .zip(&self.column_square)
+        {
+            let along = w
+                .iter()
+                .zip(g.iter())
+                .fold(F::zero(), |acc, (&w, &g)| acc + w * g);
+            g.iter_mut()
+                .zip(w.iter())
+                .for_each(|(g, &w)| *g = *g - w * (k * along));
+        }
+    }
+
+    /// dh_r <- q_r - h_r (h_r . q_r) / |h_r|^2 for q = d loss / d (h W) W^T.
+    fn project_rows(&self, h: ArrayView2<'_, F>, q: &mut Array2<F>) {
+        for ((h, mut q), &k) in h.rows().into_iter().zip(q.rows_mut()).zip(&self.row_square) {
+            let along = h
+                .iter()
+                .zip(q.iter())
+                .fold(F::zero(), |acc, (&h, &q)| acc + h * q);
+            q.iter_mut()
+                .zip(h.iter())
+                .for_each(|(q, &h)| *q = *q - h * (k * along));
         }
     }
 }
@@ -358,7 +506,8 @@ impl<F: Scalar> Workspace<F> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::balance::losses::Loss;
+    use crate::balance::losses::{Loss, LossKind};
+    use crate::train::config::{TrainConfig, TrainLoss};
     use ndarray::Array2;
 
     fn batch() -> (Array2<f64>, Vec<usize>) {
@@ -375,7 +524,7 @@ mod tests {
         mlp: &Mlp<f64>,
         x: &Array2<f64>,
         y: &[usize],
-        loss: Loss,
+        loss: &TrainLoss,
         w: &[f64],
     ) -> (f64, Vec<f64>) {
         let mut work = Workspace::default();
@@ -434,10 +583,28 @@ mod tests {
         assert_ne!(Mlp::<f32>::new(&config, 10, false, 8).params, plain.params);
     }
 
-    #[test]
-    fn whole_network_gradients_match_central_differences() {
+    /// Every parameter's gradient against central differences of the batch loss.
+    fn check_gradients(mlp: &Mlp<f64>, loss: &TrainLoss, what: &str) {
         let (x, y) = batch();
         let w = [0.4, 1.1, 1.5];
+        let (_, grad) = loss_and_grad(mlp, &x, &y, loss, &w);
+        let h = 1e-6;
+        for (p, &analytic) in grad.iter().enumerate() {
+            let (mut up, mut down) = (mlp.clone(), mlp.clone());
+            up.params[p] += h;
+            down.params[p] -= h;
+            let numeric = (loss_and_grad(&up, &x, &y, loss, &w).0
+                - loss_and_grad(&down, &x, &y, loss, &w).0)
+                / (2.0 * h);
+            assert!(
+                (numeric - analytic).abs() <= 1e-6 * (1.0 + numeric.abs()),
+                "{what} param {p}: {analytic} vs {numeric}"
+            );
+        }
+    }
+
+    #[test]
+    fn whole_network_gradients_match_central_differences() {
         for activation in [Activation::Relu, Activation::Tanh] {
             for layers in 1..=3 {
                 let config = MlpConfig {
@@ -452,22 +619,71 @@ mod tests {
                     Loss::Focal { gamma: 2.0 },
                 ] {
                     let mlp = Mlp::<f64>::new(&config, 3, loss.uses_prior_bias(), 3);
-                    let (_, grad) = loss_and_grad(&mlp, &x, &y, loss, &w);
-                    let h = 1e-6;
-                    for (p, &analytic) in grad.iter().enumerate() {
-                        let (mut up, mut down) = (mlp.clone(), mlp.clone());
-                        up.params[p] += h;
-                        down.params[p] -= h;
-                        let numeric = (loss_and_grad(&up, &x, &y, loss, &w).0
-                            - loss_and_grad(&down, &x, &y, loss, &w).0)
-                            / (2.0 * h);
-                        assert!(
-                            (numeric - analytic).abs() <= 1e-6 * (1.0 + numeric.abs()),
-                            "{activation:?} {layers} {loss:?} param {p}: {analytic} vs {numeric}"
-                        );
-                    }
+                    let what = format!("{activation:?} {layers} {loss:?}");
+                    check_gradients(&mlp, &TrainLoss::Paper(loss), &what);
                 }
             }
         }
+    }
+
+    /// LDAM's normalised last layer: the norms' derivatives included, with the
+    /// loss it trains with and with plain softmax, at every depth (0 hidden
+    /// layers: the inputs themselves are normalised).
+    #[test]
+    fn cosine_logits_gradients_match_central_differences() {
+        let ldam = TrainConfig {
+            loss: LossKind::Ldam,
+            scale: 5.0,
+            ..TrainConfig::default()
+        };
+        let ldam = ldam.train_loss(&[40, 9, 2]).unwrap();
+        for activation in [Activation::Relu, Activation::Tanh] {
+            for layers in 0..=2 {
+                let config = MlpConfig {
+                    hidden: 6,
+                    layers,
+                    activation,
+                };
+                let mlp = Mlp::<f64>::new(&config, 3, false, 5).with_cosine_logits(true);
+                for loss in [&ldam, &TrainLoss::Paper(Loss::Softmax)] {
+                    check_gradients(
+                        &mlp,
+                        loss,
+                        &format!("cosine {activation:?} {layers} {loss:?}"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Cosine logits are the cosines of features and weight columns, a
+    /// feature row of zeros gives zero logits (not NaN), and the biases
+    /// neither count nor learn.
+    #[test]
+    fn cosine_logits_are_cosines() {
+        let config = MlpConfig {
+            hidden: 4,
+            layers: 0,
+            activation: Activation::Relu,
+        };
+        let mut mlp = Mlp::<f64>::new(&config, 3, true, 2).with_cosine_logits(true);
+        let out = *mlp.shapes.last().unwrap();
+        assert!(mlp.params[out.bias_offset()..].iter().all(|&b| b == 0.0));
+        mlp.params[out.bias_offset()] = 7.0;
+        let x = Array2::from_shape_vec((2, 2), vec![3.0, -4.0, 0.0, 0.0]).unwrap();
+        let mut work = Workspace::default();
+        mlp.forward(x.view(), &mut work);
+        for j in 0..3 {
+            let (w0, w1) = (mlp.params[j], mlp.params[3 + j]);
+            let cosine = (3.0 * w0 - 4.0 * w1) / (5.0 * (w0 * w0 + w1 * w1).sqrt());
+            assert!((work.logits()[[0, j]] - cosine).abs() < 1e-12);
+            assert_eq!(work.logits()[[1, j]], 0.0);
+        }
+        let (_, g) = work.logits_and_output_grad();
+        g.fill(1.0);
+        let mut grad = vec![0.0; mlp.params.len()];
+        mlp.backward(x.view(), &mut work, &mut grad);
+        assert!(grad.iter().all(|g| g.is_finite()));
+        assert!(grad[out.bias_offset()..].iter().all(|&g| g == 0.0));
     }
 }

@@ -50,7 +50,8 @@ impl CpuTrainer {
             train.classes,
             loss.uses_prior_bias(),
             config.seed,
-        );
+        )
+        .with_cosine_logits(config.cosine_logits());
         let params = model.params.len();
         Ok(Self {
             config: *config,
@@ -355,14 +356,14 @@ mod tests {
                 gamma: 0.5,
                 optimizer: OptimizerKind::SGD,
                 learning_rate: 0.05,
-                // LDAM's default scale of 30 makes the loss steep enough for f32 rounding to show.
-                scale: 5.0,
+                // LDAM at its default scale of 30: its cosine logits keep it in range.
                 ..TrainConfig::default()
             };
             let mut fast = CpuTrainer::new(&t.train, &t.counts, &config).unwrap();
             let (loss_fn, weights) = validate(&config, &t.counts).unwrap();
             let mut reference =
-                Mlp::<f64>::new(&config.model, 3, loss_fn.uses_prior_bias(), config.seed);
+                Mlp::<f64>::new(&config.model, 3, loss_fn.uses_prior_bias(), config.seed)
+                    .with_cosine_logits(config.cosine_logits());
             let mut opt = Optimizer::<f64>::new(config.optimizer, reference.params.len());
             for _ in 0..20 {
                 let batch = fast.peek_batch();

@@ -30,6 +30,7 @@ struct Model {
     decay2: f32,    // Adam's beta2
     epsilon: f32,   // Adam's epsilon
     scale: f32,     // the adjusted softmax's logit scale
+    cosine: u32,    // 1: the last layer gives cosine logits (LDAM's), no bias
 }
 
 // The sizes of everything, and where each region starts in the buffers
@@ -47,6 +48,10 @@ struct Sizes {
     deltas: u32,        // activations: d loss / d each layer's output
     step_loss: u32,     // losses: each step's loss, [step][model] (after each row's)
     corrections: u32,   // chunk: Adam's bias corrections (f32 bits), [step][model][2]
+    row_norms: u32,     // losses: cosine logits' 1/|h_r| and its square, [model][row][2]
+    column_norms: u32,  // losses: 1/|w_j| and its square, [model][padded class][2]
+    _pad0: u32,
+    _pad1: u32,
 }
 
 // Which step of the chunk, and which layer, a dispatch works on (a dynamic

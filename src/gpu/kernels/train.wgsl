@@ -3,6 +3,8 @@
 //   gather the batch -> forward, layer by layer -> weighted loss and
 //   d loss / d logits -> per layer, from the last: parameter gradients and
 //   the deltas before it -> SGD with momentum or Adam (and the step's loss).
+// Models with cosine logits (LDAM's) add three: the norms before the last
+// layer's forward pass, and the norms' share of its two gradients.
 // Each kernel is the CPU trainer's math (crate::train::trainer, crate::train::mlp,
 // crate::balance::losses, crate::train::optimizer), summing in the same order but where it
 // adds 4 terms at once (the loss's sums, the input gradients), and covers
@@ -132,7 +134,11 @@ fn forward(
     let j = tile.column;
     let row = tile.row;
     let p0 = tile.params;
-    let b = array<vec4<f32>, 2>(state[p0 + layer.biases + j], state[p0 + layer.biases + j + 1u]);
+    let cosine = step.layer == sizes.layers - 1u && is_cosine(row / sizes.rows);
+    var b = array<vec4<f32>, 2>(state[p0 + layer.biases + j], state[p0 + layer.biases + j + 1u]);
+    if (cosine) {
+        b = array<vec4<f32>, 2>(vec4<f32>(0.0), vec4<f32>(0.0));
+    }
     var s = Tile(b, b, b, b, b, b, b, b);
     let x = layer.in_base + row * in4;
     for (var k = 0u; k < in4; k++) {
@@ -152,6 +158,18 @@ fn forward(
         s.r5 = add_row(s.r5, acts[x + 5u * in4 + k], w);
         s.r6 = add_row(s.r6, acts[x + 6u * in4 + k], w);
         s.r7 = add_row(s.r7, acts[x + 7u * in4 + k], w);
+    }
+    if (cosine) {
+        let m = row / sizes.rows;
+        let c = array<vec4<f32>, 2>(column_inverse4(m, j), column_inverse4(m, j + 1u));
+        s.r0 = cosine_scale(s.r0, row, c);
+        s.r1 = cosine_scale(s.r1, row + 1u, c);
+        s.r2 = cosine_scale(s.r2, row + 2u, c);
+        s.r3 = cosine_scale(s.r3, row + 3u, c);
+        s.r4 = cosine_scale(s.r4, row + 4u, c);
+        s.r5 = cosine_scale(s.r5, row + 5u, c);
+        s.r6 = cosine_scale(s.r6, row + 6u, c);
+        s.r7 = cosine_scale(s.r7, row + 7u, c);
     }
     let y = layer.out_base + row * out4 + j;
     let f = layer.activation;
@@ -322,6 +340,13 @@ fn loss(
         value = total(values);
     }
     losses[row] = w * value;
+    if (model.cosine == 1u) {
+        // d loss / d (h W), as the CPU's backward pass starts with.
+        let a = losses[sizes.row_norms + 2u * row];
+        for (var c = 0u; c < out4; c++) {
+            acts[d + c] = acts[d + c] * a * column_inverse4(m, c);
+        }
+    }
 }
 
 // Layer `step.layer`'s gradients: dW = x^T delta, db = the sum of delta over
@@ -406,8 +431,10 @@ fn derive(d: array<vec4<f32>, 2>, at: u32, hidden: u32) -> array<vec4<f32>, 2> {
             select(vec4<f32>(0.0), d[0], a0 > vec4<f32>(0.0)),
             select(vec4<f32>(0.0), d[1], a1 > vec4<f32>(0.0)),
         );
+    } else if (hidden == 1u) {
+        return array<vec4<f32>, 2>(d[0] * (1.0 - a0 * a0), d[1] * (1.0 - a1 * a1));
     }
-    return array<vec4<f32>, 2>(d[0] * (1.0 - a0 * a0), d[1] * (1.0 - a1 * a1));
+    return d;
 }
 
 // The deltas of layer `step.layer`'s inputs: (delta W^T) * act'(x), an
@@ -446,7 +473,11 @@ fn input_grads(
     }
     let x = layer.in_base + row * in4 + i;
     let dx = sizes.deltas + x;
-    let h = layer.hidden;
+    // 2: no derivative yet (cosine_rows takes the norm's share first).
+    var h = layer.hidden;
+    if (step.layer == sizes.layers - 1u && is_cosine(row / sizes.rows)) {
+        h = 2u;
+    }
     store_pair(dx, derive(s.r0, x, h));
     store_pair(dx + in4, derive(s.r1, x + in4, h));
     store_pair(dx + 2u * in4, derive(s.r2, x + 2u * in4, h));
@@ -455,6 +486,146 @@ fn input_grads(
     store_pair(dx + 5u * in4, derive(s.r5, x + 5u * in4, h));
     store_pair(dx + 6u * in4, derive(s.r6, x + 6u * in4, h));
     store_pair(dx + 7u * in4, derive(s.r7, x + 7u * in4, h));
+}
+
+// Cosine logits (crate::train::mlp's CosineNorms): z_rj = (h W)_rj / |h_r| / |w_j|
+// with no bias, for the models whose `cosine` is 1; the others skip these.
+
+fn is_cosine(m: u32) -> bool {
+    return models[m].cosine == 1u;
+}
+
+// 1/|w_j| of model m's classes 4c .. 4c + 3.
+fn column_inverse4(m: u32, c: u32) -> vec4<f32> {
+    let at = sizes.column_norms + 2u * (m * 4u * layers[sizes.layers - 1u].out4 + 4u * c);
+    return vec4<f32>(losses[at], losses[at + 2u], losses[at + 4u], losses[at + 6u]);
+}
+
+// (s / |h_row|) / |w_j| for a tile row's two vec4 columns.
+fn cosine_scale(s: array<vec4<f32>, 2>, row: u32, c: array<vec4<f32>, 2>) -> array<vec4<f32>, 2> {
+    let a = losses[sizes.row_norms + 2u * row];
+    return array<vec4<f32>, 2>(s[0] * a * c[0], s[1] * a * c[1]);
+}
+
+// The CPU's inverse_norm of a sum of squares: 1 / max(|v|, eps), and its
+// square, or 0 where the norm was clamped.
+fn store_inverse_norm(at: u32, squares: f32) {
+    let norm = sqrt(squares);
+    let inverse = 1.0 / max(norm, NORM_EPS);
+    losses[at] = inverse;
+    losses[at + 1u] = select(0.0, inverse * inverse, norm > NORM_EPS);
+}
+
+// Before the last layer's forward pass: the norms of each row's features
+// (an invocation per row), then of each weight column (one per model and
+// padded class), summed one by one in order as the CPU does.
+@compute @workgroup_size(64)
+fn cosine_norms(
+    @builtin(workgroup_id) group: vec3<u32>,
+    @builtin(num_workgroups) groups: vec3<u32>,
+    @builtin(local_invocation_index) local: u32,
+) {
+    let layer = layers[step.layer];
+    let t = invocation(group, groups, local);
+    let rows = sizes.models * sizes.rows;
+    if (t < rows) {
+        if (!is_cosine(t / sizes.rows)) {
+            return;
+        }
+        var squares = 0.0;
+        let x = layer.in_base + t * layer.in4;
+        for (var k = 0u; k < layer.in4; k++) {
+            let v = acts[x + k];
+            squares = squares + v.x * v.x;
+            squares = squares + v.y * v.y;
+            squares = squares + v.z * v.z;
+            squares = squares + v.w * v.w;
+        }
+        store_inverse_norm(sizes.row_norms + 2u * t, squares);
+        return;
+    }
+    let width = 4u * layer.out4;
+    let column = t - rows;
+    let m = column / width;
+    if (m >= sizes.models || !is_cosine(m)) {
+        return;
+    }
+    let j = column % width;
+    let at = m * sizes.params + layer.weights + j / 4u;
+    var squares = 0.0;
+    for (var i = 0u; i < 4u * layer.in4; i++) {
+        let w = state[at + i * layer.out4][j % 4u];
+        squares = squares + w * w;
+    }
+    store_inverse_norm(sizes.column_norms + 2u * column, squares);
+}
+
+// After the last layer's weight gradients G = h^T (d loss / d (h W)): each
+// column loses its part along w_j, dw_j = G_j - w_j (w_j . G_j) / |w_j|^2,
+// and the biases get none. An invocation per model and 4 padded classes
+// (one vec4 of each row: no two invocations write the same one).
+@compute @workgroup_size(64)
+fn cosine_columns(
+    @builtin(workgroup_id) group: vec3<u32>,
+    @builtin(num_workgroups) groups: vec3<u32>,
+    @builtin(local_invocation_index) local: u32,
+) {
+    let layer = layers[step.layer];
+    let out4 = layer.out4;
+    let t = invocation(group, groups, local);
+    let m = t / out4;
+    if (m >= sizes.models || !is_cosine(m)) {
+        return;
+    }
+    let c = t % out4;
+    let w = m * sizes.params + layer.weights + c;
+    let g = sizes.grads + w;
+    var along = vec4<f32>(0.0);
+    for (var i = 0u; i < 4u * layer.in4; i++) {
+        along = along + state[w + i * out4] * state[g + i * out4];
+    }
+    let at = sizes.column_norms + 2u * (m * 4u * out4 + 4u * c) + 1u;
+    let k = vec4<f32>(losses[at], losses[at + 2u], losses[at + 4u], losses[at + 6u]);
+    for (var i = 0u; i < 4u * layer.in4; i++) {
+        state[g + i * out4] = state[g + i * out4] - state[w + i * out4] * (k * along);
+    }
+    state[sizes.grads + m * sizes.params + layer.biases + c] = vec4<f32>(0.0);
+}
+
+// After the last layer's input gradients q = (d loss / d (h W)) W^T: each
+// row loses its part along h_r, q_r - h_r (h_r . q_r) / |h_r|^2, then meets
+// the hidden activation's derivative. An invocation per row.
+@compute @workgroup_size(64)
+fn cosine_rows(
+    @builtin(workgroup_id) group: vec3<u32>,
+    @builtin(num_workgroups) groups: vec3<u32>,
+    @builtin(local_invocation_index) local: u32,
+) {
+    let layer = layers[step.layer];
+    let row = invocation(group, groups, local);
+    if (row >= sizes.models * sizes.rows || !is_cosine(row / sizes.rows)) {
+        return;
+    }
+    let in4 = layer.in4;
+    let x = layer.in_base + row * in4;
+    let dx = sizes.deltas + x;
+    var along = 0.0;
+    for (var k = 0u; k < in4; k++) {
+        let h = acts[x + k];
+        let q = acts[dx + k];
+        along = along + h.x * q.x;
+        along = along + h.y * q.y;
+        along = along + h.z * q.z;
+        along = along + h.w * q.w;
+    }
+    let k2 = losses[sizes.row_norms + 2u * row + 1u];
+    for (var k = 0u; k < in4; k += 2u) {
+        let q = array<vec4<f32>, 2>(
+            acts[dx + k] - acts[x + k] * (k2 * along),
+            acts[dx + k + 1u] - acts[x + k + 1u] * (k2 * along),
+        );
+        store_pair(dx + k, derive(q, x + k, layer.hidden));
+    }
 }
 
 // The optimiser, with the host's bias corrections for this step: one
