@@ -338,7 +338,8 @@ impl GpuTrainer {
             bytemuck::cast_slice(&slots),
             wgpu::BufferUsages::UNIFORM,
         );
-        let buffers = [
+        // Bindings 0 to 9, in order.
+        let bound = [
             &sizes_buffer,
             &layers,
             &state,
@@ -350,7 +351,7 @@ impl GpuTrainer {
             &infos,
             &class_weights,
         ];
-        let mut entries: Vec<_> = buffers
+        let mut entries: Vec<_> = bound
             .iter()
             .enumerate()
             .map(|(i, b)| wgpu::BindGroupEntry {
@@ -372,22 +373,11 @@ impl GpuTrainer {
             entries: &entries,
         });
 
-        let buffers = [
-            &sizes_buffer,
-            &layers,
-            &state,
-            &activations,
-            &losses,
-            &points,
-            &labels,
-            &chunk,
-            &infos,
-            &class_weights,
-            &staging,
-            &steps,
-        ]
-        .map(|b| (*b).clone())
-        .to_vec();
+        let buffers = bound
+            .into_iter()
+            .chain([&staging, &steps])
+            .cloned()
+            .collect();
         Ok(Self {
             buffers,
             ctx: ctx.clone(),
