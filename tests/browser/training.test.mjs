@@ -282,9 +282,11 @@ for (const webgpu of [true, false]) {
         assert.deepEqual(partial, [], `${seen}`);
       } else {
         // On the CPU the runs train one after another: the heatmap fills as they finish. The
-        // worker reports every 50 ms, and a run takes about as long here, so a report brings
-        // one to a few cells: many partial states, never all 25 at once.
-        assert.ok(partial.length >= 5, `cells filled run by run: ${seen}`);
+        // worker reports every 50 ms and a run takes about as long, so a report brings one to a
+        // few cells. How many reports fall within the grid depends on the machine's speed (a
+        // fast CI host saw four), so the test asks only for more than one partial state: the
+        // cells never all arrive at once.
+        assert.ok(partial.length >= 2, `cells filled run by run: ${seen}`);
       }
       const speed = await page.getAttribute('#grid-speed', 'data-steps-per-second');
       assert.equal(await page.getAttribute('#grid-speed', 'data-backend'), mode);
