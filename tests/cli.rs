@@ -853,6 +853,46 @@ fn train_the_adjusted_softmaxes() {
     fails_with(&["train", "--compare", "cb-ldamm"], "not a loss");
 }
 
+/// `--sweep` trains CB softmax at each beta beside inverse frequency and the
+/// logit-adjusted loss; `--prototypes K` changes the training points only.
+#[test]
+fn train_the_beta_sweep_with_prototypes() {
+    let sweep = |extra: &[&str]| {
+        let mut args = vec!["train", "--sweep", "--epochs", "2"];
+        args.extend_from_slice(extra);
+        json_ok(&args)
+    };
+    let fresh = sweep(&[]);
+    let labels: Vec<&str> = fresh["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels.len(), 7);
+    for expected in [
+        "CB softmax (beta 0)",
+        "CB softmax (beta 0.9999)",
+        "inverse softmax",
+        "logit-adjusted (tau 1)",
+    ] {
+        assert!(labels.contains(&expected), "{labels:?}");
+    }
+    assert_eq!(fresh["task"]["prototypes"], Value::Null);
+    let copied = sweep(&["--prototypes", "5"]);
+    assert_eq!(copied["task"]["prototypes"], 5);
+    assert_eq!(
+        copied["task"]["train_points"],
+        fresh["task"]["train_points"]
+    );
+    assert_ne!(
+        copied["runs"], fresh["runs"],
+        "five prototypes per class train another model"
+    );
+    fails_with(&["train", "--prototypes", "0"], "--prototypes");
+    fails_with(&["train", "--sweep", "--grid"], "cannot be used with");
+}
+
 #[test]
 fn train_errors_are_clear() {
     fails_with(&["train", "--preset", "cifar100-lt-100"], "2 to 50 classes");

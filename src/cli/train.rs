@@ -15,8 +15,8 @@ use crate::data::toy_data::{ToyConfig, ToyTask, make_toy_task};
 use crate::train::batches::Sampler;
 use crate::train::config::{TrainConfig, validate};
 use crate::train::experiments::{
-    MeanSd, Ranked, RunReport, SeedSummary, paper_grid, parse_compare_list, rank_methods,
-    standard_methods, summarise, train_and_evaluate,
+    MeanSd, Ranked, RunReport, SeedSummary, beta_sweep, paper_grid, parse_compare_list,
+    rank_methods, standard_methods, summarise, train_and_evaluate,
 };
 use crate::train::mlp::{Activation, MlpConfig};
 use crate::train::optimizer::OptimizerKind;
@@ -71,6 +71,10 @@ pub struct TrainArgs {
     /// Test points per class (the test set is balanced).
     #[arg(long, default_value_t = ToyConfig::default().test_per_class)]
     test_per_class: usize,
+    /// Redundancy: each class's training points are jittered copies of its first K draws
+    /// (the effective number's model says beta = 1 - 1/K fits); the test set stays fresh.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
+    prototypes: Option<u32>,
     /// The loss.
     #[arg(long, value_enum, default_value = "softmax")]
     loss: LossArg,
@@ -144,6 +148,10 @@ pub struct TrainArgs {
     /// each one's paired difference to softmax over the seeds.
     #[arg(long, conflicts_with = "compare")]
     methods: bool,
+    /// Train the beta sweep: CB softmax at beta 0, 0.9, 0.99, 0.999, 0.9999, inverse frequency
+    /// and the logit-adjusted loss, on the same data and start.
+    #[arg(long, conflicts_with_all = ["compare", "grid", "methods"])]
+    sweep: bool,
     /// Also print the predicted class on an R x R grid over the data (single run only).
     #[arg(long, value_name = "R")]
     decision_grid: Option<usize>,
@@ -287,6 +295,8 @@ pub fn run(args: &TrainArgs) -> Result<String> {
         paper_grid(&base)
     } else if args.methods {
         standard_methods(&base)
+    } else if args.sweep {
+        beta_sweep(&base)
     } else if let Some(list) = &args.compare {
         parse_compare_list(list, &base).map_err(anyhow::Error::msg)?
     } else {
@@ -309,6 +319,7 @@ pub fn run(args: &TrainArgs) -> Result<String> {
                 noise: args.noise,
                 test_per_class: args.test_per_class,
                 seed,
+                prototypes: args.prototypes,
             };
             make_toy_task(&counts, &toy)
         })
@@ -328,6 +339,7 @@ pub fn run(args: &TrainArgs) -> Result<String> {
             "train_points": tasks[0].train.points.len(),
             "test_points": tasks[0].test.points.len(),
             "noise": args.noise,
+            "prototypes": args.prototypes,
             "seeds": seeds,
         },
         "seconds": seconds,

@@ -29,7 +29,15 @@ pub struct ToyConfig {
     pub test_per_class: usize,
     /// Seed of every random stream.
     pub seed: u64,
+    /// Redundancy: each class's training points are copies of its first K
+    /// draws (the prototypes), each with a small jitter, like augmentations
+    /// of K distinct images; `None`: every point a fresh draw. The test set
+    /// is always fresh draws.
+    pub prototypes: Option<u32>,
 }
+
+/// A copy's jitter, as a fraction of the blob's standard deviation.
+pub const PROTOTYPE_JITTER: f64 = 0.05;
 
 impl Default for ToyConfig {
     fn default() -> Self {
@@ -37,6 +45,7 @@ impl Default for ToyConfig {
             noise: 0.4,
             test_per_class: 200,
             seed: 0,
+            prototypes: None,
         }
     }
 }
@@ -89,6 +98,8 @@ pub enum ToyError {
     NoPoints,
     /// Noise must be a finite number > 0.
     Noise(f64),
+    /// A class has at least one prototype.
+    Prototypes,
 }
 
 impl ToyError {
@@ -103,6 +114,7 @@ impl ToyError {
                 .with("got", n),
             Self::NoPoints => Message::new("error.toy.no_points"),
             Self::Noise(n) => Message::new("error.toy.noise").with("got", n),
+            Self::Prototypes => Message::new("error.toy.prototypes"),
         }
     }
 }
@@ -152,32 +164,65 @@ pub fn centre(c: usize, classes: usize) -> [f64; 2] {
     [libm::cos(angle), libm::sin(angle)]
 }
 
-/// `n` points of class `c` from its own stream for `split` (0 train, 1 test).
-fn blob(c: usize, classes: usize, n: u64, sigma: f64, seed: u64, split: u64) -> Vec<[f32; 2]> {
+/// A draw from N(0, sigma^2) in each coordinate (Box-Muller: both from one
+/// pair of uniforms; u1 in (0, 1]).
+fn gaussian(rng: &mut ChaCha8Rng, sigma: f64) -> [f64; 2] {
+    let u1 = 1.0 - rng.random::<f64>();
+    let u2 = rng.random::<f64>();
+    let r = sigma * libm::sqrt(-2.0 * libm::log(u1));
+    let t = std::f64::consts::TAU * u2;
+    [r * libm::cos(t), r * libm::sin(t)]
+}
+
+/// `n` points of class `c` from its own stream for `split` (0 train, 1
+/// test); with `prototypes` K below `n`, point i is the (i mod K)-th of K
+/// fresh draws plus a jitter from a stream of its own.
+fn blob(
+    c: usize,
+    classes: usize,
+    n: u64,
+    sigma: f64,
+    seed: u64,
+    split: u64,
+    prototypes: Option<u32>,
+) -> Vec<[f32; 2]> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(2 * c as u64 + split);
     let [cx, cy] = centre(c, classes);
-    (0..n)
+    let distinct = prototypes.map_or(n, |k| n.min(k as u64));
+    let drawn: Vec<[f64; 2]> = (0..distinct)
         .map(|_| {
-            // Box-Muller: both coordinates from one pair of uniforms; u1 in (0, 1].
-            let u1 = 1.0 - rng.random::<f64>();
-            let u2 = rng.random::<f64>();
-            let r = sigma * libm::sqrt(-2.0 * libm::log(u1));
-            let t = std::f64::consts::TAU * u2;
-            [
-                (cx + r * libm::cos(t)) as f32,
-                (cy + r * libm::sin(t)) as f32,
-            ]
+            let [dx, dy] = gaussian(&mut rng, sigma);
+            [cx + dx, cy + dy]
+        })
+        .collect();
+    // K at least the count: every point is its own prototype, as with no dial.
+    let Some(k) = prototypes.filter(|&k| u64::from(k) < n) else {
+        return drawn.iter().map(|&[x, y]| [x as f32, y as f32]).collect();
+    };
+    let mut jitter = ChaCha8Rng::seed_from_u64(seed);
+    jitter.set_stream(2 * (MAX_TOY_CLASSES + c) as u64 + split);
+    (0..n)
+        .map(|i| {
+            let [x, y] = drawn[(i % k as u64) as usize];
+            let [dx, dy] = gaussian(&mut jitter, PROTOTYPE_JITTER * sigma);
+            [(x + dx) as f32, (y + dy) as f32]
         })
         .collect()
 }
 
-fn dataset(per_class: &[u64], sigma: f64, seed: u64, split: u64) -> Dataset {
+fn dataset(
+    per_class: &[u64],
+    sigma: f64,
+    seed: u64,
+    split: u64,
+    prototypes: Option<u32>,
+) -> Dataset {
     let classes = per_class.len();
     let mut points = Vec::new();
     let mut labels = Vec::new();
     for (c, &n) in per_class.iter().enumerate() {
-        points.extend(blob(c, classes, n, sigma, seed, split));
+        points.extend(blob(c, classes, n, sigma, seed, split, prototypes));
         labels.extend(std::iter::repeat_n(c, n as usize));
     }
     Dataset {
@@ -196,6 +241,9 @@ pub fn make_toy_task(counts: &[u64], config: &ToyConfig) -> Result<ToyTask, ToyE
     if !(config.noise.is_finite() && config.noise > 0.0) {
         return Err(ToyError::Noise(config.noise));
     }
+    if config.prototypes == Some(0) {
+        return Err(ToyError::Prototypes);
+    }
     let total = counts.iter().try_fold(0u64, |a, &n| a.checked_add(n));
     match total {
         Some(0) => return Err(ToyError::NoPoints),
@@ -204,12 +252,13 @@ pub fn make_toy_task(counts: &[u64], config: &ToyConfig) -> Result<ToyTask, ToyE
     }
     let spacing = 2.0 * libm::sin(std::f64::consts::PI / classes as f64);
     let sigma = config.noise * spacing;
-    let train = dataset(counts, sigma, config.seed, 0);
+    let train = dataset(counts, sigma, config.seed, 0, config.prototypes);
     let test = dataset(
         &vec![config.test_per_class as u64; classes],
         sigma,
         config.seed,
         1,
+        None,
     );
     let bounds = bounds(train.points.iter().chain(&test.points));
     Ok(ToyTask {
@@ -333,8 +382,73 @@ mod tests {
         assert_eq!(scale_counts(&[1_000_000_000, 1, 0], 500), [500, 1, 0]);
     }
 
+    /// The points of class `c` in `task`'s training set.
+    fn class_points(task: &ToyTask, c: usize) -> Vec<[f32; 2]> {
+        let labels = &task.train.labels;
+        task.train
+            .points
+            .iter()
+            .zip(labels)
+            .filter(|(_, l)| **l == c)
+            .map(|(p, _)| *p)
+            .collect()
+    }
+
+    #[test]
+    fn prototypes_make_jittered_copies_of_k_draws() {
+        let counts = [300, 40];
+        let fresh = make_toy_task(&counts, &ToyConfig::default()).unwrap();
+        let k = 10;
+        let copied = make_toy_task(
+            &counts,
+            &ToyConfig {
+                prototypes: Some(k),
+                ..ToyConfig::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(copied.train.labels, fresh.train.labels);
+        assert_eq!(copied.test, fresh.test, "the test set stays fresh");
+        let sigma = 0.4 * 2.0 * libm::sin(std::f64::consts::PI / 2.0);
+        for c in 0..2 {
+            let prototypes = &class_points(&fresh, c)[..k as usize];
+            for (i, p) in class_points(&copied, c).iter().enumerate() {
+                // Point i sits within a few jitters of prototype i mod K, and
+                // farther from the others (K draws of the blob are far apart
+                // next to a jitter of 5% of sigma).
+                let q = prototypes[i % k as usize];
+                let d = f64::from(p[0] - q[0]).hypot(f64::from(p[1] - q[1]));
+                assert!(
+                    d < 5.0 * PROTOTYPE_JITTER * sigma,
+                    "class {c} point {i}: {d}"
+                );
+                assert_ne!(*p, q, "a copy is jittered");
+            }
+        }
+        // K at least a class's count: its points are fresh draws, no jitter.
+        let plenty = make_toy_task(
+            &counts,
+            &ToyConfig {
+                prototypes: Some(300),
+                ..ToyConfig::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(plenty, fresh);
+    }
+
     #[test]
     fn errors() {
+        assert_eq!(
+            make_toy_task(
+                &[3, 3],
+                &ToyConfig {
+                    prototypes: Some(0),
+                    ..ToyConfig::default()
+                }
+            ),
+            Err(ToyError::Prototypes)
+        );
         let config = ToyConfig::default();
         assert_eq!(make_toy_task(&[5], &config), Err(ToyError::Classes(1)));
         assert_eq!(make_toy_task(&[0, 0], &config), Err(ToyError::NoPoints));

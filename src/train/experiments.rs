@@ -70,6 +70,41 @@ pub fn paper_grid(base: &TrainConfig) -> Vec<TrainConfig> {
     grid
 }
 
+/// The betas of the sweep: 0 (no re-weighting) to 0.9999 (N = 10,000).
+pub const SWEEP_BETAS: [f64; 5] = [0.0, 0.9, 0.99, 0.999, 0.9999];
+
+/// The beta sweep on `base`'s network and training: class-balanced softmax
+/// at each of [`SWEEP_BETAS`], then inverse frequency (the limit beta -> 1)
+/// and the logit-adjusted loss (tau 1) beside them.
+pub fn beta_sweep(base: &TrainConfig) -> Vec<TrainConfig> {
+    let plain = TrainConfig {
+        loss: LossKind::Softmax,
+        sampler: crate::train::batches::Sampler::Instance,
+        posthoc_tau: None,
+        drw_from: None,
+        ..*base
+    };
+    let mut sweep: Vec<TrainConfig> = SWEEP_BETAS
+        .iter()
+        .map(|&beta| TrainConfig {
+            scheme: SchemeKind::Cb,
+            beta,
+            ..plain
+        })
+        .collect();
+    sweep.push(TrainConfig {
+        scheme: SchemeKind::Inverse,
+        ..plain
+    });
+    sweep.push(TrainConfig {
+        loss: LossKind::LogitAdjusted,
+        scheme: SchemeKind::None,
+        tau: 1.0,
+        ..plain
+    });
+    sweep
+}
+
 /// The standard set of methods for long-tailed classification, on `base`'s
 /// network, optimiser, epochs and seed: softmax first, then class-balanced
 /// softmax (beta 0.9999, the paper's best on CIFAR-10) and focal (beta 0.999,
@@ -277,6 +312,28 @@ mod tests {
         assert_eq!(labels.len(), 10, "{labels:?}");
         assert!(labels.contains("CB LDAM (beta 0.9999), re-weighted from epoch 49"));
         assert!(labels.contains("softmax, post-hoc tau 1"));
+    }
+
+    #[test]
+    fn the_sweep_runs_each_beta_then_inverse_and_logit_adjusted() {
+        let base = TrainConfig {
+            loss: LossKind::Focal,
+            drw_from: Some(0.5),
+            ..TrainConfig::default()
+        };
+        let labels: Vec<String> = beta_sweep(&base).iter().map(TrainConfig::label).collect();
+        assert_eq!(
+            labels,
+            [
+                "CB softmax (beta 0)",
+                "CB softmax (beta 0.9)",
+                "CB softmax (beta 0.99)",
+                "CB softmax (beta 0.999)",
+                "CB softmax (beta 0.9999)",
+                "inverse softmax",
+                "logit-adjusted (tau 1)",
+            ]
+        );
     }
 
     #[test]

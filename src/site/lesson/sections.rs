@@ -63,7 +63,7 @@ pub(super) fn slide_points(key: &'static str) -> impl IntoView {
     }
 }
 
-/// 1. The long-tail problem, and why inverse frequency over-corrects.
+/// 1. The long-tail problem, and why the paper finds inverse frequency over-corrects.
 #[component]
 pub fn LongTail(
     /// Hidden in presentation mode when another slide is shown.
