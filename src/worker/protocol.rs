@@ -67,6 +67,8 @@ pub struct JobSpec {
     pub counts: Vec<u64>,
     /// The toy task's seed.
     pub seed: u64,
+    /// The toy task's redundancy dial (see [`ToyConfig::prototypes`]).
+    pub prototypes: Option<u32>,
     /// One configuration per run.
     pub configs: Vec<TrainConfig>,
     /// Where to train.
@@ -87,6 +89,7 @@ impl JobSpec {
     pub fn task(&self) -> Result<ToyTask, Message> {
         let toy = ToyConfig {
             seed: self.seed,
+            prototypes: self.prototypes,
             ..ToyConfig::default()
         };
         make_toy_task(&scale_counts(&self.counts, TOY_MAX), &toy).map_err(|e| e.message())
@@ -284,6 +287,7 @@ mod tests {
         JobSpec {
             counts: vec![500, 100, 20, 5],
             seed: 7,
+            prototypes: Some(3),
             configs: settings.configs(0.999, 0.5).to_vec(),
             device: Device::Gpu,
             order: Order::Together,

@@ -86,6 +86,7 @@ pub fn GridPanel() -> impl IntoView {
         let spec = JobSpec {
             counts: ex.counts.get_untracked(),
             seed: settings.seed,
+            prototypes: None,
             configs: configs.clone(),
             device: gpu.device_for(settings.backend),
             order: Order::OneByOne,

@@ -10,130 +10,14 @@ use crate::balance::weights::SchemeKind;
 use crate::data::export::decimal;
 use crate::explorer::state::MAX_BOARD_SEEDS;
 use crate::explorer::training::TrainingSettings;
-use crate::i18n::{Message, tr_with};
-use crate::site::backend::{Gpu, use_gpu};
+use crate::i18n::tr_with;
+use crate::site::backend::use_gpu;
 use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
-use crate::site::worker;
-use crate::train::config::TrainConfig;
-use crate::train::experiments::{Ranked, RunReport, rank_methods, standard_methods};
+use crate::site::training::seeded::{Plan, SeededRuns};
+use crate::train::experiments::{Ranked, rank_methods, standard_methods};
 use crate::train::methods::Method;
-use crate::worker::protocol::{Command, JobId, JobSpec, Order, Report, Stop, Watch};
-
-/// Where the leaderboard is: which seed trains, how many runs are done.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-struct Progress {
-    seed: u64,
-    seeds: u64,
-    done: usize,
-    total: usize,
-}
-
-/// What a press of the button trains, fixed then: later edits of the page's
-/// settings do not reach the seeds still to come.
-#[derive(Clone, Debug)]
-struct Plan {
-    /// The first seed's job.
-    first: JobSpec,
-    seeds: u64,
-}
-
-impl Plan {
-    /// The job of seed `k`: the first seed + k, for the data and every run.
-    fn spec(&self, k: u64) -> JobSpec {
-        let seed = self.first.seed.wrapping_add(k);
-        JobSpec {
-            seed,
-            configs: self
-                .first
-                .configs
-                .iter()
-                .map(|c| TrainConfig { seed, ..*c })
-                .collect(),
-            ..self.first.clone()
-        }
-    }
-}
-
-/// What the panel's jobs update.
-#[derive(Clone, Copy)]
-struct Board {
-    gpu: Gpu,
-    job: StoredValue<Option<JobId>>,
-    running: RwSignal<bool>,
-    message: RwSignal<Option<Message>>,
-    notice: RwSignal<Option<Message>>,
-    progress: RwSignal<Progress>,
-    /// Whether the runs train on the GPU (`None` before any report).
-    on_gpu: RwSignal<Option<bool>>,
-    /// `runs[m][k]`: method m's finished run on seed k. A slot, not a list:
-    /// a worker that restarts reports its finished runs again.
-    runs: RwSignal<Vec<Vec<Option<RunReport>>>>,
-}
-
-impl Board {
-    /// Drops the current job, if any, and stops.
-    fn stop(self) {
-        if let Some(old) = self.job.get_value() {
-            worker::send(Command::Drop(old));
-        }
-        self.job.set_value(None);
-        self.running.set(false);
-    }
-
-    /// Trains seed `k` of the plan, then the next: one job a seed, so that
-    /// every method's runs line up seed by seed.
-    fn train_seed(self, plan: Plan, k: u64) {
-        let spec = plan.spec(k);
-        let trained = spec.configs.clone();
-        let on_report = move |report: Report| match report {
-            Report::Update(id, update) if self.job.get_value() == Some(id) => {
-                self.on_gpu.set(Some(update.on_gpu));
-                self.runs.update(|r| {
-                    for run in update.runs.into_iter().filter(|r| r.finished) {
-                        let config = trained[run.index];
-                        r[run.index][k as usize] = Some(RunReport {
-                            label: config.label(),
-                            config,
-                            metrics: run.metrics,
-                            loss_history: run.history,
-                        });
-                    }
-                });
-                let done = self
-                    .runs
-                    .with_untracked(|r| r.iter().flatten().flatten().count());
-                self.progress.update(|p| {
-                    p.seed = k + 1;
-                    p.done = done;
-                });
-                match update.stopped {
-                    Some(Stop::Finished) => {
-                        self.stop();
-                        if k + 1 < plan.seeds {
-                            self.running.set(true);
-                            self.train_seed(plan.clone(), k + 1);
-                        }
-                    }
-                    // Stopped short (a lost GPU with nowhere to go): the notice says why.
-                    Some(_) => self.stop(),
-                    None => {}
-                }
-            }
-            Report::Notice(id, m) if self.job.get_value() == Some(id) => self.notice.set(Some(m)),
-            Report::Failed(id, e) if self.job.get_value() == Some(id) => {
-                self.stop();
-                self.message.set(Some(
-                    Message::new("training.cannot_train").with_message("error", e),
-                ));
-            }
-            _ => {}
-        };
-        let id = worker::start(self.gpu, spec, on_report);
-        self.job.set_value(Some(id));
-        worker::send(Command::Play(id));
-    }
-}
+use crate::worker::protocol::{JobSpec, Order, Watch};
 
 /// The panel: seeds, a button, the ranked table.
 #[component]
@@ -141,36 +25,14 @@ pub fn LeaderboardPanel() -> impl IntoView {
     let ex = use_explorer();
     let gpu = use_gpu();
     let lang = use_page().lang;
-    let b = Board {
-        gpu,
-        job: StoredValue::new(None),
-        running: RwSignal::new(false),
-        message: RwSignal::new(None),
-        notice: RwSignal::new(None),
-        progress: RwSignal::new(Progress::default()),
-        on_gpu: RwSignal::new(None),
-        runs: RwSignal::new(Vec::new()),
-    };
+    let b = SeededRuns::new(gpu);
     let (running, message, progress) = (b.running, b.message, b.progress);
-    // Each method's runs in seed order (softmax, the first method, finishes
-    // first in every seed, so the lists pair seed by seed).
-    let board = Memo::new(move |_| {
-        b.runs.with(|r| {
-            let lists: Vec<Vec<RunReport>> = r
-                .iter()
-                .map(|m| m.iter().flatten().cloned().collect())
-                .collect();
-            rank_methods(&lists)
-        })
-    });
+    let board = Memo::new(move |_| rank_methods(&b.lists()));
     // Other classes or settings make the board another task's: it goes.
     Effect::new(move |previous: Option<(Vec<u64>, TrainingSettings)>| {
         let now = (ex.counts.get(), ex.training.get());
         if previous.is_some_and(|p| p != now) {
-            b.stop();
-            b.runs.set(Vec::new());
-            b.notice.set(None);
-            progress.set(Progress::default());
+            b.clear();
         }
         now
     });
@@ -179,45 +41,26 @@ pub fn LeaderboardPanel() -> impl IntoView {
         if running.get_untracked() {
             return;
         }
-        b.stop();
         let settings = ex.training.get_untracked();
-        let configs = standard_methods(&settings.base(0.9999, 1.0));
-        let plan = Plan {
+        b.start(Plan {
             first: JobSpec {
                 counts: ex.counts.get_untracked(),
                 seed: settings.seed,
-                configs,
+                prototypes: None,
+                configs: standard_methods(&settings.base(0.9999, 1.0)),
                 device: gpu.device_for(settings.backend),
                 order: Order::OneByOne,
                 watch: Watch::Results,
                 debug: gpu.debug(),
             },
             seeds: ex.state.with_untracked(|s| s.board_seeds),
-        };
-        if let Err(e) = plan.first.task() {
-            message.set(Some(
-                Message::new("training.cannot_train").with_message("error", e),
-            ));
-            return;
-        }
-        let methods = plan.first.configs.len();
-        message.set(None);
-        b.notice.set(None);
-        b.runs.set(vec![vec![None; plan.seeds as usize]; methods]);
-        progress.set(Progress {
-            seed: 1,
-            seeds: plan.seeds,
-            done: 0,
-            total: methods * plan.seeds as usize,
         });
-        running.set(true);
-        b.train_seed(plan, 0);
     };
 
     // Once every run is in: the board in one sentence, from its own numbers.
     let summary = move || {
         let p = progress.get();
-        if running.get() || p.total == 0 || p.done < p.total {
+        if running.get() || !p.complete() {
             return None;
         }
         let board = board.get();
@@ -299,19 +142,7 @@ pub fn LeaderboardPanel() -> impl IntoView {
                 <span class="progress-text" id="board-progress" data-done=move || progress.get().done.to_string()
                     data-total=move || progress.get().total.to_string()
                     data-backend=move || b.on_gpu.get().map(|g| if g { "webgpu" } else { "cpu" })>
-                    {move || {
-                        let p = progress.get();
-                        (p.total > 0).then(|| tr_with(
-                            lang.get(),
-                            "training.board_done",
-                            &[
-                                ("done", &p.done.to_string()),
-                                ("total", &p.total.to_string()),
-                                ("seed", &p.seed.to_string()),
-                                ("seeds", &p.seeds.to_string()),
-                            ],
-                        ))
-                    }}
+                    {move || progress.get().text(lang.get())}
                 </span>
             </div>
             {move || b.notice.get().map(|m| view! { <p class="notice" id="board-notice" role="status">{move || m.in_lang(lang.get())}</p> })}

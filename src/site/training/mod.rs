@@ -7,7 +7,7 @@
 //!
 //! One file a part: [`panel`] with its [`controls`] and [`regions`], and
 //! [`grid`] with its [`grid_table`], and the [`leaderboard`] of the methods
-//! that came after.
+//! that came after, which trains over [`seeded`] runs.
 
 mod controls;
 mod grid;
@@ -15,6 +15,7 @@ mod grid_table;
 mod leaderboard;
 mod panel;
 mod regions;
+mod seeded;
 
 pub use grid::GridPanel;
 pub use leaderboard::LeaderboardPanel;

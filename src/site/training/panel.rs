@@ -125,6 +125,7 @@ pub fn TrainingPanel() -> impl IntoView {
         let spec = JobSpec {
             counts: ex.counts.get_untracked(),
             seed: settings.seed,
+            prototypes: None,
             configs,
             device: gpu.device_for(settings.backend),
             order: Order::Together,

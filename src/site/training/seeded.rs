@@ -1,0 +1,206 @@
+//! A list of configurations trained over a few seeds in the worker, one job
+//! a seed so that every configuration's runs line up seed by seed: what the
+//! leaderboard and the beta sweep share.
+
+use leptos::prelude::*;
+
+use crate::i18n::{Lang, Message, tr_with};
+use crate::site::backend::Gpu;
+use crate::site::worker;
+use crate::train::config::TrainConfig;
+use crate::train::experiments::RunReport;
+use crate::worker::protocol::{Command, JobId, JobSpec, Report, Stop};
+
+/// Which seed trains, how many runs are done.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Progress {
+    pub seed: u64,
+    pub seeds: u64,
+    pub done: usize,
+    pub total: usize,
+}
+
+impl Progress {
+    /// Whether every run of a press is in.
+    pub fn complete(&self) -> bool {
+        self.total > 0 && self.done == self.total
+    }
+
+    /// "3 of 20 runs finished (seed 1 of 2)", or nothing before a press.
+    pub fn text(&self, lang: Lang) -> Option<String> {
+        (self.total > 0).then(|| {
+            tr_with(
+                lang,
+                "training.board_done",
+                &[
+                    ("done", &self.done.to_string()),
+                    ("total", &self.total.to_string()),
+                    ("seed", &self.seed.to_string()),
+                    ("seeds", &self.seeds.to_string()),
+                ],
+            )
+        })
+    }
+}
+
+/// What a press of a button trains, fixed then: later edits of the page's
+/// settings do not reach the seeds still to come.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The first seed's job.
+    pub first: JobSpec,
+    pub seeds: u64,
+}
+
+impl Plan {
+    /// The job of seed `k`: the first seed + k, for the data and every run.
+    fn spec(&self, k: u64) -> JobSpec {
+        let seed = self.first.seed.wrapping_add(k);
+        JobSpec {
+            seed,
+            configs: self
+                .first
+                .configs
+                .iter()
+                .map(|c| TrainConfig { seed, ..*c })
+                .collect(),
+            ..self.first.clone()
+        }
+    }
+}
+
+/// The state a seeded panel's jobs update.
+#[derive(Clone, Copy)]
+pub struct SeededRuns {
+    gpu: Gpu,
+    job: StoredValue<Option<JobId>>,
+    pub running: RwSignal<bool>,
+    pub message: RwSignal<Option<Message>>,
+    pub notice: RwSignal<Option<Message>>,
+    pub progress: RwSignal<Progress>,
+    /// Whether the runs train on the GPU (`None` before any report).
+    pub on_gpu: RwSignal<Option<bool>>,
+    /// `runs[m][k]`: configuration m's finished run on seed k. A slot, not a
+    /// list: a worker that restarts reports its finished runs again.
+    runs: RwSignal<Vec<Vec<Option<RunReport>>>>,
+}
+
+impl SeededRuns {
+    pub fn new(gpu: Gpu) -> Self {
+        Self {
+            gpu,
+            job: StoredValue::new(None),
+            running: RwSignal::new(false),
+            message: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            progress: RwSignal::new(Progress::default()),
+            on_gpu: RwSignal::new(None),
+            runs: RwSignal::new(Vec::new()),
+        }
+    }
+
+    /// Each configuration's finished runs in seed order (tracked). The
+    /// first configuration finishes first in every seed, so the lists pair
+    /// seed by seed.
+    pub fn lists(self) -> Vec<Vec<RunReport>> {
+        self.runs.with(|r| {
+            r.iter()
+                .map(|m| m.iter().flatten().cloned().collect())
+                .collect()
+        })
+    }
+
+    /// Drops the current job, if any, and stops.
+    pub fn stop(self) {
+        if let Some(old) = self.job.get_value() {
+            worker::send(Command::Drop(old));
+        }
+        self.job.set_value(None);
+        self.running.set(false);
+    }
+
+    /// Stops and forgets every run (the page's task changed under them).
+    pub fn clear(self) {
+        self.stop();
+        self.runs.set(Vec::new());
+        self.notice.set(None);
+        self.progress.set(Progress::default());
+    }
+
+    /// Trains `plan` from its first seed, unless its task cannot be made
+    /// (then the panel says why and nothing else changes).
+    pub fn start(self, plan: Plan) {
+        self.stop();
+        if let Err(e) = plan.first.task() {
+            self.message.set(Some(
+                Message::new("training.cannot_train").with_message("error", e),
+            ));
+            return;
+        }
+        let configs = plan.first.configs.len();
+        self.message.set(None);
+        self.notice.set(None);
+        self.runs
+            .set(vec![vec![None; plan.seeds as usize]; configs]);
+        self.progress.set(Progress {
+            seed: 1,
+            seeds: plan.seeds,
+            done: 0,
+            total: configs * plan.seeds as usize,
+        });
+        self.running.set(true);
+        self.train_seed(plan, 0);
+    }
+
+    /// Trains seed `k` of the plan, then the next.
+    fn train_seed(self, plan: Plan, k: u64) {
+        let spec = plan.spec(k);
+        let trained = spec.configs.clone();
+        let on_report = move |report: Report| match report {
+            Report::Update(id, update) if self.job.get_value() == Some(id) => {
+                self.on_gpu.set(Some(update.on_gpu));
+                self.runs.update(|r| {
+                    for run in update.runs.into_iter().filter(|r| r.finished) {
+                        let config = trained[run.index];
+                        r[run.index][k as usize] = Some(RunReport {
+                            label: config.label(),
+                            config,
+                            metrics: run.metrics,
+                            loss_history: run.history,
+                        });
+                    }
+                });
+                let done = self
+                    .runs
+                    .with_untracked(|r| r.iter().flatten().flatten().count());
+                self.progress.update(|p| {
+                    p.seed = k + 1;
+                    p.done = done;
+                });
+                match update.stopped {
+                    Some(Stop::Finished) => {
+                        self.stop();
+                        if k + 1 < plan.seeds {
+                            self.running.set(true);
+                            self.train_seed(plan.clone(), k + 1);
+                        }
+                    }
+                    // Stopped short (a lost GPU with nowhere to go): the notice says why.
+                    Some(_) => self.stop(),
+                    None => {}
+                }
+            }
+            Report::Notice(id, m) if self.job.get_value() == Some(id) => self.notice.set(Some(m)),
+            Report::Failed(id, e) if self.job.get_value() == Some(id) => {
+                self.stop();
+                self.message.set(Some(
+                    Message::new("training.cannot_train").with_message("error", e),
+                ));
+            }
+            _ => {}
+        };
+        let id = worker::start(self.gpu, spec, on_report);
+        self.job.set_value(Some(id));
+        worker::send(Command::Play(id));
+    }
+}
