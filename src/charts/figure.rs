@@ -10,6 +10,7 @@ use super::coverage::{self, CoverageChart};
 use super::effective::{self, EffectiveCurveChart};
 use super::focal::{self, FocalChart};
 use super::grid::{self, GridChart};
+use super::sweep::{self, SweepChart};
 use super::training::{self, ClassAccuracyChart, ConfusionChart, LossCurvesChart, PosthocChart};
 use super::weights::{self, WeightsChart};
 use super::{DrawResult, Theme};
@@ -38,6 +39,8 @@ pub enum Figure {
     Confusion(ConfusionChart),
     /// The softmax run re-scored by post-hoc adjustment, against tau.
     Posthoc(PosthocChart),
+    /// Balanced accuracy of CB softmax against beta, over seeds.
+    Sweep(SweepChart),
     /// The lesson's coverage simulation against the formula.
     Coverage(CoverageChart),
 }
@@ -70,6 +73,7 @@ impl Figure {
             Self::Grid(_) => grid::TITLE,
             Self::Confusion(_) => training::CONFUSION_TITLE,
             Self::Posthoc(_) => training::POSTHOC_TITLE,
+            Self::Sweep(_) => sweep::TITLE,
             Self::Coverage(_) => coverage::TITLE,
         }
     }
@@ -91,6 +95,7 @@ impl Figure {
             Self::Grid(c) => grid::draw(area, c, theme),
             Self::Confusion(c) => training::draw_confusion(area, c, theme),
             Self::Posthoc(c) => training::draw_posthoc(area, c, theme),
+            Self::Sweep(c) => sweep::draw(area, c, theme),
             Self::Coverage(c) => coverage::draw(area, c, theme),
         }
     }
@@ -149,6 +154,7 @@ mod tests {
                 points: vec![],
                 current: 1.0,
             }),
+            Figure::Sweep(SweepChart::default()),
         ];
         for figure in &figures {
             // Every title has its own Chinese, drawn when the theme says so.

@@ -39,6 +39,7 @@ pub mod grid;
 mod series;
 #[cfg(test)]
 pub(crate) mod svg;
+pub mod sweep;
 pub mod training;
 pub mod weights;
 

@@ -216,11 +216,20 @@ pub struct ExplorerState {
     pub posthoc_tau: f64,
     /// Seeds the leaderboard trains the standard set on, 1 to [`MAX_BOARD_SEEDS`].
     pub board_seeds: u64,
+    /// Seeds the beta sweep trains on, 1 to [`MAX_BOARD_SEEDS`].
+    pub sweep_seeds: u64,
+    /// The sweep's redundancy dial: training points as copies of K
+    /// prototypes a class, K one of [`SWEEP_PROTOTYPES`]; `None`: fresh draws.
+    pub sweep_prototypes: Option<u32>,
 }
 
-/// The leaderboard's seeds on a first visit.
+/// The redundancy dial's settings of K (besides fresh draws): the effective
+/// number's model predicts beta = 1 - 1/K, so 0, 0.9 and 0.99, all in the sweep.
+pub const SWEEP_PROTOTYPES: [u32; 3] = [1, 10, 100];
+
+/// The leaderboard's and the sweep's seeds on a first visit.
 pub const DEFAULT_BOARD_SEEDS: u64 = 3;
-/// The most seeds the leaderboard offers.
+/// The most seeds the leaderboard and the sweep offer.
 pub const MAX_BOARD_SEEDS: u64 = 5;
 
 /// The tau slider's tau on a first visit.
@@ -251,6 +260,8 @@ impl Default for ExplorerState {
             training: Default::default(),
             posthoc_tau: DEFAULT_POSTHOC_TAU,
             board_seeds: DEFAULT_BOARD_SEEDS,
+            sweep_seeds: DEFAULT_BOARD_SEEDS,
+            sweep_prototypes: None,
         }
     }
 }

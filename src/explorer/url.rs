@@ -20,7 +20,8 @@ use crate::train::optimizer::OptimizerKind;
 
 use super::state::{
     ComparedScheme, DEFAULT_BOARD_SEEDS, DEFAULT_POSTHOC_TAU, Distribution, ExplorerState,
-    MAX_BOARD_SEEDS, MAX_EXPLORER_CLASSES, MAX_GAMMA, MAX_POSTHOC_TAU, MIN_ONE_MINUS_BETA, Source,
+    MAX_BOARD_SEEDS, MAX_EXPLORER_CLASSES, MAX_GAMMA, MAX_POSTHOC_TAU, MIN_ONE_MINUS_BETA,
+    SWEEP_PROTOTYPES, Source,
 };
 use super::training::{Backend, MAX_EPOCHS, MAX_RUNS, TrainingSettings};
 
@@ -75,6 +76,12 @@ pub fn to_query(state: &ExplorerState) -> String {
     }
     if state.board_seeds != DEFAULT_BOARD_SEEDS {
         q.append_pair("board_seeds", &state.board_seeds.to_string());
+    }
+    if state.sweep_seeds != DEFAULT_BOARD_SEEDS {
+        q.append_pair("sweep_seeds", &state.sweep_seeds.to_string());
+    }
+    if let Some(k) = state.sweep_prototypes {
+        q.append_pair("sweep_k", &k.to_string());
     }
     q.finish()
 }
@@ -255,6 +262,31 @@ pub fn from_query(query: &str) -> (ExplorerState, Vec<Message>) {
                 "notice.what.board_seeds",
                 v,
                 Message::new("notice.why.board_seeds").with("max", MAX_BOARD_SEEDS),
+            )),
+        }
+    }
+
+    if let Some(v) = get("sweep_seeds") {
+        match v.trim().parse::<u64>() {
+            Ok(n) if (1..=MAX_BOARD_SEEDS).contains(&n) => state.sweep_seeds = n,
+            _ => notices.push(ignored(
+                "notice.what.sweep_seeds",
+                v,
+                Message::new("notice.why.board_seeds").with("max", MAX_BOARD_SEEDS),
+            )),
+        }
+    }
+
+    if let Some(v) = get("sweep_k") {
+        match v.trim().parse::<u32>() {
+            Ok(k) if SWEEP_PROTOTYPES.contains(&k) => state.sweep_prototypes = Some(k),
+            _ => notices.push(ignored(
+                "notice.what.sweep_k",
+                v,
+                Message::new("notice.why.sweep_k").with(
+                    "choices",
+                    SWEEP_PROTOTYPES.map(|k| k.to_string()).join(", "),
+                ),
             )),
         }
     }
@@ -594,6 +626,20 @@ mod tests {
         s.posthoc_tau = 0.3;
         round_trip(&s);
         assert!(to_query(&s).contains("posthoc_tau=0.3"));
+    }
+
+    #[test]
+    fn the_sweeps_seeds_and_prototypes() {
+        let (s, notes) = from_query("sweep_seeds=2&sweep_k=10");
+        assert_eq!((s.sweep_seeds, s.sweep_prototypes), (2, Some(10)));
+        assert!(notes.is_empty());
+        round_trip(&s);
+        for bad in ["sweep_k=0", "sweep_k=7", "sweep_k=ten", "sweep_seeds=9"] {
+            let (s, notes) = from_query(bad);
+            assert_eq!(s, ExplorerState::default(), "{bad}");
+            assert_eq!(notes.len(), 1, "{bad}");
+        }
+        assert!(!to_query(&ExplorerState::default()).contains("sweep"));
     }
 
     #[test]

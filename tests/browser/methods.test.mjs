@@ -133,6 +133,52 @@ for (const webgpu of [true, false]) {
       await page.close();
     });
 
+    test('the beta sweep trains on K prototypes a class, as the CLI trains it, and says what it shows', { timeout: 300_000 }, async () => {
+      const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&epochs=10&sweep_seeds=2&sweep_k=10${backend}`, { width: 1400, height: 1000 });
+      await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+      assert.equal(await page.inputValue('#sweep-prototypes'), '10');
+      assert.equal(await page.inputValue('#sweep-seeds'), '2');
+      await page.locator('#sweep-run').scrollIntoViewIfNeeded();
+      await page.click('#sweep-run');
+      await page.waitForFunction(() => document.querySelector('#sweep-progress')?.dataset.done === '14', null, { timeout: 280_000 });
+      await page.waitForFunction(() => !document.querySelector('#sweep-run').disabled);
+      assert.equal(await page.getAttribute('#sweep-progress', 'data-backend'), mode);
+      const rows = await page.$$eval('#sweep-table tbody tr', (trs) => trs.map((tr) => ({
+        label: tr.dataset.label,
+        beta: tr.dataset.beta ?? null,
+        balanced: Number(tr.dataset.balanced),
+        cells: [...tr.querySelectorAll('td')].map((td) => td.textContent),
+      })));
+      // In the sweep's order: CB at each beta, inverse frequency, logit adjustment.
+      assert.deepEqual(rows.map((r) => r.beta), ['0', '0.9', '0.99', '0.999', '0.9999', null, null]);
+      assert.ok(rows.every((r) => /^\d+\.\d ± \d+\.\d$/.test(r.cells[0])), JSON.stringify(rows.map((r) => r.cells)));
+      const engine = cli(['--sweep', '--prototypes', '10', '--seeds', '2', '--seed', '0', '--epochs', '10']).summary;
+      assert.deepEqual(rows.map((r) => r.label), engine.map((m) => m.label));
+      for (const m of engine) {
+        const row = rows.find((r) => r.label === m.label);
+        assert.ok(Math.abs(row.balanced - m.balanced_accuracy.mean) <= 0.02,
+          `${row.label}: page ${row.balanced}, engine ${m.balanced_accuracy.mean}`);
+      }
+      // The sentence is the table's: the model's beta (0.9), the best beta, both baselines.
+      const pct = (v) => (100 * v).toFixed(1);
+      const cb = rows.slice(0, 5);
+      const best = cb.reduce((a, b) => (b.balanced > a.balanced ? b : a));
+      const summary = await page.textContent('#sweep-summary');
+      assert.equal(summary, `With K = 10 prototypes a class, the effective number's β = 1 − 1/K = 0.9 reaches ${pct(cb[1].balanced)} % balanced accuracy `
+        + `and the best β, ${best.beta}, ${pct(best.balanced)} %; inverse frequency reaches ${pct(rows[5].balanced)} % and logit adjustment ${pct(rows[6].balanced)} % (means over 2 seeds).`);
+      await page.locator('canvas[data-figure="beta-sweep"]').scrollIntoViewIfNeeded();
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+      await page.locator('.sweep').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `beta-sweep-${mode}.png`) });
+      // Fresh draws are another task: the runs go, and the link forgets K.
+      await page.selectOption('#sweep-prototypes', 'fresh');
+      await page.waitForFunction(() => document.querySelectorAll('#sweep-table tbody tr').length === 0);
+      assert.equal(await page.textContent('#sweep-summary'), '');
+      // (The link follows the page after a short pause.)
+      await page.waitForFunction(() => !window.location.search.includes('sweep_k'), null, { timeout: 5_000 });
+      page.assertNoErrors();
+      await page.close();
+    });
+
     if (!webgpu) {
       test('the leaderboard survives a worker\'s death and a second press: each run counted once', { timeout: 240_000 }, async () => {
         // The first worker dies when the seed's last run has taken 200 of its 400 steps: nine runs

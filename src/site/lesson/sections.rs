@@ -312,6 +312,8 @@ pub fn Results(
             </table>
             {para("lesson.results.p3")}
             <training::GridPanel />
+            {para("lesson.results.p4")}
+            <training::SweepPanel />
         </LessonSection>
     }
 }

@@ -7,7 +7,8 @@
 //!
 //! One file a part: [`panel`] with its [`controls`] and [`regions`], and
 //! [`grid`] with its [`grid_table`], and the [`leaderboard`] of the methods
-//! that came after, which trains over [`seeded`] runs.
+//! that came after and the [`sweep`] of beta, which train over [`seeded`]
+//! runs.
 
 mod controls;
 mod grid;
@@ -16,7 +17,9 @@ mod leaderboard;
 mod panel;
 mod regions;
 mod seeded;
+mod sweep;
 
 pub use grid::GridPanel;
 pub use leaderboard::LeaderboardPanel;
 pub use panel::TrainingPanel;
+pub use sweep::SweepPanel;

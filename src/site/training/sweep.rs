@@ -1,0 +1,232 @@
+//! The beta sweep: class-balanced softmax at each of the sweep's betas,
+//! inverse frequency and the logit-adjusted loss on the toy task over a few
+//! seeds, optionally on training points made of K prototypes a class (the
+//! redundancy the effective number models), as `cblab train --sweep
+//! [--prototypes K]` trains them. The paper's claim, put to a test.
+
+use leptos::prelude::*;
+
+use crate::balance::weights::SchemeKind;
+use crate::charts::figure::Figure;
+use crate::charts::sweep::SweepChart;
+use crate::data::export::decimal;
+use crate::explorer::state::{MAX_BOARD_SEEDS, SWEEP_PROTOTYPES};
+use crate::explorer::training::TrainingSettings;
+use crate::i18n::tr_with;
+use crate::site::backend::use_gpu;
+use crate::site::figures::ChartCanvas;
+use crate::site::i18n::{t, use_page};
+use crate::site::state::use_explorer;
+use crate::site::training::seeded::{Plan, SeededRuns};
+use crate::train::experiments::{MeanSd, SWEEP_BETAS, SeedSummary, beta_sweep, summarise};
+use crate::worker::protocol::{JobSpec, Order, Watch};
+
+/// The sweep's runs summarised: CB at each beta, then inverse, then logit
+/// adjustment, each over its finished seeds (none yet: left out).
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Sweep {
+    cb: Vec<(f64, SeedSummary)>,
+    inverse: Option<SeedSummary>,
+    logit_adjusted: Option<SeedSummary>,
+}
+
+impl Sweep {
+    /// From `lists[i]`, the runs of [`beta_sweep`]'s configuration i.
+    fn of(lists: &[Vec<crate::train::experiments::RunReport>]) -> Self {
+        let summary = |i: usize| lists.get(i).filter(|r| !r.is_empty()).map(|r| summarise(r));
+        Self {
+            cb: SWEEP_BETAS
+                .iter()
+                .enumerate()
+                .filter_map(|(i, &beta)| Some((beta, summary(i)?)))
+                .collect(),
+            inverse: summary(SWEEP_BETAS.len()),
+            logit_adjusted: summary(SWEEP_BETAS.len() + 1),
+        }
+    }
+
+    fn chart(&self, prototypes: Option<u32>) -> SweepChart {
+        SweepChart {
+            cb: self
+                .cb
+                .iter()
+                .map(|(beta, s)| (*beta, s.balanced_accuracy))
+                .collect(),
+            inverse: self.inverse.as_ref().map(|s| s.balanced_accuracy),
+            logit_adjusted: self.logit_adjusted.as_ref().map(|s| s.balanced_accuracy),
+            prototypes,
+        }
+    }
+
+    /// Every row of the table, in the sweep's order.
+    fn rows(&self) -> Vec<SeedSummary> {
+        let cb = self.cb.iter().map(|(_, s)| s.clone());
+        cb.chain(self.inverse.clone())
+            .chain(self.logit_adjusted.clone())
+            .collect()
+    }
+}
+
+/// `mean` as a percentage with one decimal.
+fn percent(m: &MeanSd) -> String {
+    format!("{:.1}", 100.0 * m.mean)
+}
+
+/// The panel: the redundancy dial, seeds, a button, the chart and the table.
+#[component]
+pub fn SweepPanel() -> impl IntoView {
+    let ex = use_explorer();
+    let gpu = use_gpu();
+    let lang = use_page().lang;
+    let b = SeededRuns::new(gpu);
+    let (running, message, progress) = (b.running, b.message, b.progress);
+    let prototypes = Memo::new(move |_| ex.state.with(|s| s.sweep_prototypes));
+    let sweep = Memo::new(move |_| Sweep::of(&b.lists()));
+    // Other classes, settings or prototypes make the sweep another task's: it goes.
+    Effect::new(
+        move |previous: Option<(Vec<u64>, TrainingSettings, Option<u32>)>| {
+            let now = (ex.counts.get(), ex.training.get(), prototypes.get());
+            if previous.is_some_and(|p| p != now) {
+                b.clear();
+            }
+            now
+        },
+    );
+
+    let run = move |_| {
+        if running.get_untracked() {
+            return;
+        }
+        let settings = ex.training.get_untracked();
+        b.start(Plan {
+            first: JobSpec {
+                counts: ex.counts.get_untracked(),
+                seed: settings.seed,
+                prototypes: prototypes.get_untracked(),
+                configs: beta_sweep(&settings.base(0.9999, 1.0)),
+                device: gpu.device_for(settings.backend),
+                order: Order::OneByOne,
+                watch: Watch::Results,
+                debug: gpu.debug(),
+            },
+            seeds: ex.state.with_untracked(|s| s.sweep_seeds),
+        });
+    };
+
+    // Once every run is in: what the sweep shows, in one sentence of its own numbers.
+    let summary = move || {
+        let p = progress.get();
+        if running.get() || !p.complete() {
+            return None;
+        }
+        let sweep = sweep.get();
+        let (best_beta, best) = sweep.cb.iter().max_by(|a, b| {
+            a.1.balanced_accuracy
+                .mean
+                .total_cmp(&b.1.balanced_accuracy.mean)
+        })?;
+        let inverse = sweep.inverse.as_ref()?;
+        let adjusted = sweep.logit_adjusted.as_ref()?;
+        let mut args = vec![
+            ("best_beta", best_beta.to_string()),
+            ("best", percent(&best.balanced_accuracy)),
+            ("inverse", percent(&inverse.balanced_accuracy)),
+            ("adjusted", percent(&adjusted.balanced_accuracy)),
+            ("seeds", p.seeds.to_string()),
+        ];
+        let key = match prototypes.get() {
+            Some(k) => {
+                // The model's beta, 1 - 1/K, is one of the sweep's for every K offered.
+                let predicted = 1.0 - 1.0 / f64::from(k);
+                let (_, at) = sweep
+                    .cb
+                    .iter()
+                    .find(|(beta, _)| (beta - predicted).abs() < 1e-9)?;
+                args.push(("k", k.to_string()));
+                args.push(("beta", predicted.to_string()));
+                args.push(("predicted", percent(&at.balanced_accuracy)));
+                "training.sweep_summary_k"
+            }
+            None => "training.sweep_summary",
+        };
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        Some(tr_with(lang.get(), key, &args))
+    };
+    let figure = Memo::new(move |_| Figure::Sweep(sweep.get().chart(prototypes.get())));
+
+    let row = move |s: SeedSummary| {
+        let label = s.config.label_message();
+        // Written as the sweep lists it: 0, 0.9, ... (f64 Display is the shortest form).
+        let beta = (s.config.scheme == SchemeKind::Cb).then(|| s.config.beta.to_string());
+        view! {
+            <tr data-label=s.label.clone() data-beta=beta
+                data-balanced=decimal(s.balanced_accuracy.mean)>
+                <th scope="row">{move || label.in_lang(lang.get())}</th>
+                <td class="num">{s.balanced_accuracy.percent(false)}</td>
+                <td class="num">{s.few_shot.map_or("-".to_owned(), |m| m.percent(false))}</td>
+            </tr>
+        }
+    };
+
+    view! {
+        <section class="panel sweep" aria-labelledby="sweep-title">
+            <h3 id="sweep-title">{t("training.sweep_title")}</h3>
+            <p class="hint">{t("training.sweep_hint")}</p>
+            <div class="tools">
+                <label>
+                    {t("training.sweep_data")}
+                    <select id="sweep-prototypes"
+                        prop:value=move || prototypes.get().map_or("fresh".to_owned(), |k| k.to_string())
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            ex.state.update(|s| s.sweep_prototypes = v.parse::<u32>().ok().filter(|k| SWEEP_PROTOTYPES.contains(k)));
+                        }>
+                        <option value="fresh">{t("training.sweep_fresh")}</option>
+                        {SWEEP_PROTOTYPES.map(|k| view! {
+                            <option value=k.to_string()>{move || tr_with(lang.get(), "training.sweep_copies", &[("k", &k.to_string())])}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>
+                    {t("training.board_seeds")}
+                    <select id="sweep-seeds"
+                        prop:value=move || ex.state.with(|s| s.sweep_seeds.to_string())
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse::<u64>() {
+                                ex.state.update(|s| s.sweep_seeds = n.clamp(1, MAX_BOARD_SEEDS));
+                            }
+                        }>
+                        {(1..=MAX_BOARD_SEEDS).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
+                    </select>
+                </label>
+                <button type="button" id="sweep-run" on:click=run disabled=move || running.get()>{t("training.sweep_run")}</button>
+                <progress id="sweep-steps" max=move || progress.get().total.max(1).to_string() value=move || progress.get().done.to_string()
+                    aria-label=t("training.sweep_progress_label")></progress>
+                <span class="progress-text" id="sweep-progress" data-done=move || progress.get().done.to_string()
+                    data-total=move || progress.get().total.to_string()
+                    data-backend=move || b.on_gpu.get().map(|g| if g { "webgpu" } else { "cpu" })>
+                    {move || progress.get().text(lang.get())}
+                </span>
+            </div>
+            {move || b.notice.get().map(|m| view! { <p class="notice" id="sweep-notice" role="status">{move || m.in_lang(lang.get())}</p> })}
+            {move || message.get().map(|m| view! { <p class="error" role="alert">{move || m.in_lang(lang.get())}</p> })}
+            <p id="sweep-summary" role="status">{summary}</p>
+            <ChartCanvas figure=figure name="beta-sweep" caption=t("training.sweep_figure_caption") described_by="sweep-summary" />
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="sweep-caption">
+            <table id="sweep-table">
+                <caption id="sweep-caption">{t("training.sweep_caption")}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t("training.board_method")}</th>
+                        <th scope="col" class="num">{t("training.col_balanced")}</th>
+                        <th scope="col" class="num">{t("training.col_few")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || sweep.get().rows().into_iter().map(row).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        </section>
+    }
+}
