@@ -22,7 +22,7 @@ use cblab::train::mlp::{MlpConfig, layer_shapes};
 /// Multiply-adds x 2 of one training step's matrix products: forward, weight
 /// gradients, and input gradients of every layer but the first.
 fn flops_per_step(config: &MlpConfig, classes: usize, batch: usize) -> f64 {
-    let shapes = layer_shapes(config, classes);
+    let shapes = layer_shapes(config, 2, classes);
     let macs: usize = shapes.iter().map(|s| s.inputs * s.outputs).sum();
     let first = shapes[0].inputs * shapes[0].outputs;
     2.0 * batch as f64 * (3 * macs - first) as f64

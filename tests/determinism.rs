@@ -37,16 +37,15 @@ fn toy_data_bits_are_pinned() {
         },
     )
     .unwrap();
-    let bits = |d: &cblab::data::toy_data::Dataset| {
+    let bits = |d: &cblab::data::dataset::Dataset| {
         checksum(
-            d.points
+            d.features
                 .iter()
-                .flatten()
                 .map(|v| v.to_bits())
                 .chain(d.labels.iter().map(|&l| l as u32)),
         )
     };
-    assert_eq!(task.train.points.len(), 1236);
+    assert_eq!(task.train.len(), 1236);
     assert_eq!(bits(&task.train), 1464102031959752041, "train");
     assert_eq!(bits(&task.test), 18062565365305313728, "test");
 }
@@ -54,7 +53,7 @@ fn toy_data_bits_are_pinned() {
 #[wasm_bindgen_test]
 #[test]
 fn initial_weights_bits_are_pinned() {
-    let mlp = Mlp::<f32>::new(&MlpConfig::default(), 10, true, 7);
+    let mlp = Mlp::<f32>::new(&MlpConfig::default(), 2, 10, true, 7);
     assert_eq!(
         checksum(mlp.params.iter().map(|v| v.to_bits())),
         15381301773190309767,

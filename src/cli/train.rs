@@ -20,7 +20,7 @@ use crate::train::experiments::{
 };
 use crate::train::mlp::{Activation, MlpConfig};
 use crate::train::optimizer::OptimizerKind;
-use crate::train::prediction::{grid_points, predict_run};
+use crate::train::prediction::{grid_points, points_array, predict_run};
 use crate::train::trainer::CpuTrainer;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -336,8 +336,8 @@ pub fn run(args: &TrainArgs) -> Result<String> {
     let mut out = json!({
         "task": {
             "counts": counts,
-            "train_points": tasks[0].train.points.len(),
-            "test_points": tasks[0].test.points.len(),
+            "train_points": tasks[0].train.len(),
+            "test_points": tasks[0].test.len(),
             "noise": args.noise,
             "prototypes": args.prototypes,
             "seeds": seeds,
@@ -400,7 +400,7 @@ pub fn run(args: &TrainArgs) -> Result<String> {
                 "classes": predict_run(
                     config,
                     trainer.model(),
-                    &grid_points(&task.bounds, resolution),
+                    points_array(&grid_points(&task.bounds, resolution)).view(),
                     &task.counts,
                 ),
             });

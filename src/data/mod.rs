@@ -1,11 +1,12 @@
 //! The data a person brings or the lab makes: class-count profiles and
-//! presets, parsing pasted or uploaded counts, the seeded toy task, the
-//! Fashion-MNIST-LT images, and the weights written out for other tools.
+//! presets, parsing pasted or uploaded counts, samples of any dimension, the
+//! seeded toy task, the Fashion-MNIST-LT images, and the weights written out for other tools.
 //!
 //! Pure Rust: no web, GPU or UI types. It may use [`crate::balance`] and
 //! [`crate::i18n`], never [`crate::train`] or [`crate::teach`].
 
 pub mod counts_input;
+pub mod dataset;
 pub mod export;
 pub mod fashion;
 pub mod profiles;

@@ -13,6 +13,7 @@ use std::fmt;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::data::dataset::Dataset;
 use crate::i18n::Message;
 
 /// The most classes the toy task has.
@@ -48,17 +49,6 @@ impl Default for ToyConfig {
             prototypes: None,
         }
     }
-}
-
-/// Points and their labels.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Dataset {
-    /// Coordinates, one `[x, y]` per point.
-    pub points: Vec<[f32; 2]>,
-    /// The class of each point.
-    pub labels: Vec<usize>,
-    /// The number of classes.
-    pub classes: usize,
 }
 
 /// The rectangle that holds the data, for drawing decision regions.
@@ -219,14 +209,15 @@ fn dataset(
     prototypes: Option<u32>,
 ) -> Dataset {
     let classes = per_class.len();
-    let mut points = Vec::new();
+    let mut features = Vec::new();
     let mut labels = Vec::new();
     for (c, &n) in per_class.iter().enumerate() {
-        points.extend(blob(c, classes, n, sigma, seed, split, prototypes));
+        features.extend(blob(c, classes, n, sigma, seed, split, prototypes).into_flattened());
         labels.extend(std::iter::repeat_n(c, n as usize));
     }
     Dataset {
-        points,
+        features,
+        dim: 2,
         labels,
         classes,
     }
@@ -260,7 +251,10 @@ pub fn make_toy_task(counts: &[u64], config: &ToyConfig) -> Result<ToyTask, ToyE
         1,
         None,
     );
-    let bounds = bounds(train.points.iter().chain(&test.points));
+    fn points(d: &Dataset) -> &[[f32; 2]] {
+        d.points().expect("the toy task is 2-D")
+    }
+    let bounds = bounds(points(&train).iter().chain(points(&test)));
     Ok(ToyTask {
         train,
         test,
@@ -299,14 +293,20 @@ mod tests {
     fn shapes_and_balance() {
         let counts = [50, 5, 20];
         let task = make_toy_task(&counts, &ToyConfig::default()).unwrap();
-        assert_eq!(task.train.points.len(), 75);
+        assert_eq!(task.train.len(), 75);
         assert_eq!(task.train.labels.iter().filter(|&&l| l == 1).count(), 5);
-        assert_eq!(task.test.points.len(), 600);
+        assert_eq!(task.test.len(), 600);
         for c in 0..3 {
             assert_eq!(task.test.labels.iter().filter(|&&l| l == c).count(), 200);
         }
         let b = task.bounds;
-        for &[x, y] in task.train.points.iter().chain(&task.test.points) {
+        for &[x, y] in task
+            .train
+            .points()
+            .unwrap()
+            .iter()
+            .chain(task.test.points().unwrap())
+        {
             assert!(x > b.x_min && x < b.x_max && y > b.y_min && y < b.y_max);
         }
     }
@@ -325,7 +325,7 @@ mod tests {
             },
         )
         .unwrap();
-        assert_ne!(a.train.points, c.train.points);
+        assert_ne!(a.train.points().unwrap(), c.train.points().unwrap());
     }
 
     #[test]
@@ -333,8 +333,14 @@ mod tests {
         let config = ToyConfig::default();
         let a = make_toy_task(&[30, 5, 10], &config).unwrap();
         let b = make_toy_task(&[30, 9, 10], &config).unwrap();
-        assert_eq!(a.train.points[..35], b.train.points[..35]);
-        assert_eq!(a.train.points[35..], b.train.points[39..]);
+        assert_eq!(
+            a.train.points().unwrap()[..35],
+            b.train.points().unwrap()[..35]
+        );
+        assert_eq!(
+            a.train.points().unwrap()[35..],
+            b.train.points().unwrap()[39..]
+        );
         assert_eq!(a.test, b.test);
     }
 
@@ -344,7 +350,8 @@ mod tests {
         for c in 0..4 {
             let pts: Vec<_> = task
                 .train
-                .points
+                .points()
+                .unwrap()
                 .iter()
                 .zip(&task.train.labels)
                 .filter(|(_, l)| **l == c)
@@ -386,7 +393,8 @@ mod tests {
     fn class_points(task: &ToyTask, c: usize) -> Vec<[f32; 2]> {
         let labels = &task.train.labels;
         task.train
-            .points
+            .points()
+            .unwrap()
             .iter()
             .zip(labels)
             .filter(|(_, l)| **l == c)

@@ -147,7 +147,7 @@ mod tests {
     #[test]
     fn regions_follow_each_other_padded_to_eights() {
         // 2 -> 32 -> 32 -> 10: widths 2, 8, 8, 4 vec4s; batch 12 padded to 16 rows.
-        let shapes = layer_shapes(&MlpConfig::default(), 10);
+        let shapes = layer_shapes(&MlpConfig::default(), 2, 10);
         let layout = Layout::new(&shapes, Activation::Relu, 3, 12);
         assert_eq!(layout.rows, 16);
         let rows = 3 * 16;
@@ -175,6 +175,7 @@ mod tests {
                 layers: 1,
                 ..MlpConfig::default()
             },
+            2,
             3,
         );
         let layout = Layout::new(&shapes, Activation::Tanh, 1, 1);

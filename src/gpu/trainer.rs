@@ -18,7 +18,7 @@ use wgpu::util::DeviceExt;
 use super::host_data::{ModelInfo, adam_corrections, adjustments, phase_weights};
 use super::layout::{Layout, ROW_TILE};
 use super::{GpuContext, GpuError, Mismatch};
-use crate::data::toy_data::Dataset;
+use crate::data::dataset::Dataset;
 use crate::train::batches::BatchSampler;
 use crate::train::config::{TrainConfig, TrainError, TrainLoss, validate};
 use crate::train::mlp::{Mlp, layer_shapes};
@@ -195,11 +195,14 @@ impl GpuTrainer {
             .map_err(GpuError::Config)?
             .into_iter()
             .unzip();
-        let n = train.points.len();
+        let points = train
+            .points()
+            .ok_or(GpuError::Mismatch(Mismatch::Inputs { dim: train.dim }))?;
+        let n = points.len();
         let batch = first.batch.unwrap_or(n).min(n);
         let models = configs.len();
         let capacity = capacity.max(1);
-        let shapes = layer_shapes(&first.model, train.classes);
+        let shapes = layer_shapes(&first.model, 2, train.classes);
         if shapes.len() > MAX_LAYERS {
             return Err(GpuError::Mismatch(Mismatch::TooManyLayers {
                 layers: shapes.len(),
@@ -280,7 +283,7 @@ impl GpuTrainer {
             usage: storage | wgpu::BufferUsages::COPY_SRC,
             mapped_at_creation: false,
         });
-        let points = init("points", bytemuck::cast_slice(&train.points), storage);
+        let points = init("points", bytemuck::cast_slice(points), storage);
         let labels: Vec<u32> = train.labels.iter().map(|&y| y as u32).collect();
         let labels = init("labels", bytemuck::cast_slice(&labels), storage);
         let chunk = device.create_buffer(&wgpu::BufferDescriptor {
@@ -445,7 +448,7 @@ impl GpuTrainer {
     /// Model `i`'s network at the last read-back.
     pub fn model(&self, i: usize) -> Mlp<f32> {
         let config = &self.configs[i];
-        let shapes = layer_shapes(&config.model, self.classes);
+        let shapes = layer_shapes(&config.model, 2, self.classes);
         Mlp {
             shapes,
             activation: config.model.activation,

@@ -177,11 +177,11 @@ impl BatchSampler {
 
     /// The stream of a run of `config` on `train`, `batch` samples a step.
     pub fn for_run(
-        train: &crate::data::toy_data::Dataset,
+        train: &crate::data::dataset::Dataset,
         config: &crate::train::config::TrainConfig,
         batch: usize,
     ) -> Self {
-        let steps = config.epochs * train.points.len().div_ceil(batch.max(1));
+        let steps = config.epochs * train.len().div_ceil(batch.max(1));
         Self::with_sampler(
             &train.labels,
             train.classes,

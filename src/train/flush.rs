@@ -152,7 +152,7 @@ mod tests {
             hidden: 64,
             ..MlpConfig::default()
         };
-        let mut model = Mlp::<f32>::new(&config, 10, false, 0);
+        let mut model = Mlp::<f32>::new(&config, 2, 10, false, 0);
         let mut optimizer = Optimizer::<f32>::new(OptimizerKind::ADAM, model.params.len());
         let beta = Beta::new(0.9999).unwrap();
         let weights: Vec<f32> = class_weights(&counts, SchemeKind::Cb.with_beta(beta))
@@ -163,7 +163,7 @@ mod tests {
             .collect();
         let loss = crate::train::config::TrainLoss::Paper(crate::balance::losses::Loss::Softmax);
         let batch = 32;
-        let mut sampler = BatchSampler::new(task.train.points.len(), 0);
+        let mut sampler = BatchSampler::new(task.train.len(), 0);
         let (mut indices, mut labels) = (vec![0u32; batch], vec![0usize; batch]);
         let mut x = Array2::<f32>::zeros((batch, 2));
         let mut work = Workspace::default();
@@ -172,7 +172,7 @@ mod tests {
         for _ in 0..3000 {
             sampler.next_batch(&mut indices);
             for (row, &i) in indices.iter().enumerate() {
-                let [a, b] = task.train.points[i as usize];
+                let [a, b] = task.train.points().unwrap()[i as usize];
                 (x[[row, 0]], x[[row, 1]]) = (a, b);
                 labels[row] = task.train.labels[i as usize];
             }

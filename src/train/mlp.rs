@@ -1,4 +1,5 @@
-//! A small multi-layer perceptron 2 -> H -> ... -> C with its backward pass,
+//! A small multi-layer perceptron d -> H -> ... -> C with its backward pass
+//! (d = 2 for the toy task, 196 for Fashion-MNIST-LT's pooled pixels),
 //! generic over f32 (training) and f64 (the reference the gradients are checked with).
 //! Its last layer is a dense one, or, for LDAM as in the official code, a
 //! normalised one: cosine logits z_rj = h_r . w_j / (|h_r| |w_j|), no bias.
@@ -78,9 +79,9 @@ impl LayerShape {
     }
 }
 
-/// The layers of a 2 -> hidden^layers -> classes network.
-pub fn layer_shapes(config: &MlpConfig, classes: usize) -> Vec<LayerShape> {
-    let mut widths = vec![2];
+/// The layers of an inputs -> hidden^layers -> classes network.
+pub fn layer_shapes(config: &MlpConfig, inputs: usize, classes: usize) -> Vec<LayerShape> {
+    let mut widths = vec![inputs];
     widths.extend(std::iter::repeat_n(config.hidden, config.layers));
     widths.push(classes);
     let mut offset = 0;
@@ -151,8 +152,14 @@ impl<F: Scalar> Mlp<F> {
     /// A seeded network: He-uniform weights for ReLU, Glorot-uniform for tanh,
     /// zero biases, except the output bias, which is -ln(C - 1) when
     /// `prior_bias` (sigmoid and focal heads start at probability 1/C).
-    pub fn new(config: &MlpConfig, classes: usize, prior_bias: bool, seed: u64) -> Self {
-        let shapes = layer_shapes(config, classes);
+    pub fn new(
+        config: &MlpConfig,
+        inputs: usize,
+        classes: usize,
+        prior_bias: bool,
+        seed: u64,
+    ) -> Self {
+        let shapes = layer_shapes(config, inputs, classes);
         let mut params = vec![F::zero(); shapes.last().map_or(0, LayerShape::end)];
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         for (l, s) in shapes.iter().enumerate() {
@@ -552,6 +559,7 @@ mod tests {
                 layers: 2,
                 activation: Activation::Relu,
             },
+            2,
             3,
         );
         assert_eq!(shapes.len(), 3);
@@ -570,17 +578,20 @@ mod tests {
     #[test]
     fn prior_bias_and_seeding() {
         let config = MlpConfig::default();
-        let m = Mlp::<f32>::new(&config, 10, true, 7);
+        let m = Mlp::<f32>::new(&config, 2, 10, true, 7);
         let out = m.shapes.last().unwrap();
         let bias = &m.params[out.bias_offset()..out.end()];
         assert!(bias.iter().all(|&b| (b - -(9f32).ln()).abs() < 1e-6));
-        let plain = Mlp::<f32>::new(&config, 10, false, 7);
+        let plain = Mlp::<f32>::new(&config, 2, 10, false, 7);
         assert!(plain.params[out.bias_offset()..].iter().all(|&b| b == 0.0));
         assert_eq!(
             m.params[..out.bias_offset()],
             plain.params[..out.bias_offset()]
         );
-        assert_ne!(Mlp::<f32>::new(&config, 10, false, 8).params, plain.params);
+        assert_ne!(
+            Mlp::<f32>::new(&config, 2, 10, false, 8).params,
+            plain.params
+        );
     }
 
     /// Every parameter's gradient against central differences of the batch loss.
@@ -618,7 +629,7 @@ mod tests {
                     Loss::Focal { gamma: 0.5 },
                     Loss::Focal { gamma: 2.0 },
                 ] {
-                    let mlp = Mlp::<f64>::new(&config, 3, loss.uses_prior_bias(), 3);
+                    let mlp = Mlp::<f64>::new(&config, 2, 3, loss.uses_prior_bias(), 3);
                     let what = format!("{activation:?} {layers} {loss:?}");
                     check_gradients(&mlp, &TrainLoss::Paper(loss), &what);
                 }
@@ -644,7 +655,7 @@ mod tests {
                     layers,
                     activation,
                 };
-                let mlp = Mlp::<f64>::new(&config, 3, false, 5).with_cosine_logits(true);
+                let mlp = Mlp::<f64>::new(&config, 2, 3, false, 5).with_cosine_logits(true);
                 for loss in [&ldam, &TrainLoss::Paper(Loss::Softmax)] {
                     check_gradients(
                         &mlp,
@@ -666,7 +677,7 @@ mod tests {
             layers: 0,
             activation: Activation::Relu,
         };
-        let mut mlp = Mlp::<f64>::new(&config, 3, true, 2).with_cosine_logits(true);
+        let mut mlp = Mlp::<f64>::new(&config, 2, 3, true, 2).with_cosine_logits(true);
         let out = *mlp.shapes.last().unwrap();
         assert!(mlp.params[out.bias_offset()..].iter().all(|&b| b == 0.0));
         mlp.params[out.bias_offset()] = 7.0;

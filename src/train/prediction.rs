@@ -1,10 +1,11 @@
-//! What a trained network predicts: classes of points, and the class at
-//! every cell of a grid over the task (the decision regions a page draws).
+//! What a trained network predicts: classes of samples, and the class at
+//! every cell of a grid over the toy task (the decision regions a page draws).
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2, Axis};
 
 use crate::balance::adjusted_softmax::{log_prior_offsets, posthoc_predict};
-use crate::data::toy_data::{Bounds, Dataset, ToyTask};
+use crate::data::dataset::Dataset;
+use crate::data::toy_data::{Bounds, ToyTask};
 use crate::train::config::TrainConfig;
 use crate::train::metrics::{argmax, metrics};
 use crate::train::mlp::{Mlp, Workspace};
@@ -18,46 +19,53 @@ pub fn points_array(points: &[[f32; 2]]) -> Array2<f32> {
     .expect("two coordinates per point")
 }
 
-/// Predicted classes (argmax of the logits) of these points, in chunks.
-pub fn predict(model: &Mlp<f32>, points: &[[f32; 2]]) -> Vec<usize> {
-    predict_by(model, points, argmax)
+/// Predicted classes (argmax of the logits) of these samples (one a row), in chunks.
+pub fn predict(model: &Mlp<f32>, samples: ArrayView2<'_, f32>) -> Vec<usize> {
+    predict_by(model, samples, argmax)
 }
 
 /// Predicted classes with post-hoc logit adjustment: argmax_j (z_j - o_j)
 /// for `offsets` o = tau log pi.
-pub fn predict_posthoc(model: &Mlp<f32>, points: &[[f32; 2]], offsets: &[f64]) -> Vec<usize> {
-    predict_by(model, points, |z| {
+pub fn predict_posthoc(
+    model: &Mlp<f32>,
+    samples: ArrayView2<'_, f32>,
+    offsets: &[f64],
+) -> Vec<usize> {
+    predict_by(model, samples, |z| {
         let z: Vec<f64> = z.iter().map(|&v| v as f64).collect();
         posthoc_predict(&z, offsets)
     })
 }
 
-/// What run `config` predicts for these points: argmax, or with its post-hoc
+/// What run `config` predicts for these samples: argmax, or with its post-hoc
 /// adjustment by the training counts (a configuration already checked by
 /// [`crate::train::config::validate`]).
 pub fn predict_run(
     config: &TrainConfig,
     model: &Mlp<f32>,
-    points: &[[f32; 2]],
+    samples: ArrayView2<'_, f32>,
     train_counts: &[u64],
 ) -> Vec<usize> {
     match config.posthoc_tau {
         Some(tau) => {
             let offsets = log_prior_offsets(train_counts, tau)
                 .expect("validate checks the post-hoc tau and the counts");
-            predict_posthoc(model, points, &offsets)
+            predict_posthoc(model, samples, &offsets)
         }
-        None => predict(model, points),
+        None => predict(model, samples),
     }
 }
 
-/// Each point's class by `pick` over its logits, in chunks.
-fn predict_by(model: &Mlp<f32>, points: &[[f32; 2]], pick: impl Fn(&[f32]) -> usize) -> Vec<usize> {
+/// Each sample's class by `pick` over its logits, in chunks.
+fn predict_by(
+    model: &Mlp<f32>,
+    samples: ArrayView2<'_, f32>,
+    pick: impl Fn(&[f32]) -> usize,
+) -> Vec<usize> {
     let mut work = Workspace::default();
-    let mut out = Vec::with_capacity(points.len());
-    for chunk in points.chunks(4096) {
-        let x = points_array(chunk);
-        model.forward(x.view(), &mut work);
+    let mut out = Vec::with_capacity(samples.nrows());
+    for chunk in samples.axis_chunks_iter(Axis(0), 4096) {
+        model.forward(chunk, &mut work);
         out.extend(
             work.logits()
                 .rows()
@@ -87,10 +95,13 @@ pub fn grid_points(bounds: &Bounds, resolution: usize) -> Vec<[f32; 2]> {
 
 /// The predicted class at every cell of a grid over the task's bounds (see [`grid_points`]).
 pub fn decision_grid(model: &Mlp<f32>, task: &ToyTask, resolution: usize) -> Vec<u8> {
-    predict(model, &grid_points(&task.bounds, resolution))
-        .into_iter()
-        .map(|c| c as u8)
-        .collect()
+    predict(
+        model,
+        points_array(&grid_points(&task.bounds, resolution)).view(),
+    )
+    .into_iter()
+    .map(|c| c as u8)
+    .collect()
 }
 
 /// The taus the page's slider offers for post-hoc adjustment: 0 (plain
@@ -118,7 +129,7 @@ pub fn posthoc_curve(
     taus.iter()
         .map_while(|&tau| {
             let offsets = log_prior_offsets(train_counts, tau).ok()?;
-            let predicted = predict_posthoc(model, &test.points, &offsets);
+            let predicted = predict_posthoc(model, test.matrix(), &offsets);
             Some(metrics(&predicted, &test.labels, train_counts).balanced_accuracy)
         })
         .collect()
@@ -146,7 +157,7 @@ mod tests {
         let curve = posthoc_curve(trainer.model(), &task.test, &task.counts, &POSTHOC_TAUS);
         assert_eq!(curve.len(), POSTHOC_TAUS.len());
         let plain = metrics(
-            &predict(trainer.model(), &task.test.points),
+            &predict(trainer.model(), task.test.matrix()),
             &task.test.labels,
             &task.counts,
         );
@@ -167,14 +178,15 @@ mod tests {
 
     #[test]
     fn posthoc_adjustment_shifts_predictions_to_rare_classes() {
-        let model = Mlp::<f32>::new(&MlpConfig::default(), 3, false, 1);
+        let model = Mlp::<f32>::new(&MlpConfig::default(), 2, 3, false, 1);
         let points: Vec<[f32; 2]> = (0..200)
             .map(|i| [(i % 20) as f32 / 5.0 - 2.0, (i / 20) as f32 / 2.5 - 2.0])
             .collect();
-        let plain = predict(&model, &points);
-        assert_eq!(predict_posthoc(&model, &points, &[0.0; 3]), plain);
+        let points = points_array(&points);
+        let plain = predict(&model, points.view());
+        assert_eq!(predict_posthoc(&model, points.view(), &[0.0; 3]), plain);
         // A huge prior on class 0 (tau log pi_0 >> the others) moves every prediction off it.
-        let adjusted = predict_posthoc(&model, &points, &[1e3, 0.0, 0.0]);
+        let adjusted = predict_posthoc(&model, points.view(), &[1e3, 0.0, 0.0]);
         assert!(adjusted.iter().all(|&c| c != 0));
     }
 

@@ -5,14 +5,14 @@
 
 use ndarray::Array2;
 
-use crate::data::toy_data::Dataset;
+use crate::data::dataset::Dataset;
 use crate::train::batches::BatchSampler;
 use crate::train::config::{TrainConfig, TrainError, TrainLoss, validate};
 use crate::train::flush::FlushToZero;
 use crate::train::metrics::{Metrics, metrics};
 use crate::train::mlp::Mlp;
 use crate::train::optimizer::Optimizer;
-use crate::train::prediction::{points_array, predict, predict_run};
+use crate::train::prediction::{predict, predict_run};
 use crate::train::progress::{Progress, StepReport, TrainState};
 use crate::train::shards::ShardedBatch;
 
@@ -38,15 +38,15 @@ pub struct CpuTrainer {
 impl CpuTrainer {
     /// A trainer for `train`, whose class counts are `counts`.
     pub fn new(train: &Dataset, counts: &[u64], config: &TrainConfig) -> Result<Self, TrainError> {
-        if counts.len() != train.classes || counts.iter().sum::<u64>() != train.points.len() as u64
-        {
+        if counts.len() != train.classes || counts.iter().sum::<u64>() != train.len() as u64 {
             return Err(TrainError::Counts);
         }
         let (loss, weights) = validate(config, counts)?;
-        let n = train.points.len();
+        let n = train.len();
         let batch = config.batch.unwrap_or(n).min(n);
         let model = Mlp::new(
             &config.model,
+            train.dim,
             train.classes,
             loss.uses_prior_bias(),
             config.seed,
@@ -61,7 +61,7 @@ impl CpuTrainer {
             class_weights: weights.iter().map(|&w| w as f32).collect(),
             reweight_from: config.reweight_from(n.div_ceil(batch.max(1)).max(1)),
             ones: vec![1.0; weights.len()],
-            points: points_array(&train.points),
+            points: train.matrix().to_owned(),
             labels: train.labels.clone(),
             sampler: BatchSampler::for_run(train, config, batch),
             indices: vec![0; batch],
@@ -197,15 +197,15 @@ impl CpuTrainer {
         value
     }
 
-    /// Predicted classes of these points.
-    pub fn predict(&self, points: &[[f32; 2]]) -> Vec<usize> {
-        predict(&self.model, points)
+    /// Predicted classes of these samples (one a row).
+    pub fn predict(&self, samples: ndarray::ArrayView2<'_, f32>) -> Vec<usize> {
+        predict(&self.model, samples)
     }
 
     /// Metrics on a test set, with shot groups from the training counts.
     /// (With the run's post-hoc adjustment, if it has one.)
     pub fn evaluate(&self, test: &Dataset, train_counts: &[u64]) -> Metrics {
-        let predicted = predict_run(&self.config, &self.model, &test.points, train_counts);
+        let predicted = predict_run(&self.config, &self.model, test.matrix(), train_counts);
         metrics(&predicted, &test.labels, train_counts)
     }
 }
@@ -362,7 +362,7 @@ mod tests {
             let mut fast = CpuTrainer::new(&t.train, &t.counts, &config).unwrap();
             let (loss_fn, weights) = validate(&config, &t.counts).unwrap();
             let mut reference =
-                Mlp::<f64>::new(&config.model, 3, loss_fn.uses_prior_bias(), config.seed)
+                Mlp::<f64>::new(&config.model, 2, 3, loss_fn.uses_prior_bias(), config.seed)
                     .with_cosine_logits(config.cosine_logits());
             let mut opt = Optimizer::<f64>::new(config.optimizer, reference.params.len());
             for _ in 0..20 {
@@ -389,8 +389,9 @@ mod tests {
         loss: &TrainLoss,
         weights: &[f64],
     ) -> (f64, Vec<F>) {
-        let rows: Vec<[f32; 2]> = batch.iter().map(|&i| train.points[i as usize]).collect();
-        let x = Array2::from_shape_fn((rows.len(), 2), |(r, c)| F::from(rows[r][c]).unwrap());
+        let x = Array2::from_shape_fn((batch.len(), train.dim), |(r, c)| {
+            F::from(train.sample(batch[r] as usize)[c]).unwrap()
+        });
         let mut work = Workspace::default();
         model.forward(x.view(), &mut work);
         let (logits, out_grad) = work.logits_and_output_grad();

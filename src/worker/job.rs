@@ -204,7 +204,7 @@ impl Job {
     fn evaluate(&self, i: usize) -> Metrics {
         let model = self.engine.model(i);
         let config = self.engine.config(i);
-        let predicted = predict_run(&config, &model, &self.task.test.points, &self.task.counts);
+        let predicted = predict_run(&config, &model, self.task.test.matrix(), &self.task.counts);
         metrics(&predicted, &self.task.test.labels, &self.task.counts)
     }
 

@@ -96,15 +96,10 @@ fn css_rgb(c: plotters::style::RGBColor) -> String {
 /// The training points on the transparent canvas `layer` (cleared first),
 /// one path per class, frequent classes first so the rare ones lie on top.
 fn draw_points(layer: &web_sys::HtmlCanvasElement, task: &ToyTask, theme: &Theme) {
-    let Some(ctx) = context_2d(layer) else {
+    let (Some(ctx), Some(points)) = (context_2d(layer), task.train.points()) else {
         return;
     };
-    let (points, labels, counts, b) = (
-        &task.train.points,
-        &task.train.labels,
-        &task.counts,
-        &task.bounds,
-    );
+    let (labels, counts, b) = (&task.train.labels, &task.counts, &task.bounds);
     let (w, h) = (layer.width() as f64, layer.height() as f64);
     ctx.clear_rect(0.0, 0.0, w, h);
     let to_px = |p: &[f32; 2]| {

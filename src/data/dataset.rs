@@ -1,0 +1,71 @@
+//! Samples of any dimension and their labels: the toy task's 2-D points and
+//! the Fashion-MNIST-LT images alike, stored as one row-major matrix.
+
+use ndarray::ArrayView2;
+
+/// Samples and their labels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dataset {
+    /// `dim` features per sample, sample after sample.
+    pub features: Vec<f32>,
+    /// Features per sample.
+    pub dim: usize,
+    /// The class of each sample.
+    pub labels: Vec<usize>,
+    /// The number of classes.
+    pub classes: usize,
+}
+
+impl Dataset {
+    /// How many samples.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// Sample `i`'s features.
+    pub fn sample(&self, i: usize) -> &[f32] {
+        &self.features[i * self.dim..(i + 1) * self.dim]
+    }
+
+    /// The samples as an n x dim matrix.
+    pub fn matrix(&self) -> ArrayView2<'_, f32> {
+        ArrayView2::from_shape((self.len(), self.dim), &self.features)
+            .expect("dim features per sample")
+    }
+
+    /// The samples as (x, y) points: the toy task's; `None` for other data.
+    pub fn points(&self) -> Option<&[[f32; 2]]> {
+        (self.dim == 2).then(|| self.features.as_chunks::<2>().0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_points_and_matrix_agree() {
+        let d = Dataset {
+            features: vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+            dim: 2,
+            labels: vec![0, 1, 1],
+            classes: 2,
+        };
+        assert_eq!(d.len(), 3);
+        assert_eq!(d.sample(1), [3.0, 4.0]);
+        assert_eq!(d.points().unwrap()[2], [5.0, 6.0]);
+        assert_eq!(d.matrix()[[2, 0]], 5.0);
+        let wide = Dataset {
+            dim: 3,
+            labels: vec![0, 1],
+            ..d
+        };
+        assert_eq!(wide.points(), None);
+        assert_eq!(wide.matrix().dim(), (2, 3));
+    }
+}
