@@ -27,4 +27,6 @@ for b in sorted(by):
 for r in rows:
     if "default_run_seconds" in r:
         print(f"default configuration ({r['epochs']} epochs) trained in {r['default_run_seconds']*1000:.1f} ms, balanced accuracy {r['balanced_accuracy']:.3f}")
+    if "fashion_run_seconds" in r:
+        print(f"Fashion-MNIST-LT at imbalance 100 ({r['images']} images, {r['epochs']} epochs, CB softmax) trained in {r['fashion_run_seconds']*1000:.1f} ms, balanced accuracy {r['balanced_accuracy']:.3f}")
 PY

@@ -56,6 +56,13 @@ fn the_asset_reads_as_the_lessons_data() {
         assert_eq!(image[0], 0.0, "class {c}: the corner is background");
     }
     assert!(train.pixels.iter().all(|p| (0.0..=1.0).contains(p)));
+    // As samples for the trainer: one row of PIXELS features an image.
+    let image_7 = train.image(7).to_vec();
+    let samples = train.into_dataset();
+    assert_eq!((samples.dim, samples.classes), (PIXELS, CLASSES));
+    assert_eq!(samples.sample(7), image_7);
+    assert_eq!(samples.matrix().dim(), (4084, PIXELS));
+    assert_eq!(samples.points(), None);
 }
 
 #[test]

@@ -21,13 +21,19 @@ fn default_counts() -> Vec<u64> {
 #[test]
 fn class_balanced_beats_softmax_on_the_tail() {
     let task = make_toy_task(&default_counts(), &ToyConfig::default()).unwrap();
-    let softmax = train_and_evaluate(&task, &TrainConfig::default()).unwrap();
+    let softmax = train_and_evaluate(
+        &task.train,
+        &task.test,
+        &task.counts,
+        &TrainConfig::default(),
+    )
+    .unwrap();
     let cb = TrainConfig {
         scheme: SchemeKind::Cb,
         beta: 0.9999,
         ..TrainConfig::default()
     };
-    let cb = train_and_evaluate(&task, &cb).unwrap();
+    let cb = train_and_evaluate(&task.train, &task.test, &task.counts, &cb).unwrap();
     assert!(
         cb.metrics.balanced_accuracy > softmax.metrics.balanced_accuracy + 0.05,
         "CB {} vs softmax {}",
@@ -53,8 +59,8 @@ fn beta_zero_is_the_unweighted_loss() {
             beta: 0.0,
             ..plain
         };
-        let a = train_and_evaluate(&task, &plain).unwrap();
-        let b = train_and_evaluate(&task, &beta0).unwrap();
+        let a = train_and_evaluate(&task.train, &task.test, &task.counts, &plain).unwrap();
+        let b = train_and_evaluate(&task.train, &task.test, &task.counts, &beta0).unwrap();
         assert_eq!(a.metrics, b.metrics, "{loss:?}");
         assert_eq!(a.loss_history, b.loss_history, "{loss:?}");
     }

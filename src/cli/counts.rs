@@ -38,6 +38,16 @@ pub struct ProfileArgs {
 }
 
 impl ProfileArgs {
+    /// The imbalance factor given (or its default).
+    pub fn imbalance(&self) -> f64 {
+        self.imbalance
+    }
+
+    /// Whether a largest class was given.
+    pub fn max_given(&self) -> bool {
+        self.max.is_some()
+    }
+
     /// The counts of this profile, with `default_max` samples in the largest class unless given.
     pub fn counts(&self, default_max: u64) -> Result<Vec<u64>> {
         let max = self.max.unwrap_or(default_max);

@@ -1,6 +1,7 @@
-//! `cblab train`: train the MLP on the long-tailed toy task, alone, side by
-//! side (`--compare`) or over the paper's grid (`--grid`), over one or more
-//! seeds, and print the metrics as JSON.
+//! `cblab train`: train the MLP on the long-tailed toy task or on
+//! Fashion-MNIST-LT (`--data`), alone, side by side (`--compare`), over the
+//! paper's grid (`--grid`), the standard methods (`--methods`) or the beta
+//! sweep (`--sweep`), over one or more seeds, and print the metrics as JSON.
 
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
@@ -11,7 +12,10 @@ use serde_json::json;
 use super::counts::{CountsSource, ProfileArgs};
 use crate::balance::losses::LossKind;
 use crate::balance::weights::SchemeKind;
-use crate::data::toy_data::{ToyConfig, ToyTask, make_toy_task};
+use crate::data::dataset::Dataset;
+use crate::data::fashion::{self, FashionAsset};
+use crate::data::profiles::FASHION_MNIST_CLASSES;
+use crate::data::toy_data::{Bounds, ToyConfig, make_toy_task};
 use crate::train::batches::Sampler;
 use crate::train::config::{TrainConfig, validate};
 use crate::train::experiments::{
@@ -59,8 +63,25 @@ enum ActivationArg {
     Tanh,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum DataArg {
+    /// Gaussian blobs on a ring, with the counts of a profile or a source.
+    Toy,
+    /// Fashion-MNIST made long-tailed at --imbalance (10 to 200), 14 x 14 pixels.
+    FashionMnistLt,
+}
+
+/// The network and optimiser defaults on Fashion-MNIST-LT: 196 -> 64 -> 10, Adam at 1e-3.
+const FASHION_HIDDEN: usize = 64;
+const FASHION_LAYERS: usize = 1;
+const FASHION_LR: f64 = 1e-3;
+
 #[derive(Debug, Args)]
 pub struct TrainArgs {
+    /// What to train on. Fashion-MNIST-LT's images are fixed (the first n_c of each class),
+    /// so there --seeds varies the initialisation and the batches only.
+    #[arg(long, value_enum, default_value = "toy")]
+    data: DataArg,
     #[command(flatten)]
     source: CountsSource,
     #[command(flatten)]
@@ -96,21 +117,21 @@ pub struct TrainArgs {
     /// LDAM's logit scale.
     #[arg(long, default_value_t = TrainConfig::default().scale, allow_negative_numbers = true)]
     scale: f64,
-    /// Hidden units per layer.
-    #[arg(long, default_value_t = MlpConfig::default().hidden)]
-    hidden: usize,
-    /// Hidden layers.
-    #[arg(long, default_value_t = MlpConfig::default().layers)]
-    layers: usize,
+    /// Hidden units per layer [default: 32 on the toy task, 64 on fashion-mnist-lt].
+    #[arg(long)]
+    hidden: Option<usize>,
+    /// Hidden layers [default: 2 on the toy task, 1 on fashion-mnist-lt].
+    #[arg(long)]
+    layers: Option<usize>,
     /// Hidden non-linearity.
     #[arg(long, value_enum, default_value = "relu")]
     activation: ActivationArg,
     /// The optimiser.
     #[arg(long, value_enum, default_value = "adam")]
     optimizer: OptimizerArg,
-    /// Learning rate.
-    #[arg(long, default_value_t = TrainConfig::default().learning_rate, allow_negative_numbers = true)]
-    lr: f64,
+    /// Learning rate [default: 0.01 on the toy task, 0.001 on fashion-mnist-lt].
+    #[arg(long, allow_negative_numbers = true)]
+    lr: Option<f64>,
     /// Samples per step, or `full` for the whole training set.
     #[arg(long, default_value = "128")]
     batch: String,
@@ -228,6 +249,15 @@ fn methods_table(ranked: &[Ranked]) -> String {
 
 impl TrainArgs {
     fn base_config(&self) -> Result<TrainConfig> {
+        let defaults = TrainConfig::default();
+        let (hidden, layers, lr) = match self.data {
+            DataArg::Toy => (
+                defaults.model.hidden,
+                defaults.model.layers,
+                defaults.learning_rate,
+            ),
+            DataArg::FashionMnistLt => (FASHION_HIDDEN, FASHION_LAYERS, FASHION_LR),
+        };
         let batch = match self.batch.as_str() {
             "full" => None,
             n => match n.parse::<usize>() {
@@ -257,8 +287,8 @@ impl TrainArgs {
             beta: self.beta,
             gamma: self.gamma,
             model: MlpConfig {
-                hidden: self.hidden,
-                layers: self.layers,
+                hidden: self.hidden.unwrap_or(hidden),
+                layers: self.layers.unwrap_or(layers),
                 activation: match self.activation {
                     ActivationArg::Relu => Activation::Relu,
                     ActivationArg::Tanh => Activation::Tanh,
@@ -268,7 +298,7 @@ impl TrainArgs {
                 OptimizerArg::Sgd => OptimizerKind::SGD,
                 OptimizerArg::Adam => OptimizerKind::ADAM,
             },
-            learning_rate: self.lr,
+            learning_rate: self.lr.unwrap_or(lr),
             batch,
             epochs: self.epochs,
             seed: self.seed,
@@ -284,11 +314,71 @@ impl TrainArgs {
     }
 }
 
+/// What the runs of one seed train and are tested on.
+struct Task {
+    train: Dataset,
+    test: Dataset,
+    counts: Vec<u64>,
+    /// The toy task's box, for `--decision-grid`.
+    bounds: Option<Bounds>,
+}
+
+/// The Fashion-MNIST-LT asset, built into the tool.
+const FASHION_ASSET: &[u8] = include_bytes!("../../assets/data/fashion-mnist-lt.bin");
+
+/// Fashion-MNIST-LT at imbalance `rho`: the first n_c(rho) training images
+/// of each class, and the 200 test images of each.
+fn fashion_task(rho: f64) -> Result<Task> {
+    if !fashion::IMBALANCES.contains(&rho) {
+        bail!(
+            "--imbalance must be from {} to {} on fashion-mnist-lt, got {rho}",
+            fashion::IMBALANCES.start(),
+            fashion::IMBALANCES.end()
+        );
+    }
+    let asset = FashionAsset::parse(FASHION_ASSET)?;
+    let train = asset
+        .train(rho)
+        .expect("the imbalance is in range")
+        .into_dataset();
+    Ok(Task {
+        train,
+        test: asset.test().into_dataset(),
+        counts: fashion::counts_at(rho),
+        bounds: None,
+    })
+}
+
+/// The toy-task options that mean nothing on Fashion-MNIST-LT, when given.
+fn toy_only_flags(args: &TrainArgs) -> Vec<&'static str> {
+    [
+        (
+            args.source.given(),
+            "a counts source (--counts, --preset, ...)",
+        ),
+        (args.profile.max_given(), "--max"),
+        (args.prototypes.is_some(), "--prototypes"),
+        (args.decision_grid.is_some(), "--decision-grid"),
+    ]
+    .into_iter()
+    .filter_map(|(given, flag)| given.then_some(flag))
+    .collect()
+}
+
 pub fn run(args: &TrainArgs) -> Result<String> {
-    let counts = if args.source.given() {
-        args.source.load()?.counts
-    } else {
-        args.profile.counts(500)?
+    let counts = match args.data {
+        DataArg::FashionMnistLt => {
+            let toy_only = toy_only_flags(args);
+            if !toy_only.is_empty() {
+                bail!(
+                    "{} only for the toy task, not with --data fashion-mnist-lt",
+                    toy_only.join(", ")
+                );
+            }
+            fashion::counts_at(args.profile.imbalance())
+        }
+        DataArg::Toy if args.source.given() => args.source.load()?.counts,
+        DataArg::Toy => args.profile.counts(500)?,
     };
     let base = args.base_config()?;
     let configs = if args.grid {
@@ -312,38 +402,63 @@ pub fn run(args: &TrainArgs) -> Result<String> {
         bail!("--seeds must be at least 1");
     }
     let seeds: Vec<u64> = (args.seed..args.seed + args.seeds).collect();
-    let tasks = seeds
-        .iter()
-        .map(|&seed| {
-            let toy = ToyConfig {
-                noise: args.noise,
-                test_per_class: args.test_per_class,
-                seed,
-                prototypes: args.prototypes,
-            };
-            make_toy_task(&counts, &toy)
-        })
-        .collect::<Result<Vec<ToyTask>, _>>()?;
+    let tasks = match args.data {
+        // The images are the same for every seed: one task serves all.
+        DataArg::FashionMnistLt => vec![fashion_task(args.profile.imbalance())?],
+        DataArg::Toy => seeds
+            .iter()
+            .map(|&seed| {
+                let toy = ToyConfig {
+                    noise: args.noise,
+                    test_per_class: args.test_per_class,
+                    seed,
+                    prototypes: args.prototypes,
+                };
+                let t = make_toy_task(&counts, &toy)?;
+                Ok(Task {
+                    train: t.train,
+                    test: t.test,
+                    counts: t.counts,
+                    bounds: Some(t.bounds),
+                })
+            })
+            .collect::<Result<Vec<Task>>>()?,
+    };
+    let task_of = |s: usize| s.min(tasks.len() - 1);
 
     let jobs: Vec<(usize, TrainConfig)> = (0..seeds.len())
         .flat_map(|s| {
             let seed = seeds[s];
-            configs.iter().map(move |c| (s, TrainConfig { seed, ..*c }))
+            let task = task_of(s);
+            configs
+                .iter()
+                .map(move |c| (task, TrainConfig { seed, ..*c }))
         })
         .collect();
     let (reports, seconds) = run_jobs(&tasks, &jobs)?;
 
-    let mut out = json!({
-        "task": {
+    let task = match args.data {
+        DataArg::Toy => json!({
+            "data": "toy",
             "counts": counts,
             "train_points": tasks[0].train.len(),
             "test_points": tasks[0].test.len(),
             "noise": args.noise,
             "prototypes": args.prototypes,
             "seeds": seeds,
-        },
-        "seconds": seconds,
-    });
+        }),
+        DataArg::FashionMnistLt => json!({
+            "data": "fashion-mnist-lt",
+            "imbalance": args.profile.imbalance(),
+            "counts": counts,
+            "names": FASHION_MNIST_CLASSES,
+            "train_points": tasks[0].train.len(),
+            "test_points": tasks[0].test.len(),
+            "features": tasks[0].train.dim,
+            "seeds": seeds,
+        }),
+    };
+    let mut out = json!({ "task": task, "seconds": seconds });
     let mut summaries: Vec<SeedSummary> = (0..configs.len())
         .map(|c| {
             let runs: Vec<RunReport> = (0..seeds.len())
@@ -389,18 +504,20 @@ pub fn run(args: &TrainArgs) -> Result<String> {
             });
         }
         out["runs"] = json!(reports);
-        if let (Some(resolution), [config]) = (args.decision_grid, configs.as_slice()) {
+        if let (Some(resolution), [config], Some(bounds)) =
+            (args.decision_grid, configs.as_slice(), tasks[0].bounds)
+        {
             let task = &tasks[0];
             let mut trainer = CpuTrainer::new(&task.train, &task.counts, config)?;
             trainer.run_to_end();
             out["decision_grid"] = json!({
                 "resolution": resolution,
-                "bounds": task.bounds,
+                "bounds": bounds,
                 // (With the run's post-hoc adjustment, as its metrics.)
                 "classes": predict_run(
                     config,
                     trainer.model(),
-                    points_array(&grid_points(&task.bounds, resolution)).view(),
+                    points_array(&grid_points(&bounds, resolution)).view(),
                     &task.counts,
                 ),
             });
@@ -413,7 +530,7 @@ pub fn run(args: &TrainArgs) -> Result<String> {
 /// stderr when it is a terminal; the reports come back in job order, with the
 /// wall-clock seconds of the whole batch.
 #[allow(clippy::disallowed_methods)] // Native only: the CLI never runs in wasm.
-fn run_jobs(tasks: &[ToyTask], jobs: &[(usize, TrainConfig)]) -> Result<(Vec<RunReport>, f64)> {
+fn run_jobs(tasks: &[Task], jobs: &[(usize, TrainConfig)]) -> Result<(Vec<RunReport>, f64)> {
     let start = std::time::Instant::now();
     let progress = ProgressBar::new(jobs.len() as u64).with_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} runs {elapsed_precise} {msg}")
@@ -422,7 +539,8 @@ fn run_jobs(tasks: &[ToyTask], jobs: &[(usize, TrainConfig)]) -> Result<(Vec<Run
     let reports = jobs
         .par_iter()
         .map(|(task, config)| {
-            let report = train_and_evaluate(&tasks[*task], config)?;
+            let t = &tasks[*task];
+            let report = train_and_evaluate(&t.train, &t.test, &t.counts, config)?;
             progress.set_message(report.label.clone());
             progress.inc(1);
             Ok(report)

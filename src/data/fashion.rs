@@ -20,6 +20,7 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::data::dataset::Dataset;
 use crate::data::profiles::{FASHION_MNIST_CLASSES, FASHION_MNIST_LT_MAX, Profile};
 
 /// The first bytes of the asset.
@@ -120,6 +121,16 @@ impl Images {
     /// Image `i`'s pixels.
     pub fn image(&self, i: usize) -> &[f32] {
         &self.pixels[i * PIXELS..(i + 1) * PIXELS]
+    }
+
+    /// The images as samples of [`PIXELS`] features, for training.
+    pub fn into_dataset(self) -> Dataset {
+        Dataset {
+            features: self.pixels,
+            dim: PIXELS,
+            labels: self.labels,
+            classes: CLASSES,
+        }
     }
 }
 

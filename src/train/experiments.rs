@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::balance::losses::LossKind;
 use crate::balance::weights::SchemeKind;
-use crate::data::toy_data::ToyTask;
+use crate::data::dataset::Dataset;
 use crate::train::config::{TrainConfig, TrainError};
 use crate::train::methods::Method;
 use crate::train::metrics::Metrics;
@@ -29,14 +29,20 @@ pub struct RunReport {
     pub loss_history: Vec<f32>,
 }
 
-/// Trains one configuration to the end and evaluates it on the task's test set.
-pub fn train_and_evaluate(task: &ToyTask, config: &TrainConfig) -> Result<RunReport, TrainError> {
-    let mut trainer = CpuTrainer::new(&task.train, &task.counts, config)?;
+/// Trains one configuration on `train` (with these class counts) to the end
+/// and evaluates it on `test`.
+pub fn train_and_evaluate(
+    train: &Dataset,
+    test: &Dataset,
+    counts: &[u64],
+    config: &TrainConfig,
+) -> Result<RunReport, TrainError> {
+    let mut trainer = CpuTrainer::new(train, counts, config)?;
     trainer.run_to_end();
     Ok(RunReport {
         label: config.label(),
         config: *config,
-        metrics: trainer.evaluate(&task.test, &task.counts),
+        metrics: trainer.evaluate(test, counts),
         loss_history: trainer.history().to_vec(),
     })
 }

@@ -597,6 +597,18 @@ mod tests {
     /// Every parameter's gradient against central differences of the batch loss.
     fn check_gradients(mlp: &Mlp<f64>, loss: &TrainLoss, what: &str) {
         let (x, y) = batch();
+        check_gradients_on(mlp, loss, what, &x, &y);
+    }
+
+    /// The same on the batch `x`, `y`.
+    fn check_gradients_on(
+        mlp: &Mlp<f64>,
+        loss: &TrainLoss,
+        what: &str,
+        x: &Array2<f64>,
+        y: &[usize],
+    ) {
+        let (x, y) = (x.clone(), y.to_vec());
         let w = [0.4, 1.1, 1.5];
         let (_, grad) = loss_and_grad(mlp, &x, &y, loss, &w);
         let h = 1e-6;
@@ -633,6 +645,26 @@ mod tests {
                     let what = format!("{activation:?} {layers} {loss:?}");
                     check_gradients(&mlp, &TrainLoss::Paper(loss), &what);
                 }
+            }
+        }
+    }
+
+    /// Images, not points: the first layer is then a real matrix product.
+    #[test]
+    fn wide_input_gradients_match_central_differences() {
+        let x = Array2::from_shape_fn((5, 7), |(r, c)| ((r * 7 + c) as f64 * 0.37).sin());
+        let y = [0, 2, 1, 2, 0];
+        for layers in 0..=2 {
+            let config = MlpConfig {
+                hidden: 4,
+                layers,
+                activation: Activation::Relu,
+            };
+            for loss in [Loss::Softmax, Loss::Focal { gamma: 2.0 }] {
+                let mlp = Mlp::<f64>::new(&config, 7, 3, loss.uses_prior_bias(), 11);
+                assert_eq!(mlp.shapes[0].inputs, 7);
+                let what = format!("7 inputs, {layers} hidden layers, {loss:?}");
+                check_gradients_on(&mlp, &TrainLoss::Paper(loss), &what, &x, &y);
             }
         }
     }

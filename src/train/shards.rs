@@ -23,8 +23,9 @@ pub struct ShardedBatch {
 }
 
 impl ShardedBatch {
-    /// Buffers for batches of `batch` samples and a model with `params` parameters.
-    pub fn new(batch: usize, params: usize) -> Self {
+    /// Buffers for batches of `batch` samples of `dim` features and a model
+    /// with `params` parameters.
+    pub fn new(batch: usize, dim: usize, params: usize) -> Self {
         let sizes = if batch >= SHARDED_FROM {
             vec![batch / 2, batch - batch / 2]
         } else {
@@ -34,7 +35,7 @@ impl ShardedBatch {
             shards: sizes
                 .into_iter()
                 .map(|n| Shard {
-                    x: Array2::zeros((n, 2)),
+                    x: Array2::zeros((n, dim)),
                     y: vec![0; n],
                     work: Workspace::default(),
                     grad: vec![0.0; params],
@@ -51,8 +52,7 @@ impl ShardedBatch {
         for shard in &mut self.shards {
             for (row, y) in shard.y.iter_mut().enumerate() {
                 let i = *next.next().expect("the shards split the batch") as usize;
-                shard.x[[row, 0]] = points[[i, 0]];
-                shard.x[[row, 1]] = points[[i, 1]];
+                shard.x.row_mut(row).assign(&points.row(i));
                 *y = labels[i];
             }
         }

@@ -65,7 +65,7 @@ impl CpuTrainer {
             labels: train.labels.clone(),
             sampler: BatchSampler::for_run(train, config, batch),
             indices: vec![0; batch],
-            batch: ShardedBatch::new(batch, params),
+            batch: ShardedBatch::new(batch, train.dim, params),
             progress: Progress::new(config.epochs, n, batch),
         })
     }
