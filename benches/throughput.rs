@@ -83,7 +83,10 @@ fn main() {
     );
 
     // Fashion-MNIST-LT at imbalance 100 with `cblab train --data fashion-mnist-lt`'s defaults.
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/data/fashion-mnist-lt.bin");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/data/fashion-mnist-lt.bin"
+    );
     let asset = FashionAsset::parse(&std::fs::read(path).expect("the committed asset"))
         .expect("a valid asset");
     let train = asset.train(100.0).expect("in range").into_dataset();

@@ -12,10 +12,10 @@ use serde_json::json;
 use super::counts::{CountsSource, ProfileArgs};
 use crate::balance::losses::LossKind;
 use crate::balance::weights::SchemeKind;
-use crate::data::dataset::Dataset;
+use crate::data::dataset::Task;
 use crate::data::fashion::{self, FashionAsset};
 use crate::data::profiles::FASHION_MNIST_CLASSES;
-use crate::data::toy_data::{Bounds, ToyConfig, make_toy_task};
+use crate::data::toy_data::{ToyConfig, make_toy_task};
 use crate::train::batches::Sampler;
 use crate::train::config::{TrainConfig, validate};
 use crate::train::experiments::{
@@ -70,11 +70,6 @@ enum DataArg {
     /// Fashion-MNIST made long-tailed at --imbalance (10 to 200), 14 x 14 pixels.
     FashionMnistLt,
 }
-
-/// The network and optimiser defaults on Fashion-MNIST-LT: 196 -> 64 -> 10, Adam at 1e-3.
-const FASHION_HIDDEN: usize = 64;
-const FASHION_LAYERS: usize = 1;
-const FASHION_LR: f64 = 1e-3;
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
@@ -256,7 +251,14 @@ impl TrainArgs {
                 defaults.model.layers,
                 defaults.learning_rate,
             ),
-            DataArg::FashionMnistLt => (FASHION_HIDDEN, FASHION_LAYERS, FASHION_LR),
+            DataArg::FashionMnistLt => {
+                let images = defaults.for_images();
+                (
+                    images.model.hidden,
+                    images.model.layers,
+                    images.learning_rate,
+                )
+            }
         };
         let batch = match self.batch.as_str() {
             "full" => None,
@@ -312,15 +314,6 @@ impl TrainArgs {
             drw_from: self.drw_from,
         })
     }
-}
-
-/// What the runs of one seed train and are tested on.
-struct Task {
-    train: Dataset,
-    test: Dataset,
-    counts: Vec<u64>,
-    /// The toy task's box, for `--decision-grid`.
-    bounds: Option<Bounds>,
 }
 
 /// The Fashion-MNIST-LT asset, built into the tool.
@@ -414,13 +407,7 @@ pub fn run(args: &TrainArgs) -> Result<String> {
                     seed,
                     prototypes: args.prototypes,
                 };
-                let t = make_toy_task(&counts, &toy)?;
-                Ok(Task {
-                    train: t.train,
-                    test: t.test,
-                    counts: t.counts,
-                    bounds: Some(t.bounds),
-                })
+                Ok(Task::from(make_toy_task(&counts, &toy)?))
             })
             .collect::<Result<Vec<Task>>>()?,
     };

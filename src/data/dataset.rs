@@ -3,6 +3,8 @@
 
 use ndarray::ArrayView2;
 
+use crate::data::toy_data::{Bounds, ToyTask};
+
 /// Samples and their labels.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dataset {
@@ -41,6 +43,30 @@ impl Dataset {
     /// The samples as (x, y) points: the toy task's; `None` for other data.
     pub fn points(&self) -> Option<&[[f32; 2]]> {
         (self.dim == 2).then(|| self.features.as_chunks::<2>().0)
+    }
+}
+
+/// What runs train and are tested on: the toy task or the images.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Task {
+    /// The training samples, `counts[c]` of class c.
+    pub train: Dataset,
+    /// The test samples.
+    pub test: Dataset,
+    /// Training samples per class.
+    pub counts: Vec<u64>,
+    /// The toy task's box, where decision regions can be drawn; `None` for images.
+    pub bounds: Option<Bounds>,
+}
+
+impl From<ToyTask> for Task {
+    fn from(t: ToyTask) -> Self {
+        Self {
+            train: t.train,
+            test: t.test,
+            counts: t.counts,
+            bounds: Some(t.bounds),
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use ndarray::{Array2, ArrayView2, Axis};
 
 use crate::balance::adjusted_softmax::{log_prior_offsets, posthoc_predict};
 use crate::data::dataset::Dataset;
-use crate::data::toy_data::{Bounds, ToyTask};
+use crate::data::toy_data::Bounds;
 use crate::train::config::TrainConfig;
 use crate::train::metrics::{argmax, metrics};
 use crate::train::mlp::{Mlp, Workspace};
@@ -93,15 +93,12 @@ pub fn grid_points(bounds: &Bounds, resolution: usize) -> Vec<[f32; 2]> {
         .collect()
 }
 
-/// The predicted class at every cell of a grid over the task's bounds (see [`grid_points`]).
-pub fn decision_grid(model: &Mlp<f32>, task: &ToyTask, resolution: usize) -> Vec<u8> {
-    predict(
-        model,
-        points_array(&grid_points(&task.bounds, resolution)).view(),
-    )
-    .into_iter()
-    .map(|c| c as u8)
-    .collect()
+/// The predicted class at every cell of a grid over `bounds` (see [`grid_points`]).
+pub fn decision_grid(model: &Mlp<f32>, bounds: &Bounds, resolution: usize) -> Vec<u8> {
+    predict(model, points_array(&grid_points(bounds, resolution)).view())
+        .into_iter()
+        .map(|c| c as u8)
+        .collect()
 }
 
 /// The taus the page's slider offers for post-hoc adjustment: 0 (plain

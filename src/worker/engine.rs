@@ -4,7 +4,7 @@
 
 use super::clock;
 use super::protocol::Order;
-use crate::data::toy_data::ToyTask;
+use crate::data::dataset::Task;
 use crate::gpu::{GpuContext, GpuError, GpuTrainer};
 use crate::i18n::Message;
 use crate::train::config::{TrainConfig, TrainError};
@@ -49,7 +49,7 @@ impl Engine {
     ///
     /// With `resume`, the runs carry on from those states (a snapshot).
     pub fn new(
-        task: &ToyTask,
+        task: &Task,
         configs: &[TrainConfig],
         gpu: Option<&GpuContext>,
         order: Order,
@@ -230,7 +230,7 @@ impl Engine {
 
     /// Carries the runs on on the CPU from the GPU's last read-back; gives
     /// the step they resume from.
-    pub fn fall_back(&mut self, task: &ToyTask) -> Result<usize, Message> {
+    pub fn fall_back(&mut self, task: &Task) -> Result<usize, Message> {
         let Self::Gpu { trainer, order, .. } = self else {
             return Ok(self.progress().0);
         };

@@ -4,9 +4,10 @@
 use super::clock;
 use super::engine::Engine;
 use super::protocol::{
-    Device, JobId, JobSpec, Measured, Report, RunUpdate, Snapshot, Stop, Update, Watch,
+    Device, JobData, JobId, JobSpec, Measured, Report, RunUpdate, Snapshot, Stop, Update, Watch,
 };
-use crate::data::toy_data::ToyTask;
+use crate::data::dataset::Task;
+use crate::data::fashion::{self, FashionAsset};
 use crate::gpu::GpuContext;
 use crate::i18n::Message;
 use crate::train::metrics::{Metrics, metrics};
@@ -41,7 +42,7 @@ const MEASURE_MS: f64 = 80.0;
 /// Model-steps per second of the job's runs on the CPU and on `ctx`, from a
 /// few steps of throwaway copies (about 200 ms in all): the real runs then
 /// start fresh, so the choice changes no result.
-async fn measure(task: &ToyTask, spec: &JobSpec, ctx: &GpuContext) -> Measured {
+async fn measure(task: &Task, spec: &JobSpec, ctx: &GpuContext) -> Measured {
     let rate = |steps: usize, ms: f64| steps as f64 * 1000.0 / ms.max(1e-3);
     let cpu = match Engine::new(task, &spec.configs, None, spec.order, None) {
         Ok(mut engine) => {
@@ -73,11 +74,47 @@ async fn measure(task: &ToyTask, spec: &JobSpec, ctx: &GpuContext) -> Measured {
     Measured { cpu, gpu }
 }
 
+thread_local! {
+    /// The images, fetched once for every job that trains on them.
+    static FASHION: std::cell::RefCell<Option<std::rc::Rc<FashionAsset>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// What `spec`'s runs train on: its toy task, or the images at its
+/// imbalance (fetched the first time).
+async fn load_task(spec: &JobSpec) -> Result<Task, Message> {
+    let imbalance = match spec.data {
+        JobData::Toy => return spec.task().map(Task::from),
+        JobData::FashionMnistLt { imbalance } => imbalance,
+    };
+    spec.check()?;
+    let asset = match FASHION.with_borrow(Clone::clone) {
+        Some(asset) => asset,
+        None => {
+            let asset = std::rc::Rc::new(super::fetch::fashion_asset().await?);
+            FASHION.set(Some(asset.clone()));
+            asset
+        }
+    };
+    Ok(Task {
+        train: asset
+            .train(imbalance)
+            .expect("check() tested the imbalance")
+            .into_dataset(),
+        test: asset.test().into_dataset(),
+        counts: fashion::counts_at(imbalance),
+        bounds: None,
+    })
+}
+
 /// A job and its runs.
 pub struct Job {
     pub id: JobId,
     spec: JobSpec,
-    task: ToyTask,
+    task: Task,
+    /// What the page should read once the job has started (its runs went to
+    /// the CPU though it asked for the GPU).
+    pub notice: Option<Message>,
     engine: Engine,
     pub mode: Mode,
     /// Which run's decision regions the next live report redraws.
@@ -101,7 +138,11 @@ impl Job {
         gpu: Option<&GpuContext>,
         resume: Option<Vec<TrainState>>,
     ) -> Result<Self, Message> {
-        let task = spec.task()?;
+        let task = load_task(&spec).await?;
+        // The kernels read 2-D points: other samples train on the CPU, and the page is told.
+        let notice = (gpu.is_some() && spec.device != Device::Cpu && task.train.points().is_none())
+            .then(|| Message::new("training.gpu_points_only"));
+        let gpu = gpu.filter(|_| task.train.points().is_some());
         let (gpu, measured) = match (spec.device, gpu) {
             (Device::Gpu, Some(ctx)) => (Some(ctx), None),
             (Device::Auto, Some(ctx)) => {
@@ -116,6 +157,7 @@ impl Job {
             id,
             spec,
             task,
+            notice,
             engine,
             mode: Mode::Paused,
             turn: 0,
@@ -217,8 +259,11 @@ impl Job {
             index: i,
             history: self.engine.history(i),
             metrics: self.evaluate(i),
-            grid: (grid && resolution > 0)
-                .then(|| decision_grid(&self.engine.model(i), &self.task, resolution)),
+            grid: self
+                .task
+                .bounds
+                .filter(|_| grid && resolution > 0)
+                .map(|b| decision_grid(&self.engine.model(i), &b, resolution)),
             finished: self.engine.run_finished(i),
             posthoc: None,
         }

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::fashion;
 use crate::data::toy_data::{ToyConfig, ToyTask, make_toy_task, scale_counts};
 use crate::gpu::AdapterSummary;
 use crate::i18n::Message;
@@ -60,9 +61,29 @@ pub enum Watch {
     Results,
 }
 
-/// A job: the toy task made from the explorer's counts, and the runs on it.
+/// What a job's runs train on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub enum JobData {
+    /// The toy task made from the explorer's counts.
+    #[default]
+    Toy,
+    /// Fashion-MNIST-LT at this imbalance (10 to 200), which the worker
+    /// fetches ([`FASHION_ASSET_URL`]); the counts are then the images'.
+    FashionMnistLt {
+        /// The imbalance factor rho.
+        imbalance: f64,
+    },
+}
+
+/// Where the site serves the Fashion-MNIST-LT asset (index.html copies `assets/data`).
+pub const FASHION_ASSET_URL: &str = "data/fashion-mnist-lt.bin";
+
+/// A job: its data (the toy task made from the explorer's counts, or the
+/// images), and the runs on it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JobSpec {
+    /// What the runs train on.
+    pub data: JobData,
     /// The explorer's class counts (scaled to the toy task's size there).
     pub counts: Vec<u64>,
     /// The toy task's seed.
@@ -85,6 +106,21 @@ pub struct JobSpec {
 pub const TOY_MAX: u64 = 500;
 
 impl JobSpec {
+    /// Why the job cannot train, before any data is fetched: its toy task
+    /// cannot be made, or its imbalance is out of range.
+    pub fn check(&self) -> Result<(), Message> {
+        match self.data {
+            JobData::Toy => self.task().map(|_| ()),
+            JobData::FashionMnistLt { imbalance } if fashion::IMBALANCES.contains(&imbalance) => {
+                Ok(())
+            }
+            JobData::FashionMnistLt { imbalance } => Err(Message::new("error.fashion.imbalance")
+                .with("got", imbalance)
+                .with("min", fashion::IMBALANCES.start())
+                .with("max", fashion::IMBALANCES.end())),
+        }
+    }
+
     /// The toy task the job trains on (the page makes the same one to draw it).
     pub fn task(&self) -> Result<ToyTask, Message> {
         let toy = ToyConfig {
@@ -285,6 +321,7 @@ mod tests {
     fn spec() -> JobSpec {
         let settings = TrainingSettings::default();
         JobSpec {
+            data: JobData::FashionMnistLt { imbalance: 50.0 },
             counts: vec![500, 100, 20, 5],
             seed: 7,
             prototypes: Some(3),

@@ -99,7 +99,9 @@ fn write_worker_loader(dist: &Path) -> Result<()> {
 fn write_service_worker(dist: &Path) -> Result<()> {
     let mut files = Vec::new();
     list_files(dist, dist, &mut files)?;
-    files.retain(|f| f != "sw.js");
+    // The data sets are fetched when their panel opens, not on every first
+    // visit: the fetch handler caches them then.
+    files.retain(|f| f != "sw.js" && !f.starts_with("data/"));
     files.sort();
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for file in &files {

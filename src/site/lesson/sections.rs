@@ -314,6 +314,8 @@ pub fn Results(
             <training::GridPanel />
             {para("lesson.results.p4")}
             <training::SweepPanel />
+            {para("lesson.results.p5")}
+            <training::RealDataPanel />
         </LessonSection>
     }
 }

@@ -18,7 +18,7 @@ use crate::site::state::use_explorer;
 use crate::site::worker;
 use crate::train::config::TrainConfig;
 use crate::train::experiments::{PAPER_BETAS, PAPER_GAMMAS, paper_grid};
-use crate::worker::protocol::{Command, JobId, JobSpec, Order, Report, Stop, Watch};
+use crate::worker::protocol::{Command, JobData, JobId, JobSpec, Order, Report, Stop, Watch};
 
 /// The grid's label of an unweighted run.
 fn unweighted(config: &TrainConfig) -> Message {
@@ -84,6 +84,7 @@ pub fn GridPanel() -> impl IntoView {
         on_gpu.set(None);
         // On the CPU, one run after another, so the heatmap fills as runs finish.
         let spec = JobSpec {
+            data: JobData::Toy,
             counts: ex.counts.get_untracked(),
             seed: settings.seed,
             prototypes: None,

@@ -17,7 +17,7 @@ use crate::site::state::use_explorer;
 use crate::site::training::seeded::{Plan, SeededRuns};
 use crate::train::experiments::{Ranked, rank_methods, standard_methods};
 use crate::train::methods::Method;
-use crate::worker::protocol::{JobSpec, Order, Watch};
+use crate::worker::protocol::{JobData, JobSpec, Order, Watch};
 
 /// The panel: seeds, a button, the ranked table.
 #[component]
@@ -44,6 +44,7 @@ pub fn LeaderboardPanel() -> impl IntoView {
         let settings = ex.training.get_untracked();
         b.start(Plan {
             first: JobSpec {
+                data: JobData::Toy,
                 counts: ex.counts.get_untracked(),
                 seed: settings.seed,
                 prototypes: None,

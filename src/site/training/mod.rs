@@ -8,13 +8,14 @@
 //! One file a part: [`panel`] with its [`controls`] and [`regions`], and
 //! [`grid`] with its [`grid_table`], and the [`leaderboard`] of the methods
 //! that came after and the [`sweep`] of beta, which train over [`seeded`]
-//! runs.
+//! runs, and the [`real_data`] panel's Fashion-MNIST-LT.
 
 mod controls;
 mod grid;
 mod grid_table;
 mod leaderboard;
 mod panel;
+mod real_data;
 mod regions;
 mod seeded;
 mod sweep;
@@ -22,4 +23,5 @@ mod sweep;
 pub use grid::GridPanel;
 pub use leaderboard::LeaderboardPanel;
 pub use panel::TrainingPanel;
+pub use real_data::RealDataPanel;
 pub use sweep::SweepPanel;

@@ -22,7 +22,7 @@ use crate::site::worker;
 use crate::train::metrics::Metrics;
 use crate::train::prediction::POSTHOC_TAUS;
 use crate::worker::protocol::{
-    Command, JobId, JobSpec, Measured, Order, Report, RunUpdate, Stop, Watch,
+    Command, JobData, JobId, JobSpec, Measured, Order, Report, RunUpdate, Stop, Watch,
 };
 
 /// The confusion matrices' canvas names, one per run.
@@ -123,6 +123,7 @@ pub fn TrainingPanel() -> impl IntoView {
         let configs = settings.configs(ex.beta.get_untracked().value(), ex.gamma.get_untracked());
         let labels: Vec<Message> = configs.iter().map(|c| c.label_message()).collect();
         let spec = JobSpec {
+            data: JobData::Toy,
             counts: ex.counts.get_untracked(),
             seed: settings.seed,
             prototypes: None,

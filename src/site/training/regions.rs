@@ -2,7 +2,7 @@
 //! faded, with the training points on a layer of their own above it.
 
 use leptos::prelude::*;
-use wasm_bindgen::{Clamped, JsCast};
+use wasm_bindgen::Clamped;
 
 use super::panel::RunView;
 use crate::charts::Theme;
@@ -71,24 +71,6 @@ pub(super) fn Regions(
     }
 }
 
-/// A canvas's 2D context.
-fn context_2d(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRenderingContext2d> {
-    canvas.get_context("2d").ok()??.dyn_into().ok()
-}
-
-/// A detached canvas of `width` x `height` device pixels.
-fn offscreen_canvas(width: u32, height: u32) -> Option<web_sys::HtmlCanvasElement> {
-    let canvas: web_sys::HtmlCanvasElement = dom::window()
-        .document()?
-        .create_element("canvas")
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    canvas.set_width(width);
-    canvas.set_height(height);
-    Some(canvas)
-}
-
 fn css_rgb(c: plotters::style::RGBColor) -> String {
     format!("rgb({},{},{})", c.0, c.1, c.2)
 }
@@ -96,7 +78,7 @@ fn css_rgb(c: plotters::style::RGBColor) -> String {
 /// The training points on the transparent canvas `layer` (cleared first),
 /// one path per class, frequent classes first so the rare ones lie on top.
 fn draw_points(layer: &web_sys::HtmlCanvasElement, task: &ToyTask, theme: &Theme) {
-    let (Some(ctx), Some(points)) = (context_2d(layer), task.train.points()) else {
+    let (Some(ctx), Some(points)) = (dom::context_2d(layer), task.train.points()) else {
         return;
     };
     let (labels, counts, b) = (&task.train.labels, &task.counts, &task.bounds);
@@ -137,7 +119,7 @@ fn draw_regions(
     classes: usize,
     bg: plotters::style::RGBColor,
 ) {
-    let Some(ctx) = context_2d(canvas) else {
+    let Some(ctx) = dom::context_2d(canvas) else {
         return;
     };
     let (w, h) = (canvas.width() as f64, canvas.height() as f64);
@@ -155,9 +137,9 @@ fn draw_regions(
             RESOLUTION as u32,
             RESOLUTION as u32,
         );
-        let small = offscreen_canvas(RESOLUTION as u32, RESOLUTION as u32);
+        let small = dom::offscreen_canvas(RESOLUTION as u32, RESOLUTION as u32);
         if let (Ok(image), Some(small)) = (image, small)
-            && let Some(sctx) = context_2d(&small)
+            && let Some(sctx) = dom::context_2d(&small)
         {
             let _ = sctx.put_image_data(&image, 0.0, 0.0);
             ctx.set_image_smoothing_enabled(false);

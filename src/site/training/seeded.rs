@@ -131,7 +131,7 @@ impl SeededRuns {
     /// (then the panel says why and nothing else changes).
     pub fn start(self, plan: Plan) {
         self.stop();
-        if let Err(e) = plan.first.task() {
+        if let Err(e) = plan.first.check() {
             self.message.set(Some(
                 Message::new("training.cannot_train").with_message("error", e),
             ));

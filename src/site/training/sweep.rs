@@ -19,7 +19,7 @@ use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
 use crate::site::training::seeded::{Plan, SeededRuns};
 use crate::train::experiments::{MeanSd, SWEEP_BETAS, SeedSummary, beta_sweep, summarise};
-use crate::worker::protocol::{JobSpec, Order, Watch};
+use crate::worker::protocol::{JobData, JobSpec, Order, Watch};
 
 /// The sweep's runs summarised: CB at each beta, then inverse, then logit
 /// adjustment, each over its finished seeds (none yet: left out).
@@ -100,6 +100,7 @@ pub fn SweepPanel() -> impl IntoView {
         let settings = ex.training.get_untracked();
         b.start(Plan {
             first: JobSpec {
+                data: JobData::Toy,
                 counts: ex.counts.get_untracked(),
                 seed: settings.seed,
                 prototypes: prototypes.get_untracked(),

@@ -1,0 +1,295 @@
+//! The real-data panel: Fashion-MNIST-LT at a chosen imbalance, fetched when
+//! the visitor asks for it; a few images of each class head to tail with
+//! its count; softmax, class-balanced softmax and a chosen method trained on
+//! the 196 pixels in the worker (on the CPU: the GPU kernels read 2-D
+//! points), as `cblab train --data fashion-mnist-lt` trains them.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use wasm_bindgen::Clamped;
+
+use crate::charts::figure::Figure;
+use crate::charts::training::{ClassAccuracyChart, ConfusionChart};
+use crate::data::export::decimal;
+use crate::data::fashion::{self, FashionAsset, Images, SIDE};
+use crate::data::profiles::FASHION_MNIST_CLASSES;
+use crate::i18n::{Message, tr_with};
+use crate::site::backend::use_gpu;
+use crate::site::dom;
+use crate::site::figures::ChartCanvas;
+use crate::site::i18n::{t, use_page};
+use crate::site::state::use_explorer;
+use crate::site::training::seeded::{Plan, SeededRuns};
+use crate::train::experiments::{SeedSummary, parse_compare_list, summarise};
+use crate::worker::fetch::fashion_asset;
+use crate::worker::protocol::{JobData, JobSpec, Order, Watch};
+
+/// The imbalances offered (the presets').
+const IMBALANCES: [u32; 5] = [10, 20, 50, 100, 200];
+/// The imbalance on a first visit.
+const DEFAULT_IMBALANCE: u32 = 100;
+/// The third run's choices, as method names (`cblab train --compare`).
+const METHODS: [&str; 5] = [
+    "logit-adjusted",
+    "inverse-softmax",
+    "cb-focal",
+    "cb-ldam+drw",
+    "softmax@class-balanced",
+];
+/// Images shown per class.
+const THUMBNAILS: usize = 4;
+
+/// Where the images are.
+#[derive(Clone)]
+enum Load {
+    /// Not asked for yet.
+    Idle,
+    Loading,
+    Ready(Arc<FashionAsset>),
+    Failed(Message),
+}
+
+/// The first [`THUMBNAILS`] images of class `c` in `images`, side by side,
+/// dark on light: one row of `THUMBNAILS` x [`SIDE`] pixels a canvas.
+fn draw_thumbnails(canvas: &web_sys::HtmlCanvasElement, images: &Images, c: usize) {
+    let Some(ctx) = dom::context_2d(canvas) else {
+        return;
+    };
+    let first: Vec<usize> = (0..images.len())
+        .filter(|&i| images.labels[i] == c)
+        .take(THUMBNAILS)
+        .collect();
+    let width = THUMBNAILS * SIDE;
+    let mut rgba = vec![255u8; width * SIDE * 4];
+    for (k, &i) in first.iter().enumerate() {
+        for (p, &v) in images.image(i).iter().enumerate() {
+            let (row, col) = (p / SIDE, k * SIDE + p % SIDE);
+            let grey = (255.0 * (1.0 - v)).round() as u8;
+            rgba[(row * width + col) * 4..][..3].fill(grey);
+        }
+    }
+    if let Ok(image) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+        Clamped(&rgba),
+        width as u32,
+        SIDE as u32,
+    ) {
+        let _ = ctx.put_image_data(&image, 0.0, 0.0);
+    }
+}
+
+/// The panel.
+#[component]
+pub fn RealDataPanel() -> impl IntoView {
+    let ex = use_explorer();
+    let gpu = use_gpu();
+    let lang = use_page().lang;
+    let load = RwSignal::new(Load::Idle);
+    let imbalance = RwSignal::new(DEFAULT_IMBALANCE);
+    let method = RwSignal::new(METHODS[0]);
+    let b = SeededRuns::new(gpu);
+    let (running, message, progress) = (b.running, b.message, b.progress);
+    let counts = Memo::new(move |_| fashion::counts_at(f64::from(imbalance.get())));
+    let train_images = Memo::new(move |_| match load.get() {
+        Load::Ready(asset) => asset.train(f64::from(imbalance.get())).map(Arc::new),
+        _ => None,
+    });
+    // Another imbalance or method is another experiment: its runs go.
+    Effect::new(move |previous: Option<(u32, &str)>| {
+        let now = (imbalance.get(), method.get());
+        if previous.is_some_and(|p| p != now) {
+            b.clear();
+        }
+        now
+    });
+
+    let fetch = move |_| {
+        if matches!(load.get_untracked(), Load::Loading | Load::Ready(_)) {
+            return;
+        }
+        load.set(Load::Loading);
+        wasm_bindgen_futures::spawn_local(async move {
+            load.set(match fashion_asset().await {
+                Ok(asset) => Load::Ready(Arc::new(asset)),
+                Err(why) => Load::Failed(why),
+            });
+        });
+    };
+
+    let run = move |_| {
+        if running.get_untracked() {
+            return;
+        }
+        let settings = ex.training.get_untracked();
+        let base = settings
+            .base(ex.beta.get_untracked().value(), ex.gamma.get_untracked())
+            .for_images();
+        let list = format!("softmax,cb-softmax,{}", method.get_untracked());
+        let configs = parse_compare_list(&list, &base).expect("the panel's names parse");
+        let rho = imbalance.get_untracked();
+        b.start(Plan {
+            first: JobSpec {
+                data: JobData::FashionMnistLt {
+                    imbalance: f64::from(rho),
+                },
+                counts: fashion::counts_at(f64::from(rho)),
+                seed: settings.seed,
+                prototypes: None,
+                configs,
+                device: gpu.device_for(settings.backend),
+                order: Order::OneByOne,
+                watch: Watch::Results,
+                debug: gpu.debug(),
+            },
+            seeds: 1,
+        });
+    };
+
+    // Each run over the seeds that finished, in the order they were trained.
+    let summaries = Memo::new(move |_| {
+        b.lists()
+            .iter()
+            .filter(|r| !r.is_empty())
+            .map(|r| summarise(r))
+            .collect::<Vec<SeedSummary>>()
+    });
+    let accuracy_figure = Memo::new(move |_| {
+        Figure::ClassAccuracy(ClassAccuracyChart {
+            classes: fashion::CLASSES,
+            runs: b
+                .lists()
+                .iter()
+                .filter_map(|r| r.first())
+                .map(|r| (r.config.label_message(), r.metrics.per_class.clone()))
+                .collect(),
+        })
+    });
+    // The class-balanced run's confusion matrix (the second run).
+    let confusion_figure = Memo::new(move |_| {
+        let lists = b.lists();
+        let cb = lists.get(1).and_then(|r| r.first());
+        Figure::Confusion(ConfusionChart {
+            label: cb.map_or(Message::new("training.real_confusion"), |r| {
+                r.config.label_message()
+            }),
+            classes: fashion::CLASSES,
+            counts: cb.map_or(Vec::new(), |r| r.metrics.confusion.clone()),
+        })
+    });
+
+    let thumbnail = move |c: usize| {
+        let canvas = NodeRef::<leptos::html::Canvas>::new();
+        Effect::new(move |_| {
+            if let (Some(canvas), Some(images)) = (canvas.get(), train_images.get()) {
+                draw_thumbnails(&canvas, &images, c);
+            }
+        });
+        view! {
+            <figure class="thumb" data-class=c.to_string()>
+                <canvas node_ref=canvas width=(THUMBNAILS * SIDE).to_string() height=SIDE.to_string()
+                    role="img" aria-label=move || tr_with(lang.get(), "training.real_thumb_label", &[("name", FASHION_MNIST_CLASSES[c])])></canvas>
+                <figcaption>
+                    <span class="num">{c}</span> " " {FASHION_MNIST_CLASSES[c]} " "
+                    <span class="count" data-count=move || counts.with(|n| n[c].to_string())>
+                        {move || tr_with(lang.get(), "training.real_count", &[("n", &counts.with(|n| n[c].to_string()))])}
+                    </span>
+                </figcaption>
+            </figure>
+        }
+    };
+
+    let row = move |s: SeedSummary| {
+        let label = s.config.label_message();
+        let pct = |m: Option<f64>| m.map_or("-".to_owned(), |v| format!("{:.1}", 100.0 * v));
+        view! {
+            <tr data-label=s.label.clone() data-balanced=decimal(s.balanced_accuracy.mean)>
+                <th scope="row">{move || label.in_lang(lang.get())}</th>
+                <td class="num">{pct(Some(s.balanced_accuracy.mean))}</td>
+                <td class="num">{pct(s.many_shot.map(|m| m.mean))}</td>
+                <td class="num">{pct(s.medium_shot.map(|m| m.mean))}</td>
+                <td class="num">{pct(s.few_shot.map(|m| m.mean))}</td>
+            </tr>
+        }
+    };
+
+    view! {
+        <section class="panel real-data" aria-labelledby="real-title">
+            <h3 id="real-title">{t("training.real_title")}</h3>
+            <p class="hint">{t("training.real_hint")}</p>
+            <p class="credit">{t("training.real_credit")}</p>
+            <div class="tools">
+                <button type="button" id="real-load" on:click=fetch
+                    disabled=move || matches!(load.get(), Load::Loading | Load::Ready(_))>
+                    {t("training.real_load")}
+                </button>
+                <label>
+                    {t("training.real_imbalance")}
+                    <select id="real-imbalance" prop:value=move || imbalance.get().to_string()
+                        on:change=move |ev| {
+                            if let Ok(r) = event_target_value(&ev).parse::<u32>() && IMBALANCES.contains(&r) {
+                                imbalance.set(r);
+                            }
+                        }>
+                        {IMBALANCES.map(|r| view! { <option value=r.to_string()>{r}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>
+                    {t("training.real_method")}
+                    <select id="real-method" prop:value=move || method.get().to_owned()
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            if let Some(&m) = METHODS.iter().find(|&&m| m == v) {
+                                method.set(m);
+                            }
+                        }>
+                        {METHODS.map(|m| view! { <option value=m>{m}</option> }).collect_view()}
+                    </select>
+                </label>
+                <button type="button" id="real-run" on:click=run
+                    disabled=move || running.get() || !matches!(load.get(), Load::Ready(_))>
+                    {t("training.real_run")}
+                </button>
+                <span class="progress-text" id="real-progress" data-done=move || progress.get().done.to_string()
+                    data-total=move || progress.get().total.to_string()
+                    data-backend=move || b.on_gpu.get().map(|g| if g { "webgpu" } else { "cpu" })>
+                    {move || progress.get().text(lang.get())}
+                </span>
+            </div>
+            {move || match load.get() {
+                Load::Loading => Some(view! { <p role="status">{t("training.real_loading")}</p> }.into_any()),
+                Load::Failed(m) => Some(view! { <p class="error" role="alert">{move || m.in_lang(lang.get())}</p> }.into_any()),
+                _ => None,
+            }}
+            {move || b.notice.get().map(|m| view! { <p class="notice" id="real-notice" role="status">{move || m.in_lang(lang.get())}</p> })}
+            {move || message.get().map(|m| view! { <p class="error" role="alert">{move || m.in_lang(lang.get())}</p> })}
+            <Show when=move || matches!(load.get(), Load::Ready(_))>
+                <div class="thumbs" id="real-thumbs">
+                    {(0..fashion::CLASSES).map(thumbnail).collect_view()}
+                </div>
+                <div class="table-scroll" tabindex="0" role="region" aria-labelledby="real-caption">
+                <table id="real-table">
+                    <caption id="real-caption">{t("training.real_caption")}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t("training.board_method")}</th>
+                            <th scope="col" class="num">{t("training.col_balanced")}</th>
+                            <th scope="col" class="num">{t("training.col_many")}</th>
+                            <th scope="col" class="num">{t("training.col_medium")}</th>
+                            <th scope="col" class="num">{t("training.col_few")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || summaries.get().into_iter().map(row).collect_view()}
+                    </tbody>
+                </table>
+                </div>
+                <div class="figure-grid">
+                    <ChartCanvas figure=accuracy_figure name="real-per-class-accuracy"
+                        caption=t("training.real_accuracy_caption") />
+                    <ChartCanvas figure=confusion_figure name="real-confusion"
+                        caption=t("training.real_confusion_caption") />
+                </div>
+            </Show>
+        </section>
+    }
+}

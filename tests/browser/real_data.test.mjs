@@ -1,0 +1,90 @@
+// The real-data panel: Fashion-MNIST-LT fetched when asked for, a few images of each class with
+// its count, and softmax, class-balanced softmax and a third method trained on the pixels in the
+// worker, with the numbers `cblab train --data fashion-mnist-lt` gives. Once with WebGPU (the
+// images then train on the CPU, and the page says why) and once without.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { launch, openPage, repoRoot, requireEnv, serveDist } from './harness.mjs';
+
+let server;
+before(async () => {
+  server = await serveDist(requireEnv('CBLAB_DIST'));
+});
+after(async () => {
+  await server?.close();
+});
+
+function cli(args) {
+  return JSON.parse(execFileSync(requireEnv('CBLAB_CLI'), ['train', '--data', 'fashion-mnist-lt', ...args], { encoding: 'utf8' }));
+}
+
+for (const webgpu of [true, false]) {
+  const mode = webgpu ? 'webgpu' : 'cpu';
+  const backend = webgpu ? '&backend=gpu' : '';
+  describe(`real images ${webgpu ? 'with WebGPU (SwiftShader)' : 'without WebGPU (CPU path)'}`, () => {
+    let browser;
+    before(async () => {
+      browser = await launch({ webgpu });
+    });
+    after(async () => {
+      await browser?.close();
+    });
+
+    test('the images load when asked for, show head to tail, and train as the CLI trains them', { timeout: 240_000 }, async () => {
+      const page = await openPage(browser, `${server.url}?epochs=10${backend}`, { width: 1400, height: 1000 });
+      await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+      const fetched = [];
+      page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+      assert.equal(await page.$('#real-thumbs'), null, 'no images before they are asked for');
+      assert.ok(!fetched.includes('/data/fashion-mnist-lt.bin'));
+      await page.locator('#real-load').scrollIntoViewIfNeeded();
+      await page.click('#real-load');
+      await page.waitForSelector('#real-thumbs figure', { timeout: 30_000 });
+      assert.ok(fetched.includes('/data/fashion-mnist-lt.bin'), fetched.join(' '));
+      const thumbs = await page.$$eval('#real-thumbs figure', (figs) => figs.map((f) => {
+        const canvas = f.querySelector('canvas');
+        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let dark = 0;
+        for (let i = 0; i < pixels.length; i += 4) if (pixels[i] < 128) dark += 1;
+        return { count: Number(f.querySelector('.count').dataset.count), name: f.querySelector('figcaption').textContent, dark };
+      }));
+      assert.deepEqual(thumbs.map((t) => t.count), [1000, 599, 359, 215, 129, 77, 46, 27, 16, 10]);
+      assert.match(thumbs[9].name, /Ankle boot/);
+      // Garments, not blank canvases: each strip of four images has dark pixels.
+      assert.ok(thumbs.every((t) => t.dark > 40), JSON.stringify(thumbs.map((t) => t.dark)));
+
+      await page.click('#real-run');
+      await page.waitForFunction(() => document.querySelector('#real-progress')?.dataset.done === '3', null, { timeout: 200_000 });
+      await page.waitForFunction(() => !document.querySelector('#real-run').disabled);
+      // The kernels read 2-D points: with WebGPU the images still train on the CPU, and it says so.
+      assert.equal(await page.getAttribute('#real-progress', 'data-backend'), 'cpu');
+      if (webgpu) {
+        assert.match(await page.textContent('#real-notice'), /The GPU trainer takes the toy task's 2-D points; these images train on the CPU\./);
+      } else {
+        assert.equal(await page.$('#real-notice'), null);
+      }
+      const rows = await page.$$eval('#real-table tbody tr', (trs) => trs.map((tr) => ({ label: tr.dataset.label, balanced: Number(tr.dataset.balanced) })));
+      const engine = cli(['--imbalance', '100', '--compare', 'softmax,cb-softmax,logit-adjusted', '--beta', '0.999', '--epochs', '10']).runs;
+      assert.deepEqual(rows.map((r) => r.label), engine.map((r) => r.label));
+      for (const r of engine) {
+        const row = rows.find((x) => x.label === r.label);
+        assert.ok(Math.abs(row.balanced - r.metrics.balanced_accuracy) <= 0.02, `${r.label}: page ${row.balanced}, engine ${r.metrics.balanced_accuracy}`);
+      }
+      assert.ok(rows[1].balanced > rows[0].balanced, `CB above softmax: ${JSON.stringify(rows)}`);
+      for (const name of ['real-per-class-accuracy', 'real-confusion']) {
+        await page.locator(`canvas[data-figure="${name}"]`).scrollIntoViewIfNeeded();
+      }
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+      await page.locator('.real-data').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `real-data-${mode}.png`) });
+
+      // Another imbalance is another experiment: its counts, and no old rows.
+      await page.selectOption('#real-imbalance', '10');
+      await page.waitForFunction(() => document.querySelector('#real-thumbs figure[data-class="9"] .count')?.dataset.count === '100');
+      assert.equal(await page.$$eval('#real-table tbody tr', (trs) => trs.length), 0);
+      page.assertNoErrors();
+      await page.close();
+    });
+  });
+}
