@@ -8,6 +8,8 @@
 
 use cblab::balance::losses::LossKind;
 use cblab::balance::weights::SchemeKind;
+use cblab::data::dataset::Task;
+use cblab::data::fashion::{FashionAsset, counts_at};
 use cblab::data::toy_data::{ToyConfig, ToyTask, make_toy_task};
 use cblab::gpu::{GpuContext, GpuError, GpuTrainer, Mismatch};
 use cblab::train::batches::Sampler;
@@ -142,7 +144,19 @@ fn compare_configs(
     param_tolerance: f32,
     loss_tolerance: f32,
 ) {
-    let t = task();
+    let t = Task::from(task());
+    compare_on(ctx, &t, configs, steps, param_tolerance, loss_tolerance);
+}
+
+/// The same on `t`.
+fn compare_on(
+    ctx: &GpuContext,
+    t: &Task,
+    configs: &[TrainConfig],
+    steps: usize,
+    param_tolerance: f32,
+    loss_tolerance: f32,
+) {
     // 32 steps per submission: 100 steps are four submissions, the last one short.
     let mut gpu = GpuTrainer::new(ctx, &t.train, &t.counts, configs, 32).unwrap();
     let report = pollster::block_on(gpu.step(steps, true)).unwrap();
@@ -173,6 +187,46 @@ fn compare_configs(
             cpu.state().optimizer.steps()
         );
     }
+}
+
+/// Fashion-MNIST-LT's 196 pixels (the input layer padded to 200): the
+/// gather kernel copies whole rows and the first layer is a real product.
+#[test]
+fn images_match_the_cpu_trainer() {
+    let Some(ctx) = context() else { return };
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/data/fashion-mnist-lt.bin"
+    );
+    let asset = FashionAsset::parse(&std::fs::read(path).unwrap()).unwrap();
+    let t = Task {
+        train: asset.train(100.0).unwrap().into_dataset(),
+        test: asset.test().into_dataset(),
+        counts: counts_at(100.0),
+        bounds: None,
+    };
+    let base = TrainConfig {
+        batch: Some(64),
+        ..TrainConfig::default()
+    }
+    .for_images();
+    let configs = [
+        base,
+        TrainConfig {
+            scheme: SchemeKind::Cb,
+            beta: 0.999,
+            seed: 2,
+            ..base
+        },
+        TrainConfig {
+            loss: LossKind::Ldam,
+            scheme: SchemeKind::Cb,
+            drw_from: Some(0.1),
+            ..base
+        },
+    ];
+    compare_on(&ctx, &t, &configs, 1, 1e-6, 1e-6);
+    compare_on(&ctx, &t, &configs, 100, 1e-4, 1e-5);
 }
 
 #[test]

@@ -73,12 +73,6 @@ pub enum Mismatch {
         /// The most the kernel takes.
         most: usize,
     },
-    /// The samples are not the toy task's 2-D points (the kernels' input
-    /// layer reads two coordinates).
-    Inputs {
-        /// Features per sample.
-        dim: usize,
-    },
 }
 
 impl Mismatch {
@@ -92,7 +86,6 @@ impl Mismatch {
             Self::TooManyLayers { layers, most } => Message::new("error.gpu.too_many_layers")
                 .with("layers", layers)
                 .with("most", most),
-            Self::Inputs { dim } => Message::new("error.gpu.inputs").with("dim", dim),
         }
     }
 }

@@ -79,6 +79,8 @@ pub struct GpuTrainer {
     /// Optimiser updates done (the same for every model).
     updates: u32,
     batch: usize,
+    /// Features per sample.
+    dim: usize,
     classes: usize,
     /// Most steps in one submission.
     capacity: usize,
@@ -195,14 +197,11 @@ impl GpuTrainer {
             .map_err(GpuError::Config)?
             .into_iter()
             .unzip();
-        let points = train
-            .points()
-            .ok_or(GpuError::Mismatch(Mismatch::Inputs { dim: train.dim }))?;
-        let n = points.len();
+        let n = train.len();
         let batch = first.batch.unwrap_or(n).min(n);
         let models = configs.len();
         let capacity = capacity.max(1);
-        let shapes = layer_shapes(&first.model, 2, train.classes);
+        let shapes = layer_shapes(&first.model, train.dim, train.classes);
         if shapes.len() > MAX_LAYERS {
             return Err(GpuError::Mismatch(Mismatch::TooManyLayers {
                 layers: shapes.len(),
@@ -283,7 +282,13 @@ impl GpuTrainer {
             usage: storage | wgpu::BufferUsages::COPY_SRC,
             mapped_at_creation: false,
         });
-        let points = init("points", bytemuck::cast_slice(points), storage);
+        // Each sample padded to the input layer's width (zeros after its features).
+        let width = 4 * layout.layers[0].in4 as usize;
+        let mut samples = vec![0.0f32; n * width];
+        for (i, row) in samples.chunks_exact_mut(width).enumerate() {
+            row[..train.dim].copy_from_slice(train.sample(i));
+        }
+        let samples = init("samples", bytemuck::cast_slice(&samples), storage);
         let labels: Vec<u32> = train.labels.iter().map(|&y| y as u32).collect();
         let labels = init("labels", bytemuck::cast_slice(&labels), storage);
         let chunk = device.create_buffer(&wgpu::BufferDescriptor {
@@ -348,7 +353,7 @@ impl GpuTrainer {
             &state,
             &activations,
             &losses,
-            &points,
+            &samples,
             &labels,
             &chunk,
             &infos,
@@ -396,6 +401,7 @@ impl GpuTrainer {
             progress: starts.iter().map(|s| s.progress.clone()).collect(),
             updates: starts[0].optimizer.steps(),
             batch,
+            dim: train.dim,
             classes: train.classes,
             capacity,
             layout,
@@ -448,7 +454,7 @@ impl GpuTrainer {
     /// Model `i`'s network at the last read-back.
     pub fn model(&self, i: usize) -> Mlp<f32> {
         let config = &self.configs[i];
-        let shapes = layer_shapes(&config.model, 2, self.classes);
+        let shapes = layer_shapes(&config.model, self.dim, self.classes);
         Mlp {
             shapes,
             activation: config.model.activation,

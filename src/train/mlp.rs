@@ -317,7 +317,7 @@ impl<F: Scalar> Mlp<F> {
     }
 }
 
-// The input layer sees 2-D points: its products have an inner (or outer)
+// A 2-wide input layer (the toy task's points): its products have an inner (or outer)
 // dimension of 2, which a GEMM pads to its tile size; written out, they
 // are two vectorised multiply-adds per row.
 

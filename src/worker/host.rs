@@ -157,9 +157,6 @@ async fn handle(command: Command, jobs: &mut Vec<Job>, gpu: &Option<GpuContext>)
             match Job::start(job, spec, gpu.as_ref(), resume).await {
                 Ok(mut new) => {
                     post(Report::Update(job, new.update(None)));
-                    if let Some(notice) = new.notice.take() {
-                        post(Report::Notice(job, notice));
-                    }
                     jobs.push(new);
                 }
                 Err(why) => post(Report::Failed(job, why)),

@@ -112,9 +112,6 @@ pub struct Job {
     pub id: JobId,
     spec: JobSpec,
     task: Task,
-    /// What the page should read once the job has started (its runs went to
-    /// the CPU though it asked for the GPU).
-    pub notice: Option<Message>,
     engine: Engine,
     pub mode: Mode,
     /// Which run's decision regions the next live report redraws.
@@ -139,10 +136,6 @@ impl Job {
         resume: Option<Vec<TrainState>>,
     ) -> Result<Self, Message> {
         let task = load_task(&spec).await?;
-        // The kernels read 2-D points: other samples train on the CPU, and the page is told.
-        let notice = (gpu.is_some() && spec.device != Device::Cpu && task.train.points().is_none())
-            .then(|| Message::new("training.gpu_points_only"));
-        let gpu = gpu.filter(|_| task.train.points().is_some());
         let (gpu, measured) = match (spec.device, gpu) {
             (Device::Gpu, Some(ctx)) => (Some(ctx), None),
             (Device::Auto, Some(ctx)) => {
@@ -157,7 +150,6 @@ impl Job {
             id,
             spec,
             task,
-            notice,
             engine,
             mode: Mode::Paused,
             turn: 0,

@@ -21,7 +21,8 @@
 @group(0) @binding(3) var<storage, read_write> acts: array<vec4<f32>>;
 // Each row's weighted loss [model][row], then each step's [step][model].
 @group(0) @binding(4) var<storage, read_write> losses: array<f32>;
-@group(0) @binding(5) var<storage, read> points: array<vec2<f32>>;
+// The training samples, each padded to the input layer's in4 vec4s.
+@group(0) @binding(5) var<storage, read> samples: array<vec4<f32>>;
 @group(0) @binding(6) var<storage, read> labels: array<u32>;
 // Batch indices [step][model][row], then Adam's corrections.
 @group(0) @binding(7) var<storage, read> chunk: array<u32>;
@@ -55,13 +56,20 @@ fn gather(
     if (row >= sizes.models * sizes.rows) {
         return;
     }
-    var x = vec4<f32>(0.0);
-    if (row % sizes.rows < sizes.batch) {
-        x = vec4<f32>(points[sample_of(row)], 0.0, 0.0);
+    // The input layer's width: the features, then zeros (a pad row: all zeros).
+    let in4 = layers[0].in4;
+    let real = row % sizes.rows < sizes.batch;
+    var start = 0u;
+    if (real) {
+        start = sample_of(row) * in4;
     }
-    // The input layer is 8 wide: the point, then zeros.
-    acts[2u * row] = x;
-    acts[2u * row + 1u] = vec4<f32>(0.0);
+    for (var k = 0u; k < in4; k++) {
+        var x = vec4<f32>(0.0);
+        if (real) {
+            x = samples[start + k];
+        }
+        acts[in4 * row + k] = x;
+    }
 }
 
 // Invocation t's tile of ROW_TILE rows by 8 of `width4` vec4s: its first

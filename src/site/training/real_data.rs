@@ -1,8 +1,8 @@
 //! The real-data panel: Fashion-MNIST-LT at a chosen imbalance, fetched when
 //! the visitor asks for it; a few images of each class head to tail with
 //! its count; softmax, class-balanced softmax and a chosen method trained on
-//! the 196 pixels in the worker (on the CPU: the GPU kernels read 2-D
-//! points), as `cblab train --data fashion-mnist-lt` trains them.
+//! the 196 pixels in the worker (on the CPU or WebGPU, as the training
+//! panel's backend says), as `cblab train --data fashion-mnist-lt` trains them.
 
 use std::sync::Arc;
 
