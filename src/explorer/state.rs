@@ -218,9 +218,56 @@ pub struct ExplorerState {
     pub board_seeds: u64,
     /// Seeds the beta sweep trains on, 1 to [`MAX_BOARD_SEEDS`].
     pub sweep_seeds: u64,
-    /// The sweep's redundancy dial: training points as copies of K
-    /// prototypes a class, K one of [`SWEEP_PROTOTYPES`]; `None`: fresh draws.
-    pub sweep_prototypes: Option<u32>,
+    /// What the beta sweep trains on.
+    pub sweep_data: SweepData,
+}
+
+/// What the beta sweep trains on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SweepData {
+    /// The toy task, every point a fresh draw.
+    #[default]
+    Fresh,
+    /// The redundancy dial: the toy task's training points as copies of K
+    /// prototypes a class, K one of [`SWEEP_PROTOTYPES`].
+    Prototypes(u32),
+    /// Fashion-MNIST-LT's images at imbalance [`SWEEP_IMBALANCE`].
+    Images,
+}
+
+/// The imbalance of the sweep on images.
+pub const SWEEP_IMBALANCE: f64 = 100.0;
+
+impl SweepData {
+    /// K, on the redundancy dial.
+    pub fn prototypes(self) -> Option<u32> {
+        match self {
+            Self::Prototypes(k) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// Its value in the page's select: `fresh`, K, or `images`.
+    pub fn name(self) -> String {
+        match self {
+            Self::Fresh => "fresh".to_owned(),
+            Self::Prototypes(k) => k.to_string(),
+            Self::Images => "images".to_owned(),
+        }
+    }
+
+    /// From [`Self::name`].
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "fresh" => Some(Self::Fresh),
+            "images" => Some(Self::Images),
+            k => k
+                .parse::<u32>()
+                .ok()
+                .filter(|k| SWEEP_PROTOTYPES.contains(k))
+                .map(Self::Prototypes),
+        }
+    }
 }
 
 /// The redundancy dial's settings of K (besides fresh draws): the effective
@@ -261,7 +308,7 @@ impl Default for ExplorerState {
             posthoc_tau: DEFAULT_POSTHOC_TAU,
             board_seeds: DEFAULT_BOARD_SEEDS,
             sweep_seeds: DEFAULT_BOARD_SEEDS,
-            sweep_prototypes: None,
+            sweep_data: SweepData::Fresh,
         }
     }
 }

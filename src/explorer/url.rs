@@ -21,7 +21,7 @@ use crate::train::optimizer::OptimizerKind;
 use super::state::{
     ComparedScheme, DEFAULT_BOARD_SEEDS, DEFAULT_POSTHOC_TAU, Distribution, ExplorerState,
     MAX_BOARD_SEEDS, MAX_EXPLORER_CLASSES, MAX_GAMMA, MAX_POSTHOC_TAU, MIN_ONE_MINUS_BETA,
-    SWEEP_PROTOTYPES, Source,
+    SWEEP_PROTOTYPES, Source, SweepData,
 };
 use super::training::{Backend, MAX_EPOCHS, MAX_RUNS, TrainingSettings};
 
@@ -80,8 +80,14 @@ pub fn to_query(state: &ExplorerState) -> String {
     if state.sweep_seeds != DEFAULT_BOARD_SEEDS {
         q.append_pair("sweep_seeds", &state.sweep_seeds.to_string());
     }
-    if let Some(k) = state.sweep_prototypes {
-        q.append_pair("sweep_k", &k.to_string());
+    match state.sweep_data {
+        SweepData::Fresh => {}
+        SweepData::Prototypes(k) => {
+            q.append_pair("sweep_k", &k.to_string());
+        }
+        SweepData::Images => {
+            q.append_pair("sweep_data", "images");
+        }
     }
     q.finish()
 }
@@ -279,7 +285,7 @@ pub fn from_query(query: &str) -> (ExplorerState, Vec<Message>) {
 
     if let Some(v) = get("sweep_k") {
         match v.trim().parse::<u32>() {
-            Ok(k) if SWEEP_PROTOTYPES.contains(&k) => state.sweep_prototypes = Some(k),
+            Ok(k) if SWEEP_PROTOTYPES.contains(&k) => state.sweep_data = SweepData::Prototypes(k),
             _ => notices.push(ignored(
                 "notice.what.sweep_k",
                 v,
@@ -287,6 +293,24 @@ pub fn from_query(query: &str) -> (ExplorerState, Vec<Message>) {
                     "choices",
                     SWEEP_PROTOTYPES.map(|k| k.to_string()).join(", "),
                 ),
+            )),
+        }
+    }
+
+    if let Some(v) = get("sweep_data") {
+        match v.trim() {
+            "images" if state.sweep_data == SweepData::Fresh => {
+                state.sweep_data = SweepData::Images
+            }
+            "images" => notices.push(ignored(
+                "notice.what.sweep_data",
+                v,
+                Message::new("notice.why.sweep_data_and_k"),
+            )),
+            _ => notices.push(ignored(
+                "notice.what.sweep_data",
+                v,
+                Message::new("notice.why.sweep_data"),
             )),
         }
     }
@@ -631,10 +655,27 @@ mod tests {
     #[test]
     fn the_sweeps_seeds_and_prototypes() {
         let (s, notes) = from_query("sweep_seeds=2&sweep_k=10");
-        assert_eq!((s.sweep_seeds, s.sweep_prototypes), (2, Some(10)));
+        assert_eq!(
+            (s.sweep_seeds, s.sweep_data),
+            (2, SweepData::Prototypes(10))
+        );
         assert!(notes.is_empty());
         round_trip(&s);
-        for bad in ["sweep_k=0", "sweep_k=7", "sweep_k=ten", "sweep_seeds=9"] {
+        let (s, notes) = from_query("sweep_data=images");
+        assert_eq!(s.sweep_data, SweepData::Images);
+        assert!(notes.is_empty());
+        round_trip(&s);
+        // Both: the dial wins, and the link says what it dropped.
+        let (s, notes) = from_query("sweep_k=10&sweep_data=images");
+        assert_eq!(s.sweep_data, SweepData::Prototypes(10));
+        assert_eq!(notes.len(), 1);
+        for bad in [
+            "sweep_k=0",
+            "sweep_k=7",
+            "sweep_k=ten",
+            "sweep_seeds=9",
+            "sweep_data=cifar",
+        ] {
             let (s, notes) = from_query(bad);
             assert_eq!(s, ExplorerState::default(), "{bad}");
             assert_eq!(notes.len(), 1, "{bad}");

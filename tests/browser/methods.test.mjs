@@ -179,6 +179,30 @@ for (const webgpu of [true, false]) {
       await page.close();
     });
 
+    test('the beta sweep trains on the real images too, as the CLI trains it', { timeout: 300_000 }, async () => {
+      const page = await openPage(browser, `${server.url}?epochs=10&sweep_seeds=1&sweep_data=images${backend}`, { width: 1400, height: 1000 });
+      await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+      assert.equal(await page.inputValue('#sweep-prototypes'), 'images');
+      await page.locator('#sweep-run').scrollIntoViewIfNeeded();
+      await page.click('#sweep-run');
+      await page.waitForFunction(() => document.querySelector('#sweep-progress')?.dataset.done === '7', null, { timeout: 280_000 });
+      await page.waitForFunction(() => !document.querySelector('#sweep-run').disabled);
+      assert.equal(await page.getAttribute('#sweep-progress', 'data-backend'), mode);
+      const rows = await page.$$eval('#sweep-table tbody tr', (trs) => trs.map((tr) => ({ label: tr.dataset.label, balanced: Number(tr.dataset.balanced) })));
+      const engine = JSON.parse(execFileSync(requireEnv('CBLAB_CLI'), ['train', '--data', 'fashion-mnist-lt', '--sweep', '--epochs', '10'], { encoding: 'utf8' })).runs;
+      assert.deepEqual(rows.map((r) => r.label), engine.map((r) => r.label));
+      for (const r of engine) {
+        const row = rows.find((x) => x.label === r.label);
+        assert.ok(Math.abs(row.balanced - r.metrics.balanced_accuracy) <= 0.02, `${r.label}: page ${row.balanced}, engine ${r.metrics.balanced_accuracy}`);
+      }
+      assert.match(await page.textContent('#sweep-summary'), /^On Fashion-MNIST-LT's images \(imbalance 100\) the best β, [\d.]+, reaches \d+\.\d % balanced accuracy; inverse frequency reaches \d+\.\d % and logit adjustment \d+\.\d % \(one seed\)\.$/);
+      await page.locator('canvas[data-figure="beta-sweep"]').scrollIntoViewIfNeeded();
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+      await page.locator('.sweep').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `beta-sweep-images-${mode}.png`) });
+      page.assertNoErrors();
+      await page.close();
+    });
+
     if (!webgpu) {
       test('the leaderboard survives a worker\'s death and a second press: each run counted once', { timeout: 240_000 }, async () => {
         // The first worker dies when the seed's last run has taken 200 of its 400 steps: nine runs

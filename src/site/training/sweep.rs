@@ -1,8 +1,9 @@
 //! The beta sweep: class-balanced softmax at each of the sweep's betas,
 //! inverse frequency and the logit-adjusted loss on the toy task over a few
 //! seeds, optionally on training points made of K prototypes a class (the
-//! redundancy the effective number models), as `cblab train --sweep
-//! [--prototypes K]` trains them. The paper's claim, put to a test.
+//! redundancy the effective number models), or on Fashion-MNIST-LT's images,
+//! as `cblab train --sweep [--prototypes K | --data fashion-mnist-lt]`
+//! trains them. The paper's claim, put to a test.
 
 use leptos::prelude::*;
 
@@ -10,7 +11,8 @@ use crate::balance::weights::SchemeKind;
 use crate::charts::figure::Figure;
 use crate::charts::sweep::SweepChart;
 use crate::data::export::decimal;
-use crate::explorer::state::{MAX_BOARD_SEEDS, SWEEP_PROTOTYPES};
+use crate::data::fashion;
+use crate::explorer::state::{MAX_BOARD_SEEDS, SWEEP_IMBALANCE, SWEEP_PROTOTYPES, SweepData};
 use crate::explorer::training::TrainingSettings;
 use crate::i18n::tr_with;
 use crate::site::backend::use_gpu;
@@ -80,12 +82,13 @@ pub fn SweepPanel() -> impl IntoView {
     let lang = use_page().lang;
     let b = SeededRuns::new(gpu);
     let (running, message, progress) = (b.running, b.message, b.progress);
-    let prototypes = Memo::new(move |_| ex.state.with(|s| s.sweep_prototypes));
+    let data = Memo::new(move |_| ex.state.with(|s| s.sweep_data));
+    let prototypes = Memo::new(move |_| data.get().prototypes());
     let sweep = Memo::new(move |_| Sweep::of(&b.lists()));
-    // Other classes, settings or prototypes make the sweep another task's: it goes.
+    // Other classes, settings or data make the sweep another task's: it goes.
     Effect::new(
-        move |previous: Option<(Vec<u64>, TrainingSettings, Option<u32>)>| {
-            let now = (ex.counts.get(), ex.training.get(), prototypes.get());
+        move |previous: Option<(Vec<u64>, TrainingSettings, SweepData)>| {
+            let now = (ex.counts.get(), ex.training.get(), data.get());
             if previous.is_some_and(|p| p != now) {
                 b.clear();
             }
@@ -98,13 +101,25 @@ pub fn SweepPanel() -> impl IntoView {
             return;
         }
         let settings = ex.training.get_untracked();
+        let base = settings.base(0.9999, 1.0);
+        // The images with their network and counts; the toy task with the explorer's.
+        let (job_data, counts, base) = match data.get_untracked() {
+            SweepData::Images => (
+                JobData::FashionMnistLt {
+                    imbalance: SWEEP_IMBALANCE,
+                },
+                fashion::counts_at(SWEEP_IMBALANCE),
+                base.for_images(),
+            ),
+            _ => (JobData::Toy, ex.counts.get_untracked(), base),
+        };
         b.start(Plan {
             first: JobSpec {
-                data: JobData::Toy,
-                counts: ex.counts.get_untracked(),
+                data: job_data,
+                counts,
                 seed: settings.seed,
                 prototypes: prototypes.get_untracked(),
-                configs: beta_sweep(&settings.base(0.9999, 1.0)),
+                configs: beta_sweep(&base),
                 device: gpu.device_for(settings.backend),
                 order: Order::OneByOne,
                 watch: Watch::Results,
@@ -133,10 +148,20 @@ pub fn SweepPanel() -> impl IntoView {
             ("best", percent(&best.balanced_accuracy)),
             ("inverse", percent(&inverse.balanced_accuracy)),
             ("adjusted", percent(&adjusted.balanced_accuracy)),
-            ("seeds", p.seeds.to_string()),
+            (
+                "over",
+                match p.seeds {
+                    1 => tr_with(lang.get(), "training.sweep_one_seed", &[]),
+                    n => tr_with(
+                        lang.get(),
+                        "training.sweep_over_seeds",
+                        &[("seeds", &n.to_string())],
+                    ),
+                },
+            ),
         ];
-        let key = match prototypes.get() {
-            Some(k) => {
+        let key = match data.get() {
+            SweepData::Prototypes(k) => {
                 // The model's beta, 1 - 1/K, is one of the sweep's for every K offered.
                 let predicted = 1.0 - 1.0 / f64::from(k);
                 let (_, at) = sweep
@@ -148,7 +173,8 @@ pub fn SweepPanel() -> impl IntoView {
                 args.push(("predicted", percent(&at.balanced_accuracy)));
                 "training.sweep_summary_k"
             }
-            None => "training.sweep_summary",
+            SweepData::Images => "training.sweep_summary_images",
+            SweepData::Fresh => "training.sweep_summary",
         };
         let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
         Some(tr_with(lang.get(), key, &args))
@@ -177,15 +203,17 @@ pub fn SweepPanel() -> impl IntoView {
                 <label>
                     {t("training.sweep_data")}
                     <select id="sweep-prototypes"
-                        prop:value=move || prototypes.get().map_or("fresh".to_owned(), |k| k.to_string())
+                        prop:value=move || data.get().name()
                         on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            ex.state.update(|s| s.sweep_prototypes = v.parse::<u32>().ok().filter(|k| SWEEP_PROTOTYPES.contains(k)));
+                            if let Some(d) = SweepData::from_name(&event_target_value(&ev)) {
+                                ex.state.update(|s| s.sweep_data = d);
+                            }
                         }>
                         <option value="fresh">{t("training.sweep_fresh")}</option>
                         {SWEEP_PROTOTYPES.map(|k| view! {
                             <option value=k.to_string()>{move || tr_with(lang.get(), "training.sweep_copies", &[("k", &k.to_string())])}</option>
                         }).collect_view()}
+                        <option value="images">{t("training.sweep_images")}</option>
                     </select>
                 </label>
                 <label>
