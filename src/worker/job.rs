@@ -235,11 +235,13 @@ impl Job {
         lost
     }
 
-    fn evaluate(&self, i: usize) -> Metrics {
+    /// Run `i`'s predicted class of each test sample, and its metrics.
+    fn evaluate(&self, i: usize) -> (Vec<usize>, Metrics) {
         let model = self.engine.model(i);
         let config = self.engine.config(i);
         let predicted = predict_run(&config, &model, self.task.test.matrix(), &self.task.counts);
-        metrics(&predicted, &self.task.test.labels, &self.task.counts)
+        let m = metrics(&predicted, &self.task.test.labels, &self.task.counts);
+        (predicted, m)
     }
 
     fn run_update(&self, i: usize, grid: bool) -> RunUpdate {
@@ -247,16 +249,21 @@ impl Job {
             Watch::Live { resolution } => resolution,
             Watch::Results => 0,
         };
+        let (predicted, metrics) = self.evaluate(i);
+        let finished = self.engine.run_finished(i);
         RunUpdate {
             index: i,
             history: self.engine.history(i),
-            metrics: self.evaluate(i),
+            metrics,
+            // The images' page shows the misclassified ones: their predictions, once.
+            test_predictions: (finished && self.task.bounds.is_none())
+                .then(|| predicted.iter().map(|&c| c as u8).collect()),
             grid: self
                 .task
                 .bounds
                 .filter(|_| grid && resolution > 0)
                 .map(|b| decision_grid(&self.engine.model(i), &b, resolution)),
-            finished: self.engine.run_finished(i),
+            finished,
             posthoc: None,
         }
     }

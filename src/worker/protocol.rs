@@ -203,6 +203,9 @@ pub struct RunUpdate {
     pub history: Vec<f32>,
     /// Test metrics now.
     pub metrics: Metrics,
+    /// The predicted class of each test sample, once the run has finished,
+    /// for data without decision regions (the images).
+    pub test_predictions: Option<Vec<u8>>,
     /// The predicted class of each decision-region cell, row by row, when
     /// this update redraws the run's regions.
     pub grid: Option<Vec<u8>>,

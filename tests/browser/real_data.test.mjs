@@ -69,9 +69,22 @@ for (const webgpu of [true, false]) {
         assert.ok(Math.abs(row.balanced - r.metrics.balanced_accuracy) <= 0.02, `${r.label}: page ${row.balanced}, engine ${r.metrics.balanced_accuracy}`);
       }
       assert.ok(rows[1].balanced > rows[0].balanced, `CB above softmax: ${JSON.stringify(rows)}`);
+      // The gallery: the CB run's mistakes on the three rarest classes, up to four each, as
+      // many as its per-class accuracy leaves (200 test images a class).
+      const mistakes = await page.$$eval('#real-gallery figure', (figs) => figs.map((f) => [Number(f.dataset.true), Number(f.dataset.predicted), f.querySelector('figcaption').textContent]));
+      const cb = engine[1].metrics.per_class;
+      for (const c of [7, 8, 9]) {
+        const wrong = Math.round(200 * (1 - cb[c]));
+        const shown = mistakes.filter(([t]) => t === c);
+        assert.ok(Math.abs(shown.length - Math.min(4, wrong)) <= 1, `class ${c}: ${shown.length} shown, ${wrong} wrong in the CLI's run`);
+        assert.ok(shown.every(([t, p]) => p !== t), JSON.stringify(shown));
+      }
+      assert.ok(mistakes.length > 0 && mistakes.every(([t]) => t >= 7), JSON.stringify(mistakes));
+      assert.match(mistakes[0][2], /^(Sneaker|Bag|Ankle boot), taken for .+$/);
       for (const name of ['real-per-class-accuracy', 'real-confusion']) {
         await page.locator(`canvas[data-figure="${name}"]`).scrollIntoViewIfNeeded();
       }
+      await page.locator('#real-gallery').scrollIntoViewIfNeeded();
       await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
       await page.locator('.real-data').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `real-data-${mode}.png`) });
 

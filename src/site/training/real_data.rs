@@ -13,7 +13,6 @@ use crate::charts::figure::Figure;
 use crate::charts::training::{ClassAccuracyChart, ConfusionChart};
 use crate::data::export::decimal;
 use crate::data::fashion::{self, FashionAsset, Images, SIDE};
-use crate::data::profiles::FASHION_MNIST_CLASSES;
 use crate::i18n::{Message, tr_with};
 use crate::site::backend::use_gpu;
 use crate::site::dom;
@@ -50,19 +49,15 @@ enum Load {
     Failed(Message),
 }
 
-/// The first [`THUMBNAILS`] images of class `c` in `images`, side by side,
-/// dark on light: one row of `THUMBNAILS` x [`SIDE`] pixels a canvas.
-fn draw_thumbnails(canvas: &web_sys::HtmlCanvasElement, images: &Images, c: usize) {
+/// Images `which` of `images` side by side on `canvas` (one row of
+/// [`SIDE`]-pixel squares), dark on light.
+fn draw_images(canvas: &web_sys::HtmlCanvasElement, images: &Images, which: &[usize]) {
     let Some(ctx) = dom::context_2d(canvas) else {
         return;
     };
-    let first: Vec<usize> = (0..images.len())
-        .filter(|&i| images.labels[i] == c)
-        .take(THUMBNAILS)
-        .collect();
-    let width = THUMBNAILS * SIDE;
+    let width = canvas.width() as usize;
     let mut rgba = vec![255u8; width * SIDE * 4];
-    for (k, &i) in first.iter().enumerate() {
+    for (k, &i) in which.iter().enumerate().take(width / SIDE) {
         for (p, &v) in images.image(i).iter().enumerate() {
             let (row, col) = (p / SIDE, k * SIDE + p % SIDE);
             let grey = (255.0 * (1.0 - v)).round() as u8;
@@ -76,6 +71,44 @@ fn draw_thumbnails(canvas: &web_sys::HtmlCanvasElement, images: &Images, c: usiz
     ) {
         let _ = ctx.put_image_data(&image, 0.0, 0.0);
     }
+}
+
+/// The first [`THUMBNAILS`] images of class `c`.
+fn first_of_class(images: &Images, c: usize) -> Vec<usize> {
+    (0..images.len())
+        .filter(|&i| images.labels[i] == c)
+        .take(THUMBNAILS)
+        .collect()
+}
+
+/// The translation keys of the classes' names, in label order.
+const CLASS_NAMES: [&str; fashion::CLASSES] = [
+    "fashion.class.0",
+    "fashion.class.1",
+    "fashion.class.2",
+    "fashion.class.3",
+    "fashion.class.4",
+    "fashion.class.5",
+    "fashion.class.6",
+    "fashion.class.7",
+    "fashion.class.8",
+    "fashion.class.9",
+];
+/// The tail classes whose misclassified test images the gallery shows.
+const GALLERY_CLASSES: std::ops::Range<usize> = 7..10;
+/// At most this many images of each.
+const GALLERY_PER_CLASS: usize = 4;
+
+/// The misclassified test images of the tail classes: (image, predicted class).
+fn misclassified(test: &Images, predicted: &[u8]) -> Vec<(usize, usize)> {
+    GALLERY_CLASSES
+        .flat_map(|c| {
+            (0..test.len())
+                .filter(move |&i| test.labels[i] == c && predicted[i] as usize != c)
+                .take(GALLERY_PER_CLASS)
+                .map(|i| (i, predicted[i] as usize))
+        })
+        .collect()
 }
 
 /// The panel.
@@ -93,6 +126,17 @@ pub fn RealDataPanel() -> impl IntoView {
     let train_images = Memo::new(move |_| match load.get() {
         Load::Ready(asset) => asset.train(f64::from(imbalance.get())).map(Arc::new),
         _ => None,
+    });
+    let test_images = Memo::new(move |_| match load.get() {
+        Load::Ready(asset) => Some(Arc::new(asset.test())),
+        _ => None,
+    });
+    let name = move |c: usize| crate::i18n::tr(lang.get(), CLASS_NAMES[c]);
+    // The class-balanced run's (the second) mistakes on the three rarest classes.
+    let gallery = Memo::new(move |_| {
+        let test = test_images.get()?;
+        let predicted = b.predictions(1)?;
+        Some((test.clone(), misclassified(&test, &predicted)))
     });
     // Another imbalance or method is another experiment: its runs go.
     Effect::new(move |previous: Option<(u32, &str)>| {
@@ -181,15 +225,15 @@ pub fn RealDataPanel() -> impl IntoView {
         let canvas = NodeRef::<leptos::html::Canvas>::new();
         Effect::new(move |_| {
             if let (Some(canvas), Some(images)) = (canvas.get(), train_images.get()) {
-                draw_thumbnails(&canvas, &images, c);
+                draw_images(&canvas, &images, &first_of_class(&images, c));
             }
         });
         view! {
             <figure class="thumb" data-class=c.to_string()>
                 <canvas node_ref=canvas width=(THUMBNAILS * SIDE).to_string() height=SIDE.to_string()
-                    role="img" aria-label=move || tr_with(lang.get(), "training.real_thumb_label", &[("name", FASHION_MNIST_CLASSES[c])])></canvas>
+                    role="img" aria-label=move || tr_with(lang.get(), "training.real_thumb_label", &[("name", name(c))])></canvas>
                 <figcaption>
-                    <span class="num">{c}</span> " " {FASHION_MNIST_CLASSES[c]} " "
+                    <span class="num">{c}</span> " " {move || name(c)} " "
                     <span class="count" data-count=move || counts.with(|n| n[c].to_string())>
                         {move || tr_with(lang.get(), "training.real_count", &[("n", &counts.with(|n| n[c].to_string()))])}
                     </span>
@@ -289,6 +333,32 @@ pub fn RealDataPanel() -> impl IntoView {
                     <ChartCanvas figure=confusion_figure name="real-confusion"
                         caption=t("training.real_confusion_caption") />
                 </div>
+                <p class="class-key" id="real-class-key">
+                    {(0..fashion::CLASSES).map(|c| view! { <span><span class="num">{c}</span> " " {move || name(c)}</span> }).collect_view()}
+                </p>
+                {move || gallery.get().map(|(test, wrong)| view! {
+                    <h4 id="real-gallery-title">{t("training.real_gallery_title")}</h4>
+                    <p class="hint">{let n = wrong.len().to_string(); move || tr_with(lang.get(), "training.real_gallery_hint", &[("n", &n)])}</p>
+                    <div class="gallery" id="real-gallery" aria-labelledby="real-gallery-title">
+                        {wrong.iter().map(|&(i, predicted)| {
+                            let canvas = NodeRef::<leptos::html::Canvas>::new();
+                            let test = test.clone();
+                            let truth = test.labels[i];
+                            Effect::new(move |_| {
+                                if let Some(canvas) = canvas.get() {
+                                    draw_images(&canvas, &test, &[i]);
+                                }
+                            });
+                            view! {
+                                <figure class="mistake" data-true=truth.to_string() data-predicted=predicted.to_string()>
+                                    <canvas node_ref=canvas width=SIDE.to_string() height=SIDE.to_string() role="img"
+                                        aria-label=move || tr_with(lang.get(), "training.real_mistake", &[("truth", name(truth)), ("predicted", name(predicted))])></canvas>
+                                    <figcaption>{move || tr_with(lang.get(), "training.real_mistake", &[("truth", name(truth)), ("predicted", name(predicted))])}</figcaption>
+                                </figure>
+                            }
+                        }).collect_view()}
+                    </div>
+                })}
             </Show>
         </section>
     }

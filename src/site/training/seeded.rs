@@ -83,6 +83,9 @@ pub struct SeededRuns {
     /// `runs[m][k]`: configuration m's finished run on seed k. A slot, not a
     /// list: a worker that restarts reports its finished runs again.
     runs: RwSignal<Vec<Vec<Option<RunReport>>>>,
+    /// The predicted class of each test sample of configuration m's run on
+    /// the first seed, where the worker sends them (the images).
+    predictions: RwSignal<Vec<Option<Vec<u8>>>>,
 }
 
 impl SeededRuns {
@@ -96,7 +99,13 @@ impl SeededRuns {
             progress: RwSignal::new(Progress::default()),
             on_gpu: RwSignal::new(None),
             runs: RwSignal::new(Vec::new()),
+            predictions: RwSignal::new(Vec::new()),
         }
+    }
+
+    /// Configuration `m`'s test predictions on the first seed (tracked).
+    pub fn predictions(self, m: usize) -> Option<Vec<u8>> {
+        self.predictions.with(|p| p.get(m).cloned().flatten())
     }
 
     /// Each configuration's finished runs in seed order (tracked). The
@@ -123,6 +132,7 @@ impl SeededRuns {
     pub fn clear(self) {
         self.stop();
         self.runs.set(Vec::new());
+        self.predictions.set(Vec::new());
         self.notice.set(None);
         self.progress.set(Progress::default());
     }
@@ -142,6 +152,7 @@ impl SeededRuns {
         self.notice.set(None);
         self.runs
             .set(vec![vec![None; plan.seeds as usize]; configs]);
+        self.predictions.set(vec![None; configs]);
         self.progress.set(Progress {
             seed: 1,
             seeds: plan.seeds,
@@ -159,6 +170,17 @@ impl SeededRuns {
         let on_report = move |report: Report| match report {
             Report::Update(id, update) if self.job.get_value() == Some(id) => {
                 self.on_gpu.set(Some(update.on_gpu));
+                if k == 0 {
+                    self.predictions.update(|p| {
+                        for run in &update.runs {
+                            if let (Some(slot), Some(predicted)) =
+                                (p.get_mut(run.index), &run.test_predictions)
+                            {
+                                *slot = Some(predicted.clone());
+                            }
+                        }
+                    });
+                }
                 self.runs.update(|r| {
                     for run in update.runs.into_iter().filter(|r| r.finished) {
                         let config = trained[run.index];
