@@ -889,7 +889,16 @@ fn train_the_beta_sweep_with_prototypes() {
         copied["runs"], fresh["runs"],
         "five prototypes per class train another model"
     );
+    let grown = sweep(&["--copies", "10"]);
+    assert_eq!(grown["task"]["copies"], 10);
+    assert_ne!(grown["runs"], fresh["runs"]);
+    assert_ne!(grown["runs"], copied["runs"]);
     fails_with(&["train", "--prototypes", "0"], "--prototypes");
+    fails_with(&["train", "--copies", "0"], "--copies");
+    fails_with(
+        &["train", "--copies", "3", "--prototypes", "3"],
+        "cannot be used with",
+    );
     fails_with(&["train", "--sweep", "--grid"], "cannot be used with");
 }
 

@@ -15,7 +15,7 @@ use crate::balance::weights::SchemeKind;
 use crate::data::dataset::Task;
 use crate::data::fashion::{self, FashionAsset};
 use crate::data::profiles::FASHION_MNIST_CLASSES;
-use crate::data::toy_data::{ToyConfig, make_toy_task};
+use crate::data::toy_data::{Redundancy, ToyConfig, make_toy_task};
 use crate::train::batches::Sampler;
 use crate::train::config::{TrainConfig, validate};
 use crate::train::experiments::{
@@ -91,6 +91,10 @@ pub struct TrainArgs {
     /// (the effective number's model says beta = 1 - 1/K fits); the test set stays fresh.
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
     prototypes: Option<u32>,
+    /// Redundancy growing with the class: each training point is one of R jittered copies of
+    /// a prototype, so a class of n points has ceil(n / R) prototypes.
+    #[arg(long, value_name = "R", value_parser = clap::value_parser!(u32).range(1..), conflicts_with = "prototypes")]
+    copies: Option<u32>,
     /// The loss.
     #[arg(long, value_enum, default_value = "softmax")]
     loss: LossArg,
@@ -243,6 +247,13 @@ fn methods_table(ranked: &[Ranked]) -> String {
 }
 
 impl TrainArgs {
+    /// The toy task's redundancy, from --prototypes or --copies.
+    fn redundancy(&self) -> Option<Redundancy> {
+        self.prototypes
+            .map(Redundancy::Prototypes)
+            .or(self.copies.map(Redundancy::Copies))
+    }
+
     fn base_config(&self) -> Result<TrainConfig> {
         let defaults = TrainConfig::default();
         let (hidden, layers, lr) = match self.data {
@@ -351,6 +362,7 @@ fn toy_only_flags(args: &TrainArgs) -> Vec<&'static str> {
         ),
         (args.profile.max_given(), "--max"),
         (args.prototypes.is_some(), "--prototypes"),
+        (args.copies.is_some(), "--copies"),
         (args.decision_grid.is_some(), "--decision-grid"),
     ]
     .into_iter()
@@ -405,7 +417,7 @@ pub fn run(args: &TrainArgs) -> Result<String> {
                     noise: args.noise,
                     test_per_class: args.test_per_class,
                     seed,
-                    prototypes: args.prototypes,
+                    prototypes: args.redundancy(),
                 };
                 Ok(Task::from(make_toy_task(&counts, &toy)?))
             })
@@ -432,6 +444,7 @@ pub fn run(args: &TrainArgs) -> Result<String> {
             "test_points": tasks[0].test.len(),
             "noise": args.noise,
             "prototypes": args.prototypes,
+            "copies": args.copies,
             "seeds": seeds,
         }),
         DataArg::FashionMnistLt => json!({

@@ -34,7 +34,28 @@ pub struct ToyConfig {
     /// draws (the prototypes), each with a small jitter, like augmentations
     /// of K distinct images; `None`: every point a fresh draw. The test set
     /// is always fresh draws.
-    pub prototypes: Option<u32>,
+    pub prototypes: Option<Redundancy>,
+}
+
+/// How many prototypes a class's training points are copies of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Redundancy {
+    /// K for every class, whatever its count (the effective number's model
+    /// with N = K: beta = 1 - 1/K).
+    Prototypes(u32),
+    /// Each prototype copied R times: a class of n points has ceil(n / R)
+    /// (K grows with n; the model then predicts inverse frequency).
+    Copies(u32),
+}
+
+impl Redundancy {
+    /// The prototypes of a class of `n` points.
+    pub fn prototypes_for(self, n: u64) -> u64 {
+        match self {
+            Self::Prototypes(k) => u64::from(k),
+            Self::Copies(r) => n.div_ceil(u64::from(r.max(1))),
+        }
+    }
 }
 
 /// A copy's jitter, as a fraction of the blob's standard deviation.
@@ -165,8 +186,8 @@ fn gaussian(rng: &mut ChaCha8Rng, sigma: f64) -> [f64; 2] {
 }
 
 /// `n` points of class `c` from its own stream for `split` (0 train, 1
-/// test); with `prototypes` K below `n`, point i is the (i mod K)-th of K
-/// fresh draws plus a jitter from a stream of its own.
+/// test); with `redundancy` giving K prototypes below `n`, point i is the
+/// (i mod K)-th of K fresh draws plus a jitter from a stream of its own.
 fn blob(
     c: usize,
     classes: usize,
@@ -174,12 +195,13 @@ fn blob(
     sigma: f64,
     seed: u64,
     split: u64,
-    prototypes: Option<u32>,
+    redundancy: Option<Redundancy>,
 ) -> Vec<[f32; 2]> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(2 * c as u64 + split);
     let [cx, cy] = centre(c, classes);
-    let distinct = prototypes.map_or(n, |k| n.min(k as u64));
+    let prototypes = redundancy.map(|r| r.prototypes_for(n));
+    let distinct = prototypes.map_or(n, |k| n.min(k));
     let drawn: Vec<[f64; 2]> = (0..distinct)
         .map(|_| {
             let [dx, dy] = gaussian(&mut rng, sigma);
@@ -187,14 +209,14 @@ fn blob(
         })
         .collect();
     // K at least the count: every point is its own prototype, as with no dial.
-    let Some(k) = prototypes.filter(|&k| u64::from(k) < n) else {
+    let Some(k) = prototypes.filter(|&k| k < n) else {
         return drawn.iter().map(|&[x, y]| [x as f32, y as f32]).collect();
     };
     let mut jitter = ChaCha8Rng::seed_from_u64(seed);
     jitter.set_stream(2 * (MAX_TOY_CLASSES + c) as u64 + split);
     (0..n)
         .map(|i| {
-            let [x, y] = drawn[(i % k as u64) as usize];
+            let [x, y] = drawn[(i % k) as usize];
             let [dx, dy] = gaussian(&mut jitter, PROTOTYPE_JITTER * sigma);
             [(x + dx) as f32, (y + dy) as f32]
         })
@@ -206,7 +228,7 @@ fn dataset(
     sigma: f64,
     seed: u64,
     split: u64,
-    prototypes: Option<u32>,
+    prototypes: Option<Redundancy>,
 ) -> Dataset {
     let classes = per_class.len();
     let mut features = Vec::new();
@@ -232,7 +254,10 @@ pub fn make_toy_task(counts: &[u64], config: &ToyConfig) -> Result<ToyTask, ToyE
     if !(config.noise.is_finite() && config.noise > 0.0) {
         return Err(ToyError::Noise(config.noise));
     }
-    if config.prototypes == Some(0) {
+    if matches!(
+        config.prototypes,
+        Some(Redundancy::Prototypes(0) | Redundancy::Copies(0))
+    ) {
         return Err(ToyError::Prototypes);
     }
     let total = counts.iter().try_fold(0u64, |a, &n| a.checked_add(n));
@@ -410,7 +435,7 @@ mod tests {
         let copied = make_toy_task(
             &counts,
             &ToyConfig {
-                prototypes: Some(k),
+                prototypes: Some(Redundancy::Prototypes(k)),
                 ..ToyConfig::default()
             },
         )
@@ -437,7 +462,7 @@ mod tests {
         let plenty = make_toy_task(
             &counts,
             &ToyConfig {
-                prototypes: Some(300),
+                prototypes: Some(Redundancy::Prototypes(300)),
                 ..ToyConfig::default()
             },
         )
@@ -446,12 +471,38 @@ mod tests {
     }
 
     #[test]
+    fn copies_give_each_class_n_over_r_prototypes() {
+        assert_eq!(Redundancy::Copies(10).prototypes_for(95), 10);
+        assert_eq!(Redundancy::Copies(10).prototypes_for(5), 1);
+        assert_eq!(Redundancy::Prototypes(7).prototypes_for(5), 7);
+        let task = make_toy_task(
+            &[300, 40],
+            &ToyConfig {
+                prototypes: Some(Redundancy::Copies(10)),
+                ..ToyConfig::default()
+            },
+        )
+        .unwrap();
+        for (c, k) in [(0, 30), (1, 4)] {
+            let mut centres: Vec<[f32; 2]> = class_points(&task, c);
+            // Point i is a copy of prototype i mod K: K distinct groups.
+            centres.truncate(k);
+            let points = class_points(&task, c);
+            for (i, p) in points.iter().enumerate() {
+                let q = centres[i % k];
+                let d = f64::from(p[0] - q[0]).hypot(f64::from(p[1] - q[1]));
+                assert!(d < 0.2, "class {c} point {i}: {d}");
+            }
+        }
+    }
+
+    #[test]
     fn errors() {
         assert_eq!(
             make_toy_task(
                 &[3, 3],
                 &ToyConfig {
-                    prototypes: Some(0),
+                    prototypes: Some(Redundancy::Copies(0)),
                     ..ToyConfig::default()
                 }
             ),

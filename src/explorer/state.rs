@@ -5,6 +5,7 @@
 use crate::balance::effective_number::Beta;
 use crate::balance::weights::Scheme;
 use crate::data::profiles::{Profile, preset};
+use crate::data::toy_data::Redundancy;
 use crate::i18n::Message;
 use crate::train::experiments::PAPER_BETAS;
 
@@ -231,9 +232,15 @@ pub enum SweepData {
     /// The redundancy dial: the toy task's training points as copies of K
     /// prototypes a class, K one of [`SWEEP_PROTOTYPES`].
     Prototypes(u32),
+    /// The dial growing with the class: each prototype copied R times, R
+    /// one of [`SWEEP_COPIES`].
+    Copies(u32),
     /// Fashion-MNIST-LT's images at imbalance [`SWEEP_IMBALANCE`].
     Images,
 }
+
+/// The dial's copies per prototype, when K grows with the class.
+pub const SWEEP_COPIES: [u32; 1] = [10];
 
 /// The imbalance of the sweep on images.
 pub const SWEEP_IMBALANCE: f64 = 100.0;
@@ -247,11 +254,21 @@ impl SweepData {
         }
     }
 
-    /// Its value in the page's select: `fresh`, K, or `images`.
+    /// The toy task's redundancy, on either dial.
+    pub fn redundancy(self) -> Option<Redundancy> {
+        match self {
+            Self::Prototypes(k) => Some(Redundancy::Prototypes(k)),
+            Self::Copies(r) => Some(Redundancy::Copies(r)),
+            Self::Fresh | Self::Images => None,
+        }
+    }
+
+    /// Its value in the page's select: `fresh`, K, `copies-R` or `images`.
     pub fn name(self) -> String {
         match self {
             Self::Fresh => "fresh".to_owned(),
             Self::Prototypes(k) => k.to_string(),
+            Self::Copies(r) => format!("copies-{r}"),
             Self::Images => "images".to_owned(),
         }
     }
@@ -261,6 +278,11 @@ impl SweepData {
         match name {
             "fresh" => Some(Self::Fresh),
             "images" => Some(Self::Images),
+            copies if copies.starts_with("copies-") => copies["copies-".len()..]
+                .parse::<u32>()
+                .ok()
+                .filter(|r| SWEEP_COPIES.contains(r))
+                .map(Self::Copies),
             k => k
                 .parse::<u32>()
                 .ok()

@@ -21,7 +21,7 @@ use crate::train::optimizer::OptimizerKind;
 use super::state::{
     ComparedScheme, DEFAULT_BOARD_SEEDS, DEFAULT_POSTHOC_TAU, Distribution, ExplorerState,
     MAX_BOARD_SEEDS, MAX_EXPLORER_CLASSES, MAX_GAMMA, MAX_POSTHOC_TAU, MIN_ONE_MINUS_BETA,
-    SWEEP_PROTOTYPES, Source, SweepData,
+    SWEEP_COPIES, SWEEP_PROTOTYPES, Source, SweepData,
 };
 use super::training::{Backend, MAX_EPOCHS, MAX_RUNS, TrainingSettings};
 
@@ -84,6 +84,9 @@ pub fn to_query(state: &ExplorerState) -> String {
         SweepData::Fresh => {}
         SweepData::Prototypes(k) => {
             q.append_pair("sweep_k", &k.to_string());
+        }
+        SweepData::Copies(r) => {
+            q.append_pair("sweep_copies", &r.to_string());
         }
         SweepData::Images => {
             q.append_pair("sweep_data", "images");
@@ -293,6 +296,25 @@ pub fn from_query(query: &str) -> (ExplorerState, Vec<Message>) {
                     "choices",
                     SWEEP_PROTOTYPES.map(|k| k.to_string()).join(", "),
                 ),
+            )),
+        }
+    }
+
+    if let Some(v) = get("sweep_copies") {
+        match v.trim().parse::<u32>() {
+            Ok(r) if SWEEP_COPIES.contains(&r) && state.sweep_data == SweepData::Fresh => {
+                state.sweep_data = SweepData::Copies(r)
+            }
+            Ok(r) if SWEEP_COPIES.contains(&r) => notices.push(ignored(
+                "notice.what.sweep_copies",
+                v,
+                Message::new("notice.why.sweep_data_and_k"),
+            )),
+            _ => notices.push(ignored(
+                "notice.what.sweep_copies",
+                v,
+                Message::new("notice.why.sweep_k")
+                    .with("choices", SWEEP_COPIES.map(|r| r.to_string()).join(", ")),
             )),
         }
     }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::fashion;
-use crate::data::toy_data::{ToyConfig, ToyTask, make_toy_task, scale_counts};
+use crate::data::toy_data::{Redundancy, ToyConfig, ToyTask, make_toy_task, scale_counts};
 use crate::gpu::AdapterSummary;
 use crate::i18n::Message;
 use crate::train::config::TrainConfig;
@@ -89,7 +89,7 @@ pub struct JobSpec {
     /// The toy task's seed.
     pub seed: u64,
     /// The toy task's redundancy dial (see [`ToyConfig::prototypes`]).
-    pub prototypes: Option<u32>,
+    pub prototypes: Option<Redundancy>,
     /// One configuration per run.
     pub configs: Vec<TrainConfig>,
     /// Where to train.
@@ -327,7 +327,7 @@ mod tests {
             data: JobData::FashionMnistLt { imbalance: 50.0 },
             counts: vec![500, 100, 20, 5],
             seed: 7,
-            prototypes: Some(3),
+            prototypes: Some(Redundancy::Copies(3)),
             configs: settings.configs(0.999, 0.5).to_vec(),
             device: Device::Gpu,
             order: Order::Together,

@@ -175,6 +175,16 @@ for (const webgpu of [true, false]) {
       assert.equal(await page.textContent('#sweep-summary'), '');
       // (The link follows the page after a short pause.)
       await page.waitForFunction(() => !window.location.search.includes('sweep_k'), null, { timeout: 5_000 });
+      // The dial growing with the class: R copies of each prototype.
+      await page.selectOption('#sweep-prototypes', 'copies-10');
+      await page.waitForFunction(() => window.location.search.includes('sweep_copies=10'), null, { timeout: 5_000 });
+      await page.click('#sweep-run');
+      await page.waitForFunction(() => document.querySelector('#sweep-progress')?.dataset.done === '14', null, { timeout: 280_000 });
+      await page.waitForFunction(() => !document.querySelector('#sweep-run').disabled);
+      const grown = cli(['--sweep', '--copies', '10', '--seeds', '2', '--seed', '0', '--epochs', '10']).summary;
+      const grownRows = await page.$$eval('#sweep-table tbody tr', (trs) => trs.map((tr) => Number(tr.dataset.balanced)));
+      grown.forEach((m, i) => assert.ok(Math.abs(grownRows[i] - m.balanced_accuracy.mean) <= 0.02, `${m.label}: page ${grownRows[i]}, engine ${m.balanced_accuracy.mean}`));
+      assert.match(await page.textContent('#sweep-summary'), /^With each prototype copied 10 times, a class of n points holds n\/10 prototypes, so the effective number's model predicts inverse frequency: /);
       page.assertNoErrors();
       await page.close();
     });

@@ -1,8 +1,9 @@
 //! The beta sweep: class-balanced softmax at each of the sweep's betas,
 //! inverse frequency and the logit-adjusted loss on the toy task over a few
 //! seeds, optionally on training points made of K prototypes a class (the
-//! redundancy the effective number models), or on Fashion-MNIST-LT's images,
-//! as `cblab train --sweep [--prototypes K | --data fashion-mnist-lt]`
+//! redundancy the effective number models) or of R copies of each prototype
+//! (K growing with the class), or on Fashion-MNIST-LT's images, as `cblab
+//! train --sweep [--prototypes K | --copies R | --data fashion-mnist-lt]`
 //! trains them. The paper's claim, put to a test.
 
 use leptos::prelude::*;
@@ -12,7 +13,9 @@ use crate::charts::figure::Figure;
 use crate::charts::sweep::SweepChart;
 use crate::data::export::decimal;
 use crate::data::fashion;
-use crate::explorer::state::{MAX_BOARD_SEEDS, SWEEP_IMBALANCE, SWEEP_PROTOTYPES, SweepData};
+use crate::explorer::state::{
+    MAX_BOARD_SEEDS, SWEEP_COPIES, SWEEP_IMBALANCE, SWEEP_PROTOTYPES, SweepData,
+};
 use crate::explorer::training::TrainingSettings;
 use crate::i18n::tr_with;
 use crate::site::backend::use_gpu;
@@ -118,7 +121,7 @@ pub fn SweepPanel() -> impl IntoView {
                 data: job_data,
                 counts,
                 seed: settings.seed,
-                prototypes: prototypes.get_untracked(),
+                prototypes: data.get_untracked().redundancy(),
                 configs: beta_sweep(&base),
                 device: gpu.device_for(settings.backend),
                 order: Order::OneByOne,
@@ -173,6 +176,10 @@ pub fn SweepPanel() -> impl IntoView {
                 args.push(("predicted", percent(&at.balanced_accuracy)));
                 "training.sweep_summary_k"
             }
+            SweepData::Copies(r) => {
+                args.push(("r", r.to_string()));
+                "training.sweep_summary_copies"
+            }
             SweepData::Images => "training.sweep_summary_images",
             SweepData::Fresh => "training.sweep_summary",
         };
@@ -212,6 +219,9 @@ pub fn SweepPanel() -> impl IntoView {
                         <option value="fresh">{t("training.sweep_fresh")}</option>
                         {SWEEP_PROTOTYPES.map(|k| view! {
                             <option value=k.to_string()>{move || tr_with(lang.get(), "training.sweep_copies", &[("k", &k.to_string())])}</option>
+                        }).collect_view()}
+                        {SWEEP_COPIES.map(|r| view! {
+                            <option value=SweepData::Copies(r).name()>{move || tr_with(lang.get(), "training.sweep_copies_of", &[("r", &r.to_string())])}</option>
                         }).collect_view()}
                         <option value="images">{t("training.sweep_images")}</option>
                     </select>
