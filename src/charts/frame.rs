@@ -33,15 +33,6 @@ fn label_width(theme: &Theme, text: &str) -> f64 {
     theme.px(LABEL_PX * text_ems(text))
 }
 
-/// The longest tick label.
-fn longest(axis: &Axis, ticks: &[f64]) -> String {
-    ticks
-        .iter()
-        .map(|&t| axis.label(t))
-        .max_by(|a, b| text_ems(a).total_cmp(&text_ems(b)))
-        .unwrap_or_else(|| "0".to_owned())
-}
-
 /// One legend entry: a swatch in the series' style and its label.
 #[derive(Clone, Debug)]
 pub(crate) struct Key {
@@ -306,6 +297,35 @@ pub(crate) fn build<'a, 't, DB: DrawingBackend>(
     keys: Vec<Key>,
     corner: Corner,
 ) -> DrawResult<Framed<'a, DB>, DB> {
+    build_named(area, theme, frame, keys, corner, &[])
+}
+
+/// [`build`] for a class-by-class chart: `names[i]` labels class i at every
+/// tick of the vertical axis, and of the horizontal one when all of them fit
+/// side by side (else it keeps its numbers); empty: numbers on both.
+pub(crate) fn build_named<'a, 't, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    theme: &Theme,
+    frame: &Frame<'t>,
+    keys: Vec<Key>,
+    corner: Corner,
+    names: &[String],
+) -> DrawResult<Framed<'a, DB>, DB> {
+    // A tick's label: its class's name where there is one (and `named`).
+    let label = |axis: &Axis, t: f64, named: bool| {
+        let i = t.round();
+        (named && i >= 0.0 && (t - i).abs() < 1e-9)
+            .then(|| names.get(i as usize).cloned())
+            .flatten()
+            .unwrap_or_else(|| axis.label(t))
+    };
+    let longest = |axis: &Axis, ticks: &[f64], named: bool| {
+        ticks
+            .iter()
+            .map(|&t| label(axis, t, named))
+            .max_by(|a, b| text_ems(a).total_cmp(&text_ems(b)))
+            .unwrap_or_else(|| "0".to_owned())
+    };
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (w as f64, h as f64);
     let margin = theme.px(8.0);
@@ -331,19 +351,30 @@ pub(crate) fn build<'a, 't, DB: DrawingBackend>(
     // The vertical ticks depend on the plot's height only; their labels then
     // set the width of the left label area, which sets the plot's width.
     let plot_h = (h - top - x_area - margin).max(theme.px(40.0));
-    let y_count = (plot_h / theme.px(40.0)).floor().clamp(3.0, 10.0) as usize;
+    // A class axis of n classes spans n: n + 1 ticks at most make its step 1.
+    let every_class = names.len() + 1;
+    let y_count = if names.is_empty() {
+        (plot_h / theme.px(40.0)).floor().clamp(3.0, 10.0) as usize
+    } else {
+        every_class
+    };
     let y_ticks = frame.y.ticks(y_count);
-    let y_area = label_width(theme, &longest(&frame.y, &y_ticks)) + theme.px(LABEL_PX * 1.3 + 18.0);
+    let y_area =
+        label_width(theme, &longest(&frame.y, &y_ticks, true)) + theme.px(LABEL_PX * 1.3 + 18.0);
     let plot_w = (w - y_area - 3.0 * margin).max(theme.px(40.0));
+    // Every name under its column, if they fit.
+    let fits = |ticks: &[f64], named: bool| {
+        ticks.len() as f64 * (label_width(theme, &longest(&frame.x, ticks, named)) + theme.px(16.0))
+            <= plot_w
+    };
+    let x_named = !names.is_empty() && fits(&frame.x.ticks(every_class), true);
     // Fewer x ticks until their labels fit side by side with some air.
-    let mut x_count = (plot_w / theme.px(60.0)).floor().clamp(2.0, 12.0) as usize;
-    while x_count > 2 {
-        let ticks = frame.x.ticks(x_count);
-        let needed =
-            ticks.len() as f64 * (label_width(theme, &longest(&frame.x, &ticks)) + theme.px(16.0));
-        if needed <= plot_w {
-            break;
-        }
+    let mut x_count = if x_named {
+        every_class
+    } else {
+        (plot_w / theme.px(60.0)).floor().clamp(2.0, 12.0) as usize
+    };
+    while x_count > 2 && !fits(&frame.x.ticks(x_count), x_named) {
         x_count -= 1;
     }
 
@@ -364,7 +395,7 @@ pub(crate) fn build<'a, 't, DB: DrawingBackend>(
         .x
         .ticks(x_count)
         .last()
-        .map_or(0.0, |&t| label_width(theme, &frame.x.label(t)));
+        .map_or(0.0, |&t| label_width(theme, &label(&frame.x, t, x_named)));
     let right = (2.0 * margin).max(last_x_label / 2.0 + theme.px(2.0));
     let mut chart = ChartBuilder::on(area)
         .margin(margin)
@@ -374,8 +405,8 @@ pub(crate) fn build<'a, 't, DB: DrawingBackend>(
         .y_label_area_size(y_area)
         .build_cartesian_2d(frame.x.coord(x_count), frame.y.coord(y_count))?;
 
-    let x_label = |t: &f64| frame.x.label(*t);
-    let y_label = |t: &f64| frame.y.label(*t);
+    let x_label = |t: &f64| label(&frame.x, *t, x_named);
+    let y_label = |t: &f64| label(&frame.y, *t, true);
     chart
         .configure_mesh()
         .x_desc(x_desc)

@@ -253,6 +253,8 @@ pub struct ConfusionChart {
     pub label: Message,
     /// The classes on both axes before there are counts.
     pub classes: usize,
+    /// The classes' names on both axes (empty: their numbers).
+    pub names: Vec<Message>,
     /// `counts[true][predicted]`; empty before the run exists.
     pub counts: Vec<Vec<u32>>,
 }
@@ -286,7 +288,8 @@ pub fn draw_confusion<DB: DrawingBackend>(
             theme.text("chart.confusion.y_short"),
         ],
     };
-    let mut framed = frame::build(area, theme, &frame, Vec::new(), Corner::Outside)?;
+    let names: Vec<String> = data.names.iter().map(|n| theme.message(n)).collect();
+    let mut framed = frame::build_named(area, theme, &frame, Vec::new(), Corner::Outside, &names)?;
     if data.counts.is_empty() {
         framed.note(theme, theme.text(TRAIN_TO_FILL))?;
     }
@@ -389,9 +392,48 @@ mod tests {
     }
 
     #[test]
+    fn confusion_axes_name_the_classes_when_given() {
+        let data = ConfusionChart {
+            label: crate::charts::svg::label("CB softmax"),
+            names: ["T-shirt/top", "Trouser", "Ankle boot"]
+                .map(crate::charts::svg::label)
+                .to_vec(),
+            classes: 3,
+            counts: vec![vec![8, 2, 0], vec![0, 10, 0], vec![1, 0, 9]],
+        };
+        let s = crate::charts::svg::render((640, 480), |area| {
+            draw_confusion(area, &data, &Theme::light(1.0)).unwrap();
+        });
+        // On both axes (three names fit side by side): each name twice.
+        for name in ["T-shirt/top", "Trouser", "Ankle boot"] {
+            assert_eq!(s.matches(&format!("\n{name}\n")).count(), 2, "{name}: {s}");
+        }
+        // Ten on a narrow chart: every row named, the columns numbered.
+        let ten = ConfusionChart {
+            names: (0..10)
+                .map(|c| crate::charts::svg::label(&format!("Class number {c}")))
+                .collect(),
+            classes: 10,
+            counts: vec![vec![1; 10]; 10],
+            ..data
+        };
+        let s = crate::charts::svg::render((480, 400), |area| {
+            draw_confusion(area, &ten, &Theme::light(1.0)).unwrap();
+        });
+        for c in 0..10 {
+            assert_eq!(
+                s.matches(&format!("\nClass number {c}\n")).count(),
+                1,
+                "{c}"
+            );
+        }
+    }
+
+    #[test]
     fn confusion_has_a_cell_per_pair() {
         let data = ConfusionChart {
             label: crate::charts::svg::label("CB softmax"),
+            names: Vec::new(),
             classes: 2,
             counts: vec![vec![8, 2], vec![0, 10]],
         };
@@ -416,6 +458,7 @@ mod tests {
     fn confusion_rows_run_top_down() {
         let data = ConfusionChart {
             label: crate::charts::svg::label("softmax"),
+            names: Vec::new(),
             classes: 3,
             counts: vec![vec![10, 0, 0], vec![0, 10, 0], vec![0, 0, 10]],
         };
@@ -460,6 +503,7 @@ mod tests {
             let confusion = crate::charts::svg::render((420, 400), |area| {
                 let data = ConfusionChart {
                     label: Message::new(CONFUSION_TITLE),
+                    names: Vec::new(),
                     classes: 4,
                     counts: Vec::new(),
                 };
@@ -498,6 +542,7 @@ mod tests {
         let trained = crate::charts::svg::render((420, 400), |area| {
             let data = ConfusionChart {
                 label: Message::new(CONFUSION_TITLE),
+                names: Vec::new(),
                 classes: 2,
                 counts: vec![vec![3, 1], vec![0, 4]],
             };

@@ -369,6 +369,7 @@ pub fn TrainingPanel() -> impl IntoView {
                             views.with(|v| {
                                 Figure::Confusion(ConfusionChart {
                                     label: v.get(i).map_or(Message::new(CONFUSION_TITLE), |v| v.label.clone()),
+                                    names: Vec::new(),
                                     classes: ex.counts.with(Vec::len),
                                     counts: v.get(i).map_or(Vec::new(), |v| v.metrics.confusion.clone()),
                                 })

@@ -217,6 +217,7 @@ pub fn RealDataPanel() -> impl IntoView {
                 r.config.label_message()
             }),
             classes: fashion::CLASSES,
+            names: CLASS_NAMES.map(Message::new).to_vec(),
             counts: cb.map_or(Vec::new(), |r| r.metrics.confusion.clone()),
         })
     });
