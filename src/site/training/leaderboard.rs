@@ -8,13 +8,12 @@ use leptos::prelude::*;
 use crate::balance::losses::LossKind;
 use crate::balance::weights::SchemeKind;
 use crate::data::export::decimal;
-use crate::explorer::state::MAX_BOARD_SEEDS;
 use crate::explorer::training::TrainingSettings;
 use crate::i18n::tr_with;
 use crate::site::backend::use_gpu;
 use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
-use crate::site::training::seeded::{Plan, SeededRuns};
+use crate::site::training::seeded::{Plan, SeededRuns, messages_view, progress_view, seeds_select};
 use crate::train::experiments::{Ranked, rank_methods, standard_methods};
 use crate::train::methods::Method;
 use crate::worker::protocol::{JobData, JobSpec, Order, Watch};
@@ -26,7 +25,7 @@ pub fn LeaderboardPanel() -> impl IntoView {
     let gpu = use_gpu();
     let lang = use_page().lang;
     let b = SeededRuns::new(gpu);
-    let (running, message, progress) = (b.running, b.message, b.progress);
+    let (running, progress) = (b.running, b.progress);
     let board = Memo::new(move |_| rank_methods(&b.lists()));
     // Other classes or settings make the board another task's: it goes.
     Effect::new(move |previous: Option<(Vec<u64>, TrainingSettings)>| {
@@ -125,29 +124,11 @@ pub fn LeaderboardPanel() -> impl IntoView {
             <h3 id="board-title">{t("training.board_title")}</h3>
             <p class="hint">{t("training.board_hint")}</p>
             <div class="tools">
-                <label>
-                    {t("training.board_seeds")}
-                    <select id="board-seeds"
-                        prop:value=move || ex.state.with(|s| s.board_seeds.to_string())
-                        on:change=move |ev| {
-                            if let Ok(n) = event_target_value(&ev).parse::<u64>() {
-                                ex.state.update(|s| s.board_seeds = n.clamp(1, MAX_BOARD_SEEDS));
-                            }
-                        }>
-                        {(1..=MAX_BOARD_SEEDS).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
-                    </select>
-                </label>
+                {seeds_select("board-seeds", move || ex.state.with(|s| s.board_seeds), move |n| ex.state.update(|s| s.board_seeds = n))}
                 <button type="button" id="board-run" on:click=run disabled=move || running.get()>{t("training.board_run")}</button>
-                <progress id="board-steps" max=move || progress.get().total.max(1).to_string() value=move || progress.get().done.to_string()
-                    aria-label=t("training.board_progress_label")></progress>
-                <span class="progress-text" id="board-progress" data-done=move || progress.get().done.to_string()
-                    data-total=move || progress.get().total.to_string()
-                    data-backend=move || b.on_gpu.get().map(|g| if g { "webgpu" } else { "cpu" })>
-                    {move || progress.get().text(lang.get())}
-                </span>
+                {progress_view(b, "board", "training.board_progress_label")}
             </div>
-            {move || b.notice.get().map(|m| view! { <p class="notice" id="board-notice" role="status">{move || m.in_lang(lang.get())}</p> })}
-            {move || message.get().map(|m| view! { <p class="error" role="alert">{move || m.in_lang(lang.get())}</p> })}
+            {messages_view(b, "board")}
             <p id="board-summary" role="status">{summary}</p>
             <div class="table-scroll" tabindex="0" role="region" aria-labelledby="leaderboard-caption">
             <table id="leaderboard">

@@ -19,7 +19,7 @@ use crate::site::dom;
 use crate::site::figures::ChartCanvas;
 use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
-use crate::site::training::seeded::{Plan, SeededRuns};
+use crate::site::training::seeded::{Plan, SeededRuns, messages_view, progress_view};
 use crate::train::experiments::{SeedSummary, parse_compare_list, summarise};
 use crate::worker::fetch::fashion_asset;
 use crate::worker::protocol::{JobData, JobSpec, Order, Watch};
@@ -121,7 +121,7 @@ pub fn RealDataPanel() -> impl IntoView {
     let imbalance = RwSignal::new(DEFAULT_IMBALANCE);
     let method = RwSignal::new(METHODS[0]);
     let b = SeededRuns::new(gpu);
-    let (running, message, progress) = (b.running, b.message, b.progress);
+    let running = b.running;
     let counts = Memo::new(move |_| fashion::counts_at(f64::from(imbalance.get())));
     let train_images = Memo::new(move |_| match load.get() {
         Load::Ready(asset) => asset.train(f64::from(imbalance.get())).map(Arc::new),
@@ -294,19 +294,14 @@ pub fn RealDataPanel() -> impl IntoView {
                     disabled=move || running.get() || !matches!(load.get(), Load::Ready(_))>
                     {t("training.real_run")}
                 </button>
-                <span class="progress-text" id="real-progress" data-done=move || progress.get().done.to_string()
-                    data-total=move || progress.get().total.to_string()
-                    data-backend=move || b.on_gpu.get().map(|g| if g { "webgpu" } else { "cpu" })>
-                    {move || progress.get().text(lang.get())}
-                </span>
+                {progress_view(b, "real", "training.real_progress_label")}
             </div>
             {move || match load.get() {
                 Load::Loading => Some(view! { <p role="status">{t("training.real_loading")}</p> }.into_any()),
                 Load::Failed(m) => Some(view! { <p class="error" role="alert">{move || m.in_lang(lang.get())}</p> }.into_any()),
                 _ => None,
             }}
-            {move || b.notice.get().map(|m| view! { <p class="notice" id="real-notice" role="status">{move || m.in_lang(lang.get())}</p> })}
-            {move || message.get().map(|m| view! { <p class="error" role="alert">{move || m.in_lang(lang.get())}</p> })}
+            {messages_view(b, "real")}
             <Show when=move || matches!(load.get(), Load::Ready(_))>
                 <div class="thumbs" id="real-thumbs">
                     {(0..fashion::CLASSES).map(thumbnail).collect_view()}

@@ -4,8 +4,10 @@
 
 use leptos::prelude::*;
 
+use crate::explorer::state::MAX_BOARD_SEEDS;
 use crate::i18n::{Lang, Message, tr_with};
 use crate::site::backend::Gpu;
+use crate::site::i18n::{t, use_page};
 use crate::site::worker;
 use crate::train::config::TrainConfig;
 use crate::train::experiments::RunReport;
@@ -224,5 +226,56 @@ impl SeededRuns {
         let id = worker::start(self.gpu, spec, on_report);
         self.job.set_value(Some(id));
         worker::send(Command::Play(id));
+    }
+}
+
+/// The seeds select of a seeded panel (`id`), 1 to [`MAX_BOARD_SEEDS`].
+pub fn seeds_select(
+    id: &'static str,
+    value: impl Fn() -> u64 + Send + Sync + 'static,
+    set: impl Fn(u64) + 'static,
+) -> impl IntoView {
+    view! {
+        <label>
+            {t("training.board_seeds")}
+            <select id=id prop:value=move || value().to_string()
+                on:change=move |ev| {
+                    if let Ok(n) = event_target_value(&ev).parse::<u64>() {
+                        set(n.clamp(1, MAX_BOARD_SEEDS));
+                    }
+                }>
+                {(1..=MAX_BOARD_SEEDS).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// A seeded panel's progress: a bar (`{prefix}-steps`, labelled by the
+/// text of `label_key`) and its words (`{prefix}-progress`, with the runs
+/// done, in all and where they train as data attributes).
+pub fn progress_view(
+    b: SeededRuns,
+    prefix: &'static str,
+    label_key: &'static str,
+) -> impl IntoView {
+    let lang = use_page().lang;
+    let progress = b.progress;
+    view! {
+        <progress id=format!("{prefix}-steps") max=move || progress.get().total.max(1).to_string()
+            value=move || progress.get().done.to_string() aria-label=t(label_key)></progress>
+        <span class="progress-text" id=format!("{prefix}-progress") data-done=move || progress.get().done.to_string()
+            data-total=move || progress.get().total.to_string()
+            data-backend=move || b.on_gpu.get().map(|g| if g { "webgpu" } else { "cpu" })>
+            {move || progress.get().text(lang.get())}
+        </span>
+    }
+}
+
+/// A seeded panel's notice (`{prefix}-notice`) and error, when there are.
+pub fn messages_view(b: SeededRuns, prefix: &'static str) -> impl IntoView {
+    let lang = use_page().lang;
+    view! {
+        {move || b.notice.get().map(|m| view! { <p class="notice" id=format!("{prefix}-notice") role="status">{move || m.in_lang(lang.get())}</p> })}
+        {move || b.message.get().map(|m| view! { <p class="error" role="alert">{move || m.in_lang(lang.get())}</p> })}
     }
 }

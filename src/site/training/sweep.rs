@@ -13,16 +13,14 @@ use crate::charts::figure::Figure;
 use crate::charts::sweep::SweepChart;
 use crate::data::export::decimal;
 use crate::data::fashion;
-use crate::explorer::state::{
-    MAX_BOARD_SEEDS, SWEEP_COPIES, SWEEP_IMBALANCE, SWEEP_PROTOTYPES, SweepData,
-};
+use crate::explorer::state::{SWEEP_COPIES, SWEEP_IMBALANCE, SWEEP_PROTOTYPES, SweepData};
 use crate::explorer::training::TrainingSettings;
 use crate::i18n::tr_with;
 use crate::site::backend::use_gpu;
 use crate::site::figures::ChartCanvas;
 use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
-use crate::site::training::seeded::{Plan, SeededRuns};
+use crate::site::training::seeded::{Plan, SeededRuns, messages_view, progress_view, seeds_select};
 use crate::train::experiments::{MeanSd, SWEEP_BETAS, SeedSummary, beta_sweep, summarise};
 use crate::worker::protocol::{JobData, JobSpec, Order, Watch};
 
@@ -84,7 +82,7 @@ pub fn SweepPanel() -> impl IntoView {
     let gpu = use_gpu();
     let lang = use_page().lang;
     let b = SeededRuns::new(gpu);
-    let (running, message, progress) = (b.running, b.message, b.progress);
+    let (running, progress) = (b.running, b.progress);
     let data = Memo::new(move |_| ex.state.with(|s| s.sweep_data));
     let prototypes = Memo::new(move |_| data.get().prototypes());
     let sweep = Memo::new(move |_| Sweep::of(&b.lists()));
@@ -226,29 +224,11 @@ pub fn SweepPanel() -> impl IntoView {
                         <option value="images">{t("training.sweep_images")}</option>
                     </select>
                 </label>
-                <label>
-                    {t("training.board_seeds")}
-                    <select id="sweep-seeds"
-                        prop:value=move || ex.state.with(|s| s.sweep_seeds.to_string())
-                        on:change=move |ev| {
-                            if let Ok(n) = event_target_value(&ev).parse::<u64>() {
-                                ex.state.update(|s| s.sweep_seeds = n.clamp(1, MAX_BOARD_SEEDS));
-                            }
-                        }>
-                        {(1..=MAX_BOARD_SEEDS).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
-                    </select>
-                </label>
+                {seeds_select("sweep-seeds", move || ex.state.with(|s| s.sweep_seeds), move |n| ex.state.update(|s| s.sweep_seeds = n))}
                 <button type="button" id="sweep-run" on:click=run disabled=move || running.get()>{t("training.sweep_run")}</button>
-                <progress id="sweep-steps" max=move || progress.get().total.max(1).to_string() value=move || progress.get().done.to_string()
-                    aria-label=t("training.sweep_progress_label")></progress>
-                <span class="progress-text" id="sweep-progress" data-done=move || progress.get().done.to_string()
-                    data-total=move || progress.get().total.to_string()
-                    data-backend=move || b.on_gpu.get().map(|g| if g { "webgpu" } else { "cpu" })>
-                    {move || progress.get().text(lang.get())}
-                </span>
+                {progress_view(b, "sweep", "training.sweep_progress_label")}
             </div>
-            {move || b.notice.get().map(|m| view! { <p class="notice" id="sweep-notice" role="status">{move || m.in_lang(lang.get())}</p> })}
-            {move || message.get().map(|m| view! { <p class="error" role="alert">{move || m.in_lang(lang.get())}</p> })}
+            {messages_view(b, "sweep")}
             <p id="sweep-summary" role="status">{summary}</p>
             <ChartCanvas figure=figure name="beta-sweep" caption=t("training.sweep_figure_caption") described_by="sweep-summary" />
             <div class="table-scroll" tabindex="0" role="region" aria-labelledby="sweep-caption">
