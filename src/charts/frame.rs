@@ -369,10 +369,12 @@ pub(crate) fn build_named<'a, 't, DB: DrawingBackend>(
     };
     let x_named = !names.is_empty() && fits(&frame.x.ticks(every_class), true);
     // Fewer x ticks until their labels fit side by side with some air.
+    // (Classes that keep their numbers show at least two of them: 0 and 5 of ten.)
+    let least = if names.is_empty() { 2.0 } else { 3.0 };
     let mut x_count = if x_named {
         every_class
     } else {
-        (plot_w / theme.px(60.0)).floor().clamp(2.0, 12.0) as usize
+        (plot_w / theme.px(60.0)).floor().clamp(least, 12.0) as usize
     };
     while x_count > 2 && !fits(&frame.x.ticks(x_count), x_named) {
         x_count -= 1;

@@ -427,6 +427,11 @@ mod tests {
                 "{c}"
             );
         }
+        // A phone's width: the columns still show more than one number.
+        let s = crate::charts::svg::render((340, 420), |area| {
+            draw_confusion(area, &ten, &Theme::light(1.0)).unwrap();
+        });
+        assert!(s.contains("\n0\n") && s.contains("\n5\n"), "{s}");
     }
 
     #[test]
