@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256};
 
 use crate::data::dataset::Dataset;
 use crate::data::profiles::{FASHION_MNIST_CLASSES, FASHION_MNIST_LT_MAX, Profile};
+use crate::i18n::Message;
 
 /// The first bytes of the asset.
 pub const MAGIC: &[u8; 8] = b"CBFMNIST";
@@ -67,36 +68,35 @@ pub enum AssetError {
     Checksum,
 }
 
+/// In English, from the translation files.
 impl std::fmt::Display for AssetError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Truncated { need, got } => write!(
-                f,
-                "the Fashion-MNIST-LT file is cut short: {got} bytes of {need}"
-            ),
-            Self::TrailingBytes(n) => {
-                write!(f, "the Fashion-MNIST-LT file has {n} bytes too many")
-            }
-            Self::Magic => write!(f, "this is not a Fashion-MNIST-LT file (its first bytes)"),
-            Self::Version(v) => write!(
-                f,
-                "the Fashion-MNIST-LT file is version {v}; this lab reads version {VERSION}"
-            ),
-            Self::Sizes(what, v) => {
-                write!(
-                    f,
-                    "the Fashion-MNIST-LT file has {what} {v}, not this version's"
-                )
-            }
-            Self::Checksum => write!(
-                f,
-                "the Fashion-MNIST-LT file is damaged: its checksum does not match its bytes"
-            ),
-        }
+        self.message().fmt(f)
     }
 }
 
 impl std::error::Error for AssetError {}
+
+impl AssetError {
+    /// The reason, for people in any language (the page); the CLI prints
+    /// the English [`std::fmt::Display`].
+    pub fn message(&self) -> Message {
+        match *self {
+            Self::Truncated { need, got } => Message::new("error.fashion.truncated")
+                .with("need", need)
+                .with("got", got),
+            Self::TrailingBytes(n) => Message::new("error.fashion.trailing").with("n", n),
+            Self::Magic => Message::new("error.fashion.magic"),
+            Self::Version(v) => Message::new("error.fashion.version")
+                .with("v", v)
+                .with("expected", VERSION),
+            Self::Sizes(what, v) => Message::new("error.fashion.sizes")
+                .with("what", what)
+                .with("v", v),
+            Self::Checksum => Message::new("error.fashion.checksum"),
+        }
+    }
+}
 
 /// Images and their labels.
 #[derive(Clone, Debug, PartialEq)]

@@ -41,6 +41,5 @@ pub async fn fashion_asset() -> Result<FashionAsset, Message> {
     let bytes = fetch_bytes(FASHION_ASSET_URL)
         .await
         .map_err(|e| Message::new("error.fashion.fetch").with("detail", e))?;
-    FashionAsset::parse(&bytes)
-        .map_err(|e| Message::new("error.fashion.asset").with("detail", e.to_string()))
+    FashionAsset::parse(&bytes).map_err(|e| e.message())
 }

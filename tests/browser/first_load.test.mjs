@@ -16,7 +16,7 @@ import { gzipSync } from 'node:zlib';
 import { launch, openPage, requireEnv, serveDist } from './harness.mjs';
 
 const FIRST_LOAD_GOAL = 300 * 1024;
-// The guard, not the goal: 499.0 kB with the beta sweep's and the real-data panels (2026-12-02).
+// The guard, not the goal: 508.4 kB with the beta sweep's and the real-data panels (2026-12-02).
 const FIRST_LOAD_LIMIT = 510 * 1024;
 const WORKER_FILES = ['/worker.js', '/cblab-worker.js', '/cblab-worker_bg.wasm'];
 

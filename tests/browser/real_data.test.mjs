@@ -5,6 +5,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { launch, openPage, repoRoot, requireEnv, serveDist } from './harness.mjs';
 
@@ -97,3 +99,30 @@ for (const webgpu of [true, false]) {
     });
   });
 }
+
+test('a damaged image file is refused with a message, and nothing trains on it', { timeout: 120_000 }, async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cblab-damaged-'));
+  await cp(requireEnv('CBLAB_DIST'), dir, { recursive: true });
+  const asset = path.join(dir, 'data', 'fashion-mnist-lt.bin');
+  const bytes = await readFile(asset);
+  bytes[1000] ^= 0xff;
+  await writeFile(asset, bytes);
+  const damaged = await serveDist(dir);
+  const browser = await launch();
+  try {
+    const page = await openPage(browser, damaged.url, { width: 1280, height: 900 });
+    await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+    await page.locator('#real-load').scrollIntoViewIfNeeded();
+    await page.click('#real-load');
+    await page.waitForSelector('.real-data .error', { timeout: 30_000 });
+    assert.equal(await page.textContent('.real-data .error'), 'the Fashion-MNIST-LT file is damaged: its checksum does not match its bytes');
+    assert.equal(await page.$('#real-thumbs'), null);
+    assert.ok(await page.isDisabled('#real-run'));
+    page.assertNoErrors();
+    await page.close();
+  } finally {
+    await browser.close();
+    await damaged.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
