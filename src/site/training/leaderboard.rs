@@ -13,10 +13,12 @@ use crate::i18n::tr_with;
 use crate::site::backend::use_gpu;
 use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
-use crate::site::training::seeded::{Plan, SeededRuns, messages_view, progress_view, seeds_select};
+use crate::site::training::seeded::{
+    Request, SeededRuns, messages_view, progress_view, seeds_select,
+};
 use crate::train::experiments::{Ranked, rank_methods, standard_methods};
 use crate::train::methods::Method;
-use crate::worker::protocol::{JobData, JobSpec, Order, Watch};
+use crate::worker::protocol::JobData;
 
 /// The panel: seeds, a button, the ranked table.
 #[component]
@@ -41,20 +43,16 @@ pub fn LeaderboardPanel() -> impl IntoView {
             return;
         }
         let settings = ex.training.get_untracked();
-        b.start(Plan {
-            first: JobSpec {
+        b.train(
+            &settings,
+            Request {
                 data: JobData::Toy,
                 counts: ex.counts.get_untracked(),
-                seed: settings.seed,
                 prototypes: None,
                 configs: standard_methods(&settings.base(0.9999, 1.0)),
-                device: gpu.device_for(settings.backend),
-                order: Order::OneByOne,
-                watch: Watch::Results,
-                debug: gpu.debug(),
+                seeds: ex.state.with_untracked(|s| s.board_seeds),
             },
-            seeds: ex.state.with_untracked(|s| s.board_seeds),
-        });
+        );
     };
 
     // Once every run is in: the board in one sentence, from its own numbers.

@@ -19,10 +19,10 @@ use crate::site::dom;
 use crate::site::figures::ChartCanvas;
 use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
-use crate::site::training::seeded::{Plan, SeededRuns, messages_view, progress_view};
+use crate::site::training::seeded::{Request, SeededRuns, messages_view, progress_view};
 use crate::train::experiments::{SeedSummary, parse_compare_list, summarise};
 use crate::worker::fetch::fashion_asset;
-use crate::worker::protocol::{JobData, JobSpec, Order, Watch};
+use crate::worker::protocol::JobData;
 
 /// The imbalances offered (the presets').
 const IMBALANCES: [u32; 5] = [10, 20, 50, 100, 200];
@@ -171,22 +171,18 @@ pub fn RealDataPanel() -> impl IntoView {
         let list = format!("softmax,cb-softmax,{}", method.get_untracked());
         let configs = parse_compare_list(&list, &base).expect("the panel's names parse");
         let rho = imbalance.get_untracked();
-        b.start(Plan {
-            first: JobSpec {
+        b.train(
+            &settings,
+            Request {
                 data: JobData::FashionMnistLt {
                     imbalance: f64::from(rho),
                 },
                 counts: fashion::counts_at(f64::from(rho)),
-                seed: settings.seed,
                 prototypes: None,
                 configs,
-                device: gpu.device_for(settings.backend),
-                order: Order::OneByOne,
-                watch: Watch::Results,
-                debug: gpu.debug(),
+                seeds: 1,
             },
-            seeds: 1,
-        });
+        );
     };
 
     // Each run over the seeds that finished, in the order they were trained.

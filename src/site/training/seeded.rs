@@ -4,14 +4,16 @@
 
 use leptos::prelude::*;
 
+use crate::data::toy_data::Redundancy;
 use crate::explorer::state::MAX_BOARD_SEEDS;
+use crate::explorer::training::TrainingSettings;
 use crate::i18n::{Lang, Message, tr_with};
 use crate::site::backend::Gpu;
 use crate::site::i18n::{t, use_page};
 use crate::site::worker;
 use crate::train::config::TrainConfig;
 use crate::train::experiments::RunReport;
-use crate::worker::protocol::{Command, JobId, JobSpec, Report, Stop};
+use crate::worker::protocol::{Command, JobData, JobId, JobSpec, Order, Report, Stop, Watch};
 
 /// Which seed trains, how many runs are done.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -45,13 +47,24 @@ impl Progress {
     }
 }
 
+/// What a seeded panel trains: its data and runs, over `seeds` seeds.
+pub struct Request {
+    pub data: JobData,
+    /// The training counts (the explorer's, or the images').
+    pub counts: Vec<u64>,
+    /// The toy task's redundancy dial.
+    pub prototypes: Option<Redundancy>,
+    pub configs: Vec<TrainConfig>,
+    pub seeds: u64,
+}
+
 /// What a press of a button trains, fixed then: later edits of the page's
 /// settings do not reach the seeds still to come.
 #[derive(Clone, Debug)]
-pub struct Plan {
+struct Plan {
     /// The first seed's job.
-    pub first: JobSpec,
-    pub seeds: u64,
+    first: JobSpec,
+    seeds: u64,
 }
 
 impl Plan {
@@ -139,9 +152,28 @@ impl SeededRuns {
         self.progress.set(Progress::default());
     }
 
-    /// Trains `plan` from its first seed, unless its task cannot be made
-    /// (then the panel says why and nothing else changes).
-    pub fn start(self, plan: Plan) {
+    /// Trains `request` with the training panel's seed and backend, run
+    /// after run (results only), unless its task cannot be made (then the
+    /// panel says why and nothing else changes).
+    pub fn train(self, settings: &TrainingSettings, request: Request) {
+        self.start(Plan {
+            first: JobSpec {
+                data: request.data,
+                counts: request.counts,
+                seed: settings.seed,
+                prototypes: request.prototypes,
+                configs: request.configs,
+                device: self.gpu.device_for(settings.backend),
+                order: Order::OneByOne,
+                watch: Watch::Results,
+                debug: self.gpu.debug(),
+            },
+            seeds: request.seeds,
+        });
+    }
+
+    /// Trains `plan` from its first seed (see [`Self::train`]).
+    fn start(self, plan: Plan) {
         self.stop();
         if let Err(e) = plan.first.check() {
             self.message.set(Some(

@@ -20,9 +20,11 @@ use crate::site::backend::use_gpu;
 use crate::site::figures::ChartCanvas;
 use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
-use crate::site::training::seeded::{Plan, SeededRuns, messages_view, progress_view, seeds_select};
+use crate::site::training::seeded::{
+    Request, SeededRuns, messages_view, progress_view, seeds_select,
+};
 use crate::train::experiments::{MeanSd, SWEEP_BETAS, SeedSummary, beta_sweep, summarise};
-use crate::worker::protocol::{JobData, JobSpec, Order, Watch};
+use crate::worker::protocol::JobData;
 
 /// The sweep's runs summarised: CB at each beta, then inverse, then logit
 /// adjustment, each over its finished seeds (none yet: left out).
@@ -114,20 +116,16 @@ pub fn SweepPanel() -> impl IntoView {
             ),
             _ => (JobData::Toy, ex.counts.get_untracked(), base),
         };
-        b.start(Plan {
-            first: JobSpec {
+        b.train(
+            &settings,
+            Request {
                 data: job_data,
                 counts,
-                seed: settings.seed,
                 prototypes: data.get_untracked().redundancy(),
                 configs: beta_sweep(&base),
-                device: gpu.device_for(settings.backend),
-                order: Order::OneByOne,
-                watch: Watch::Results,
-                debug: gpu.debug(),
+                seeds: ex.state.with_untracked(|s| s.sweep_seeds),
             },
-            seeds: ex.state.with_untracked(|s| s.sweep_seeds),
-        });
+        );
     };
 
     // Once every run is in: what the sweep shows, in one sentence of its own numbers.
