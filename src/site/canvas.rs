@@ -14,65 +14,102 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-/// A backend `B` whose text sizes come from a canvas 2D context.
-pub struct Measured<B> {
-    inner: B,
+/// Where a figure goes: the page's `<canvas>`, or an SVG document for a download.
+enum Target<'a> {
+    Canvas(CanvasBackend),
+    Svg(SVGBackend<'a>),
+}
+
+/// The page's one plotters backend, for both targets, with text sized by a
+/// canvas 2D context. One type rather than one per target because every
+/// chart's drawing code is generic over the backend: with two types the
+/// page's wasm held all of it twice (about 15 kB of the first load, gzipped).
+pub struct Backend<'a> {
+    target: Target<'a>,
     context: CanvasRenderingContext2d,
 }
 
-/// Draws on a `<canvas>`.
-pub type Canvas = Measured<CanvasBackend>;
+/// Why the canvas or the SVG writer failed, in words.
+#[derive(Debug)]
+pub struct DrawError(String);
 
-/// Writes an SVG document.
-pub type Svg<'a> = Measured<SVGBackend<'a>>;
+impl std::fmt::Display for DrawError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DrawError {}
+
+fn lift<E: std::error::Error + Send + Sync>(e: DrawingErrorKind<E>) -> DrawingErrorKind<DrawError> {
+    match e {
+        DrawingErrorKind::DrawingError(e) => {
+            DrawingErrorKind::DrawingError(DrawError(e.to_string()))
+        }
+        DrawingErrorKind::FontError(e) => DrawingErrorKind::FontError(e),
+    }
+}
+
+/// Calls the same method on whichever backend is the target.
+macro_rules! forward {
+    ($self:ident.$method:ident($($arg:expr),*)) => {
+        match &mut $self.target {
+            Target::Canvas(b) => b.$method($($arg),*).map_err(lift),
+            Target::Svg(b) => b.$method($($arg),*).map_err(lift),
+        }
+    };
+}
 
 fn context_of(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
     canvas.get_context("2d").ok()??.dyn_into().ok()
 }
 
-impl Canvas {
+impl Backend<'static> {
     /// The backend for this canvas element, or `None` if it has no 2D context.
-    pub fn new(canvas: &HtmlCanvasElement) -> Option<Self> {
+    pub fn canvas(canvas: &HtmlCanvasElement) -> Option<Self> {
         Some(Self {
             context: context_of(canvas)?,
-            inner: CanvasBackend::with_canvas_object(canvas.clone())?,
+            target: Target::Canvas(CanvasBackend::with_canvas_object(canvas.clone())?),
         })
     }
 }
 
-impl<'a> Svg<'a> {
+impl<'a> Backend<'a> {
     /// An SVG of `size` written into `out`, measuring text on a detached canvas.
-    pub fn new(out: &'a mut String, size: (u32, u32)) -> Option<Self> {
+    pub fn svg(out: &'a mut String, size: (u32, u32)) -> Option<Self> {
         let document = web_sys::window()?.document()?;
         let canvas: HtmlCanvasElement = document.create_element("canvas").ok()?.dyn_into().ok()?;
         Some(Self {
             context: context_of(&canvas)?,
-            inner: SVGBackend::with_string(out, size),
+            target: Target::Svg(SVGBackend::with_string(out, size)),
         })
     }
 }
 
-impl<B: DrawingBackend> DrawingBackend for Measured<B> {
-    type ErrorType = B::ErrorType;
+impl DrawingBackend for Backend<'_> {
+    type ErrorType = DrawError;
 
     fn get_size(&self) -> (u32, u32) {
-        self.inner.get_size()
+        match &self.target {
+            Target::Canvas(b) => b.get_size(),
+            Target::Svg(b) => b.get_size(),
+        }
     }
 
-    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<B::ErrorType>> {
-        self.inner.ensure_prepared()
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<DrawError>> {
+        forward!(self.ensure_prepared())
     }
 
-    fn present(&mut self) -> Result<(), DrawingErrorKind<B::ErrorType>> {
-        self.inner.present()
+    fn present(&mut self) -> Result<(), DrawingErrorKind<DrawError>> {
+        forward!(self.present())
     }
 
     fn draw_pixel(
         &mut self,
         point: BackendCoord,
         color: BackendColor,
-    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
-        self.inner.draw_pixel(point, color)
+    ) -> Result<(), DrawingErrorKind<DrawError>> {
+        forward!(self.draw_pixel(point, color))
     }
 
     fn draw_line<S: BackendStyle>(
@@ -80,8 +117,8 @@ impl<B: DrawingBackend> DrawingBackend for Measured<B> {
         from: BackendCoord,
         to: BackendCoord,
         style: &S,
-    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
-        self.inner.draw_line(from, to, style)
+    ) -> Result<(), DrawingErrorKind<DrawError>> {
+        forward!(self.draw_line(from, to, style))
     }
 
     fn draw_rect<S: BackendStyle>(
@@ -90,24 +127,24 @@ impl<B: DrawingBackend> DrawingBackend for Measured<B> {
         bottom_right: BackendCoord,
         style: &S,
         fill: bool,
-    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
-        self.inner.draw_rect(upper_left, bottom_right, style, fill)
+    ) -> Result<(), DrawingErrorKind<DrawError>> {
+        forward!(self.draw_rect(upper_left, bottom_right, style, fill))
     }
 
     fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
         &mut self,
         path: I,
         style: &S,
-    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
-        self.inner.draw_path(path, style)
+    ) -> Result<(), DrawingErrorKind<DrawError>> {
+        forward!(self.draw_path(path, style))
     }
 
     fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
         &mut self,
         vert: I,
         style: &S,
-    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
-        self.inner.fill_polygon(vert, style)
+    ) -> Result<(), DrawingErrorKind<DrawError>> {
+        forward!(self.fill_polygon(vert, style))
     }
 
     fn draw_circle<S: BackendStyle>(
@@ -116,8 +153,8 @@ impl<B: DrawingBackend> DrawingBackend for Measured<B> {
         radius: u32,
         style: &S,
         fill: bool,
-    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
-        self.inner.draw_circle(center, radius, style, fill)
+    ) -> Result<(), DrawingErrorKind<DrawError>> {
+        forward!(self.draw_circle(center, radius, style, fill))
     }
 
     fn draw_text<S: BackendTextStyle>(
@@ -125,15 +162,15 @@ impl<B: DrawingBackend> DrawingBackend for Measured<B> {
         text: &str,
         style: &S,
         pos: BackendCoord,
-    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
-        self.inner.draw_text(text, style, pos)
+    ) -> Result<(), DrawingErrorKind<DrawError>> {
+        forward!(self.draw_text(text, style, pos))
     }
 
     fn estimate_text_size<S: BackendTextStyle>(
         &self,
         text: &str,
         style: &S,
-    ) -> Result<(u32, u32), DrawingErrorKind<B::ErrorType>> {
+    ) -> Result<(u32, u32), DrawingErrorKind<DrawError>> {
         // The same font string plotters-canvas draws with.
         let font = format!(
             "{} {}px {}",

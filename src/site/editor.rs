@@ -2,7 +2,7 @@
 //! mouse, pen or finger, or to step through with the keyboard; presets, the
 //! profile generator, sorting, and pasting or dropping counts.
 
-use super::canvas::Canvas;
+use super::canvas::Backend;
 use leptos::prelude::*;
 use plotters::prelude::*;
 use wasm_bindgen::JsCast;
@@ -206,7 +206,7 @@ fn EditorCanvas() -> impl IntoView {
         let width = sizing.fit(&canvas, ex.width.get(), (0.45, 0.9), 260.0, 420.0);
         fit.set_value(sizing);
         let theme = theme_for_width(ex.theme.get(), width);
-        let Some(backend) = Canvas::new(&canvas) else {
+        let Some(backend) = Backend::canvas(&canvas) else {
             return;
         };
         let area = backend.into_drawing_area();

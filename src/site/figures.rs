@@ -1,7 +1,7 @@
 //! The five teaching figures: each a canvas redrawn when its data changes,
 //! with PNG and SVG downloads and the table as its text alternative.
 
-use super::canvas::{Canvas, Svg};
+use super::canvas::Backend;
 use leptos::prelude::*;
 use plotters::prelude::*;
 
@@ -186,7 +186,7 @@ pub fn ChartCanvas(
         } else {
             theme
         };
-        let Some(backend) = Canvas::new(&canvas) else {
+        let Some(backend) = Backend::canvas(&canvas) else {
             return;
         };
         let area = backend.into_drawing_area();
@@ -254,7 +254,7 @@ pub fn ChartCanvas(
         .in_lang(shown.lang);
         let mut text = String::new();
         {
-            let Some(backend) = Svg::new(&mut text, size) else {
+            let Some(backend) = Backend::svg(&mut text, size) else {
                 return;
             };
             let area = backend.into_drawing_area();
