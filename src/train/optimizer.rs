@@ -7,7 +7,9 @@ use crate::train::mlp::Scalar;
 
 /// Which optimiser, with its constants.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase", tag = "kind")]
+// Externally tagged (serde's default): the worker's messages are postcard,
+// which cannot read an internally tagged enum.
+#[serde(rename_all = "lowercase")]
 pub enum OptimizerKind {
     /// v = momentum * v + g; p -= lr * v.
     Sgd {

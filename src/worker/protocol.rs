@@ -1,5 +1,5 @@
 //! What the page and its training worker say to each other: one enum each
-//! way, serialised as MessagePack (rmp-serde) and posted as bytes. Nothing else crosses.
+//! way, serialised with postcard and posted as bytes. Nothing else crosses.
 
 use serde::{Deserialize, Serialize};
 
@@ -307,12 +307,12 @@ impl std::fmt::Display for DecodeError {
 
 /// The bytes of a message.
 pub fn encode<T: Serialize>(message: &T) -> Vec<u8> {
-    rmp_serde::to_vec(message).expect("the protocol's types always serialise")
+    postcard::to_allocvec(message).expect("the protocol's types always serialise")
 }
 
 /// The message in `bytes`.
 pub fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, DecodeError> {
-    rmp_serde::from_slice(bytes).map_err(|e| DecodeError(e.to_string()))
+    postcard::from_bytes(bytes).map_err(|e| DecodeError(e.to_string()))
 }
 
 #[cfg(test)]
