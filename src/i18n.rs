@@ -40,31 +40,81 @@ impl Lang {
         }
     }
 
-    /// The language's name in itself, for the switcher.
+    /// The language's name in itself, for the switcher: the same in every
+    /// language, so it is here before the language's file is (a test checks
+    /// it against the file).
     pub fn native_name(self) -> &'static str {
-        tr(self, "lang.native_name")
-    }
-
-    fn source(self) -> &'static str {
         match self {
-            Lang::En => include_str!("../locales/en.json"),
-            Lang::ZhCn => include_str!("../locales/zh-CN.json"),
+            Lang::En => "English",
+            Lang::ZhCn => "简体中文",
         }
     }
 
-    /// The language's strings, parsed once.
-    fn catalog(self) -> &'static Catalog {
+    /// The language's file, where it is built in. The site's wasm builds in
+    /// English only: the Chinese file is fetched when a reader asks for it
+    /// ([`Lang::install`]), which keeps 17 kB (gzipped) out of the first load;
+    /// the worker never shows text. Natively (the tool, the tests) both are in.
+    fn source(self) -> Option<&'static str> {
+        match self {
+            Lang::En => Some(include_str!("../locales/en.json")),
+            #[cfg(not(target_arch = "wasm32"))]
+            Lang::ZhCn => Some(include_str!("../locales/zh-CN.json")),
+            #[cfg(target_arch = "wasm32")]
+            Lang::ZhCn => None,
+        }
+    }
+
+    /// Where the site serves the language's file (index.html copies `locales/`).
+    pub fn url(self) -> String {
+        format!("locales/{}.json", self.code())
+    }
+
+    fn cell(self) -> &'static OnceLock<Catalog> {
         static EN: OnceLock<Catalog> = OnceLock::new();
         static ZH: OnceLock<Catalog> = OnceLock::new();
-        let cell = match self {
+        match self {
             Lang::En => &EN,
             Lang::ZhCn => &ZH,
-        };
-        cell.get_or_init(|| {
-            Catalog::parse(self.source())
-                .expect("the translation files are checked by the tests below")
-        })
+        }
     }
+
+    /// The language's strings, parsed once; `None` for a language not built
+    /// in and not installed yet.
+    fn catalog(self) -> Option<&'static Catalog> {
+        let cell = self.cell();
+        if let Some(catalog) = cell.get() {
+            return Some(catalog);
+        }
+        let source = self.source()?;
+        Some(cell.get_or_init(|| {
+            Catalog::parse(source).expect("the translation files are checked by the tests below")
+        }))
+    }
+
+    /// Whether the language's strings are here (built in or installed).
+    pub fn is_ready(self) -> bool {
+        self.catalog().is_some()
+    }
+
+    /// Installs the language's strings from its file's text, fetched by the
+    /// page; a file that does not parse, or lacks a key of the English one,
+    /// is refused (why, in English: it is the site's fault, not the reader's).
+    pub fn install(self, source: &str) -> Result<(), String> {
+        if self.is_ready() {
+            return Ok(());
+        }
+        let catalog = Catalog::parse(source)?;
+        if let Some(missing) = catalog.missing_key() {
+            return Err(format!("{} lacks the key {missing}", self.url()));
+        }
+        let _ = self.cell().set(catalog);
+        Ok(())
+    }
+}
+
+/// The English strings, always built in.
+fn english() -> &'static Catalog {
+    Lang::En.catalog().expect("English is built in")
 }
 
 /// A language's strings, sorted by key.
@@ -170,8 +220,12 @@ impl Catalog {
             .map(|i| (self.entries[i].0.as_str(), self.entries[i].1.as_str()))
     }
 
+    /// A key of the English strings that this catalogue lacks, if any.
+    fn missing_key(&self) -> Option<&'static str> {
+        english().keys().find(|k| self.get(k).is_none())
+    }
+
     /// Every key, sorted.
-    #[cfg(test)]
     fn keys(&self) -> impl Iterator<Item = &str> {
         self.entries.iter().map(|(k, _)| k.as_str())
     }
@@ -179,10 +233,10 @@ impl Catalog {
 
 /// The string `key` in `lang`: English when `lang` lacks it, the key itself when both do.
 pub fn tr(lang: Lang, key: &str) -> &'static str {
-    if let Some(s) = lang.catalog().get(key) {
+    if let Some(s) = lang.catalog().and_then(|c| c.get(key)) {
         return s;
     }
-    match Lang::En.catalog().get(key) {
+    match english().get(key) {
         Some(s) => s,
         // Leaked once per unknown key: a bug the tests are there to catch, kept visible.
         None => Box::leak(key.to_owned().into_boxed_str()),
@@ -310,8 +364,7 @@ impl<'de> serde::Deserialize<'de> for Message {
         use serde::de::Error;
         let (key, args): (String, Vec<(String, WireArg<'static>)>) =
             serde::Deserialize::deserialize(deserializer)?;
-        let (key, template) = Lang::En
-            .catalog()
+        let (key, template) = english()
             .entry(&key)
             .ok_or_else(|| D::Error::custom(format!("no message has the key {key}")))?;
         let names = placeholders(template);
@@ -365,8 +418,8 @@ mod tests {
 
     #[test]
     fn both_files_have_the_same_keys_and_placeholders_and_no_empty_value() {
-        let en = Lang::En.catalog();
-        let zh = Lang::ZhCn.catalog();
+        let en = english();
+        let zh = Lang::ZhCn.catalog().unwrap();
         let en_keys: BTreeSet<&str> = en.keys().collect();
         let zh_keys: BTreeSet<&str> = zh.keys().collect();
         let only_en: Vec<_> = en_keys.difference(&zh_keys).collect();
@@ -396,14 +449,30 @@ mod tests {
     }
 
     #[test]
+    fn a_fetched_file_must_parse_and_hold_every_key() {
+        let zh = Lang::ZhCn.source().unwrap();
+        assert_eq!(Catalog::parse(zh).unwrap().missing_key(), None);
+        // One entry short (the file's last line before the brace).
+        let cut = zh.trim_end().trim_end_matches('}').trim_end();
+        let short = format!("{}}}", &cut[..cut.rfind(",\n").unwrap()]);
+        let missing = Catalog::parse(&short).unwrap().missing_key();
+        assert!(missing.is_some(), "a file one key short is refused");
+        assert!(Catalog::parse(&zh[..zh.len() / 2]).is_err());
+        // Built in natively: installing is then a no-op, not an error.
+        assert_eq!(Lang::ZhCn.install("not json"), Ok(()));
+        assert_eq!(Lang::ZhCn.url(), "locales/zh-CN.json");
+    }
+
+    #[test]
     fn files_parse_as_flat_string_maps_without_duplicate_keys() {
         for lang in Lang::ALL {
             // serde_json keeps the last of two equal keys: count the entries in the
             // raw text, which holds one `"key": "value"` per line.
-            let raw: serde_json::Value = serde_json::from_str(lang.source()).unwrap();
+            let raw: serde_json::Value = serde_json::from_str(lang.source().unwrap()).unwrap();
             let object = raw.as_object().expect("a flat JSON object");
             let keys_in_text = lang
                 .source()
+                .unwrap()
                 .lines()
                 .filter(|l| l.trim_start().starts_with('"'))
                 .count();
@@ -420,7 +489,10 @@ mod tests {
                 .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
                 .collect();
             want.sort();
-            assert_eq!(Catalog::parse(lang.source()).unwrap().entries, want);
+            assert_eq!(
+                Catalog::parse(lang.source().unwrap()).unwrap().entries,
+                want
+            );
         }
     }
 
@@ -446,6 +518,9 @@ mod tests {
     fn lookup_fills_placeholders_and_falls_back() {
         assert_eq!(tr(Lang::En, "lang.native_name"), "English");
         assert_eq!(tr(Lang::ZhCn, "lang.native_name"), "简体中文");
+        for lang in Lang::ALL {
+            assert_eq!(lang.native_name(), tr(lang, "lang.native_name"));
+        }
         assert_eq!(tr(Lang::ZhCn, "no.such.key"), "no.such.key");
         assert_eq!(
             fill("a {x} b {y} {z}", &[("x", "1"), ("y", "{z}")]),
@@ -499,7 +574,7 @@ mod tests {
         // Every Rust file: the core builds messages too (notices, errors, labels).
         let mut files = Vec::new();
         visit(&root.join("src"), &mut files);
-        let en = Lang::En.catalog();
+        let en = english();
         let mut used = 0;
         let contains = |k: &str| en.get(k).is_some();
         for file in files {

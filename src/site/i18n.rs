@@ -74,6 +74,24 @@ where
     })
 }
 
+/// Fetches `lang`'s strings if the page does not have them yet (the site's
+/// wasm builds in English only: [`Lang::install`]).
+pub async fn load(lang: Lang) -> Result<(), Message> {
+    if lang.is_ready() {
+        return Ok(());
+    }
+    let failed = |detail: String| {
+        Message::new("error.lang_load")
+            .with("lang", lang.native_name())
+            .with("detail", detail)
+    };
+    let bytes = crate::worker::fetch::fetch_bytes(&lang.url())
+        .await
+        .map_err(failed)?;
+    let text = String::from_utf8(bytes).map_err(|e| failed(e.to_string()))?;
+    lang.install(&text).map_err(failed)
+}
+
 /// The language switcher: one button per language, the current one pressed.
 #[component]
 pub fn LangSwitch() -> impl IntoView {
@@ -89,7 +107,7 @@ pub fn LangSwitch() -> impl IntoView {
                             class="link"
                             lang=lang.code()
                             aria-pressed=move || (page.lang.get() == lang).to_string()
-                            on:click=move |_| page.view.update(|v| v.lang = lang)
+                            on:click=move |_| switch_to(page, lang)
                         >
                             {lang.native_name()}
                         </button>
@@ -98,4 +116,20 @@ pub fn LangSwitch() -> impl IntoView {
                 .collect_view()}
         </nav>
     }
+}
+
+/// Shows the page in `lang`, once its strings are here; if they cannot be
+/// fetched, the page stays as it is and says why.
+fn switch_to(page: Page, lang: Lang) {
+    if lang.is_ready() {
+        page.view.update(|v| v.lang = lang);
+        return;
+    }
+    let notices = super::state::use_explorer().notices;
+    leptos::task::spawn_local(async move {
+        match load(lang).await {
+            Ok(()) => page.view.update(|v| v.lang = lang),
+            Err(message) => notices.update(|n| n.push(message)),
+        }
+    });
 }

@@ -44,17 +44,34 @@ pub async fn bench_trainer(
     ))
 }
 
-/// Mounts the site on the page's body.
+/// Mounts the site on the page's body, once the strings of the URL's
+/// language are here (English is built in; another is fetched first).
 pub fn mount() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(App);
+    let lang = crate::teach::lesson::view_from_query(&dom::query()).0.lang;
+    if lang.is_ready() {
+        leptos::mount::mount_to_body(|| view! { <App failure=None /> });
+        return;
+    }
+    // Leptos's executor starts with the mount: before it, wasm-bindgen's.
+    wasm_bindgen_futures::spawn_local(async move {
+        let failure = i18n::load(lang).await.err();
+        leptos::mount::mount_to_body(move || view! { <App failure /> });
+    });
 }
 
+/// The site. `failure`: why the URL's language could not be loaded (the page
+/// is then in English and says so).
 #[component]
-fn App() -> impl IntoView {
+fn App(failure: Option<crate::i18n::Message>) -> impl IntoView {
     let (page, view_notices) = i18n::provide_page();
+    if failure.is_some() {
+        // Shown in English, so said to be English (screen readers choose their voice by it).
+        page.view.update(|v| v.lang = crate::i18n::Lang::En);
+    }
     let ex = state::provide_explorer(page.view);
-    ex.notices.update(|n| n.extend(view_notices));
+    ex.notices
+        .update(|n| n.extend(view_notices.into_iter().chain(failure)));
     backend::provide_gpu();
     let present = Memo::new(move |_| page.view.with(|v| v.present));
     view! {

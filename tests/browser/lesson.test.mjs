@@ -169,6 +169,45 @@ test('in Chinese, notices, labels and the charts\' words are Chinese, and follow
   page.assertNoErrors();
 });
 
+test('the Chinese strings are fetched only when a reader asks for them; a damaged file keeps English, with a notice', { timeout: 60_000 }, async () => {
+  const page = await openPage(browser, server.url, {});
+  const asked = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  await page.waitForSelector('#long-tail-title', { state: 'attached', timeout: 30_000 });
+  await settle(page);
+  assert.ok(!asked.includes('/locales/zh-CN.json'), `English needs no fetch: ${asked}`);
+  assert.equal(await page.textContent('.lang-switch button[lang="zh-CN"]'), '简体中文');
+  await page.click('.lang-switch button[lang="zh-CN"]');
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN', null, { timeout: 10_000 });
+  assert.ok(asked.includes('/locales/zh-CN.json'), 'fetched on the switch');
+  assert.equal(await page.textContent('#long-tail-title'), '1. 长尾问题');
+  await settle(page);
+  assert.equal(query(page).get('lang'), 'zh-CN');
+  page.assertNoErrors();
+  await page.close();
+
+  // A file cut short (a broken deploy or proxy) is refused: English, and a notice that says so.
+  const text = await readFile(path.join(requireEnv('CBLAB_DIST'), 'locales', 'zh-CN.json'), 'utf8');
+  for (const how of ['link', 'switcher']) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.route('**/locales/zh-CN.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: text.slice(0, text.length / 2) }));
+    const cut = await context.newPage();
+    const errors = [];
+    cut.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    cut.on('pageerror', (e) => errors.push(e.message));
+    await cut.goto(`${server.url}${how === 'link' ? '?lang=zh-CN' : ''}`, { waitUntil: 'load' });
+    await cut.waitForSelector('#long-tail-title', { state: 'attached', timeout: 30_000 });
+    if (how === 'switcher') await cut.click('.lang-switch button[lang="zh-CN"]');
+    await cut.waitForSelector('.notice', { timeout: 10_000 });
+    const notices = await cut.$$eval('.notice', (ps) => ps.map((p) => p.textContent));
+    assert.ok(notices.some((n) => /^The 简体中文 text could not be loaded \(.+\), so the page stays in English\.$/.test(n)), `${how}: ${notices}`);
+    assert.equal(await cut.textContent('#long-tail-title'), '1. The long-tail problem', how);
+    assert.equal(await cut.getAttribute('html', 'lang'), 'en', how);
+    assert.deepEqual(errors, [], how);
+    await context.close();
+  }
+});
+
 test('an unknown language falls back to English with a notice', async () => {
   const page = await open('?lang=fr&slide=99');
   const notices = await page.textContent('.notices');

@@ -57,6 +57,10 @@ describe('offline', () => {
     assert.equal(balanced.length, 3);
     assert.ok(balanced.every((b) => b > 0.1 && b <= 1), `trained offline: ${balanced}`);
     await screenshot(page, 'offline');
+    // The Chinese strings, fetched only when asked for, are cached too.
+    assert.ok(cached.includes('/locales/zh-CN.json'), `the Chinese strings are cached: ${cached}`);
+    await page.click('.lang-switch button[lang="zh-CN"]');
+    await page.waitForFunction(() => document.querySelector('#long-tail-title')?.textContent === '1. 长尾问题', null, { timeout: 10_000 });
     await page.context().setOffline(false);
     page.assertNoErrors();
     await page.close();
