@@ -10,6 +10,7 @@
 
 import path from 'node:path';
 import { launch, openPage, repoRoot, serveDist } from '../tests/browser/harness.mjs';
+import { livePanel } from './live_panel.mjs';
 import { webgpuPeak } from './webgpu_peak.mjs';
 
 const dist = process.env.CBLAB_DIST ?? path.join(repoRoot, 'dist');
@@ -52,57 +53,8 @@ for (const backend of ['cpu', 'gpu']) {
   page.assertNoErrors();
   await page.close();
 }
-// The live panel on the CPU path, for the default network and for hidden 8: training samples
-// per second summed over its three runs while the page draws, with the frame rate the page
-// kept meanwhile (animation-frame intervals) and how fast it answered input (Event Timing:
-// input to handler), over 1 to 2 s of training with the explorer's beta changed every 250 ms.
-for (const hidden of [32, 8]) {
-  const page = await ready(`&backend=cpu&epochs=1000&hidden=${hidden}`);
-  await page.click('#train-play');
-  await page.waitForTimeout(200);
-  const progress = () => page.evaluate(() => Number(document.querySelector('#train-progress').value));
-  const before = await progress();
-  await page.evaluate(() => {
-    window.frameTimes = [];
-    window.inputDelays = [];
-    window.measuring = true;
-    const tick = (t) => {
-      window.frameTimes.push(t);
-      if (window.measuring) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.inputDelays.push(e.processingStart - e.startTime);
-    }).observe({ type: 'event', durationThreshold: 16 });
-  });
-  const start = Date.now();
-  // The panel's longest run (1,000 epochs) must outlast the window: hidden 8 trains fast.
-  const window_ms = hidden <= 8 ? 1000 : 2000;
-  for (let i = 0; Date.now() - start < window_ms; i++) {
-    await page.fill('#beta-text', i % 2 ? '0.99' : '0.995');
-    await page.press('#beta-text', 'Enter');
-    await page.waitForTimeout(250);
-  }
-  const seconds = (Date.now() - start) / 1000;
-  const after = await progress();
-  const { frames, slowest, delays } = await page.evaluate(() => {
-    window.measuring = false;
-    const t = window.frameTimes;
-    const intervals = t.slice(1).map((x, i) => x - t[i]);
-    return { frames: (t.length - 1) / ((t[t.length - 1] - t[0]) / 1000), slowest: Math.max(...intervals), delays: window.inputDelays };
-  });
-  const total = await page.evaluate(() => Number(document.querySelector('#train-progress').max));
-  if (after >= total) throw new Error(`the runs finished within the measurement (${after} of ${total} steps)`);
-  await page.click('#train-pause');
-  // Three runs, batch 128 (the panel's).
-  const samples = ((after - before) * 3 * 128) / seconds;
-  console.log(JSON.stringify({
-    case: 'live panel', backend: 'cpu', hidden, samples_per_s: Math.round(samples),
-    fps: Math.round(frames * 10) / 10, slowest_frame_ms: Math.round(slowest), worst_input_delay_ms: Math.round(Math.max(0, ...delays)),
-  }));
-  page.assertNoErrors();
-  await page.close();
-}
+// The live panel on the CPU path, for the default network and for hidden 8 (benches/live_panel.mjs).
+for (const hidden of [32, 8]) console.log(JSON.stringify(await livePanel(browser, server.url, hidden)));
 
 // The most the grid could reach on this WebGPU, next to the CPU path's grid of this run.
 const peak = await webgpuPeak(browser);
