@@ -2,7 +2,7 @@
 // the beta slider, the time from dispatching the event to the end of the redraw (every chart,
 // the table, the URL: all of Leptos's effects run in microtasks, so a macrotask posted right
 // after the event runs when they are done). Prints median and p95 for 8,142 classes (the
-// iNaturalist 2018 stand-in) and for 1,000 classes, and the gzipped size of the wasm and JS.
+// iNaturalist 2018 stand-in) and for 1,000 classes, and the gzipped size of all the site's wasm and JS (the page's and the worker's; the first load alone is printed by tests/browser/first_load.test.mjs).
 //
 //   cargo xtask build && node benches/explorer.mjs   (CBLAB_DIST defaults to dist/)
 
@@ -64,4 +64,4 @@ for (const file of await readdir(dist)) {
     gzipped += gzipSync(bytes, { level: 9 }).length;
   }
 }
-console.log(`wasm + JS: ${(raw / 1000).toFixed(1)} kB, ${(gzipped / 1000).toFixed(1)} kB gzipped`);
+console.log(`all wasm + JS, page and worker: ${(raw / 1000).toFixed(1)} kB, ${(gzipped / 1000).toFixed(1)} kB gzipped`);
