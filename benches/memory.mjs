@@ -1,12 +1,13 @@
-// Memory over 100 trainings in a row in one page (50 of the panel's three runs and 50 of the
+// Memory over 100 trainings (or TRAININGS) in a row in one page (half of them the panel's three runs, half the
 // paper's 25-run grid, alternating, one epoch each), on the CPU path and on WebGPU
 // (SwiftShader): after trainings 1, 10, 25, 50 and 100, the page's JS heap (after a forced
 // garbage collection), the resident memory of the renderer process (the page and its training
 // worker, wasm memories included) and of the GPU process (where SwiftShader keeps the GPU
 // buffers). Flat figures mean nothing is kept per training: no runs, snapshots or GPU buffers
-// behind. One JSON line per checkpoint, then each series' growth from training 10 to 100.
+// behind. One JSON line per checkpoint, then each series' growth from training 10 to the last.
 //
-//   cargo xtask build && node benches/memory.mjs
+//   cargo xtask build && node benches/memory.mjs [TRAININGS]   (100 by default; checkpoints
+//   then at 1, 10 and a quarter, half and all of them)
 
 import { readFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
@@ -14,8 +15,8 @@ import path from 'node:path';
 import { launch, openPage, repoRoot, serveDist } from '../tests/browser/harness.mjs';
 
 const dist = process.env.CBLAB_DIST ?? path.join(repoRoot, 'dist');
-const TRAININGS = 100;
-const CHECKPOINTS = new Set([1, 10, 25, 50, 100]);
+const TRAININGS = Number(process.argv[2] ?? 100);
+const CHECKPOINTS = new Set([1, 10, Math.round(TRAININGS / 4), Math.round(TRAININGS / 2), TRAININGS]);
 
 /**
  * Resident memory (MiB) of Chromium's processes of a type (`renderer`, `gpu-process`): the
@@ -76,9 +77,9 @@ for (const webgpu of [false, true]) {
     }
   }
   const at = (n) => series.find((s) => s.trainings === n);
-  const growth = (key) => Math.round((at(100)[key] - at(10)[key]) * 10) / 10;
+  const growth = (key) => Math.round((at(TRAININGS)[key] - at(10)[key]) * 10) / 10;
   console.log(JSON.stringify({
-    case: 'growth from training 10 to 100', backend,
+    case: `growth from training 10 to ${TRAININGS}`, backend,
     page_js_heap_mib: growth('page_js_heap_mib'), renderer_rss_mib: growth('renderer_rss_mib'), gpu_process_rss_mib: growth('gpu_process_rss_mib'),
   }));
   page.assertNoErrors();
