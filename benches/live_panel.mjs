@@ -6,6 +6,29 @@
 
 import { openPage } from '../tests/browser/harness.mjs';
 
+/** Starts recording the page's animation frames. */
+export function startFrameClock(page) {
+  return page.evaluate(() => {
+    window.frameTimes = [];
+    window.measuring = true;
+    const tick = (t) => {
+      window.frameTimes.push(t);
+      if (window.measuring) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
+/** Stops it: frames per second since the start, and the slowest frame (ms). */
+export function stopFrameClock(page) {
+  return page.evaluate(() => {
+    window.measuring = false;
+    const t = window.frameTimes;
+    const intervals = t.slice(1).map((x, i) => x - t[i]);
+    return { frames: (t.length - 1) / ((t[t.length - 1] - t[0]) / 1000), slowest: Math.max(...intervals) };
+  });
+}
+
 /** The figures for the panel with `hidden` units a layer, on the site served at `url`. */
 export async function livePanel(browser, url, hidden) {
   const page = await openPage(browser, `${url}?preset=cifar10-lt-100&backend=cpu&epochs=1000&hidden=${hidden}`, { width: 1400, height: 1000 });
@@ -15,15 +38,9 @@ export async function livePanel(browser, url, hidden) {
   await page.waitForTimeout(200);
   const progress = () => page.evaluate(() => Number(document.querySelector('#train-progress').value));
   const before = await progress();
+  await startFrameClock(page);
   await page.evaluate(() => {
-    window.frameTimes = [];
     window.inputDelays = [];
-    window.measuring = true;
-    const tick = (t) => {
-      window.frameTimes.push(t);
-      if (window.measuring) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.inputDelays.push(e.processingStart - e.startTime);
     }).observe({ type: 'event', durationThreshold: 16 });
@@ -38,12 +55,8 @@ export async function livePanel(browser, url, hidden) {
   }
   const seconds = (Date.now() - start) / 1000;
   const after = await progress();
-  const { frames, slowest, delays } = await page.evaluate(() => {
-    window.measuring = false;
-    const t = window.frameTimes;
-    const intervals = t.slice(1).map((x, i) => x - t[i]);
-    return { frames: (t.length - 1) / ((t[t.length - 1] - t[0]) / 1000), slowest: Math.max(...intervals), delays: window.inputDelays };
-  });
+  const { frames, slowest } = await stopFrameClock(page);
+  const delays = await page.evaluate(() => window.inputDelays);
   const total = await page.evaluate(() => Number(document.querySelector('#train-progress').max));
   if (after >= total) throw new Error(`the runs finished within the measurement (${after} of ${total} steps)`);
   await page.click('#train-pause');

@@ -9,7 +9,7 @@
 
 import path from 'node:path';
 import { launch, repoRoot, serveDist } from '../tests/browser/harness.mjs';
-import { livePanel } from './live_panel.mjs';
+import { livePanel, startFrameClock, stopFrameClock } from './live_panel.mjs';
 
 const seconds = Number(process.argv[2] ?? 3);
 const playgroundDist = process.env.PLAYGROUND_DIST ?? path.join(repoRoot, 'target', 'playground', 'dist');
@@ -31,25 +31,13 @@ const shape = await page.evaluate(() => document.querySelectorAll('#network .nod
 const iterations = () => page.evaluate(() => Number(document.querySelector('#iter-number').textContent.replace(/,/g, '')));
 await page.click('#play-pause-button');
 await page.waitForTimeout(500);
-await page.evaluate(() => {
-  window.frameTimes = [];
-  window.measuring = true;
-  const tick = (t) => {
-    window.frameTimes.push(t);
-    if (window.measuring) requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
-});
+await startFrameClock(page);
 const before = await iterations();
 const start = Date.now();
 await page.waitForTimeout(seconds * 1000);
 const after = await iterations();
 const elapsed = (Date.now() - start) / 1000;
-const fps = await page.evaluate(() => {
-  window.measuring = false;
-  const t = window.frameTimes;
-  return (t.length - 1) / ((t[t.length - 1] - t[0]) / 1000);
-});
+const { frames: fps } = await stopFrameClock(page);
 if (errors.length > 0) throw new Error(`TensorFlow Playground: ${errors.join('; ')}`);
 if (after <= before) throw new Error('TensorFlow Playground did not train');
 const peer = {
