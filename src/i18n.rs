@@ -52,7 +52,7 @@ impl Lang {
 
     /// The language's file, where it is built in. The site's wasm builds in
     /// English only: the Chinese file is fetched when a reader asks for it
-    /// ([`Lang::install`]), which keeps 17 kB (gzipped) out of the first load;
+    /// ([`Lang::install`]), which keeps about 16 kB (gzipped) out of the first load;
     /// the worker never shows text. Natively (the tool, the tests) both are in.
     fn source(self) -> Option<&'static str> {
         match self {
