@@ -56,7 +56,7 @@ struct Client {
 
 type Handlers = (
     Closure<dyn Fn(web_sys::MessageEvent)>,
-    Closure<dyn Fn(web_sys::ErrorEvent)>,
+    Closure<dyn Fn(web_sys::Event)>,
 );
 
 thread_local! {
@@ -83,15 +83,16 @@ fn spawn() -> Result<(web_sys::Worker, Handlers), String> {
                 Err(e) => web_sys::console::error_1(&e.to_string().into()),
             }
         });
-    let on_error = Closure::<dyn Fn(web_sys::ErrorEvent)>::new(|event: web_sys::ErrorEvent| {
+    let on_error = Closure::<dyn Fn(web_sys::Event)>::new(|event: web_sys::Event| {
         // Handled here: the page says it in words and restarts the worker.
         event.prevent_default();
-        let why = event.message();
-        let why = if why.is_empty() {
-            "its script or WebAssembly did not load".to_owned()
-        } else {
-            why
-        };
+        // A script that throws gives an ErrorEvent; one that does not load
+        // (offline, a 404) a plain Event, with no message.
+        let why = event
+            .dyn_ref::<web_sys::ErrorEvent>()
+            .map(web_sys::ErrorEvent::message)
+            .filter(|why| !why.is_empty())
+            .unwrap_or_else(|| "its script or WebAssembly did not load".to_owned());
         // Later, outside this handler, which the restart replaces.
         leptos::task::spawn_local(async move { restart(why) });
     });
@@ -304,7 +305,8 @@ fn restart(why: String) {
     }
 }
 
-/// Times the benchmark model in the worker (see [`Command::Bench`]).
+/// Times the benchmark model in the worker (see [`Command::Bench`]), once
+/// a panel has started it.
 pub async fn bench(device: Device, batch: usize, millis: f64) -> Result<BenchResult, Message> {
     let (sender, receiver) = futures_channel::oneshot::channel();
     let sent = CLIENT.with(|c| {
