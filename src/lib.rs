@@ -11,7 +11,7 @@
 //! figures, over any plotters backend), [`explorer`] (the page's logic), the
 //! `cblab` command-line tool ([`cli`], native only), the GPU trainer
 //! ([`gpu`]: wgpu, Vulkan natively and WebGPU in the browser) and the site
-//! ([`site`], wasm32 only) with its training worker ([`worker`]: the
+//! ([`site`], wasm32 and the `site` feature only) with its training worker ([`worker`]: the
 //! messages on every target, the worker itself in wasm32).
 
 pub mod balance;
@@ -27,7 +27,7 @@ pub mod worker;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "site"))]
 pub mod site;
 
 #[cfg(test)]

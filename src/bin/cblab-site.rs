@@ -1,4 +1,5 @@
-//! The site's entry point: trunk builds this binary for wasm32 (see index.html).
+//! The site's entry point: `cargo xtask build` builds this binary for wasm32
+//! with the `site` feature and splits it (xtask/src/page.rs).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

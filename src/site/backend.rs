@@ -41,7 +41,7 @@ pub struct Gpu {
 }
 
 /// Shares the page's GPU state; the training worker probes WebGPU once it
-/// starts, after the page's first frames.
+/// starts, when the training panels' code has arrived (site::deferred).
 pub fn provide_gpu() -> Gpu {
     let gpu = Gpu {
         status: RwSignal::new(GpuStatus::Probing),
@@ -51,7 +51,6 @@ pub fn provide_gpu() -> Gpu {
         kernels_ready: RwSignal::new(false),
         kernels_asked: StoredValue::new(false),
     };
-    super::worker::start_when_idle(gpu);
     provide_context(gpu);
     gpu
 }

@@ -5,6 +5,7 @@
 mod backend;
 mod canvas;
 mod controls;
+mod deferred;
 mod dom;
 mod editor;
 mod export;
@@ -20,9 +21,11 @@ use leptos::prelude::*;
 
 use i18n::t;
 
-/// `benches/browser_training.mjs`'s way in (trunk's loader puts the exports on
+/// `benches/browser_training.mjs`'s way in (start.js puts the exports on
 /// `window.wasmBindings`): times the benchmark model in the training worker
 /// on `backend` ("cpu" or "webgpu") and gives `{"samples_per_s": N, "steps": S}`.
+/// The worker's side of the page is in the training chunk, fetched here if
+/// it is not yet.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub async fn bench_trainer(
     backend: String,
@@ -35,9 +38,12 @@ pub async fn bench_trainer(
     } else {
         Device::Cpu
     };
-    let result = worker::bench(device, batch, millis)
+    let fail = |e: String| wasm_bindgen::JsValue::from_str(&e);
+    let result = deferred::bench(device, batch, millis)
         .await
-        .map_err(|e| wasm_bindgen::JsValue::from_str(&e.to_string()))?;
+        .map_err(|e| fail(e.to_string()))?
+        .await
+        .map_err(|e| fail(e.to_string()))?;
     Ok(format!(
         "{{\"samples_per_s\": {}, \"steps\": {}}}",
         result.samples_per_s, result.steps
@@ -73,6 +79,7 @@ fn App(failure: Option<crate::i18n::Message>) -> impl IntoView {
     ex.notices
         .update(|n| n.extend(view_notices.into_iter().chain(failure)));
     backend::provide_gpu();
+    deferred::provide();
     let present = Memo::new(move |_| page.view.with(|v| v.present));
     view! {
         <div class="page" class:presenting=move || present.get()>

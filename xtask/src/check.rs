@@ -94,6 +94,8 @@ pub fn test() -> Result<()> {
                 "cblab",
                 "-p",
                 "cblab-matmul",
+                "--features",
+                "cblab/site",
                 "--",
                 "-D",
                 "warnings",

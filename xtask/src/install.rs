@@ -1,12 +1,16 @@
 //! `cargo xtask install`: puts the tools that build and test CB Lab in place, each only when missing.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::proc::{Result, command, output, root, run, tools_bin};
 
 /// The binaryen release whose `wasm-opt` we use (npm package `binaryen@132`); Trunk.toml names it too.
 pub const WASM_OPT_VERSION: &str = "132";
+
+/// The wasm-split release (crates.io `wasm_split_cli_support`, the splitter cargo-leptos uses)
+/// that cuts the page's wasm at its `#[wasm_split]` points (xtask/src/page.rs).
+pub const WASM_SPLIT_VERSION: &str = "0.2.4";
 
 /// The trunk release series we build with (0.22 needs a newer rustc than ours).
 const TRUNK_SERIES: &str = "0.21";
@@ -35,6 +39,7 @@ pub fn install(scope: Scope) -> Result<()> {
     trunk()?;
     wasm_bindgen_cli(&wasm_bindgen_version()?)?;
     wasm_opt()?;
+    wasm_split()?;
     if scope == Scope::Test {
         browser()?;
         browser_test_packages()?;
@@ -199,6 +204,46 @@ fn wasm_opt() -> Result<()> {
             "after `npm install {package}`, `{} --version` gives version {found:?}",
             wasm_opt.display()
         )),
+    }
+}
+
+/// `wasm-split-cli`, installed under a folder named after its version (it has no `--version`).
+pub fn wasm_split_cli() -> PathBuf {
+    root().join(format!(
+        "target/tools/wasm-split-{WASM_SPLIT_VERSION}/bin/wasm-split-cli"
+    ))
+}
+
+fn wasm_split() -> Result<()> {
+    let cli = wasm_split_cli();
+    if cli.is_file() {
+        println!("install: wasm-split-cli {WASM_SPLIT_VERSION}: present");
+        return Ok(());
+    }
+    println!(
+        "install: wasm-split-cli {WASM_SPLIT_VERSION} missing: installing it into target/tools (about 1 minute)"
+    );
+    let install_root = cli
+        .parent()
+        .and_then(Path::parent)
+        .expect("bin/ under a root");
+    run(command("cargo")
+        .args([
+            "install",
+            "--locked",
+            "wasm_split_cli_support",
+            "--features",
+            "build-binary",
+        ])
+        .args(["--version", WASM_SPLIT_VERSION, "--root"])
+        .arg(install_root))?;
+    if cli.is_file() {
+        Ok(())
+    } else {
+        Err(format!(
+            "`cargo install wasm_split_cli_support` left no {}",
+            cli.display()
+        ))
     }
 }
 

@@ -4,6 +4,7 @@ mod check;
 mod data;
 mod fuzz;
 mod install;
+mod page;
 mod proc;
 mod serve;
 mod site;

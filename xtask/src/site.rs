@@ -1,6 +1,7 @@
 //! `cargo xtask build`: the release site in dist/, built by trunk offline with our own tools.
 
 use crate::install::{self, Scope, WASM_OPT_VERSION};
+use crate::page;
 use std::path::Path;
 
 use crate::proc::{Result, command, root, run};
@@ -11,7 +12,9 @@ pub fn build() -> Result<()> {
     trunk_build()
 }
 
-/// `trunk build --release --offline`, assuming the tools are installed.
+/// `trunk build --release --offline` (the worker, the styles and the assets),
+/// then the page's split wasm ([`page::build`]) and its loader, assuming the
+/// tools are installed.
 ///
 /// Trunk (0.21) looks for `wasm-bindgen` and `wasm-opt` on PATH (`proc::command` puts
 /// target/tools/node_modules/.bin and cargo's bin folder first) and, offline, uses them only if
@@ -27,45 +30,49 @@ pub fn trunk_build() -> Result<()> {
             "TRUNK_TOOLS_WASM_OPT",
             format!("version_{WASM_OPT_VERSION}"),
         ))?;
-    let index = root().join("dist/index.html");
+    let dist = root().join("dist");
+    let index = dist.join("index.html");
     if !index.is_file() {
         return Err(format!(
             "trunk succeeded but {} is missing",
             index.display()
         ));
     }
-    externalize_loader(&index)?;
-    write_worker_loader(&root().join("dist"))?;
-    write_service_worker(&root().join("dist"))?;
-    println!("build: the site is in {}", root().join("dist").display());
+    let page = page::build(&dist)?;
+    write_loader(&index, &page)?;
+    write_worker_loader(&dist)?;
+    write_service_worker(&dist)?;
+    println!("build: the site is in {}", dist.display());
     Ok(())
 }
 
-/// Moves the inline `<script type="module">` that trunk writes to start the
-/// wasm into `dist/start.js` (see [`loader_script`]), so the page's
+/// Writes `dist/start.js` (see [`loader_script`]) and puts it, with the
+/// preloads of the page's glue and wasm, in `index.html` where trunk left the
+/// page's skipped link. A script file, not an inline one, so the page's
 /// Content-Security-Policy can forbid every inline script (`script-src 'self'
 /// 'wasm-unsafe-eval'`).
-fn externalize_loader(index: &Path) -> Result<()> {
+fn write_loader(index: &Path, page: &page::Page) -> Result<()> {
     let html = std::fs::read_to_string(index)
         .map_err(|e| format!("cannot read {}: {e}", index.display()))?;
-    let open = "<script type=\"module\">";
+    let open = "<link data-trunk rel=\"rust\" data-bin=\"cblab-site\"";
     let Some(start) = html.find(open) else {
-        return Err(format!("no inline loader script in {}", index.display()));
+        return Err(format!("no page link left by trunk in {}", index.display()));
     };
-    let body_start = start + open.len();
-    let end = html[body_start..]
-        .find("</script>")
-        .map(|e| body_start + e)
-        .ok_or_else(|| format!("unclosed loader script in {}", index.display()))?;
-    let script = loader_script(html[body_start..end].trim());
+    let end = html[start..]
+        .find('>')
+        .map(|e| start + e + 1)
+        .ok_or_else(|| format!("unclosed page link in {}", index.display()))?;
     let dir = index.parent().expect("dist/index.html has a folder");
-    std::fs::write(dir.join("start.js"), script)
+    std::fs::write(dir.join("start.js"), loader_script(page))
         .map_err(|e| format!("cannot write start.js: {e}"))?;
-    let html = format!(
-        "{}<script type=\"module\" src=\"/start.js\"></script>{}",
-        &html[..start],
-        &html[end + "</script>".len()..]
+    let tags = format!(
+        "<link rel=\"modulepreload\" href=\"{js}\" crossorigin=\"anonymous\">\n    \
+         <link rel=\"preload\" href=\"{wasm}\" crossorigin=\"anonymous\" as=\"fetch\" type=\"application/wasm\">\n    \
+         <script type=\"module\" src=\"/start.js\"></script>",
+        js = page.js,
+        wasm = page.wasm,
     );
+    let html = format!("{}{tags}{}", &html[..start], &html[end..]);
     std::fs::write(index, html).map_err(|e| format!("cannot write {}: {e}", index.display()))
 }
 
@@ -103,14 +110,7 @@ fn write_service_worker(dist: &Path) -> Result<()> {
     // visit: the fetch handler caches them then.
     files.retain(|f| f != "sw.js" && !f.starts_with("data/"));
     files.sort();
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for file in &files {
-        let bytes =
-            std::fs::read(dist.join(file)).map_err(|e| format!("cannot read dist/{file}: {e}"))?;
-        for &b in file.as_bytes().iter().chain(&[0]).chain(&bytes) {
-            hash = (hash ^ b as u64).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
+    let hash = hash_files(dist, &files)?;
     let urls: Vec<String> = std::iter::once("/".to_owned())
         .chain(files.iter().map(|f| format!("/{f}")))
         .map(|url| format!("{url:?}"))
@@ -122,6 +122,27 @@ fn write_service_worker(dist: &Path) -> Result<()> {
         .replace("__VERSION__", &format!("{hash:016x}"))
         .replace("__FILES__", &format!("[{}]", urls.join(", ")));
     std::fs::write(dist.join("sw.js"), script).map_err(|e| format!("cannot write dist/sw.js: {e}"))
+}
+
+/// FNV-1a (64 bits) of every file under `dir`, names and bytes.
+pub fn fnv1a(dir: &Path) -> Result<u64> {
+    let mut files = Vec::new();
+    list_files(dir, dir, &mut files)?;
+    files.sort();
+    hash_files(dir, &files)
+}
+
+/// FNV-1a (64 bits) of `files` (paths under `base`), names and bytes, in order.
+fn hash_files(base: &Path, files: &[String]) -> Result<u64> {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for file in files {
+        let bytes = std::fs::read(base.join(file))
+            .map_err(|e| format!("cannot read {}: {e}", base.join(file).display()))?;
+        for &b in file.as_bytes().iter().chain(&[0]).chain(&bytes) {
+            hash = (hash ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    Ok(hash)
 }
 
 /// Every file under `dir`, as a path relative to `base` with `/` between folders.
@@ -151,23 +172,18 @@ fn list_files(base: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
 const SIMD_PROBE: &str =
     "0,97,115,109,1,0,0,0,1,5,1,96,0,1,123,3,2,1,0,10,10,1,8,0,65,0,253,15,253,98,11";
 
-/// start.js: trunk's loader, run only where the browser has WebAssembly SIMD
-/// (the wasm is built with simd128; elsewhere the page says, in English and
-/// Chinese, that it needs it), then the service worker's registration.
-fn loader_script(trunk_loader: &str) -> String {
-    let (imports, rest): (Vec<&str>, Vec<&str>) = trunk_loader
-        .lines()
-        .partition(|line| line.starts_with("import "));
-    let rest: Vec<String> = rest
-        .iter()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| format!("  {line}"))
-        .collect();
+/// start.js: the page's wasm started only where the browser has WebAssembly
+/// SIMD (the wasm is built with simd128; elsewhere the page says, in English
+/// and Chinese, that it needs it), then the service worker's registration.
+/// The exports go on `window.wasmBindings`, as trunk's loader put them
+/// (benches/browser_training.mjs calls one).
+fn loader_script(page: &page::Page) -> String {
     format!(
-        r#"{imports}
+        r#"import init, * as bindings from '{js}';
 // The site's wasm is built with WebAssembly SIMD (simd128).
 if (WebAssembly.validate(new Uint8Array([{SIMD_PROBE}]))) {{
-{rest}
+  await init({{ module_or_path: '{wasm}' }});
+  window.wasmBindings = bindings;
 }} else {{
   const say = (lang, text) => {{
     const p = document.createElement('p');
@@ -189,7 +205,7 @@ if ('serviceWorker' in navigator) {{
   navigator.serviceWorker.register('/sw.js');
 }}
 "#,
-        imports = imports.join("\n"),
-        rest = rest.join("\n"),
+        js = page.js,
+        wasm = page.wasm,
     )
 }

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use super::math;
 use super::sections::{LessonSection, para, slide_points};
+use crate::site::deferred::{Deferred, Part};
 use crate::site::i18n::t;
-use crate::site::training;
 use crate::teach::lesson::Section;
 use crate::teach::successors::{IB_TABLE_4, LA_TABLE_3, PublishedTable};
 
@@ -78,7 +78,7 @@ pub fn After(
             <div class="published-tables">{published(&LA_TABLE_3)}</div>
             <h3>{t("lesson.after.ours")}</h3>
             {para("lesson.after.ours_p")}
-            <training::LeaderboardPanel />
+            <Deferred part=Part::Leaderboard />
         </LessonSection>
     }
 }

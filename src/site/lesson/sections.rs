@@ -7,12 +7,12 @@ use super::beta::BetaChoice;
 use super::coverage::CoverageLab;
 use super::induction::InductionStepper;
 use super::math;
+use crate::site::deferred::{Deferred, Part};
 use crate::site::figures::{
     ChartCanvas, cb_term_figure, counts_figure, effective_figure, focal_figure, weights_figure,
 };
 use crate::site::i18n::{t, tf};
 use crate::site::state::use_explorer;
-use crate::site::training;
 use crate::teach::lesson::{PAPER_CIFAR, PAPER_IMBALANCES, PAPER_INAT2018, Section, paper_gain};
 
 /// A section's frame: its number and title (focusable, for presentation mode) and body.
@@ -212,7 +212,7 @@ pub fn Losses(
                     caption=tf("lesson.losses.focal_caption", move || vec![("gamma", ex.gamma.get().to_string())]) />
             </div>
             {para("lesson.losses.p3")}
-            <training::TrainingPanel />
+            <Deferred part=Part::Training />
         </LessonSection>
     }
 }
@@ -311,11 +311,11 @@ pub fn Results(
                 </tbody>
             </table>
             {para("lesson.results.p3")}
-            <training::GridPanel />
+            <Deferred part=Part::Grid />
             {para("lesson.results.p4")}
-            <training::SweepPanel />
+            <Deferred part=Part::Sweep />
             {para("lesson.results.p5")}
-            <training::RealDataPanel />
+            <Deferred part=Part::RealData />
         </LessonSection>
     }
 }

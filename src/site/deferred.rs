@@ -1,0 +1,119 @@
+//! The training panels come in a wasm chunk of their own, after the page is
+//! up: the lesson, the explorer and the charts are usable on the first
+//! load alone (issue 12's size goal), and the panels' code, a fifth of the
+//! page's, is fetched when they are first shown.
+//!
+//! Each `#[wasm_split(training)]` function below is a split point: the
+//! build (`cargo xtask build`, xtask/src/page.rs) moves what only they
+//! reach into `dist/page-*/` chunks that `__wasm_split.js` fetches on the
+//! first call. The page's side of the training worker is among it: the
+//! worker starts when the first part arrives. A chunk that cannot come
+//! (offline before a first visit, a damaged file) is said in words, with a
+//! button that tries again; the rest of the page keeps working.
+
+use leptos::prelude::*;
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
+
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::i18n::Message;
+use crate::site::backend::use_gpu;
+use crate::site::i18n::t;
+use crate::site::{training, worker};
+use crate::worker::protocol::{BenchResult, Device};
+
+/// The parts of the lesson that live in the training chunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// Section 6's panel.
+    Training,
+    /// Section 7's grid of the paper's runs.
+    Grid,
+    /// Section 7's sweep of beta.
+    Sweep,
+    /// Section 7's Fashion-MNIST-LT runs.
+    RealData,
+    /// Section 8's leaderboard of the methods after CB loss.
+    Leaderboard,
+}
+
+/// How many times the reader asked to try the chunk again: one count for
+/// every part, since they share the chunk and one button retries them all.
+#[derive(Clone, Copy)]
+struct Attempts(RwSignal<u32>);
+
+/// Shares the retry count; the page calls it once, above every part.
+pub fn provide() {
+    provide_context(Attempts(RwSignal::new(0)));
+}
+
+/// A part of the training chunk: a line saying it is on its way, then the
+/// part, or why it could not come and a button to try again.
+#[component]
+pub fn Deferred(part: Part) -> impl IntoView {
+    let Attempts(attempt) = expect_context::<Attempts>();
+    let pending = move || view! { <p class="hint deferred">{t("deferred.loading")}</p> };
+    view! {
+        <Suspense fallback=pending>
+            {move || {
+                attempt.track();
+                Suspend::new(async move {
+                    load(part).await.unwrap_or_else(|_| {
+                        view! {
+                            <div class="notice deferred" role="alert">
+                                <p>{t("deferred.failed")}</p>
+                                <button type="button" on:click=move |_| attempt.update(|a| *a += 1)>
+                                    {t("deferred.retry")}
+                                </button>
+                            </div>
+                        }
+                        .into_any()
+                    })
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// Fetches the chunk (once; a failure is not remembered) and builds `part`.
+async fn load(part: Part) -> Result<AnyView, SplitLoaderError> {
+    match part {
+        Part::Training => training_panel().await,
+        Part::Grid => grid_panel().await,
+        Part::Sweep => sweep_panel().await,
+        Part::RealData => real_data_panel().await,
+        Part::Leaderboard => leaderboard_panel().await,
+    }
+}
+
+// One split point per part, all in the chunk named `training`. Each starts
+// the worker (once), which then probes WebGPU for the badge.
+macro_rules! split_point {
+    ($($name:ident => $panel:ident),* $(,)?) => {$(
+        #[wasm_split(training, wasm_split_path = ::leptos::wasm_split, fallible)]
+        fn $name() -> Result<AnyView, SplitLoaderError> {
+            worker::start_when_idle(use_gpu());
+            Ok(view! { <training::$panel /> }.into_any())
+        }
+    )*};
+}
+
+split_point! {
+    training_panel => TrainingPanel,
+    grid_panel => GridPanel,
+    sweep_panel => SweepPanel,
+    real_data_panel => RealDataPanel,
+    leaderboard_panel => LeaderboardPanel,
+}
+
+/// What the benchmark's export awaits: the worker's figure.
+type Bench = Pin<Box<dyn Future<Output = Result<BenchResult, Message>>>>;
+
+/// Times the benchmark model in the worker, which a panel has started (the
+/// benchmark waits for the badge). Called from JavaScript, outside any
+/// component.
+#[wasm_split(training, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn bench(device: Device, batch: usize, millis: f64) -> Result<Bench, SplitLoaderError> {
+    Ok(Box::pin(worker::bench(device, batch, millis)))
+}
