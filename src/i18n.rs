@@ -457,7 +457,12 @@ mod tests {
         let short = format!("{}}}", &cut[..cut.rfind(",\n").unwrap()]);
         let missing = Catalog::parse(&short).unwrap().missing_key();
         assert!(missing.is_some(), "a file one key short is refused");
-        assert!(Catalog::parse(&zh[..zh.len() / 2]).is_err());
+        // Half the file, cut where a character ends (the text is Chinese).
+        let half = (0..=zh.len() / 2)
+            .rev()
+            .find(|&i| zh.is_char_boundary(i))
+            .unwrap();
+        assert!(Catalog::parse(&zh[..half]).is_err());
         // Built in natively: installing is then a no-op, not an error.
         assert_eq!(Lang::ZhCn.install("not json"), Ok(()));
         assert_eq!(Lang::ZhCn.url(), "locales/zh-CN.json");
