@@ -1,5 +1,8 @@
-//! Any one of the five teaching figures, so that the site can hold, compare
-//! and redraw them through one type.
+//! The teaching figures as two types: [`Figure`], the lesson's and the
+//! explorer's, and [`TrainingFigure`], the training panels'. They are two so
+//! that nothing of the page's first load dispatches to a training figure's
+//! drawing code: the panels are a wasm chunk of their own
+//! (src/site/deferred.rs), and only they name `TrainingFigure`.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -16,7 +19,30 @@ use super::weights::{self, WeightsChart};
 use super::{DrawResult, Theme};
 use crate::i18n::{Lang, tr};
 
-/// One of the five figures, with its data.
+/// What the site, the downloads and the tests ask of any figure.
+pub trait Chart {
+    /// The translation key of the figure's title.
+    fn title_key(&self) -> &'static str;
+
+    /// Draws the figure on `area`, any plotters backend.
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> DrawResult<(), DB>;
+
+    /// Height over width on a narrow screen (a phone).
+    fn narrow_aspect(&self) -> f64 {
+        0.9
+    }
+
+    /// The figure's title in `lang`.
+    fn title(&self, lang: Lang) -> &'static str {
+        tr(lang, self.title_key())
+    }
+}
+
+/// One of the lesson's and the explorer's figures, with its data.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Figure {
     /// Chart 1: samples and effective numbers per class.
@@ -29,6 +55,41 @@ pub enum Figure {
     CbTerm(CbTermChart),
     /// Chart 5: the focal modulator and loss against p_t.
     Focal(FocalChart),
+    /// The lesson's coverage simulation against the formula.
+    Coverage(CoverageChart),
+}
+
+impl Chart for Figure {
+    fn title_key(&self) -> &'static str {
+        match self {
+            Self::Counts(_) => counts::TITLE,
+            Self::Weights(_) => weights::TITLE,
+            Self::Effective(_) => effective::TITLE,
+            Self::CbTerm(_) => cb_term::TITLE,
+            Self::Focal(_) => focal::TITLE,
+            Self::Coverage(_) => coverage::TITLE,
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> DrawResult<(), DB> {
+        match self {
+            Self::Counts(c) => counts::draw(area, c, theme),
+            Self::Weights(c) => weights::draw(area, c, theme),
+            Self::Effective(c) => effective::draw(area, c, theme),
+            Self::CbTerm(c) => cb_term::draw(area, c, theme),
+            Self::Focal(c) => focal::draw(area, c, theme),
+            Self::Coverage(c) => coverage::draw(area, c, theme),
+        }
+    }
+}
+
+/// One of the training panels' figures, with its data.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TrainingFigure {
     /// The training panel's loss curves.
     LossCurves(LossCurvesChart),
     /// The training panel's per-class test accuracy.
@@ -41,62 +102,41 @@ pub enum Figure {
     Posthoc(PosthocChart),
     /// Balanced accuracy of CB softmax against beta, over seeds.
     Sweep(SweepChart),
-    /// The lesson's coverage simulation against the formula.
-    Coverage(CoverageChart),
 }
 
-impl Figure {
-    /// Height over width on a narrow screen (a phone): the grid's baselines
-    /// then stack one to a line under its cells, which need the room.
-    pub fn narrow_aspect(&self) -> f64 {
-        match self {
-            Self::Grid(_) => 1.15,
-            _ => 0.9,
-        }
-    }
-
-    /// The figure's title in `lang`.
-    pub fn title(&self, lang: Lang) -> &'static str {
-        tr(lang, self.title_key())
-    }
-
-    /// The translation key of the figure's title.
+impl Chart for TrainingFigure {
     fn title_key(&self) -> &'static str {
         match self {
-            Self::Counts(_) => counts::TITLE,
-            Self::Weights(_) => weights::TITLE,
-            Self::Effective(_) => effective::TITLE,
-            Self::CbTerm(_) => cb_term::TITLE,
-            Self::Focal(_) => focal::TITLE,
             Self::LossCurves(_) => training::TITLE,
             Self::ClassAccuracy(_) => training::CLASS_ACCURACY_TITLE,
             Self::Grid(_) => grid::TITLE,
             Self::Confusion(_) => training::CONFUSION_TITLE,
             Self::Posthoc(_) => training::POSTHOC_TITLE,
             Self::Sweep(_) => sweep::TITLE,
-            Self::Coverage(_) => coverage::TITLE,
         }
     }
 
-    /// Draws the figure on `area`, any plotters backend.
-    pub fn draw<DB: DrawingBackend>(
+    fn draw<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
         theme: &Theme,
     ) -> DrawResult<(), DB> {
         match self {
-            Self::Counts(c) => counts::draw(area, c, theme),
-            Self::Weights(c) => weights::draw(area, c, theme),
-            Self::Effective(c) => effective::draw(area, c, theme),
-            Self::CbTerm(c) => cb_term::draw(area, c, theme),
-            Self::Focal(c) => focal::draw(area, c, theme),
             Self::LossCurves(c) => training::draw(area, c, theme),
             Self::ClassAccuracy(c) => training::draw_class_accuracy(area, c, theme),
             Self::Grid(c) => grid::draw(area, c, theme),
             Self::Confusion(c) => training::draw_confusion(area, c, theme),
             Self::Posthoc(c) => training::draw_posthoc(area, c, theme),
             Self::Sweep(c) => sweep::draw(area, c, theme),
-            Self::Coverage(c) => coverage::draw(area, c, theme),
+        }
+    }
+
+    /// The grid's baselines stack one to a line under its cells on a phone,
+    /// which need the room.
+    fn narrow_aspect(&self) -> f64 {
+        match self {
+            Self::Grid(_) => 1.15,
+            _ => 0.9,
         }
     }
 }
@@ -137,43 +177,48 @@ mod tests {
                 simulated: None,
                 geometric: None,
             }),
-            Figure::LossCurves(LossCurvesChart {
+        ];
+        let training = [
+            TrainingFigure::LossCurves(LossCurvesChart {
                 runs: vec![(svg::label("softmax"), vec![1.0, 0.5])],
                 epochs: 4,
             }),
-            Figure::ClassAccuracy(ClassAccuracyChart {
+            TrainingFigure::ClassAccuracy(ClassAccuracyChart {
                 classes: 3,
                 runs: vec![(svg::label("softmax"), vec![0.9, 0.5, 0.1])],
             }),
-            Figure::Grid(Box::default()),
-            Figure::Posthoc(PosthocChart {
+            TrainingFigure::Grid(Box::default()),
+            TrainingFigure::Posthoc(PosthocChart {
                 points: vec![(0.0, 0.6), (1.0, 0.75), (2.0, 0.7)],
                 current: 1.0,
             }),
-            Figure::Posthoc(PosthocChart {
+            TrainingFigure::Posthoc(PosthocChart {
                 points: vec![],
                 current: 1.0,
             }),
-            Figure::Sweep(SweepChart::default()),
+            TrainingFigure::Sweep(SweepChart::default()),
         ];
-        for figure in &figures {
-            // Every title has its own Chinese, drawn when the theme says so.
-            assert_ne!(figure.title(Lang::ZhCn), figure.title(Lang::En));
-            assert!(figure.title(Lang::ZhCn).chars().any(|c| c > '\u{2E80}'));
-            for theme in [
-                Theme::light(1.0),
-                Theme::dark(1.5),
-                Theme::light(1.0).in_lang(Lang::ZhCn),
-            ] {
-                let s = svg::render((640, 400), |area| figure.draw(area, &theme).unwrap());
-                svg::assert_texts(&s, &[figure.title(theme.lang)]);
-                assert!(s.contains(&svg::hex(theme.background)));
-            }
-            // A phone-sized canvas at a HiDPI ratio still draws.
-            svg::render((680, 420), |area| {
-                figure.draw(area, &Theme::light(2.0)).unwrap()
-            });
+        figures.iter().for_each(draws_with_its_title);
+        training.iter().for_each(draws_with_its_title);
+    }
+
+    fn draws_with_its_title(figure: &impl Chart) {
+        // Every title has its own Chinese, drawn when the theme says so.
+        assert_ne!(figure.title(Lang::ZhCn), figure.title(Lang::En));
+        assert!(figure.title(Lang::ZhCn).chars().any(|c| c > '\u{2E80}'));
+        for theme in [
+            Theme::light(1.0),
+            Theme::dark(1.5),
+            Theme::light(1.0).in_lang(Lang::ZhCn),
+        ] {
+            let s = svg::render((640, 400), |area| figure.draw(area, &theme).unwrap());
+            svg::assert_texts(&s, &[figure.title(theme.lang)]);
+            assert!(s.contains(&svg::hex(theme.background)));
         }
+        // A phone-sized canvas at a HiDPI ratio still draws.
+        svg::render((680, 420), |area| {
+            figure.draw(area, &Theme::light(2.0)).unwrap()
+        });
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::canvas::Backend;
 use leptos::prelude::*;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::dom;
@@ -14,7 +15,7 @@ use crate::charts::Theme;
 use crate::charts::cb_term::CbTermChart;
 use crate::charts::counts::CountsChart;
 use crate::charts::effective::EffectiveCurveChart;
-use crate::charts::figure::Figure;
+use crate::charts::figure::{Chart, Figure};
 use crate::charts::focal::FocalChart;
 use crate::charts::weights::{WeightCurve, WeightsChart};
 use crate::explorer::state::ComparedScheme;
@@ -143,10 +144,9 @@ pub fn Figures() -> impl IntoView {
 
 /// A figure on a canvas, redrawn when it changes, with downloads.
 #[component]
-pub fn ChartCanvas(
+pub fn ChartCanvas<F: Chart + Send + Sync + 'static>(
     /// What to draw.
-    #[prop(into)]
-    figure: Signal<Figure>,
+    figure: Memo<F>,
     /// File name stem for downloads.
     name: &'static str,
     /// What the figure shows, in words.
@@ -154,6 +154,41 @@ pub fn ChartCanvas(
     caption: Signal<String>,
     /// The id of the element holding the figure's numbers (the weights table unless given).
     #[prop(optional)]
+    described_by: Option<&'static str>,
+) -> impl IntoView {
+    let figure: Box<dyn Shown> = Box::new(figure);
+    canvas_view(StoredValue::new_local(figure), name, caption, described_by)
+}
+
+/// A figure as the canvas sees it: its type is known only where a panel makes
+/// one, so a training figure's drawing code stays in the training chunk
+/// (src/site/deferred.rs) with the panels that name it.
+trait Shown {
+    fn track(&self);
+    fn narrow_aspect(&self) -> f64;
+    fn draw(&self, area: &DrawingArea<Backend<'_>, Shift>, theme: &Theme) -> Result<(), String>;
+}
+
+impl<F: Chart + Send + Sync + 'static> Shown for Memo<F> {
+    fn track(&self) {
+        Track::track(self);
+    }
+
+    fn narrow_aspect(&self) -> f64 {
+        self.with_untracked(F::narrow_aspect)
+    }
+
+    fn draw(&self, area: &DrawingArea<Backend<'_>, Shift>, theme: &Theme) -> Result<(), String> {
+        self.with_untracked(|f| f.draw(area, theme))
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// The canvas of [`ChartCanvas`], one function for every kind of figure.
+fn canvas_view(
+    figure: StoredValue<Box<dyn Shown>, LocalStorage>,
+    name: &'static str,
+    caption: Signal<String>,
     described_by: Option<&'static str>,
 ) -> impl IntoView {
     let ex = use_explorer();
@@ -171,7 +206,7 @@ pub fn ChartCanvas(
             return;
         };
         let mut sizing = fit.get_value();
-        let narrow = figure.with_untracked(Figure::narrow_aspect);
+        let narrow = figure.with_value(|f| f.narrow_aspect());
         let width = sizing.fit(
             &canvas,
             ex.width.get_untracked(),
@@ -190,11 +225,9 @@ pub fn ChartCanvas(
             return;
         };
         let area = backend.into_drawing_area();
-        figure.with_untracked(|f| {
-            if let Err(e) = f.draw(&area, &theme) {
-                leptos::logging::warn!("figure {name} was not drawn: {e}");
-            }
-        });
+        if let Err(e) = figure.with_value(|f| f.draw(&area, &theme)) {
+            leptos::logging::warn!("figure {name} was not drawn: {e}");
+        }
         let _ = area.present();
     };
     let drawn_once = StoredValue::new_local(false);
@@ -217,7 +250,7 @@ pub fn ChartCanvas(
         // same figure is shown by the lesson and by the explorer) is computed
         // only when the chart scrolls into view.
         if visible.get() || !drawn_once.get_value() {
-            figure.track();
+            figure.with_value(|f| f.track());
             draw();
             drawn_once.set_value(true);
         }
@@ -258,7 +291,7 @@ pub fn ChartCanvas(
                 return;
             };
             let area = backend.into_drawing_area();
-            let drawn = figure.with_untracked(|f| f.draw(&area, &theme));
+            let drawn = figure.with_value(|f| f.draw(&area, &theme));
             if drawn.is_err() || area.present().is_err() {
                 return;
             }

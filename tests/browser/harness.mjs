@@ -108,7 +108,9 @@ export function launch({ webgpu = false } = {}) {
  * Opens `url` in a new page of the given size (other options go to the new browser context:
  * `hasTouch`, `colorScheme`, `permissions`, ...). The page records into `page.errors` every
  * console error, every uncaught page error, every failed request and every HTTP error
- * response; `page.assertNoErrors()` throws, listing them, if there are any.
+ * response; `page.assertNoErrors()` throws, listing them, if there are any. A request that
+ * the browser cancelled because the test moved the page to a new document (`page.goto`
+ * while, say, the favicon was still on its way) is not the page's failure and is left out.
  */
 export async function openPage(browser, url, { width = 1280, height = 800, ...context } = {}) {
   const page = await browser.newPage({ viewport: { width, height }, ...context });
@@ -120,18 +122,33 @@ export async function openPage(browser, url, { width = 1280, height = 800, ...co
     }
   });
   page.on('pageerror', (error) => errors.push(`page error: ${error.stack || error.message}`));
-  page.on('requestfailed', (request) =>
-    errors.push(`request failed: ${request.method()} ${request.url()}: ${request.failure()?.errorText}`),
-  );
+  // Which document each request began in, counted by main-frame navigations; whether an
+  // abort came from leaving its document is decided when the errors are read, since the
+  // abort and the new document's navigation event may arrive in either order.
+  let documents = 0;
+  const documentOf = new WeakMap();
+  const aborted = [];
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) documents += 1;
+  });
+  page.on('request', (request) => documentOf.set(request, documents));
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText;
+    const message = `request failed: ${request.method()} ${request.url()}: ${reason}`;
+    if (reason === 'net::ERR_ABORTED') aborted.push({ message, document: documentOf.get(request) });
+    else errors.push(message);
+  });
+  const current = () => [...errors, ...aborted.filter((a) => a.document === documents).map((a) => a.message)];
   page.on('response', (response) => {
     if (response.status() >= 400) {
       errors.push(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
     }
   });
-  page.errors = errors;
+  Object.defineProperty(page, 'errors', { get: current });
   page.assertNoErrors = () => {
-    if (errors.length > 0) {
-      throw new Error(`the page reported ${errors.length} error(s):\n  ${errors.join('\n  ')}`);
+    const found = current();
+    if (found.length > 0) {
+      throw new Error(`the page reported ${found.length} error(s):\n  ${found.join('\n  ')}`);
     }
   };
   await page.goto(url, { waitUntil: 'load' });

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::grid_table::GridTable;
 use crate::balance::losses::LossKind;
 use crate::balance::weights::SchemeKind;
-use crate::charts::figure::Figure;
+use crate::charts::figure::TrainingFigure;
 use crate::charts::grid::GridChart;
 use crate::data::export::decimal;
 use crate::i18n::{Message, tr_with};
@@ -131,7 +131,7 @@ pub fn GridPanel() -> impl IntoView {
         running.set(true);
         worker::send(Command::Play(id));
     };
-    let figure = Memo::new(move |_| Figure::Grid(Box::new(chart.get())));
+    let figure = Memo::new(move |_| TrainingFigure::Grid(Box::new(chart.get())));
     view! {
         <section class="panel grid-panel" aria-labelledby="grid-title">
             <h3 id="grid-title">{t("training.grid_title")}</h3>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::controls::{BackendBadge, ExtraRuns, TrainingControls};
 use super::regions::{RESOLUTION, Regions};
-use crate::charts::figure::Figure;
+use crate::charts::figure::TrainingFigure;
 use crate::charts::training::{
     CONFUSION_TITLE, ClassAccuracyChart, ConfusionChart, LossCurvesChart, PosthocChart,
 };
@@ -226,7 +226,7 @@ pub fn TrainingPanel() -> impl IntoView {
         })
     };
     let posthoc_figure = Memo::new(move |_| {
-        Figure::Posthoc(PosthocChart {
+        TrainingFigure::Posthoc(PosthocChart {
             points: posthoc.with(|c| {
                 c.iter()
                     .flatten()
@@ -238,7 +238,7 @@ pub fn TrainingPanel() -> impl IntoView {
         })
     });
     let accuracy_figure = Memo::new(move |_| {
-        Figure::ClassAccuracy(ClassAccuracyChart {
+        TrainingFigure::ClassAccuracy(ClassAccuracyChart {
             classes: ex.counts.with(Vec::len),
             runs: views
                 .get()
@@ -252,7 +252,7 @@ pub fn TrainingPanel() -> impl IntoView {
     // How many runs the settings ask for: a confusion matrix each.
     let runs = Memo::new(move |_| ex.training.with(|s| s.methods().len()));
     let loss_figure = Memo::new(move |_| {
-        Figure::LossCurves(LossCurvesChart {
+        TrainingFigure::LossCurves(LossCurvesChart {
             runs: views
                 .get()
                 .into_iter()
@@ -367,7 +367,7 @@ pub fn TrainingPanel() -> impl IntoView {
                     .map(|(i, &name)| {
                         let figure = Memo::new(move |_| {
                             views.with(|v| {
-                                Figure::Confusion(ConfusionChart {
+                                TrainingFigure::Confusion(ConfusionChart {
                                     label: v.get(i).map_or(Message::new(CONFUSION_TITLE), |v| v.label.clone()),
                                     names: Vec::new(),
                                     classes: ex.counts.with(Vec::len),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use wasm_bindgen::Clamped;
 
-use crate::charts::figure::Figure;
+use crate::charts::figure::TrainingFigure;
 use crate::charts::training::{ClassAccuracyChart, ConfusionChart};
 use crate::data::export::decimal;
 use crate::data::fashion::{self, FashionAsset, Images, SIDE};
@@ -194,7 +194,7 @@ pub fn RealDataPanel() -> impl IntoView {
             .collect::<Vec<SeedSummary>>()
     });
     let accuracy_figure = Memo::new(move |_| {
-        Figure::ClassAccuracy(ClassAccuracyChart {
+        TrainingFigure::ClassAccuracy(ClassAccuracyChart {
             classes: fashion::CLASSES,
             runs: b
                 .lists()
@@ -208,7 +208,7 @@ pub fn RealDataPanel() -> impl IntoView {
     let confusion_figure = Memo::new(move |_| {
         let lists = b.lists();
         let cb = lists.get(1).and_then(|r| r.first());
-        Figure::Confusion(ConfusionChart {
+        TrainingFigure::Confusion(ConfusionChart {
             label: cb.map_or(Message::new("training.real_confusion"), |r| {
                 r.config.label_message()
             }),

@@ -9,7 +9,7 @@
 use leptos::prelude::*;
 
 use crate::balance::weights::SchemeKind;
-use crate::charts::figure::Figure;
+use crate::charts::figure::TrainingFigure;
 use crate::charts::sweep::SweepChart;
 use crate::data::export::decimal;
 use crate::data::fashion;
@@ -182,7 +182,7 @@ pub fn SweepPanel() -> impl IntoView {
         let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
         Some(tr_with(lang.get(), key, &args))
     };
-    let figure = Memo::new(move |_| Figure::Sweep(sweep.get().chart(prototypes.get())));
+    let figure = Memo::new(move |_| TrainingFigure::Sweep(sweep.get().chart(prototypes.get())));
 
     let row = move |s: SeedSummary| {
         let label = s.config.label_message();
