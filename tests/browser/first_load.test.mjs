@@ -10,8 +10,8 @@
 // The goal is 300 kB (issue 12). One chart backend type, postcard for the worker's messages
 // and the Chinese strings fetched when asked for took the page from 508.4 to 427.8 kB; the
 // panels' chunk took it to 344.3 kB, the training figures' drawing code moved into that
-// chunk to 337.2 kB. The limit below holds today's size so that it cannot grow unnoticed
-// while it is cut down to the goal.
+// chunk to 337.2 kB, minified HTML, CSS and JS to 332.8 kB. The limit below holds today's
+// size so that it cannot grow unnoticed while it is cut down to the goal.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,7 +21,7 @@ import { gzipSync } from 'node:zlib';
 import { launch, openPage, requireEnv, serveDist } from './harness.mjs';
 
 const FIRST_LOAD_GOAL = 300 * 1024;
-// The guard, not the goal: 337.2 kB on 2026-12-03 (427.8 before the panels' chunk).
+// The guard, not the goal: 332.8 kB on 2026-12-03 (427.8 before the panels' chunk).
 const FIRST_LOAD_LIMIT = 350 * 1024;
 const WORKER_FILES = ['/worker.js', '/cblab-worker.js', '/cblab-worker_bg.wasm'];
 // The page's own files are in dist/page-<hash>/: its glue, the split loader, the main part

@@ -8,6 +8,10 @@ use crate::proc::{Result, command, output, root, run, tools_bin};
 /// The binaryen release whose `wasm-opt` we use (npm package `binaryen@132`); Trunk.toml names it too.
 pub const WASM_OPT_VERSION: &str = "132";
 
+/// The esbuild release (npm `esbuild`) that minifies the page's wasm-bindgen glue
+/// (xtask/src/page.rs); trunk minifies the files it builds itself.
+pub const ESBUILD_VERSION: &str = "0.25.12";
+
 /// The wasm-split release (crates.io `wasm_split_cli_support`, the splitter cargo-leptos uses)
 /// that cuts the page's wasm at its `#[wasm_split]` points (xtask/src/page.rs).
 pub const WASM_SPLIT_VERSION: &str = "0.2.4";
@@ -39,6 +43,7 @@ pub fn install(scope: Scope) -> Result<()> {
     trunk()?;
     wasm_bindgen_cli(&wasm_bindgen_version()?)?;
     wasm_opt()?;
+    esbuild()?;
     wasm_split()?;
     if scope == Scope::Test {
         browser()?;
@@ -203,6 +208,36 @@ fn wasm_opt() -> Result<()> {
         found => Err(format!(
             "after `npm install {package}`, `{} --version` gives version {found:?}",
             wasm_opt.display()
+        )),
+    }
+}
+
+fn esbuild() -> Result<()> {
+    let esbuild = tools_bin().join("esbuild");
+    let version = || output(std::process::Command::new(&esbuild).arg("--version"));
+    match version() {
+        Some(v) if v.trim() == ESBUILD_VERSION => {
+            println!("install: esbuild {ESBUILD_VERSION} (npm): present");
+            return Ok(());
+        }
+        found => println!(
+            "install: esbuild {found:?} found, we need {ESBUILD_VERSION}: installing npm esbuild@{ESBUILD_VERSION} into target/tools"
+        ),
+    }
+    let package = format!("esbuild@{ESBUILD_VERSION}");
+    run(command("npm").args([
+        "install",
+        "--prefix",
+        "target/tools",
+        "--no-audit",
+        "--no-fund",
+        &package,
+    ]))?;
+    match version() {
+        Some(v) if v.trim() == ESBUILD_VERSION => Ok(()),
+        found => Err(format!(
+            "after `npm install {package}`, `{} --version` gives {found:?}",
+            esbuild.display()
         )),
     }
 }

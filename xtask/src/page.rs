@@ -5,8 +5,8 @@
 //!
 //! cargo links the page keeping its relocations, wasm-split (the splitter
 //! cargo-leptos uses) cuts it at its `#[wasm_split]` points, wasm-bindgen
-//! writes the glue of the main part, wasm-opt shrinks every part, and all of
-//! it goes to `dist/page-<hash>/`, a folder named after the files' bytes so
+//! writes the glue of the main part, wasm-opt shrinks every part, esbuild
+//! minifies the JS, and all of it goes to `dist/page-<hash>/`, a folder named after the files' bytes so
 //! that a new build is a new URL (the parts find each other by relative
 //! paths inside it).
 
@@ -74,6 +74,13 @@ pub fn build(dist: &Path) -> Result<Page> {
             raw.display()
         ));
     }
+    // The glue is fetched before the page can start: minified, as trunk
+    // minifies the files it builds.
+    for file in files_in(&out)? {
+        if file_name(&file).ends_with(".js") {
+            minify(&file)?;
+        }
+    }
     let folder = format!("page-{:016x}", crate::site::fnv1a(&out)?);
     let target = dist.join(&folder);
     fs::create_dir_all(&target).map_err(|e| format!("cannot create {}: {e}", target.display()))?;
@@ -110,6 +117,19 @@ fn link() -> Result<PathBuf> {
     } else {
         Err(format!("cargo succeeded but {} is missing", raw.display()))
     }
+}
+
+/// esbuild's minifier over an ES module, in place: the exports keep their names.
+fn minify(file: &Path) -> Result<()> {
+    run(command("esbuild")
+        .arg(file)
+        .args([
+            "--minify",
+            "--format=esm",
+            "--log-level=warning",
+            "--allow-overwrite",
+        ])
+        .arg(format!("--outfile={}", file.display())))
 }
 
 /// wasm-opt at `-Oz`, as trunk runs it for the worker at `-O3`.

@@ -54,13 +54,23 @@ pub fn trunk_build() -> Result<()> {
 fn write_loader(index: &Path, page: &page::Page) -> Result<()> {
     let html = std::fs::read_to_string(index)
         .map_err(|e| format!("cannot read {}: {e}", index.display()))?;
-    let open = "<link data-trunk rel=\"rust\" data-bin=\"cblab-site\"";
-    let Some(start) = html.find(open) else {
+    // Trunk minifies the HTML in a release build: the link's attributes may
+    // come in any order and without quotes.
+    let Some(at) = ["data-bin=\"cblab-site\"", "data-bin=cblab-site"]
+        .iter()
+        .find_map(|marker| html.find(marker))
+    else {
         return Err(format!("no page link left by trunk in {}", index.display()));
     };
-    let end = html[start..]
+    let start = html[..at].rfind("<link").ok_or_else(|| {
+        format!(
+            "the page's data-bin is not in a link in {}",
+            index.display()
+        )
+    })?;
+    let end = html[at..]
         .find('>')
-        .map(|e| start + e + 1)
+        .map(|e| at + e + 1)
         .ok_or_else(|| format!("unclosed page link in {}", index.display()))?;
     let dir = index.parent().expect("dist/index.html has a folder");
     std::fs::write(dir.join("start.js"), loader_script(page))
