@@ -181,63 +181,50 @@ fn wasm_opt_version(path: &Path) -> Option<String> {
 }
 
 fn wasm_opt() -> Result<()> {
-    let wasm_opt = tools_bin().join("wasm-opt");
-    match wasm_opt_version(&wasm_opt) {
-        Some(version) if version == WASM_OPT_VERSION => {
-            println!("install: wasm-opt {version} (npm binaryen): present");
-            return Ok(());
-        }
-        Some(version) => println!(
-            "install: wasm-opt {version} found, we need {WASM_OPT_VERSION}: installing npm binaryen@{WASM_OPT_VERSION}"
-        ),
-        None => println!(
-            "install: wasm-opt missing: installing npm binaryen@{WASM_OPT_VERSION} into target/tools"
-        ),
-    }
-    let package = format!("binaryen@{WASM_OPT_VERSION}");
-    run(command("npm").args([
-        "install",
-        "--prefix",
-        "target/tools",
-        "--no-audit",
-        "--no-fund",
-        &package,
-    ]))?;
-    match wasm_opt_version(&wasm_opt) {
-        Some(version) if version == WASM_OPT_VERSION => Ok(()),
-        found => Err(format!(
-            "after `npm install {package}`, `{} --version` gives version {found:?}",
-            wasm_opt.display()
-        )),
-    }
+    npm_tool("wasm-opt", "binaryen", WASM_OPT_VERSION, wasm_opt_version)
 }
 
 fn esbuild() -> Result<()> {
-    let esbuild = tools_bin().join("esbuild");
-    let version = || output(std::process::Command::new(&esbuild).arg("--version"));
-    match version() {
-        Some(v) if v.trim() == ESBUILD_VERSION => {
-            println!("install: esbuild {ESBUILD_VERSION} (npm): present");
+    npm_tool("esbuild", "esbuild", ESBUILD_VERSION, |path| {
+        output(std::process::Command::new(path).arg("--version")).map(|v| v.trim().to_owned())
+    })
+}
+
+/// The command `bin` of npm's `package` under target/tools, at exactly `version`
+/// as `version_of` reads it: installed (or replaced) when it is not.
+fn npm_tool(
+    bin: &str,
+    package: &str,
+    version: &str,
+    version_of: fn(&Path) -> Option<String>,
+) -> Result<()> {
+    let path = tools_bin().join(bin);
+    match version_of(&path) {
+        Some(found) if found == version => {
+            println!("install: {bin} {version} (npm {package}): present");
             return Ok(());
         }
-        found => println!(
-            "install: esbuild {found:?} found, we need {ESBUILD_VERSION}: installing npm esbuild@{ESBUILD_VERSION} into target/tools"
+        Some(found) => println!(
+            "install: {bin} {found} found, we need {version}: installing npm {package}@{version}"
         ),
+        None => {
+            println!("install: {bin} missing: installing npm {package}@{version} into target/tools")
+        }
     }
-    let package = format!("esbuild@{ESBUILD_VERSION}");
+    let spec = format!("{package}@{version}");
     run(command("npm").args([
         "install",
         "--prefix",
         "target/tools",
         "--no-audit",
         "--no-fund",
-        &package,
+        &spec,
     ]))?;
-    match version() {
-        Some(v) if v.trim() == ESBUILD_VERSION => Ok(()),
+    match version_of(&path) {
+        Some(found) if found == version => Ok(()),
         found => Err(format!(
-            "after `npm install {package}`, `{} --version` gives {found:?}",
-            esbuild.display()
+            "after `npm install {spec}`, `{} --version` gives version {found:?}",
+            path.display()
         )),
     }
 }
