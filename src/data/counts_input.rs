@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::data::decimal::parse_f64;
 use crate::data::profiles::MAX_CLASSES;
 use crate::i18n::Message;
 
@@ -140,17 +141,32 @@ fn error(kind: ParseErrorKind) -> ParseError {
 
 /// Parses class counts from text in the given format.
 pub fn parse_counts(input: &str, format: InputFormat) -> Result<ParsedCounts, ParseError> {
-    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    let input = without_bom(input);
     let format = match format {
         InputFormat::Auto if has_csv_header(input) => InputFormat::Csv,
         InputFormat::Auto => InputFormat::List,
         other => other,
     };
-    let parsed = match format {
+    checked(match format {
         InputFormat::List | InputFormat::Auto => parse_list(input)?,
         InputFormat::Csv => parse_csv(input)?,
         InputFormat::Labels => parse_labels(input)?,
-    };
+    })
+}
+
+/// `parse_counts(input, InputFormat::List)`, without the CSV and label
+/// readers: what a URL carries. The page loads those readers when a reader
+/// first pastes or uploads counts (src/site/editor.rs).
+pub fn parse_count_list(input: &str) -> Result<ParsedCounts, ParseError> {
+    checked(parse_list(without_bom(input))?)
+}
+
+fn without_bom(input: &str) -> &str {
+    input.strip_prefix('\u{feff}').unwrap_or(input)
+}
+
+/// The limits every format keeps: some classes, not too many, a total that fits.
+fn checked(parsed: ParsedCounts) -> Result<ParsedCounts, ParseError> {
     if parsed.counts.is_empty() {
         return Err(error(ParseErrorKind::Empty));
     }
@@ -191,8 +207,8 @@ fn parse_count(token: &str, line: usize, column: usize) -> Result<u64, ParseErro
         && t.bytes()
             .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
         && t.bytes().any(|b| b.is_ascii_digit());
-    let value = match t.parse::<f64>() {
-        Ok(v) if numeric => v,
+    let value = match parse_f64(t) {
+        Some(v) if numeric => v,
         _ => return Err(at(ParseErrorKind::NotANumber(token.to_owned()))),
     };
     if value < 0.0 {
@@ -440,6 +456,11 @@ mod tests {
             for f in [InputFormat::Auto, InputFormat::List, InputFormat::Csv, InputFormat::Labels] {
                 let _ = parse_counts(&s, f);
             }
+        }
+
+        #[test]
+        fn the_list_reader_is_parse_counts_on_lists(s in "[0-9 ,;\n\t+e.\u{feff}a-]{0,60}") {
+            proptest::prop_assert_eq!(parse_count_list(&s), parse_counts(&s, InputFormat::List));
         }
 
         #[test]

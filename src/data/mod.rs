@@ -7,6 +7,7 @@
 
 pub mod counts_input;
 pub mod dataset;
+pub mod decimal;
 pub mod export;
 pub mod fashion;
 pub mod profiles;

@@ -10,7 +10,8 @@
 use crate::balance::effective_number::Beta;
 use crate::balance::losses::LossKind;
 use crate::balance::weights::SchemeKind;
-use crate::data::counts_input::{InputFormat, parse_counts};
+use crate::data::counts_input::parse_count_list;
+use crate::data::decimal::parse_f64;
 use crate::data::export::decimal;
 use crate::data::profiles::Profile;
 use crate::i18n::Message;
@@ -185,7 +186,7 @@ pub fn from_query(query: &str) -> (ExplorerState, Vec<Message>) {
         }
     } else if let Some(counts) = get("counts") {
         let parsed = expand_runs(counts)
-            .and_then(|list| parse_counts(&list, InputFormat::List).map_err(|e| e.message()))
+            .and_then(|list| parse_count_list(&list).map_err(|e| e.message()))
             .and_then(|p| Distribution::custom(p.counts, None));
         match parsed {
             Ok(d) => state.distribution = d,
@@ -202,9 +203,8 @@ pub fn from_query(query: &str) -> (ExplorerState, Vec<Message>) {
         Some((
             "notice.what.one_minus_beta",
             e,
-            e.trim()
-                .parse::<f64>()
-                .map_err(|_| Message::new("notice.why.not_a_number"))
+            parse_f64(e.trim())
+                .ok_or_else(|| Message::new("notice.why.not_a_number"))
                 .and_then(|e| {
                     if e < MIN_ONE_MINUS_BETA {
                         Err(Message::new("notice.why.one_minus_beta_min")
@@ -219,9 +219,8 @@ pub fn from_query(query: &str) -> (ExplorerState, Vec<Message>) {
             (
                 "notice.what.beta",
                 b,
-                b.trim()
-                    .parse::<f64>()
-                    .map_err(|_| Message::new("notice.why.not_a_number"))
+                parse_f64(b.trim())
+                    .ok_or_else(|| Message::new("notice.why.not_a_number"))
                     .and_then(|b| {
                         let beta = Beta::new(b).map_err(|err| err.message())?;
                         if beta.one_minus() < MIN_ONE_MINUS_BETA {
@@ -240,8 +239,8 @@ pub fn from_query(query: &str) -> (ExplorerState, Vec<Message>) {
     }
 
     if let Some(g) = get("gamma") {
-        match g.trim().parse::<f64>() {
-            Ok(v) if (0.0..=MAX_GAMMA).contains(&v) => state.gamma = v,
+        match parse_f64(g.trim()) {
+            Some(v) if (0.0..=MAX_GAMMA).contains(&v) => state.gamma = v,
             _ => notices.push(ignored(
                 "notice.what.gamma",
                 g,
@@ -251,9 +250,9 @@ pub fn from_query(query: &str) -> (ExplorerState, Vec<Message>) {
     }
 
     if let Some(t) = get("posthoc_tau") {
-        match t.trim().parse::<f64>() {
+        match parse_f64(t.trim()) {
             // The slider's steps of 0.1.
-            Ok(v) if (0.0..=MAX_POSTHOC_TAU).contains(&v) => {
+            Some(v) if (0.0..=MAX_POSTHOC_TAU).contains(&v) => {
                 state.posthoc_tau = (v * 10.0).round() / 10.0;
             }
             _ => notices.push(ignored(
@@ -441,8 +440,8 @@ fn training_from_pairs<'a>(
         }
     }
     if let Some(v) = get("lr") {
-        match v.trim().parse::<f64>() {
-            Ok(r) if r.is_finite() && r > 0.0 && r <= 1.0 => s.learning_rate = r,
+        match parse_f64(v.trim()) {
+            Some(r) if r.is_finite() && r > 0.0 && r <= 1.0 => s.learning_rate = r,
             _ => bad("notice.what.lr", v, Message::new("notice.why.lr")),
         }
     }
@@ -524,7 +523,7 @@ fn profile_from<'a>(
 ) -> Result<Profile, Message> {
     let number = |key: &str| -> Result<f64, Message> {
         let text = get(key).ok_or_else(|| Message::new("notice.why.missing").with("key", key))?;
-        text.trim().parse::<f64>().map_err(|_| {
+        parse_f64(text.trim()).ok_or_else(|| {
             Message::new("notice.why.key_not_a_number")
                 .with("key", key)
                 .with("text", short(text))

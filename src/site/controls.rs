@@ -7,6 +7,7 @@ use super::i18n::{t, tf, use_page};
 use super::state::use_explorer;
 use crate::balance::beta_range::beta_range;
 use crate::balance::effective_number::Beta;
+use crate::data::decimal::parse_f64;
 use crate::explorer::results::{beta_advice, beta_band};
 use crate::explorer::state::{ComparedScheme, MAX_GAMMA, MIN_ONE_MINUS_BETA};
 use crate::i18n::Message;
@@ -35,15 +36,12 @@ fn parse_beta(text: &str) -> Result<Beta, Message> {
         .map(str::trim_start)
         .and_then(|r| r.strip_prefix('-'))
     {
-        let e: f64 = rest
-            .trim()
-            .parse()
-            .map_err(|_| Message::new("controls.not_a_number").with("text", t))?;
+        let e = parse_f64(rest.trim())
+            .ok_or_else(|| Message::new("controls.not_a_number").with("text", t))?;
         Beta::from_one_minus(e).map_err(|e| e.message())?
     } else {
-        let b: f64 = t
-            .parse()
-            .map_err(|_| Message::new("controls.not_a_number").with("text", t))?;
+        let b =
+            parse_f64(t).ok_or_else(|| Message::new("controls.not_a_number").with("text", t))?;
         Beta::new(b).map_err(|e| e.message())?
     };
     if beta.one_minus() < MIN_ONE_MINUS_BETA * (1.0 - 1e-9) {
@@ -93,11 +91,7 @@ pub fn Controls() -> impl IntoView {
         Err(e) => set_beta_error.set(Some(e)),
     };
     let commit_n = move |text: String| {
-        let parsed = text
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|n| n.is_finite() && *n >= 1.0 && *n <= 1e8);
+        let parsed = parse_f64(text.trim()).filter(|n| n.is_finite() && *n >= 1.0 && *n <= 1e8);
         match parsed.map(Beta::from_prototypes) {
             Some(Ok(b)) => {
                 set_beta_error.set(None);
@@ -127,7 +121,7 @@ pub fn Controls() -> impl IntoView {
                     aria-valuetext=tf("controls.beta_valuetext", move || vec![("beta", ex.beta.get().to_string())])
                     prop:value=move || position(ex.beta.get()).to_string()
                     on:input=move |ev| {
-                        if let Ok(p) = event_target_value(&ev).parse::<f64>() {
+                        if let Some(p) = parse_f64(&event_target_value(&ev)) {
                             set_typing.set(false);
                             set_beta_error.set(None);
                             set_beta(if p <= 0.0 { Beta::ZERO } else { beta_at(p) });
@@ -197,7 +191,7 @@ pub fn Controls() -> impl IntoView {
                         aria-label=t("controls.gamma_slider_label")
                         prop:value=move || ex.gamma.get().to_string()
                         on:input=move |ev| {
-                            if let Ok(g) = event_target_value(&ev).parse::<f64>() {
+                            if let Some(g) = parse_f64(&event_target_value(&ev)) {
                                 ex.state.update(|s| s.gamma = g.clamp(0.0, MAX_GAMMA));
                             }
                         }
@@ -211,7 +205,7 @@ pub fn Controls() -> impl IntoView {
                         aria-label=t("controls.gamma_exact")
                         prop:value=move || ex.gamma.get().to_string()
                         on:change=move |ev| {
-                            if let Ok(g) = event_target_value(&ev).parse::<f64>()
+                            if let Some(g) = parse_f64(&event_target_value(&ev))
                                 && (0.0..=MAX_GAMMA).contains(&g)
                             {
                                 ex.state.update(|s| s.gamma = g);

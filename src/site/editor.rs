@@ -4,6 +4,7 @@
 
 use super::canvas::Backend;
 use leptos::prelude::*;
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use plotters::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -12,7 +13,8 @@ use super::i18n::{t, use_page};
 use super::state::use_explorer;
 use crate::charts::Theme;
 use crate::charts::editor::{self, EditorChart, EditorGeometry, nice_y_max};
-use crate::data::counts_input::{InputFormat, parse_counts};
+use crate::data::counts_input::{InputFormat, ParsedCounts, parse_counts};
+use crate::data::decimal::parse_f64;
 use crate::data::profiles::{PRESETS, Profile};
 use crate::explorer::edit::{Nudge, nudge, paint};
 use crate::explorer::state::{DEFAULT_PRESET, Distribution, Source};
@@ -52,7 +54,7 @@ fn SourceTools() -> impl IntoView {
 
     let generate = move |_| {
         let parse = |text: String, what: &'static str| -> Result<f64, Message> {
-            text.trim().parse::<f64>().map_err(|_| {
+            parse_f64(text.trim()).ok_or_else(|| {
                 Message::new("editor.not_a_number")
                     .with_message("what", Message::new(what))
                     .with("text", text.trim())
@@ -394,6 +396,18 @@ pub fn theme_for_slide(theme: Theme) -> Theme {
     }
 }
 
+/// Reads pasted or uploaded counts. The readers (CSV, labels) are in a wasm
+/// chunk of their own, fetched on the first paste: few readers paste, and
+/// with the csv crate they were 2% of the first load. A link's counts are a
+/// plain list, read without them ([`crate::data::counts_input::parse_count_list`]).
+#[wasm_split(counts_reader, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn read_counts(
+    input: String,
+    format: InputFormat,
+) -> Result<Result<ParsedCounts, Message>, SplitLoaderError> {
+    Ok(parse_counts(&input, format).map_err(|e| e.message()))
+}
+
 /// Pasting, uploading or dropping counts.
 #[component]
 fn PasteCounts() -> impl IntoView {
@@ -410,28 +424,32 @@ fn PasteCounts() -> impl IntoView {
         } else {
             InputFormat::Auto
         };
-        match parse_counts(&input, format)
-            .map_err(|e| e.message())
-            .and_then(|p| Distribution::custom(p.counts, p.names))
-        {
-            Ok(d) => {
-                set_error.set(None);
-                set_done.set(Some(tr_with(
-                    lang.get_untracked(),
-                    "editor.using",
-                    &[("classes", &d.counts.len().to_string())],
-                )));
-                ex.state.update(|s| s.distribution = d);
+        leptos::task::spawn_local(async move {
+            let lang = lang.get_untracked();
+            match read_counts(input, format)
+                .await
+                .unwrap_or_else(|_| Err(Message::new("editor.reader_failed")))
+                .and_then(|p| Distribution::custom(p.counts, p.names))
+            {
+                Ok(d) => {
+                    set_error.set(None);
+                    set_done.set(Some(tr_with(
+                        lang,
+                        "editor.using",
+                        &[("classes", &d.counts.len().to_string())],
+                    )));
+                    ex.state.update(|s| s.distribution = d);
+                }
+                Err(e) => {
+                    set_done.set(None);
+                    set_error.set(Some(tr_with(
+                        lang,
+                        "editor.unchanged",
+                        &[("error", &e.in_lang(lang))],
+                    )));
+                }
             }
-            Err(e) => {
-                set_done.set(None);
-                set_error.set(Some(tr_with(
-                    lang.get_untracked(),
-                    "editor.unchanged",
-                    &[("error", &e.in_lang(lang.get_untracked()))],
-                )));
-            }
-        }
+        });
     };
     let read_file = move |file: web_sys::File| {
         leptos::task::spawn_local(async move {

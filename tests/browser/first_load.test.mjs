@@ -10,7 +10,9 @@
 // The goal is 300 kB (issue 12). One chart backend type, postcard for the worker's messages
 // and the Chinese strings fetched when asked for took the page from 508.4 to 427.8 kB; the
 // panels' chunk took it to 344.3 kB, the training figures' drawing code moved into that
-// chunk to 337.2 kB, minified HTML, CSS and JS to 332.8 kB. The limit below holds today's
+// chunk to 337.2 kB, minified HTML, CSS and JS to 332.8 kB, a float parser without std's
+// table of powers of five (src/data/decimal.rs) to 323.6 kB, and the readers of pasted
+// counts in a chunk of their own (src/site/editor.rs) to 312.7 kB. The limit below holds today's
 // size so that it cannot grow unnoticed while it is cut down to the goal.
 
 import { after, before, describe, test } from 'node:test';
@@ -21,8 +23,8 @@ import { gzipSync } from 'node:zlib';
 import { launch, openPage, requireEnv, serveDist } from './harness.mjs';
 
 const FIRST_LOAD_GOAL = 300 * 1024;
-// The guard, not the goal: 332.8 kB on 2026-12-03 (427.8 before the panels' chunk).
-const FIRST_LOAD_LIMIT = 350 * 1024;
+// The guard, not the goal: 312.7 kB on 2026-12-03 (427.8 before the panels' chunk).
+const FIRST_LOAD_LIMIT = 320 * 1024;
 const WORKER_FILES = ['/worker.js', '/cblab-worker.js', '/cblab-worker_bg.wasm'];
 // The page's own files are in dist/page-<hash>/: its glue, the split loader, the main part
 // (`cblab-site_bg.wasm`) and the lazily fetched parts (every other wasm there).
@@ -115,6 +117,44 @@ describe('first load', () => {
     // The errors are the blocked fetches' and the split loader's report of them, nothing else.
     const unexpected = errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|failed to load split module/i.test(e));
     assert.deepEqual(unexpected, [], `errors besides the blocked fetches: ${errors.join(' | ')}`);
+    await context.close();
+  });
+
+  test('pasted counts are read by a chunk fetched on the first paste; without it the page says so and keeps the text', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    let blocking = true;
+    const reader = [];
+    await context.route('**/*', (route) => {
+      const p = new URL(route.request().url()).pathname;
+      if (/\/split_counts_reader\.wasm$/.test(p)) {
+        reader.push(p);
+        if (blocking) return route.abort('internetdisconnected');
+      }
+      return route.continue();
+    });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url, { waitUntil: 'load' });
+    await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+    assert.deepEqual(reader, [], 'the reader is not part of the first load');
+
+    await page.click('text=Paste counts or load a file');
+    await page.fill('#paste-counts', '300, 20, 1');
+    await page.click('#apply-counts');
+    await page.waitForSelector('#paste-error');
+    assert.match(await page.textContent('#paste-error'), /could not be loaded.*Your previous classes are unchanged/);
+    assert.equal(await page.inputValue('#paste-counts'), '300, 20, 1', 'the text is kept');
+    assert.equal(await page.locator('#weights-table tbody tr').count(), 10, 'the preset is still in use');
+
+    blocking = false;
+    await page.click('#apply-counts');
+    await page.waitForSelector('#paste-error', { state: 'detached' });
+    await page.waitForFunction(() => document.querySelectorAll('#weights-table tbody tr').length === 3);
+    console.log(`the counts reader: ${kB(await gzipped(reader[0]))} gzipped (${reader[0]})`);
+    const unexpected = errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|failed to load split module/i.test(e));
+    assert.deepEqual(unexpected, [], `errors besides the blocked fetch: ${errors.join(' | ')}`);
     await context.close();
   });
 });

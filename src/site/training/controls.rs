@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::balance::losses::LossKind;
 use crate::balance::weights::SchemeKind;
+use crate::data::decimal::parse_f64;
 use crate::data::export::decimal;
 use crate::explorer::training::{
     Backend, HIDDEN_SIZES, LEARNING_RATES, MAX_EPOCHS, MAX_RUNS, TrainingSettings,
@@ -185,7 +186,7 @@ pub(super) fn TrainingControls() -> impl IntoView {
                 pick=Pick::Setting(|s, v| s.optimizer = if v == "sgd" { OptimizerKind::SGD } else { OptimizerKind::ADAM }) />
             <SettingSelect label=t("training.label_lr") id="train-lr" options=rates
                 value=setting(|s| s.learning_rate.to_string())
-                pick=Pick::Setting(|s, v| if let Ok(r) = v.parse() { s.learning_rate = r }) />
+                pick=Pick::Setting(|s, v| if let Some(r) = parse_f64(v) { s.learning_rate = r }) />
             <SettingSelect label=t("training.label_hidden") id="train-hidden" options=hidden
                 value=setting(|s| s.hidden.to_string())
                 pick=Pick::Setting(|s, v| if let Ok(h) = v.parse() { s.hidden = h }) />

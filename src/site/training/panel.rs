@@ -10,6 +10,7 @@ use crate::charts::figure::TrainingFigure;
 use crate::charts::training::{
     CONFUSION_TITLE, ClassAccuracyChart, ConfusionChart, LossCurvesChart, PosthocChart,
 };
+use crate::data::decimal::parse_f64;
 use crate::data::export::decimal;
 use crate::data::toy_data::ToyTask;
 use crate::explorer::training::{MAX_RUNS, TrainingSettings};
@@ -337,7 +338,7 @@ pub fn TrainingPanel() -> impl IntoView {
                     <input type="range" id="posthoc-tau" min="0" max="2" step="0.1"
                         prop:value=move || format!("{:.1}", tau.get())
                         on:input=move |ev| {
-                            if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                            if let Some(v) = parse_f64(&event_target_value(&ev)) {
                                 ex.state.update(|s| s.posthoc_tau = (v * 10.0).round() / 10.0);
                             }
                         } />
