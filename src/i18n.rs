@@ -197,7 +197,8 @@ impl Catalog {
         if chars.next().is_some() {
             return Err("text after the object".into());
         }
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        // Repeated keys are refused below, so the order of equal keys does not matter.
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         if let Some(w) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
             return Err(format!("the key {} is repeated", w[0].0));
         }

@@ -87,7 +87,8 @@ impl Distribution {
     /// Classes sorted by count, largest first (names follow their counts).
     pub fn sorted_descending(&self) -> Self {
         let mut order: Vec<usize> = (0..self.counts.len()).collect();
-        order.sort_by(|&a, &b| self.counts[b].cmp(&self.counts[a]));
+        // Ties keep their order, as a stable sort would: unstable sorts are smaller in the wasm.
+        order.sort_unstable_by(|&a, &b| self.counts[b].cmp(&self.counts[a]).then(a.cmp(&b)));
         Self {
             source: Source::Custom,
             counts: order.iter().map(|&i| self.counts[i]).collect(),
@@ -135,6 +136,15 @@ pub enum ComparedScheme {
 }
 
 impl ComparedScheme {
+    /// The schemes of `chosen` in the charts' order (that of [`ComparedScheme::ALL`]), each once.
+    pub fn in_order(chosen: &[ComparedScheme]) -> Vec<ComparedScheme> {
+        ComparedScheme::ALL
+            .iter()
+            .copied()
+            .filter(|s| chosen.contains(s))
+            .collect()
+    }
+
     /// Every scheme, in the order the controls list them.
     pub const ALL: [ComparedScheme; 9] = [
         Self::Cb,
@@ -342,8 +352,7 @@ impl ExplorerState {
         if on {
             self.schemes.push(scheme);
         }
-        self.schemes
-            .sort_by_key(|s| ComparedScheme::ALL.iter().position(|a| a == s));
+        self.schemes = ComparedScheme::in_order(&self.schemes);
     }
 }
 

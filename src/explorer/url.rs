@@ -347,8 +347,7 @@ pub fn from_query(query: &str) -> (ExplorerState, Vec<Message>) {
                 }
             }
         }
-        schemes.sort_by_key(|s| ComparedScheme::ALL.iter().position(|a| a == s));
-        state.schemes = schemes;
+        state.schemes = ComparedScheme::in_order(&schemes);
     }
 
     match get("scale") {

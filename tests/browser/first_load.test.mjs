@@ -12,7 +12,8 @@
 // panels' chunk took it to 344.3 kB, the training figures' drawing code moved into that
 // chunk to 337.2 kB, minified HTML, CSS and JS to 332.8 kB, a float parser without std's
 // table of powers of five (src/data/decimal.rs) to 323.6 kB, and the readers of pasted
-// counts in a chunk of their own (src/site/editor.rs) to 312.7 kB. The limit below holds today's
+// counts in a chunk of their own (src/site/editor.rs) to 312.7 kB, unstable sorts in place of
+// stable ones (a quarter the code each) to 310.2 kB. The limit below holds today's
 // size so that it cannot grow unnoticed while it is cut down to the goal.
 
 import { after, before, describe, test } from 'node:test';
@@ -23,7 +24,7 @@ import { gzipSync } from 'node:zlib';
 import { launch, openPage, requireEnv, serveDist } from './harness.mjs';
 
 const FIRST_LOAD_GOAL = 300 * 1024;
-// The guard, not the goal: 312.7 kB on 2026-12-03 (427.8 before the panels' chunk).
+// The guard, not the goal: 310.2 kB on 2026-12-03 (427.8 before the panels' chunk).
 const FIRST_LOAD_LIMIT = 320 * 1024;
 const WORKER_FILES = ['/worker.js', '/cblab-worker.js', '/cblab-worker_bg.wasm'];
 // The page's own files are in dist/page-<hash>/: its glue, the split loader, the main part
