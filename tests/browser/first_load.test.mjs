@@ -13,7 +13,7 @@
 // chunk to 337.2 kB, minified HTML, CSS and JS to 332.8 kB, a float parser without std's
 // table of powers of five (src/data/decimal.rs) to 323.6 kB, and the readers of pasted
 // counts in a chunk of their own (src/site/editor.rs) to 312.7 kB, unstable sorts in place of
-// stable ones (a quarter the code each) to 310.2 kB. The limit below holds today's
+// stable ones (less code each) to 310.2 kB. The limit below holds today's
 // size so that it cannot grow unnoticed while it is cut down to the goal.
 
 import { after, before, describe, test } from 'node:test';
