@@ -79,7 +79,7 @@ impl Lang {
     }
 
     /// The language's strings, parsed once; `None` for a language not built
-    /// in and not installed yet.
+    /// in and not installed yet. Natively, English holds the panels' strings too.
     fn catalog(self) -> Option<&'static Catalog> {
         let cell = self.cell();
         if let Some(catalog) = cell.get() {
@@ -87,7 +87,15 @@ impl Lang {
         }
         let source = self.source()?;
         Some(cell.get_or_init(|| {
-            Catalog::parse(source).expect("the translation files are checked by the tests below")
+            let checked = "the translation files are checked by the tests below";
+            let catalog = Catalog::parse(source).expect(checked);
+            #[cfg(not(target_arch = "wasm32"))]
+            let catalog = match self {
+                Lang::En => catalog.merged(Catalog::parse(PANEL_STRINGS).expect(checked)),
+                Lang::ZhCn => Ok(catalog),
+            }
+            .expect(checked);
+            catalog
         }))
     }
 
@@ -115,6 +123,40 @@ impl Lang {
 /// The English strings, always built in.
 fn english() -> &'static Catalog {
     Lang::En.catalog().expect("English is built in")
+}
+
+/// The English strings that only the training panels show, in a file of
+/// their own: the site's wasm builds them into the panels' chunk rather than
+/// into the first load (issue 12), and [`install_panel_strings`], which only
+/// the chunk calls, adds them. Natively they are part of English from the
+/// start. The Chinese file holds every key, panels' included: it is fetched
+/// whole when a reader asks for it.
+const PANEL_STRINGS: &str = include_str!("../locales/en.panels.json");
+
+#[cfg(target_arch = "wasm32")]
+static PANELS: OnceLock<Catalog> = OnceLock::new();
+
+/// Adds the training panels' English strings (the site calls it where the
+/// panels' chunk begins, src/site/deferred.rs; natively they are built in).
+pub fn install_panel_strings() {
+    #[cfg(target_arch = "wasm32")]
+    PANELS.get_or_init(|| {
+        Catalog::parse(PANEL_STRINGS).expect("the translation files are checked by the tests below")
+    });
+}
+
+/// English's own copy of `key` and its string: the first load's strings,
+/// then the panels' once they are here.
+fn english_entry(key: &str) -> Option<(&'static str, &'static str)> {
+    let panels = || {
+        #[cfg(target_arch = "wasm32")]
+        return PANELS.get();
+        #[cfg(not(target_arch = "wasm32"))]
+        None::<&'static Catalog>
+    };
+    english()
+        .entry(key)
+        .or_else(|| panels().and_then(|c| c.entry(key)))
 }
 
 /// A language's strings, sorted by key.
@@ -197,12 +239,23 @@ impl Catalog {
         if chars.next().is_some() {
             return Err("text after the object".into());
         }
+        Self::sorted(entries)
+    }
+
+    /// The catalogue of `entries`, refused if a key is repeated.
+    fn sorted(mut entries: Vec<(String, String)>) -> Result<Self, String> {
         // Repeated keys are refused below, so the order of equal keys does not matter.
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         if let Some(w) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
             return Err(format!("the key {} is repeated", w[0].0));
         }
         Ok(Self { entries })
+    }
+
+    /// This catalogue and `other` as one, refused if they share a key.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn merged(self, other: Catalog) -> Result<Self, String> {
+        Self::sorted(self.entries.into_iter().chain(other.entries).collect())
     }
 
     /// The string for `key`.
@@ -237,8 +290,8 @@ pub fn tr(lang: Lang, key: &str) -> &'static str {
     if let Some(s) = lang.catalog().and_then(|c| c.get(key)) {
         return s;
     }
-    match english().get(key) {
-        Some(s) => s,
+    match english_entry(key) {
+        Some((_, s)) => s,
         // Leaked once per unknown key: a bug the tests are there to catch, kept visible.
         None => Box::leak(key.to_owned().into_boxed_str()),
     }
@@ -365,8 +418,7 @@ impl<'de> serde::Deserialize<'de> for Message {
         use serde::de::Error;
         let (key, args): (String, Vec<(String, WireArg<'static>)>) =
             serde::Deserialize::deserialize(deserializer)?;
-        let (key, template) = english()
-            .entry(&key)
+        let (key, template) = english_entry(&key)
             .ok_or_else(|| D::Error::custom(format!("no message has the key {key}")))?;
         let names = placeholders(template);
         let args =
@@ -471,35 +523,87 @@ mod tests {
 
     #[test]
     fn files_parse_as_flat_string_maps_without_duplicate_keys() {
-        for lang in Lang::ALL {
+        let files = [
+            ("en.json", Lang::En.source().unwrap()),
+            ("en.panels.json", PANEL_STRINGS),
+            ("zh-CN.json", Lang::ZhCn.source().unwrap()),
+        ];
+        for (name, source) in files {
             // serde_json keeps the last of two equal keys: count the entries in the
             // raw text, which holds one `"key": "value"` per line.
-            let raw: serde_json::Value = serde_json::from_str(lang.source().unwrap()).unwrap();
+            let raw: serde_json::Value = serde_json::from_str(source).unwrap();
             let object = raw.as_object().expect("a flat JSON object");
-            let keys_in_text = lang
-                .source()
-                .unwrap()
+            let keys_in_text = source
                 .lines()
                 .filter(|l| l.trim_start().starts_with('"'))
                 .count();
-            assert_eq!(
-                object.len(),
-                keys_in_text,
-                "{}: a key is repeated",
-                lang.code()
-            );
-            assert!(object.values().all(|v| v.is_string()), "{}", lang.code());
+            assert_eq!(object.len(), keys_in_text, "{name}: a key is repeated");
+            assert!(object.values().all(|v| v.is_string()), "{name}");
             // The hand parser reads exactly what serde_json reads.
             let mut want: Vec<(String, String)> = object
                 .iter()
                 .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
                 .collect();
             want.sort();
-            assert_eq!(
-                Catalog::parse(lang.source().unwrap()).unwrap().entries,
-                want
-            );
+            assert_eq!(Catalog::parse(source).unwrap().entries, want, "{name}");
         }
+        // The two English files share no key (English natively is both).
+        let (page, panels) = (
+            Catalog::parse(Lang::En.source().unwrap()).unwrap(),
+            Catalog::parse(PANEL_STRINGS).unwrap(),
+        );
+        assert_eq!(
+            english().entries.len(),
+            page.entries.len() + panels.entries.len()
+        );
+        assert!(
+            page.merged(Catalog::parse(r#"{"shell.title": "x"}"#).unwrap())
+                .is_err()
+        );
+    }
+
+    /// The panels' strings come with the panels' chunk, so only the panels'
+    /// code (src/site/training/, all of it in that chunk) may name them: a
+    /// key named anywhere else could be shown before the chunk is here, as
+    /// the bare key. Checked to fail with `"training.title"` named in
+    /// src/site/lesson/sections.rs.
+    #[test]
+    fn only_the_panels_name_the_panels_strings() {
+        let panels = Catalog::parse(PANEL_STRINGS).unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![root.join("src")];
+        let mut named = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+                let in_panels = path.starts_with(root.join("src/site/training"));
+                // The quote as an escape: a quote character here would pair the literals of
+                // this file wrongly for every_key_the_site_uses_exists below.
+                for literal in code.split('\u{22}').skip(1).step_by(2) {
+                    if panels.get(literal).is_some() {
+                        named += 1;
+                        assert!(
+                            in_panels,
+                            "{} names {literal}, a string of en.panels.json",
+                            path.display()
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            named >= panels.entries.len(),
+            "only {named} names found: the scan is broken"
+        );
     }
 
     #[test]

@@ -87,12 +87,14 @@ async fn load(part: Part) -> Result<AnyView, SplitLoaderError> {
     }
 }
 
-// One split point per part, all in the chunk named `training`. Each starts
-// the worker (once), which then probes WebGPU for the badge.
+// One split point per part, all in the chunk named `training`. Each adds the
+// panels' strings, which the chunk carries (src/i18n.rs), and starts the
+// worker (once), which then probes WebGPU for the badge.
 macro_rules! split_point {
     ($($name:ident => $panel:ident),* $(,)?) => {$(
         #[wasm_split(training, wasm_split_path = ::leptos::wasm_split, fallible)]
         fn $name() -> Result<AnyView, SplitLoaderError> {
+            crate::i18n::install_panel_strings();
             worker::start_when_idle(use_gpu());
             Ok(view! { <training::$panel /> }.into_any())
         }
@@ -115,5 +117,6 @@ type Bench = Pin<Box<dyn Future<Output = Result<BenchResult, Message>>>>;
 /// component.
 #[wasm_split(training, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn bench(device: Device, batch: usize, millis: f64) -> Result<Bench, SplitLoaderError> {
+    crate::i18n::install_panel_strings();
     Ok(Box::pin(worker::bench(device, batch, millis)))
 }
