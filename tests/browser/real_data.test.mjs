@@ -18,6 +18,13 @@ after(async () => {
   await server?.close();
 });
 
+// What the panel shows, the page's errors and the requests since the click: the words a
+// failure gives when the images do not come.
+async function explain(page, fetched) {
+  const panel = await page.evaluate(() => document.querySelector('.real-data')?.innerText.slice(0, 400));
+  return JSON.stringify({ panel, errors: page.errors, fetched });
+}
+
 function cli(args) {
   return JSON.parse(execFileSync(requireEnv('CBLAB_CLI'), ['train', '--data', 'fashion-mnist-lt', ...args], { encoding: 'utf8' }));
 }
@@ -43,7 +50,12 @@ for (const webgpu of [true, false]) {
       assert.ok(!fetched.includes('/data/fashion-mnist-lt.bin'));
       await page.locator('#real-load').scrollIntoViewIfNeeded();
       await page.click('#real-load');
-      await page.waitForSelector('#real-thumbs figure', { timeout: 30_000 });
+      // The click's first effect: the button is disabled while the file comes, and after.
+      await page.waitForFunction(() => document.querySelector('#real-load').disabled, null, { timeout: 10_000 })
+        .catch(async (e) => { throw new Error(`the click did not start the loading: ${await explain(page, fetched)}\n${e.message}`); });
+      await page.waitForSelector('#real-thumbs figure, .real-data .error', { timeout: 30_000 })
+        .catch(async (e) => { throw new Error(`no images and no message: ${await explain(page, fetched)}\n${e.message}`); });
+      assert.equal(await page.$('.real-data .error'), null, await explain(page, fetched));
       assert.ok(fetched.includes('/data/fashion-mnist-lt.bin'), fetched.join(' '));
       const thumbs = await page.$$eval('#real-thumbs figure', (figs) => figs.map((f) => {
         const canvas = f.querySelector('canvas');
