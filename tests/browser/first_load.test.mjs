@@ -40,6 +40,33 @@ const bareKeys = (text) => KEYS.flat().filter((k) => text.includes(k));
 const gzipped = async (pathname) => gzipSync(await readFile(path.join(dist(), pathname)), { level: 9 }).length;
 const kB = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
 const sum = (sizes) => sizes.reduce((total, n) => total + n, 0);
+// The console's errors besides those of fetches a test blocked and the split loader's report.
+const unexpected = (errors) => errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|failed to load split module/i.test(e));
+
+// A page at `url`, in a context without service workers, whose requests for the files
+// `blocks(pathname)` names fail as if offline until `unblock()`. It records every request,
+// the blocked files' (blocked or not) and the console's errors.
+async function openBlocking(browser, url, blocks) {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const requested = [];
+  const blocked = [];
+  let blocking = true;
+  context.on('request', (request) => requested.push(new URL(request.url()).pathname));
+  await context.route('**/*', (route) => {
+    const p = new URL(route.request().url()).pathname;
+    if (blocks(p)) {
+      blocked.push(p);
+      if (blocking) return route.abort('internetdisconnected');
+    }
+    return route.continue();
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url, { waitUntil: 'load' });
+  return { context, page, requested, blocked, errors, unblock: () => { blocking = false; } };
+}
 
 describe('first load', () => {
   let server;
@@ -54,24 +81,7 @@ describe('first load', () => {
   });
 
   test(`the page is usable on at most ${FIRST_LOAD_LIMIT / 1024} kB gzipped (the goal: 300); the panels and the trainer come after`, { timeout: 90_000 }, async () => {
-    const context = await browser.newContext({ serviceWorkers: 'block' });
-    const requested = [];
-    const blocked = [];
-    context.on('request', (request) => requested.push(new URL(request.url()).pathname));
-    let blocking = true;
-    await context.route('**/*', (route) => {
-      const p = new URL(route.request().url()).pathname;
-      if (blocking && isChunk(p)) {
-        blocked.push(p);
-        return route.abort('internetdisconnected');
-      }
-      return route.continue();
-    });
-    const page = await context.newPage();
-    const errors = [];
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url, { waitUntil: 'load' });
+    const { context, page, requested, blocked, errors, unblock } = await openBlocking(browser, server.url, isChunk);
 
     // Usable without the chunk: the explorer computes and redraws.
     await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
@@ -114,7 +124,7 @@ describe('first load', () => {
     }
 
     // Back online, one "Try again" brings every part, and the panel starts the worker.
-    blocking = false;
+    unblock();
     await failed.first().locator('button').click();
     await page.waitForSelector('#backend-badge', { timeout: 30_000 });
     await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
@@ -125,28 +135,12 @@ describe('first load', () => {
     assert.match(await page.evaluate(() => document.body.innerText), /Watch it train/, 'the panels\' strings came with them');
 
     // The errors are the blocked fetches' and the split loader's report of them, nothing else.
-    const unexpected = errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|failed to load split module/i.test(e));
-    assert.deepEqual(unexpected, [], `errors besides the blocked fetches: ${errors.join(' | ')}`);
+    assert.deepEqual(unexpected(errors), [], `errors besides the blocked fetches: ${errors.join(' | ')}`);
     await context.close();
   });
 
   test('pasted counts are read by a chunk fetched on the first paste; without it the page says so and keeps the text', { timeout: 60_000 }, async () => {
-    const context = await browser.newContext({ serviceWorkers: 'block' });
-    let blocking = true;
-    const reader = [];
-    await context.route('**/*', (route) => {
-      const p = new URL(route.request().url()).pathname;
-      if (/\/split_counts_reader\.wasm$/.test(p)) {
-        reader.push(p);
-        if (blocking) return route.abort('internetdisconnected');
-      }
-      return route.continue();
-    });
-    const page = await context.newPage();
-    const errors = [];
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url, { waitUntil: 'load' });
+    const { context, page, blocked: reader, errors, unblock } = await openBlocking(browser, server.url, (p) => /\/split_counts_reader\.wasm$/.test(p));
     await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
     assert.deepEqual(reader, [], 'the reader is not part of the first load');
 
@@ -158,13 +152,12 @@ describe('first load', () => {
     assert.equal(await page.inputValue('#paste-counts'), '300, 20, 1', 'the text is kept');
     assert.equal(await page.locator('#weights-table tbody tr').count(), 10, 'the preset is still in use');
 
-    blocking = false;
+    unblock();
     await page.click('#apply-counts');
     await page.waitForSelector('#paste-error', { state: 'detached' });
     await page.waitForFunction(() => document.querySelectorAll('#weights-table tbody tr').length === 3);
     console.log(`the counts reader: ${kB(await gzipped(reader[0]))} gzipped (${reader[0]})`);
-    const unexpected = errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|failed to load split module/i.test(e));
-    assert.deepEqual(unexpected, [], `errors besides the blocked fetch: ${errors.join(' | ')}`);
+    assert.deepEqual(unexpected(errors), [], `errors besides the blocked fetch: ${errors.join(' | ')}`);
     await context.close();
   });
 });
