@@ -25,6 +25,8 @@ function cli(args) {
   return JSON.parse(execFileSync(requireEnv('CBLAB_CLI'), ['train', '--counts', COUNTS, ...args], { encoding: 'utf8' }));
 }
 
+// The sweep figure's caption (its aria-label, the same words as its figcaption).
+const sweepCaption = (page) => page.getAttribute('canvas[data-figure="beta-sweep"]', 'aria-label');
 const settled = () => /^(\d+) of \1 steps$/.test(document.querySelector('.progress-text')?.textContent ?? '');
 
 for (const webgpu of [true, false]) {
@@ -169,10 +171,13 @@ for (const webgpu of [true, false]) {
       await page.locator('canvas[data-figure="beta-sweep"]').scrollIntoViewIfNeeded();
       await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
       await page.locator('.sweep').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `beta-sweep-${mode}.png`) });
+      assert.match(await sweepCaption(page), /the grey line marks the effective number's prediction N = K\.$/);
       // Fresh draws are another task: the runs go, and the link forgets K.
       await page.selectOption('#sweep-prototypes', 'fresh');
       await page.waitForFunction(() => document.querySelectorAll('#sweep-table tbody tr').length === 0);
       assert.equal(await page.textContent('#sweep-summary'), '');
+      // No K, no grey line, and the caption does not speak of one.
+      assert.doesNotMatch(await sweepCaption(page), /grey/);
       // (The link follows the page after a short pause.)
       await page.waitForFunction(() => !window.location.search.includes('sweep_k'), null, { timeout: 5_000 });
       // The dial growing with the class: R copies of each prototype.
@@ -209,6 +214,7 @@ for (const webgpu of [true, false]) {
       await page.locator('canvas[data-figure="beta-sweep"]').scrollIntoViewIfNeeded();
       await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
       await page.locator('.sweep').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `beta-sweep-images-${mode}.png`) });
+      assert.match(await sweepCaption(page), /inverse frequency and logit adjustment\.$/);
       page.assertNoErrors();
       await page.close();
     });

@@ -15,7 +15,7 @@ use crate::data::export::decimal;
 use crate::data::fashion;
 use crate::explorer::state::{SWEEP_COPIES, SWEEP_IMBALANCE, SWEEP_PROTOTYPES, SweepData};
 use crate::explorer::training::TrainingSettings;
-use crate::i18n::tr_with;
+use crate::i18n::{tr, tr_with};
 use crate::site::backend::use_gpu;
 use crate::site::figures::ChartCanvas;
 use crate::site::i18n::{t, use_page};
@@ -183,6 +183,15 @@ pub fn SweepPanel() -> impl IntoView {
         Some(tr_with(lang.get(), key, &args))
     };
     let figure = Memo::new(move |_| TrainingFigure::Sweep(sweep.get().chart(prototypes.get())));
+    // The grey line at N = K is drawn only on K prototypes a class, and only then named.
+    let caption = Signal::derive(move || {
+        let key = if prototypes.get().is_some() {
+            "training.sweep_figure_caption_k"
+        } else {
+            "training.sweep_figure_caption"
+        };
+        tr(lang.get(), key).to_owned()
+    });
 
     let row = move |s: SeedSummary| {
         let label = s.config.label_message();
@@ -228,7 +237,7 @@ pub fn SweepPanel() -> impl IntoView {
             </div>
             {messages_view(b, "sweep")}
             <p id="sweep-summary" role="status">{summary}</p>
-            <ChartCanvas figure=figure name="beta-sweep" caption=t("training.sweep_figure_caption") described_by="sweep-summary" />
+            <ChartCanvas figure=figure name="beta-sweep" caption=caption described_by="sweep-summary" />
             <div class="table-scroll" tabindex="0" role="region" aria-labelledby="sweep-caption">
             <table id="sweep-table">
                 <caption id="sweep-caption">{t("training.sweep_caption")}</caption>
