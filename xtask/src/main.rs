@@ -1,8 +1,9 @@
-//! `cargo xtask`: CB Lab's developer tasks (install tools, build, serve, test, fuzz, data), std only.
+//! `cargo xtask`: CB Lab's developer tasks (install tools, build, serve, test, fuzz, data): std, and wasmparser and wasm-encoder for the page's imports.
 
 mod check;
 mod data;
 mod fuzz;
+mod imports;
 mod install;
 mod page;
 mod proc;

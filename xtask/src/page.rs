@@ -5,7 +5,8 @@
 //!
 //! cargo links the page keeping its relocations, wasm-split (the splitter
 //! cargo-leptos uses) cuts it at its `#[wasm_split]` points, wasm-bindgen
-//! writes the glue of the main part, wasm-opt shrinks every part, esbuild
+//! writes the glue of the main part, its imports from the glue get short
+//! names (src/imports.rs), wasm-opt shrinks every part, esbuild
 //! minifies the JS, and all of it goes to `dist/page-<hash>/`, a folder named after the files' bytes so
 //! that a new build is a new URL (the parts find each other by relative
 //! paths inside it).
@@ -54,6 +55,10 @@ pub fn build(dist: &Path) -> Result<Page> {
         .arg(&out)
         .arg(split.join(format!("{NAME}.wasm"))))?;
     let main_wasm = format!("{NAME}_bg.wasm");
+    let glue = out.join(format!("{NAME}.js"));
+    let renamed =
+        crate::imports::shorten(&out.join(&main_wasm), &glue, &format!("./{NAME}_bg.js"))?;
+    println!("build: the page's {renamed} imports from its glue have short names");
     shrink(&out.join(&main_wasm), &out.join(&main_wasm))?;
     let mut chunks = 0;
     for file in files_in(&split)? {
