@@ -40,13 +40,15 @@ pub fn shorten(wasm: &Path, js: &Path, module: &str) -> Result<usize> {
     Ok(renamed.len())
 }
 
+/// Old and new names, in the order of the imports.
+type Renaming = Vec<(String, String)>;
+
 /// The module with its imports from `module` renamed to short names, and the
-/// renaming (old, new) in the order of the imports. Every other section is
-/// copied as it is.
-fn rename_imports(wasm: &[u8], module: &str) -> Result<(Vec<u8>, Vec<(String, String)>)> {
+/// renaming. Every other section is copied as it is.
+fn rename_imports(wasm: &[u8], module: &str) -> Result<(Vec<u8>, Renaming)> {
     let fail = |e: wasmparser::BinaryReaderError| format!("cannot read the page's wasm: {e}");
     let mut out = wasm_encoder::Module::new();
-    let mut renamed: Vec<(String, String)> = Vec::new();
+    let mut renamed = Renaming::new();
     let mut names: HashMap<String, String> = HashMap::new();
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload.map_err(fail)?;
