@@ -19,7 +19,9 @@
 //! both effects as numbers.
 
 use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+// PCG rather than the trainer's ChaCha: the simulation is on the page's first
+// load, and statistics, not cryptographic quality, are what it needs.
+use rand_pcg::Pcg32;
 
 use crate::balance::effective_number::{Beta, effective_number};
 
@@ -68,7 +70,7 @@ pub struct Draw {
 /// `draws` seeded draws from `prototypes` prototypes, in order (for the animation).
 pub fn draw_sequence(prototypes: u32, draws: u32, seed: u64) -> Vec<Draw> {
     let prototypes = prototypes.max(1);
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut rng = Pcg32::seed_from_u64(seed);
     let mut seen = vec![false; prototypes as usize];
     let mut covered = 0;
     (0..draws)
@@ -264,7 +266,7 @@ pub fn geometric_trial(area: u32, draws: u32, seed: u64) -> GeometricTrial {
     let cell_area = cell * cell;
     let r = unit_disc_radius();
     let mut grid = vec![false; cells * cells];
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut rng = Pcg32::seed_from_u64(seed);
     let mut covered_cells = 0usize;
     let mut trial = GeometricTrial {
         side,

@@ -37,11 +37,9 @@ async fn sleep(ms: i32) {
 
 /// The rows of the results table: a few values of n from 1 to 3N.
 fn table_ns(prototypes: u32, draws: u32) -> Vec<u32> {
-    let mut ns = vec![1, 2, prototypes / 2, prototypes, 2 * prototypes, draws];
-    ns.retain(|&n| n >= 1 && n <= draws);
-    ns.sort_unstable();
-    ns.dedup();
-    ns
+    let wanted = [1, 2, prototypes / 2, prototypes, 2 * prototypes, draws];
+    // In order and once each without a sort (one sort fewer in the first load).
+    (1..=draws).filter(|n| wanted.contains(n)).collect()
 }
 
 /// The simulation with its controls, pictures, chart and table.
