@@ -245,7 +245,12 @@ impl Catalog {
     /// The catalogue of `entries`, refused if a key is repeated.
     fn sorted(mut entries: Vec<(String, String)>) -> Result<Self, String> {
         // Repeated keys are refused below, so the order of equal keys does not matter.
-        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let order =
+            crate::order::sorted_indices(entries.len(), &|a, b| entries[a].0.cmp(&entries[b].0));
+        let entries: Vec<(String, String)> = order
+            .iter()
+            .map(|&i| std::mem::take(&mut entries[i]))
+            .collect();
         if let Some(w) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
             return Err(format!("the key {} is repeated", w[0].0));
         }

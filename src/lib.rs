@@ -7,7 +7,7 @@
 //! weights, losses), [`data`] (count profiles, input parsing, the toy task,
 //! export), [`train`] (the MLP, optimisers, the CPU trainer, metrics and
 //! experiments) and [`teach`] (the lesson's simulation, proof and formulas),
-//! with [`i18n`] beside them for every text. Around it: [`charts`] (the
+//! with [`i18n`] beside them for every text (and [`order`], the one sort). Around it: [`charts`] (the
 //! figures, over any plotters backend), [`explorer`] (the page's logic), the
 //! `cblab` command-line tool ([`cli`], native only), the GPU trainer
 //! ([`gpu`]: wgpu, Vulkan natively and WebGPU in the browser) and the site
@@ -20,6 +20,7 @@ pub mod data;
 pub mod explorer;
 pub mod gpu;
 pub mod i18n;
+pub mod order;
 pub mod teach;
 pub mod train;
 pub mod worker;

@@ -86,9 +86,10 @@ impl Distribution {
 
     /// Classes sorted by count, largest first (names follow their counts).
     pub fn sorted_descending(&self) -> Self {
-        let mut order: Vec<usize> = (0..self.counts.len()).collect();
-        // Ties keep their order, as a stable sort would: unstable sorts are smaller in the wasm.
-        order.sort_unstable_by(|&a, &b| self.counts[b].cmp(&self.counts[a]).then(a.cmp(&b)));
+        // Ties keep their order, as a stable sort would.
+        let order = crate::order::sorted_indices(self.counts.len(), &|a, b| {
+            self.counts[b].cmp(&self.counts[a]).then(a.cmp(&b))
+        });
         Self {
             source: Source::Custom,
             counts: order.iter().map(|&i| self.counts[i]).collect(),

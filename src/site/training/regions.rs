@@ -91,8 +91,9 @@ fn draw_points(layer: &web_sys::HtmlCanvasElement, task: &ToyTask, theme: &Theme
         )
     };
     let classes = counts.len();
-    let mut order: Vec<usize> = (0..classes).collect();
-    order.sort_by_key(|&c| std::cmp::Reverse(counts[c]));
+    // Largest class first, ties in class order (the first load's one sort).
+    let order =
+        crate::order::sorted_indices(classes, &|a, b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
     ctx.set_stroke_style_str(&css_rgb(theme.foreground));
     ctx.set_line_width(1.2 * theme.scale);
     for c in order {
