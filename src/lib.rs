@@ -7,9 +7,9 @@
 //! weights, losses), [`data`] (count profiles, input parsing, the toy task,
 //! export), [`train`] (the MLP, optimisers, the CPU trainer, metrics and
 //! experiments) and [`teach`] (the lesson's simulation, proof and formulas),
-//! with [`i18n`] beside them for every text (and [`order`], the one sort). Around it: [`charts`] (the
-//! figures, over any plotters backend), [`explorer`] (the page's logic), the
-//! `cblab` command-line tool ([`cli`], native only), the GPU trainer
+//! with [`i18n`] beside them for every text and [`order`], the one sort.
+//! Around it: [`charts`] (the figures, over any plotters backend),
+//! [`explorer`] (the page's logic), the `cblab` command-line tool ([`cli`], native only), the GPU trainer
 //! ([`gpu`]: wgpu, Vulkan natively and WebGPU in the browser) and the site
 //! ([`site`], wasm32 and the `site` feature only) with its training worker ([`worker`]: the
 //! messages on every target, the worker itself in wasm32).

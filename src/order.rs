@@ -14,9 +14,17 @@ pub fn sorted_indices(len: usize, compare: &dyn Fn(usize, usize) -> Ordering) ->
     order
 }
 
+/// The classes of `counts`, largest first; equal counts keep their order, as
+/// a stable sort would.
+pub fn largest_first(counts: &[u64]) -> Vec<usize> {
+    sorted_indices(counts.len(), &|a, b| {
+        counts[b].cmp(&counts[a]).then(a.cmp(&b))
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::sorted_indices;
+    use super::{largest_first, sorted_indices};
 
     #[test]
     fn orders_indices_by_the_comparator() {
@@ -26,5 +34,11 @@ mod tests {
         });
         assert_eq!(order, [1, 3, 2, 0]);
         assert!(sorted_indices(0, &|a, b| a.cmp(&b)).is_empty());
+    }
+
+    #[test]
+    fn largest_first_keeps_ties_in_order() {
+        assert_eq!(largest_first(&[5, 500, 5, 50, 500]), [1, 4, 3, 0, 2]);
+        assert!(largest_first(&[]).is_empty());
     }
 }

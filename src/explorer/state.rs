@@ -86,10 +86,7 @@ impl Distribution {
 
     /// Classes sorted by count, largest first (names follow their counts).
     pub fn sorted_descending(&self) -> Self {
-        // Ties keep their order, as a stable sort would.
-        let order = crate::order::sorted_indices(self.counts.len(), &|a, b| {
-            self.counts[b].cmp(&self.counts[a]).then(a.cmp(&b))
-        });
+        let order = crate::order::largest_first(&self.counts);
         Self {
             source: Source::Custom,
             counts: order.iter().map(|&i| self.counts[i]).collect(),

@@ -91,9 +91,8 @@ fn draw_points(layer: &web_sys::HtmlCanvasElement, task: &ToyTask, theme: &Theme
         )
     };
     let classes = counts.len();
-    // Largest class first, ties in class order (the first load's one sort).
-    let order =
-        crate::order::sorted_indices(classes, &|a, b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
+    // Largest class first, so that the rare classes' points are drawn on top.
+    let order = crate::order::largest_first(counts);
     ctx.set_stroke_style_str(&css_rgb(theme.foreground));
     ctx.set_line_width(1.2 * theme.scale);
     for c in order {
