@@ -12,7 +12,7 @@
 
 use std::time::Instant;
 
-use cblab::balance::losses::LossKind;
+use cblab::balance::loss_kind::LossKind;
 use cblab::balance::weights::SchemeKind;
 use cblab::data::toy_data::{ToyConfig, make_toy_task, scale_counts};
 use cblab::gpu::{GpuContext, GpuTrainer};

@@ -6,7 +6,7 @@
 //! which `cargo xtask install` puts in place). Without an adapter these tests
 //! fail, unless the run says outright that it has none with CBLAB_NO_GPU=1.
 
-use cblab::balance::losses::LossKind;
+use cblab::balance::loss_kind::LossKind;
 use cblab::balance::weights::SchemeKind;
 use cblab::data::dataset::Task;
 use cblab::data::fashion::{FashionAsset, counts_at};

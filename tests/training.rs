@@ -1,7 +1,7 @@
 //! The training engine end to end: class-balanced loss must help the tail on
 //! the default toy task, and the whole paper grid must train.
 
-use cblab::balance::losses::LossKind;
+use cblab::balance::loss_kind::LossKind;
 use cblab::balance::weights::SchemeKind;
 use cblab::data::profiles::Profile;
 use cblab::data::toy_data::{ToyConfig, make_toy_task};

@@ -20,7 +20,8 @@ use std::fmt;
 
 use num_traits::Float;
 
-use crate::balance::losses::LossKind;
+use crate::balance::loss_kind::LossKind;
+use crate::balance::losses::{LossError, SampleLoss};
 
 /// Defaults of the papers.
 pub const DEFAULT_TAU: f64 = 1.0;
@@ -186,6 +187,23 @@ impl AdjustedSoftmax {
         }
         grad[y] = grad[y] - s;
         max + sum.ln() - u(y)
+    }
+}
+
+impl SampleLoss for AdjustedSoftmax {
+    fn sample_loss(&self, z: &[f64], y: usize, grad: &mut [f64]) -> f64 {
+        self.sample(z, y, grad)
+    }
+
+    fn check(&self, classes: usize) -> Result<(), LossError> {
+        if self.classes() == classes {
+            Ok(())
+        } else {
+            Err(LossError::Classes {
+                loss: self.classes(),
+                weights: classes,
+            })
+        }
     }
 }
 

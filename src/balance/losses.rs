@@ -13,7 +13,7 @@
 use std::fmt;
 
 use num_traits::Float;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Which loss, with its parameter.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -29,88 +29,7 @@ pub enum Loss {
     },
 }
 
-/// The name of a loss, as the CLI, JSON and the URL spell it: the paper's
-/// three, and the adjusted softmaxes that came after
-/// ([`crate::balance::adjusted_softmax`], built from the class counts).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum LossKind {
-    /// See [`Loss::Softmax`].
-    Softmax,
-    /// See [`Loss::Sigmoid`].
-    Sigmoid,
-    /// See [`Loss::Focal`].
-    Focal,
-    /// CE(z + tau log pi).
-    LogitAdjusted,
-    /// CE(z + log n).
-    BalancedSoftmax,
-    /// CE(s (z - Delta_y e_y)).
-    Ldam,
-}
-
-impl LossKind {
-    /// The paper's three losses.
-    pub const PAPER: [LossKind; 3] = [LossKind::Softmax, LossKind::Sigmoid, LossKind::Focal];
-
-    /// Every loss.
-    pub const ALL: [LossKind; 6] = [
-        LossKind::Softmax,
-        LossKind::Sigmoid,
-        LossKind::Focal,
-        LossKind::LogitAdjusted,
-        LossKind::BalancedSoftmax,
-        LossKind::Ldam,
-    ];
-
-    /// `softmax`, `sigmoid`, `focal`, `logit-adjusted`, `balanced-softmax` or `ldam`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Softmax => "softmax",
-            Self::Sigmoid => "sigmoid",
-            Self::Focal => "focal",
-            Self::LogitAdjusted => "logit-adjusted",
-            Self::BalancedSoftmax => "balanced-softmax",
-            Self::Ldam => "ldam",
-        }
-    }
-
-    /// How a run's label writes it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::BalancedSoftmax => "balanced softmax",
-            Self::Ldam => "LDAM",
-            other => other.name(),
-        }
-    }
-
-    /// The loss with this name.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.name() == name)
-    }
-
-    /// One of the paper's losses, with gamma for focal; `None` for the
-    /// adjusted softmaxes, which need the counts.
-    pub fn paper(self, gamma: f64) -> Option<Loss> {
-        match self {
-            Self::Softmax => Some(Loss::Softmax),
-            Self::Sigmoid => Some(Loss::Sigmoid),
-            Self::Focal => Some(Loss::Focal { gamma }),
-            Self::LogitAdjusted | Self::BalancedSoftmax | Self::Ldam => None,
-        }
-    }
-}
-
 impl Loss {
-    /// The loss's name without its parameter.
-    pub fn kind(self) -> LossKind {
-        match self {
-            Self::Softmax => LossKind::Softmax,
-            Self::Sigmoid => LossKind::Sigmoid,
-            Self::Focal { .. } => LossKind::Focal,
-        }
-    }
-
     /// Whether the output layer's bias should start at -ln(C - 1) (prior 1/C per
     /// class), as the official code and RetinaNet do for one-vs-all heads.
     pub fn uses_prior_bias(self) -> bool {
@@ -273,8 +192,7 @@ impl fmt::Display for LossError {
 impl std::error::Error for LossError {}
 
 /// A per-sample loss with its gradient: the paper's three ([`Loss`]) and the
-/// adjusted softmaxes that came after
-/// ([`crate::balance::adjusted_softmax::AdjustedSoftmax`]).
+/// adjusted softmaxes that came after (which implement it where they are defined).
 pub trait SampleLoss {
     /// The loss of one sample with logits `z` and label `y`; d loss / d z into `grad`.
     fn sample_loss(&self, z: &[f64], y: usize, grad: &mut [f64]) -> f64;
@@ -294,23 +212,6 @@ impl SampleLoss for Loss {
                 Err(LossError::Gamma(gamma))
             }
             _ => Ok(()),
-        }
-    }
-}
-
-impl SampleLoss for crate::balance::adjusted_softmax::AdjustedSoftmax {
-    fn sample_loss(&self, z: &[f64], y: usize, grad: &mut [f64]) -> f64 {
-        self.sample(z, y, grad)
-    }
-
-    fn check(&self, classes: usize) -> Result<(), LossError> {
-        if self.classes() == classes {
-            Ok(())
-        } else {
-            Err(LossError::Classes {
-                loss: self.classes(),
-                weights: classes,
-            })
         }
     }
 }

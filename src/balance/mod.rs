@@ -8,5 +8,6 @@
 pub mod adjusted_softmax;
 pub mod beta_range;
 pub mod effective_number;
+pub mod loss_kind;
 pub mod losses;
 pub mod weights;

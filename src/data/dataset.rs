@@ -3,8 +3,6 @@
 
 use ndarray::ArrayView2;
 
-use crate::data::toy_data::{Bounds, ToyTask};
-
 /// Samples and their labels.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dataset {
@@ -59,15 +57,17 @@ pub struct Task {
     pub bounds: Option<Bounds>,
 }
 
-impl From<ToyTask> for Task {
-    fn from(t: ToyTask) -> Self {
-        Self {
-            train: t.train,
-            test: t.test,
-            counts: t.counts,
-            bounds: Some(t.bounds),
-        }
-    }
+/// The rectangle that holds the data, for drawing decision regions.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Bounds {
+    /// Smallest x.
+    pub x_min: f32,
+    /// Largest x.
+    pub x_max: f32,
+    /// Smallest y.
+    pub y_min: f32,
+    /// Largest y.
+    pub y_max: f32,
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use std::fmt;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::data::dataset::Dataset;
+use crate::data::dataset::{Bounds, Dataset, Task};
 use crate::i18n::Message;
 
 /// The most classes the toy task has.
@@ -72,19 +72,6 @@ impl Default for ToyConfig {
     }
 }
 
-/// The rectangle that holds the data, for drawing decision regions.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
-pub struct Bounds {
-    /// Smallest x.
-    pub x_min: f32,
-    /// Largest x.
-    pub x_max: f32,
-    /// Smallest y.
-    pub y_min: f32,
-    /// Largest y.
-    pub y_max: f32,
-}
-
 /// A toy task: training set, balanced test set and their bounds.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ToyTask {
@@ -96,6 +83,17 @@ pub struct ToyTask {
     pub counts: Vec<u64>,
     /// A box around all points with a margin.
     pub bounds: Bounds,
+}
+
+impl From<ToyTask> for Task {
+    fn from(t: ToyTask) -> Self {
+        Self {
+            train: t.train,
+            test: t.test,
+            counts: t.counts,
+            bounds: Some(t.bounds),
+        }
+    }
 }
 
 /// Why a toy task cannot be made.

@@ -393,7 +393,7 @@ impl GpuTrainer {
             samplers: configs
                 .iter()
                 .map(|c| {
-                    let mut sampler = BatchSampler::for_run(train, c, batch);
+                    let mut sampler = c.batch_stream(train, batch);
                     sampler.skip(starts[0].progress.steps() * batch);
                     sampler
                 })

@@ -8,7 +8,7 @@ use super::dom;
 use crate::explorer::training::Backend;
 use crate::gpu::AdapterSummary;
 use crate::i18n::{Lang, Message, tr, tr_with};
-use crate::worker::protocol::{Command, Debug, Device, Measured};
+use crate::worker::protocol::{Debug, Device, Measured};
 
 /// What the page knows about WebGPU.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,8 +36,8 @@ pub struct Gpu {
     pub die_after: Option<usize>,
     /// Whether the training kernels are compiled on the device.
     pub kernels_ready: RwSignal<bool>,
-    /// Whether the worker was asked to compile them.
-    kernels_asked: StoredValue<bool>,
+    /// Whether the worker was asked to compile them ([`crate::site::worker::prepare_gpu`]).
+    pub kernels_asked: StoredValue<bool>,
 }
 
 /// Shares the page's GPU state; the training worker probes WebGPU once it
@@ -76,17 +76,6 @@ impl Gpu {
         Debug {
             gpu_lose_after: self.lose_after,
             die_after: None,
-        }
-    }
-
-    /// Has the worker compile the training kernels ahead of the first run
-    /// when `backend` trains on the device (about a second on SwiftShader,
-    /// which would otherwise delay the first run); `kernels_ready` turns
-    /// true then.
-    pub fn prepare_for(&self, backend: Backend) {
-        if self.device_for(backend) != Device::Cpu && !self.kernels_asked.get_value() {
-            self.kernels_asked.set_value(true);
-            super::worker::send(Command::PrepareGpu);
         }
     }
 }

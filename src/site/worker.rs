@@ -13,6 +13,7 @@ use wasm_bindgen::prelude::*;
 
 use super::backend::{Gpu, GpuStatus};
 use super::dom;
+use crate::explorer::training::Backend;
 use crate::i18n::Message;
 use crate::worker::protocol::{
     BenchResult, Command, Device, GpuProbe, JobId, JobSpec, Report, Snapshot, decode, encode,
@@ -164,6 +165,16 @@ pub fn start(gpu: Gpu, mut spec: JobSpec, on_report: impl Fn(Report) + 'static) 
         });
         id
     })
+}
+
+/// Has the worker compile the training kernels ahead of the first run when
+/// `backend` trains on the device (about a second on SwiftShader, which would
+/// otherwise delay the first run); `gpu.kernels_ready` turns true then.
+pub fn prepare_gpu(gpu: Gpu, backend: Backend) {
+    if gpu.device_for(backend) != Device::Cpu && !gpu.kernels_asked.get_value() {
+        gpu.kernels_asked.set_value(true);
+        send(Command::PrepareGpu);
+    }
 }
 
 /// Sends `command` (play, pause, step, drop, prepare) to the worker.

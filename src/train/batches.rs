@@ -175,22 +175,6 @@ impl BatchSampler {
         stream
     }
 
-    /// The stream of a run of `config` on `train`, `batch` samples a step.
-    pub fn for_run(
-        train: &crate::data::dataset::Dataset,
-        config: &crate::train::config::TrainConfig,
-        batch: usize,
-    ) -> Self {
-        let steps = config.epochs * train.len().div_ceil(batch.max(1));
-        Self::with_sampler(
-            &train.labels,
-            train.classes,
-            config.sampler,
-            (steps * batch) as u64,
-            config.seed,
-        )
-    }
-
     /// Skips the next `count` indices (to resume a run where it stopped).
     pub fn skip(&mut self, count: usize) {
         let mut scratch = [0u32; 256];

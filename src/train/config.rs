@@ -12,10 +12,12 @@ use num_traits::Float;
 use crate::balance::adjusted_softmax::{
     AdjustError, AdjustedSoftmax, DEFAULT_MAX_MARGIN, DEFAULT_SCALE, DEFAULT_TAU, log_prior_offsets,
 };
-use crate::balance::losses::{Loss, LossKind};
+use crate::balance::loss_kind::LossKind;
+use crate::balance::losses::Loss;
 use crate::balance::weights::{SchemeKind, WeightsError, class_weights};
+use crate::data::dataset::Dataset;
 use crate::i18n::Message;
-use crate::train::batches::Sampler;
+use crate::train::batches::{BatchSampler, Sampler};
 use crate::train::mlp::{Activation, MlpConfig};
 use crate::train::optimizer::OptimizerKind;
 
@@ -126,6 +128,19 @@ impl Default for TrainConfig {
 }
 
 impl TrainConfig {
+    /// The batch stream of a run of this configuration on `train`, `batch`
+    /// samples a step.
+    pub fn batch_stream(&self, train: &Dataset, batch: usize) -> BatchSampler {
+        let steps = self.epochs * train.len().div_ceil(batch.max(1));
+        BatchSampler::with_sampler(
+            &train.labels,
+            train.classes,
+            self.sampler,
+            (steps * batch) as u64,
+            self.seed,
+        )
+    }
+
     /// The network and optimiser for Fashion-MNIST-LT's 196 pixels (the
     /// issue's defaults): 196 -> 64 -> 10 ReLU, lr 1e-3; the rest as `self`.
     pub fn for_images(self) -> Self {

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::balance::losses::LossKind;
+use crate::balance::loss_kind::LossKind;
 use crate::balance::weights::SchemeKind;
 use crate::data::dataset::Dataset;
 use crate::train::config::{TrainConfig, TrainError};

@@ -513,7 +513,8 @@ impl<F: Scalar> Workspace<F> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::balance::losses::{Loss, LossKind};
+    use crate::balance::loss_kind::LossKind;
+    use crate::balance::losses::Loss;
     use crate::train::config::{TrainConfig, TrainLoss};
     use ndarray::Array2;
 

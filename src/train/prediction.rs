@@ -4,8 +4,8 @@
 use ndarray::{Array2, ArrayView2, Axis};
 
 use crate::balance::adjusted_softmax::{log_prior_offsets, posthoc_predict};
+use crate::data::dataset::Bounds;
 use crate::data::dataset::Dataset;
-use crate::data::toy_data::Bounds;
 use crate::train::config::TrainConfig;
 use crate::train::metrics::{argmax, metrics};
 use crate::train::mlp::{Mlp, Workspace};

@@ -63,7 +63,7 @@ impl CpuTrainer {
             ones: vec![1.0; weights.len()],
             points: train.matrix().to_owned(),
             labels: train.labels.clone(),
-            sampler: BatchSampler::for_run(train, config, batch),
+            sampler: config.batch_stream(train, batch),
             indices: vec![0; batch],
             batch: ShardedBatch::new(batch, train.dim, params),
             progress: Progress::new(config.epochs, n, batch),
@@ -213,7 +213,7 @@ impl CpuTrainer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::balance::losses::LossKind;
+    use crate::balance::loss_kind::LossKind;
     use crate::balance::weights::SchemeKind;
     use crate::data::toy_data::{ToyConfig, ToyTask, make_toy_task};
     use crate::train::mlp::{Scalar, Workspace};

@@ -86,7 +86,7 @@ pub fn build(dist: &Path) -> Result<Page> {
             minify(&file)?;
         }
     }
-    let folder = format!("page-{:016x}", crate::site::fnv1a(&out)?);
+    let folder = format!("page-{:016x}", crate::files::fnv1a(&out)?);
     let target = dist.join(&folder);
     fs::create_dir_all(&target).map_err(|e| format!("cannot create {}: {e}", target.display()))?;
     for file in files_in(&out)? {

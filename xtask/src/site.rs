@@ -1,7 +1,7 @@
 //! `cargo xtask build`: the release site in dist/, built by trunk offline with our own tools.
 
 use crate::install::{self, Scope, WASM_OPT_VERSION};
-use crate::page;
+use crate::{files, page};
 use std::path::Path;
 
 use crate::proc::{Result, command, root, run};
@@ -115,12 +115,12 @@ fn write_worker_loader(dist: &Path) -> Result<()> {
 /// (FNV-1a, 64 bits), so a new build is a new worker that replaces the cache.
 fn write_service_worker(dist: &Path) -> Result<()> {
     let mut files = Vec::new();
-    list_files(dist, dist, &mut files)?;
+    files::list_files(dist, dist, &mut files)?;
     // The data sets are fetched when their panel opens, not on every first
     // visit: the fetch handler caches them then.
     files.retain(|f| f != "sw.js" && !f.starts_with("data/"));
     files.sort();
-    let hash = hash_files(dist, &files)?;
+    let hash = files::hash_files(dist, &files)?;
     let urls: Vec<String> = std::iter::once("/".to_owned())
         .chain(files.iter().map(|f| format!("/{f}")))
         .map(|url| format!("{url:?}"))
@@ -132,49 +132,6 @@ fn write_service_worker(dist: &Path) -> Result<()> {
         .replace("__VERSION__", &format!("{hash:016x}"))
         .replace("__FILES__", &format!("[{}]", urls.join(", ")));
     std::fs::write(dist.join("sw.js"), script).map_err(|e| format!("cannot write dist/sw.js: {e}"))
-}
-
-/// FNV-1a (64 bits) of every file under `dir`, names and bytes.
-pub fn fnv1a(dir: &Path) -> Result<u64> {
-    let mut files = Vec::new();
-    list_files(dir, dir, &mut files)?;
-    files.sort();
-    hash_files(dir, &files)
-}
-
-/// FNV-1a (64 bits) of `files` (paths under `base`), names and bytes, in order.
-fn hash_files(base: &Path, files: &[String]) -> Result<u64> {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for file in files {
-        let bytes = std::fs::read(base.join(file))
-            .map_err(|e| format!("cannot read {}: {e}", base.join(file).display()))?;
-        for &b in file.as_bytes().iter().chain(&[0]).chain(&bytes) {
-            hash = (hash ^ b as u64).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    Ok(hash)
-}
-
-/// Every file under `dir`, as a path relative to `base` with `/` between folders.
-fn list_files(base: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-    for entry in entries {
-        let path = entry
-            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-            .path();
-        if path.is_dir() {
-            list_files(base, &path, out)?;
-        } else {
-            let relative = path.strip_prefix(base).expect("listed under the base");
-            let parts: Vec<String> = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            out.push(parts.join("/"));
-        }
-    }
-    Ok(())
 }
 
 /// A module of one function that returns a v128 (`i8x16.popcnt` of a splat):

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::grid_table::GridTable;
-use crate::balance::losses::LossKind;
+use crate::balance::loss_kind::LossKind;
 use crate::balance::weights::SchemeKind;
 use crate::charts::figure::TrainingFigure;
 use crate::charts::grid::GridChart;

@@ -38,11 +38,11 @@ const CONFUSION_NAMES: [&str; MAX_RUNS] = [
 
 /// What the panel shows of one run.
 #[derive(Clone, Debug, PartialEq)]
-pub(super) struct RunView {
+struct RunView {
     label: Message,
     metrics: Metrics,
     history: Vec<f32>,
-    pub(super) grid: Vec<u8>,
+    grid: Vec<u8>,
     /// A stopped plain softmax run's balanced accuracy at each of
     /// [`POSTHOC_TAUS`], for the tau slider.
     posthoc: Option<Vec<f64>>,
@@ -81,6 +81,16 @@ fn merge(views: &mut Vec<RunView>, labels: &[Message], runs: Vec<RunUpdate>) {
     }
 }
 
+/// Run `index`'s decision regions: redrawn only when they change, not on
+/// every metrics update.
+fn run_grid(views: ReadSignal<Vec<RunView>>, index: usize) -> Memo<Vec<u8>> {
+    Memo::new(move |_| {
+        views
+            .with(|v| v.get(index).map(|v| v.grid.clone()))
+            .unwrap_or_default()
+    })
+}
+
 fn percent(x: Option<f64>) -> String {
     x.map_or("-".to_owned(), |v| format!("{:.1} %", 100.0 * v))
 }
@@ -94,7 +104,7 @@ pub fn TrainingPanel() -> impl IntoView {
     Effect::new(move |_| {
         let backend = ex.training.with(|s| s.backend);
         if matches!(gpu.status.get(), GpuStatus::Ready(_)) {
-            gpu.prepare_for(backend);
+            worker::prepare_gpu(gpu, backend);
         }
     });
     let job = StoredValue::new(None::<JobId>);
@@ -296,7 +306,7 @@ pub fn TrainingPanel() -> impl IntoView {
                 // Built again only when the runs change, not as they train.
                 {move || labels.get().into_iter().enumerate().map(|(i, label)| view! {
                     <figure class="run">
-                        <Regions index=i views=views task=task_view />
+                        <Regions grid=run_grid(views, i) task=task_view />
                         <figcaption>{move || label.in_lang(lang.get())}</figcaption>
                     </figure>
                 }).collect_view()}

@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 use wasm_bindgen::Clamped;
 
-use super::panel::RunView;
 use crate::charts::Theme;
 use crate::charts::training::class_colour;
 use crate::data::toy_data::ToyTask;
@@ -16,23 +15,18 @@ use crate::site::state::use_explorer;
 /// Cells per side of the decision-region grid.
 pub(super) const RESOLUTION: usize = 72;
 
-/// The decision regions of run `index` with the training points over them;
+/// A run's decision regions (`grid`, the predicted class of each cell, row
+/// by row) with the training points over them;
 /// the rare classes' points are drawn larger so they can be seen.
 #[component]
 pub(super) fn Regions(
-    index: usize,
-    views: ReadSignal<Vec<RunView>>,
+    /// The run's grid, [`RESOLUTION`] cells a side (empty until the first one comes).
+    grid: Memo<Vec<u8>>,
     task: ReadSignal<Option<ToyTask>>,
 ) -> impl IntoView {
     let ex = use_explorer();
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let fit = StoredValue::new_local(CanvasFit::default());
-    // Redrawn only when this run's regions change, not on every metrics update.
-    let grid = Memo::new(move |_| {
-        views
-            .with(|v| v.get(index).map(|v| v.grid.clone()))
-            .unwrap_or_default()
-    });
     // The points do not move while a model trains: they are drawn once (for
     // this task, size and theme) on a transparent canvas laid over the
     // regions, so a refresh of the regions repaints only the regions.
