@@ -14,7 +14,8 @@ use crate::balance::adjusted_softmax::{
     AdjustedSoftmax, DEFAULT_MAX_MARGIN, DEFAULT_SCALE, DEFAULT_TAU,
 };
 use crate::balance::effective_number::Beta;
-use crate::balance::losses::{LossKind, batch_loss};
+use crate::balance::loss_kind::LossKind;
+use crate::balance::losses::batch_loss;
 use crate::balance::weights::{SchemeKind, class_weights};
 
 #[derive(Debug, Args)]
@@ -60,15 +61,7 @@ impl Case {
     /// The class weights: the scheme (cb by default for the paper's losses,
     /// none for the adjusted softmaxes), with beta for cb only.
     fn weights(&self) -> Result<Vec<f64>> {
-        let paper = matches!(
-            self.loss,
-            LossKind::Softmax | LossKind::Sigmoid | LossKind::Focal
-        );
-        let scheme = self.scheme.unwrap_or(if paper {
-            SchemeKind::Cb
-        } else {
-            SchemeKind::None
-        });
+        let scheme = self.scheme.unwrap_or(self.loss.default_scheme(false));
         let beta = match (self.beta, self.one_minus_beta) {
             (Some(b), None) => Some(Beta::new(b)?),
             (None, Some(e)) => Some(Beta::from_one_minus(e)?),

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use super::counts::{CountsSource, ProfileArgs};
-use crate::balance::losses::LossKind;
+use crate::balance::loss_kind::LossKind;
 use crate::balance::weights::SchemeKind;
 use crate::data::dataset::Task;
 use crate::data::fashion::{self, FashionAsset};
@@ -98,9 +98,10 @@ pub struct TrainArgs {
     /// The loss.
     #[arg(long, value_enum, default_value = "softmax")]
     loss: LossArg,
-    /// The class weighting.
-    #[arg(long, value_enum, default_value = "cb")]
-    scheme: SchemeArg,
+    /// The class weighting [default: cb for softmax, sigmoid and focal, none for the adjusted
+    /// losses; cb with --drw-from, whose deferred phase weights].
+    #[arg(long, value_enum)]
+    scheme: Option<SchemeArg>,
     /// beta of the class-balanced weights.
     #[arg(long, default_value_t = TrainConfig::default().beta, allow_negative_numbers = true)]
     beta: f64,
@@ -278,24 +279,26 @@ impl TrainArgs {
                 _ => bail!("--batch must be a number >= 1 or `full`, got \"{n}\""),
             },
         };
+        let loss = match self.loss {
+            LossArg::Softmax => LossKind::Softmax,
+            LossArg::Sigmoid => LossKind::Sigmoid,
+            LossArg::Focal => LossKind::Focal,
+            LossArg::LogitAdjusted => LossKind::LogitAdjusted,
+            LossArg::BalancedSoftmax => LossKind::BalancedSoftmax,
+            LossArg::Ldam => LossKind::Ldam,
+        };
         Ok(TrainConfig {
-            loss: match self.loss {
-                LossArg::Softmax => LossKind::Softmax,
-                LossArg::Sigmoid => LossKind::Sigmoid,
-                LossArg::Focal => LossKind::Focal,
-                LossArg::LogitAdjusted => LossKind::LogitAdjusted,
-                LossArg::BalancedSoftmax => LossKind::BalancedSoftmax,
-                LossArg::Ldam => LossKind::Ldam,
-            },
+            loss,
             tau: self.tau,
             max_margin: self.max_margin,
             scale: self.scale,
             scheme: match self.scheme {
-                SchemeArg::Cb => SchemeKind::Cb,
-                SchemeArg::None => SchemeKind::None,
-                SchemeArg::Inverse => SchemeKind::Inverse,
-                SchemeArg::SqrtInverse => SchemeKind::SqrtInverse,
-                SchemeArg::Balanced => SchemeKind::Balanced,
+                Some(SchemeArg::Cb) => SchemeKind::Cb,
+                Some(SchemeArg::None) => SchemeKind::None,
+                Some(SchemeArg::Inverse) => SchemeKind::Inverse,
+                Some(SchemeArg::SqrtInverse) => SchemeKind::SqrtInverse,
+                Some(SchemeArg::Balanced) => SchemeKind::Balanced,
+                None => loss.default_scheme(self.drw_from.is_some()),
             },
             beta: self.beta,
             gamma: self.gamma,

@@ -2,7 +2,7 @@
 //! and on which backend; plain data, kept in the URL beside the explorer's
 //! (see [`super::url`]).
 
-use crate::balance::losses::LossKind;
+use crate::balance::loss_kind::LossKind;
 use crate::balance::weights::SchemeKind;
 use crate::train::batches::Sampler;
 use crate::train::config::TrainConfig;
@@ -126,6 +126,14 @@ impl TrainingSettings {
             drw: self.drw,
             ..Method::weighted(self.scheme, self.loss)
         }
+    }
+
+    /// Sets the third run's method (loss, weighting, sampler, schedule).
+    pub fn set_chosen(&mut self, method: Method) {
+        self.loss = method.loss;
+        self.scheme = method.scheme;
+        self.sampler = method.sampler;
+        self.drw = method.drw;
     }
 
     /// Every run's method: unweighted softmax, class-balanced softmax, the

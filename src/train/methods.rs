@@ -2,7 +2,7 @@
 //! short word such as `cb-ldam+drw` or `softmax@sqrt`. The CLI's `--compare`,
 //! the page's runs and its links all read and write this one syntax.
 
-use crate::balance::losses::LossKind;
+use crate::balance::loss_kind::LossKind;
 use crate::balance::weights::SchemeKind;
 use crate::train::batches::Sampler;
 use crate::train::config::TrainConfig;
@@ -46,6 +46,22 @@ impl Method {
         Self {
             scheme,
             ..Self::plain(loss)
+        }
+    }
+
+    /// Switches to `loss` with the weighting it trains with by default
+    /// ([`LossKind::default_scheme`]): the page's menus follow the CLI's defaults.
+    pub fn pick_loss(&mut self, loss: LossKind) {
+        self.loss = loss;
+        self.scheme = loss.default_scheme(self.drw);
+    }
+
+    /// Turns deferred re-weighting on or off; turned on over no weighting, it
+    /// weights class-balanced, as `--drw-from` with no `--scheme` does.
+    pub fn pick_drw(&mut self, drw: bool) {
+        self.drw = drw;
+        if drw && self.scheme == SchemeKind::None {
+            self.scheme = self.loss.default_scheme(true);
         }
     }
 

@@ -390,6 +390,16 @@ for (const webgpu of [true, false]) {
         assert.equal(await again.getAttribute('#backend-badge', 'data-backend'), 'cpu');
         await again.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
         assert.match(await again.textContent('#backend-badge'), /CPU \(WebAssembly\), as chosen/);
+        // The menus weight each loss as the CLI does by default: none for an
+        // adjusted loss (and the link says so), cb once its weighting is deferred.
+        await page.selectOption('#train-loss', 'logit-adjusted');
+        assert.equal(await page.inputValue('#train-scheme'), 'none');
+        await page.waitForFunction(() => new URL(location.href).searchParams.get('train_scheme') === 'none');
+        await page.selectOption('#train-schedule', 'drw');
+        assert.equal(await page.inputValue('#train-scheme'), 'cb');
+        await page.waitForFunction(() => new URL(location.href).searchParams.get('train_scheme') === 'cb');
+        await page.selectOption('#train-loss', 'focal');
+        assert.equal(await page.inputValue('#train-scheme'), 'cb');
         page.assertNoErrors();
         again.assertNoErrors();
       });

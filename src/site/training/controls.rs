@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::balance::losses::LossKind;
+use crate::balance::loss_kind::LossKind;
 use crate::balance::weights::SchemeKind;
 use crate::data::decimal::parse_f64;
 use crate::data::export::decimal;
@@ -171,7 +171,11 @@ pub(super) fn TrainingControls() -> impl IntoView {
         <div class="tools training-settings">
             <SettingSelect label=t("training.label_loss") id="train-loss" options=losses
                 value=setting(|s| s.loss.name().to_owned())
-                pick=Pick::Setting(|s, v| if let Some(k) = LossKind::from_name(v) { s.loss = k }) />
+                pick=Pick::Setting(|s, v| if let Some(k) = LossKind::from_name(v) {
+                    let mut m = s.chosen();
+                    m.pick_loss(k);
+                    s.set_chosen(m);
+                }) />
             <SettingSelect label=t("training.label_scheme") id="train-scheme" options=schemes
                 value=setting(|s| s.scheme.name().to_owned())
                 pick=Pick::Setting(|s, v| if let Some(k) = SchemeKind::from_name(v) { s.scheme = k }) />
@@ -180,7 +184,11 @@ pub(super) fn TrainingControls() -> impl IntoView {
                 pick=Pick::Setting(|s, v| if let Some(k) = Sampler::from_name(v) { s.sampler = k }) />
             <SettingSelect label=t("training.label_schedule") id="train-schedule" options=schedules
                 value=setting(|s| if s.drw { "drw" } else { "none" }.to_owned())
-                pick=Pick::Setting(|s, v| s.drw = v == "drw") />
+                pick=Pick::Setting(|s, v| {
+                    let mut m = s.chosen();
+                    m.pick_drw(v == "drw");
+                    s.set_chosen(m);
+                }) />
             <SettingSelect label=t("training.label_optimizer") id="train-optimizer" options=optimizers
                 value=setting(|s| s.optimizer.name().to_owned())
                 pick=Pick::Setting(|s, v| s.optimizer = if v == "sgd" { OptimizerKind::SGD } else { OptimizerKind::ADAM }) />
@@ -238,7 +246,7 @@ pub(super) fn ExtraRuns() -> impl IntoView {
                 <legend>{tf("training.run_n", move || vec![("n", n.to_string())])}</legend>
                 <SettingSelect label=t("training.label_run_loss") id=format!("run-{n}-loss") options=losses
                     value=get(|m| m.loss.name())
-                    pick=set(|m, v| if let Some(k) = LossKind::from_name(v) { m.loss = k }) />
+                    pick=set(|m, v| if let Some(k) = LossKind::from_name(v) { m.pick_loss(k) }) />
                 <SettingSelect label=t("training.label_scheme") id=format!("run-{n}-scheme") options=schemes
                     value=get(|m| m.scheme.name())
                     pick=set(|m, v| if let Some(k) = SchemeKind::from_name(v) { m.scheme = k }) />
@@ -247,7 +255,7 @@ pub(super) fn ExtraRuns() -> impl IntoView {
                     pick=set(|m, v| if let Some(k) = Sampler::from_name(v) { m.sampler = k }) />
                 <SettingSelect label=t("training.label_schedule") id=format!("run-{n}-schedule") options=schedules
                     value=get(|m| if m.drw { "drw" } else { "none" })
-                    pick=set(|m, v| m.drw = v == "drw") />
+                    pick=set(|m, v| m.pick_drw(v == "drw")) />
                 <button type="button" class="remove-run" id=format!("run-{n}-remove")
                     on:click=move |_| ex.state.update(|s| {
                         if i < s.training.extra.len() {

@@ -1,0 +1,47 @@
+//! The `cblab` command-line contract: JSON on stdout, errors on stderr with a
+//! non-zero exit, and numbers equal to the library's. One file a command.
+
+mod counts;
+mod loss;
+mod train;
+mod weights;
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+pub fn cblab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cblab"))
+        .args(args)
+        .output()
+        .expect("the cblab binary runs")
+}
+
+pub fn json_ok(args: &[&str]) -> Value {
+    let out = cblab(args);
+    assert!(
+        out.status.success(),
+        "cblab {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+pub fn fails_with(args: &[&str], message: &str) {
+    let out = cblab(args);
+    assert!(!out.status.success(), "cblab {args:?} should fail");
+    assert!(out.stdout.is_empty(), "nothing on stdout when failing");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(message),
+        "stderr {stderr:?} lacks {message:?}"
+    );
+}
+
+pub fn numbers(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .expect("an array")
+        .iter()
+        .map(|x| x.as_f64().expect("a number"))
+        .collect()
+}
