@@ -21,10 +21,7 @@ pub struct Page {
 /// values that were ignored, translated when shown.
 pub fn provide_page() -> (Page, Vec<Message>) {
     let (view, ignored) = view_from_query(&dom::query());
-    let notices = ignored
-        .into_iter()
-        .map(|i| Message::new(i.key).with("value", i.value))
-        .collect();
+    let notices = ignored.into_iter().map(|i| i.message()).collect();
     let view = RwSignal::new(view);
     let page = Page {
         view,

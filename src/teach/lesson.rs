@@ -8,7 +8,7 @@
 //! the page is in presentation mode, the slide shown there (1-based), the
 //! induction stepper's step and the coverage simulation's class size N.
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Message};
 use crate::teach::coverage::{DEFAULT_PROTOTYPES, PROTOTYPE_CHOICES};
 use crate::teach::induction::MAX_STEPS;
 
@@ -231,6 +231,17 @@ pub struct Ignored {
     pub key: &'static str,
     /// What the link said, at most 40 characters.
     pub value: String,
+}
+
+impl Ignored {
+    /// The notice, translated when shown; the slide's names the slides there are.
+    pub fn message(&self) -> Message {
+        let message = Message::new(self.key).with("value", &self.value);
+        match self.key {
+            "notice.bad_slide" => message.with("slides", Section::ALL.len()),
+            _ => message,
+        }
+    }
 }
 
 /// The view a query describes (other keys are the explorer's and are left alone),
@@ -508,6 +519,11 @@ mod tests {
             ["notice.bad_lang", "notice.bad_present", "notice.bad_slide"]
         );
         assert_eq!(ignored[0].value, "fr");
+        // The slide notice counts the slides there are, whatever the lesson holds.
+        let slides = format!("slides are 1 to {}", Section::ALL.len());
+        assert!(ignored[2].message().to_string().contains(&slides));
+        let zh = ignored[2].message().in_lang(Lang::ZhCn);
+        assert!(zh.contains(&format!("1 到 {}", Section::ALL.len())), "{zh}");
         let (_, ignored) = view_from_query(&format!("lang={}", "x".repeat(100)));
         assert_eq!(ignored[0].value.chars().count(), 41);
     }
