@@ -1,6 +1,7 @@
 //! beta (on a log scale of 1 - beta, with exact entry), the equivalent number
 //! of prototypes N, gamma, and which weightings to compare.
 
+use leptos::ev::{self, EventDescriptor, on};
 use leptos::prelude::*;
 
 use super::i18n::{t, tf, use_page};
@@ -56,6 +57,70 @@ fn format_n(n: f64) -> String {
         format!("{n:.3e}")
     } else {
         format!("{}", (n * 1000.0).round() / 1000.0)
+    }
+}
+
+/// One text field of the beta pair (`id`, after the text of `label_key`,
+/// named by that of `aria_key`): typing keeps its text and holds the fields
+/// from following beta (`set_typing`), a change commits the text.
+fn exact_field(
+    label_key: &'static str,
+    id: &'static str,
+    aria_key: &'static str,
+    (text, set_text): (ReadSignal<String>, WriteSignal<String>),
+    set_typing: WriteSignal<bool>,
+    commit: impl Fn(String) + 'static,
+) -> impl IntoView {
+    view! {
+        <label>
+            {t(label_key)}
+            <input
+                id=id
+                type="text"
+                inputmode="decimal"
+                aria-label=t(aria_key)
+                prop:value=text
+                on:input=move |ev| {
+                    set_typing.set(true);
+                    set_text.set(event_target_value(&ev));
+                }
+                on:change=move |ev| commit(event_target_value(&ev))
+            />
+        </label>
+    }
+}
+
+/// One gamma field of the pair (`id`, an input of type `kind` named by the
+/// text of `aria_key`): it shows gamma, and on `event` sets it to what
+/// `accept` makes of the number in it (nothing: gamma stays).
+fn gamma_field<E>(
+    id: &'static str,
+    kind: &'static str,
+    aria_key: &'static str,
+    event: E,
+    accept: fn(f64) -> Option<f64>,
+) -> impl IntoView
+where
+    E: EventDescriptor<EventType = web_sys::Event> + Send + 'static,
+{
+    let ex = use_explorer();
+    // What `on:{event}` would add, for an event named by the caller.
+    let set = on(event, move |ev: web_sys::Event| {
+        if let Some(g) = parse_f64(&event_target_value(&ev)).and_then(accept) {
+            ex.state.update(|s| s.gamma = g);
+        }
+    });
+    view! {
+        <input
+            id=id
+            type=kind
+            min="0"
+            max=MAX_GAMMA.to_string()
+            step="0.05"
+            aria-label=t(aria_key)
+            prop:value=move || ex.gamma.get().to_string()
+            {..set}
+        />
     }
 }
 
@@ -145,36 +210,8 @@ pub fn Controls() -> impl IntoView {
                     {move || range.with(|r| beta_advice(r, ex.beta.get())).in_lang(lang.get())}
                 </p>
                 <div class="pair">
-                    <label>
-                        {t("controls.beta_eq")}
-                        <input
-                            id="beta-text"
-                            type="text"
-                            inputmode="decimal"
-                            aria-label=t("controls.beta_exact")
-                            prop:value=beta_text
-                            on:input=move |ev| {
-                                set_typing.set(true);
-                                set_beta_text.set(event_target_value(&ev));
-                            }
-                            on:change=move |ev| commit_beta(event_target_value(&ev))
-                        />
-                    </label>
-                    <label>
-                        {t("controls.n_eq")}
-                        <input
-                            id="n-text"
-                            type="text"
-                            inputmode="decimal"
-                            aria-label=t("controls.n_label")
-                            prop:value=n_text
-                            on:input=move |ev| {
-                                set_typing.set(true);
-                                set_n_text.set(event_target_value(&ev));
-                            }
-                            on:change=move |ev| commit_n(event_target_value(&ev))
-                        />
-                    </label>
+                    {exact_field("controls.beta_eq", "beta-text", "controls.beta_exact", (beta_text, set_beta_text), set_typing, commit_beta)}
+                    {exact_field("controls.n_eq", "n-text", "controls.n_label", (n_text, set_n_text), set_typing, commit_n)}
                 </div>
                 {move || beta_error.get().map(|e| view! { <p class="error" role="alert">{move || e.in_lang(lang.get())}</p> })}
                 <p class="hint">{t("controls.beta_hint")}</p>
@@ -182,36 +219,9 @@ pub fn Controls() -> impl IntoView {
             <div class="control">
                 <label for="gamma-slider">{t("controls.gamma")}</label>
                 <div class="pair">
-                    <input
-                        id="gamma-slider"
-                        type="range"
-                        min="0"
-                        max=MAX_GAMMA.to_string()
-                        step="0.05"
-                        aria-label=t("controls.gamma_slider_label")
-                        prop:value=move || ex.gamma.get().to_string()
-                        on:input=move |ev| {
-                            if let Some(g) = parse_f64(&event_target_value(&ev)) {
-                                ex.state.update(|s| s.gamma = g.clamp(0.0, MAX_GAMMA));
-                            }
-                        }
-                    />
-                    <input
-                        id="gamma-text"
-                        type="number"
-                        min="0"
-                        max=MAX_GAMMA.to_string()
-                        step="0.05"
-                        aria-label=t("controls.gamma_exact")
-                        prop:value=move || ex.gamma.get().to_string()
-                        on:change=move |ev| {
-                            if let Some(g) = parse_f64(&event_target_value(&ev))
-                                && (0.0..=MAX_GAMMA).contains(&g)
-                            {
-                                ex.state.update(|s| s.gamma = g);
-                            }
-                        }
-                    />
+                    // The slider clamps gamma; the number leaves it be when out of range.
+                    {gamma_field("gamma-slider", "range", "controls.gamma_slider_label", ev::input, |g| Some(g.clamp(0.0, MAX_GAMMA)))}
+                    {gamma_field("gamma-text", "number", "controls.gamma_exact", ev::change, |g| (0.0..=MAX_GAMMA).contains(&g).then_some(g))}
                 </div>
             </div>
             <fieldset class="schemes">

@@ -5,16 +5,15 @@
 
 use leptos::prelude::*;
 
-use crate::balance::losses::LossKind;
+use crate::balance::loss_kind::LossKind;
 use crate::balance::weights::SchemeKind;
 use crate::data::export::decimal;
 use crate::explorer::training::TrainingSettings;
 use crate::i18n::tr_with;
-use crate::site::backend::use_gpu;
-use crate::site::i18n::{t, use_page};
+use crate::site::i18n::use_page;
 use crate::site::state::use_explorer;
 use crate::site::training::seeded::{
-    Request, SeededRuns, messages_view, progress_view, seeds_select,
+    Request, SeededPanel, SeededRuns, results_table, run_button, seeds_select,
 };
 use crate::train::experiments::{Ranked, rank_methods, standard_methods};
 use crate::train::methods::Method;
@@ -24,43 +23,23 @@ use crate::worker::protocol::JobData;
 #[component]
 pub fn LeaderboardPanel() -> impl IntoView {
     let ex = use_explorer();
-    let gpu = use_gpu();
     let lang = use_page().lang;
-    let b = SeededRuns::new(gpu);
-    let (running, progress) = (b.running, b.progress);
+    let b = SeededRuns::new();
     let board = Memo::new(move |_| rank_methods(&b.lists()));
     // Other classes or settings make the board another task's: it goes.
-    Effect::new(move |previous: Option<(Vec<u64>, TrainingSettings)>| {
-        let now = (ex.counts.get(), ex.training.get());
-        if previous.is_some_and(|p| p != now) {
-            b.clear();
-        }
-        now
-    });
+    b.clear_on_change(move || (ex.counts.get(), ex.training.get()));
 
-    let run = move |_| {
-        if running.get_untracked() {
-            return;
-        }
-        let settings = ex.training.get_untracked();
-        b.train(
-            &settings,
-            Request {
-                data: JobData::Toy,
-                counts: ex.counts.get_untracked(),
-                prototypes: None,
-                configs: standard_methods(&settings.base(0.9999, 1.0)),
-                seeds: ex.state.with_untracked(|s| s.board_seeds),
-            },
-        );
+    let request = move |settings: &TrainingSettings| Request {
+        data: JobData::Toy,
+        counts: ex.counts.get_untracked(),
+        prototypes: None,
+        configs: standard_methods(&settings.base(0.9999, 1.0)),
+        seeds: ex.state.with_untracked(|s| s.board_seeds),
     };
 
     // Once every run is in: the board in one sentence, from its own numbers.
     let summary = move || {
-        let p = progress.get();
-        if running.get() || !p.complete() {
-            return None;
-        }
+        let p = b.finished()?;
         let board = board.get();
         let best = board.first()?;
         let mean_of = |m: Method| {
@@ -118,34 +97,20 @@ pub fn LeaderboardPanel() -> impl IntoView {
     };
 
     view! {
-        <section class="panel leaderboard" aria-labelledby="board-title">
-            <h3 id="board-title">{t("training.board_title")}</h3>
-            <p class="hint">{t("training.board_hint")}</p>
-            <div class="tools">
+        <SeededPanel runs=b class="leaderboard" prefix="board" title="training.board_title" hint="training.board_hint"
+            progress_label="training.board_progress_label" summary=Signal::derive(summary)
+            tools=move || view! {
                 {seeds_select("board-seeds", move || ex.state.with(|s| s.board_seeds), move |n| ex.state.update(|s| s.board_seeds = n))}
-                <button type="button" id="board-run" on:click=run disabled=move || running.get()>{t("training.board_run")}</button>
-                {progress_view(b, "board", "training.board_progress_label")}
-            </div>
-            {messages_view(b, "board")}
-            <p id="board-summary" role="status">{summary}</p>
-            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="leaderboard-caption">
-            <table id="leaderboard">
-                <caption id="leaderboard-caption">{t("training.board_caption")}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col" class="num">{t("training.board_rank")}</th>
-                        <th scope="col">{t("training.board_method")}</th>
-                        <th scope="col" class="num">{t("training.col_balanced")}</th>
-                        <th scope="col" class="num">{t("training.col_few")}</th>
-                        <th scope="col" class="num">{t("training.board_vs_softmax")}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {move || board.get().into_iter().enumerate().map(row).collect_view()}
-                </tbody>
-            </table>
-            </div>
-        </section>
+                {run_button(b, "board-run", "training.board_run", || true, request)}
+            }>
+            {results_table("leaderboard", "leaderboard-caption", "training.board_caption", &[
+                ("training.board_rank", true),
+                ("training.board_method", false),
+                ("training.col_balanced", true),
+                ("training.col_few", true),
+                ("training.board_vs_softmax", true),
+            ], move || board.get().into_iter().enumerate().map(row).collect_view())}
+        </SeededPanel>
     }
 }
 

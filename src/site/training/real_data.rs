@@ -13,14 +13,16 @@ use crate::charts::figure::TrainingFigure;
 use crate::charts::training::{ClassAccuracyChart, ConfusionChart};
 use crate::data::export::decimal;
 use crate::data::fashion::{self, FashionAsset, Images, SIDE};
+use crate::explorer::training::TrainingSettings;
 use crate::i18n::{Message, tr_with};
-use crate::site::backend::use_gpu;
 use crate::site::dom;
 use crate::site::figures::ChartCanvas;
 use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
-use crate::site::training::seeded::{Request, SeededRuns, messages_view, progress_view};
-use crate::train::experiments::{SeedSummary, parse_compare_list, summarise};
+use crate::site::training::seeded::{
+    Request, SeededRuns, messages_view, progress_view, results_table, run_button,
+};
+use crate::train::experiments::{SeedSummary, parse_compare_list};
 use crate::worker::fetch::fashion_asset;
 use crate::worker::protocol::JobData;
 
@@ -115,13 +117,11 @@ fn misclassified(test: &Images, predicted: &[u8]) -> Vec<(usize, usize)> {
 #[component]
 pub fn RealDataPanel() -> impl IntoView {
     let ex = use_explorer();
-    let gpu = use_gpu();
     let lang = use_page().lang;
     let load = RwSignal::new(Load::Idle);
     let imbalance = RwSignal::new(DEFAULT_IMBALANCE);
     let method = RwSignal::new(METHODS[0]);
-    let b = SeededRuns::new(gpu);
-    let running = b.running;
+    let b = SeededRuns::new();
     let counts = Memo::new(move |_| fashion::counts_at(f64::from(imbalance.get())));
     let train_images = Memo::new(move |_| match load.get() {
         Load::Ready(asset) => asset.train(f64::from(imbalance.get())).map(Arc::new),
@@ -139,13 +139,7 @@ pub fn RealDataPanel() -> impl IntoView {
         Some((test.clone(), misclassified(&test, &predicted)))
     });
     // Another imbalance or method is another experiment: its runs go.
-    Effect::new(move |previous: Option<(u32, &str)>| {
-        let now = (imbalance.get(), method.get());
-        if previous.is_some_and(|p| p != now) {
-            b.clear();
-        }
-        now
-    });
+    b.clear_on_change(move || (imbalance.get(), method.get()));
 
     let fetch = move |_| {
         if matches!(load.get_untracked(), Load::Loading | Load::Ready(_)) {
@@ -160,37 +154,29 @@ pub fn RealDataPanel() -> impl IntoView {
         });
     };
 
-    let run = move |_| {
-        if running.get_untracked() {
-            return;
-        }
-        let settings = ex.training.get_untracked();
+    let request = move |settings: &TrainingSettings| {
         let base = settings
             .base(ex.beta.get_untracked().value(), ex.gamma.get_untracked())
             .for_images();
         let list = format!("softmax,cb-softmax,{}", method.get_untracked());
         let configs = parse_compare_list(&list, &base).expect("the panel's names parse");
         let rho = imbalance.get_untracked();
-        b.train(
-            &settings,
-            Request {
-                data: JobData::FashionMnistLt {
-                    imbalance: f64::from(rho),
-                },
-                counts: fashion::counts_at(f64::from(rho)),
-                prototypes: None,
-                configs,
-                seeds: 1,
+        Request {
+            data: JobData::FashionMnistLt {
+                imbalance: f64::from(rho),
             },
-        );
+            counts: fashion::counts_at(f64::from(rho)),
+            prototypes: None,
+            configs,
+            seeds: 1,
+        }
     };
 
     // Each run over the seeds that finished, in the order they were trained.
     let summaries = Memo::new(move |_| {
-        b.lists()
-            .iter()
-            .filter(|r| !r.is_empty())
-            .map(|r| summarise(r))
+        b.summaries()
+            .into_iter()
+            .flatten()
             .collect::<Vec<SeedSummary>>()
     });
     let accuracy_figure = Memo::new(move |_| {
@@ -286,10 +272,7 @@ pub fn RealDataPanel() -> impl IntoView {
                         {METHODS.map(|m| view! { <option value=m>{m}</option> }).collect_view()}
                     </select>
                 </label>
-                <button type="button" id="real-run" on:click=run
-                    disabled=move || running.get() || !matches!(load.get(), Load::Ready(_))>
-                    {t("training.real_run")}
-                </button>
+                {run_button(b, "real-run", "training.real_run", move || matches!(load.get(), Load::Ready(_)), request)}
                 {progress_view(b, "real", "training.real_progress_label")}
             </div>
             {move || match load.get() {
@@ -302,23 +285,13 @@ pub fn RealDataPanel() -> impl IntoView {
                 <div class="thumbs" id="real-thumbs">
                     {(0..fashion::CLASSES).map(thumbnail).collect_view()}
                 </div>
-                <div class="table-scroll" tabindex="0" role="region" aria-labelledby="real-caption">
-                <table id="real-table">
-                    <caption id="real-caption">{t("training.real_caption")}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{t("training.board_method")}</th>
-                            <th scope="col" class="num">{t("training.col_balanced")}</th>
-                            <th scope="col" class="num">{t("training.col_many")}</th>
-                            <th scope="col" class="num">{t("training.col_medium")}</th>
-                            <th scope="col" class="num">{t("training.col_few")}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {move || summaries.get().into_iter().map(row).collect_view()}
-                    </tbody>
-                </table>
-                </div>
+                {results_table("real-table", "real-caption", "training.real_caption", &[
+                    ("training.board_method", false),
+                    ("training.col_balanced", true),
+                    ("training.col_many", true),
+                    ("training.col_medium", true),
+                    ("training.col_few", true),
+                ], move || summaries.get().into_iter().map(row).collect_view())}
                 <div class="figure-grid">
                     <ChartCanvas figure=accuracy_figure name="real-per-class-accuracy"
                         caption=t("training.real_accuracy_caption") />

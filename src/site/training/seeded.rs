@@ -1,18 +1,21 @@
 //! A list of configurations trained over a few seeds in the worker, one job
 //! a seed so that every configuration's runs line up seed by seed: what the
-//! leaderboard and the beta sweep share.
+//! leaderboard, the beta sweep and the real-data panel share, with the parts
+//! of their views that are alike.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::data::toy_data::Redundancy;
 use crate::explorer::state::MAX_BOARD_SEEDS;
 use crate::explorer::training::TrainingSettings;
 use crate::i18n::{Lang, Message, tr_with};
-use crate::site::backend::Gpu;
+use crate::site::backend::{Gpu, use_gpu};
 use crate::site::i18n::{t, use_page};
+use crate::site::state::use_explorer;
 use crate::site::worker;
 use crate::train::config::TrainConfig;
-use crate::train::experiments::RunReport;
+use crate::train::experiments::{RunReport, SeedSummary, summarise};
 use crate::worker::protocol::{Command, JobData, JobId, JobSpec, Order, Report, Stop, Watch};
 
 /// Which seed trains, how many runs are done.
@@ -88,6 +91,8 @@ impl Plan {
 #[derive(Clone, Copy)]
 pub struct SeededRuns {
     gpu: Gpu,
+    /// The training panel's settings, which a press trains with.
+    settings: Memo<TrainingSettings>,
     job: StoredValue<Option<JobId>>,
     pub running: RwSignal<bool>,
     pub message: RwSignal<Option<Message>>,
@@ -104,9 +109,11 @@ pub struct SeededRuns {
 }
 
 impl SeededRuns {
-    pub fn new(gpu: Gpu) -> Self {
+    /// A panel's runs, on the page's GPU with the training panel's settings.
+    pub fn new() -> Self {
         Self {
-            gpu,
+            gpu: use_gpu(),
+            settings: use_explorer().training,
             job: StoredValue::new(None),
             running: RwSignal::new(false),
             message: RwSignal::new(None),
@@ -134,6 +141,34 @@ impl SeededRuns {
         })
     }
 
+    /// Each configuration's finished runs summarised over their seeds, in
+    /// the order they were trained; `None` before any (tracked).
+    pub fn summaries(self) -> Vec<Option<SeedSummary>> {
+        self.lists()
+            .iter()
+            .map(|r| (!r.is_empty()).then(|| summarise(r)))
+            .collect()
+    }
+
+    /// The progress of a press once every run of it is in and nothing
+    /// trains, or nothing (tracked).
+    pub fn finished(self) -> Option<Progress> {
+        let p = self.progress.get();
+        (!self.running.get() && p.complete()).then_some(p)
+    }
+
+    /// Forgets the runs whenever what `task` reads changes: on another task
+    /// (other classes, settings or data) they are another task's.
+    pub fn clear_on_change<T: PartialEq + 'static>(self, task: impl Fn() -> T + 'static) {
+        Effect::new(move |previous: Option<T>| {
+            let now = task();
+            if previous.is_some_and(|p| p != now) {
+                self.clear();
+            }
+            now
+        });
+    }
+
     /// Drops the current job, if any, and stops.
     pub fn stop(self) {
         if let Some(old) = self.job.get_value() {
@@ -152,10 +187,21 @@ impl SeededRuns {
         self.progress.set(Progress::default());
     }
 
+    /// A press of the panel's button: unless runs are training, trains the
+    /// request that `request` makes of the training panel's settings.
+    pub fn press(self, request: impl FnOnce(&TrainingSettings) -> Request) {
+        if self.running.get_untracked() {
+            return;
+        }
+        let settings = self.settings.get_untracked();
+        let request = request(&settings);
+        self.train(&settings, request);
+    }
+
     /// Trains `request` with the training panel's seed and backend, run
     /// after run (results only), unless its task cannot be made (then the
     /// panel says why and nothing else changes).
-    pub fn train(self, settings: &TrainingSettings, request: Request) {
+    fn train(self, settings: &TrainingSettings, request: Request) {
         self.start(Plan {
             first: JobSpec {
                 data: request.data,
@@ -282,6 +328,25 @@ pub fn seeds_select(
     }
 }
 
+/// A seeded panel's button (`id`, the text of `key`): a press trains the
+/// request `request` makes of the training settings (see
+/// [`SeededRuns::press`]); disabled while runs train or until `ready`.
+pub fn run_button(
+    b: SeededRuns,
+    id: &'static str,
+    key: &'static str,
+    ready: impl Fn() -> bool + Send + Sync + 'static,
+    request: impl Fn(&TrainingSettings) -> Request + 'static,
+) -> impl IntoView {
+    let running = b.running;
+    view! {
+        <button type="button" id=id on:click=move |_| b.press(&request)
+            disabled=move || running.get() || !ready()>
+            {t(key)}
+        </button>
+    }
+}
+
 /// A seeded panel's progress: a bar (`{prefix}-steps`, labelled by the
 /// text of `label_key`) and its words (`{prefix}-progress`, with the runs
 /// done, in all and where they train as data attributes).
@@ -303,11 +368,83 @@ pub fn progress_view(
     }
 }
 
+/// The frame of a panel trained over the seeds the visitor picks (the
+/// leaderboard, the sweep): a section of class `class` with its title and
+/// hint, its tools (the panel's own, then its progress), its notice and
+/// error, its summary and its results (the children). Its ids start with
+/// `prefix`; `title`, `hint` and `progress_label` are translation keys.
+#[component]
+pub fn SeededPanel(
+    runs: SeededRuns,
+    class: &'static str,
+    prefix: &'static str,
+    title: &'static str,
+    hint: &'static str,
+    progress_label: &'static str,
+    /// The panel's own tools: the seeds select, the button and what comes before.
+    #[prop(into)]
+    tools: ViewFn,
+    /// What the runs found, in a sentence (`{prefix}-summary`).
+    summary: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <section class=format!("panel {class}") aria-labelledby=format!("{prefix}-title")>
+            <h3 id=format!("{prefix}-title")>{t(title)}</h3>
+            <p class="hint">{t(hint)}</p>
+            <div class="tools">
+                {tools.run()}
+                {progress_view(runs, prefix, progress_label)}
+            </div>
+            {messages_view(runs, prefix)}
+            <p id=format!("{prefix}-summary") role="status">{summary}</p>
+            {children()}
+        </section>
+    }
+}
+
 /// A seeded panel's notice (`{prefix}-notice`) and error, when there are.
 pub fn messages_view(b: SeededRuns, prefix: &'static str) -> impl IntoView {
     let lang = use_page().lang;
     view! {
         {move || b.notice.get().map(|m| view! { <p class="notice" id=format!("{prefix}-notice") role="status">{move || m.in_lang(lang.get())}</p> })}
         {move || b.message.get().map(|m| view! { <p class="error" role="alert">{move || m.in_lang(lang.get())}</p> })}
+    }
+}
+
+/// A column of [`results_table`]: the translation key of its heading, and
+/// whether it holds numbers (class `num`).
+pub type Column = (&'static str, bool);
+
+/// A seeded panel's table of results (`id`) in a region that scrolls, its
+/// caption (`caption_id`) the text of `caption_key`, a heading a column and
+/// the rows that `rows` makes (tracked).
+pub fn results_table<V: IntoView + 'static>(
+    id: &'static str,
+    caption_id: &'static str,
+    caption_key: &'static str,
+    columns: &[Column],
+    rows: impl Fn() -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    let headings = columns
+        .iter()
+        .map(|&(key, num)| {
+            if num {
+                Either::Left(view! { <th scope="col" class="num">{t(key)}</th> })
+            } else {
+                Either::Right(view! { <th scope="col">{t(key)}</th> })
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby=caption_id>
+        <table id=id>
+            <caption id=caption_id>{t(caption_key)}</caption>
+            <thead>
+                <tr>{headings}</tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+        </div>
     }
 }

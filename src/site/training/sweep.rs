@@ -16,14 +16,13 @@ use crate::data::fashion;
 use crate::explorer::state::{SWEEP_COPIES, SWEEP_IMBALANCE, SWEEP_PROTOTYPES, SweepData};
 use crate::explorer::training::TrainingSettings;
 use crate::i18n::{tr, tr_with};
-use crate::site::backend::use_gpu;
 use crate::site::figures::ChartCanvas;
 use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
 use crate::site::training::seeded::{
-    Request, SeededRuns, messages_view, progress_view, seeds_select,
+    Request, SeededPanel, SeededRuns, results_table, run_button, seeds_select,
 };
-use crate::train::experiments::{MeanSd, SWEEP_BETAS, SeedSummary, beta_sweep, summarise};
+use crate::train::experiments::{MeanSd, SWEEP_BETAS, SeedSummary, beta_sweep};
 use crate::worker::protocol::JobData;
 
 /// The sweep's runs summarised: CB at each beta, then inverse, then logit
@@ -36,9 +35,10 @@ struct Sweep {
 }
 
 impl Sweep {
-    /// From `lists[i]`, the runs of [`beta_sweep`]'s configuration i.
-    fn of(lists: &[Vec<crate::train::experiments::RunReport>]) -> Self {
-        let summary = |i: usize| lists.get(i).filter(|r| !r.is_empty()).map(|r| summarise(r));
+    /// From `summaries[i]`, the runs of [`beta_sweep`]'s configuration i
+    /// summarised (see [`SeededRuns::summaries`]).
+    fn of(summaries: &[Option<SeedSummary>]) -> Self {
+        let summary = |i: usize| summaries.get(i).cloned().flatten();
         Self {
             cb: SWEEP_BETAS
                 .iter()
@@ -81,29 +81,15 @@ fn percent(m: &MeanSd) -> String {
 #[component]
 pub fn SweepPanel() -> impl IntoView {
     let ex = use_explorer();
-    let gpu = use_gpu();
     let lang = use_page().lang;
-    let b = SeededRuns::new(gpu);
-    let (running, progress) = (b.running, b.progress);
+    let b = SeededRuns::new();
     let data = Memo::new(move |_| ex.state.with(|s| s.sweep_data));
     let prototypes = Memo::new(move |_| data.get().prototypes());
-    let sweep = Memo::new(move |_| Sweep::of(&b.lists()));
+    let sweep = Memo::new(move |_| Sweep::of(&b.summaries()));
     // Other classes, settings or data make the sweep another task's: it goes.
-    Effect::new(
-        move |previous: Option<(Vec<u64>, TrainingSettings, SweepData)>| {
-            let now = (ex.counts.get(), ex.training.get(), data.get());
-            if previous.is_some_and(|p| p != now) {
-                b.clear();
-            }
-            now
-        },
-    );
+    b.clear_on_change(move || (ex.counts.get(), ex.training.get(), data.get()));
 
-    let run = move |_| {
-        if running.get_untracked() {
-            return;
-        }
-        let settings = ex.training.get_untracked();
+    let request = move |settings: &TrainingSettings| {
         let base = settings.base(0.9999, 1.0);
         // The images with their network and counts; the toy task with the explorer's.
         let (job_data, counts, base) = match data.get_untracked() {
@@ -116,24 +102,18 @@ pub fn SweepPanel() -> impl IntoView {
             ),
             _ => (JobData::Toy, ex.counts.get_untracked(), base),
         };
-        b.train(
-            &settings,
-            Request {
-                data: job_data,
-                counts,
-                prototypes: data.get_untracked().redundancy(),
-                configs: beta_sweep(&base),
-                seeds: ex.state.with_untracked(|s| s.sweep_seeds),
-            },
-        );
+        Request {
+            data: job_data,
+            counts,
+            prototypes: data.get_untracked().redundancy(),
+            configs: beta_sweep(&base),
+            seeds: ex.state.with_untracked(|s| s.sweep_seeds),
+        }
     };
 
     // Once every run is in: what the sweep shows, in one sentence of its own numbers.
     let summary = move || {
-        let p = progress.get();
-        if running.get() || !p.complete() {
-            return None;
-        }
+        let p = b.finished()?;
         let sweep = sweep.get();
         let (best_beta, best) = sweep.cb.iter().max_by(|a, b| {
             a.1.balanced_accuracy
@@ -208,10 +188,9 @@ pub fn SweepPanel() -> impl IntoView {
     };
 
     view! {
-        <section class="panel sweep" aria-labelledby="sweep-title">
-            <h3 id="sweep-title">{t("training.sweep_title")}</h3>
-            <p class="hint">{t("training.sweep_hint")}</p>
-            <div class="tools">
+        <SeededPanel runs=b class="sweep" prefix="sweep" title="training.sweep_title" hint="training.sweep_hint"
+            progress_label="training.sweep_progress_label" summary=Signal::derive(summary)
+            tools=move || view! {
                 <label>
                     {t("training.sweep_data")}
                     <select id="sweep-prototypes"
@@ -232,27 +211,14 @@ pub fn SweepPanel() -> impl IntoView {
                     </select>
                 </label>
                 {seeds_select("sweep-seeds", move || ex.state.with(|s| s.sweep_seeds), move |n| ex.state.update(|s| s.sweep_seeds = n))}
-                <button type="button" id="sweep-run" on:click=run disabled=move || running.get()>{t("training.sweep_run")}</button>
-                {progress_view(b, "sweep", "training.sweep_progress_label")}
-            </div>
-            {messages_view(b, "sweep")}
-            <p id="sweep-summary" role="status">{summary}</p>
+                {run_button(b, "sweep-run", "training.sweep_run", || true, request)}
+            }>
             <ChartCanvas figure=figure name="beta-sweep" caption=caption described_by="sweep-summary" />
-            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="sweep-caption">
-            <table id="sweep-table">
-                <caption id="sweep-caption">{t("training.sweep_caption")}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t("training.board_method")}</th>
-                        <th scope="col" class="num">{t("training.col_balanced")}</th>
-                        <th scope="col" class="num">{t("training.col_few")}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {move || sweep.get().rows().into_iter().map(row).collect_view()}
-                </tbody>
-            </table>
-            </div>
-        </section>
+            {results_table("sweep-table", "sweep-caption", "training.sweep_caption", &[
+                ("training.board_method", false),
+                ("training.col_balanced", true),
+                ("training.col_few", true),
+            ], move || sweep.get().rows().into_iter().map(row).collect_view())}
+        </SeededPanel>
     }
 }
