@@ -305,30 +305,27 @@ pub fn nice_ceil(v: f64) -> f64 {
     nice * magnitude
 }
 
-/// 10^e as a reader writes it: plain from 0.01 to 10000, superscript beyond.
+/// 10^e with the exponent in superscript (10⁰, 10³, 10⁻²), for every decade
+/// of every log axis: one style on a whole axis and the whole site, as
+/// matplotlib writes log axes (plain numbers up to 10000 and superscripts
+/// beyond once mixed "10000" with "10⁵" on one axis).
 fn power_of_ten_label(t: f64) -> String {
     let e = t.round() as i32;
     if (t - e as f64).abs() > 1e-9 {
         return super::short_number(10f64.powf(t));
     }
-    match e {
-        -2..=0 => format!("{}", 10f64.powi(e)),
-        1..=4 => format!("{}", 10u64.pow(e as u32)),
-        _ => {
-            let digits: String = e
-                .to_string()
+    let digits: String = e
+        .to_string()
+        .chars()
+        .map(|c| match c {
+            '-' => '⁻',
+            d => "⁰¹²³⁴⁵⁶⁷⁸⁹"
                 .chars()
-                .map(|c| match c {
-                    '-' => '⁻',
-                    d => "⁰¹²³⁴⁵⁶⁷⁸⁹"
-                        .chars()
-                        .nth(d.to_digit(10).expect("an exponent is digits") as usize)
-                        .expect("ten superscript digits"),
-                })
-                .collect();
-            format!("10{digits}")
-        }
-    }
+                .nth(d.to_digit(10).expect("an exponent is digits") as usize)
+                .expect("ten superscript digits"),
+        })
+        .collect();
+    format!("10{digits}")
 }
 
 #[cfg(test)]
@@ -375,10 +372,11 @@ mod tests {
         assert_eq!(a.ticks(2), vec![0.0, 4.0]);
         assert_eq!(a.minor_ticks().len(), 4 * 8);
         let labels: Vec<String> = a.ticks(10).iter().map(|&t| a.label(t)).collect();
-        assert_eq!(labels, ["1", "10", "100", "1000", "10000"]);
+        assert_eq!(labels, ["10⁰", "10¹", "10²", "10³", "10⁴"]);
         assert_eq!(a.label(6.0), "10⁶");
         assert_eq!(a.label(-4.0), "10⁻⁴");
-        assert_eq!(a.label(-1.0), "0.1");
+        assert_eq!(a.label(-1.0), "10⁻¹");
+        assert_eq!(a.label(10.0), "10¹⁰");
     }
 
     #[test]

@@ -13,8 +13,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axis::Axis;
+use super::family::{self, BetaCurve};
 use super::frame::{self, Corner, Frame, Key};
-use super::series::{draw_lines, split_gaps};
 use super::{DrawResult, Theme};
 use crate::balance::effective_number::{Beta, effective_number};
 
@@ -44,16 +44,9 @@ pub struct CbTermChart {
     pub n_max: u64,
 }
 
-/// One curve: its beta, whether it is the current one, and (n, 1/E_n).
-#[derive(Clone, Debug, PartialEq)]
-pub struct CbTermCurve {
-    /// beta of the curve.
-    pub beta: Beta,
-    /// Whether it is the reader's beta.
-    pub current: bool,
-    /// (n, 1/E_n) for n from 1 to n_max, evenly in log n.
-    pub points: Vec<(f64, f64)>,
-}
+/// One curve: its beta, whether it is the current one, and (n, 1/E_n) for
+/// n from 1 to n_max, evenly in log n.
+pub type CbTermCurve = BetaCurve;
 
 impl CbTermChart {
     /// The paper's betas of Figure 3.
@@ -71,23 +64,12 @@ impl CbTermChart {
     /// not one of them; the current one flagged.
     pub fn curves(&self) -> Vec<CbTermCurve> {
         let n_max = self.n_max();
-        let mut betas = self.betas.clone();
-        if !betas.contains(&self.current) {
-            betas.push(self.current);
-        }
-        betas
-            .into_iter()
-            .map(|beta| CbTermCurve {
-                beta,
-                current: beta == self.current,
-                points: (0..SAMPLES)
-                    .map(|k| {
-                        let n = n_max.powf(k as f64 / (SAMPLES - 1) as f64);
-                        (n, 1.0 / effective_number(n, beta))
-                    })
-                    .collect(),
-            })
-            .collect()
+        let samples: Vec<f64> = (0..SAMPLES)
+            .map(|k| n_max.powf(k as f64 / (SAMPLES - 1) as f64))
+            .collect();
+        family::beta_curves(&self.betas, self.current, &samples, |n, beta| {
+            1.0 / effective_number(n, beta)
+        })
     }
 }
 
@@ -97,12 +79,7 @@ fn label(curve: &CbTermCurve, theme: &Theme) -> String {
     } else {
         "chart.beta"
     };
-    let s = theme.text_with(key, &[("beta", &curve.beta.to_string())]);
-    if curve.current {
-        theme.text_with("chart.yours", &[("label", &s)])
-    } else {
-        s
-    }
+    theme.text_with(key, &[("beta", &curve.beta.to_string())])
 }
 
 /// Draws the curves on log-log axes, with 1/n for reference.
@@ -124,12 +101,8 @@ pub fn draw<DB: DrawingBackend>(
         x_desc: &[theme.text(X_DESC)],
         y_desc: &[theme.text(Y_DESC), Y_DESC_SHORT],
     };
-    let style = |i: usize, c: &CbTermCurve| theme.curve(i, c.current);
     let mut keys = vec![Key::line(INVERSE_LABEL, &theme.muted, 1.0)];
-    keys.extend(curves.iter().enumerate().map(|(i, c)| {
-        let (colour, width) = style(i, c);
-        Key::line(label(c, theme), &colour, width)
-    }));
+    keys.extend(family::keys(theme, &curves, |c| label(c, theme)));
     // Every term is >= 1/n: the lower left is empty.
     let mut framed = frame::build(area, theme, &frame, keys, Corner::LowerLeft)?;
     let chart = &mut framed.chart;
@@ -141,22 +114,9 @@ pub fn draw<DB: DrawingBackend>(
     )))?;
 
     // The current curve last, on top.
-    let order = curves
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !c.current)
-        .chain(curves.iter().enumerate().filter(|(_, c)| c.current));
-    for (i, c) in order {
-        let (colour, width) = style(i, c);
-        let lines = split_gaps(c.points.iter().map(|&p| plot(p)));
-        draw_lines(
-            chart,
-            theme,
-            lines,
-            colour.stroke_width(theme.stroke(width)),
-            width,
-        )?;
-    }
+    family::draw(chart, theme, &curves, |c| {
+        c.points.iter().map(move |&p| plot(p))
+    })?;
     framed.finish(theme)
 }
 
@@ -224,16 +184,16 @@ mod tests {
             let s = svg::render((900, 560), |area| {
                 draw(area, &chart, &Theme::light(scale)).unwrap();
             });
-            let at = s.find("\n10000\n").expect("n = 10000 is labelled");
+            let at = s.find("\n10⁴\n").expect("n = 10000 is labelled");
             let element = &s[s[..at].rfind("<text").unwrap()..at];
             let attr = |name: &str| {
                 let v = element.split(&format!(" {name}=\"")).nth(1).unwrap();
                 v[..v.find('"').unwrap()].parse::<f64>().unwrap()
             };
-            // Centred on its tick: half of five digits (about 0.55 em each)
-            // to its right, at the size a canvas draws (plotters' SVG writes
-            // the size divided by 1.24).
-            let right = attr("x") + 2.5 * 0.55 * 1.24 * attr("font-size");
+            // Centred on its tick: half of its three characters (1, 0 and
+            // a superscript 4, about 0.55 em each) to its right, at the size
+            // a canvas draws (plotters' SVG writes the size divided by 1.24).
+            let right = attr("x") + 1.5 * 0.55 * 1.24 * attr("font-size");
             assert!(right <= 900.0, "scale {scale}: the label ends at {right}");
         }
     }
@@ -266,7 +226,7 @@ mod tests {
         assert_eq!(lines[5].width, 4.0);
         assert!(lines[..5].iter().all(|l| l.width == 2.0 && l.stroke != hl));
         // Log-log: the y axis has decade labels down to 1/n_max.
-        svg::assert_texts(&s, &["1", "0.1", "0.01", "10⁻⁴"]);
+        svg::assert_texts(&s, &["10⁰", "10⁻¹", "10⁻²", "10⁻⁴"]);
         // beta = 0 is a flat line.
         let flat = &lines[0];
         assert!(flat.points.iter().all(|p| p.1 == flat.points[0].1));

@@ -11,8 +11,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axis::{Axis, nice_ceil};
+use super::family::{self, BetaCurve};
 use super::frame::{self, Corner, Frame, Key};
-use super::series::{draw_lines, split_gaps};
 use super::{DrawResult, Theme, short_number};
 use crate::balance::effective_number::{Beta, effective_number};
 
@@ -44,16 +44,9 @@ pub struct EffectiveCurveChart {
     pub log_x: bool,
 }
 
-/// One curve: its beta, whether it is the current one, and its points (n, E_n).
-#[derive(Clone, Debug, PartialEq)]
-pub struct EffectiveCurve {
-    /// beta of the curve.
-    pub beta: Beta,
-    /// Whether it is the reader's beta.
-    pub current: bool,
-    /// (n, E_n) on [`SAMPLES`] values of n.
-    pub points: Vec<(f64, f64)>,
-}
+/// One curve: its beta, whether it is the current one, and its points
+/// (n, E_n) on [`SAMPLES`] values of n.
+pub type EffectiveCurve = BetaCurve;
 
 impl EffectiveCurveChart {
     /// The values of n sampled: 1 to n_max evenly in log n when `log_x`,
@@ -71,37 +64,17 @@ impl EffectiveCurveChart {
     /// The curves to draw, computed with the core: `betas`, then `current`
     /// when it is not one of them; the current one is flagged.
     pub fn curves(&self) -> Vec<EffectiveCurve> {
-        let samples = self.samples();
-        let mut betas = self.betas.clone();
-        if !betas.contains(&self.current) {
-            betas.push(self.current);
-        }
-        betas
-            .into_iter()
-            .map(|beta| EffectiveCurve {
-                beta,
-                current: beta == self.current,
-                points: samples
-                    .iter()
-                    .map(|&n| (n, effective_number(n, beta)))
-                    .collect(),
-            })
-            .collect()
+        family::beta_curves(&self.betas, self.current, &self.samples(), effective_number)
     }
 }
 
 /// The legend entry of a curve: beta and its asymptote N.
-fn label(curve: &EffectiveCurve, theme: &Theme) -> String {
-    let s = format!(
+fn label(curve: &EffectiveCurve) -> String {
+    format!(
         "β = {} (N = {})",
         curve.beta,
         short_number(curve.beta.prototypes())
-    );
-    if curve.current {
-        theme.text_with("chart.yours", &[("label", &s)])
-    } else {
-        s
-    }
+    )
 }
 
 /// Draws the curves, each asymptote N = 1 / (1 - beta) within reach as a
@@ -145,15 +118,8 @@ pub fn draw<DB: DrawingBackend>(
         x_desc: &[theme.text(X_DESC)],
         y_desc: &[theme.text(Y_DESC), Y_DESC_SHORT],
     };
-    let colour = |i: usize, c: &EffectiveCurve| theme.curve(i, c.current).0;
-    let width = |c: &EffectiveCurve| theme.curve(0, c.current).1;
     let mut keys = vec![Key::line(DIAGONAL_LABEL, &theme.muted, 1.0)];
-    keys.extend(
-        curves
-            .iter()
-            .enumerate()
-            .map(|(i, c)| Key::line(label(c, theme), &colour(i, c), width(c))),
-    );
+    keys.extend(family::keys(theme, &curves, label));
     // E <= n: the upper left is empty.
     let mut framed = frame::build(area, theme, &frame, keys, Corner::UpperLeft)?;
     let chart = &mut framed.chart;
@@ -172,25 +138,19 @@ pub fn draw<DB: DrawingBackend>(
         let big_n = c.beta.prototypes();
         if big_n <= y.hi() {
             let at = y.to_plot_or_nan(big_n);
+            let (colour, _) = theme.curve(i, c.current);
             chart.draw_series(DashedLineSeries::new(
                 [(x.floor(), at), (x.plot_range().end, at)],
                 dash,
                 dash,
-                colour(i, c).mix(0.8).stroke_width(theme.stroke(1.0)),
+                colour.mix(0.8).stroke_width(theme.stroke(1.0)),
             ))?;
         }
     }
     // The current curve last, on top.
-    let order = curves
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !c.current)
-        .chain(curves.iter().enumerate().filter(|(_, c)| c.current));
-    for (i, c) in order {
-        let style = colour(i, c).stroke_width(theme.stroke(width(c)));
-        let lines = split_gaps(c.points.iter().map(|&p| plot(p)));
-        draw_lines(chart, theme, lines, style, width(c))?;
-    }
+    family::draw(chart, theme, &curves, |c| {
+        c.points.iter().map(move |&p| plot(p))
+    })?;
     framed.finish(theme)
 }
 

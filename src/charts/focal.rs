@@ -13,8 +13,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axis::{Axis, nice_ceil};
-use super::frame::{self, Corner, Frame, Key};
-use super::series::{draw_lines, split_gaps};
+use super::family::{self, Member};
+use super::frame::{self, Corner, Frame};
 use super::{DrawResult, Theme, short_number};
 use crate::balance::losses::focal_term;
 
@@ -58,6 +58,12 @@ pub struct FocalCurve {
     pub loss: Vec<(f64, f64)>,
 }
 
+impl Member for FocalCurve {
+    fn is_current(&self) -> bool {
+        self.current
+    }
+}
+
 /// logit(p) = ln(p / (1 - p)), the logit whose sigmoid is p.
 fn logit(p: f64) -> f64 {
     p.ln() - (-p).ln_1p()
@@ -76,14 +82,10 @@ impl FocalChart {
     /// current one flagged.
     pub fn curves(&self) -> Vec<FocalCurve> {
         let same = |a: f64, b: f64| (a - b).abs() <= 1e-12;
-        let mut gammas = self.gammas.clone();
-        if !gammas.iter().any(|&g| same(g, self.current)) {
-            gammas.push(self.current);
-        }
         let samples = Self::samples();
-        gammas
+        family::with_current(&self.gammas, self.current, same)
             .into_iter()
-            .map(|gamma| {
+            .map(|(gamma, current)| {
                 let (modulator, loss) = samples
                     .iter()
                     .map(|&p| {
@@ -98,7 +100,7 @@ impl FocalChart {
                     .unzip();
                 FocalCurve {
                     gamma,
-                    current: same(gamma, self.current),
+                    current,
                     modulator,
                     loss,
                 }
@@ -113,12 +115,7 @@ fn label(curve: &FocalCurve, theme: &Theme) -> String {
     } else {
         "chart.gamma"
     };
-    let s = theme.text_with(key, &[("gamma", &short_number(curve.gamma))]);
-    if curve.current {
-        theme.text_with("chart.yours", &[("label", &s)])
-    } else {
-        s
-    }
+    theme.text_with(key, &[("gamma", &short_number(curve.gamma))])
 }
 
 /// Draws the two panels side by side under one title and one legend.
@@ -129,17 +126,9 @@ pub fn draw<DB: DrawingBackend>(
 ) -> DrawResult<(), DB> {
     area.fill(&theme.background)?;
     let curves = data.curves();
-    let style = |i: usize, c: &FocalCurve| theme.curve(i, c.current);
     // One legend for both panels, in rows under the title: inside either
     // panel it would cover curves on a phone.
-    let keys: Vec<Key> = curves
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let (colour, width) = style(i, c);
-            Key::line(label(c, theme), &colour, width)
-        })
-        .collect();
+    let keys = family::keys(theme, &curves, |c| label(c, theme));
     let under = frame::header(area, theme, theme.text(TITLE), &keys)?;
     let panels = under.split_evenly((1, 2));
 
@@ -168,24 +157,11 @@ pub fn draw<DB: DrawingBackend>(
 
     for (area, frame, is_loss) in [(&panels[0], modulator, false), (&panels[1], loss, true)] {
         let mut framed = frame::build(area, theme, &frame, Vec::new(), Corner::UpperRight)?;
-        let chart = &mut framed.chart;
-        let order = curves
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !c.current)
-            .chain(curves.iter().enumerate().filter(|(_, c)| c.current));
-        for (i, c) in order {
-            let (colour, width) = style(i, c);
+        // The current curve last, on top.
+        family::draw(&mut framed.chart, theme, &curves, |c| {
             let points = if is_loss { &c.loss } else { &c.modulator };
-            let lines = split_gaps(points.iter().copied());
-            draw_lines(
-                chart,
-                theme,
-                lines,
-                colour.stroke_width(theme.stroke(width)),
-                width,
-            )?;
-        }
+            points.iter().copied()
+        })?;
     }
     Ok(())
 }

@@ -10,9 +10,10 @@
 //! official notebook's figure), [`editor`] (the distribution the reader
 //! paints), [`weights`] (weights per class for each scheme), [`effective`]
 //! (E_n against n), [`cb_term`] (the paper's Figure 3) and [`focal`] (the
-//! focal modulator and loss); [`figure::Figure`] holds any one of the
-//! lesson's and the explorer's figures, [`figure::TrainingFigure`] any one of
-//! the training panels'. Per-class series longer than the plot is wide go through
+//! focal modulator and loss), the last three families of curves with the
+//! reader's value on top, built with [`family`]; [`figure::Figure`] holds
+//! any one of the lesson's and the explorer's figures,
+//! [`figure::TrainingFigure`] any one of the training panels'. Per-class series longer than the plot is wide go through
 //! [`envelope`], so 10,000 classes draw as fast and as small as 800.
 //!
 //! Every word a chart draws is a translation key looked up in the theme's
@@ -33,6 +34,7 @@ pub mod counts;
 pub mod coverage;
 pub mod editor;
 pub mod effective;
+pub mod family;
 pub mod figure;
 pub mod focal;
 mod frame;

@@ -13,6 +13,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axis::{Axis, nice_ceil};
+use super::family::on_top_last;
 use super::frame::{self, Frame, Key};
 use super::series::{class_series, draw_class_series, half_width_in_plot, legend_corner};
 use super::{DrawResult, Theme};
@@ -125,17 +126,8 @@ pub fn draw<DB: DrawingBackend>(
     }
 
     // The highlighted curves last, on top.
-    let ordinary = data
-        .curves
-        .iter()
-        .zip(&styles)
-        .filter(|(c, _)| !c.highlighted);
-    let highlighted = data
-        .curves
-        .iter()
-        .zip(&styles)
-        .filter(|(c, _)| c.highlighted);
-    for (curve, &(colour, width)) in ordinary.chain(highlighted) {
+    for (i, curve) in on_top_last(&data.curves, |c| c.highlighted) {
+        let (colour, width) = styles[i];
         let half = half_width_in_plot(chart, theme, &y, width);
         let series = class_series(&curve.weights, &y, columns, half);
         draw_class_series(chart, theme, series, colour, width)?;
