@@ -1,13 +1,12 @@
-//! The site's languages and their strings: English and Simplified Chinese,
-//! each a flat JSON file of `key -> string` in `locales/`, embedded at build
-//! time. `{name}` in a string is a placeholder that [`tr_with`] fills.
-//!
-//! A key missing from a language falls back to English, then to the key
-//! itself, so a slip shows up as visible text rather than a crash; the tests
-//! below make sure both files hold exactly the same keys and placeholders.
+//! The site's languages: which there are, their strings (built in, or
+//! fetched by the page and installed), and a string's lookup with its
+//! placeholders filled. A key missing from a language falls back to English,
+//! then to the key itself.
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
+
+use super::catalog::Catalog;
 
 /// A language the site speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -56,9 +55,9 @@ impl Lang {
     /// the worker never shows text. Natively (the tool, the tests) both are in.
     fn source(self) -> Option<&'static str> {
         match self {
-            Lang::En => Some(include_str!("../locales/en.json")),
+            Lang::En => Some(include_str!("../../locales/en.json")),
             #[cfg(not(target_arch = "wasm32"))]
-            Lang::ZhCn => Some(include_str!("../locales/zh-CN.json")),
+            Lang::ZhCn => Some(include_str!("../../locales/zh-CN.json")),
             #[cfg(target_arch = "wasm32")]
             Lang::ZhCn => None,
         }
@@ -112,7 +111,7 @@ impl Lang {
             return Ok(());
         }
         let catalog = Catalog::parse(source)?;
-        if let Some(missing) = catalog.missing_key() {
+        if let Some(missing) = catalog.missing_key(english()) {
             return Err(format!("{} lacks the key {missing}", self.url()));
         }
         let _ = self.cell().set(catalog);
@@ -131,7 +130,7 @@ fn english() -> &'static Catalog {
 /// the chunk calls, adds them. Natively they are part of English from the
 /// start. The Chinese file holds every key, panels' included: it is fetched
 /// whole when a reader asks for it.
-const PANEL_STRINGS: &str = include_str!("../locales/en.panels.json");
+const PANEL_STRINGS: &str = include_str!("../../locales/en.panels.json");
 
 #[cfg(target_arch = "wasm32")]
 static PANELS: OnceLock<Catalog> = OnceLock::new();
@@ -147,7 +146,7 @@ pub fn install_panel_strings() {
 
 /// English's own copy of `key` and its string: the first load's strings,
 /// then the panels' once they are here.
-fn english_entry(key: &str) -> Option<(&'static str, &'static str)> {
+pub(super) fn english_entry(key: &str) -> Option<(&'static str, &'static str)> {
     let panels = || {
         #[cfg(target_arch = "wasm32")]
         return PANELS.get();
@@ -157,137 +156,6 @@ fn english_entry(key: &str) -> Option<(&'static str, &'static str)> {
     english()
         .entry(key)
         .or_else(|| panels().and_then(|c| c.entry(key)))
-}
-
-/// A language's strings, sorted by key.
-///
-/// Parsed by hand rather than with serde_json: the files are flat objects of
-/// strings, and serde's map code would add about 50 kB to the site's
-/// WebAssembly. The tests check the result against serde_json.
-#[derive(Debug, PartialEq)]
-struct Catalog {
-    entries: Vec<(String, String)>,
-}
-
-impl Catalog {
-    /// Parses a flat JSON object whose values are all strings.
-    fn parse(source: &str) -> Result<Self, String> {
-        let mut chars = source.char_indices().peekable();
-        let skip_ws = |chars: &mut std::iter::Peekable<std::str::CharIndices>| {
-            while chars.peek().is_some_and(|(_, c)| c.is_whitespace()) {
-                chars.next();
-            }
-        };
-        let expect =
-            |chars: &mut std::iter::Peekable<std::str::CharIndices>, want: char| match chars.next()
-            {
-                Some((_, c)) if c == want => Ok(()),
-                other => Err(format!("expected '{want}', found {other:?}")),
-            };
-        let string = |chars: &mut std::iter::Peekable<std::str::CharIndices>| {
-            expect(chars, '"')?;
-            let mut out = String::new();
-            loop {
-                match chars.next().map(|(_, c)| c) {
-                    None => return Err("unterminated string".to_string()),
-                    Some('"') => return Ok(out),
-                    Some('\\') => match chars.next().map(|(_, c)| c) {
-                        Some('"') => out.push('"'),
-                        Some('\\') => out.push('\\'),
-                        Some('/') => out.push('/'),
-                        Some('n') => out.push('\n'),
-                        Some('t') => out.push('\t'),
-                        Some('r') => out.push('\r'),
-                        Some('b') => out.push('\u{8}'),
-                        Some('f') => out.push('\u{c}'),
-                        Some('u') => {
-                            let hex: String = (0..4)
-                                .filter_map(|_| chars.next().map(|(_, c)| c))
-                                .collect();
-                            let code = u32::from_str_radix(&hex, 16)
-                                .map_err(|_| format!("bad escape \\u{hex}"))?;
-                            // The files hold no surrogate pairs: characters are written as themselves.
-                            out.push(char::from_u32(code).ok_or("a surrogate escape")?);
-                        }
-                        other => return Err(format!("bad escape {other:?}")),
-                    },
-                    Some(c) => out.push(c),
-                }
-            }
-        };
-        skip_ws(&mut chars);
-        expect(&mut chars, '{')?;
-        let mut entries = Vec::new();
-        loop {
-            skip_ws(&mut chars);
-            if chars.peek().is_some_and(|(_, c)| *c == '}') {
-                chars.next();
-                break;
-            }
-            if !entries.is_empty() {
-                expect(&mut chars, ',')?;
-                skip_ws(&mut chars);
-            }
-            let key = string(&mut chars)?;
-            skip_ws(&mut chars);
-            expect(&mut chars, ':')?;
-            skip_ws(&mut chars);
-            let value = string(&mut chars)?;
-            entries.push((key, value));
-        }
-        skip_ws(&mut chars);
-        if chars.next().is_some() {
-            return Err("text after the object".into());
-        }
-        Self::sorted(entries)
-    }
-
-    /// The catalogue of `entries`, refused if a key is repeated.
-    fn sorted(mut entries: Vec<(String, String)>) -> Result<Self, String> {
-        // Repeated keys are refused below, so the order of equal keys does not matter.
-        let order =
-            crate::order::sorted_indices(entries.len(), &|a, b| entries[a].0.cmp(&entries[b].0));
-        let entries: Vec<(String, String)> = order
-            .iter()
-            .map(|&i| std::mem::take(&mut entries[i]))
-            .collect();
-        if let Some(w) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
-            return Err(format!("the key {} is repeated", w[0].0));
-        }
-        Ok(Self { entries })
-    }
-
-    /// This catalogue and `other` as one, refused if they share a key.
-    #[cfg(not(target_arch = "wasm32"))]
-    fn merged(self, other: Catalog) -> Result<Self, String> {
-        Self::sorted(self.entries.into_iter().chain(other.entries).collect())
-    }
-
-    /// The string for `key`.
-    fn get(&self, key: &str) -> Option<&str> {
-        self.entries
-            .binary_search_by(|(k, _)| k.as_str().cmp(key))
-            .ok()
-            .map(|i| self.entries[i].1.as_str())
-    }
-
-    /// The catalogue's own copy of `key` and of its string.
-    fn entry(&self, key: &str) -> Option<(&str, &str)> {
-        self.entries
-            .binary_search_by(|(k, _)| k.as_str().cmp(key))
-            .ok()
-            .map(|i| (self.entries[i].0.as_str(), self.entries[i].1.as_str()))
-    }
-
-    /// A key of the English strings that this catalogue lacks, if any.
-    fn missing_key(&self) -> Option<&'static str> {
-        english().keys().find(|k| self.get(k).is_none())
-    }
-
-    /// Every key, sorted.
-    fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|(k, _)| k.as_str())
-    }
 }
 
 /// The string `key` in `lang`: English when `lang` lacks it, the key itself when both do.
@@ -337,124 +205,6 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// A sentence built where the reader's language is not known (the core: URL
-/// parsing, input errors, run labels), shown later in the page's language: a
-/// translation key and the values of its placeholders.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Message {
-    /// The translation key.
-    pub key: &'static str,
-    /// The value of each placeholder.
-    pub args: Vec<(&'static str, Arg)>,
-}
-
-/// The value of a [`Message`]'s placeholder.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Arg {
-    /// Text shown as it is: a number, or what a user typed.
-    Text(String),
-    /// A phrase translated in the same language as the message around it.
-    Message(Message),
-}
-
-impl Message {
-    /// The message `key`, its placeholders not filled yet.
-    pub fn new(key: &'static str) -> Self {
-        Self {
-            key,
-            args: Vec::new(),
-        }
-    }
-
-    /// With the placeholder `name` filled by `value` as it is.
-    pub fn with(mut self, name: &'static str, value: impl ToString) -> Self {
-        self.args.push((name, Arg::Text(value.to_string())));
-        self
-    }
-
-    /// With the placeholder `name` filled by `message`, translated too.
-    pub fn with_message(mut self, name: &'static str, message: Message) -> Self {
-        self.args.push((name, Arg::Message(message)));
-        self
-    }
-
-    /// The message in `lang`.
-    pub fn in_lang(&self, lang: Lang) -> String {
-        let args: Vec<(&str, String)> = self
-            .args
-            .iter()
-            .map(|(name, arg)| {
-                let value = match arg {
-                    Arg::Text(text) => text.clone(),
-                    Arg::Message(message) => message.in_lang(lang),
-                };
-                (*name, value)
-            })
-            .collect();
-        let borrowed: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        tr_with(lang, self.key, &borrowed)
-    }
-}
-
-/// A message crosses to the page's training worker and back as its key and
-/// arguments: the receiver finds the key, and each placeholder name, in the
-/// English catalogue again, so that they stay `&'static str` without leaking.
-impl serde::Serialize for Message {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let args: Vec<(&str, WireArg<'_>)> = self
-            .args
-            .iter()
-            .map(|(name, arg)| {
-                let arg = match arg {
-                    Arg::Text(text) => WireArg::Text(text.into()),
-                    Arg::Message(m) => WireArg::Message(m.clone()),
-                };
-                (*name, arg)
-            })
-            .collect();
-        (self.key, args).serialize(serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Message {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        let (key, args): (String, Vec<(String, WireArg<'static>)>) =
-            serde::Deserialize::deserialize(deserializer)?;
-        let (key, template) = english_entry(&key)
-            .ok_or_else(|| D::Error::custom(format!("no message has the key {key}")))?;
-        let names = placeholders(template);
-        let args =
-            args.into_iter()
-                .map(|(name, arg)| {
-                    let name = names.get(name.as_str()).copied().ok_or_else(|| {
-                        D::Error::custom(format!("{key} has no placeholder {name}"))
-                    })?;
-                    let arg = match arg {
-                        WireArg::Text(text) => Arg::Text(text.into_owned()),
-                        WireArg::Message(m) => Arg::Message(m),
-                    };
-                    Ok((name, arg))
-                })
-                .collect::<Result<_, D::Error>>()?;
-        Ok(Self { key, args })
-    }
-}
-
-/// [`Arg`] as it is sent.
-#[derive(serde::Serialize, serde::Deserialize)]
-enum WireArg<'a> {
-    Text(std::borrow::Cow<'a, str>),
-    Message(Message),
-}
-
-/// In English: what the command line prints, and what errors' `Display` says.
-impl std::fmt::Display for Message {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.in_lang(Lang::En))
-    }
 }
 
 /// The placeholder names in a string: `{beta}` gives `beta`.
@@ -509,11 +259,11 @@ mod tests {
     #[test]
     fn a_fetched_file_must_parse_and_hold_every_key() {
         let zh = Lang::ZhCn.source().unwrap();
-        assert_eq!(Catalog::parse(zh).unwrap().missing_key(), None);
+        assert_eq!(Catalog::parse(zh).unwrap().missing_key(english()), None);
         // One entry short (the file's last line before the brace).
         let cut = zh.trim_end().trim_end_matches('}').trim_end();
         let short = format!("{}}}", &cut[..cut.rfind(",\n").unwrap()]);
-        let missing = Catalog::parse(&short).unwrap().missing_key();
+        let missing = Catalog::parse(&short).unwrap().missing_key(english());
         assert!(missing.is_some(), "a file one key short is refused");
         // Half the file, cut where a character ends (the text is Chinese).
         let half = (0..=zh.len() / 2)
@@ -609,24 +359,6 @@ mod tests {
             named >= panels.entries.len(),
             "only {named} names found: the scan is broken"
         );
-    }
-
-    #[test]
-    fn the_parser_handles_escapes_and_refuses_bad_input() {
-        let c = Catalog::parse(r#" { "b": "x\"y\\z\n\u4e2d/", "a": "" } "#).unwrap();
-        assert_eq!(c.get("b"), Some("x\"y\\z\n中/"));
-        assert_eq!(c.get("a"), Some(""));
-        assert_eq!(c.keys().collect::<Vec<_>>(), ["a", "b"]);
-        for bad in [
-            r#"{"a": "b""#,
-            r#"{"a" "b"}"#,
-            r#"{"a": 1}"#,
-            r#"{"a": "b"} x"#,
-            r#"{"a": "1", "a": "2"}"#,
-            r#"{"a": "\q"}"#,
-        ] {
-            assert!(Catalog::parse(bad).is_err(), "{bad}");
-        }
     }
 
     #[test]
