@@ -34,7 +34,7 @@ const print = (line) => {
 {
   const server = await serveDist(dist);
   const page = await openPage(browser, `${server.url}?backend=gpu`, { width: 1280, height: 800 });
-  await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+  await page.waitForSelector('#weights-table tbody tr', { state: 'attached', timeout: 30_000 });
   await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
   for (const backend of ['cpu', 'webgpu']) {
     for (const batch of BATCHES) {

@@ -3,6 +3,8 @@
 # optimiser in JAX (jit, CPU), in one run on this machine.
 # Makes its own Python virtual environment under target/bench-venv.
 #   bash benches/compare_jax.sh [SECONDS_PER_BATCH_SIZE]
+# CBLAB_BENCH_PROFILE picks cblab's Cargo profile (`bench`, LTO, by default; the
+# brief run in `cargo xtask test` uses `dev`, which the tests have built already).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds="${1:-3}"
@@ -11,7 +13,7 @@ if ! "$venv/bin/python" -c 'import jax' 2>/dev/null; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet -r benches/requirements-jax.txt
 fi
-cargo bench --quiet --bench throughput -- --seconds "$seconds" > target/bench-cblab.jsonl
+cargo bench --quiet --profile "${CBLAB_BENCH_PROFILE:-bench}" --bench throughput -- --seconds "$seconds" > target/bench-cblab.jsonl
 "$venv/bin/python" benches/jax_throughput.py --seconds "$seconds" > target/bench-jax.jsonl
 "$venv/bin/python" - <<'PY'
 import json

@@ -10,13 +10,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { launch, openPage, repoRoot, serveDist } from '../tests/browser/harness.mjs';
+import { brief } from './brief.mjs';
 
 const dist = process.env.CBLAB_DIST ?? path.join(repoRoot, 'dist');
-const EVENTS = 100;
+const EVENTS = brief ? 5 : 100;
 
 async function measure(browser, url, label) {
   const page = await openPage(browser, url, { width: 1600, height: 1000 });
-  await page.waitForSelector('#weights-table tbody tr', { timeout: 60_000 });
+  await page.waitForSelector('#weights-table tbody tr', { state: 'attached', timeout: 60_000 });
   const times = await page.evaluate(async (events) => {
     const slider = document.querySelector('#beta-slider');
     const macrotask = () => new Promise((resolve) => {

@@ -5,6 +5,7 @@
 // and benches/playground.mjs (against TensorFlow Playground, in the same browser).
 
 import { openPage } from '../tests/browser/harness.mjs';
+import { brief } from './brief.mjs';
 
 /** Starts recording the page's animation frames. */
 export function startFrameClock(page) {
@@ -32,7 +33,7 @@ export function stopFrameClock(page) {
 /** The figures for the panel with `hidden` units a layer, on the site served at `url`. */
 export async function livePanel(browser, url, hidden) {
   const page = await openPage(browser, `${url}?preset=cifar10-lt-100&backend=cpu&epochs=1000&hidden=${hidden}`, { width: 1400, height: 1000 });
-  await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+  await page.waitForSelector('#weights-table tbody tr', { state: 'attached', timeout: 30_000 });
   await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
   await page.click('#train-play');
   await page.waitForTimeout(200);
@@ -47,7 +48,7 @@ export async function livePanel(browser, url, hidden) {
   });
   const start = Date.now();
   // The panel's longest run (1,000 epochs) must outlast the window: hidden 8 trains fast.
-  const windowMs = hidden <= 8 ? 1000 : 2000;
+  const windowMs = brief ? 300 : hidden <= 8 ? 1000 : 2000;
   for (let i = 0; Date.now() - start < windowMs; i++) {
     await page.fill('#beta-text', i % 2 ? '0.99' : '0.995');
     await page.press('#beta-text', 'Enter');

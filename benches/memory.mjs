@@ -13,10 +13,13 @@ import { readFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { launch, openPage, repoRoot, serveDist } from '../tests/browser/harness.mjs';
+import { brief } from './brief.mjs';
 
 const dist = process.env.CBLAB_DIST ?? path.join(repoRoot, 'dist');
-const TRAININGS = Number(process.argv[2] ?? 100);
-const CHECKPOINTS = new Set([1, 10, Math.round(TRAININGS / 4), Math.round(TRAININGS / 2), TRAININGS]);
+const TRAININGS = Number(process.argv[2] ?? (brief ? 2 : 100));
+// Growth is read from training 10 (or the last, for fewer), when the page has warmed up.
+const FROM = Math.min(10, TRAININGS);
+const CHECKPOINTS = new Set([1, FROM, Math.round(TRAININGS / 4), Math.round(TRAININGS / 2), TRAININGS]);
 
 /**
  * Resident memory (MiB) of Chromium's processes of a type (`renderer`, `gpu-process`): the
@@ -48,7 +51,7 @@ for (const webgpu of [false, true]) {
   const backend = webgpu ? 'webgpu' : 'cpu';
   const browser = await launch({ webgpu });
   const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&epochs=1${webgpu ? '&backend=gpu' : ''}`, { width: 1280, height: 900 });
-  await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+  await page.waitForSelector('#weights-table tbody tr', { state: 'attached', timeout: 30_000 });
   await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
@@ -77,9 +80,9 @@ for (const webgpu of [false, true]) {
     }
   }
   const at = (n) => series.find((s) => s.trainings === n);
-  const growth = (key) => Math.round((at(TRAININGS)[key] - at(10)[key]) * 10) / 10;
+  const growth = (key) => Math.round((at(TRAININGS)[key] - at(FROM)[key]) * 10) / 10;
   console.log(JSON.stringify({
-    case: `growth from training 10 to ${TRAININGS}`, backend,
+    case: `growth from training ${FROM} to ${TRAININGS}`, backend,
     page_js_heap_mib: growth('page_js_heap_mib'), renderer_rss_mib: growth('renderer_rss_mib'), gpu_process_rss_mib: growth('gpu_process_rss_mib'),
   }));
   page.assertNoErrors();

@@ -26,7 +26,7 @@ page.on('pageerror', (e) => errors.push(e.message));
 // Nothing leaves the machine: Google Fonts and analytics are refused.
 await page.route((url) => !url.href.startsWith(playground.url), (route) => route.abort());
 await page.goto(`${playground.url}#networkShape=8,8&batchSize=10&learningRate=0.03&activation=tanh&dataset=circle&percTrainData=50&noise=0`, { waitUntil: 'load' });
-await page.waitForSelector('#play-pause-button');
+await page.waitForSelector('#play-pause-button', { state: 'attached' });
 const shape = await page.evaluate(() => document.querySelectorAll('#network .node').length);
 const iterations = () => page.evaluate(() => Number(document.querySelector('#iter-number').textContent.replace(/,/g, '')));
 await page.click('#play-pause-button');

@@ -6,7 +6,10 @@
 //! the SIMD kernels.
 //!
 //! `cargo bench --target wasm32-unknown-unknown --bench wasm_throughput -- --nocapture`
-//! (add `RUSTFLAGS="-C target-feature=-simd128"` for the scalar build).
+//! (add `RUSTFLAGS="-C target-feature=-simd128"` for the scalar build). Each
+//! batch size trains for 2 s, or `CBLAB_BENCH_MS` milliseconds when that is
+//! set at build time (the brief run of `cargo xtask test`: a wasm test reads
+//! no arguments).
 
 #[cfg(target_arch = "wasm32")]
 mod throughput_model;
@@ -23,7 +26,10 @@ mod wasm {
             let mut trainer = super::throughput_model::warm_trainer(&task, batch);
             let start = js_sys::Date::now();
             let mut steps = 0;
-            while js_sys::Date::now() - start < 2000.0 {
+            let window_ms = option_env!("CBLAB_BENCH_MS")
+                .and_then(|ms| ms.parse::<f64>().ok())
+                .unwrap_or(2000.0);
+            while js_sys::Date::now() - start < window_ms {
                 trainer.step(50);
                 steps += 50;
             }

@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { launch, repoRoot, serveDist } from '../tests/browser/harness.mjs';
+import { brief } from './brief.mjs';
 
 // One model-step of the default network (2 -> 32 -> 32 -> 10, batch 128) as
 // the GPU trainer runs it, widths padded to 8 (2 -> 8 inputs, 10 -> 16 classes):
@@ -24,7 +25,8 @@ export async function webgpuPeak(browser) {
   const server = await serveDist(path.join(repoRoot, 'benches/webgpu_peak'));
   try {
     const page = await browser.newPage();
-    await page.goto(server.url);
+    // Fewer dispatches a tile when brief.
+    await page.goto(brief ? `${server.url}?reps=3` : server.url);
     await page.waitForFunction(() => window.result, null, { timeout: 300_000 });
     const result = await page.evaluate(() => window.result);
     await page.close();

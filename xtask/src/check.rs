@@ -1,18 +1,19 @@
 //! `cargo xtask test`: every check CI runs, in order, stopping at the first failure.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
 use std::process::Command;
 
+use crate::bench;
 use crate::install::{self, Scope};
-use crate::proc::{Result, command, root, run, target_dir};
+use crate::proc::{Result, command, root, run, runtime_dir, target_dir};
 use crate::site;
 
 /// What a step does.
 enum Action {
     Run(Command),
     SiteBuild,
+    /// Every benchmark, briefly (xtask/src/bench.rs).
+    Benchmarks,
 }
 
 struct Step {
@@ -27,19 +28,6 @@ fn cargo(name: &'static str, args: &[&str]) -> Step {
         name,
         action: Action::Run(cargo),
     }
-}
-
-/// A 0700 `XDG_RUNTIME_DIR` under target/ (lavapipe's Vulkan loader warns without one),
-/// unless the environment already has one.
-fn runtime_dir() -> Result<Option<PathBuf>> {
-    if std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|dir| !dir.is_empty()) {
-        return Ok(None);
-    }
-    let dir = target_dir().join("xdg-runtime");
-    fs::create_dir_all(&dir)
-        .and_then(|()| fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)))
-        .map_err(|error| format!("cannot make {}: {error}", dir.display()))?;
-    Ok(Some(dir))
 }
 
 /// The browser test files, sorted (listed explicitly: newer Node versions read
@@ -128,6 +116,10 @@ pub fn test() -> Result<()> {
             name: "browser tests",
             action: Action::Run(node),
         },
+        Step {
+            name: "every benchmark, briefly (cargo xtask bench --brief)",
+            action: Action::Benchmarks,
+        },
     ];
 
     let runtime_dir = runtime_dir()?;
@@ -142,6 +134,7 @@ pub fn test() -> Result<()> {
                 run(command)
             }
             Action::SiteBuild => site::trunk_build(),
+            Action::Benchmarks => bench::bench(true),
         };
         result.map_err(|error| {
             format!(

@@ -47,7 +47,7 @@ pub fn install(scope: Scope) -> Result<()> {
     wasm_split()?;
     if scope == Scope::Test {
         browser()?;
-        browser_test_packages()?;
+        npm_packages("tests/browser")?;
     }
     Ok(())
 }
@@ -313,26 +313,30 @@ fn browser() -> Result<()> {
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
-/// `npm ci` in tests/browser when its node_modules is missing or older than its package-lock.json.
-fn browser_test_packages() -> Result<()> {
-    let dir = root().join("tests/browser");
+/// The npm packages of `folder` (`npm ci`) when its node_modules is missing or
+/// older than its package-lock.json.
+fn npm_packages(folder: &str) -> Result<()> {
+    let dir = root().join(folder);
     let modified = |path: &Path| fs::metadata(path).and_then(|meta| meta.modified()).ok();
     let lock = modified(&dir.join("package-lock.json"));
     // npm writes node_modules/.package-lock.json on every install.
     let installed = modified(&dir.join("node_modules/.package-lock.json"));
     match (installed, lock) {
         (Some(installed), Some(lock)) if installed >= lock => {
-            println!("install: tests/browser npm packages: present");
+            println!("install: {folder} npm packages: present");
             return Ok(());
         }
-        (Some(_), _) => {
-            println!("install: tests/browser/package-lock.json changed: running npm ci")
-        }
-        (None, _) => println!("install: tests/browser npm packages missing: running npm ci"),
+        (Some(_), _) => println!("install: {folder}/package-lock.json changed: running npm ci"),
+        (None, _) => println!("install: {folder} npm packages missing: running npm ci"),
     }
     run(command("npm")
         .args(["ci", "--no-audit", "--no-fund"])
         .current_dir(&dir))
+}
+
+/// The peers the browser benchmarks measure against (TensorFlow.js), from npm.
+pub fn bench_packages() -> Result<()> {
+    npm_packages("benches")
 }
 
 #[cfg(test)]

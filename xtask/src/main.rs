@@ -1,7 +1,9 @@
-//! `cargo xtask`: CB Lab's developer tasks (install tools, build, serve, test, fuzz, data): std, and wasmparser and wasm-encoder for the page's imports.
+//! `cargo xtask`: CB Lab's developer tasks (install tools, build, serve, test, bench, fuzz, data): std, and wasmparser and wasm-encoder for the page's imports.
 
+mod bench;
 mod check;
 mod data;
+mod files;
 mod fuzz;
 mod imports;
 mod install;
@@ -24,7 +26,11 @@ tasks:
   serve [--port N] [--no-build]
                           build, then serve dist/ on http://127.0.0.1:N/ (default 8080) until killed
   test                    install everything, then fmt, clippy (native and wasm32), cargo test,
-                          the release site build and the browser tests, stopping at the first failure
+                          the release site build, the browser tests and every benchmark briefly,
+                          stopping at the first failure
+  bench [--brief] [--no-build]
+                          build, then run every benchmark, printing its figures (--brief: a
+                          fraction of a second a case, as `test` runs them so that none rots)
   fuzz [--seconds N]      run each fuzz target (count parser, asset reader) for N seconds (default 60)
   data                    derive assets/data/fashion-mnist-lt.bin from Debian's dataset-fashion-mnist
                           (installed with apt when missing, as root)
@@ -74,6 +80,16 @@ fn run(args: &[String]) -> Result<()> {
         "test" => {
             options.finish()?;
             check::test()
+        }
+        "bench" => {
+            let brief = options.flag("--brief");
+            let no_build = options.flag("--no-build");
+            options.finish()?;
+            if !no_build {
+                install::install(install::Scope::Test)?;
+                site::trunk_build()?;
+            }
+            bench::bench(brief)
         }
         "data" => {
             options.finish()?;

@@ -1,7 +1,9 @@
 //! Running external programs from the repository root, with our tool folders first on PATH.
 
 use std::ffi::OsString;
+use std::fs;
 use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -22,6 +24,19 @@ pub fn target_dir() -> PathBuf {
         Some(dir) if !dir.is_empty() => root().join(dir),
         _ => root().join("target"),
     }
+}
+
+/// A 0700 `XDG_RUNTIME_DIR` under target/ (lavapipe's Vulkan loader warns without one),
+/// unless the environment already has one.
+pub fn runtime_dir() -> Result<Option<PathBuf>> {
+    if std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|dir| !dir.is_empty()) {
+        return Ok(None);
+    }
+    let dir = target_dir().join("xdg-runtime");
+    fs::create_dir_all(&dir)
+        .and_then(|()| fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)))
+        .map_err(|error| format!("cannot make {}: {error}", dir.display()))?;
+    Ok(Some(dir))
 }
 
 /// Where `npm install --prefix target/tools` puts binaryen's `wasm-opt`.
