@@ -68,6 +68,8 @@ pub enum ParseErrorKind {
     DuplicateClass(String),
     /// An integer label is so large that it would make too many classes.
     LabelTooLarge(String),
+    /// Two label separators with nothing between them (label sets).
+    EmptyLabel,
 }
 
 /// A parse error and where it is.
@@ -102,6 +104,7 @@ impl ParseError {
             ParseErrorKind::DuplicateClass(c) => {
                 Message::new("error.counts.duplicate_class").with("class", c)
             }
+            ParseErrorKind::EmptyLabel => Message::new("error.counts.empty_label"),
             ParseErrorKind::LabelTooLarge(t) => Message::new("error.counts.label_too_large")
                 .with("text", t)
                 .with("max", MAX_CLASSES),

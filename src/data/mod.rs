@@ -10,5 +10,6 @@ pub mod dataset;
 pub mod decimal;
 pub mod export;
 pub mod fashion;
+pub mod label_sets;
 pub mod profiles;
 pub mod toy_data;
