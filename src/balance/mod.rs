@@ -10,4 +10,5 @@ pub mod beta_range;
 pub mod effective_number;
 pub mod loss_kind;
 pub mod losses;
+pub mod multi_label;
 pub mod weights;
