@@ -17,5 +17,6 @@ pub mod mlp;
 pub mod optimizer;
 pub mod prediction;
 pub mod progress;
+pub mod ranking;
 pub mod shards;
 pub mod trainer;
