@@ -122,6 +122,46 @@ pub enum MultiLabelLoss {
     Asymmetric(AslParams),
 }
 
+/// The name of a multi-label loss, as the CLI and JSON spell it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MultiLabelKind {
+    /// Binary cross-entropy.
+    Sigmoid,
+    /// The sigmoid focal loss.
+    Focal,
+    /// The distribution-balanced loss.
+    DistributionBalanced,
+    /// The asymmetric loss.
+    Asymmetric,
+}
+
+impl MultiLabelKind {
+    /// Every kind.
+    pub const ALL: [MultiLabelKind; 4] = [
+        Self::Sigmoid,
+        Self::Focal,
+        Self::DistributionBalanced,
+        Self::Asymmetric,
+    ];
+
+    /// `sigmoid`, `focal`, `distribution-balanced` or `asymmetric`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sigmoid => "sigmoid",
+            Self::Focal => "focal",
+            Self::DistributionBalanced => "distribution-balanced",
+            Self::Asymmetric => "asymmetric",
+        }
+    }
+
+    /// Whether class weights (CB by default) apply; DB weights itself and ASL
+    /// is unweighted in its paper, so both default to no scheme.
+    pub fn class_weighted_by_default(self) -> bool {
+        matches!(self, Self::Sigmoid | Self::Focal)
+    }
+}
+
 /// How the terms are weighted by class.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Weighting {
@@ -280,13 +320,13 @@ impl MultiLabelObjective {
         samples: u64,
     ) -> Result<Self, MultiLabelError> {
         let classes = positives.len();
-        if let Weighting::Classes { weights, .. } = &weighting {
-            if weights.len() != classes {
-                return Err(MultiLabelError::Classes {
-                    counts: classes,
-                    weights: weights.len(),
-                });
-            }
+        if let Weighting::Classes { weights, .. } = &weighting
+            && weights.len() != classes
+        {
+            return Err(MultiLabelError::Classes {
+                counts: classes,
+                weights: weights.len(),
+            });
         }
         let largest = positives.iter().copied().max().unwrap_or(0);
         if samples < largest {

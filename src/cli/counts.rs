@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 
 use crate::data::counts_input::{InputFormat, ParsedCounts, parse_counts};
+use crate::data::label_sets::{LabelSetCounts, LabelSets, parse_label_sets};
 use crate::data::profiles::{self, PRESETS, Profile, preset_counts};
 use crate::i18n::Lang;
 
@@ -73,23 +74,87 @@ impl ProfileArgs {
 
 #[derive(Debug, Args)]
 pub struct CountsArgs {
-    /// A named preset (see `cblab presets`), instead of a profile.
-    #[arg(long)]
-    preset: Option<String>,
+    /// Counts from input (as `cblab weights` takes them) instead of a profile.
+    #[command(flatten)]
+    source: CountsSource,
     #[command(flatten)]
     profile: ProfileArgs,
+    #[command(flatten)]
+    multi_label: MultiLabelArg,
 }
 
 pub fn run(args: &CountsArgs) -> Result<String> {
-    let (counts, names) = match &args.preset {
-        Some(name) => (preset(name)?, preset_names(name)),
-        None => (args.profile.counts(5000)?, None),
+    if let Some(counted) = args.multi_label.load(&args.source)? {
+        return Ok(counted.json().to_string());
+    }
+    let parsed = if args.source.given() {
+        args.source.load()?
+    } else {
+        ParsedCounts {
+            counts: args.profile.counts(5000)?,
+            names: None,
+        }
     };
-    Ok(match names {
-        Some(names) => json!({ "counts": counts, "names": names }),
-        None => json!({ "counts": counts }),
+    Ok(match parsed.names {
+        Some(names) => json!({ "counts": parsed.counts, "names": names }),
+        None => json!({ "counts": parsed.counts }),
     }
     .to_string())
+}
+
+/// `--multi-label`: the labels file holds label sets, one sample a line.
+#[derive(Debug, Args)]
+pub struct MultiLabelArg {
+    /// Read --labels-file as label sets, one sample a line (`0 3 7` or
+    /// `cat,dog`; a blank line a sample with no label): counts are the samples
+    /// carrying each class.
+    #[arg(long)]
+    multi_label: bool,
+}
+
+/// Label sets counted, with what a multi-label command prints.
+pub struct MultiLabelCounts {
+    pub counts: LabelSetCounts,
+    pub names: Option<Vec<String>>,
+    pub sets: LabelSets,
+}
+
+impl MultiLabelCounts {
+    /// `counts`, `unit`, `samples`, `cardinality` and `names`.
+    pub fn json(&self) -> serde_json::Value {
+        let mut out = json!({
+            "counts": self.counts.positives,
+            "unit": "samples carrying the class",
+            "samples": self.counts.samples,
+            "cardinality": self.counts.cardinality,
+        });
+        if let Some(names) = &self.names {
+            out["names"] = json!(names);
+        }
+        out
+    }
+}
+
+impl MultiLabelArg {
+    /// The label sets of the source's labels file, when the flag was given.
+    pub fn load(&self, source: &CountsSource) -> Result<Option<MultiLabelCounts>> {
+        if !self.multi_label {
+            return Ok(None);
+        }
+        let Some(path) = source.labels_file.as_ref() else {
+            bail!(
+                "--multi-label reads label sets, one sample a line: give them with --labels-file FILE"
+            );
+        };
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let sets = parse_label_sets(&text).with_context(|| format!("in {}", path.display()))?;
+        Ok(Some(MultiLabelCounts {
+            counts: sets.counts(),
+            names: sets.names.clone(),
+            sets,
+        }))
+    }
 }
 
 /// The class names of a preset that has them (a real data set's).

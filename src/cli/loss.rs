@@ -10,6 +10,7 @@ use clap::Args;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::multi_label_loss::MultiLabelCase;
 use crate::balance::adjusted_softmax::{
     AdjustedSoftmax, DEFAULT_MAX_MARGIN, DEFAULT_SCALE, DEFAULT_TAU,
 };
@@ -24,7 +25,10 @@ pub struct LossArgs {
     /// "counts": [...], "logits": [[...], ...], "labels": [...]}, with "gamma" for focal,
     /// "tau" (default 1) for logit-adjusted, "max_margin" (0.5) and "scale" (30) for ldam,
     /// and a weighting: "scheme" (cb for the paper's three unless given, none for the others)
-    /// with "beta" or "one_minus_beta" for cb.
+    /// with "beta" or "one_minus_beta" for cb. Several labels a sample: "targets" (rows of 0/1)
+    /// instead of "labels", "loss" sigmoid|focal|distribution-balanced|asymmetric, "cb_mode"
+    /// (by-class|by-sample), "samples" (N; DB needs it), DB's "db_alpha", "db_beta", "db_mu",
+    /// "neg_scale", "init_bias", "gamma", "balance" and ASL's "gamma_pos", "gamma_neg", "clip".
     #[arg(long, value_name = "FILE")]
     input: PathBuf,
 }
@@ -86,8 +90,13 @@ impl Case {
 pub fn run(args: &LossArgs) -> Result<String> {
     let text = std::fs::read_to_string(&args.input)
         .with_context(|| format!("cannot read {}", args.input.display()))?;
-    let case: Case = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not a loss case", args.input.display()))?;
+    let not_a_case = || format!("{} is not a loss case", args.input.display());
+    let value: serde_json::Value = serde_json::from_str(&text).with_context(not_a_case)?;
+    if value.get("targets").is_some() {
+        let case: MultiLabelCase = serde_json::from_value(value).with_context(not_a_case)?;
+        return super::multi_label_loss::run(&case);
+    }
+    let case: Case = serde_json::from_value(value).with_context(not_a_case)?;
     let adjusted = case.loss.paper(0.0).is_none();
     // gamma is accepted and unused by softmax and sigmoid, as it always was.
     case.unused("gamma", case.gamma.is_some() && adjusted)?;

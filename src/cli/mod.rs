@@ -2,7 +2,9 @@
 //! non-zero exit status. Every number comes from the library's core.
 
 mod counts;
+mod evaluate;
 mod loss;
+mod multi_label_loss;
 mod train;
 mod weights;
 
@@ -28,6 +30,9 @@ enum Command {
     Weights(weights::WeightsArgs),
     /// Evaluate a class-balanced loss and its gradient for a batch in a JSON file.
     Loss(loss::LossArgs),
+    /// Score predictions the long-tail way: per-class AP and mAP by many, medium
+    /// and few classes (several labels a sample), or balanced accuracy (one).
+    Evaluate(evaluate::EvaluateArgs),
     /// Train a small MLP on the long-tailed toy task and print test metrics.
     Train(Box<train::TrainArgs>),
 }
@@ -40,6 +45,7 @@ pub fn main() -> ExitCode {
         Command::Presets => Ok(counts::presets()),
         Command::Weights(args) => weights::run(&args),
         Command::Loss(args) => loss::run(&args),
+        Command::Evaluate(args) => evaluate::run(&args),
         Command::Train(args) => train::run(&args),
     };
     match result {

@@ -4,11 +4,14 @@ use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
-use super::counts::CountsSource;
+use super::counts::{CountsSource, MultiLabelArg};
 use crate::balance::beta_range::beta_range;
 use crate::balance::effective_number::{Beta, effective_numbers};
+use crate::balance::multi_label::{CbMode, MultiLabelLoss, MultiLabelObjective, Weighting};
 use crate::balance::weights::{SchemeKind, class_weights};
-use crate::data::export::{ExportFormat, export_weights};
+use crate::data::counts_input::ParsedCounts;
+use crate::data::export::{ExportFormat, export_multi_label_weights, export_weights};
+use crate::data::label_sets::LabelSets;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum SchemeArg {
@@ -107,6 +110,30 @@ pub struct WeightsArgs {
     /// weights move (below: within 5 % of all ones; above: within 5 % of inverse frequency).
     #[arg(long)]
     advise: bool,
+    #[command(flatten)]
+    multi_label: MultiLabelArg,
+    /// With --multi-label: where a class's weight goes. by-class puts w_c on every
+    /// term of class c; by-sample gives a sample the mean of w_c over its positive
+    /// classes, on all its terms, and prints `sample_weights`.
+    #[arg(long, value_enum, requires = "multi_label")]
+    cb_mode: Option<CbModeArg>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum CbModeArg {
+    /// w_c on every term of class c, positive and negative.
+    ByClass,
+    /// The mean of w_c over a sample's positive classes, on all its terms.
+    BySample,
+}
+
+impl From<CbModeArg> for CbMode {
+    fn from(m: CbModeArg) -> Self {
+        match m {
+            CbModeArg::ByClass => CbMode::ByClass,
+            CbModeArg::BySample => CbMode::BySample,
+        }
+    }
 }
 
 /// Weights for the counts; for `--scheme cb` the JSON also has `beta`,
@@ -126,7 +153,14 @@ pub fn run(args: &WeightsArgs) -> Result<String> {
             args.beta.flag()
         ),
     };
-    let parsed = args.source.load()?;
+    let multi_label = args.multi_label.load(&args.source)?;
+    let parsed = match &multi_label {
+        Some(m) => ParsedCounts {
+            counts: m.counts.positives.clone(),
+            names: m.names.clone(),
+        },
+        None => args.source.load()?,
+    };
     let rule = match beta {
         Some(beta) => scheme.with_beta(beta),
         None => scheme
@@ -138,8 +172,13 @@ pub fn run(args: &WeightsArgs) -> Result<String> {
     if args.advise && format != ExportFormat::Json {
         bail!("--advise adds beta_range to the JSON: use it with --format json");
     }
+    let mode = args.cb_mode.map_or(CbMode::ByClass, CbMode::from);
     if format != ExportFormat::Json {
-        let snippet = export_weights(&weights.weights, parsed.names.as_deref(), format);
+        let names = parsed.names.as_deref();
+        let snippet = match multi_label {
+            Some(_) => export_multi_label_weights(&weights.weights, names, mode, format),
+            None => export_weights(&weights.weights, names, format),
+        };
         return Ok(snippet.trim_end().to_owned());
     }
     // In this order: scheme, beta and 1 - beta, counts, effective numbers, weights.
@@ -157,6 +196,15 @@ pub fn run(args: &WeightsArgs) -> Result<String> {
     if let Some(names) = parsed.names {
         out["names"] = json!(names);
     }
+    if let Some(m) = &multi_label {
+        for key in ["unit", "samples", "cardinality"] {
+            out[key] = m.json()[key].clone();
+        }
+        out["cb_mode"] = json!(mode.name());
+        if mode == CbMode::BySample {
+            out["sample_weights"] = json!(sample_weights(&m.sets, &weights.weights));
+        }
+    }
     if args.advise {
         let range = beta_range(&parsed.counts);
         let (low, high) = (range.low, range.high);
@@ -169,4 +217,28 @@ pub fn run(args: &WeightsArgs) -> Result<String> {
         });
     }
     Ok(out.to_string())
+}
+
+/// Each sample's weight by sample, from the core's term weights.
+fn sample_weights(sets: &LabelSets, weights: &[f64]) -> Vec<f64> {
+    let weighting = Weighting::Classes {
+        weights: weights.to_vec(),
+        mode: CbMode::BySample,
+    };
+    let counts = sets.counts();
+    let objective = MultiLabelObjective::new(
+        MultiLabelLoss::Sigmoid,
+        weighting,
+        &counts.positives,
+        counts.samples,
+    )
+    .expect("the weights are the counts' own");
+    let mut w = vec![0.0; sets.classes];
+    sets.multi_hot()
+        .iter()
+        .map(|y| {
+            objective.term_weights(y, &mut w);
+            w[0]
+        })
+        .collect()
 }

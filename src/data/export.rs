@@ -6,6 +6,8 @@ use std::fmt::Write;
 
 use serde::{Deserialize, Serialize};
 
+use crate::balance::multi_label::CbMode;
+
 /// A snippet format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -117,6 +119,92 @@ pub fn export_weights(weights: &[f64], names: Option<&[String]>, format: ExportF
     }
 }
 
+/// The snippet for class weights on several labels a sample, placed by `mode`.
+/// JSON, CSV and Python are the plain list; NumPy, PyTorch and Keras give a
+/// weighted binary cross-entropy (a sample's C terms summed, averaged over the
+/// batch, as CB Lab computes it). Keras's `class_weight` takes the argmax of
+/// multi-hot targets, so it cannot serve here.
+pub fn export_multi_label_weights(
+    weights: &[f64],
+    names: Option<&[String]>,
+    mode: CbMode,
+    format: ExportFormat,
+) -> String {
+    let placed = match mode {
+        CbMode::ByClass => "# By class: w_c on every term of class c, positive and negative.\n",
+        CbMode::BySample => {
+            "# By sample: a sample's weight is the mean of w_c over its positive classes\n\
+             # (1 for a sample with none), on all its terms.\n"
+        }
+    };
+    let w = list(weights);
+    match (format, mode) {
+        (ExportFormat::Json | ExportFormat::Csv | ExportFormat::Python, _) => {
+            export_weights(weights, names, format)
+        }
+        (ExportFormat::Numpy, _) => {
+            let weight = match mode {
+                CbMode::ByClass => "class_weights",
+                CbMode::BySample => "sample_weights(targets)[:, None]",
+            };
+            format!(
+                "import numpy as np\n\n{placed}class_weights = np.array({w}, dtype=np.float64)\n\n\
+                 def sample_weights(targets):\n    \
+                     positives = targets.sum(axis=1)\n    \
+                     weighted = (targets * class_weights).sum(axis=1)\n    \
+                     return np.where(positives > 0, weighted / np.maximum(positives, 1), 1.0)\n\n\
+                 def cb_bce(logits, targets):\n    \
+                     \"\"\"logits and 0/1 targets of shape (batch, classes).\"\"\"\n    \
+                     terms = np.logaddexp(0.0, logits) - targets * logits\n    \
+                     return (terms * {weight}).sum(axis=1).mean()\n"
+            )
+        }
+        (ExportFormat::Torch, _) => {
+            let body = match mode {
+                CbMode::ByClass => "    return bce(logits, targets).sum(dim=1).mean()\n",
+                CbMode::BySample => {
+                    "    positives = targets.sum(dim=1)\n    \
+                     weighted = (targets * class_weights).sum(dim=1)\n    \
+                     sample_weights = torch.where(positives > 0, weighted / positives.clamp(min=1), torch.ones_like(positives))\n    \
+                     return (sample_weights * bce(logits, targets).sum(dim=1)).mean()\n"
+                }
+            };
+            let weight = match mode {
+                CbMode::ByClass => "weight=class_weights, ",
+                CbMode::BySample => "",
+            };
+            format!(
+                "import torch\n\n{placed}\
+                 # The weight goes in `weight`, which scales class c's whole loss; `pos_weight`\n\
+                 # scales only its positive term (a recall knob), not what CB weights.\n\
+                 class_weights = torch.tensor({w}, dtype=torch.float32)\n\
+                 bce = torch.nn.BCEWithLogitsLoss({weight}reduction=\"none\")\n\n\
+                 def cb_bce(logits, targets):\n{body}"
+            )
+        }
+        (ExportFormat::Keras, _) => {
+            let weight = match mode {
+                CbMode::ByClass => "terms * class_weights",
+                CbMode::BySample => {
+                    "terms * tf.where(positives > 0, tf.reduce_sum(y_true * class_weights, axis=-1, keepdims=True) / tf.maximum(positives, 1.0), 1.0)"
+                }
+            };
+            format!(
+                "import tensorflow as tf\n\n{placed}\
+                 # Keras's class_weight takes the argmax of multi-hot targets: it cannot weight\n\
+                 # several labels a sample. A weighted binary cross-entropy on C logits instead:\n\
+                 # model.compile(loss=cb_bce, ...) with a last layer of C units, no activation.\n\
+                 class_weights = tf.constant({w}, dtype=tf.float32)\n\n\
+                 def cb_bce(y_true, logits):\n    \
+                     y_true = tf.cast(y_true, logits.dtype)\n    \
+                     positives = tf.reduce_sum(y_true, axis=-1, keepdims=True)\n    \
+                     terms = tf.nn.sigmoid_cross_entropy_with_logits(labels=y_true, logits=logits)\n    \
+                     return tf.reduce_sum({weight}, axis=-1)\n"
+            )
+        }
+    }
+}
+
 /// Quotes a CSV field when it needs it (RFC 4180).
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
@@ -170,6 +258,31 @@ mod tests {
         for f in ExportFormat::ALL {
             assert_eq!(ExportFormat::from_name(f.name()), Some(f));
         }
+    }
+
+    #[test]
+    fn multi_label_snippets() {
+        let w = [0.5, 1.5];
+        for mode in CbMode::ALL {
+            let torch = export_multi_label_weights(&w, None, mode, ExportFormat::Torch);
+            assert!(torch.contains("BCEWithLogitsLoss(") && torch.contains("[0.5, 1.5]"));
+            assert!(!torch.contains("pos_weight=class"), "{torch}");
+            let keras = export_multi_label_weights(&w, None, mode, ExportFormat::Keras);
+            assert!(
+                keras.contains("sigmoid_cross_entropy_with_logits")
+                    && !keras.contains("class_weight = {")
+            );
+            let numpy = export_multi_label_weights(&w, None, mode, ExportFormat::Numpy);
+            assert!(numpy.contains("np.logaddexp(0.0, logits) - targets * logits"));
+        }
+        let by_class = export_multi_label_weights(&w, None, CbMode::ByClass, ExportFormat::Torch);
+        assert!(by_class.contains("BCEWithLogitsLoss(weight=class_weights, reduction=\"none\")"));
+        let by_sample = export_multi_label_weights(&w, None, CbMode::BySample, ExportFormat::Torch);
+        assert!(by_sample.contains("sample_weights * bce(logits, targets)"));
+        assert_eq!(
+            export_multi_label_weights(&w, None, CbMode::BySample, ExportFormat::Json),
+            "[0.5, 1.5]"
+        );
     }
 
     proptest::proptest! {

@@ -3,6 +3,7 @@
 
 mod counts;
 mod loss;
+mod multi_label;
 mod train;
 mod weights;
 
