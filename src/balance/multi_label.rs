@@ -23,7 +23,7 @@ use num_traits::Float;
 use crate::balance::losses::{BatchLoss, focal_term, sigmoid, softplus};
 
 /// Where a class's weight goes when a sample has several labels.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum CbMode {
     /// w_c on every term of class c, positive and negative (DB's `by_class`).
     #[default]

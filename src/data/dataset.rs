@@ -3,6 +3,8 @@
 
 use ndarray::ArrayView2;
 
+use crate::data::label_sets::LabelSets;
+
 /// Samples and their labels.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dataset {
@@ -55,6 +57,34 @@ pub struct Task {
     pub counts: Vec<u64>,
     /// The toy task's box, where decision regions can be drawn; `None` for images.
     pub bounds: Option<Bounds>,
+}
+
+/// Samples with several labels each: the multi-label toy task and mosaics.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MultiLabelData {
+    /// `dim` features a sample, sample after sample.
+    pub features: Vec<f32>,
+    /// Features a sample.
+    pub dim: usize,
+    /// Each sample's classes.
+    pub labels: LabelSets,
+}
+
+impl MultiLabelData {
+    /// How many samples.
+    pub fn len(&self) -> usize {
+        self.labels.sets.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.labels.sets.is_empty()
+    }
+
+    /// Sample `i`'s features.
+    pub fn sample(&self, i: usize) -> &[f32] {
+        &self.features[i * self.dim..(i + 1) * self.dim]
+    }
 }
 
 /// The rectangle that holds the data, for drawing decision regions.

@@ -11,5 +11,6 @@ pub mod decimal;
 pub mod export;
 pub mod fashion;
 pub mod label_sets;
+pub mod multi_label_toy;
 pub mod profiles;
 pub mod toy_data;

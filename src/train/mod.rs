@@ -14,6 +14,7 @@ pub mod flush;
 pub mod methods;
 pub mod metrics;
 pub mod mlp;
+pub mod multi_label_trainer;
 pub mod optimizer;
 pub mod prediction;
 pub mod progress;
