@@ -44,6 +44,11 @@ impl ProfileArgs {
         self.imbalance
     }
 
+    /// The number of classes given (or its default).
+    pub fn classes(&self) -> usize {
+        self.classes
+    }
+
     /// Whether a largest class was given.
     pub fn max_given(&self) -> bool {
         self.max.is_some()

@@ -6,6 +6,7 @@ mod evaluate;
 mod loss;
 mod multi_label_loss;
 mod train;
+mod train_multi_label;
 mod weights;
 
 use std::process::ExitCode;

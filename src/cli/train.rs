@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use super::counts::{CountsSource, ProfileArgs};
+use super::train_multi_label::MultiLabelRequest;
 use crate::balance::loss_kind::LossKind;
 use crate::balance::weights::SchemeKind;
 use crate::data::dataset::Task;
@@ -27,7 +28,7 @@ use crate::train::optimizer::OptimizerKind;
 use crate::train::prediction::{grid_points, points_array, predict_run};
 use crate::train::trainer::CpuTrainer;
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum LossArg {
     Softmax,
     Sigmoid,
@@ -69,6 +70,10 @@ enum DataArg {
     Toy,
     /// Fashion-MNIST made long-tailed at --imbalance (10 to 200), 14 x 14 pixels.
     FashionMnistLt,
+    /// Several labels a point: --classes discs long-tailed in area by --imbalance, a point's
+    /// labels the discs that hold it; --compare takes [scheme-]loss[+by-sample] of sigmoid,
+    /// focal, distribution-balanced and asymmetric (default: the standard multi-label set).
+    MultiLabelToy,
 }
 
 #[derive(Debug, Args)]
@@ -258,7 +263,7 @@ impl TrainArgs {
     fn base_config(&self) -> Result<TrainConfig> {
         let defaults = TrainConfig::default();
         let (hidden, layers, lr) = match self.data {
-            DataArg::Toy => (
+            DataArg::Toy | DataArg::MultiLabelToy => (
                 defaults.model.hidden,
                 defaults.model.layers,
                 defaults.learning_rate,
@@ -373,7 +378,56 @@ fn toy_only_flags(args: &TrainArgs) -> Vec<&'static str> {
     .collect()
 }
 
+/// The flags of a multi-label run, and those that mean nothing there.
+fn multi_label_request(args: &TrainArgs) -> Result<MultiLabelRequest> {
+    let base = args.base_config()?;
+    let mut refused = toy_only_flags(args);
+    refused.extend(
+        [
+            (args.grid, "--grid"),
+            (args.sweep, "--sweep"),
+            (
+                args.methods,
+                "--methods (the standard multi-label set runs without --compare)",
+            ),
+            (args.sampler != SamplerArg::Instance, "--sampler"),
+            (args.posthoc_tau.is_some(), "--posthoc-tau"),
+            (args.drw_from.is_some(), "--drw-from"),
+            (
+                args.loss != LossArg::Softmax,
+                "--loss (name the methods in --compare)",
+            ),
+            (
+                args.scheme.is_some(),
+                "--scheme (name the methods in --compare)",
+            ),
+            (base.batch.is_none(), "--batch full"),
+        ]
+        .into_iter()
+        .filter_map(|(given, flag)| given.then_some(flag)),
+    );
+    Ok(MultiLabelRequest {
+        classes: args.profile.classes(),
+        imbalance: args.profile.imbalance(),
+        compare: args.compare.clone(),
+        refused,
+        seed: args.seed,
+        seeds: args.seeds,
+        beta: args.beta,
+        gamma: args.gamma,
+        model: base.model,
+        optimizer: base.optimizer,
+        learning_rate: base.learning_rate,
+        batch: base.batch.unwrap_or(1),
+        epochs: args.epochs,
+        table: args.format == OutputFormat::Table,
+    })
+}
+
 pub fn run(args: &TrainArgs) -> Result<String> {
+    if args.data == DataArg::MultiLabelToy {
+        return super::train_multi_label::run(&multi_label_request(args)?);
+    }
     let counts = match args.data {
         DataArg::FashionMnistLt => {
             let toy_only = toy_only_flags(args);
@@ -387,6 +441,7 @@ pub fn run(args: &TrainArgs) -> Result<String> {
         }
         DataArg::Toy if args.source.given() => args.source.load()?.counts,
         DataArg::Toy => args.profile.counts(500)?,
+        DataArg::MultiLabelToy => unreachable!("multi-label runs return above"),
     };
     let base = args.base_config()?;
     let configs = if args.grid {
@@ -410,10 +465,12 @@ pub fn run(args: &TrainArgs) -> Result<String> {
         bail!("--seeds must be at least 1");
     }
     let seeds: Vec<u64> = (args.seed..args.seed + args.seeds).collect();
-    let tasks = match args.data {
+    let fashion = args.data == DataArg::FashionMnistLt;
+    let tasks = if fashion {
         // The images are the same for every seed: one task serves all.
-        DataArg::FashionMnistLt => vec![fashion_task(args.profile.imbalance())?],
-        DataArg::Toy => seeds
+        vec![fashion_task(args.profile.imbalance())?]
+    } else {
+        seeds
             .iter()
             .map(|&seed| {
                 let toy = ToyConfig {
@@ -424,7 +481,7 @@ pub fn run(args: &TrainArgs) -> Result<String> {
                 };
                 Ok(Task::from(make_toy_task(&counts, &toy)?))
             })
-            .collect::<Result<Vec<Task>>>()?,
+            .collect::<Result<Vec<Task>>>()?
     };
     let task_of = |s: usize| s.min(tasks.len() - 1);
 
@@ -439,8 +496,8 @@ pub fn run(args: &TrainArgs) -> Result<String> {
         .collect();
     let (reports, seconds) = run_jobs(&tasks, &jobs)?;
 
-    let task = match args.data {
-        DataArg::Toy => json!({
+    let task = if !fashion {
+        json!({
             "data": "toy",
             "counts": counts,
             "train_points": tasks[0].train.len(),
@@ -449,8 +506,9 @@ pub fn run(args: &TrainArgs) -> Result<String> {
             "prototypes": args.prototypes,
             "copies": args.copies,
             "seeds": seeds,
-        }),
-        DataArg::FashionMnistLt => json!({
+        })
+    } else {
+        json!({
             "data": "fashion-mnist-lt",
             "imbalance": args.profile.imbalance(),
             "counts": counts,
@@ -459,7 +517,7 @@ pub fn run(args: &TrainArgs) -> Result<String> {
             "test_points": tasks[0].test.len(),
             "features": tasks[0].train.dim,
             "seeds": seeds,
-        }),
+        })
     };
     let mut out = json!({ "task": task, "seconds": seconds });
     let mut summaries: Vec<SeedSummary> = (0..configs.len())

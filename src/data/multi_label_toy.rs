@@ -4,7 +4,7 @@
 //! centred inside an earlier, commoner one, so rare labels co-occur with
 //! common ones, as "person" comes with most of COCO's rarer objects. Points
 //! are uniform in the square, train and test alike (a point may carry no
-//! label); each split has its own seeded stream, and arithmetic uses `libm`
+//! label; near a disc's edge the label is uncertain); each split has its own seeded stream, and arithmetic uses `libm`
 //! so the bits are the same natively and in wasm.
 
 use rand::{Rng, SeedableRng};
@@ -31,6 +31,10 @@ pub struct MultiLabelToyConfig {
     pub train_points: usize,
     /// Test points.
     pub test_points: usize,
+    /// How soft a disc's edge is, as a fraction of its radius: a point at
+    /// distance d carries the class with probability sigmoid((r - d) / (softness r)),
+    /// so labels near an edge are uncertain and no classifier is perfect.
+    pub softness: f64,
     /// Seed of the layout and of both splits.
     pub seed: u64,
 }
@@ -43,6 +47,7 @@ impl Default for MultiLabelToyConfig {
             head_area: 0.3,
             train_points: 3000,
             test_points: 6000,
+            softness: 0.1,
             seed: 0,
         }
     }
@@ -62,6 +67,15 @@ impl Disc {
     pub fn holds(&self, p: [f64; 2]) -> bool {
         let (dx, dy) = (p[0] - self.centre[0], p[1] - self.centre[1]);
         dx * dx + dy * dy <= self.radius * self.radius
+    }
+
+    /// The probability that a point carries the class: 1/2 on the edge.
+    pub fn probability(&self, p: [f64; 2], softness: f64) -> f64 {
+        if softness == 0.0 {
+            return if self.holds(p) { 1.0 } else { 0.0 };
+        }
+        let d = libm::hypot(p[0] - self.centre[0], p[1] - self.centre[1]);
+        1.0 / (1.0 + libm::exp(-(self.radius - d) / (softness * self.radius)))
     }
 }
 
@@ -89,6 +103,8 @@ pub enum MultiLabelToyError {
     HeadArea(f64),
     /// A split's size is 0 or above [`MAX_POINTS`].
     Points(usize),
+    /// The softness is not in [0, 1].
+    Softness(f64),
 }
 
 impl std::fmt::Display for MultiLabelToyError {
@@ -103,6 +119,7 @@ impl std::fmt::Display for MultiLabelToyError {
                 write!(f, "the head disc's area share must be in (0, 0.8], got {a}")
             }
             Self::Points(n) => write!(f, "a split has 1 to {MAX_POINTS} points, not {n}"),
+            Self::Softness(s) => write!(f, "the edges' softness must be in [0, 1], got {s}"),
         }
     }
 }
@@ -138,7 +155,7 @@ pub fn discs(config: &MultiLabelToyConfig) -> Vec<Disc> {
     out
 }
 
-fn split(discs: &[Disc], points: usize, seed: u64, stream: u64) -> MultiLabelData {
+fn split(discs: &[Disc], points: usize, softness: f64, seed: u64, stream: u64) -> MultiLabelData {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(stream);
     let mut features = Vec::with_capacity(points * 2);
@@ -146,7 +163,13 @@ fn split(discs: &[Disc], points: usize, seed: u64, stream: u64) -> MultiLabelDat
     for _ in 0..points {
         let p = [rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0)];
         features.extend([p[0] as f32, p[1] as f32]);
-        sets.push((0..discs.len()).filter(|&c| discs[c].holds(p)).collect());
+        let set = discs
+            .iter()
+            .enumerate()
+            .filter(|(_, disc)| rng.random::<f64>() < disc.probability(p, softness))
+            .map(|(c, _)| c)
+            .collect();
+        sets.push(set);
     }
     MultiLabelData {
         features,
@@ -172,14 +195,23 @@ pub fn make_multi_label_toy(
     if !(config.head_area > 0.0 && config.head_area <= 0.8) {
         return Err(MultiLabelToyError::HeadArea(config.head_area));
     }
+    if !(0.0..=1.0).contains(&config.softness) {
+        return Err(MultiLabelToyError::Softness(config.softness));
+    }
     for n in [config.train_points, config.test_points] {
         if !(1..=MAX_POINTS).contains(&n) {
             return Err(MultiLabelToyError::Points(n));
         }
     }
     let discs = discs(config);
-    let train = split(&discs, config.train_points, config.seed, 11);
-    let test = split(&discs, config.test_points, config.seed, 12);
+    let train = split(
+        &discs,
+        config.train_points,
+        config.softness,
+        config.seed,
+        11,
+    );
+    let test = split(&discs, config.test_points, config.softness, config.seed, 12);
     Ok(MultiLabelTask {
         counts: train.labels.counts(),
         train,
@@ -214,7 +246,12 @@ mod tests {
                 .count();
             assert!(both > 0, "class {c} never with {parent}");
         }
-        // Labels are what the discs say.
+        // Without softness, labels are what the discs say.
+        let task = make_multi_label_toy(&MultiLabelToyConfig {
+            softness: 0.0,
+            ..Default::default()
+        })
+        .unwrap();
         for i in 0..50 {
             let p = task.test.sample(i);
             let want: Vec<usize> = (0..8)

@@ -360,7 +360,7 @@ impl MultiLabelTrainer {
             sum += loss as f64;
             self.epoch_loss += loss as f64;
             self.steps += 1;
-            if self.steps % per_epoch == 0 {
+            if self.steps.is_multiple_of(per_epoch) {
                 self.history
                     .push((self.epoch_loss / per_epoch as f64) as f32);
                 self.epoch_loss = 0.0;

@@ -282,3 +282,109 @@ fn evaluate_scores_predictions() {
         "give --logits",
     );
 }
+
+#[test]
+fn train_on_the_multi_label_toy_task() {
+    let v = json_ok(&[
+        "train",
+        "--data",
+        "multi-label-toy",
+        "--compare",
+        "sigmoid,cb-focal+by-sample,distribution-balanced",
+        "--epochs",
+        "5",
+        "--seeds",
+        "2",
+    ]);
+    assert_eq!(v["task"]["data"], "multi-label-toy");
+    assert_eq!(v["task"]["unit"], "samples carrying the class");
+    assert_eq!(v["task"]["counts"].as_array().unwrap().len(), 10);
+    let runs = v["runs"].as_array().unwrap();
+    let names: Vec<&str> = runs.iter().map(|r| r["method"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["sigmoid", "cb-focal+by-sample", "distribution-balanced"]
+    );
+    for run in runs {
+        let map = run["map"]["mean"].as_f64().unwrap();
+        assert!(map > 0.3 && map <= 1.0, "{run}");
+        assert!(
+            run["map"]["sd"].as_f64().is_some(),
+            "two seeds give a spread"
+        );
+        assert_eq!(run["seeds"].as_array().unwrap().len(), 2);
+        for key in ["many_map", "medium_map", "few_map", "micro_f1", "macro_f1"] {
+            assert!(run[key]["mean"].as_f64().is_some(), "{key}: {run}");
+        }
+    }
+    // Two runs differing only in mode are two runs.
+    let v = json_ok(&[
+        "train",
+        "--data",
+        "multi-label-toy",
+        "--compare",
+        "cb-sigmoid,cb-sigmoid+by-sample",
+        "--epochs",
+        "3",
+    ]);
+    let maps: Vec<f64> = v["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["map"]["mean"].as_f64().unwrap())
+        .collect();
+    assert_ne!(maps[0], maps[1]);
+    let table = super::cblab(&[
+        "train",
+        "--data",
+        "multi-label-toy",
+        "--compare",
+        "asymmetric",
+        "--epochs",
+        "2",
+        "--format",
+        "table",
+    ]);
+    assert!(
+        String::from_utf8_lossy(&table.stdout)
+            .starts_with("| method | mAP | many | medium | few | micro F1 |")
+    );
+    fails_with(
+        &["train", "--data", "multi-label-toy", "--sweep"],
+        "--sweep not on multi-label data",
+    );
+    fails_with(
+        &[
+            "train",
+            "--data",
+            "multi-label-toy",
+            "--sampler",
+            "class-balanced",
+        ],
+        "--sampler not on multi-label data",
+    );
+    fails_with(
+        &[
+            "train",
+            "--data",
+            "multi-label-toy",
+            "--compare",
+            "cb-softmax",
+        ],
+        "not a multi-label loss",
+    );
+    fails_with(
+        &[
+            "train",
+            "--data",
+            "multi-label-toy",
+            "--compare",
+            "cb-distribution-balanced",
+        ],
+        "weights its terms itself",
+    );
+    fails_with(
+        &["train", "--data", "multi-label-toy", "--classes", "40"],
+        "2 to 20 classes",
+    );
+}

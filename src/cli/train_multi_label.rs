@@ -1,0 +1,189 @@
+//! `cblab train --data multi-label-toy`: several labels a sample. The methods
+//! of `--compare` (`[scheme-]loss[+by-sample]`) or the standard multi-label
+//! set, over seeds, scored by mAP, mAP over the many, medium and few classes
+//! and F1. The single-label experiments (--grid, --sweep), samplers other than
+//! instance sampling, post-hoc adjustment and deferred re-weighting are
+//! refused by name: none of them has one meaning with several labels a sample.
+
+use anyhow::{Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde_json::json;
+
+use crate::data::multi_label_toy::{MultiLabelTask, MultiLabelToyConfig, make_multi_label_toy};
+use crate::train::experiments::MeanSd;
+use crate::train::mlp::MlpConfig;
+use crate::train::multi_label_trainer::{MultiLabelConfig, MultiLabelMethod, MultiLabelTrainer};
+use crate::train::optimizer::OptimizerKind;
+use crate::train::ranking::MultiLabelMetrics;
+
+/// What a multi-label run takes from `cblab train`'s flags.
+pub struct MultiLabelRequest {
+    /// --classes.
+    pub classes: usize,
+    /// --imbalance.
+    pub imbalance: f64,
+    /// --compare, if given.
+    pub compare: Option<String>,
+    /// Flags given that mean nothing here, by name.
+    pub refused: Vec<&'static str>,
+    /// The first seed and how many.
+    pub seed: u64,
+    /// How many seeds.
+    pub seeds: u64,
+    /// beta, gamma, the network, the optimiser, the learning rate, batch and epochs.
+    pub beta: f64,
+    /// gamma of the focal loss.
+    pub gamma: f64,
+    /// The network.
+    pub model: MlpConfig,
+    /// The optimiser.
+    pub optimizer: OptimizerKind,
+    /// The learning rate.
+    pub learning_rate: f64,
+    /// Samples a step.
+    pub batch: usize,
+    /// Passes over the data.
+    pub epochs: usize,
+    /// A Markdown table instead of JSON.
+    pub table: bool,
+}
+
+fn mean(
+    metrics: &[MultiLabelMetrics],
+    pick: &dyn Fn(&MultiLabelMetrics) -> Option<f64>,
+) -> Option<MeanSd> {
+    let values: Vec<f64> = metrics.iter().filter_map(pick).collect();
+    MeanSd::of(&values)
+}
+
+fn cell(v: Option<MeanSd>) -> String {
+    v.map_or("–".to_owned(), |m| m.percent(false))
+}
+
+pub fn run(request: &MultiLabelRequest) -> Result<String> {
+    if !request.refused.is_empty() {
+        bail!(
+            "{} not on multi-label data: they have no single meaning with several labels a sample (see docs/methods.md)",
+            request.refused.join(", ")
+        );
+    }
+    if request.seeds == 0 {
+        bail!("--seeds must be at least 1");
+    }
+    let methods: Vec<MultiLabelMethod> = match &request.compare {
+        Some(list) => list
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(MultiLabelMethod::parse)
+            .collect::<Result<_, String>>()
+            .map_err(anyhow::Error::msg)?,
+        None => MultiLabelMethod::STANDARD.to_vec(),
+    };
+    if methods.is_empty() {
+        bail!("--compare lists no method");
+    }
+    let seeds: Vec<u64> = (request.seed..request.seed + request.seeds).collect();
+    let tasks: Vec<MultiLabelTask> = seeds
+        .iter()
+        .map(|&seed| {
+            make_multi_label_toy(&MultiLabelToyConfig {
+                classes: request.classes,
+                imbalance: request.imbalance,
+                seed,
+                ..MultiLabelToyConfig::default()
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let config = |method, seed| MultiLabelConfig {
+        method,
+        beta: request.beta,
+        gamma: request.gamma,
+        model: request.model,
+        optimizer: request.optimizer,
+        learning_rate: request.learning_rate,
+        batch: request.batch,
+        epochs: request.epochs,
+        seed,
+    };
+    // Every configuration checked before any trains.
+    for &m in &methods {
+        MultiLabelTrainer::new(&tasks[0].train, &config(m, seeds[0]))?;
+    }
+    let jobs: Vec<(usize, MultiLabelMethod)> = (0..seeds.len())
+        .flat_map(|s| methods.iter().map(move |&m| (s, m)))
+        .collect();
+    let start = std::time::Instant::now();
+    let progress = ProgressBar::new(jobs.len() as u64).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} runs {elapsed_precise} {msg}")
+            .expect("a valid template"),
+    );
+    let results = jobs
+        .par_iter()
+        .map(|&(s, method)| {
+            let task = &tasks[s];
+            let mut trainer = MultiLabelTrainer::new(&task.train, &config(method, seeds[s]))?;
+            trainer.run_to_end();
+            progress.set_message(method.name());
+            progress.inc(1);
+            Ok(trainer.evaluate(&task.test, &task.counts.positives))
+        })
+        .collect::<Result<Vec<MultiLabelMetrics>>>()?;
+    progress.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+    let of_method = |i: usize| -> Vec<MultiLabelMetrics> {
+        (0..seeds.len())
+            .map(|s| results[s * methods.len() + i].clone())
+            .collect()
+    };
+    if request.table {
+        let mut out = String::from(
+            "| method | mAP | many | medium | few | micro F1 |\n|---|---|---|---|---|---|\n",
+        );
+        for (i, m) in methods.iter().enumerate() {
+            let runs = of_method(i);
+            out += &format!(
+                "| {} | {} | {} | {} | {} | {} |\n",
+                m.name(),
+                cell(mean(&runs, &|r| r.map)),
+                cell(mean(&runs, &|r| r.many_map)),
+                cell(mean(&runs, &|r| r.medium_map)),
+                cell(mean(&runs, &|r| r.few_map)),
+                cell(mean(&runs, &|r| Some(r.micro_f1))),
+            );
+        }
+        return Ok(out.trim_end().to_owned());
+    }
+    let runs: Vec<serde_json::Value> = methods
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let runs = of_method(i);
+            json!({
+                "method": m.name(),
+                "map": mean(&runs, &|r| r.map),
+                "many_map": mean(&runs, &|r| r.many_map),
+                "medium_map": mean(&runs, &|r| r.medium_map),
+                "few_map": mean(&runs, &|r| r.few_map),
+                "micro_f1": mean(&runs, &|r| Some(r.micro_f1)),
+                "macro_f1": mean(&runs, &|r| r.macro_f1),
+                "seeds": runs,
+            })
+        })
+        .collect();
+    let counts = &tasks[0].counts;
+    Ok(json!({
+        "task": {
+            "data": "multi-label-toy",
+            "counts": counts.positives,
+            "unit": "samples carrying the class",
+            "samples": counts.samples,
+            "cardinality": counts.cardinality,
+            "test_points": tasks[0].test.len(),
+            "seeds": seeds,
+        },
+        "seconds": seconds,
+        "runs": runs,
+    })
+    .to_string())
+}
