@@ -61,6 +61,7 @@ fn cell(v: Option<MeanSd>) -> String {
     v.map_or("–".to_owned(), |m| m.percent(false))
 }
 
+#[allow(clippy::disallowed_methods)] // Native only: the CLI never runs in wasm.
 pub fn run(request: &MultiLabelRequest) -> Result<String> {
     if !request.refused.is_empty() {
         bail!(
