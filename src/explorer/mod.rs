@@ -2,6 +2,7 @@
 //! hand editing and the derived numbers. The site's components only show these.
 
 pub mod edit;
+pub mod label_sets;
 pub mod results;
 pub mod state;
 pub mod training;

@@ -36,6 +36,8 @@ pub enum Part {
     RealData,
     /// Section 8's leaderboard of the methods after CB loss.
     Leaderboard,
+    /// Section 8's label sets: several labels a sample.
+    MultiLabel,
 }
 
 /// How many times the reader asked to try the chunk again: one count for
@@ -84,6 +86,7 @@ async fn load(part: Part) -> Result<AnyView, SplitLoaderError> {
         Part::Sweep => sweep_panel().await,
         Part::RealData => real_data_panel().await,
         Part::Leaderboard => leaderboard_panel().await,
+        Part::MultiLabel => multi_label_panel().await,
     }
 }
 
@@ -107,6 +110,7 @@ split_point! {
     sweep_panel => SweepPanel,
     real_data_panel => RealDataPanel,
     leaderboard_panel => LeaderboardPanel,
+    multi_label_panel => MultiLabelPanel,
 }
 
 /// What the benchmark's export awaits: the worker's figure.

@@ -79,6 +79,7 @@ pub fn After(
             <h3>{t("lesson.after.ours")}</h3>
             {para("lesson.after.ours_p")}
             <Deferred part=Part::Leaderboard />
+            <Deferred part=Part::MultiLabel />
         </LessonSection>
     }
 }

@@ -8,12 +8,14 @@
 //! One file a part: [`panel`] with its [`controls`] and [`regions`], and
 //! [`grid`] with its [`grid_table`], and the [`leaderboard`] of the methods
 //! that came after and the [`sweep`] of beta, which train over [`seeded`]
-//! runs, and the [`real_data`] panel's Fashion-MNIST-LT.
+//! runs, the [`real_data`] panel's Fashion-MNIST-LT, and the [`multi_label`]
+//! panel's label sets.
 
 mod controls;
 mod grid;
 mod grid_table;
 mod leaderboard;
+mod multi_label;
 mod panel;
 mod real_data;
 mod regions;
@@ -22,6 +24,7 @@ mod sweep;
 
 pub use grid::GridPanel;
 pub use leaderboard::LeaderboardPanel;
+pub use multi_label::MultiLabelPanel;
 pub use panel::TrainingPanel;
 pub use real_data::RealDataPanel;
 pub use sweep::SweepPanel;

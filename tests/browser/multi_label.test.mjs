@@ -1,0 +1,107 @@
+// Several labels a sample in the page: the panel of section 8 reads label sets (pasted or from a
+// file), counts positives per class, N and cardinality, and shows each class's CB weight at the
+// explorer's beta with the numbers `cblab weights --multi-label` gives; bad input keeps what was
+// there and says where it is wrong; in English and Chinese; screenshots at desktop and phone.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { bringIntoView, launch, openPage, repoRoot, requireEnv, serveDist } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await serveDist(requireEnv('CBLAB_DIST'));
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const SETS = 'cat,dog\ndog\n\ndog,bird,cat\nbird,dog\ndog\ndog,fish\n';
+
+function cli(file, beta) {
+  return JSON.parse(execFileSync(requireEnv('CBLAB_CLI'),
+    ['weights', '--labels-file', file, '--multi-label', '--beta', String(beta)], { encoding: 'utf8' }));
+}
+
+// The panel alone, rendered (panels off screen are not: content-visibility), to
+// target/screenshots/<name>.png.
+async function shoot(page, name) {
+  await page.evaluate(() => { for (const p of document.querySelectorAll('main .panel')) p.style.contentVisibility = 'visible'; });
+  const panel = page.locator('#multi-label');
+  await bringIntoView(page, panel);
+  await mkdir(path.join(repoRoot, 'target', 'screenshots'), { recursive: true });
+  await panel.screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `${name}.png`) });
+}
+
+async function openPanel(query, size) {
+  const page = await openPage(browser, `${server.url}${query}`, size);
+  const input = page.locator('#label-sets');
+  await input.waitFor({ state: 'attached', timeout: 60_000 });
+  await bringIntoView(page, input);
+  await page.waitForSelector('#label-sets-classes tbody tr', { state: 'attached' });
+  return page;
+}
+
+test('the panel counts label sets and weighs them as the CLI does', { timeout: 120_000 }, async () => {
+  const page = await openPanel('?beta=0.99', { width: 1280, height: 900 });
+  // The example is there on arrival: person is in most samples.
+  const first = await page.$$eval('#label-sets-classes tbody tr', (rows) => rows.map((r) => r.textContent));
+  assert.ok(first.some((r) => r.startsWith('person')), first.join(' | '));
+  assert.ok(await page.$$eval('#label-sets-terms tbody tr', (rows) => rows.length) >= 2);
+
+  await page.fill('#label-sets', SETS);
+  await page.click('#count-label-sets');
+  await page.waitForFunction(() => document.querySelector('#label-sets-summary')?.textContent.startsWith('7 samples'));
+  const summary = await page.textContent('#label-sets-summary');
+  assert.match(summary, /7 samples, 4 classes, 1\.57 labels a sample/);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cblab-ml-'));
+  const file = path.join(dir, 'sets.txt');
+  await writeFile(file, SETS);
+  const want = cli(file, 0.99);
+  const rows = await page.$$eval('#label-sets-classes tbody tr', (trs) => trs.map((tr) => ({
+    name: tr.querySelector('th').textContent,
+    positives: Number(tr.querySelectorAll('td')[0].textContent),
+    weight: Number(tr.querySelectorAll('td')[1].dataset.weight),
+  })));
+  assert.deepEqual(rows.map((r) => r.name), want.names);
+  assert.deepEqual(rows.map((r) => r.positives), want.counts);
+  rows.forEach((r, i) => assert.ok(Math.abs(r.weight - want.weights[i]) < 1e-12, `${r.name}: ${r.weight} vs ${want.weights[i]}`));
+
+  // Bad input: said where, and the classes stay.
+  await page.fill('#label-sets', 'a,b\nc,,d\n');
+  await page.click('#count-label-sets');
+  const error = await page.waitForSelector('#label-sets-error');
+  assert.match(await error.textContent(), /line 2, column 3: an empty label/);
+  assert.deepEqual(await page.$$eval('#label-sets-classes tbody th', (ths) => ths.map((t) => t.textContent)), want.names);
+  // Nothing the reader types is inserted as HTML.
+  await page.fill('#label-sets', '<img src=x onerror=alert(1)>,b\n');
+  await page.click('#count-label-sets');
+  await page.waitForFunction(() => document.querySelector('#label-sets-summary')?.textContent.startsWith('1 samples'));
+  assert.equal(await page.$('#label-sets-classes img'), null);
+  page.assertNoErrors();
+  await page.fill('#label-sets', SETS);
+  await page.click('#count-label-sets');
+  await page.waitForFunction(() => document.querySelector('#label-sets-summary')?.textContent.startsWith('7 samples'));
+  await shoot(page, 'multi-label-desktop');
+  await page.close();
+});
+
+test('on a phone and in Chinese', { timeout: 120_000 }, async () => {
+  const phone = await openPanel('', { width: 390, height: 844, hasTouch: true, isMobile: true });
+  const overflow = await phone.$eval('#multi-label', (el) => el.scrollWidth - el.clientWidth);
+  assert.ok(overflow <= 1, `the panel is ${overflow}px wider than the phone`);
+  await shoot(phone, 'multi-label-phone');
+  phone.assertNoErrors();
+  await phone.close();
+  const zh = await openPanel('?lang=zh-CN', { width: 1280, height: 900 });
+  await zh.waitForFunction(() => document.querySelector('#multi-label-title')?.textContent === '一个样本多个标签');
+  assert.match(await zh.textContent('#label-sets-summary'), /个样本/);
+  await shoot(zh, 'multi-label-zh-CN');
+  zh.assertNoErrors();
+  await zh.close();
+});
