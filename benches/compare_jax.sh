@@ -26,6 +26,16 @@ print(f"{'batch':>6} {'cblab samples/s':>16} {'GFLOP/s':>8} {'JAX samples/s':>14
 for b in sorted(by):
     c, j = by[b]["cblab"], by[b]["jax"]
     print(f"{b:>6} {c['samples_per_s']:>16,} {c['gflops']:>8.1f} {j['samples_per_s']:>14,} {j['gflops']:>8.1f} {c['samples_per_s'] / j['samples_per_s']:>10.2f}x")
+multi = {}
+for r in rows:
+    if "multi_label_batch" in r:
+        multi.setdefault(r["multi_label_batch"], {})[r["impl"].split("-")[0]] = r
+if multi:
+    print("several labels a sample (CB sigmoid by class, multi-hot targets):")
+    print(f"{'batch':>6} {'cblab samples/s':>16} {'JAX samples/s':>14} {'cblab / JAX':>11}")
+    for b in sorted(multi):
+        c, j = multi[b]["cblab"], multi[b]["jax"]
+        print(f"{b:>6} {c['samples_per_s']:>16,} {j['samples_per_s']:>14,} {c['samples_per_s'] / j['samples_per_s']:>10.2f}x")
 for r in rows:
     if "default_run_seconds" in r:
         print(f"default configuration ({r['epochs']} epochs) trained in {r['default_run_seconds']*1000:.1f} ms, balanced accuracy {r['balanced_accuracy']:.3f}")

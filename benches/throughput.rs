@@ -4,7 +4,8 @@
 //! JSON line per batch size (benches/compare_jax.sh runs it beside JAX), and
 //! how long the default configuration takes to train to the end, on the toy
 //! task and on Fashion-MNIST-LT at imbalance 100 (196 -> 64 -> 10, the
-//! issue's goal: 60 epochs in at most 1 s).
+//! issue's goal: 60 epochs in at most 1 s). Also the multi-label trainer's
+//! samples per second (CB sigmoid by class on multi-hot targets).
 //!
 //! `cargo bench --bench throughput [-- --seconds S]`
 
@@ -16,11 +17,16 @@ mod throughput_model;
 
 use cblab::balance::weights::SchemeKind;
 use cblab::data::fashion::{FashionAsset, counts_at};
+use cblab::data::multi_label_toy::{MultiLabelToyConfig, make_multi_label_toy};
 use cblab::data::profiles::Profile;
 use cblab::data::toy_data::{ToyConfig, make_toy_task};
 use cblab::train::config::TrainConfig;
 use cblab::train::experiments::train_and_evaluate;
 use cblab::train::mlp::{Activation, MlpConfig, layer_shapes};
+use cblab::train::multi_label_trainer::{MultiLabelConfig, MultiLabelTrainer};
+
+/// The multi-label comparison's batch sizes (the issue's).
+const MULTI_LABEL_BATCHES: [usize; 2] = [32, 256];
 
 /// Multiply-adds x 2 of one training step's matrix products: forward, weight
 /// gradients, and input gradients of every layer but the first.
@@ -56,6 +62,37 @@ fn main() {
         let gflops = flops_per_step(&model, 10, batch) * steps_per_s / 1e9;
         println!(
             "{{\"impl\": \"cblab-cpu\", \"batch\": {batch}, \"steps_per_s\": {steps_per_s:.1}, \"samples_per_s\": {:.0}, \"gflops\": {gflops:.2}}}",
+            steps_per_s * batch as f64
+        );
+    }
+
+    // Several labels a sample: C sigmoid outputs, CB sigmoid by class on multi-hot
+    // targets (the multi-label toy task's 10 classes), the same MLP and Adam.
+    let multi = make_multi_label_toy(&MultiLabelToyConfig {
+        classes: 10,
+        train_points: 20_000,
+        ..MultiLabelToyConfig::default()
+    })
+    .expect("a valid multi-label toy task");
+    for batch in MULTI_LABEL_BATCHES {
+        let config = MultiLabelConfig {
+            model,
+            batch,
+            epochs: 100_000,
+            ..MultiLabelConfig::default()
+        };
+        let mut trainer = MultiLabelTrainer::new(&multi.train, &config).expect("valid");
+        trainer.step(50);
+        let chunk = 100;
+        let start = Instant::now();
+        let mut steps = 0;
+        while start.elapsed().as_secs_f64() < seconds {
+            trainer.step(chunk);
+            steps += chunk;
+        }
+        let steps_per_s = steps as f64 / start.elapsed().as_secs_f64();
+        println!(
+            "{{\"impl\": \"cblab-cpu\", \"multi_label_batch\": {batch}, \"steps_per_s\": {steps_per_s:.1}, \"samples_per_s\": {:.0}}}",
             steps_per_s * batch as f64
         );
     }

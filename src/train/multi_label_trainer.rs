@@ -22,6 +22,7 @@ use crate::train::flush::{FlushToZero, flush};
 use crate::train::mlp::{Mlp, MlpConfig, Workspace};
 use crate::train::optimizer::{Optimizer, OptimizerKind};
 use crate::train::ranking::{MultiLabelMetrics, multi_label_metrics};
+use crate::train::shards::{ShardRows, ShardedBatch};
 
 /// A multi-label method: a loss, a class weighting and where it goes.
 /// Written `[scheme-]loss[+by-sample]`: `sigmoid`, `cb-sigmoid`,
@@ -260,10 +261,7 @@ pub struct MultiLabelTrainer {
     targets: Vec<Vec<bool>>,
     sampler: BatchSampler,
     indices: Vec<u32>,
-    x: Array2<f32>,
-    work: Workspace<f32>,
-    weights: Vec<f64>,
-    grad: Vec<f32>,
+    batch: ShardedBatch,
     steps: usize,
     total_steps: usize,
     history: Vec<f32>,
@@ -308,10 +306,7 @@ impl MultiLabelTrainer {
             targets: train.labels.multi_hot(),
             sampler: BatchSampler::new(n, config.seed),
             indices: vec![0; batch],
-            x: Array2::zeros((batch, train.dim)),
-            work: Workspace::default(),
-            weights: vec![0.0; classes],
-            grad: vec![0.0; params],
+            batch: ShardedBatch::new(batch, train.dim, params),
             steps: 0,
             total_steps: config.epochs * n.div_ceil(batch),
             history: Vec::new(),
@@ -380,33 +375,36 @@ impl MultiLabelTrainer {
 
     fn one_step(&mut self) -> f32 {
         self.sampler.next_batch(&mut self.indices);
-        for (row, &i) in self.indices.iter().enumerate() {
-            self.x.row_mut(row).assign(&self.points.row(i as usize));
-        }
-        self.model.forward(self.x.view(), &mut self.work);
+        self.batch.gather_points(&self.indices, &self.points);
         let scale = 1.0 / self.indices.len() as f64;
-        let (logits, out_grad) = self.work.logits_and_output_grad();
-        let mut total = 0.0f32;
-        for ((z, mut g), &i) in logits
-            .rows()
-            .into_iter()
-            .zip(out_grad.rows_mut())
-            .zip(&self.indices)
-        {
-            let y = &self.targets[i as usize];
-            self.objective.term_weights(y, &mut self.weights);
-            self.weights.iter_mut().for_each(|w| *w *= scale);
-            let z = z.as_slice().expect("workspace rows are contiguous");
-            let g = g.as_slice_mut().expect("workspace rows are contiguous");
-            total += self.objective.sample(z, y, &self.weights, g);
-            g.iter_mut().for_each(|v| *v = flush(*v));
-        }
-        self.model
-            .backward(self.x.view(), &mut self.work, &mut self.grad);
+        let (objective, targets) = (&self.objective, &self.targets);
+        let value = self.batch.loss_and_grad_with(
+            &self.model,
+            &|shard: &ShardRows<'_>, work: &mut Workspace<f32>| {
+                let mut weights = vec![0.0; objective.classes()];
+                let (logits, out_grad) = work.logits_and_output_grad();
+                let mut total = 0.0f32;
+                for ((z, mut g), &i) in logits
+                    .rows()
+                    .into_iter()
+                    .zip(out_grad.rows_mut())
+                    .zip(shard.rows)
+                {
+                    let y = &targets[i as usize];
+                    objective.term_weights(y, &mut weights);
+                    weights.iter_mut().for_each(|w| *w *= scale);
+                    let z = z.as_slice().expect("workspace rows are contiguous");
+                    let g = g.as_slice_mut().expect("workspace rows are contiguous");
+                    total += objective.sample(z, y, &weights, g);
+                    g.iter_mut().for_each(|v| *v = flush(*v));
+                }
+                total
+            },
+        );
         let lr = self.config.learning_rate as f32;
         self.optimizer
-            .update(&mut self.model.params, &self.grad, lr);
-        total
+            .update(&mut self.model.params, self.batch.grad(), lr);
+        value
     }
 
     /// Probabilities (sigmoid of the logits) of these samples, one row each.

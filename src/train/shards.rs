@@ -37,6 +37,7 @@ impl ShardedBatch {
                 .map(|n| Shard {
                     x: Array2::zeros((n, dim)),
                     y: vec![0; n],
+                    rows: vec![0; n],
                     work: Workspace::default(),
                     grad: vec![0.0; params],
                     loss: 0.0,
@@ -51,9 +52,23 @@ impl ShardedBatch {
         let mut next = indices.iter();
         for shard in &mut self.shards {
             for (row, y) in shard.y.iter_mut().enumerate() {
-                let i = *next.next().expect("the shards split the batch") as usize;
-                shard.x.row_mut(row).assign(&points.row(i));
-                *y = labels[i];
+                let i = *next.next().expect("the shards split the batch");
+                shard.x.row_mut(row).assign(&points.row(i as usize));
+                shard.rows[row] = i;
+                *y = labels[i as usize];
+            }
+        }
+    }
+
+    /// Copies the samples at `indices` into the shards, without labels (for
+    /// [`Self::loss_and_grad_with`], which finds the rows' targets itself).
+    pub fn gather_points(&mut self, indices: &[u32], points: &Array2<f32>) {
+        let mut next = indices.iter();
+        for shard in &mut self.shards {
+            for (row, slot) in shard.rows.iter_mut().enumerate() {
+                let i = *next.next().expect("the shards split the batch");
+                shard.x.row_mut(row).assign(&points.row(i as usize));
+                *slot = i;
             }
         }
     }
@@ -66,7 +81,19 @@ impl ShardedBatch {
         class_weights: &[f32],
     ) -> f32 {
         let batch = self.shards.iter().map(|s| s.y.len()).sum();
-        run_shards(&mut self.shards, model, loss, class_weights, batch);
+        self.loss_and_grad_with(
+            model,
+            &|shard: &ShardRows<'_>, work: &mut Workspace<f32>| {
+                weighted_loss_grad(loss, class_weights, shard.labels, batch, work)
+            },
+        )
+    }
+
+    /// The gathered batch's loss, with d loss / d logits filled by
+    /// `output_grad` for each shard's rows (their share of the batch loss);
+    /// the gradient is then in [`Self::grad`]. The multi-label trainer's way in.
+    pub fn loss_and_grad_with(&mut self, model: &Mlp<f32>, output_grad: &OutputGrad<'_>) -> f32 {
+        run_shards(&mut self.shards, model, output_grad);
         self.grad.copy_from_slice(&self.shards[0].grad);
         let mut value = self.shards[0].loss;
         for shard in &self.shards[1..] {
@@ -84,11 +111,24 @@ impl ShardedBatch {
     }
 }
 
+/// A shard's rows: their labels and their indices in the training set.
+pub struct ShardRows<'a> {
+    /// The class of each row (single-label data).
+    pub labels: &'a [usize],
+    /// Each row's index in the training set.
+    pub rows: &'a [u32],
+}
+
+/// Fills d loss / d logits of a shard's rows (in the workspace, after the
+/// forward pass) and returns their share of the batch loss.
+pub type OutputGrad<'a> = dyn Fn(&ShardRows<'_>, &mut Workspace<f32>) -> f32 + Sync + 'a;
+
 /// A slice of a batch with its own buffers.
 #[derive(Clone, Debug)]
 struct Shard {
     x: Array2<f32>,
     y: Vec<usize>,
+    rows: Vec<u32>,
     work: Workspace<f32>,
     grad: Vec<f32>,
     loss: f32,
@@ -96,31 +136,32 @@ struct Shard {
 
 impl Shard {
     /// This shard's share of the batch loss and of its gradient.
-    fn run(&mut self, model: &Mlp<f32>, loss: &TrainLoss, class_weights: &[f32], batch: usize) {
+    fn run(&mut self, model: &Mlp<f32>, output_grad: &OutputGrad<'_>) {
         // On whichever thread runs the shard (rayon's, natively).
         let _flush = FlushToZero::enable();
         model.forward(self.x.view(), &mut self.work);
-        self.loss = weighted_loss_grad(loss, class_weights, &self.y, batch, &mut self.work);
+        let rows = ShardRows {
+            labels: &self.y,
+            rows: &self.rows,
+        };
+        self.loss = output_grad(&rows, &mut self.work);
         model.backward(self.x.view(), &mut self.work, &mut self.grad);
     }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn run_shards(shards: &mut [Shard], model: &Mlp<f32>, loss: &TrainLoss, w: &[f32], batch: usize) {
+fn run_shards(shards: &mut [Shard], model: &Mlp<f32>, output_grad: &OutputGrad<'_>) {
     match shards {
         [a, b] => {
-            rayon::join(
-                || a.run(model, loss, w, batch),
-                || b.run(model, loss, w, batch),
-            );
+            rayon::join(|| a.run(model, output_grad), || b.run(model, output_grad));
         }
-        _ => shards.iter_mut().for_each(|s| s.run(model, loss, w, batch)),
+        _ => shards.iter_mut().for_each(|s| s.run(model, output_grad)),
     }
 }
 
 #[cfg(target_arch = "wasm32")]
-fn run_shards(shards: &mut [Shard], model: &Mlp<f32>, loss: &TrainLoss, w: &[f32], batch: usize) {
-    shards.iter_mut().for_each(|s| s.run(model, loss, w, batch));
+fn run_shards(shards: &mut [Shard], model: &Mlp<f32>, output_grad: &OutputGrad<'_>) {
+    shards.iter_mut().for_each(|s| s.run(model, output_grad));
 }
 
 /// Fills d loss / d logits for the rows in `work` and returns their share of
