@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use super::counts::{CountsSource, ProfileArgs};
-use super::train_multi_label::MultiLabelRequest;
+use super::train_multi_label::{MultiLabelRequest, MultiLabelSource};
 use crate::balance::loss_kind::LossKind;
 use crate::balance::weights::SchemeKind;
 use crate::data::dataset::Task;
@@ -74,6 +74,9 @@ enum DataArg {
     /// labels the discs that hold it; --compare takes [scheme-]loss[+by-sample] of sigmoid,
     /// focal, distribution-balanced and asymmetric (default: the standard multi-label set).
     MultiLabelToy,
+    /// Several labels an image: 2 x 2 mosaics of Fashion-MNIST items (28 x 28 pixels), tile
+    /// classes long-tailed by --imbalance in training and uniform in the test set.
+    FashionMosaics,
 }
 
 #[derive(Debug, Args)]
@@ -268,7 +271,7 @@ impl TrainArgs {
                 defaults.model.layers,
                 defaults.learning_rate,
             ),
-            DataArg::FashionMnistLt => {
+            DataArg::FashionMnistLt | DataArg::FashionMosaics => {
                 let images = defaults.for_images();
                 (
                     images.model.hidden,
@@ -406,7 +409,16 @@ fn multi_label_request(args: &TrainArgs) -> Result<MultiLabelRequest> {
         .into_iter()
         .filter_map(|(given, flag)| given.then_some(flag)),
     );
+    let mosaics = args.data == DataArg::FashionMosaics;
+    if mosaics && args.profile.classes() != 10 {
+        refused.push("--classes (the mosaics have Fashion-MNIST's 10)");
+    }
     Ok(MultiLabelRequest {
+        data: if mosaics {
+            MultiLabelSource::Mosaics(FASHION_ASSET)
+        } else {
+            MultiLabelSource::Toy
+        },
         classes: args.profile.classes(),
         imbalance: args.profile.imbalance(),
         compare: args.compare.clone(),
@@ -425,7 +437,7 @@ fn multi_label_request(args: &TrainArgs) -> Result<MultiLabelRequest> {
 }
 
 pub fn run(args: &TrainArgs) -> Result<String> {
-    if args.data == DataArg::MultiLabelToy {
+    if matches!(args.data, DataArg::MultiLabelToy | DataArg::FashionMosaics) {
         return super::train_multi_label::run(&multi_label_request(args)?);
     }
     let counts = match args.data {
@@ -441,7 +453,9 @@ pub fn run(args: &TrainArgs) -> Result<String> {
         }
         DataArg::Toy if args.source.given() => args.source.load()?.counts,
         DataArg::Toy => args.profile.counts(500)?,
-        DataArg::MultiLabelToy => unreachable!("multi-label runs return above"),
+        DataArg::MultiLabelToy | DataArg::FashionMosaics => {
+            unreachable!("multi-label runs return above")
+        }
     };
     let base = args.base_config()?;
     let configs = if args.grid {

@@ -1,4 +1,4 @@
-//! `cblab train --data multi-label-toy`: several labels a sample. The methods
+//! `cblab train --data multi-label-toy` and `--data fashion-mosaics`: several labels a sample. The methods
 //! of `--compare` (`[scheme-]loss[+by-sample]`) or the standard multi-label
 //! set, over seeds, scored by mAP, mAP over the many, medium and few classes
 //! and F1. The single-label experiments (--grid, --sweep), samplers other than
@@ -10,15 +10,29 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::json;
 
-use crate::data::multi_label_toy::{MultiLabelTask, MultiLabelToyConfig, make_multi_label_toy};
+use crate::data::dataset::MultiLabelTask;
+use crate::data::fashion::FashionAsset;
+use crate::data::fashion_mosaics::{MosaicConfig, make_mosaics};
+use crate::data::multi_label_toy::{MultiLabelToyConfig, make_multi_label_toy};
+use crate::data::profiles::FASHION_MNIST_CLASSES;
 use crate::train::experiments::MeanSd;
 use crate::train::mlp::MlpConfig;
 use crate::train::multi_label_trainer::{MultiLabelConfig, MultiLabelMethod, MultiLabelTrainer};
 use crate::train::optimizer::OptimizerKind;
 use crate::train::ranking::MultiLabelMetrics;
 
+/// What a multi-label run trains on.
+pub enum MultiLabelSource {
+    /// The multi-label toy task.
+    Toy,
+    /// Fashion-MNIST mosaics, from the asset's bytes.
+    Mosaics(&'static [u8]),
+}
+
 /// What a multi-label run takes from `cblab train`'s flags.
 pub struct MultiLabelRequest {
+    /// The data.
+    pub data: MultiLabelSource,
     /// --classes.
     pub classes: usize,
     /// --imbalance.
@@ -85,17 +99,33 @@ pub fn run(request: &MultiLabelRequest) -> Result<String> {
         bail!("--compare lists no method");
     }
     let seeds: Vec<u64> = (request.seed..request.seed + request.seeds).collect();
+    let asset = match request.data {
+        MultiLabelSource::Mosaics(bytes) => {
+            Some(FashionAsset::parse(bytes).map_err(|e| anyhow::anyhow!("{e}"))?)
+        }
+        MultiLabelSource::Toy => None,
+    };
     let tasks: Vec<MultiLabelTask> = seeds
         .iter()
-        .map(|&seed| {
-            make_multi_label_toy(&MultiLabelToyConfig {
-                classes: request.classes,
-                imbalance: request.imbalance,
-                seed,
-                ..MultiLabelToyConfig::default()
+        .map(|&seed| -> Result<MultiLabelTask> {
+            Ok(match &asset {
+                Some(asset) => make_mosaics(
+                    asset,
+                    &MosaicConfig {
+                        imbalance: request.imbalance,
+                        seed,
+                        ..MosaicConfig::default()
+                    },
+                )?,
+                None => make_multi_label_toy(&MultiLabelToyConfig {
+                    classes: request.classes,
+                    imbalance: request.imbalance,
+                    seed,
+                    ..MultiLabelToyConfig::default()
+                })?,
             })
         })
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<_>>()?;
     let config = |method, seed| MultiLabelConfig {
         method,
         beta: request.beta,
@@ -175,7 +205,9 @@ pub fn run(request: &MultiLabelRequest) -> Result<String> {
     let counts = &tasks[0].counts;
     Ok(json!({
         "task": {
-            "data": "multi-label-toy",
+            "data": if asset.is_some() { "fashion-mosaics" } else { "multi-label-toy" },
+            "names": asset.is_some().then_some(FASHION_MNIST_CLASSES),
+            "imbalance": request.imbalance,
             "counts": counts.positives,
             "unit": "samples carrying the class",
             "samples": counts.samples,

@@ -3,7 +3,7 @@
 
 use ndarray::ArrayView2;
 
-use crate::data::label_sets::LabelSets;
+use crate::data::label_sets::{LabelSetCounts, LabelSets};
 
 /// Samples and their labels.
 #[derive(Clone, Debug, PartialEq)]
@@ -85,6 +85,17 @@ impl MultiLabelData {
     pub fn sample(&self, i: usize) -> &[f32] {
         &self.features[i * self.dim..(i + 1) * self.dim]
     }
+}
+
+/// A multi-label task: training and test data and the training counts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MultiLabelTask {
+    /// Training data.
+    pub train: MultiLabelData,
+    /// Test data.
+    pub test: MultiLabelData,
+    /// The training set's counts (positives per class, N, cardinality).
+    pub counts: LabelSetCounts,
 }
 
 /// The rectangle that holds the data, for drawing decision regions.

@@ -10,6 +10,7 @@ pub mod dataset;
 pub mod decimal;
 pub mod export;
 pub mod fashion;
+pub mod fashion_mosaics;
 pub mod label_sets;
 pub mod multi_label_toy;
 pub mod profiles;

@@ -10,8 +10,8 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::data::dataset::MultiLabelData;
-use crate::data::label_sets::{LabelSetCounts, LabelSets};
+use crate::data::dataset::{MultiLabelData, MultiLabelTask};
+use crate::data::label_sets::LabelSets;
 
 /// The most classes the multi-label toy task has.
 pub const MAX_CLASSES: usize = 20;
@@ -77,19 +77,6 @@ impl Disc {
         let d = libm::hypot(p[0] - self.centre[0], p[1] - self.centre[1]);
         1.0 / (1.0 + libm::exp(-(self.radius - d) / (softness * self.radius)))
     }
-}
-
-/// A multi-label task: training and test data and the training counts.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MultiLabelTask {
-    /// Training data.
-    pub train: MultiLabelData,
-    /// Test data.
-    pub test: MultiLabelData,
-    /// The training set's counts (positives per class, N, cardinality).
-    pub counts: LabelSetCounts,
-    /// The toy task's discs (none for images).
-    pub discs: Vec<Disc>,
 }
 
 /// Why the toy task cannot be made.
@@ -216,7 +203,6 @@ pub fn make_multi_label_toy(
         counts: train.labels.counts(),
         train,
         test,
-        discs,
     })
 }
 
@@ -247,15 +233,15 @@ mod tests {
             assert!(both > 0, "class {c} never with {parent}");
         }
         // Without softness, labels are what the discs say.
-        let task = make_multi_label_toy(&MultiLabelToyConfig {
+        let hard = MultiLabelToyConfig {
             softness: 0.0,
             ..Default::default()
-        })
-        .unwrap();
+        };
+        let (task, discs) = (make_multi_label_toy(&hard).unwrap(), discs(&hard));
         for i in 0..50 {
             let p = task.test.sample(i);
             let want: Vec<usize> = (0..8)
-                .filter(|&c| task.discs[c].holds([p[0] as f64, p[1] as f64]))
+                .filter(|&c| discs[c].holds([p[0] as f64, p[1] as f64]))
                 .collect();
             assert_eq!(task.test.labels.sets[i], want);
         }

@@ -388,3 +388,27 @@ fn train_on_the_multi_label_toy_task() {
         "2 to 20 classes",
     );
 }
+
+#[test]
+fn train_on_fashion_mosaics() {
+    let v = json_ok(&[
+        "train",
+        "--data",
+        "fashion-mosaics",
+        "--compare",
+        "sigmoid,cb-focal+by-sample",
+        "--epochs",
+        "2",
+    ]);
+    assert_eq!(v["task"]["data"], "fashion-mosaics");
+    assert_eq!(v["task"]["names"].as_array().unwrap().len(), 10);
+    let counts = numbers(&v["task"]["counts"]);
+    assert!(counts[0] > 20.0 * counts[9], "long-tailed: {counts:?}");
+    for run in v["runs"].as_array().unwrap() {
+        assert!(run["map"]["mean"].as_f64().unwrap() > 0.15, "{run}");
+    }
+    fails_with(
+        &["train", "--data", "fashion-mosaics", "--classes", "5"],
+        "--classes (the mosaics have Fashion-MNIST's 10) not on multi-label data",
+    );
+}
