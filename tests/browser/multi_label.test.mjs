@@ -56,9 +56,9 @@ test('the panel counts label sets and weighs them as the CLI does', { timeout: 1
 
   await page.fill('#label-sets', SETS);
   await page.click('#count-label-sets');
-  await page.waitForFunction(() => document.querySelector('#label-sets-summary')?.textContent.startsWith('7 samples'));
+  await page.waitForFunction(() => document.querySelector('#label-sets-summary')?.textContent.startsWith('Samples: 7 '));
   const summary = await page.textContent('#label-sets-summary');
-  assert.match(summary, /7 samples, 4 classes, 1\.57 labels a sample/);
+  assert.match(summary, /Samples: 7 · classes: 4 · labels a sample, on average: 1\.57/);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cblab-ml-'));
   const file = path.join(dir, 'sets.txt');
   await writeFile(file, SETS);
@@ -81,12 +81,12 @@ test('the panel counts label sets and weighs them as the CLI does', { timeout: 1
   // Nothing the reader types is inserted as HTML.
   await page.fill('#label-sets', '<img src=x onerror=alert(1)>,b\n');
   await page.click('#count-label-sets');
-  await page.waitForFunction(() => document.querySelector('#label-sets-summary')?.textContent.startsWith('1 samples'));
+  await page.waitForFunction(() => document.querySelector('#label-sets-summary')?.textContent.startsWith('Samples: 1 '));
   assert.equal(await page.$('#label-sets-classes img'), null);
   page.assertNoErrors();
   await page.fill('#label-sets', SETS);
   await page.click('#count-label-sets');
-  await page.waitForFunction(() => document.querySelector('#label-sets-summary')?.textContent.startsWith('7 samples'));
+  await page.waitForFunction(() => document.querySelector('#label-sets-summary')?.textContent.startsWith('Samples: 7 '));
   await shoot(page, 'multi-label-desktop');
   await page.close();
 });
@@ -100,7 +100,7 @@ test('on a phone and in Chinese', { timeout: 120_000 }, async () => {
   await phone.close();
   const zh = await openPanel('?lang=zh-CN', { width: 1280, height: 900 });
   await zh.waitForFunction(() => document.querySelector('#multi-label-title')?.textContent === '一个样本多个标签');
-  assert.match(await zh.textContent('#label-sets-summary'), /个样本/);
+  assert.match(await zh.textContent('#label-sets-summary'), /^样本：15 · 类别：6/);
   await shoot(zh, 'multi-label-zh-CN');
   zh.assertNoErrors();
   await zh.close();

@@ -7,6 +7,7 @@
 
 use leptos::prelude::*;
 
+use crate::balance::effective_number::Beta;
 use crate::data::export::decimal;
 use crate::data::label_sets::{LabelSets, parse_label_sets};
 use crate::explorer::label_sets::{EXAMPLE, LabelSetView, label_set_view};
@@ -93,12 +94,17 @@ pub fn MultiLabelPanel() -> impl IntoView {
                 let text = tr_with(lang.get(), "multi.unchanged", &[("error", &e.in_lang(lang.get()))]);
                 view! { <p class="error" role="alert" id="label-sets-error">{text}</p> }
             })}
-            {move || view_of.get().map(|v| results(v, lang.get()))}
+            {move || view_of.get().map(|v| results(v, ex.state.with(|s| s.beta), lang.get()))}
         </section>
     }
 }
 
-fn results(v: LabelSetView, lang: Lang) -> impl IntoView {
+fn results(v: LabelSetView, beta: Beta, lang: Lang) -> impl IntoView {
+    let caption = tr_with(
+        lang,
+        "multi.classes_caption",
+        &[("beta", &beta.to_string())],
+    );
     let summary = tr_with(
         lang,
         "multi.summary",
@@ -147,7 +153,7 @@ fn results(v: LabelSetView, lang: Lang) -> impl IntoView {
         <p role="status" id="label-sets-summary">{summary}</p>
         <div class="table-scroll" tabindex="0" role="region" aria-labelledby="label-sets-classes-caption">
             <table id="label-sets-classes">
-                <caption id="label-sets-classes-caption">{t("multi.classes_caption")}</caption>
+                <caption id="label-sets-classes-caption">{caption}</caption>
                 <thead>
                     <tr>
                         <th scope="col">{t("multi.class")}</th>
