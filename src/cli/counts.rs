@@ -44,6 +44,11 @@ impl ProfileArgs {
         self.imbalance
     }
 
+    /// Whether the profile is the default exponential one.
+    pub fn is_exponential(&self) -> bool {
+        matches!(self.profile, ProfileName::Exp)
+    }
+
     /// The number of classes given (or its default).
     pub fn classes(&self) -> usize {
         self.classes

@@ -405,6 +405,12 @@ fn multi_label_request(args: &TrainArgs) -> Result<MultiLabelRequest> {
                 "--scheme (name the methods in --compare)",
             ),
             (base.batch.is_none(), "--batch full"),
+            (args.noise != ToyConfig::default().noise, "--noise"),
+            (
+                args.test_per_class != ToyConfig::default().test_per_class,
+                "--test-per-class",
+            ),
+            (!args.profile.is_exponential(), "--profile"),
         ]
         .into_iter()
         .filter_map(|(given, flag)| given.then_some(flag)),

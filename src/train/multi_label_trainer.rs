@@ -161,7 +161,8 @@ impl Default for MultiLabelConfig {
     fn default() -> Self {
         Self {
             method: MultiLabelMethod::STANDARD[1],
-            beta: 0.999,
+            // The single-label runs' default, which `cblab train` gives both.
+            beta: 0.9999,
             gamma: 2.0,
             model: MlpConfig::default(),
             optimizer: OptimizerKind::ADAM,

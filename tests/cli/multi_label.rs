@@ -412,3 +412,17 @@ fn train_on_fashion_mosaics() {
         "--classes (the mosaics have Fashion-MNIST's 10) not on multi-label data",
     );
 }
+
+#[test]
+fn the_toy_task_flags_are_refused_on_multi_label_data() {
+    for (flag, value) in [
+        ("--noise", "0.3"),
+        ("--test-per-class", "50"),
+        ("--profile", "step"),
+    ] {
+        fails_with(
+            &["train", "--data", "multi-label-toy", flag, value],
+            &format!("{flag} not on multi-label data"),
+        );
+    }
+}
