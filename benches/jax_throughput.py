@@ -97,32 +97,14 @@ def main():
     class_weights = jnp.ones((10,), jnp.float32)
     step = make_step()
     y_multi = (rng.random((n, 10)) < 0.2).astype(np.float32)
+    multi_label_step = make_step(loss_fn=multi_label_loss_fn)
     for batch in [32, 256]:
-        steps_per_s = time_steps(make_step(loss_fn=multi_label_loss_fn), sizes, x_all, y_multi, batch, class_weights, args.seconds)
+        steps_per_s = time_steps(multi_label_step, sizes, x_all, y_multi, batch, class_weights, args.seconds)
         print(json.dumps({"impl": f"jax-{jax.__version__}-jit-cpu", "multi_label_batch": batch,
                           "steps_per_s": round(steps_per_s, 1),
                           "samples_per_s": round(steps_per_s * batch)}), flush=True)
     for batch in [32, 256, 1024]:
-        params = init(jax.random.PRNGKey(0), sizes)
-        m = jax.tree_util.tree_map(jnp.zeros_like, params)
-        v = jax.tree_util.tree_map(jnp.zeros_like, params)
-        t = jnp.float32(0)
-        batches = [(jnp.asarray(x_all[i:i + batch]), jnp.asarray(y_all[i:i + batch]))
-                   for i in range(0, n - batch + 1, batch)][:64]
-        for i in range(200):  # compile and warm up
-            x, y = batches[i % len(batches)]
-            params, m, v, t, loss = step(params, m, v, t, x, y, class_weights)
-        loss.block_until_ready()
-        steps = 0
-        start = time.perf_counter()
-        while time.perf_counter() - start < args.seconds:
-            for _ in range(100):
-                x, y = batches[steps % len(batches)]
-                params, m, v, t, loss = step(params, m, v, t, x, y, class_weights)
-                steps += 1
-            loss.block_until_ready()
-        elapsed = time.perf_counter() - start
-        steps_per_s = steps / elapsed
+        steps_per_s = time_steps(step, sizes, x_all, y_all, batch, class_weights, args.seconds)
         gflops = 2.0 * batch * (3 * macs - first) * steps_per_s / 1e9
         print(json.dumps({"impl": f"jax-{jax.__version__}-jit-cpu", "batch": batch,
                           "steps_per_s": round(steps_per_s, 1),

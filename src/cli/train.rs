@@ -24,6 +24,7 @@ use crate::train::experiments::{
     rank_methods, standard_methods, summarise, train_and_evaluate,
 };
 use crate::train::mlp::{Activation, MlpConfig};
+use crate::train::multi_label_trainer::MultiLabelConfig;
 use crate::train::optimizer::OptimizerKind;
 use crate::train::prediction::{grid_points, points_array, predict_run};
 use crate::train::trainer::CpuTrainer;
@@ -431,13 +432,16 @@ fn multi_label_request(args: &TrainArgs) -> Result<MultiLabelRequest> {
         refused,
         seed: args.seed,
         seeds: args.seeds,
-        beta: args.beta,
-        gamma: args.gamma,
-        model: base.model,
-        optimizer: base.optimizer,
-        learning_rate: base.learning_rate,
-        batch: base.batch.unwrap_or(1),
-        epochs: args.epochs,
+        settings: MultiLabelConfig {
+            beta: args.beta,
+            gamma: args.gamma,
+            model: base.model,
+            optimizer: base.optimizer,
+            learning_rate: base.learning_rate,
+            batch: base.batch.unwrap_or(1),
+            epochs: args.epochs,
+            ..MultiLabelConfig::default()
+        },
         table: args.format == OutputFormat::Table,
     })
 }

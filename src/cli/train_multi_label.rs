@@ -16,9 +16,7 @@ use crate::data::fashion_mosaics::{MosaicConfig, make_mosaics};
 use crate::data::multi_label_toy::{MultiLabelToyConfig, make_multi_label_toy};
 use crate::data::profiles::FASHION_MNIST_CLASSES;
 use crate::train::experiments::MeanSd;
-use crate::train::mlp::MlpConfig;
 use crate::train::multi_label_trainer::{MultiLabelConfig, MultiLabelMethod, MultiLabelTrainer};
-use crate::train::optimizer::OptimizerKind;
 use crate::train::ranking::MultiLabelMetrics;
 
 /// What a multi-label run trains on.
@@ -41,24 +39,12 @@ pub struct MultiLabelRequest {
     pub compare: Option<String>,
     /// Flags given that mean nothing here, by name.
     pub refused: Vec<&'static str>,
-    /// The first seed and how many.
+    /// The first seed.
     pub seed: u64,
     /// How many seeds.
     pub seeds: u64,
-    /// beta, gamma, the network, the optimiser, the learning rate, batch and epochs.
-    pub beta: f64,
-    /// gamma of the focal loss.
-    pub gamma: f64,
-    /// The network.
-    pub model: MlpConfig,
-    /// The optimiser.
-    pub optimizer: OptimizerKind,
-    /// The learning rate.
-    pub learning_rate: f64,
-    /// Samples a step.
-    pub batch: usize,
-    /// Passes over the data.
-    pub epochs: usize,
+    /// Every run's settings but its method and seed.
+    pub settings: MultiLabelConfig,
     /// A Markdown table instead of JSON.
     pub table: bool,
 }
@@ -128,14 +114,8 @@ pub fn run(request: &MultiLabelRequest) -> Result<String> {
         .collect::<Result<_>>()?;
     let config = |method, seed| MultiLabelConfig {
         method,
-        beta: request.beta,
-        gamma: request.gamma,
-        model: request.model,
-        optimizer: request.optimizer,
-        learning_rate: request.learning_rate,
-        batch: request.batch,
-        epochs: request.epochs,
         seed,
+        ..request.settings
     };
     // Every configuration checked before any trains.
     for &m in &methods {

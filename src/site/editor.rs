@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use super::dom;
 use super::i18n::{t, use_page};
 use super::state::use_explorer;
+use super::text_file::{file_input, read_text};
 use crate::charts::Theme;
 use crate::charts::editor::{self, EditorChart, EditorGeometry, nice_y_max};
 use crate::data::counts_input::{InputFormat, ParsedCounts, parse_counts};
@@ -452,20 +453,14 @@ fn PasteCounts() -> impl IntoView {
         });
     };
     let read_file = move |file: web_sys::File| {
-        leptos::task::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(value) => {
-                    let content = value.as_string().unwrap_or_default();
-                    set_text.set(content.clone());
-                    apply(content);
-                }
-                Err(_) => set_error.set(Some(tr_with(
-                    lang.get_untracked(),
-                    "editor.cannot_read",
-                    &[("file", &file.name())],
-                ))),
-            }
-        });
+        read_text(
+            file,
+            move |content| {
+                set_text.set(content.clone());
+                apply(content);
+            },
+            move |e| set_error.set(Some(e.in_lang(lang.get_untracked()))),
+        );
     };
 
     view! {
@@ -499,19 +494,7 @@ fn PasteCounts() -> impl IntoView {
                     <input type="checkbox" on:change=move |ev| set_labels.set(event_target_checked(&ev)) />
                     {t("editor.labels")}
                 </label>
-                <label>
-                    {t("editor.load_file")}
-                    <input
-                        type="file"
-                        accept=".txt,.csv,text/plain,text/csv"
-                        on:change=move |ev| {
-                            let input: web_sys::HtmlInputElement = event_target(&ev);
-                            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                                read_file(file);
-                            }
-                        }
-                    />
-                </label>
+                {file_input(read_file)}
             </div>
             {move || error.get().map(|e| view! { <p class="error" role="alert" id="paste-error">{e}</p> })}
             {move || done.get().map(|d| view! { <p class="ok" role="status">{d}</p> })}

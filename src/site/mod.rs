@@ -14,6 +14,7 @@ mod i18n;
 mod lesson;
 mod state;
 mod table;
+mod text_file;
 mod training;
 mod worker;
 

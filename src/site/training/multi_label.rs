@@ -14,6 +14,7 @@ use crate::explorer::label_sets::{EXAMPLE, LabelSetView, label_set_view};
 use crate::i18n::{Lang, Message, tr_with};
 use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
+use crate::site::text_file::{file_input, read_text};
 
 /// Samples shown in the "where a weight goes" table.
 const EXAMPLES: usize = 4;
@@ -38,18 +39,14 @@ pub fn MultiLabelPanel() -> impl IntoView {
         Err(e) => set_error.set(Some(e.message())),
     };
     let read_file = move |file: web_sys::File| {
-        leptos::task::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(value) => {
-                    let content = value.as_string().unwrap_or_default();
-                    set_text.set(content.clone());
-                    read(content);
-                }
-                Err(_) => set_error.set(Some(
-                    Message::new("editor.cannot_read").with("file", file.name()),
-                )),
-            }
-        });
+        read_text(
+            file,
+            move |content| {
+                set_text.set(content.clone());
+                read(content);
+            },
+            move |e| set_error.set(Some(e)),
+        );
     };
     let view_of = Memo::new(move |_| {
         let beta = ex.state.with(|s| s.beta);
@@ -76,19 +73,7 @@ pub fn MultiLabelPanel() -> impl IntoView {
                 <button type="button" id="count-label-sets" on:click=move |_| read(text.get_untracked())>
                     {t("multi.count")}
                 </button>
-                <label>
-                    {t("editor.load_file")}
-                    <input
-                        type="file"
-                        accept=".txt,.csv,text/plain,text/csv"
-                        on:change=move |ev| {
-                            let input: web_sys::HtmlInputElement = event_target(&ev);
-                            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                                read_file(file);
-                            }
-                        }
-                    />
-                </label>
+                {file_input(read_file)}
             </div>
             {move || error.get().map(|e| {
                 let text = tr_with(lang.get(), "multi.unchanged", &[("error", &e.in_lang(lang.get()))]);
