@@ -494,7 +494,7 @@ fn PasteCounts() -> impl IntoView {
                     <input type="checkbox" on:change=move |ev| set_labels.set(event_target_checked(&ev)) />
                     {t("editor.labels")}
                 </label>
-                {file_input(read_file)}
+                {file_input("counts-file", read_file)}
             </div>
             {move || error.get().map(|e| view! { <p class="error" role="alert" id="paste-error">{e}</p> })}
             {move || done.get().map(|d| view! { <p class="ok" role="status">{d}</p> })}

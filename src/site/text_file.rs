@@ -21,13 +21,14 @@ pub fn read_text(
     });
 }
 
-/// "or load a file" with its file input for text and CSV files; `on_file`
-/// gets the chosen file.
-pub fn file_input(on_file: impl Fn(web_sys::File) + 'static) -> impl IntoView {
+/// "or load a file" with its file input (`id`) for text and CSV files;
+/// `on_file` gets the chosen file.
+pub fn file_input(id: &'static str, on_file: impl Fn(web_sys::File) + 'static) -> impl IntoView {
     view! {
         <label>
             {t("editor.load_file")}
             <input
+                id=id
                 type="file"
                 accept=".txt,.csv,text/plain,text/csv"
                 on:change=move |ev| {

@@ -16,7 +16,8 @@ use super::dom;
 use crate::explorer::training::Backend;
 use crate::i18n::Message;
 use crate::worker::protocol::{
-    BenchResult, Command, Device, GpuProbe, JobId, JobSpec, Report, Snapshot, decode, encode,
+    BenchResult, Command, Device, GpuProbe, JobId, JobSpec, MultiLabelReport, MultiLabelSpec,
+    Report, Snapshot, decode, encode,
 };
 
 /// The worker's loader, written by `cargo xtask` next to trunk's output.
@@ -51,9 +52,14 @@ struct Client {
     gpu: Gpu,
     /// Who waits for a benchmark's figure.
     bench: Option<futures_channel::oneshot::Sender<Result<BenchResult, Message>>>,
+    /// Who hears of the multi-label comparison in progress.
+    multi_label: Option<MultiLabelHandler>,
     /// The worker's handlers, kept alive with it.
     _handlers: Handlers,
 }
+
+/// A multi-label comparison's listener.
+type MultiLabelHandler = Rc<dyn Fn(Result<MultiLabelReport, Message>)>;
 
 type Handlers = (
     Closure<dyn Fn(web_sys::MessageEvent)>,
@@ -119,6 +125,7 @@ fn ensure(gpu: Gpu) {
                 deaths: Vec::new(),
                 gpu,
                 bench: None,
+                multi_label: None,
                 _handlers: handlers,
             })
         }),
@@ -165,6 +172,23 @@ pub fn start(gpu: Gpu, mut spec: JobSpec, on_report: impl Fn(Report) + 'static) 
         });
         id
     })
+}
+
+/// Trains a multi-label comparison in the worker (on the CPU); `on_report`
+/// hears after each run, or why it cannot train. A newer comparison replaces
+/// the listener of an older one.
+pub fn train_multi_label(
+    gpu: Gpu,
+    spec: MultiLabelSpec,
+    on_report: impl Fn(Result<MultiLabelReport, Message>) + 'static,
+) {
+    ensure(gpu);
+    CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        let Some(client) = c.as_mut() else { return };
+        client.multi_label = Some(Rc::new(on_report));
+        post(client, &Command::TrainMultiLabel(spec));
+    });
 }
 
 /// Has the worker compile the training kernels ahead of the first run when
@@ -253,11 +277,17 @@ fn receive(report: Report) {
                 }
                 None
             }
+            Report::MultiLabel(_) => None,
         }
     });
     // Called with the client free: a panel may send a command from it.
     if let Some(handler) = handler {
         handler(report);
+    } else if let Report::MultiLabel(result) = report {
+        let listener = CLIENT.with(|c| c.borrow().as_ref().and_then(|c| c.multi_label.clone()));
+        if let Some(listener) = listener {
+            listener(result);
+        }
     }
 }
 
@@ -313,6 +343,12 @@ fn restart(why: String) {
     });
     for (handler, report) in told.into_iter().flatten() {
         handler(report);
+    }
+    // A multi-label comparison in progress is lost with the worker: its
+    // listener hears why (the reader starts it again).
+    let listener = CLIENT.with(|c| c.borrow_mut().as_mut().and_then(|c| c.multi_label.take()));
+    if let Some(listener) = listener {
+        listener(Err(Message::new("multi.worker_lost").with("why", &why)));
     }
 }
 

@@ -11,10 +11,15 @@ use wasm_bindgen::prelude::*;
 
 use super::clock;
 use super::job::{Job, Mode};
-use super::protocol::{BenchResult, Command, Device, GpuProbe, Report, Stop, decode, encode};
+use super::protocol::{
+    BenchResult, Command, Device, GpuProbe, MultiLabelReport, MultiLabelSpec, Report, Stop, decode,
+    encode,
+};
+use crate::data::multi_label_toy::{MultiLabelToyConfig, make_multi_label_toy};
 use crate::gpu::{GpuContext, GpuError, GpuTrainer};
 use crate::i18n::Message;
 use crate::train::benchmark;
+use crate::train::multi_label_trainer::{MultiLabelConfig, MultiLabelTrainer};
 use crate::train::trainer::CpuTrainer;
 
 /// Commands not handled yet, and the loop's wake-up call while it is idle.
@@ -183,12 +188,61 @@ async fn handle(command: Command, jobs: &mut Vec<Job>, gpu: &Option<GpuContext>)
         } => post(Report::Bench(
             bench(device, batch, millis, gpu.as_ref()).await,
         )),
+        Command::TrainMultiLabel(spec) => train_multi_label(spec).await,
         Command::PrepareGpu => {
             if let Some(ctx) = gpu {
                 ctx.prepare().await;
                 post(Report::KernelsReady);
             }
         }
+    }
+}
+
+/// Trains a multi-label comparison's runs one after the other on the CPU,
+/// yielding between chunks of steps and reporting after each run.
+async fn train_multi_label(spec: MultiLabelSpec) {
+    let request = spec.request;
+    let toy = MultiLabelToyConfig {
+        classes: spec.classes,
+        imbalance: spec.imbalance,
+        ..MultiLabelToyConfig::default()
+    };
+    let task = match make_multi_label_toy(&toy) {
+        Ok(task) => task,
+        Err(e) => {
+            let why = Message::new("multi.train_failed").with("why", e);
+            return post(Report::MultiLabel(Err(why)));
+        }
+    };
+    let start = clock::now_ms();
+    let mut report = MultiLabelReport {
+        request,
+        positives: task.counts.positives.clone(),
+        runs: Vec::new(),
+        total: spec.methods.len(),
+        millis: 0.0,
+    };
+    for &method in &spec.methods {
+        let config = MultiLabelConfig {
+            method,
+            ..spec.settings
+        };
+        let mut trainer = match MultiLabelTrainer::new(&task.train, &config) {
+            Ok(trainer) => trainer,
+            Err(e) => {
+                let why = Message::new("multi.train_failed").with("why", e);
+                return post(Report::MultiLabel(Err(why)));
+            }
+        };
+        while !trainer.finished() {
+            trainer.step(50);
+            clock::yield_now().await;
+        }
+        report
+            .runs
+            .push(trainer.evaluate(&task.test, &task.counts.positives));
+        report.millis = clock::now_ms() - start;
+        post(Report::MultiLabel(Ok(report.clone())));
     }
 }
 

@@ -9,7 +9,9 @@ use crate::gpu::AdapterSummary;
 use crate::i18n::Message;
 use crate::train::config::TrainConfig;
 use crate::train::metrics::Metrics;
+use crate::train::multi_label_trainer::{MultiLabelConfig, MultiLabelMethod};
 use crate::train::progress::TrainState;
+use crate::train::ranking::MultiLabelMetrics;
 
 /// A job's number, chosen by the page: a reset starts a new job, so reports
 /// of an older one are recognised and dropped.
@@ -164,6 +166,10 @@ pub enum Command {
     Drop(JobId),
     /// Compile the GPU kernels now, ahead of the first GPU run.
     PrepareGpu,
+    /// Train the multi-label toy task with each method of the spec, one after
+    /// the other on the CPU, reporting after each run
+    /// ([`Report::MultiLabel`]); a newer request replaces an older one.
+    TrainMultiLabel(MultiLabelSpec),
     /// Time the benchmark model ([`crate::train::benchmark`]) at `batch` on
     /// `device` for `millis`, without drawing (`benches/browser_training.mjs`).
     Bench {
@@ -174,6 +180,36 @@ pub enum Command {
         /// How long to time it.
         millis: f64,
     },
+}
+
+/// A multi-label comparison: the toy task's shape and the runs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MultiLabelSpec {
+    /// The request's number (a newer one makes older reports stale).
+    pub request: u32,
+    /// Classes of the multi-label toy task.
+    pub classes: usize,
+    /// Its imbalance.
+    pub imbalance: f64,
+    /// Every run's settings but its method.
+    pub settings: MultiLabelConfig,
+    /// The methods, in order.
+    pub methods: Vec<MultiLabelMethod>,
+}
+
+/// What a multi-label comparison has so far.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MultiLabelReport {
+    /// The request it answers.
+    pub request: u32,
+    /// The training set's positives per class.
+    pub positives: Vec<u64>,
+    /// The finished runs' test metrics, in the spec's order.
+    pub runs: Vec<MultiLabelMetrics>,
+    /// How many runs the comparison has.
+    pub total: usize,
+    /// Milliseconds the finished runs took.
+    pub millis: f64,
 }
 
 /// What a [`Command::Bench`] measured.
@@ -264,6 +300,8 @@ pub enum Report {
     Failed(JobId, Message),
     /// A benchmark's figure, or why it could not run.
     Bench(Result<BenchResult, Message>),
+    /// A multi-label comparison's progress, or why it cannot train.
+    MultiLabel(Result<MultiLabelReport, Message>),
 }
 
 /// Every run's state, encoded by the worker: the page keeps it and sends it
@@ -357,6 +395,31 @@ mod tests {
                 .with("from", 12),
         );
         assert_eq!(decode::<Report>(&encode(&notice)), Ok(notice));
+    }
+
+    #[test]
+    fn multi_label_requests_and_reports_come_back_as_they_went() {
+        let spec = MultiLabelSpec {
+            request: 3,
+            classes: 10,
+            imbalance: 100.0,
+            settings: MultiLabelConfig::default(),
+            methods: MultiLabelMethod::STANDARD.to_vec(),
+        };
+        let command = Command::TrainMultiLabel(spec);
+        assert_eq!(decode::<Command>(&encode(&command)), Ok(command));
+        let report = Report::MultiLabel(Ok(MultiLabelReport {
+            request: 3,
+            positives: vec![900, 9],
+            runs: vec![MultiLabelMetrics {
+                per_class_ap: vec![Some(0.9), None],
+                map: Some(0.9),
+                ..MultiLabelMetrics::default()
+            }],
+            total: 7,
+            millis: 12.5,
+        }));
+        assert_eq!(decode::<Report>(&encode(&report)), Ok(report));
     }
 
     #[test]

@@ -190,7 +190,7 @@ test('pasted counts are used; bad ones get a message that says where, and lose n
 
   // A file of labels, counted, with its class names in the table.
   await page.check('text=it is a file of labels');
-  await page.setInputFiles('input[type="file"]', {
+  await page.setInputFiles('#counts-file', {
     name: 'labels.txt',
     mimeType: 'text/plain',
     buffer: Buffer.from('cat\ndog\ncat\nemu\ncat\n'),

@@ -84,10 +84,32 @@ test('the panel counts label sets and weighs them as the CLI does', { timeout: 1
   await page.waitForFunction(() => document.querySelector('#label-sets-summary')?.textContent.startsWith('Samples: 1 '));
   assert.equal(await page.$('#label-sets-classes img'), null);
   page.assertNoErrors();
-  await page.fill('#label-sets', SETS);
-  await page.click('#count-label-sets');
+  // A file is read in the page, its text shown.
+  await page.setInputFiles('#label-sets-file', { name: 'sets.txt', mimeType: 'text/plain', buffer: Buffer.from(SETS) });
   await page.waitForFunction(() => document.querySelector('#label-sets-summary')?.textContent.startsWith('Samples: 7 '));
+  assert.equal(await page.inputValue('#label-sets'), SETS);
   await shoot(page, 'multi-label-desktop');
+  await page.close();
+});
+
+test('the seven methods train in the worker with the numbers of cblab train --data multi-label-toy', { timeout: 240_000 }, async () => {
+  const page = await openPanel('?beta=0.999&gamma=2', { width: 1280, height: 900 });
+  const button = page.locator('#multi-train');
+  await bringIntoView(page, button);
+  await button.click();
+  await page.waitForFunction(() => /^7 runs trained/.test(document.querySelector('#multi-progress')?.textContent ?? ''), null, { timeout: 200_000 })
+    .catch(async (e) => { throw new Error(`${await page.textContent('#multi-progress')} ${page.errors}\n${e.message}`); });
+  const maps = await page.$$eval('#multi-results tbody tr', (trs) => trs.map((tr) => ({
+    method: tr.querySelector('th').textContent,
+    map: Number(tr.querySelector('td').dataset.map),
+  })));
+  const want = JSON.parse(execFileSync(requireEnv('CBLAB_CLI'),
+    ['train', '--data', 'multi-label-toy', '--beta', '0.999', '--gamma', '2'], { encoding: 'utf8' }));
+  assert.deepEqual(maps.map((m) => m.method), want.runs.map((r) => r.method));
+  maps.forEach((m, i) => assert.ok(Math.abs(m.map - want.runs[i].map.mean) < 0.02, `${m.method}: page ${m.map}, CLI ${want.runs[i].map.mean}`));
+  assert.equal(await page.$$eval('#multi-ap tbody tr', (trs) => trs.length), 10);
+  page.assertNoErrors();
+  await shoot(page, 'multi-label-trained');
   await page.close();
 });
 

@@ -15,6 +15,7 @@ use crate::i18n::{Lang, Message, tr_with};
 use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
 use crate::site::text_file::{file_input, read_text};
+use crate::site::training::multi_label_runs::MultiLabelRuns;
 
 /// Samples shown in the "where a weight goes" table.
 const EXAMPLES: usize = 4;
@@ -73,13 +74,14 @@ pub fn MultiLabelPanel() -> impl IntoView {
                 <button type="button" id="count-label-sets" on:click=move |_| read(text.get_untracked())>
                     {t("multi.count")}
                 </button>
-                {file_input(read_file)}
+                {file_input("label-sets-file", read_file)}
             </div>
             {move || error.get().map(|e| {
                 let text = tr_with(lang.get(), "multi.unchanged", &[("error", &e.in_lang(lang.get()))]);
                 view! { <p class="error" role="alert" id="label-sets-error">{text}</p> }
             })}
             {move || view_of.get().map(|v| results(v, ex.state.with(|s| s.beta), lang.get()))}
+            <MultiLabelRuns />
         </section>
     }
 }

@@ -1,0 +1,169 @@
+//! Training with several labels a sample, in the page: the multi-label toy
+//! task's seven methods (`cblab train --data multi-label-toy` at the
+//! explorer's beta and gamma) trained one after the other in the worker, on
+//! the CPU, each scored by mAP over all, many, medium and few classes, micro
+//! F1 and each class's AP, head to tail.
+
+use leptos::prelude::*;
+
+use crate::i18n::{Message, tr, tr_with};
+use crate::site::backend::use_gpu;
+use crate::site::i18n::{t, use_page};
+use crate::site::state::use_explorer;
+use crate::site::worker;
+use crate::train::multi_label_trainer::{MultiLabelConfig, MultiLabelMethod};
+use crate::train::ranking::MultiLabelMetrics;
+use crate::worker::protocol::{MultiLabelReport, MultiLabelSpec};
+
+/// The toy task's classes and imbalance (the CLI's defaults).
+const CLASSES: usize = 10;
+const IMBALANCE: f64 = 100.0;
+
+fn percent(v: Option<f64>) -> String {
+    v.map_or("–".to_owned(), |v| format!("{:.1}", 100.0 * v))
+}
+
+/// The comparison's button, progress and results.
+#[component]
+pub fn MultiLabelRuns() -> impl IntoView {
+    let ex = use_explorer();
+    let gpu = use_gpu();
+    let lang = use_page().lang;
+    let (report, set_report) = signal(None::<MultiLabelReport>);
+    let (error, set_error) = signal(None::<Message>);
+    let (request, set_request) = signal(0u32);
+    let running = move || {
+        report.with(|r| r.as_ref().is_some_and(|r| r.runs.len() < r.total))
+            && error.with(Option::is_none)
+    };
+    let train = move |_| {
+        let id = request.get_untracked() + 1;
+        set_request.set(id);
+        set_error.set(None);
+        let (beta, gamma) = ex.state.with_untracked(|s| (s.beta.value(), s.gamma));
+        let spec = MultiLabelSpec {
+            request: id,
+            classes: CLASSES,
+            imbalance: IMBALANCE,
+            settings: MultiLabelConfig {
+                beta,
+                gamma,
+                ..MultiLabelConfig::default()
+            },
+            methods: MultiLabelMethod::STANDARD.to_vec(),
+        };
+        set_report.set(Some(MultiLabelReport {
+            request: id,
+            positives: Vec::new(),
+            runs: Vec::new(),
+            total: spec.methods.len(),
+            millis: 0.0,
+        }));
+        worker::train_multi_label(gpu, spec, move |result| match result {
+            Ok(r) if r.request == request.get_untracked() => set_report.set(Some(r)),
+            Ok(_) => {}
+            Err(why) => set_error.set(Some(why)),
+        });
+    };
+    let progress = move || {
+        report.get().map(|r| {
+            let key = if r.runs.len() < r.total {
+                "multi.training"
+            } else {
+                "multi.trained"
+            };
+            let seconds = format!("{:.1}", r.millis / 1000.0);
+            tr_with(
+                lang.get(),
+                key,
+                &[
+                    ("done", &r.runs.len().to_string()),
+                    ("total", &r.total.to_string()),
+                    ("seconds", &seconds),
+                ],
+            )
+        })
+    };
+    view! {
+        <h4>{t("multi.train_title")}</h4>
+        <p>{t("multi.train_p")}</p>
+        <div class="tools">
+            <button type="button" id="multi-train" on:click=train disabled=running>
+                {t("multi.train")}
+            </button>
+        </div>
+        <p role="status" id="multi-progress">{progress}</p>
+        {move || error.get().map(|e| view! { <p class="error" role="alert" id="multi-error">{e.in_lang(lang.get())}</p> })}
+        {move || report.get().filter(|r| !r.runs.is_empty()).map(|r| results(r, lang.get()))}
+    }
+}
+
+fn results(r: MultiLabelReport, lang: crate::i18n::Lang) -> impl IntoView {
+    let methods: Vec<String> = MultiLabelMethod::STANDARD
+        .iter()
+        .take(r.runs.len())
+        .map(|m| m.name())
+        .collect();
+    let rows = r
+        .runs
+        .iter()
+        .zip(&methods)
+        .map(|(m, name): (&MultiLabelMetrics, &String)| {
+            view! {
+                <tr>
+                    <th scope="row">{name.clone()}</th>
+                    <td class="num" data-map=m.map.map(|v| v.to_string())>{percent(m.map)}</td>
+                    <td class="num">{percent(m.many_map)}</td>
+                    <td class="num">{percent(m.medium_map)}</td>
+                    <td class="num">{percent(m.few_map)}</td>
+                    <td class="num">{percent(Some(m.micro_f1))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let per_class = (0..r.positives.len())
+        .map(|c| {
+            let cells = r
+                .runs
+                .iter()
+                .map(|m| view! { <td class="num">{percent(m.per_class_ap[c])}</td> })
+                .collect_view();
+            view! { <tr><th scope="row">{c}</th><td class="num">{r.positives[c]}</td>{cells}</tr> }
+        })
+        .collect_view();
+    let heads = methods
+        .iter()
+        .map(|m| view! { <th scope="col" class="num">{m.clone()}</th> })
+        .collect_view();
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby="multi-results-caption">
+            <table id="multi-results">
+                <caption id="multi-results-caption">{t("multi.results_caption")}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t("multi.method")}</th>
+                        <th scope="col" class="num">"mAP"</th>
+                        <th scope="col" class="num">{t("multi.many")}</th>
+                        <th scope="col" class="num">{t("multi.medium")}</th>
+                        <th scope="col" class="num">{t("multi.few")}</th>
+                        <th scope="col" class="num">"micro F1"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby="multi-ap-caption">
+            <table id="multi-ap">
+                <caption id="multi-ap-caption">{tr(lang, "multi.ap_caption")}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t("multi.class")}</th>
+                        <th scope="col" class="num">{t("multi.positives")}</th>
+                        {heads}
+                    </tr>
+                </thead>
+                <tbody>{per_class}</tbody>
+            </table>
+        </div>
+    }
+}
