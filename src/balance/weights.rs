@@ -5,7 +5,10 @@
 //! Normalisation follows the official code: weights are rescaled so that their
 //! mean over the classes is 1 (sum = C). Empty classes (n_i = 0) get weight 0,
 //! and the mean is taken over the non-empty classes only, so an empty class
-//! neither gets an infinite weight nor shrinks the others.
+//! neither gets an infinite weight nor shrinks the others. The schemes of
+//! other authors keep their authors' normalisation: scikit-learn's balanced,
+//! median-frequency balancing and ENet's weights are used as their formulas
+//! give them.
 
 use std::fmt;
 
@@ -27,7 +30,21 @@ pub enum Scheme {
     Balanced,
     /// Class-balanced: w_i proportional to 1 / E_{n_i} at this beta.
     ClassBalanced(Beta),
+    /// Median-frequency balancing (Eigen & Fergus, ICCV 2015; SegNet):
+    /// w_i = median(f) / f_i with f_i = n_i / sum n, the median over the
+    /// non-empty classes (numpy's: the mean of the middle two for an even
+    /// number). On class counts alone this is median(n) / n_i. Eigen & Fergus
+    /// count pixels over the images that hold the class, which counts alone
+    /// cannot give.
+    MedianFrequency,
+    /// ENet's weighting (Paszke et al., 2016): w_i = 1 / ln(c + p_i) with
+    /// p_i = n_i / sum n and c = 1.02, bounded above by 1 / ln 1.02 = 50.5.
+    Enet,
 }
+
+/// ENet's c - 1 in 1 / ln(c + p), c = 1.02: the weights' ceiling is 1 / ln c.
+/// Kept as c - 1 so that ln(c + p) = ln_1p(0.02 + p) keeps every digit.
+pub const ENET_C_MINUS_ONE: f64 = 0.02;
 
 /// The names of the schemes, as the CLI and the URL spell them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -43,19 +60,26 @@ pub enum SchemeKind {
     SqrtInverse,
     /// See [`Scheme::Balanced`].
     Balanced,
+    /// See [`Scheme::MedianFrequency`].
+    MedianFrequency,
+    /// See [`Scheme::Enet`].
+    Enet,
 }
 
 impl SchemeKind {
     /// Every scheme, class-balanced first.
-    pub const ALL: [SchemeKind; 5] = [
+    pub const ALL: [SchemeKind; 7] = [
         SchemeKind::Cb,
         SchemeKind::None,
         SchemeKind::Inverse,
         SchemeKind::SqrtInverse,
         SchemeKind::Balanced,
+        SchemeKind::MedianFrequency,
+        SchemeKind::Enet,
     ];
 
-    /// The scheme's name: `cb`, `none`, `inverse`, `sqrt-inverse` or `balanced`.
+    /// The scheme's name: `cb`, `none`, `inverse`, `sqrt-inverse`,
+    /// `balanced`, `median-frequency` or `enet`.
     pub fn name(self) -> &'static str {
         match self {
             Self::Cb => "cb",
@@ -63,12 +87,20 @@ impl SchemeKind {
             Self::Inverse => "inverse",
             Self::SqrtInverse => "sqrt-inverse",
             Self::Balanced => "balanced",
+            Self::MedianFrequency => "median-frequency",
+            Self::Enet => "enet",
         }
     }
 
     /// The scheme with this name, if any.
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Whether its weights keep their authors' scale rather than mean 1
+    /// over the non-empty classes.
+    pub fn keeps_authors_scale(self) -> bool {
+        matches!(self, Self::Balanced | Self::MedianFrequency | Self::Enet)
     }
 
     /// The scheme, with beta for the class-balanced one.
@@ -84,6 +116,8 @@ impl SchemeKind {
             Self::Inverse => Some(Scheme::Inverse),
             Self::SqrtInverse => Some(Scheme::SqrtInverse),
             Self::Balanced => Some(Scheme::Balanced),
+            Self::MedianFrequency => Some(Scheme::MedianFrequency),
+            Self::Enet => Some(Scheme::Enet),
         }
     }
 }
@@ -97,16 +131,47 @@ impl Scheme {
             Self::SqrtInverse => SchemeKind::SqrtInverse,
             Self::Balanced => SchemeKind::Balanced,
             Self::ClassBalanced(_) => SchemeKind::Cb,
+            Self::MedianFrequency => SchemeKind::MedianFrequency,
+            Self::Enet => SchemeKind::Enet,
         }
     }
 
     /// The unnormalised weight of a non-empty class with `n` samples.
-    fn raw_weight(self, n: f64) -> f64 {
+    fn raw_weight(self, n: f64, totals: &Totals) -> f64 {
         match self {
             Self::None => 1.0,
             Self::Inverse | Self::Balanced => 1.0 / n,
             Self::SqrtInverse => 1.0 / n.sqrt(),
             Self::ClassBalanced(beta) => 1.0 / effective_number(n, beta),
+            Self::MedianFrequency => totals.median / n,
+            Self::Enet => 1.0 / (ENET_C_MINUS_ONE + n / totals.sum).ln_1p(),
+        }
+    }
+}
+
+/// What the schemes that look past one class need of all of them.
+struct Totals {
+    /// Samples over all classes.
+    sum: f64,
+    /// The median count over the non-empty classes (numpy's).
+    median: f64,
+}
+
+impl Totals {
+    fn of(counts: &[u64]) -> Self {
+        // The page's one sort (see crate::order), not another copy of it.
+        let order = crate::order::largest_first(counts);
+        let present = &order[..order.iter().take_while(|&&c| counts[c] > 0).count()];
+        let k = present.len();
+        let at = |i: usize| counts[present[i]] as f64;
+        let median = match k {
+            0 => 0.0,
+            _ if k % 2 == 1 => at(k / 2),
+            _ => (at(k / 2 - 1) + at(k / 2)) / 2.0,
+        };
+        Self {
+            sum: counts.iter().map(|&n| n as f64).sum(),
+            median,
         }
     }
 }
@@ -158,19 +223,22 @@ pub fn class_weights(counts: &[u64], scheme: Scheme) -> Result<ClassWeights, Wei
     if present == 0 {
         return Err(WeightsError::AllClassesEmpty);
     }
+    let totals = Totals::of(counts);
     let mut weights: Vec<f64> = counts
         .iter()
         .map(|&n| {
             if n == 0 {
                 0.0
             } else {
-                scheme.raw_weight(n as f64)
+                scheme.raw_weight(n as f64, &totals)
             }
         })
         .collect();
     let scale = match scheme {
         // n_total / (C * n_i), over the classes present.
-        Scheme::Balanced => counts.iter().sum::<u64>() as f64 / present as f64,
+        Scheme::Balanced => totals.sum / present as f64,
+        // Their authors' formulas, as they are.
+        Scheme::MedianFrequency | Scheme::Enet => 1.0,
         // Mean 1 over the classes present. Scale first: 1 / E_i may overflow a plain sum
         // only for absurd inputs, but tiny weights must not underflow to a zero sum.
         _ => {
@@ -245,6 +313,37 @@ mod tests {
     }
 
     #[test]
+    fn median_frequency_as_numpy_computes_it() {
+        // np.median([10, 30, 60]) = 30; f = n / 100, so median(f) / f = 30 / n.
+        let w = class_weights(&[10, 30, 60], Scheme::MedianFrequency).unwrap();
+        for (got, want) in w.weights.iter().zip([3.0, 1.0, 0.5]) {
+            assert!((got - want).abs() < 1e-15, "{got} vs {want}");
+        }
+        // Even: the mean of the middle two, over the non-empty classes only.
+        let w = class_weights(&[10, 0, 20, 40, 80], Scheme::MedianFrequency).unwrap();
+        assert_eq!(w.weights, vec![3.0, 0.0, 1.5, 0.75, 0.375]);
+        assert_eq!(w.empty_classes, vec![1]);
+    }
+
+    #[test]
+    fn enet_as_its_formula_gives_it() {
+        // CIFAR-10-LT (imbalance 100): p_0 = 5000 / 12406.
+        let counts = cifar10_lt_100();
+        let total: u64 = counts.iter().sum();
+        assert_eq!(total, 12406);
+        let w = class_weights(&counts, Scheme::Enet).unwrap();
+        for (&n, got) in counts.iter().zip(&w.weights) {
+            let want = 1.0 / (1.02 + n as f64 / total as f64).ln();
+            assert!((got - want).abs() < 1e-12 * want, "{got} vs {want}");
+        }
+        assert!((w.weights[0] - 2.834_556).abs() < 1e-6, "{}", w.weights[0]);
+        // One sample in a billion: just under the ceiling 1 / ln 1.02.
+        let w = class_weights(&[1, 999_999_999, 0], Scheme::Enet).unwrap();
+        assert!(w.weights[0] < 1.0 / 1.02f64.ln() && w.weights[0] > 50.49);
+        assert_eq!(w.weights[2], 0.0);
+    }
+
+    #[test]
     fn sqrt_inverse_ratio() {
         let w = class_weights(&[100, 25], Scheme::SqrtInverse).unwrap();
         assert!((w.weights[1] / w.weights[0] - 2.0).abs() < 1e-12);
@@ -294,7 +393,7 @@ mod tests {
                 };
                 let present = counts.iter().filter(|&&n| n > 0).count() as f64;
                 proptest::prop_assert!(w.weights.iter().all(|x| x.is_finite() && *x >= 0.0));
-                if kind != SchemeKind::Balanced {
+                if !kind.keeps_authors_scale() {
                     let sum: f64 = w.weights.iter().sum();
                     proptest::prop_assert!((sum - present).abs() <= 1e-9 * present);
                 }

@@ -6,6 +6,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
+use super::annotations::{self, Annotations, Unit};
 use crate::data::counts_input::{InputFormat, ParsedCounts, parse_counts};
 use crate::data::label_sets::{LabelSetCounts, LabelSets, parse_label_sets};
 use crate::data::profiles::{self, PRESETS, Profile, preset_counts};
@@ -97,8 +98,11 @@ pub fn run(args: &CountsArgs) -> Result<String> {
     if let Some(counted) = args.multi_label.load(&args.source)? {
         return Ok(counted.json().to_string());
     }
+    if let Some(a) = args.source.annotations()? {
+        return Ok(a.json().to_string());
+    }
     let parsed = if args.source.given() {
-        args.source.load()?
+        args.source.load(Unit::Instances)?
     } else {
         ParsedCounts {
             counts: args.profile.counts(5000)?,
@@ -213,6 +217,10 @@ pub struct CountsSource {
     /// A named preset (see `cblab presets`).
     #[arg(long)]
     preset: Option<String>,
+    /// A data set's annotation file, streamed: `--from coco FILE` (COCO or
+    /// LVIS JSON; the three arrays in any order).
+    #[arg(long, num_args = 2, value_names = ["KIND", "PATH"])]
+    from: Option<Vec<String>>,
 }
 
 impl CountsSource {
@@ -222,10 +230,25 @@ impl CountsSource {
             || self.counts_file.is_some()
             || self.labels_file.is_some()
             || self.preset.is_some()
+            || self.from.is_some()
     }
 
-    /// The counts from the source given; an error if none was.
-    pub fn load(&self) -> Result<ParsedCounts> {
+    /// Whether the counts come from an annotation file (`--from`).
+    pub fn reads_annotations(&self) -> bool {
+        self.from.is_some()
+    }
+
+    /// The annotation file of `--from`, counted, if one was given.
+    pub fn annotations(&self) -> Result<Option<Annotations>> {
+        self.from.as_deref().map(annotations::load).transpose()
+    }
+
+    /// The counts from the source given (an annotation file's in `unit`);
+    /// an error if none was.
+    pub fn load(&self, unit: Unit) -> Result<ParsedCounts> {
+        if let Some(a) = self.annotations()? {
+            return Ok(a.counts(unit));
+        }
         let from_file = |path: &PathBuf, format| -> Result<ParsedCounts> {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
@@ -242,7 +265,7 @@ impl CountsSource {
         }
         let Some(name) = self.preset.as_deref() else {
             bail!(
-                "the counts are required: give --counts, --counts-file, --labels-file or --preset"
+                "the counts are required: give --counts, --counts-file, --labels-file, --preset or --from"
             );
         };
         Ok(ParsedCounts {

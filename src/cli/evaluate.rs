@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use serde_json::json;
 
+use super::annotations::Unit;
 use super::counts::CountsSource;
 use crate::balance::losses::sigmoid;
 use crate::train::metrics::{argmax, metrics};
@@ -92,7 +93,7 @@ fn same_rows(scores: usize, other: usize, what: &str) -> Result<()> {
 }
 
 pub fn run(args: &EvaluateArgs) -> Result<String> {
-    let counts = args.counts.load()?.counts;
+    let counts = args.counts.load(Unit::Instances)?.counts;
     let classes = counts.len();
     if !(0.0..=1.0).contains(&args.threshold) {
         bail!(

@@ -1,10 +1,12 @@
 //! The `cblab` command-line tool: JSON on stdout, errors on stderr with a
 //! non-zero exit status. Every number comes from the library's core.
 
+mod annotations;
 mod counts;
 mod evaluate;
 mod loss;
 mod multi_label_loss;
+mod scheme;
 mod train;
 mod train_multi_label;
 mod weights;

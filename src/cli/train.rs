@@ -9,7 +9,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::json;
 
+use super::annotations::Unit;
 use super::counts::{CountsSource, ProfileArgs};
+use super::scheme::scheme_parser;
 use super::train_multi_label::{MultiLabelRequest, MultiLabelSource};
 use crate::balance::loss_kind::LossKind;
 use crate::balance::weights::SchemeKind;
@@ -40,15 +42,6 @@ enum LossArg {
     BalancedSoftmax,
     /// CE(s (z - Delta_y e_y)), margins from n^(-1/4) (Cao et al., NeurIPS 2019).
     Ldam,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum SchemeArg {
-    Cb,
-    None,
-    Inverse,
-    SqrtInverse,
-    Balanced,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -109,8 +102,8 @@ pub struct TrainArgs {
     loss: LossArg,
     /// The class weighting [default: cb for softmax, sigmoid and focal, none for the adjusted
     /// losses; cb with --drw-from, whose deferred phase weights].
-    #[arg(long, value_enum)]
-    scheme: Option<SchemeArg>,
+    #[arg(long, value_parser = scheme_parser())]
+    scheme: Option<SchemeKind>,
     /// beta of the class-balanced weights.
     #[arg(long, default_value_t = TrainConfig::default().beta, allow_negative_numbers = true)]
     beta: f64,
@@ -301,14 +294,9 @@ impl TrainArgs {
             tau: self.tau,
             max_margin: self.max_margin,
             scale: self.scale,
-            scheme: match self.scheme {
-                Some(SchemeArg::Cb) => SchemeKind::Cb,
-                Some(SchemeArg::None) => SchemeKind::None,
-                Some(SchemeArg::Inverse) => SchemeKind::Inverse,
-                Some(SchemeArg::SqrtInverse) => SchemeKind::SqrtInverse,
-                Some(SchemeArg::Balanced) => SchemeKind::Balanced,
-                None => loss.default_scheme(self.drw_from.is_some()),
-            },
+            scheme: self
+                .scheme
+                .unwrap_or_else(|| loss.default_scheme(self.drw_from.is_some())),
             beta: self.beta,
             gamma: self.gamma,
             model: MlpConfig {
@@ -461,7 +449,7 @@ pub fn run(args: &TrainArgs) -> Result<String> {
             }
             fashion::counts_at(args.profile.imbalance())
         }
-        DataArg::Toy if args.source.given() => args.source.load()?.counts,
+        DataArg::Toy if args.source.given() => args.source.load(Unit::Instances)?.counts,
         DataArg::Toy => args.profile.counts(500)?,
         DataArg::MultiLabelToy | DataArg::FashionMosaics => {
             unreachable!("multi-label runs return above")

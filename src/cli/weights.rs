@@ -4,7 +4,9 @@ use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
+use super::annotations::Unit;
 use super::counts::{CountsSource, MultiLabelArg};
+use super::scheme::scheme_parser;
 use crate::balance::beta_range::beta_range;
 use crate::balance::effective_number::{Beta, effective_numbers};
 use crate::balance::multi_label::{CbMode, MultiLabelLoss, MultiLabelObjective, Weighting};
@@ -12,32 +14,6 @@ use crate::balance::weights::{SchemeKind, class_weights};
 use crate::data::counts_input::ParsedCounts;
 use crate::data::export::{ExportFormat, export_multi_label_weights, export_weights};
 use crate::data::label_sets::LabelSets;
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum SchemeArg {
-    /// Class-balanced: proportional to 1 / E_n.
-    Cb,
-    /// Every class weighs 1.
-    None,
-    /// Proportional to 1 / n.
-    Inverse,
-    /// Proportional to 1 / sqrt(n).
-    SqrtInverse,
-    /// scikit-learn's n_total / (C * n).
-    Balanced,
-}
-
-impl From<SchemeArg> for SchemeKind {
-    fn from(s: SchemeArg) -> Self {
-        match s {
-            SchemeArg::Cb => SchemeKind::Cb,
-            SchemeArg::None => SchemeKind::None,
-            SchemeArg::Inverse => SchemeKind::Inverse,
-            SchemeArg::SqrtInverse => SchemeKind::SqrtInverse,
-            SchemeArg::Balanced => SchemeKind::Balanced,
-        }
-    }
-}
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum FormatArg {
@@ -100,9 +76,12 @@ pub struct WeightsArgs {
     beta: BetaArg,
     #[command(flatten)]
     source: CountsSource,
-    /// The weighting scheme.
-    #[arg(long, value_enum, default_value = "cb")]
-    scheme: SchemeArg,
+    /// The weighting scheme: cb (1 / E_n, mean 1), none, inverse (1 / n, mean
+    /// 1), sqrt-inverse (1 / sqrt(n), mean 1), balanced (scikit-learn's
+    /// n_total / (C n)), median-frequency (median(n) / n, Eigen & Fergus),
+    /// enet (1 / ln(1.02 + n / n_total), ENet).
+    #[arg(long, value_parser = scheme_parser(), default_value = "cb")]
+    scheme: SchemeKind,
     /// json prints everything; the others print only the snippet.
     #[arg(long, value_enum, default_value = "json")]
     format: FormatArg,
@@ -117,6 +96,10 @@ pub struct WeightsArgs {
     /// classes, on all its terms, and prints `sample_weights`.
     #[arg(long, value_enum, requires = "multi_label")]
     cb_mode: Option<CbModeArg>,
+    /// With --from: weigh by instances (annotations) or by the images that
+    /// hold each class.
+    #[arg(long, value_enum)]
+    unit: Option<Unit>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -140,7 +123,7 @@ impl From<CbModeArg> for CbMode {
 /// `one_minus_beta` and `effective_numbers`, which the other schemes do not
 /// use and leave out. A beta given to another scheme is refused, not ignored.
 pub fn run(args: &WeightsArgs) -> Result<String> {
-    let scheme = SchemeKind::from(args.scheme);
+    let scheme = args.scheme;
     let beta = match (scheme, args.beta.beta()?) {
         (SchemeKind::Cb, Some(beta)) => Some(beta),
         (SchemeKind::Cb, None) => {
@@ -159,8 +142,13 @@ pub fn run(args: &WeightsArgs) -> Result<String> {
             counts: m.counts.positives.clone(),
             names: m.names.clone(),
         },
-        None => args.source.load()?,
+        None => args.source.load(args.unit.unwrap_or_default())?,
     };
+    if args.unit.is_some() && !args.source.reads_annotations() {
+        bail!(
+            "--unit chooses between the instances and the images of an annotation file: give it with --from"
+        );
+    }
     let rule = match beta {
         Some(beta) => scheme.with_beta(beta),
         None => scheme
@@ -195,6 +183,9 @@ pub fn run(args: &WeightsArgs) -> Result<String> {
     out["empty_classes"] = json!(weights.empty_classes);
     if let Some(names) = parsed.names {
         out["names"] = json!(names);
+    }
+    if args.source.reads_annotations() {
+        out["unit"] = json!(args.unit.unwrap_or_default().name());
     }
     if let Some(m) = &multi_label {
         for key in ["unit", "samples", "cardinality"] {

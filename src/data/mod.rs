@@ -5,6 +5,7 @@
 //! Pure Rust: no web, GPU or UI types. It may use [`crate::balance`] and
 //! [`crate::i18n`], never [`crate::train`] or [`crate::teach`].
 
+pub mod coco;
 pub mod counts_input;
 pub mod dataset;
 pub mod decimal;
@@ -14,4 +15,5 @@ pub mod fashion_mosaics;
 pub mod label_sets;
 pub mod multi_label_toy;
 pub mod profiles;
+pub mod text_stream;
 pub mod toy_data;

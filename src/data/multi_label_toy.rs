@@ -10,13 +10,21 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::data::dataset::{MultiLabelData, MultiLabelTask};
+use crate::data::dataset::{Bounds, MultiLabelData, MultiLabelTask};
 use crate::data::label_sets::LabelSets;
 
 /// The most classes the multi-label toy task has.
 pub const MAX_CLASSES: usize = 20;
 /// The most points a split has.
 pub const MAX_POINTS: usize = 200_000;
+
+/// The square every point lies in.
+pub const BOUNDS: Bounds = Bounds {
+    x_min: -1.0,
+    x_max: 1.0,
+    y_min: -1.0,
+    y_max: 1.0,
+};
 
 /// The shape of the multi-label toy task.
 #[derive(Clone, Copy, Debug, PartialEq)]

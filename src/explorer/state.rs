@@ -131,6 +131,10 @@ pub enum ComparedScheme {
     SqrtInverse,
     /// scikit-learn's "balanced".
     Balanced,
+    /// Median-frequency balancing, median(n) / n.
+    MedianFrequency,
+    /// ENet's 1 / ln(1.02 + p).
+    Enet,
 }
 
 impl ComparedScheme {
@@ -144,7 +148,7 @@ impl ComparedScheme {
     }
 
     /// Every scheme, in the order the controls list them.
-    pub const ALL: [ComparedScheme; 9] = [
+    pub const ALL: [ComparedScheme; 11] = [
         Self::Cb,
         Self::CbPaper(0),
         Self::CbPaper(1),
@@ -154,17 +158,16 @@ impl ComparedScheme {
         Self::Inverse,
         Self::SqrtInverse,
         Self::Balanced,
+        Self::MedianFrequency,
+        Self::Enet,
     ];
 
-    /// The name in links: `cb`, `cb-0.99`, `none`, `inverse`, `sqrt-inverse`, `balanced`.
+    /// The name in links: `cb`, `cb-0.99`, or the scheme's own (`inverse`,
+    /// `median-frequency`, ...).
     pub fn name(self) -> String {
         match self {
-            Self::Cb => "cb".into(),
             Self::CbPaper(i) => format!("cb-{}", PAPER_BETAS[i]),
-            Self::None => "none".into(),
-            Self::Inverse => "inverse".into(),
-            Self::SqrtInverse => "sqrt-inverse".into(),
-            Self::Balanced => "balanced".into(),
+            other => other.scheme(Beta::ZERO).kind().name().into(),
         }
     }
 
@@ -182,6 +185,8 @@ impl ComparedScheme {
             Self::Inverse => Message::new("scheme.inverse"),
             Self::SqrtInverse => Message::new("scheme.sqrt_inverse"),
             Self::Balanced => Message::new("scheme.balanced"),
+            Self::MedianFrequency => Message::new("scheme.median_frequency"),
+            Self::Enet => Message::new("scheme.enet"),
         }
     }
 
@@ -196,6 +201,8 @@ impl ComparedScheme {
             Self::Inverse => Scheme::Inverse,
             Self::SqrtInverse => Scheme::SqrtInverse,
             Self::Balanced => Scheme::Balanced,
+            Self::MedianFrequency => Scheme::MedianFrequency,
+            Self::Enet => Scheme::Enet,
         }
     }
 

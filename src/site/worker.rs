@@ -59,7 +59,15 @@ struct Client {
 }
 
 /// A multi-label comparison's listener.
-type MultiLabelHandler = Rc<dyn Fn(Result<MultiLabelReport, Message>)>;
+type MultiLabelHandler = Rc<dyn Fn(MultiLabelEvent)>;
+
+/// What a multi-label comparison's listener hears.
+pub enum MultiLabelEvent {
+    /// A run finished (the report so far), or why the worker cannot train it.
+    Report(Result<MultiLabelReport, String>),
+    /// The worker died (why, in the browser's words): the comparison is lost.
+    WorkerLost(String),
+}
 
 type Handlers = (
     Closure<dyn Fn(web_sys::MessageEvent)>,
@@ -174,19 +182,19 @@ pub fn start(gpu: Gpu, mut spec: JobSpec, on_report: impl Fn(Report) + 'static) 
     })
 }
 
-/// Trains a multi-label comparison in the worker (on the CPU); `on_report`
-/// hears after each run, or why it cannot train. A newer comparison replaces
+/// Trains a multi-label comparison in the worker (on the CPU); `on_event`
+/// hears after each run, or why it cannot train, or that the worker died. A newer comparison replaces
 /// the listener of an older one.
 pub fn train_multi_label(
     gpu: Gpu,
     spec: MultiLabelSpec,
-    on_report: impl Fn(Result<MultiLabelReport, Message>) + 'static,
+    on_event: impl Fn(MultiLabelEvent) + 'static,
 ) {
     ensure(gpu);
     CLIENT.with(|c| {
         let mut c = c.borrow_mut();
         let Some(client) = c.as_mut() else { return };
-        client.multi_label = Some(Rc::new(on_report));
+        client.multi_label = Some(Rc::new(on_event));
         post(client, &Command::TrainMultiLabel(spec));
     });
 }
@@ -286,7 +294,7 @@ fn receive(report: Report) {
     } else if let Report::MultiLabel(result) = report {
         let listener = CLIENT.with(|c| c.borrow().as_ref().and_then(|c| c.multi_label.clone()));
         if let Some(listener) = listener {
-            listener(result);
+            listener(MultiLabelEvent::Report(result));
         }
     }
 }
@@ -348,7 +356,7 @@ fn restart(why: String) {
     // listener hears why (the reader starts it again).
     let listener = CLIENT.with(|c| c.borrow_mut().as_mut().and_then(|c| c.multi_label.take()));
     if let Some(listener) = listener {
-        listener(Err(Message::new("multi.worker_lost").with("why", &why)));
+        listener(MultiLabelEvent::WorkerLost(why.to_string()));
     }
 }
 

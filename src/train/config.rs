@@ -222,6 +222,8 @@ impl TrainConfig {
             SchemeKind::Inverse => Some("run.scheme.inverse"),
             SchemeKind::SqrtInverse => Some("run.scheme.sqrt_inverse"),
             SchemeKind::Balanced => Some("run.scheme.balanced"),
+            SchemeKind::MedianFrequency => Some("run.scheme.median_frequency"),
+            SchemeKind::Enet => Some("run.scheme.enet"),
         };
         let message = match (scheme, &params) {
             (None, None) => Message::new("run.plain"),

@@ -15,12 +15,13 @@ use crate::balance::multi_label::{
     MultiLabelObjective, Weighting,
 };
 use crate::balance::weights::{SchemeKind, class_weights};
-use crate::data::dataset::MultiLabelData;
+use crate::data::dataset::{Bounds, MultiLabelData};
 use crate::data::label_sets::LabelSetCounts;
 use crate::train::batches::BatchSampler;
 use crate::train::flush::{FlushToZero, flush};
 use crate::train::mlp::{Mlp, MlpConfig, Workspace};
 use crate::train::optimizer::{Optimizer, OptimizerKind};
+use crate::train::prediction::{grid_points, points_array};
 use crate::train::ranking::{MultiLabelMetrics, multi_label_metrics};
 use crate::train::shards::{ShardRows, ShardedBatch};
 
@@ -442,6 +443,27 @@ pub fn probabilities(model: &Mlp<f32>, data: &MultiLabelData) -> Vec<Vec<f64>> {
     out
 }
 
+/// The labels a model gives every cell of a `resolution` x `resolution`
+/// grid over `bounds` (cells as [`grid_points`] orders them): bit c set where
+/// class c's probability is at least 0.5 (logit >= 0), the threshold of the
+/// reported F1. At most 32 classes.
+pub fn label_grid(model: &Mlp<f32>, bounds: &Bounds, resolution: usize) -> Vec<u32> {
+    assert!(model.classes() <= 32, "a cell's labels fit in 32 bits");
+    let points = points_array(&grid_points(bounds, resolution));
+    let mut work = Workspace::default();
+    let mut out = Vec::with_capacity(points.nrows());
+    for chunk in points.axis_chunks_iter(ndarray::Axis(0), 4096) {
+        model.forward(chunk, &mut work);
+        out.extend(work.logits().rows().into_iter().map(|row| {
+            row.iter()
+                .enumerate()
+                .filter(|(_, z)| **z >= 0.0)
+                .fold(0u32, |bits, (c, _)| bits | 1 << c)
+        }));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -505,6 +527,42 @@ mod tests {
                 after.map
             );
         }
+    }
+
+    #[test]
+    fn the_label_grid_agrees_with_the_probabilities_and_finds_the_head_disc() {
+        use crate::data::multi_label_toy::{BOUNDS, discs};
+        let toy = MultiLabelToyConfig::default();
+        let task = make_multi_label_toy(&toy).unwrap();
+        let mut t = MultiLabelTrainer::new(&task.train, &MultiLabelConfig::default()).unwrap();
+        t.run_to_end();
+        let resolution = 40;
+        let grid = label_grid(t.model(), &BOUNDS, resolution);
+        let points = grid_points(&BOUNDS, resolution);
+        let as_data = MultiLabelData {
+            features: points.iter().flatten().copied().collect(),
+            dim: 2,
+            labels: crate::data::label_sets::LabelSets {
+                sets: vec![Vec::new(); points.len()],
+                classes: toy.classes,
+                names: None,
+            },
+        };
+        for (bits, p) in grid.iter().zip(probabilities(t.model(), &as_data)) {
+            for (c, p) in p.iter().enumerate() {
+                // Logit 0 is p 0.5 exactly; no cell lands there.
+                assert_eq!(bits >> c & 1 == 1, *p >= 0.5, "class {c}, p {p}");
+            }
+        }
+        // The head disc: predicted cells and the disc overlap (IoU > 0.8).
+        let head = discs(&toy)[0];
+        let (mut both, mut either) = (0, 0);
+        for (bits, p) in grid.iter().zip(&points) {
+            let (said, is) = (bits & 1 == 1, head.holds([p[0] as f64, p[1] as f64]));
+            both += usize::from(said && is);
+            either += usize::from(said || is);
+        }
+        assert!(both as f64 / either as f64 > 0.8, "{both} / {either}");
     }
 
     #[test]

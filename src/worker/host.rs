@@ -15,11 +15,11 @@ use super::protocol::{
     BenchResult, Command, Device, GpuProbe, MultiLabelReport, MultiLabelSpec, Report, Stop, decode,
     encode,
 };
-use crate::data::multi_label_toy::{MultiLabelToyConfig, make_multi_label_toy};
+use crate::data::multi_label_toy::{BOUNDS, make_multi_label_toy};
 use crate::gpu::{GpuContext, GpuError, GpuTrainer};
 use crate::i18n::Message;
 use crate::train::benchmark;
-use crate::train::multi_label_trainer::{MultiLabelConfig, MultiLabelTrainer};
+use crate::train::multi_label_trainer::{MultiLabelConfig, MultiLabelTrainer, label_grid};
 use crate::train::trainer::CpuTrainer;
 
 /// Commands not handled yet, and the loop's wake-up call while it is idle.
@@ -202,16 +202,10 @@ async fn handle(command: Command, jobs: &mut Vec<Job>, gpu: &Option<GpuContext>)
 /// yielding between chunks of steps and reporting after each run.
 async fn train_multi_label(spec: MultiLabelSpec) {
     let request = spec.request;
-    let toy = MultiLabelToyConfig {
-        classes: spec.classes,
-        imbalance: spec.imbalance,
-        ..MultiLabelToyConfig::default()
-    };
-    let task = match make_multi_label_toy(&toy) {
+    let task = match make_multi_label_toy(&spec.toy()) {
         Ok(task) => task,
         Err(e) => {
-            let why = Message::new("multi.train_failed").with("why", e);
-            return post(Report::MultiLabel(Err(why)));
+            return post(Report::MultiLabel(Err(e.to_string())));
         }
     };
     let start = clock::now_ms();
@@ -219,6 +213,7 @@ async fn train_multi_label(spec: MultiLabelSpec) {
         request,
         positives: task.counts.positives.clone(),
         runs: Vec::new(),
+        regions: Vec::new(),
         total: spec.methods.len(),
         millis: 0.0,
     };
@@ -230,8 +225,7 @@ async fn train_multi_label(spec: MultiLabelSpec) {
         let mut trainer = match MultiLabelTrainer::new(&task.train, &config) {
             Ok(trainer) => trainer,
             Err(e) => {
-                let why = Message::new("multi.train_failed").with("why", e);
-                return post(Report::MultiLabel(Err(why)));
+                return post(Report::MultiLabel(Err(e.to_string())));
             }
         };
         while !trainer.finished() {
@@ -241,6 +235,9 @@ async fn train_multi_label(spec: MultiLabelSpec) {
         report
             .runs
             .push(trainer.evaluate(&task.test, &task.counts.positives));
+        report
+            .regions
+            .push(label_grid(trainer.model(), &BOUNDS, spec.resolution));
         report.millis = clock::now_ms() - start;
         post(Report::MultiLabel(Ok(report.clone())));
     }

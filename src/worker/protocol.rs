@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::fashion;
+use crate::data::multi_label_toy::MultiLabelToyConfig;
 use crate::data::toy_data::{Redundancy, ToyConfig, ToyTask, make_toy_task, scale_counts};
 use crate::gpu::AdapterSummary;
 use crate::i18n::Message;
@@ -195,6 +196,19 @@ pub struct MultiLabelSpec {
     pub settings: MultiLabelConfig,
     /// The methods, in order.
     pub methods: Vec<MultiLabelMethod>,
+    /// Cells a side of each run's label grid (the regions drawn).
+    pub resolution: usize,
+}
+
+impl MultiLabelSpec {
+    /// The toy task it trains on (the default task but its classes and imbalance).
+    pub fn toy(&self) -> MultiLabelToyConfig {
+        MultiLabelToyConfig {
+            classes: self.classes,
+            imbalance: self.imbalance,
+            ..MultiLabelToyConfig::default()
+        }
+    }
 }
 
 /// What a multi-label comparison has so far.
@@ -206,6 +220,9 @@ pub struct MultiLabelReport {
     pub positives: Vec<u64>,
     /// The finished runs' test metrics, in the spec's order.
     pub runs: Vec<MultiLabelMetrics>,
+    /// Each finished run's label grid over the toy task's square
+    /// ([`crate::train::multi_label_trainer::label_grid`]).
+    pub regions: Vec<Vec<u32>>,
     /// How many runs the comparison has.
     pub total: usize,
     /// Milliseconds the finished runs took.
@@ -301,7 +318,8 @@ pub enum Report {
     /// A benchmark's figure, or why it could not run.
     Bench(Result<BenchResult, Message>),
     /// A multi-label comparison's progress, or why it cannot train.
-    MultiLabel(Result<MultiLabelReport, Message>),
+    /// (The error is the core's, in English: the panel words it.)
+    MultiLabel(Result<MultiLabelReport, String>),
 }
 
 /// Every run's state, encoded by the worker: the page keeps it and sends it
@@ -405,6 +423,7 @@ mod tests {
             imbalance: 100.0,
             settings: MultiLabelConfig::default(),
             methods: MultiLabelMethod::STANDARD.to_vec(),
+            resolution: 72,
         };
         let command = Command::TrainMultiLabel(spec);
         assert_eq!(decode::<Command>(&encode(&command)), Ok(command));
@@ -416,6 +435,7 @@ mod tests {
                 map: Some(0.9),
                 ..MultiLabelMetrics::default()
             }],
+            regions: vec![vec![0b11, 0, 1 << 31]],
             total: 7,
             millis: 12.5,
         }));

@@ -234,6 +234,21 @@ test('an export can be copied and a chart downloaded as PNG and SVG', async () =
     const bytes = await readFile(await download.path());
     assert.ok(bytes.length > 1000 && check(bytes), `a real ${kind}`);
   }
+
+  // Median-frequency balancing and ENet join the comparison, in the link and
+  // in the chart's legend (its SVG).
+  await page.check('input[name="scheme"][value="median-frequency"]');
+  await page.check('input[name="scheme"][value="enet"]');
+  await settle(page);
+  assert.match(decodeURIComponent(page.url()), /schemes=[^&]*median-frequency,enet/);
+  const [svg] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('button[aria-label="download weights-per-class as SVG"]'),
+  ]);
+  const legend = (await readFile(await svg.path())).toString();
+  for (const label of ['median frequency median(n)/n', 'ENet 1/ln(1.02 + p)']) {
+    assert.ok(legend.includes(label), `the chart's legend names ${label}`);
+  }
   page.assertNoErrors();
 });
 

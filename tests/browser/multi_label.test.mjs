@@ -108,6 +108,35 @@ test('the seven methods train in the worker with the numbers of cblab train --da
   assert.deepEqual(maps.map((m) => m.method), want.runs.map((r) => r.method));
   maps.forEach((m, i) => assert.ok(Math.abs(m.map - want.runs[i].map.mean) < 0.02, `${m.method}: page ${m.map}, CLI ${want.runs[i].map.mean}`));
   assert.equal(await page.$$eval('#multi-ap tbody tr', (trs) => trs.length), 10);
+
+  // The regions: the newest run is drawn; each class's predicted cells are
+  // counted on the canvas; the head disc covers 30 % of the square.
+  const regions = page.locator('#multi-regions');
+  await bringIntoView(page, regions);
+  const options = await page.$$eval('#multi-regions-method option', (os) => os.map((o) => o.textContent));
+  assert.deepEqual(options, want.runs.map((r) => r.method));
+  const shown = async () => ({
+    method: await regions.getAttribute('data-method'),
+    cells: (await regions.getAttribute('data-predicted-cells')).split(',').map(Number),
+  });
+  const last = await shown();
+  assert.equal(last.method, 'asymmetric');
+  assert.equal(last.cells.length, 10);
+  await page.selectOption('#multi-regions-method', { label: 'sigmoid' });
+  await page.waitForFunction(() => document.querySelector('#multi-regions').dataset.method === 'sigmoid');
+  const sigmoid = (await shown()).cells;
+  const head = sigmoid[0] / (72 * 72);
+  assert.ok(head > 0.2 && head < 0.4, `sigmoid predicts class 0 on ${head} of the square`);
+  // ASL's negatives fade (gamma- 4): it says yes on more of the plane.
+  assert.ok(last.cells[0] > sigmoid[0], `asymmetric ${last.cells[0]} cells, sigmoid ${sigmoid[0]}`);
+  const inked = await regions.evaluate((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const bg = [d[0], d[1], d[2]];
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] !== bg[0] || d[i + 1] !== bg[1] || d[i + 2] !== bg[2]) n += 1;
+    return n / (d.length / 4);
+  });
+  assert.ok(inked > 0.2, `only ${inked} of the regions canvas is drawn`);
   page.assertNoErrors();
   await shoot(page, 'multi-label-trained');
   await page.close();

@@ -1,6 +1,7 @@
 //! The `cblab` command-line contract: JSON on stdout, errors on stderr with a
 //! non-zero exit, and numbers equal to the library's. One file a command.
 
+mod annotations;
 mod counts;
 mod loss;
 mod multi_label;

@@ -16,6 +16,7 @@ mod grid;
 mod grid_table;
 mod leaderboard;
 mod multi_label;
+mod multi_label_regions;
 mod multi_label_runs;
 mod panel;
 mod real_data;

@@ -6,18 +6,41 @@
 
 use leptos::prelude::*;
 
+use super::multi_label_regions::{MultiLabelRegions, RESOLUTION};
+use crate::data::multi_label_toy::MultiLabelToyConfig;
 use crate::i18n::{Message, tr, tr_with};
 use crate::site::backend::use_gpu;
 use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
-use crate::site::worker;
+use crate::site::worker::{self, MultiLabelEvent};
 use crate::train::multi_label_trainer::{MultiLabelConfig, MultiLabelMethod};
 use crate::train::ranking::MultiLabelMetrics;
 use crate::worker::protocol::{MultiLabelReport, MultiLabelSpec};
 
-/// The toy task's classes and imbalance (the CLI's defaults).
-const CLASSES: usize = 10;
-const IMBALANCE: f64 = 100.0;
+/// The toy task the page trains: 10 classes, imbalance 100 (the CLI's defaults).
+fn toy() -> MultiLabelToyConfig {
+    MultiLabelToyConfig {
+        classes: 10,
+        imbalance: 100.0,
+        ..MultiLabelToyConfig::default()
+    }
+}
+
+/// The page's comparison: the toy task, the seven methods, at this beta and gamma.
+fn spec_for(request: u32, beta: f64, gamma: f64) -> MultiLabelSpec {
+    MultiLabelSpec {
+        request,
+        classes: toy().classes,
+        imbalance: toy().imbalance,
+        settings: MultiLabelConfig {
+            beta,
+            gamma,
+            ..MultiLabelConfig::default()
+        },
+        methods: MultiLabelMethod::STANDARD.to_vec(),
+        resolution: RESOLUTION,
+    }
+}
 
 fn percent(v: Option<f64>) -> String {
     v.map_or("–".to_owned(), |v| format!("{:.1}", 100.0 * v))
@@ -41,28 +64,26 @@ pub fn MultiLabelRuns() -> impl IntoView {
         set_request.set(id);
         set_error.set(None);
         let (beta, gamma) = ex.state.with_untracked(|s| (s.beta.value(), s.gamma));
-        let spec = MultiLabelSpec {
-            request: id,
-            classes: CLASSES,
-            imbalance: IMBALANCE,
-            settings: MultiLabelConfig {
-                beta,
-                gamma,
-                ..MultiLabelConfig::default()
-            },
-            methods: MultiLabelMethod::STANDARD.to_vec(),
-        };
+        let spec = spec_for(id, beta, gamma);
         set_report.set(Some(MultiLabelReport {
             request: id,
             positives: Vec::new(),
             runs: Vec::new(),
+            regions: Vec::new(),
             total: spec.methods.len(),
             millis: 0.0,
         }));
-        worker::train_multi_label(gpu, spec, move |result| match result {
-            Ok(r) if r.request == request.get_untracked() => set_report.set(Some(r)),
-            Ok(_) => {}
-            Err(why) => set_error.set(Some(why)),
+        worker::train_multi_label(gpu, spec, move |event| match event {
+            MultiLabelEvent::Report(Ok(r)) if r.request == request.get_untracked() => {
+                set_report.set(Some(r));
+            }
+            MultiLabelEvent::Report(Ok(_)) => {}
+            MultiLabelEvent::Report(Err(why)) => {
+                set_error.set(Some(Message::new("multi.train_failed").with("why", why)));
+            }
+            MultiLabelEvent::WorkerLost(why) => {
+                set_error.set(Some(Message::new("multi.worker_lost").with("why", why)));
+            }
         });
     };
     let progress = move || {
@@ -95,6 +116,7 @@ pub fn MultiLabelRuns() -> impl IntoView {
         <p role="status" id="multi-progress">{progress}</p>
         {move || error.get().map(|e| view! { <p class="error" role="alert" id="multi-error">{e.in_lang(lang.get())}</p> })}
         {move || report.get().filter(|r| !r.runs.is_empty()).map(|r| results(r, lang.get()))}
+        <MultiLabelRegions report toy=toy() />
     }
 }
 

@@ -1,0 +1,120 @@
+//! `--from coco FILE`: an annotation file counted by `cblab counts` and
+//! weighed by `cblab weights`, by instances or by images.
+
+use super::{cblab, fails_with, json_ok, numbers};
+
+/// An LVIS-like file with its categories last, a crowd annotation, an image
+/// with no annotation and an annotation whose image is not declared.
+const LVIS_LIKE: &str = r#"{"images": [{"id": 1}, {"id": 2}, {"id": 7}, {"id": 9}],
+ "annotations": [
+  {"image_id": 1, "category_id": 30, "segmentation": [[1, 2, 3]]},
+  {"image_id": 1, "category_id": 30, "iscrowd": 1},
+  {"image_id": 1, "category_id": 4}, {"image_id": 2, "category_id": 30},
+  {"image_id": 7, "category_id": 4}, {"image_id": 99, "category_id": 4}],
+ "categories": [{"id": 30, "name": "dog", "frequency": "f"},
+  {"id": 4, "name": "table", "frequency": "r"}, {"id": 12, "name": "cat", "frequency": "c"}]}"#;
+
+fn write(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("cblab-cli-ann-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn counts_an_annotation_file() {
+    let file = write("lvis.json", LVIS_LIKE);
+    let out = cblab(&["counts", "--from", "coco", &file]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("annotations name 1 image id(s) that \"images\" does not declare"),
+        "{stderr}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({
+            "counts": [3, 3, 0], "unit": "instances", "names": ["dog", "table", "cat"],
+            "ids": [30, 4, 12], "images": [2, 2, 0], "samples": 4, "cardinality": 1.0,
+            "crowd": [1, 0, 0], "undeclared_images": 1, "source": "coco",
+            "frequency": ["f", "r", "c"]
+        })
+    );
+}
+
+#[test]
+fn weighs_by_instances_or_images_with_every_scheme() {
+    let file = write("weights.json", LVIS_LIKE);
+    let v = json_ok(&["weights", "--from", "coco", &file, "--beta", "0.9"]);
+    assert_eq!(v["counts"], serde_json::json!([3, 3, 0]));
+    assert_eq!(v["unit"], "instances");
+    assert_eq!(v["names"], serde_json::json!(["dog", "table", "cat"]));
+    let v = json_ok(&[
+        "weights", "--from", "coco", &file, "--unit", "images", "--scheme", "enet",
+    ]);
+    assert_eq!(v["counts"], serde_json::json!([2, 2, 0]));
+    assert_eq!(v["unit"], "images");
+    let enet = 1.0 / (1.02f64 + 0.5).ln();
+    assert_eq!(numbers(&v["weights"]), vec![enet, enet, 0.0]);
+    fails_with(
+        &[
+            "weights", "--counts", "1,2", "--scheme", "enet", "--unit", "images",
+        ],
+        "give it with --from",
+    );
+}
+
+#[test]
+fn the_new_schemes_keep_their_authors_scale() {
+    let v = json_ok(&[
+        "weights",
+        "--counts",
+        "10,0,20,40,80",
+        "--scheme",
+        "median-frequency",
+    ]);
+    assert_eq!(numbers(&v["weights"]), vec![3.0, 0.0, 1.5, 0.75, 0.375]);
+    let v = json_ok(&["weights", "--counts", "10,30,60", "--scheme", "enet"]);
+    let want: Vec<f64> = [0.1f64, 0.3, 0.6]
+        .iter()
+        .map(|p| 1.0 / (0.02 + p).ln_1p())
+        .collect();
+    assert_eq!(numbers(&v["weights"]), want);
+    fails_with(
+        &[
+            "weights", "--counts", "1,2", "--scheme", "enet", "--beta", "0.9",
+        ],
+        "--scheme enet does not use beta",
+    );
+}
+
+#[test]
+fn bad_annotation_files_are_refused_with_where() {
+    let cut = write("cut.json", &LVIS_LIKE[..120]);
+    fails_with(&["counts", "--from", "coco", &cut], "line 3, column");
+    let undeclared = write(
+        "undeclared.json",
+        r#"{"images": [{"id": 1}], "annotations": [{"image_id": 1, "category_id": 5}], "categories": []}"#,
+    );
+    fails_with(
+        &[
+            "weights",
+            "--from",
+            "coco",
+            &undeclared,
+            "--scheme",
+            "inverse",
+        ],
+        "annotations[0]: category_id 5 is not declared in \"categories\"",
+    );
+    fails_with(
+        &["counts", "--from", "coco", "/no/such/file.json"],
+        "cannot read /no/such/file.json",
+    );
+    fails_with(
+        &["counts", "--from", "folder", "/tmp"],
+        "the kinds read so far are coco",
+    );
+}
