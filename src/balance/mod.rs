@@ -11,4 +11,5 @@ pub mod effective_number;
 pub mod loss_kind;
 pub mod losses;
 pub mod multi_label;
+pub mod repeat_factor;
 pub mod weights;

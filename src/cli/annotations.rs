@@ -80,6 +80,11 @@ impl Annotations {
         }
     }
 
+    /// The images the file declares.
+    pub fn images(&self) -> u64 {
+        self.coco.images.samples
+    }
+
     /// What `cblab counts --from` prints: instances as `counts`, images per
     /// class, the images, names and ids, crowd instances, LVIS's frequency.
     pub fn json(&self) -> serde_json::Value {

@@ -6,16 +6,17 @@ use serde_json::json;
 
 use super::annotations::Unit;
 use super::counts::{CountsSource, MultiLabelArg};
-use super::scheme::scheme_parser;
+use super::scheme::{REPEAT_FACTOR, WeightRule, weight_rule_parser};
 use crate::balance::beta_range::beta_range;
 use crate::balance::effective_number::{Beta, effective_numbers};
 use crate::balance::multi_label::{CbMode, MultiLabelLoss, MultiLabelObjective, Weighting};
+use crate::balance::repeat_factor::{DEFAULT_THRESHOLD, image_repeat_factors, repeat_factors};
 use crate::balance::weights::{SchemeKind, class_weights};
 use crate::data::counts_input::ParsedCounts;
 use crate::data::export::{ExportFormat, export_multi_label_weights, export_weights};
 use crate::data::label_sets::LabelSets;
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum FormatArg {
     Json,
     Csv,
@@ -79,9 +80,17 @@ pub struct WeightsArgs {
     /// The weighting scheme: cb (1 / E_n, mean 1), none, inverse (1 / n, mean
     /// 1), sqrt-inverse (1 / sqrt(n), mean 1), balanced (scikit-learn's
     /// n_total / (C n)), median-frequency (median(n) / n, Eigen & Fergus),
-    /// enet (1 / ln(1.02 + n / n_total), ENet).
-    #[arg(long, value_parser = scheme_parser(), default_value = "cb")]
-    scheme: SchemeKind,
+    /// enet (1 / ln(1.02 + n / n_total), ENet); or repeat-factor, LVIS's
+    /// sampling factor max(1, sqrt(t / f)), f the fraction of images holding the class.
+    #[arg(long, value_parser = weight_rule_parser(), default_value = "cb")]
+    scheme: WeightRule,
+    /// With --scheme repeat-factor: the threshold t.
+    #[arg(long)]
+    threshold: Option<f64>,
+    /// With --scheme repeat-factor and counts given as images per class: the
+    /// number of images.
+    #[arg(long)]
+    samples: Option<u64>,
     /// json prints everything; the others print only the snippet.
     #[arg(long, value_enum, default_value = "json")]
     format: FormatArg,
@@ -123,7 +132,15 @@ impl From<CbModeArg> for CbMode {
 /// `one_minus_beta` and `effective_numbers`, which the other schemes do not
 /// use and leave out. A beta given to another scheme is refused, not ignored.
 pub fn run(args: &WeightsArgs) -> Result<String> {
-    let scheme = args.scheme;
+    let scheme = match args.scheme {
+        WeightRule::Scheme(scheme) => scheme,
+        WeightRule::RepeatFactor => return repeat_factor(args),
+    };
+    if args.threshold.is_some() || args.samples.is_some() {
+        bail!(
+            "--threshold and --samples are the repeat factor's: use them with --scheme {REPEAT_FACTOR}"
+        );
+    }
     let beta = match (scheme, args.beta.beta()?) {
         (SchemeKind::Cb, Some(beta)) => Some(beta),
         (SchemeKind::Cb, None) => {
@@ -232,4 +249,64 @@ fn sample_weights(sets: &LabelSets, weights: &[f64]) -> Vec<f64> {
             w[0]
         })
         .collect()
+}
+
+/// `--scheme repeat-factor`: LVIS's per-class repeat factors, from the images
+/// per class and the number of images (an annotation file's, label sets', or
+/// counts read as images per class with --samples), and for label sets each
+/// image's factor summed: the images an epoch draws.
+fn repeat_factor(args: &WeightsArgs) -> Result<String> {
+    if args.beta.beta()?.is_some() {
+        bail!(
+            "--scheme {REPEAT_FACTOR} does not use beta: leave out {}",
+            args.beta.flag()
+        );
+    }
+    if args.format != FormatArg::Json {
+        bail!(
+            "--scheme {REPEAT_FACTOR} prints JSON only: a sampler snippet (PyTorch's WeightedRandomSampler, a repeat list) is not written yet"
+        );
+    }
+    if args.unit == Some(Unit::Instances) {
+        bail!("repeat factors count the images that hold each class: leave out --unit instances");
+    }
+    let threshold = args.threshold.unwrap_or(DEFAULT_THRESHOLD);
+    let multi_label = args.multi_label.load(&args.source)?;
+    let (counts, images, names, sets) = if let Some(m) = multi_label {
+        (m.counts.positives, m.counts.samples, m.names, Some(m.sets))
+    } else if let Some(a) = args.source.annotations()? {
+        let parsed = a.counts(Unit::Images);
+        (parsed.counts, a.images(), parsed.names, None)
+    } else {
+        let Some(images) = args.samples else {
+            bail!(
+                "--scheme {REPEAT_FACTOR} needs the number of images: give --samples N with counts of images per class, or --from FILE, or --labels-file FILE --multi-label"
+            );
+        };
+        let parsed = args.source.load(Unit::Images)?;
+        (parsed.counts, images, parsed.names, None)
+    };
+    if args.samples.is_some_and(|n| n != images) {
+        bail!("--samples is for counts without their images: this source says {images}");
+    }
+    let factors = repeat_factors(&counts, images, threshold)?;
+    let empty: Vec<usize> = (0..counts.len()).filter(|&c| counts[c] == 0).collect();
+    let mut out = json!({
+        "scheme": REPEAT_FACTOR,
+        "kind": "sampling",
+        "threshold": threshold,
+        "counts": counts,
+        "unit": "images",
+        "samples": images,
+        "repeat_factors": factors,
+        "empty_classes": empty,
+    });
+    if let Some(names) = names {
+        out["names"] = json!(names);
+    }
+    if let Some(sets) = sets {
+        let per_image = image_repeat_factors(sets.sets.iter().map(Vec::as_slice), &factors);
+        out["epoch_images"] = json!(per_image.iter().sum::<f64>());
+    }
+    Ok(out.to_string())
 }

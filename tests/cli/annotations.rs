@@ -118,3 +118,101 @@ fn bad_annotation_files_are_refused_with_where() {
         "the kinds read so far are coco",
     );
 }
+
+#[test]
+fn repeat_factors_need_images_and_say_they_sample() {
+    // Counts as images per class, with the number of images.
+    let v = json_ok(&[
+        "weights",
+        "--counts",
+        "50000,100,10,0",
+        "--samples",
+        "100000",
+        "--scheme",
+        "repeat-factor",
+    ]);
+    assert_eq!(v["kind"], "sampling");
+    assert_eq!(v["threshold"], 0.001);
+    assert_eq!(v["unit"], "images");
+    assert_eq!(
+        numbers(&v["repeat_factors"]),
+        vec![1.0, 1.0, 10f64.sqrt(), 0.0]
+    );
+    assert_eq!(v["empty_classes"], serde_json::json!([3]));
+    fails_with(
+        &["weights", "--counts", "5,1", "--scheme", "repeat-factor"],
+        "needs the number of images: give --samples N",
+    );
+    fails_with(
+        &[
+            "weights",
+            "--counts",
+            "5,9",
+            "--samples",
+            "6",
+            "--scheme",
+            "repeat-factor",
+        ],
+        "class 1 is in 9 images, more than the 6 there are",
+    );
+    fails_with(
+        &[
+            "weights",
+            "--counts",
+            "5,1",
+            "--samples",
+            "6",
+            "--scheme",
+            "repeat-factor",
+            "--format",
+            "torch",
+        ],
+        "prints JSON only",
+    );
+    fails_with(
+        &[
+            "weights",
+            "--counts",
+            "5,1",
+            "--scheme",
+            "inverse",
+            "--threshold",
+            "0.01",
+        ],
+        "use them with --scheme repeat-factor",
+    );
+
+    // An annotation file gives both: images per class and the images.
+    let file = write("repeat.json", LVIS_LIKE);
+    let v = json_ok(&[
+        "weights",
+        "--from",
+        "coco",
+        &file,
+        "--scheme",
+        "repeat-factor",
+        "--threshold",
+        "0.75",
+    ]);
+    assert_eq!(v["counts"], serde_json::json!([2, 2, 0]));
+    assert_eq!(v["samples"], 4);
+    let r = (0.75f64 / 0.5).sqrt();
+    assert_eq!(numbers(&v["repeat_factors"]), vec![r, r, 0.0]);
+
+    // Label sets: each image's factor is its classes' largest; their sum is
+    // the images an epoch draws.
+    let sets = write("sets.txt", "0 1\n0\n0\n\n");
+    let v = json_ok(&[
+        "weights",
+        "--labels-file",
+        &sets,
+        "--multi-label",
+        "--scheme",
+        "repeat-factor",
+        "--threshold",
+        "0.5",
+    ]);
+    // Class 0 in 3 of 4 images (r = 1), class 1 in 1 (f = 0.25, r = sqrt 2).
+    assert_eq!(numbers(&v["repeat_factors"]), vec![1.0, 2f64.sqrt()]);
+    assert_eq!(v["epoch_images"], 3.0 + 2f64.sqrt());
+}

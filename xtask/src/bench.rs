@@ -102,6 +102,16 @@ fn benches(brief: bool) -> Vec<Bench> {
             ])),
         },
         Bench {
+            name: "counting an LVIS-shaped annotation file beside Python's json.load (benches/annotations.rs, coco_python.py)",
+            command: Ok(cargo_bench(&[
+                "--bench",
+                "annotations",
+                "--",
+                "--megabytes",
+                pick("4", "315"),
+            ])),
+        },
+        Bench {
             name: "the CPU trainer in WebAssembly, in node (benches/wasm_throughput.rs)",
             command: Ok(wasm),
         },
