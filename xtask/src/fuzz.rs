@@ -1,4 +1,5 @@
-//! `cargo xtask fuzz`: runs the `count_parser` fuzz target (fuzz/) under cargo-fuzz and nightly Rust.
+//! `cargo xtask fuzz`: runs the fuzz targets (fuzz/: the count parser, the
+//! Fashion-MNIST asset, the COCO/LVIS reader) under cargo-fuzz and nightly Rust.
 
 use crate::proc::{Result, command, output, root, run};
 
@@ -20,7 +21,7 @@ pub fn fuzz(seconds: u64) -> Result<()> {
         run(command("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"]))?;
     }
     let max_time = format!("-max_total_time={seconds}");
-    for target in ["count_parser", "fashion_asset"] {
+    for target in ["count_parser", "fashion_asset", "coco_reader"] {
         run(command("cargo").args(["+nightly", "fuzz", "run", target, "--", &max_time]))?;
     }
     Ok(())
