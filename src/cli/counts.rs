@@ -217,8 +217,9 @@ pub struct CountsSource {
     /// A named preset (see `cblab presets`).
     #[arg(long)]
     preset: Option<String>,
-    /// A data set's annotation file, streamed: `--from coco FILE` (COCO or
-    /// LVIS JSON; the three arrays in any order).
+    /// A data set's annotations: `--from coco FILE` (COCO or LVIS JSON,
+    /// streamed; the three arrays in any order) or `--from folder DIR`
+    /// (torchvision's ImageFolder layout: a subfolder a class).
     #[arg(long, num_args = 2, value_names = ["KIND", "PATH"])]
     from: Option<Vec<String>>,
 }
@@ -233,9 +234,15 @@ impl CountsSource {
             || self.from.is_some()
     }
 
-    /// Whether the counts come from an annotation file (`--from`).
+    /// Whether the counts come from an annotation file or folder (`--from`).
     pub fn reads_annotations(&self) -> bool {
         self.from.is_some()
+    }
+
+    /// The unit counts in `unit` come in from `--from` (a folder's are images).
+    pub fn annotation_unit(&self, unit: Unit) -> Option<Unit> {
+        let kind = annotations::kind(self.from.as_deref()?)?;
+        Some(if kind == "folder" { Unit::Images } else { unit })
     }
 
     /// The annotation file of `--from`, counted, if one was given.
@@ -247,7 +254,7 @@ impl CountsSource {
     /// an error if none was.
     pub fn load(&self, unit: Unit) -> Result<ParsedCounts> {
         if let Some(a) = self.annotations()? {
-            return Ok(a.counts(unit));
+            return Ok(a.counts(unit).0);
         }
         let from_file = |path: &PathBuf, format| -> Result<ParsedCounts> {
             let text = std::fs::read_to_string(path)

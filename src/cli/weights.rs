@@ -201,8 +201,8 @@ pub fn run(args: &WeightsArgs) -> Result<String> {
     if let Some(names) = parsed.names {
         out["names"] = json!(names);
     }
-    if args.source.reads_annotations() {
-        out["unit"] = json!(args.unit.unwrap_or_default().name());
+    if let Some(unit) = args.source.annotation_unit(args.unit.unwrap_or_default()) {
+        out["unit"] = json!(unit.name());
     }
     if let Some(m) = &multi_label {
         for key in ["unit", "samples", "cardinality"] {
@@ -275,7 +275,7 @@ fn repeat_factor(args: &WeightsArgs) -> Result<String> {
     let (counts, images, names, sets) = if let Some(m) = multi_label {
         (m.counts.positives, m.counts.samples, m.names, Some(m.sets))
     } else if let Some(a) = args.source.annotations()? {
-        let parsed = a.counts(Unit::Images);
+        let (parsed, _) = a.counts(Unit::Images);
         (parsed.counts, a.images(), parsed.names, None)
     } else {
         let Some(images) = args.samples else {

@@ -12,6 +12,7 @@ pub mod decimal;
 pub mod export;
 pub mod fashion;
 pub mod fashion_mosaics;
+pub mod image_folder;
 pub mod label_sets;
 pub mod multi_label_toy;
 pub mod profiles;

@@ -114,7 +114,7 @@ fn bad_annotation_files_are_refused_with_where() {
         "cannot read /no/such/file.json",
     );
     fails_with(
-        &["counts", "--from", "folder", "/tmp"],
+        &["counts", "--from", "openimages", "/tmp"],
         "the kinds read so far are coco",
     );
 }
@@ -215,4 +215,36 @@ fn repeat_factors_need_images_and_say_they_sample() {
     // Class 0 in 3 of 4 images (r = 1), class 1 in 1 (f = 0.25, r = sqrt 2).
     assert_eq!(numbers(&v["repeat_factors"]), vec![1.0, 2f64.sqrt()]);
     assert_eq!(v["epoch_images"], 3.0 + 2f64.sqrt());
+}
+
+#[test]
+fn counts_an_image_folder_as_image_folder_does() {
+    let root = std::env::temp_dir().join(format!("cblab-cli-folder-{}", std::process::id()));
+    for dir in ["dog/deep", "cat", "empty"] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+    }
+    for file in ["dog/1.jpg", "dog/2.JPEG", "dog/deep/3.png", "dog/notes.txt", "cat/a.webp", "README.md"] {
+        std::fs::write(root.join(file), b"").unwrap();
+    }
+    let dir = root.to_str().unwrap();
+    let out = cblab(&["counts", "--from", "folder", dir]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("1 file(s) in class folders are not images"), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({
+            "counts": [1, 3, 0], "unit": "images", "names": ["cat", "dog", "empty"],
+            "samples": 4, "other_files": 1, "root_files": 1, "source": "folder"
+        })
+    );
+    let v = json_ok(&["weights", "--from", "folder", dir, "--scheme", "inverse"]);
+    assert_eq!(v["unit"], "images");
+    assert_eq!(v["empty_classes"], serde_json::json!([2]));
+    fails_with(
+        &["counts", "--from", "folder", root.join("cat").to_str().unwrap()],
+        "no class folder",
+    );
+    std::fs::remove_dir_all(&root).unwrap();
 }
