@@ -10,9 +10,11 @@ use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
 use serde_json::json;
 
+use super::counts::TableArgs;
 use crate::data::coco::{CocoCounts, count_coco};
 use crate::data::counts_input::ParsedCounts;
 use crate::data::image_folder::{FolderCounts, count_image_folder};
+use crate::data::label_table::{CsvColumn, TableCounts, count_csv, count_jsonl};
 
 /// What a count is of, where a file gives both.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -22,6 +24,9 @@ pub enum Unit {
     Instances,
     /// Images holding the class.
     Images,
+    /// Rows of a table that carry the class (a table has these only).
+    #[value(skip)]
+    Samples,
 }
 
 impl Unit {
@@ -30,6 +35,7 @@ impl Unit {
         match self {
             Self::Instances => "instances",
             Self::Images => "images",
+            Self::Samples => "samples carrying the class",
         }
     }
 }
@@ -40,6 +46,8 @@ pub enum Annotations {
     Coco(CocoCounts),
     /// An image folder: images only.
     Folder(FolderCounts),
+    /// A table's label column or key: samples carrying each class.
+    Table(&'static str, TableCounts),
 }
 
 /// The kind `--from` names, before reading anything.
@@ -47,12 +55,22 @@ pub fn kind(from: &[String]) -> Option<&str> {
     from.first().map(String::as_str)
 }
 
-/// Reads `--from KIND PATH` (`coco`, which LVIS's files are too, or `folder`).
-pub fn load(from: &[String]) -> Result<Annotations> {
+/// Reads `--from KIND PATH`: `coco` (LVIS's files too), `folder`, `csv`,
+/// `tsv` or `jsonl`, the tables with `table`'s column or key.
+pub fn load(from: &[String], table: &TableArgs) -> Result<Annotations> {
     let [kind, path] = from else {
         bail!("--from takes a kind and a path, e.g. --from coco instances_train2017.json");
     };
     let path = Path::new(path);
+    let is_table = matches!(kind.as_str(), "csv" | "tsv" | "jsonl");
+    if !is_table
+        && (table.column.is_some()
+            || table.delimiter.is_some()
+            || table.separator.is_some()
+            || table.key.is_some())
+    {
+        bail!("--column, --delimiter, --separator and --key are for --from csv, tsv or jsonl");
+    }
     match kind.as_str() {
         "coco" | "lvis" => {
             let file =
@@ -85,9 +103,50 @@ pub fn load(from: &[String]) -> Result<Annotations> {
             }
             Ok(Annotations::Folder(counted))
         }
-        _ => bail!(
-            "--from {kind}: the kinds read so far are coco (and LVIS, which shares its format) and folder"
-        ),
+        "csv" | "tsv" => {
+            let Some(column) = table.column.clone() else {
+                bail!("--from {kind} reads the labels of one column: name it with --column NAME");
+            };
+            if table.key.is_some() {
+                bail!("--key is for --from jsonl; a {kind} file's labels are in --column");
+            }
+            let delimiter = match (kind.as_str(), table.delimiter) {
+                ("tsv", None) => b'\t',
+                ("tsv", Some(_)) => bail!("--from tsv is separated by tabs: leave out --delimiter"),
+                (_, None) => b',',
+                (_, Some(d)) if d.is_ascii() => d as u8,
+                (_, Some(d)) => bail!("--delimiter {d}: one ASCII character"),
+            };
+            let how = CsvColumn {
+                column,
+                delimiter,
+                separator: table.separator,
+            };
+            let file =
+                File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let counted =
+                count_csv(file, &how).with_context(|| format!("in {}", path.display()))?;
+            Ok(Annotations::Table(
+                if kind == "tsv" { "tsv" } else { "csv" },
+                counted,
+            ))
+        }
+        "jsonl" => {
+            let Some(key) = table.key.as_deref() else {
+                bail!("--from jsonl reads the labels under one key: name it with --key KEY");
+            };
+            if table.column.is_some() || table.delimiter.is_some() || table.separator.is_some() {
+                bail!(
+                    "--column, --delimiter and --separator are for --from csv or tsv; JSON Lines take --key"
+                );
+            }
+            let file =
+                File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let counted =
+                count_jsonl(file, key).with_context(|| format!("in {}", path.display()))?;
+            Ok(Annotations::Table("jsonl", counted))
+        }
+        _ => bail!("--from {kind}: the kinds are coco (LVIS too), folder, csv, tsv and jsonl"),
     }
 }
 
@@ -133,22 +192,27 @@ impl Annotations {
     /// names, and the unit they are in.
     pub fn counts(&self, unit: Unit) -> (ParsedCounts, Unit) {
         match self {
-            Self::Coco(c) => (
-                ParsedCounts {
-                    counts: match unit {
-                        Unit::Instances => c.instances.clone(),
-                        Unit::Images => c.images.positives.clone(),
-                    },
-                    names: Some(c.categories.iter().map(|c| c.name.clone()).collect()),
-                },
-                unit,
-            ),
+            Self::Coco(c) => {
+                let (counts, unit) = match unit {
+                    Unit::Images => (c.images.positives.clone(), Unit::Images),
+                    _ => (c.instances.clone(), Unit::Instances),
+                };
+                let names = Some(c.categories.iter().map(|c| c.name.clone()).collect());
+                (ParsedCounts { counts, names }, unit)
+            }
             Self::Folder(f) => (
                 ParsedCounts {
                     counts: f.counts.clone(),
                     names: Some(f.names.clone()),
                 },
                 Unit::Images,
+            ),
+            Self::Table(_, t) => (
+                ParsedCounts {
+                    counts: t.counts.positives.clone(),
+                    names: t.names.clone(),
+                },
+                Unit::Samples,
             ),
         }
     }
@@ -158,6 +222,7 @@ impl Annotations {
         match self {
             Self::Coco(c) => c.images.samples,
             Self::Folder(f) => f.counts.iter().sum(),
+            Self::Table(_, t) => t.counts.samples,
         }
     }
 
@@ -167,6 +232,19 @@ impl Annotations {
     pub fn json(&self) -> serde_json::Value {
         let c = match self {
             Self::Coco(c) => c,
+            Self::Table(source, t) => {
+                let mut out = json!({
+                    "counts": t.counts.positives,
+                    "unit": Unit::Samples.name(),
+                    "samples": t.counts.samples,
+                    "cardinality": t.counts.cardinality,
+                    "source": source,
+                });
+                if let Some(names) = &t.names {
+                    out["names"] = json!(names);
+                }
+                return out;
+            }
             Self::Folder(f) => {
                 return json!({
                     "counts": f.counts,

@@ -222,6 +222,27 @@ pub struct CountsSource {
     /// (torchvision's ImageFolder layout: a subfolder a class).
     #[arg(long, num_args = 2, value_names = ["KIND", "PATH"])]
     from: Option<Vec<String>>,
+    /// How `--from csv|tsv|jsonl` finds the labels.
+    #[command(flatten)]
+    table: TableArgs,
+}
+
+/// Where a table's labels are: `--column` (CSV, TSV) or `--key` (JSON Lines).
+#[derive(Debug, Args)]
+pub struct TableArgs {
+    /// With --from csv or tsv: the header of the label column.
+    #[arg(long, value_name = "NAME")]
+    pub column: Option<String>,
+    /// With --from csv: the field separator, one character [default: ,].
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<char>,
+    /// With --from csv, tsv or jsonl: splits a cell into several labels (a
+    /// sample with several labels), e.g. --separator '|'.
+    #[arg(long, value_name = "CHAR")]
+    pub separator: Option<char>,
+    /// With --from jsonl: the key that holds a line's label or labels.
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
 }
 
 impl CountsSource {
@@ -239,20 +260,37 @@ impl CountsSource {
         self.from.is_some()
     }
 
-    /// The unit counts in `unit` come in from `--from` (a folder's are images).
+    /// The unit counts in `unit` come in from `--from` (a folder's are
+    /// images, a table's the samples carrying the class).
     pub fn annotation_unit(&self, unit: Unit) -> Option<Unit> {
         let kind = annotations::kind(self.from.as_deref()?)?;
-        Some(if kind == "folder" { Unit::Images } else { unit })
+        Some(match kind {
+            "folder" => Unit::Images,
+            "csv" | "tsv" | "jsonl" => Unit::Samples,
+            _ => unit,
+        })
     }
 
     /// The annotation file of `--from`, counted, if one was given.
     pub fn annotations(&self) -> Result<Option<Annotations>> {
-        self.from.as_deref().map(annotations::load).transpose()
+        let t = &self.table;
+        let table_given =
+            t.column.is_some() || t.delimiter.is_some() || t.separator.is_some() || t.key.is_some();
+        if self.from.is_none() && table_given {
+            bail!(
+                "--column, --delimiter, --separator and --key say where a table's labels are: give the table with --from csv|tsv|jsonl FILE"
+            );
+        }
+        self.from
+            .as_deref()
+            .map(|from| annotations::load(from, t))
+            .transpose()
     }
 
     /// The counts from the source given (an annotation file's in `unit`);
     /// an error if none was.
     pub fn load(&self, unit: Unit) -> Result<ParsedCounts> {
+        // Also refuses a table's flags without --from.
         if let Some(a) = self.annotations()? {
             return Ok(a.counts(unit).0);
         }

@@ -14,6 +14,7 @@ pub mod fashion;
 pub mod fashion_mosaics;
 pub mod image_folder;
 pub mod label_sets;
+pub mod label_table;
 pub mod multi_label_toy;
 pub mod profiles;
 pub mod text_stream;

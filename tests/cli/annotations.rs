@@ -115,7 +115,7 @@ fn bad_annotation_files_are_refused_with_where() {
     );
     fails_with(
         &["counts", "--from", "openimages", "/tmp"],
-        "the kinds read so far are coco",
+        "the kinds are coco (LVIS too), folder, csv, tsv and jsonl",
     );
 }
 
@@ -223,14 +223,28 @@ fn counts_an_image_folder_as_image_folder_does() {
     for dir in ["dog/deep", "cat", "empty"] {
         std::fs::create_dir_all(root.join(dir)).unwrap();
     }
-    for file in ["dog/1.jpg", "dog/2.JPEG", "dog/deep/3.png", "dog/notes.txt", "cat/a.webp", "README.md"] {
+    for file in [
+        "dog/1.jpg",
+        "dog/2.JPEG",
+        "dog/deep/3.png",
+        "dog/notes.txt",
+        "cat/a.webp",
+        "README.md",
+    ] {
         std::fs::write(root.join(file), b"").unwrap();
     }
     let dir = root.to_str().unwrap();
     let out = cblab(&["counts", "--from", "folder", dir]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("1 file(s) in class folders are not images"), "{stderr}");
+    assert!(
+        stderr.contains("1 file(s) in class folders are not images"),
+        "{stderr}"
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         v,
@@ -243,8 +257,72 @@ fn counts_an_image_folder_as_image_folder_does() {
     assert_eq!(v["unit"], "images");
     assert_eq!(v["empty_classes"], serde_json::json!([2]));
     fails_with(
-        &["counts", "--from", "folder", root.join("cat").to_str().unwrap()],
+        &[
+            "counts",
+            "--from",
+            "folder",
+            root.join("cat").to_str().unwrap(),
+        ],
         "no class folder",
     );
     std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn counts_a_label_column_or_key() {
+    let csv = write(
+        "labels.csv",
+        "path,tags\na.jpg,dog|cat\nb.jpg,dog\nc.jpg,\n",
+    );
+    let v = json_ok(&[
+        "counts",
+        "--from",
+        "csv",
+        &csv,
+        "--column",
+        "tags",
+        "--separator",
+        "|",
+    ]);
+    assert_eq!(
+        v,
+        serde_json::json!({
+            "counts": [1, 2], "unit": "samples carrying the class", "samples": 3,
+            "cardinality": 1.0, "source": "csv", "names": ["cat", "dog"]
+        })
+    );
+    let tsv = write("labels.tsv", "y\tpath\n1\ta\n0\tb\n1\tc\n");
+    let v = json_ok(&[
+        "weights", "--from", "tsv", &tsv, "--column", "y", "--scheme", "inverse",
+    ]);
+    assert_eq!(v["counts"], serde_json::json!([1, 2]));
+    assert_eq!(v["unit"], "samples carrying the class");
+    let jsonl = write(
+        "labels.jsonl",
+        "{\"labels\": [\"dog\", \"cat\"]}\n{\"labels\": \"dog\"}\n",
+    );
+    let v = json_ok(&["counts", "--from", "jsonl", &jsonl, "--key", "labels"]);
+    assert_eq!(v["counts"], serde_json::json!([1, 2]));
+    assert_eq!(v["source"], "jsonl");
+
+    fails_with(
+        &["counts", "--from", "csv", &csv, "--column", "label"],
+        "no column \"label\" (the columns: path, tags)",
+    );
+    fails_with(
+        &["counts", "--from", "csv", &csv],
+        "name it with --column NAME",
+    );
+    fails_with(
+        &["counts", "--from", "jsonl", &jsonl, "--key", "y"],
+        "line 1: no key \"y\"",
+    );
+    fails_with(
+        &["counts", "--counts", "1,2", "--column", "x"],
+        "give the table with --from",
+    );
+    fails_with(
+        &["counts", "--from", "folder", "/tmp", "--key", "x"],
+        "are for --from csv, tsv or jsonl",
+    );
 }
