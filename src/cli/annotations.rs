@@ -7,10 +7,9 @@ use std::fs::File;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use clap::ValueEnum;
+use clap::{Args, ValueEnum};
 use serde_json::json;
 
-use super::counts::TableArgs;
 use crate::data::coco::{CocoCounts, count_coco};
 use crate::data::counts_input::ParsedCounts;
 use crate::data::image_folder::{FolderCounts, count_image_folder};
@@ -38,6 +37,24 @@ impl Unit {
             Self::Samples => "samples carrying the class",
         }
     }
+}
+
+/// Where a table's labels are: `--column` (CSV, TSV) or `--key` (JSON Lines).
+#[derive(Debug, Args)]
+pub struct TableArgs {
+    /// With --from csv or tsv: the header of the label column.
+    #[arg(long, value_name = "NAME")]
+    pub column: Option<String>,
+    /// With --from csv: the field separator, one character [default: ,].
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<char>,
+    /// With --from csv, tsv or jsonl: splits a cell into several labels (a
+    /// sample with several labels), e.g. --separator '|'.
+    #[arg(long, value_name = "CHAR")]
+    pub separator: Option<char>,
+    /// With --from jsonl: the key that holds a line's label or labels.
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
 }
 
 /// A data set's annotations, counted.

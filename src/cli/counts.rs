@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
-use super::annotations::{self, Annotations, Unit};
+use super::annotations::{self, Annotations, TableArgs, Unit};
 use crate::data::counts_input::{InputFormat, ParsedCounts, parse_counts};
 use crate::data::label_sets::{LabelSetCounts, LabelSets, parse_label_sets};
 use crate::data::profiles::{self, PRESETS, Profile, preset_counts};
@@ -225,24 +225,6 @@ pub struct CountsSource {
     /// How `--from csv|tsv|jsonl` finds the labels.
     #[command(flatten)]
     table: TableArgs,
-}
-
-/// Where a table's labels are: `--column` (CSV, TSV) or `--key` (JSON Lines).
-#[derive(Debug, Args)]
-pub struct TableArgs {
-    /// With --from csv or tsv: the header of the label column.
-    #[arg(long, value_name = "NAME")]
-    pub column: Option<String>,
-    /// With --from csv: the field separator, one character [default: ,].
-    #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<char>,
-    /// With --from csv, tsv or jsonl: splits a cell into several labels (a
-    /// sample with several labels), e.g. --separator '|'.
-    #[arg(long, value_name = "CHAR")]
-    pub separator: Option<char>,
-    /// With --from jsonl: the key that holds a line's label or labels.
-    #[arg(long, value_name = "KEY")]
-    pub key: Option<String>,
 }
 
 impl CountsSource {
