@@ -14,6 +14,7 @@ use crate::data::coco::{CocoCounts, count_coco};
 use crate::data::counts_input::ParsedCounts;
 use crate::data::image_folder::{FolderCounts, count_image_folder};
 use crate::data::label_table::{CsvColumn, TableCounts, count_csv, count_jsonl};
+use crate::data::open_images::{OpenImagesCounts, count_open_images, read_label_names};
 
 /// What a count is of, where a file gives both.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -55,6 +56,10 @@ pub struct TableArgs {
     /// With --from jsonl: the key that holds a line's label or labels.
     #[arg(long, value_name = "KEY")]
     pub key: Option<String>,
+    /// With --from openimages: the class-descriptions CSV
+    /// (LabelName,DisplayName, no header) that names and orders the classes.
+    #[arg(long, value_name = "FILE")]
+    pub names: Option<std::path::PathBuf>,
 }
 
 /// A data set's annotations, counted.
@@ -65,6 +70,8 @@ pub enum Annotations {
     Folder(FolderCounts),
     /// A table's label column or key: samples carrying each class.
     Table(&'static str, TableCounts),
+    /// Open Images' image-level labels: images carrying each class.
+    OpenImages(OpenImagesCounts),
 }
 
 /// The kind `--from` names, before reading anything.
@@ -87,6 +94,9 @@ pub fn load(from: &[String], table: &TableArgs) -> Result<Annotations> {
             || table.key.is_some())
     {
         bail!("--column, --delimiter, --separator and --key are for --from csv, tsv or jsonl");
+    }
+    if kind != "openimages" && table.names.is_some() {
+        bail!("--names is for --from openimages (its class-descriptions file)");
     }
     match kind.as_str() {
         "coco" | "lvis" => {
@@ -163,7 +173,34 @@ pub fn load(from: &[String], table: &TableArgs) -> Result<Annotations> {
                 count_jsonl(file, key).with_context(|| format!("in {}", path.display()))?;
             Ok(Annotations::Table("jsonl", counted))
         }
-        _ => bail!("--from {kind}: the kinds are coco (LVIS too), folder, csv, tsv and jsonl"),
+        "openimages" => {
+            let names = match &table.names {
+                Some(names) => {
+                    let file = File::open(names)
+                        .with_context(|| format!("cannot read {}", names.display()))?;
+                    Some(
+                        read_label_names(file)
+                            .with_context(|| format!("in {}", names.display()))?,
+                    )
+                }
+                None => None,
+            };
+            let file =
+                File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let counted = count_open_images(file, names.as_ref())
+                .with_context(|| format!("in {}", path.display()))?;
+            if counted.unlisted_rows > 0 {
+                eprintln!(
+                    "warning: {}: {} row(s) name a label the names file does not list; they are not counted",
+                    path.display(),
+                    counted.unlisted_rows
+                );
+            }
+            Ok(Annotations::OpenImages(counted))
+        }
+        _ => bail!(
+            "--from {kind}: the kinds are coco (LVIS too), openimages, folder, csv, tsv and jsonl"
+        ),
     }
 }
 
@@ -231,6 +268,13 @@ impl Annotations {
                 },
                 Unit::Samples,
             ),
+            Self::OpenImages(o) => (
+                ParsedCounts {
+                    counts: o.images.positives.clone(),
+                    names: Some(o.names.clone()),
+                },
+                Unit::Images,
+            ),
         }
     }
 
@@ -240,6 +284,7 @@ impl Annotations {
             Self::Coco(c) => c.images.samples,
             Self::Folder(f) => f.counts.iter().sum(),
             Self::Table(_, t) => t.counts.samples,
+            Self::OpenImages(o) => o.images.samples,
         }
     }
 
@@ -261,6 +306,19 @@ impl Annotations {
                     out["names"] = json!(names);
                 }
                 return out;
+            }
+            Self::OpenImages(o) => {
+                return json!({
+                    "counts": o.images.positives,
+                    "unit": Unit::Images.name(),
+                    "names": o.names,
+                    "labels": o.labels,
+                    "samples": o.images.samples,
+                    "cardinality": o.images.cardinality,
+                    "unlisted_rows": o.unlisted_rows,
+                    "repeated_rows": o.repeated_rows,
+                    "source": "openimages",
+                });
             }
             Self::Folder(f) => {
                 return json!({

@@ -218,11 +218,13 @@ pub struct CountsSource {
     #[arg(long)]
     preset: Option<String>,
     /// A data set's annotations: `--from coco FILE` (COCO or LVIS JSON,
-    /// streamed; the three arrays in any order) or `--from folder DIR`
-    /// (torchvision's ImageFolder layout: a subfolder a class).
+    /// streamed; the three arrays in any order), `--from openimages FILE`
+    /// (image-level labels, `--names` for the class descriptions), `--from
+    /// folder DIR` (torchvision's ImageFolder layout: a subfolder a class) or
+    /// `--from csv|tsv|jsonl FILE` (a label column or key).
     #[arg(long, num_args = 2, value_names = ["KIND", "PATH"])]
     from: Option<Vec<String>>,
-    /// How `--from csv|tsv|jsonl` finds the labels.
+    /// How `--from csv|tsv|jsonl` finds the labels, and `--from openimages` names them.
     #[command(flatten)]
     table: TableArgs,
 }
@@ -247,7 +249,7 @@ impl CountsSource {
     pub fn annotation_unit(&self, unit: Unit) -> Option<Unit> {
         let kind = annotations::kind(self.from.as_deref()?)?;
         Some(match kind {
-            "folder" => Unit::Images,
+            "folder" | "openimages" => Unit::Images,
             "csv" | "tsv" | "jsonl" => Unit::Samples,
             _ => unit,
         })
@@ -258,6 +260,9 @@ impl CountsSource {
         let t = &self.table;
         let table_given =
             t.column.is_some() || t.delimiter.is_some() || t.separator.is_some() || t.key.is_some();
+        if self.from.is_none() && t.names.is_some() {
+            bail!("--names names the classes of --from openimages FILE: give that file");
+        }
         if self.from.is_none() && table_given {
             bail!(
                 "--column, --delimiter, --separator and --key say where a table's labels are: give the table with --from csv|tsv|jsonl FILE"

@@ -46,7 +46,19 @@ impl fmt::Display for TableError {
 
 impl std::error::Error for TableError {}
 
-fn error(line: u64, what: impl Into<String>) -> TableError {
+/// A csv crate's error located by its line (a stream's UTF-8 fault in its words).
+pub(crate) fn csv_error(e: csv::Error) -> TableError {
+    let line = e.position().map_or(0, csv::Position::line);
+    let what = match e.kind() {
+        csv::ErrorKind::Io(io) => {
+            text_error(io).map_or_else(|| io.to_string(), ToString::to_string)
+        }
+        _ => e.to_string(),
+    };
+    error(line, what)
+}
+
+pub(crate) fn error(line: u64, what: impl Into<String>) -> TableError {
     TableError {
         line,
         what: what.into(),
@@ -150,16 +162,7 @@ pub fn count_csv(reader: impl Read, how: &CsvColumn) -> Result<TableCounts, Tabl
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(how.delimiter)
         .from_reader(Utf8Reader::new(reader));
-    let fail = |e: csv::Error| {
-        let line = e.position().map_or(0, csv::Position::line);
-        let what = match e.kind() {
-            csv::ErrorKind::Io(io) => {
-                text_error(io).map_or_else(|| io.to_string(), ToString::to_string)
-            }
-            _ => e.to_string(),
-        };
-        error(line, what)
-    };
+    let fail = csv_error;
     let headers = csv.headers().map_err(fail)?.clone();
     let Some(at) = headers.iter().position(|h| h.trim() == how.column) else {
         let names: Vec<&str> = headers.iter().collect();

@@ -16,6 +16,7 @@ pub mod image_folder;
 pub mod label_sets;
 pub mod label_table;
 pub mod multi_label_toy;
+pub mod open_images;
 pub mod profiles;
 pub mod text_stream;
 pub mod toy_data;

@@ -114,8 +114,8 @@ fn bad_annotation_files_are_refused_with_where() {
         "cannot read /no/such/file.json",
     );
     fails_with(
-        &["counts", "--from", "openimages", "/tmp"],
-        "the kinds are coco (LVIS too), folder, csv, tsv and jsonl",
+        &["counts", "--from", "yolo", "/tmp"],
+        "the kinds are coco (LVIS too), openimages, folder, csv, tsv and jsonl",
     );
 }
 
@@ -324,5 +324,72 @@ fn counts_a_label_column_or_key() {
     fails_with(
         &["counts", "--from", "folder", "/tmp", "--key", "x"],
         "are for --from csv, tsv or jsonl",
+    );
+}
+
+#[test]
+fn counts_open_images_labels_with_their_names() {
+    let labels = write(
+        "oi-labels.csv",
+        "ImageID,Source,LabelName,Confidence\n\
+         000002b66c9c498e,verification,/m/014sv8,1\n\
+         000002b66c9c498e,verification,/m/0dzct,1\n\
+         000002b66c9c498e,verification,/m/0dzct,1\n\
+         000002b97e5471a0,verification,/m/0dzct,0\n\
+         000002c707c9895e,verification,/m/0dzct,1\n\
+         000002c707c9895e,verification,/m/09j2d,1\n",
+    );
+    let names = write(
+        "oi-names.csv",
+        "/m/0dzct,Human face\n/m/014sv8,Human eye\n/m/0k4j,Car\n",
+    );
+    let v = json_ok(&["counts", "--from", "openimages", &labels, "--names", &names]);
+    assert_eq!(
+        v,
+        serde_json::json!({
+            "counts": [2, 1, 0], "unit": "images", "names": ["Human face", "Human eye", "Car"],
+            "labels": ["/m/0dzct", "/m/014sv8", "/m/0k4j"], "samples": 3, "cardinality": 1.0,
+            "unlisted_rows": 1, "repeated_rows": 1, "source": "openimages"
+        })
+    );
+    let v = json_ok(&["counts", "--from", "openimages", &labels]);
+    assert_eq!(
+        v["names"],
+        serde_json::json!(["/m/014sv8", "/m/09j2d", "/m/0dzct"])
+    );
+    assert_eq!(v["counts"], serde_json::json!([1, 1, 2]));
+    // Images per class and the images: enough for LVIS's repeat factor.
+    let v = json_ok(&[
+        "weights",
+        "--from",
+        "openimages",
+        &labels,
+        "--scheme",
+        "repeat-factor",
+        "--threshold",
+        "0.5",
+    ]);
+    assert_eq!(v["kind"], "sampling");
+    assert_eq!(v["samples"], 3);
+    let back = write(
+        "oi-back.csv",
+        "ImageID,Source,LabelName,Confidence\na,v,/m/x,1\nb,v,/m/x,1\na,v,/m/y,1\n",
+    );
+    fails_with(
+        &["counts", "--from", "openimages", &back],
+        "line 4: image a comes back after other images' rows",
+    );
+    fails_with(
+        &[
+            "counts",
+            "--from",
+            "csv",
+            &labels,
+            "--column",
+            "LabelName",
+            "--names",
+            &names,
+        ],
+        "--names is for --from openimages",
     );
 }
