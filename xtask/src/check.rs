@@ -14,7 +14,13 @@ enum Action {
     SiteBuild,
     /// Every benchmark, briefly (xtask/src/bench.rs).
     Benchmarks,
+    /// Every fuzz target, briefly (xtask/src/fuzz.rs).
+    Fuzz,
 }
+
+/// How long CI runs each fuzz target: enough to catch a reader that panics on
+/// the simplest mutations of its seeds, short enough to run every time.
+const FUZZ_SECONDS: u64 = 10;
 
 struct Step {
     name: &'static str,
@@ -120,6 +126,10 @@ pub fn test() -> Result<()> {
             name: "every benchmark, briefly (cargo xtask bench --brief)",
             action: Action::Benchmarks,
         },
+        Step {
+            name: "every fuzz target, briefly (cargo xtask fuzz --seconds 10)",
+            action: Action::Fuzz,
+        },
     ];
 
     let runtime_dir = runtime_dir()?;
@@ -135,6 +145,7 @@ pub fn test() -> Result<()> {
             }
             Action::SiteBuild => site::trunk_build(),
             Action::Benchmarks => bench::bench(true),
+            Action::Fuzz => crate::fuzz::fuzz(FUZZ_SECONDS),
         };
         result.map_err(|error| {
             format!(
