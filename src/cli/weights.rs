@@ -13,7 +13,9 @@ use crate::balance::multi_label::{CbMode, MultiLabelLoss, MultiLabelObjective, W
 use crate::balance::repeat_factor::{DEFAULT_THRESHOLD, image_repeat_factors, repeat_factors};
 use crate::balance::weights::{SchemeKind, class_weights};
 use crate::data::counts_input::ParsedCounts;
-use crate::data::export::{ExportFormat, export_multi_label_weights, export_weights};
+use crate::data::export::{
+    ExportFormat, export_multi_label_weights, export_repeat_factors, export_weights,
+};
 use crate::data::label_sets::LabelSets;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -262,11 +264,6 @@ fn repeat_factor(args: &WeightsArgs) -> Result<String> {
             args.beta.flag()
         );
     }
-    if args.format != FormatArg::Json {
-        bail!(
-            "--scheme {REPEAT_FACTOR} prints JSON only: a sampler snippet (PyTorch's WeightedRandomSampler, a repeat list) is not written yet"
-        );
-    }
     if args.unit == Some(Unit::Instances) {
         bail!("repeat factors count the images that hold each class: leave out --unit instances");
     }
@@ -290,6 +287,15 @@ fn repeat_factor(args: &WeightsArgs) -> Result<String> {
         bail!("--samples is for counts without their images: this source says {images}");
     }
     let factors = repeat_factors(&counts, images, threshold)?;
+    if args.format != FormatArg::Json {
+        let format = ExportFormat::from(args.format);
+        return Ok(export_repeat_factors(
+            &factors,
+            names.as_deref(),
+            threshold,
+            format,
+        ));
+    }
     let empty: Vec<usize> = (0..counts.len()).filter(|&c| counts[c] == 0).collect();
     let mut out = json!({
         "scheme": REPEAT_FACTOR,

@@ -205,6 +205,70 @@ pub fn export_multi_label_weights(
     }
 }
 
+/// The snippet for LVIS's repeat factors (a sampler, never a loss `weight=`):
+/// JSON and Python the plain list, CSV a row a class; PyTorch a
+/// `WeightedRandomSampler` over each image's factor; NumPy and Keras
+/// Detectron2's repeat list (image i repeated floor(r_i) times, and once more
+/// with probability frac(r_i)). An image's factor is the largest r_c of its
+/// classes, 1 for an image with none, as Detectron2 computes it.
+pub fn export_repeat_factors(
+    factors: &[f64],
+    names: Option<&[String]>,
+    threshold: f64,
+    format: ExportFormat,
+) -> String {
+    let r = list(factors);
+    let t = decimal(threshold);
+    let about = format!(
+        "# LVIS's repeat factors (Gupta et al., CVPR 2019): r_c = max(1, sqrt(t / f_c)) at t = {t},\n\
+         # f_c the fraction of the training images that hold class c (0 for a class in none).\n\
+         # A sampling factor, not a loss weight: keep the loss unweighted.\n"
+    );
+    let per_image = "def image_repeat_factors(label_sets):\n    \
+         \"\"\"label_sets[i]: the class indices in training image i.\"\"\"\n    \
+         return [max((repeat_factors[c] for c in labels), default=1.0) for labels in label_sets]\n";
+    match format {
+        ExportFormat::Json => r,
+        ExportFormat::Python => format!("{about}repeat_factors = {r}\n\n{per_image}"),
+        ExportFormat::Csv => {
+            let mut out = String::from("class,repeat_factor\n");
+            for (i, &f) in factors.iter().enumerate() {
+                match names.and_then(|n| n.get(i)) {
+                    Some(name) => writeln!(out, "{},{}", csv_field(name), decimal(f)),
+                    None => writeln!(out, "{i},{}", decimal(f)),
+                }
+                .expect("writing to a String cannot fail");
+            }
+            out
+        }
+        ExportFormat::Torch => format!(
+            "import math\n\nimport torch\nfrom torch.utils.data import DataLoader, WeightedRandomSampler\n\n\
+             {about}repeat_factors = {r}\n\n{per_image}\n\
+             # An epoch draws about sum(r_i) images, image i with probability r_i / sum(r).\n\
+             # r = image_repeat_factors(label_sets)\n\
+             # sampler = WeightedRandomSampler(torch.tensor(r, dtype=torch.double), num_samples=math.ceil(sum(r)), replacement=True)\n\
+             # loader = DataLoader(dataset, batch_size=..., sampler=sampler)\n"
+        ),
+        ExportFormat::Numpy | ExportFormat::Keras => {
+            let feed = if format == ExportFormat::Keras {
+                "# Feed the indices to your tf.data pipeline, e.g. tf.data.Dataset.from_tensor_slices(epoch_indices(...)).\n"
+            } else {
+                ""
+            };
+            format!(
+                "import numpy as np\n\n{about}repeat_factors = {r}\n\n{per_image}\n\
+                 def epoch_indices(label_sets, rng=np.random.default_rng()):\n    \
+                     \"\"\"One epoch's image indices, as Detectron2's RepeatFactorTrainingSampler draws them.\"\"\"\n    \
+                     r = np.array(image_repeat_factors(label_sets))\n    \
+                     repeats = np.floor(r) + (rng.random(len(r)) < r - np.floor(r))\n    \
+                     indices = np.repeat(np.arange(len(r)), repeats.astype(int))\n    \
+                     rng.shuffle(indices)\n    \
+                     return indices\n{feed}"
+            )
+        }
+    }
+}
+
 /// Quotes a CSV field when it needs it (RFC 4180).
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
@@ -219,6 +283,28 @@ mod tests {
     use super::*;
 
     const W: [f64; 3] = [0.1, 1.0 / 3.0, 2.5666666666666664];
+
+    #[test]
+    fn repeat_factors_export_a_sampler_never_a_loss_weight() {
+        let r = [1.0, 3.1622776601683795, 0.0];
+        assert_eq!(
+            export_repeat_factors(&r, None, 0.001, ExportFormat::Json),
+            "[1.0, 3.1622776601683795, 0.0]"
+        );
+        let names = vec!["dog".to_string(), "emu".to_string(), "yak".to_string()];
+        assert_eq!(
+            export_repeat_factors(&r, Some(&names), 0.001, ExportFormat::Csv),
+            "class,repeat_factor\ndog,1.0\nemu,3.1622776601683795\nyak,0.0\n"
+        );
+        for format in ExportFormat::ALL {
+            let text = export_repeat_factors(&r, None, 0.001, format);
+            assert!(!text.contains("weight="), "{format:?}: {text}");
+        }
+        let torch = export_repeat_factors(&r, None, 0.001, ExportFormat::Torch);
+        assert!(torch.contains("WeightedRandomSampler(") && torch.contains("t = 0.001"));
+        let numpy = export_repeat_factors(&r, None, 0.001, ExportFormat::Numpy);
+        assert!(numpy.contains("np.repeat(") && numpy.contains("default=1.0"));
+    }
 
     #[test]
     fn json_round_trips() {
