@@ -289,12 +289,8 @@ fn repeat_factor(args: &WeightsArgs) -> Result<String> {
     let factors = repeat_factors(&counts, images, threshold)?;
     if args.format != FormatArg::Json {
         let format = ExportFormat::from(args.format);
-        return Ok(export_repeat_factors(
-            &factors,
-            names.as_deref(),
-            threshold,
-            format,
-        ));
+        let snippet = export_repeat_factors(&factors, names.as_deref(), threshold, format);
+        return Ok(snippet.trim_end().to_owned());
     }
     let empty: Vec<usize> = (0..counts.len()).filter(|&c| counts[c] == 0).collect();
     let mut out = json!({

@@ -38,6 +38,8 @@ pub enum Part {
     Leaderboard,
     /// Section 8's label sets: several labels a sample.
     MultiLabel,
+    /// The explorer's counts from the reader's own data set.
+    DataSet,
 }
 
 /// How many times the reader asked to try the chunk again: one count for
@@ -87,6 +89,7 @@ async fn load(part: Part) -> Result<AnyView, SplitLoaderError> {
         Part::RealData => real_data_panel().await,
         Part::Leaderboard => leaderboard_panel().await,
         Part::MultiLabel => multi_label_panel().await,
+        Part::DataSet => data_set_panel().await,
     }
 }
 
@@ -111,6 +114,7 @@ split_point! {
     real_data_panel => RealDataPanel,
     leaderboard_panel => LeaderboardPanel,
     multi_label_panel => MultiLabelPanel,
+    data_set_panel => DataSetPanel,
 }
 
 /// What the benchmark's export awaits: the worker's figure.

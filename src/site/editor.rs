@@ -8,6 +8,7 @@ use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use plotters::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::deferred::{Deferred, Part};
 use super::dom;
 use super::i18n::{t, use_page};
 use super::state::use_explorer;
@@ -31,6 +32,7 @@ pub fn DistributionEditor() -> impl IntoView {
             <SourceTools />
             <EditorCanvas />
             <PasteCounts />
+            <Deferred part=Part::DataSet />
         </section>
     }
 }

@@ -21,7 +21,7 @@ use crate::worker::protocol::{
 };
 
 /// The worker's loader, written by `cargo xtask` next to trunk's output.
-const SCRIPT: &str = "./worker.js";
+pub const SCRIPT: &str = "./worker.js";
 /// More deaths than this within [`DEATH_WINDOW_MS`] and the page stops restarting it.
 const MOST_DEATHS: usize = 3;
 const DEATH_WINDOW_MS: f64 = 20_000.0;

@@ -40,8 +40,12 @@ fn post(report: Report) {
     let _ = scope().post_message_with_transfer(&bytes, &js_sys::Array::of1(&buffer));
 }
 
-/// Starts the worker: listens for the page's commands and trains.
+/// Starts the worker: listens for the page's commands and trains, or, when
+/// the page named it so, counts a data set ([`super::file_reader`]).
 pub fn run() {
+    if scope().name() == super::data_set::COUNTING {
+        return super::file_reader::run();
+    }
     console_error_panic_hook::set_once();
     let inbox = Rc::new(RefCell::new(Inbox::default()));
     let receiver = inbox.clone();

@@ -6,6 +6,7 @@
 //! there in dedicated workers) live on this side only, which also keeps
 //! them, ndarray and wgpu out of the page's first download.
 
+pub mod data_set;
 pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]
@@ -14,6 +15,8 @@ mod clock;
 mod engine;
 #[cfg(target_arch = "wasm32")]
 pub mod fetch;
+#[cfg(target_arch = "wasm32")]
+mod file_reader;
 #[cfg(target_arch = "wasm32")]
 mod host;
 #[cfg(target_arch = "wasm32")]

@@ -93,7 +93,7 @@ describe('first load', () => {
     // Each part of the chunk says, in words, that it did not come.
     const failed = page.locator('.deferred[role="alert"]');
     await failed.first().waitFor({ timeout: 30_000 });
-    assert.equal(await failed.count(), 6, 'the six training parts each say so');
+    assert.equal(await failed.count(), 7, 'the seven training parts each say so');
     assert.match(await failed.first().textContent(), /could not be loaded/);
     assert.deepEqual(bareKeys(await page.evaluate(() => document.body.innerText)), [], 'no bare key without the chunk');
 

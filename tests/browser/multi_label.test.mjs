@@ -72,6 +72,15 @@ test('the panel counts label sets and weighs them as the CLI does', { timeout: 1
   assert.deepEqual(rows.map((r) => r.positives), want.counts);
   rows.forEach((r, i) => assert.ok(Math.abs(r.weight - want.weights[i]) < 1e-12, `${r.name}: ${r.weight} vs ${want.weights[i]}`));
 
+  // The weights taken away: the CLI's snippet, by sample (the default) and by class.
+  const snippet = (...args) => execFileSync(requireEnv('CBLAB_CLI'),
+    ['weights', '--labels-file', file, '--multi-label', '--beta', '0.99', ...args], { encoding: 'utf8' });
+  assert.equal(await page.inputValue('#label-sets-export'), snippet('--format', 'torch', '--cb-mode', 'by-sample'));
+  await page.selectOption('#label-sets-export-format', 'keras');
+  await page.selectOption('#label-sets-export-mode', 'by-class');
+  assert.equal(await page.inputValue('#label-sets-export'), snippet('--format', 'keras', '--cb-mode', 'by-class'));
+  assert.match(await page.inputValue('#label-sets-export'), /tf\.nn\.sigmoid_cross_entropy_with_logits/);
+
   // Bad input: said where, and the classes stay.
   await page.fill('#label-sets', 'a,b\nc,,d\n');
   await page.click('#count-label-sets');

@@ -8,14 +8,19 @@
 //! One file a part: [`panel`] with its [`controls`] and [`regions`], and
 //! [`grid`] with its [`grid_table`], and the [`leaderboard`] of the methods
 //! that came after and the [`sweep`] of beta, which train over [`seeded`]
-//! runs, the [`real_data`] panel's Fashion-MNIST-LT, and the [`multi_label`]
-//! panel's label sets.
+//! runs, the [`real_data`] panel's Fashion-MNIST-LT, the [`multi_label`]
+//! panel's label sets, and the explorer's [`data_set`] counted from the
+//! reader's own files in a worker of its own ([`data_set_reader`]).
 
 mod controls;
+mod data_set;
+mod data_set_reader;
+mod data_set_sampler;
 mod grid;
 mod grid_table;
 mod leaderboard;
 mod multi_label;
+mod multi_label_export;
 mod multi_label_regions;
 mod multi_label_runs;
 mod panel;
@@ -24,6 +29,7 @@ mod regions;
 mod seeded;
 mod sweep;
 
+pub use data_set::DataSetPanel;
 pub use grid::GridPanel;
 pub use leaderboard::LeaderboardPanel;
 pub use multi_label::MultiLabelPanel;

@@ -15,6 +15,7 @@ use crate::i18n::{Lang, Message, tr_with};
 use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
 use crate::site::text_file::{file_input, read_text};
+use crate::site::training::multi_label_export::MultiLabelExport;
 use crate::site::training::multi_label_runs::MultiLabelRuns;
 
 /// Samples shown in the "where a weight goes" table.
@@ -81,6 +82,7 @@ pub fn MultiLabelPanel() -> impl IntoView {
                 view! { <p class="error" role="alert" id="label-sets-error">{text}</p> }
             })}
             {move || view_of.get().map(|v| results(v, ex.state.with(|s| s.beta), lang.get()))}
+            <MultiLabelExport sets view_of />
             <MultiLabelRuns />
         </section>
     }
