@@ -17,16 +17,13 @@ mod throughput_model;
 
 use cblab::balance::weights::SchemeKind;
 use cblab::data::fashion::{FashionAsset, counts_at};
-use cblab::data::multi_label_toy::{MultiLabelToyConfig, make_multi_label_toy};
 use cblab::data::profiles::Profile;
 use cblab::data::toy_data::{ToyConfig, make_toy_task};
+use cblab::train::benchmark::{MULTI_LABEL_BATCHES, multi_label_config, multi_label_task};
 use cblab::train::config::TrainConfig;
 use cblab::train::experiments::train_and_evaluate;
 use cblab::train::mlp::{Activation, MlpConfig, layer_shapes};
-use cblab::train::multi_label_trainer::{MultiLabelConfig, MultiLabelTrainer};
-
-/// The multi-label comparison's batch sizes (the issue's).
-const MULTI_LABEL_BATCHES: [usize; 2] = [32, 256];
+use cblab::train::multi_label_trainer::MultiLabelTrainer;
 
 /// Multiply-adds x 2 of one training step's matrix products: forward, weight
 /// gradients, and input gradients of every layer but the first.
@@ -67,20 +64,11 @@ fn main() {
     }
 
     // Several labels a sample: C sigmoid outputs, CB sigmoid by class on multi-hot
-    // targets (the multi-label toy task's 10 classes), the same MLP and Adam.
-    let multi = make_multi_label_toy(&MultiLabelToyConfig {
-        classes: 10,
-        train_points: 20_000,
-        ..MultiLabelToyConfig::default()
-    })
-    .expect("a valid multi-label toy task");
+    // targets (the multi-label toy task's 10 classes), the same MLP and Adam, as the
+    // page's worker trains it for benches/browser_training.mjs.
+    let multi = multi_label_task();
     for batch in MULTI_LABEL_BATCHES {
-        let config = MultiLabelConfig {
-            model,
-            batch,
-            epochs: 100_000,
-            ..MultiLabelConfig::default()
-        };
+        let config = multi_label_config(batch);
         let mut trainer = MultiLabelTrainer::new(&multi.train, &config).expect("valid");
         trainer.step(50);
         let chunk = 100;

@@ -124,7 +124,12 @@ type Bench = Pin<Box<dyn Future<Output = Result<BenchResult, Message>>>>;
 /// benchmark waits for the badge). Called from JavaScript, outside any
 /// component.
 #[wasm_split(training, wasm_split_path = ::leptos::wasm_split, fallible)]
-pub fn bench(device: Device, batch: usize, millis: f64) -> Result<Bench, SplitLoaderError> {
+pub fn bench(
+    device: Device,
+    batch: usize,
+    millis: f64,
+    multi_label: bool,
+) -> Result<Bench, SplitLoaderError> {
     crate::i18n::install_panel_strings();
-    Ok(Box::pin(worker::bench(device, batch, millis)))
+    Ok(Box::pin(worker::bench(device, batch, millis, multi_label)))
 }

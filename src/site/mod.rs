@@ -24,7 +24,8 @@ use i18n::t;
 
 /// `benches/browser_training.mjs`'s way in (start.js puts the exports on
 /// `window.wasmBindings`): times the benchmark model in the training worker
-/// on `backend` ("cpu" or "webgpu") and gives `{"samples_per_s": N, "steps": S}`.
+/// on `backend` ("cpu" or "webgpu") and gives `{"samples_per_s": N, "steps": S}`;
+/// with `multi_label`, the multi-label model (CB sigmoid on multi-hot targets).
 /// The worker's side of the page is in the training chunk, fetched here if
 /// it is not yet.
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -32,6 +33,7 @@ pub async fn bench_trainer(
     backend: String,
     batch: usize,
     millis: f64,
+    multi_label: bool,
 ) -> Result<String, wasm_bindgen::JsValue> {
     use crate::worker::protocol::Device;
     let device = if backend == "webgpu" {
@@ -40,7 +42,7 @@ pub async fn bench_trainer(
         Device::Cpu
     };
     let fail = |e: String| wasm_bindgen::JsValue::from_str(&e);
-    let result = deferred::bench(device, batch, millis)
+    let result = deferred::bench(device, batch, millis, multi_label)
         .await
         .map_err(|e| fail(e.to_string()))?
         .await

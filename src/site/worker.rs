@@ -360,9 +360,14 @@ fn restart(why: String) {
     }
 }
 
-/// Times the benchmark model in the worker (see [`Command::Bench`]), once
-/// a panel has started it.
-pub async fn bench(device: Device, batch: usize, millis: f64) -> Result<BenchResult, Message> {
+/// Times the benchmark model (or its multi-label twin) in the worker (see
+/// [`Command::Bench`]), once a panel has started it.
+pub async fn bench(
+    device: Device,
+    batch: usize,
+    millis: f64,
+    multi_label: bool,
+) -> Result<BenchResult, Message> {
     let (sender, receiver) = futures_channel::oneshot::channel();
     let sent = CLIENT.with(|c| {
         let mut c = c.borrow_mut();
@@ -374,6 +379,7 @@ pub async fn bench(device: Device, batch: usize, millis: f64) -> Result<BenchRes
                 device,
                 batch,
                 millis,
+                multi_label,
             },
         );
         Some(())

@@ -189,9 +189,16 @@ async fn handle(command: Command, jobs: &mut Vec<Job>, gpu: &Option<GpuContext>)
             device,
             batch,
             millis,
+            multi_label: false,
         } => post(Report::Bench(
             bench(device, batch, millis, gpu.as_ref()).await,
         )),
+        Command::Bench {
+            device,
+            batch,
+            millis,
+            multi_label: true,
+        } => post(Report::Bench(bench_multi_label(device, batch, millis))),
         Command::TrainMultiLabel(spec) => train_multi_label(spec).await,
         Command::PrepareGpu => {
             if let Some(ctx) = gpu {
@@ -286,6 +293,32 @@ async fn bench(
                 steps += 8;
             }
         }
+    }
+    let seconds = (clock::now_ms() - start) / 1000.0;
+    Ok(BenchResult {
+        samples_per_s: (steps * batch) as f64 / seconds,
+        steps,
+    })
+}
+
+/// Times the multi-label benchmark model ([`benchmark::multi_label_config`])
+/// on the CPU; the GPU trainer has no multi-label runs yet.
+fn bench_multi_label(device: Device, batch: usize, millis: f64) -> Result<BenchResult, Message> {
+    if device == Device::Gpu {
+        return Err(
+            GpuError::Device("multi-label runs do not train on the GPU yet".into()).message(),
+        );
+    }
+    let task = benchmark::multi_label_task();
+    let config = benchmark::multi_label_config(batch);
+    let mut trainer =
+        MultiLabelTrainer::new(&task.train, &config).expect("the benchmark configuration is valid");
+    trainer.step(benchmark::WARM_UP_STEPS);
+    let start = clock::now_ms();
+    let mut steps = 0;
+    while clock::now_ms() - start < millis {
+        trainer.step(8);
+        steps += 8;
     }
     let seconds = (clock::now_ms() - start) / 1000.0;
     Ok(BenchResult {

@@ -180,6 +180,8 @@ pub enum Command {
         batch: usize,
         /// How long to time it.
         millis: f64,
+        /// The multi-label model instead (CB sigmoid on multi-hot targets; CPU only).
+        multi_label: bool,
     },
 }
 
