@@ -4,7 +4,10 @@
 // after the event runs when they are done). Prints median and p95 for 8,142 classes (the
 // iNaturalist 2018 stand-in) and for 1,000 classes, and the gzipped size of all the site's wasm and JS (the page's and the worker's; the first load alone is printed by tests/browser/first_load.test.mjs).
 //
-//   cargo xtask build && node benches/explorer.mjs   (CBLAB_DIST defaults to dist/)
+//   cargo xtask build && node benches/explorer.mjs [--throttle N]   (CBLAB_DIST defaults to dist/)
+//
+// `--throttle N` slows the page's CPU N times (Chromium's Emulation.setCPUThrottlingRate, as
+// DevTools' "4x slowdown" for a mid-range phone), on the beta drag and on the first screen's.
 
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,10 +17,17 @@ import { brief } from './brief.mjs';
 
 const dist = process.env.CBLAB_DIST ?? path.join(repoRoot, 'dist');
 const EVENTS = brief ? 5 : 100;
+const flag = process.argv.indexOf('--throttle');
+const THROTTLE = flag >= 0 ? Number(process.argv[flag + 1]) : 1;
+if (!(THROTTLE >= 1)) throw new Error(`--throttle takes a slowdown of 1 or more, not ${process.argv[flag + 1]}`);
 
 async function measure(browser, url, label) {
   const page = await openPage(browser, url, { width: 1600, height: 1000 });
   await page.waitForSelector('#weights-table tbody tr', { state: 'attached', timeout: 60_000 });
+  if (THROTTLE > 1) {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE });
+  }
   const times = await page.evaluate(async (events) => {
     const slider = document.querySelector('#beta-slider');
     const macrotask = () => new Promise((resolve) => {
@@ -42,7 +52,8 @@ async function measure(browser, url, label) {
   await page.close();
   times.sort((a, b) => a - b);
   const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
-  console.log(`${label}: median ${q(0.5).toFixed(2)} ms, p95 ${q(0.95).toFixed(2)} ms, max ${times.at(-1).toFixed(2)} ms over ${times.length} input events`);
+  const slowed = THROTTLE > 1 ? ` (CPU ${THROTTLE}x slower)` : '';
+  console.log(`${label}${slowed}: median ${q(0.5).toFixed(2)} ms, p95 ${q(0.95).toFixed(2)} ms, max ${times.at(-1).toFixed(2)} ms over ${times.length} input events`);
 }
 
 const server = await serveDist(dist);
