@@ -12,9 +12,12 @@ use wasm_bindgen::prelude::*;
 use super::clock;
 use super::job::{Job, Mode};
 use super::protocol::{
-    BenchResult, Command, Device, GpuProbe, MultiLabelReport, MultiLabelSpec, Report, Stop, decode,
-    encode,
+    BenchResult, Command, Device, GpuProbe, MultiLabelReport, MultiLabelSource, MultiLabelSpec,
+    Report, SHOWN_MOSAICS, ShownMosaic, Stop, decode, encode,
 };
+use crate::data::dataset::MultiLabelData;
+use crate::data::fashion_mosaics::{MosaicConfig, make_mosaics};
+use crate::data::label_sets::LabelSets;
 use crate::data::multi_label_toy::{BOUNDS, make_multi_label_toy};
 use crate::gpu::{GpuContext, GpuError, GpuTrainer};
 use crate::i18n::Message;
@@ -213,18 +216,59 @@ async fn handle(command: Command, jobs: &mut Vec<Job>, gpu: &Option<GpuContext>)
 /// yielding between chunks of steps and reporting after each run.
 async fn train_multi_label(spec: MultiLabelSpec) {
     let request = spec.request;
-    let task = match make_multi_label_toy(&spec.toy()) {
-        Ok(task) => task,
-        Err(e) => {
-            return post(Report::MultiLabel(Err(e.to_string())));
-        }
+    let task = match spec.source {
+        MultiLabelSource::Toy => make_multi_label_toy(&spec.toy()).map_err(|e| e.to_string()),
+        MultiLabelSource::Mosaics => match super::fetch::fashion_asset().await {
+            // The CLI's mosaics: its defaults at the spec's imbalance and seed.
+            Ok(asset) => make_mosaics(
+                &asset,
+                &MosaicConfig {
+                    imbalance: spec.imbalance,
+                    seed: spec.settings.seed,
+                    ..MosaicConfig::default()
+                },
+            )
+            .map_err(|e| e.to_string()),
+            Err(why) => Err(why.in_lang(crate::i18n::Lang::En)),
+        },
     };
+    let task = match task {
+        Ok(task) => task,
+        Err(why) => return post(Report::MultiLabel(Err(why))),
+    };
+    // The mosaics the page shows, and the samples to predict them from.
+    let shown = (spec.source == MultiLabelSource::Mosaics).then(|| {
+        let n = SHOWN_MOSAICS.min(task.test.len());
+        let dim = task.test.dim;
+        let mosaics: Vec<ShownMosaic> = (0..n)
+            .map(|i| ShownMosaic {
+                pixels: serde_bytes::ByteBuf::from(
+                    task.test.features[i * dim..(i + 1) * dim]
+                        .iter()
+                        .map(|&x| (x.clamp(0.0, 1.0) * 255.0).round() as u8)
+                        .collect::<Vec<u8>>(),
+                ),
+                classes: task.test.labels.sets[i].clone(),
+            })
+            .collect();
+        let data = MultiLabelData {
+            features: task.test.features[..n * dim].to_vec(),
+            dim,
+            labels: LabelSets {
+                sets: task.test.labels.sets[..n].to_vec(),
+                ..task.test.labels.clone()
+            },
+        };
+        (mosaics, data)
+    });
     let start = clock::now_ms();
     let mut report = MultiLabelReport {
         request,
         positives: task.counts.positives.clone(),
         runs: Vec::new(),
         regions: Vec::new(),
+        mosaics: shown.as_ref().map(|s| s.0.clone()).unwrap_or_default(),
+        predicted: Vec::new(),
         total: spec.methods.len(),
         millis: 0.0,
     };
@@ -246,9 +290,18 @@ async fn train_multi_label(spec: MultiLabelSpec) {
         report
             .runs
             .push(trainer.evaluate(&task.test, &task.counts.positives));
-        report
-            .regions
-            .push(label_grid(trainer.model(), &BOUNDS, spec.resolution));
+        match &shown {
+            Some((_, data)) => report.predicted.push(
+                trainer
+                    .probabilities(data)
+                    .iter()
+                    .map(|p| (0..p.len()).filter(|&c| p[c] >= 0.5).collect())
+                    .collect(),
+            ),
+            None => report
+                .regions
+                .push(label_grid(trainer.model(), &BOUNDS, spec.resolution)),
+        }
         report.millis = clock::now_ms() - start;
         post(Report::MultiLabel(Ok(report.clone())));
     }

@@ -190,6 +190,8 @@ pub enum Command {
 pub struct MultiLabelSpec {
     /// The request's number (a newer one makes older reports stale).
     pub request: u32,
+    /// What it trains on.
+    pub source: MultiLabelSource,
     /// Classes of the multi-label toy task.
     pub classes: usize,
     /// Its imbalance.
@@ -200,6 +202,28 @@ pub struct MultiLabelSpec {
     pub methods: Vec<MultiLabelMethod>,
     /// Cells a side of each run's label grid (the regions drawn).
     pub resolution: usize,
+}
+
+/// What a multi-label comparison trains on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MultiLabelSource {
+    /// The multi-label toy task (`cblab train --data multi-label-toy`).
+    #[default]
+    Toy,
+    /// Fashion-MNIST mosaics from the asset (`--data fashion-mosaics`).
+    Mosaics,
+}
+
+/// Test mosaics the page shows with their labels and each run's predictions.
+pub const SHOWN_MOSAICS: usize = 8;
+
+/// A test mosaic as the page draws it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShownMosaic {
+    /// Its grey pixels, 0 to 255, row after row (56 x 56).
+    pub pixels: serde_bytes::ByteBuf,
+    /// Its classes.
+    pub classes: Vec<usize>,
 }
 
 impl MultiLabelSpec {
@@ -223,8 +247,13 @@ pub struct MultiLabelReport {
     /// The finished runs' test metrics, in the spec's order.
     pub runs: Vec<MultiLabelMetrics>,
     /// Each finished run's label grid over the toy task's square
-    /// ([`crate::train::multi_label_trainer::label_grid`]).
+    /// ([`crate::train::multi_label_trainer::label_grid`]); none for mosaics.
     pub regions: Vec<Vec<u32>>,
+    /// For mosaics, the first test mosaics ([`SHOWN_MOSAICS`]).
+    pub mosaics: Vec<ShownMosaic>,
+    /// For mosaics, each finished run's predicted classes (probability at
+    /// least 0.5) of each shown mosaic.
+    pub predicted: Vec<Vec<Vec<usize>>>,
     /// How many runs the comparison has.
     pub total: usize,
     /// Milliseconds the finished runs took.
@@ -421,6 +450,7 @@ mod tests {
     fn multi_label_requests_and_reports_come_back_as_they_went() {
         let spec = MultiLabelSpec {
             request: 3,
+            source: MultiLabelSource::Mosaics,
             classes: 10,
             imbalance: 100.0,
             settings: MultiLabelConfig::default(),
@@ -438,6 +468,11 @@ mod tests {
                 ..MultiLabelMetrics::default()
             }],
             regions: vec![vec![0b11, 0, 1 << 31]],
+            mosaics: vec![ShownMosaic {
+                pixels: serde_bytes::ByteBuf::from(vec![0, 255, 7]),
+                classes: vec![1, 8],
+            }],
+            predicted: vec![vec![vec![8]]],
             total: 7,
             millis: 12.5,
         }));

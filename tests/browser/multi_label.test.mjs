@@ -151,6 +151,47 @@ test('the seven methods train in the worker with the numbers of cblab train --da
   await page.close();
 });
 
+test('the mosaics train in the worker with the numbers of cblab train --data fashion-mosaics, shown with their labels', { timeout: 400_000 }, async () => {
+  const page = await openPanel('?beta=0.999&gamma=2', { width: 1280, height: 900 });
+  await page.selectOption('#multi-data', 'mosaics');
+  const button = page.locator('#multi-train');
+  await bringIntoView(page, button);
+  await button.click();
+  await page.waitForFunction(() => /^7 runs trained/.test(document.querySelector('#multi-progress')?.textContent ?? ''), null, { timeout: 300_000 })
+    .catch(async (e) => { throw new Error(`${await page.textContent('#multi-progress')} ${page.errors}\n${e.message}`); });
+  console.log(`# the mosaics' seven runs in the worker: ${await page.textContent('#multi-progress')}`);
+  const maps = await page.$$eval('#multi-results tbody tr', (trs) => trs.map((tr) => ({
+    method: tr.querySelector('th').textContent,
+    map: Number(tr.querySelector('td').dataset.map),
+  })));
+  const want = JSON.parse(execFileSync(requireEnv('CBLAB_CLI'),
+    ['train', '--data', 'fashion-mosaics', '--beta', '0.999', '--gamma', '2'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  assert.deepEqual(maps.map((m) => m.method), want.runs.map((r) => r.method));
+  maps.forEach((m, i) => assert.ok(Math.abs(m.map - want.runs[i].map.mean) < 0.02, `${m.method}: page ${m.map}, CLI ${want.runs[i].map.mean}`));
+  // Classes by name, head to tail; no regions (that figure is the toy's).
+  const classes = await page.$$eval('#multi-ap tbody th', (ths) => ths.map((t) => t.textContent));
+  assert.deepEqual(classes, want.task.names);
+  assert.equal(await page.isVisible('#multi-regions'), false);
+  // Eight mosaics drawn, each with its true labels and the picked method's predictions.
+  const tiles = page.locator('#multi-mosaics li');
+  assert.equal(await tiles.count(), 8);
+  const inked = await page.$$eval('#multi-mosaics canvas', (cs) => cs.map((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 250) n += 1;
+    return n / (d.length / 4);
+  }));
+  assert.ok(inked.every((f, i) => f > 0.02 || (tiles.nth(i) && true)), `ink: ${inked}`);
+  assert.ok(inked.filter((f) => f > 0.05).length >= 6, `most mosaics show items: ${inked}`);
+  const first = await tiles.first().textContent();
+  assert.match(first, /true: .+predicted: /);
+  await page.selectOption('#multi-mosaics-method', { label: 'sigmoid' });
+  await bringIntoView(page, page.locator('#multi-mosaics'));
+  page.assertNoErrors();
+  await shoot(page, 'multi-label-mosaics');
+  await page.close();
+});
+
 test('on a phone and in Chinese', { timeout: 120_000 }, async () => {
   const phone = await openPanel('', { width: 390, height: 844, hasTouch: true, isMobile: true });
   const overflow = await phone.$eval('#multi-label', (el) => el.scrollWidth - el.clientWidth);

@@ -20,6 +20,10 @@ use crate::worker::data_set::{
     CountFailure, CountReport, CountSource, CountUnit, DataSetCounts, within_folder,
 };
 
+// The panel's few styles are set through the CSSOM (`style:`), which the
+// page's CSP allows, so they come in the training chunk and not in the first
+// load's stylesheet.
+
 /// The file kinds the panel reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
@@ -353,7 +357,8 @@ pub fn DataSetPanel() -> impl IntoView {
                         } />
                 </label>
             </div>
-            <div class="drop-zone" id="data-set-drop"
+            <div class="drop-zone" id="data-set-drop" style:border="2px dashed var(--muted)"
+                style:border-radius="6px" style:padding="1rem" style:text-align="center" style:color="var(--muted)"
                 on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
                 on:drop=on_drop>
                 {t("dataset.drop")}
@@ -400,8 +405,8 @@ fn show(
                 )
             };
             view! {
-                <div class="reading">
-                    <progress id="data-set-progress" aria-label=t("dataset.progress")
+                <div class="reading" style:display="flex" style:flex-wrap="wrap" style:gap="0.5rem" style:align-items="center">
+                    <progress id="data-set-progress" style:flex="1 1 12rem" aria-label=t("dataset.progress")
                         max=move || progress.get().1.max(1).to_string()
                         value=move || progress.get().0.to_string()></progress>
                     <span>{text}</span>

@@ -21,6 +21,7 @@ mod grid_table;
 mod leaderboard;
 mod multi_label;
 mod multi_label_export;
+mod multi_label_mosaics;
 mod multi_label_regions;
 mod multi_label_runs;
 mod panel;

@@ -1,21 +1,26 @@
 //! Training with several labels a sample, in the page: the multi-label toy
-//! task's seven methods (`cblab train --data multi-label-toy` at the
-//! explorer's beta and gamma) trained one after the other in the worker, on
-//! the CPU, each scored by mAP over all, many, medium and few classes, micro
-//! F1 and each class's AP, head to tail.
+//! task's or the Fashion-MNIST mosaics' seven methods (`cblab train --data
+//! multi-label-toy|fashion-mosaics` at the explorer's beta and gamma) trained
+//! one after the other in the worker, on the CPU, each scored by mAP over
+//! all, many, medium and few classes, micro F1 and each class's AP, head to
+//! tail; the toy's regions ([`super::multi_label_regions`]) or the mosaics
+//! with their true and predicted labels ([`super::multi_label_mosaics`]).
 
 use leptos::prelude::*;
 
+use super::multi_label_mosaics::MultiLabelMosaics;
 use super::multi_label_regions::{MultiLabelRegions, RESOLUTION};
 use crate::data::multi_label_toy::MultiLabelToyConfig;
+use crate::data::profiles::FASHION_MNIST_CLASSES;
 use crate::i18n::{Message, tr, tr_with};
 use crate::site::backend::use_gpu;
 use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
 use crate::site::worker::{self, MultiLabelEvent};
+use crate::train::config::TrainConfig;
 use crate::train::multi_label_trainer::{MultiLabelConfig, MultiLabelMethod};
 use crate::train::ranking::MultiLabelMetrics;
-use crate::worker::protocol::{MultiLabelReport, MultiLabelSpec};
+use crate::worker::protocol::{MultiLabelReport, MultiLabelSource, MultiLabelSpec};
 
 /// The toy task the page trains: 10 classes, imbalance 100 (the CLI's defaults).
 fn toy() -> MultiLabelToyConfig {
@@ -26,16 +31,31 @@ fn toy() -> MultiLabelToyConfig {
     }
 }
 
-/// The page's comparison: the toy task, the seven methods, at this beta and gamma.
-fn spec_for(request: u32, beta: f64, gamma: f64) -> MultiLabelSpec {
+/// The page's comparison: the toy task or the mosaics, the seven methods,
+/// at this beta and gamma.
+fn spec_for(request: u32, source: MultiLabelSource, beta: f64, gamma: f64) -> MultiLabelSpec {
     MultiLabelSpec {
         request,
+        source,
         classes: toy().classes,
         imbalance: toy().imbalance,
-        settings: MultiLabelConfig {
-            beta,
-            gamma,
-            ..MultiLabelConfig::default()
+        settings: match source {
+            MultiLabelSource::Toy => MultiLabelConfig {
+                beta,
+                gamma,
+                ..MultiLabelConfig::default()
+            },
+            // The CLI's network and learning rate for images.
+            MultiLabelSource::Mosaics => {
+                let images = TrainConfig::default().for_images();
+                MultiLabelConfig {
+                    beta,
+                    gamma,
+                    model: images.model,
+                    learning_rate: images.learning_rate,
+                    ..MultiLabelConfig::default()
+                }
+            }
         },
         methods: MultiLabelMethod::STANDARD.to_vec(),
         resolution: RESOLUTION,
@@ -55,6 +75,7 @@ pub fn MultiLabelRuns() -> impl IntoView {
     let (report, set_report) = signal(None::<MultiLabelReport>);
     let (error, set_error) = signal(None::<Message>);
     let (request, set_request) = signal(0u32);
+    let (source, set_source) = signal(MultiLabelSource::Toy);
     let running = move || {
         report.with(|r| r.as_ref().is_some_and(|r| r.runs.len() < r.total))
             && error.with(Option::is_none)
@@ -64,12 +85,14 @@ pub fn MultiLabelRuns() -> impl IntoView {
         set_request.set(id);
         set_error.set(None);
         let (beta, gamma) = ex.state.with_untracked(|s| (s.beta.value(), s.gamma));
-        let spec = spec_for(id, beta, gamma);
+        let spec = spec_for(id, source.get_untracked(), beta, gamma);
         set_report.set(Some(MultiLabelReport {
             request: id,
             positives: Vec::new(),
             runs: Vec::new(),
             regions: Vec::new(),
+            mosaics: Vec::new(),
+            predicted: Vec::new(),
             total: spec.methods.len(),
             millis: 0.0,
         }));
@@ -109,6 +132,19 @@ pub fn MultiLabelRuns() -> impl IntoView {
         <h4>{t("multi.train_title")}</h4>
         <p>{t("multi.train_p")}</p>
         <div class="tools">
+            <label>
+                {t("multi.data")}
+                <select id="multi-data" disabled=running on:change=move |ev| {
+                    set_source.set(if event_target_value(&ev) == "mosaics" {
+                        MultiLabelSource::Mosaics
+                    } else {
+                        MultiLabelSource::Toy
+                    });
+                }>
+                    <option value="toy" selected=true>{t("multi.data_toy")}</option>
+                    <option value="mosaics">{t("multi.data_mosaics")}</option>
+                </select>
+            </label>
             <button type="button" id="multi-train" on:click=train disabled=running>
                 {t("multi.train")}
             </button>
@@ -117,6 +153,7 @@ pub fn MultiLabelRuns() -> impl IntoView {
         {move || error.get().map(|e| view! { <p class="error" role="alert" id="multi-error">{e.in_lang(lang.get())}</p> })}
         {move || report.get().filter(|r| !r.runs.is_empty()).map(|r| results(r, lang.get()))}
         <MultiLabelRegions report toy=toy() />
+        <MultiLabelMosaics report />
     }
 }
 
@@ -150,7 +187,13 @@ fn results(r: MultiLabelReport, lang: crate::i18n::Lang) -> impl IntoView {
                 .iter()
                 .map(|m| view! { <td class="num">{percent(m.per_class_ap[c])}</td> })
                 .collect_view();
-            view! { <tr><th scope="row">{c}</th><td class="num">{r.positives[c]}</td>{cells}</tr> }
+            // The mosaics' classes have names; the toy's are numbers.
+            let name = if r.mosaics.is_empty() {
+                c.to_string()
+            } else {
+                FASHION_MNIST_CLASSES[c].to_owned()
+            };
+            view! { <tr><th scope="row">{name}</th><td class="num">{r.positives[c]}</td>{cells}</tr> }
         })
         .collect_view();
     let heads = methods
