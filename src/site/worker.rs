@@ -88,6 +88,17 @@ pub fn start_when_idle(gpu: Gpu) {
     });
 }
 
+/// Why a worker's error event came, in the browser's words: a script that
+/// throws gives an ErrorEvent; one that does not load (offline, a 404) a
+/// plain Event, with no message.
+pub fn why_it_died(event: &web_sys::Event) -> String {
+    event
+        .dyn_ref::<web_sys::ErrorEvent>()
+        .map(web_sys::ErrorEvent::message)
+        .filter(|why| !why.is_empty())
+        .unwrap_or_else(|| "its script or WebAssembly did not load".to_owned())
+}
+
 fn spawn() -> Result<(web_sys::Worker, Handlers), String> {
     let worker = web_sys::Worker::new(SCRIPT).map_err(|e| format!("{e:?}"))?;
     let on_message =
@@ -101,13 +112,7 @@ fn spawn() -> Result<(web_sys::Worker, Handlers), String> {
     let on_error = Closure::<dyn Fn(web_sys::Event)>::new(|event: web_sys::Event| {
         // Handled here: the page says it in words and restarts the worker.
         event.prevent_default();
-        // A script that throws gives an ErrorEvent; one that does not load
-        // (offline, a 404) a plain Event, with no message.
-        let why = event
-            .dyn_ref::<web_sys::ErrorEvent>()
-            .map(web_sys::ErrorEvent::message)
-            .filter(|why| !why.is_empty())
-            .unwrap_or_else(|| "its script or WebAssembly did not load".to_owned());
+        let why = why_it_died(&event);
         // Later, outside this handler, which the restart replaces.
         leptos::task::spawn_local(async move { restart(why) });
     });

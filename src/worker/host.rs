@@ -340,11 +340,9 @@ async fn bench(
         _ => {
             let mut trainer = CpuTrainer::new(train, counts, &config).map_err(|e| e.message())?;
             trainer.step(benchmark::WARM_UP_STEPS);
-            start = clock::now_ms();
-            while clock::now_ms() - start < millis {
-                trainer.step(8);
-                steps += 8;
-            }
+            return Ok(time_cpu(batch, millis, |k| {
+                trainer.step(k);
+            }));
         }
     }
     let seconds = (clock::now_ms() - start) / 1000.0;
@@ -352,6 +350,21 @@ async fn bench(
         samples_per_s: (steps * batch) as f64 / seconds,
         steps,
     })
+}
+
+/// Times `step` (8 steps of `batch` samples a call) on the CPU for `millis`.
+fn time_cpu(batch: usize, millis: f64, mut step: impl FnMut(usize)) -> BenchResult {
+    let start = clock::now_ms();
+    let mut steps = 0;
+    while clock::now_ms() - start < millis {
+        step(8);
+        steps += 8;
+    }
+    let seconds = (clock::now_ms() - start) / 1000.0;
+    BenchResult {
+        samples_per_s: (steps * batch) as f64 / seconds,
+        steps,
+    }
 }
 
 /// Times the multi-label benchmark model ([`benchmark::multi_label_config`])
@@ -367,15 +380,7 @@ fn bench_multi_label(device: Device, batch: usize, millis: f64) -> Result<BenchR
     let mut trainer =
         MultiLabelTrainer::new(&task.train, &config).expect("the benchmark configuration is valid");
     trainer.step(benchmark::WARM_UP_STEPS);
-    let start = clock::now_ms();
-    let mut steps = 0;
-    while clock::now_ms() - start < millis {
-        trainer.step(8);
-        steps += 8;
-    }
-    let seconds = (clock::now_ms() - start) / 1000.0;
-    Ok(BenchResult {
-        samples_per_s: (steps * batch) as f64 / seconds,
-        steps,
-    })
+    Ok(time_cpu(batch, millis, |k| {
+        trainer.step(k);
+    }))
 }

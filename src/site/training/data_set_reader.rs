@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::site::worker::SCRIPT;
+use crate::site::worker::{SCRIPT, why_it_died};
 use crate::worker::data_set::{COUNTING, CountReport, CountSource};
 use crate::worker::protocol::{decode, encode};
 
@@ -75,12 +75,7 @@ pub fn start(
         });
     let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
         event.prevent_default();
-        let why = event
-            .dyn_ref::<web_sys::ErrorEvent>()
-            .map(web_sys::ErrorEvent::message)
-            .filter(|why| !why.is_empty())
-            .unwrap_or_else(|| "its script or WebAssembly did not load".to_owned());
-        on_event(CountEvent::Lost(why));
+        on_event(CountEvent::Lost(why_it_died(&event)));
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));

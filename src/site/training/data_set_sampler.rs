@@ -11,6 +11,7 @@ use crate::data::decimal::parse_f64;
 use crate::data::export::{ExportFormat, export_repeat_factors};
 use crate::i18n::tr_with;
 use crate::site::i18n::{t, use_page};
+use crate::site::training::snippet_tools::{CopyButton, format_select};
 
 /// Images per class, the number of images and the class names.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,7 +30,6 @@ pub fn RepeatFactorSampler(counts: Memo<Option<ImageCounts>>) -> impl IntoView {
     let lang = use_page().lang;
     let (threshold, set_threshold) = signal(DEFAULT_THRESHOLD.to_string());
     let (format, set_format) = signal(ExportFormat::Torch);
-    let (copied, set_copied) = signal(None::<&'static str>);
     // The factors and the snippet, or why there are none.
     let result = Memo::new(move |_| -> Result<(usize, usize, f64, String), String> {
         let text = threshold.get();
@@ -45,17 +45,6 @@ pub fn RepeatFactorSampler(counts: Memo<Option<ImageCounts>>) -> impl IntoView {
         })
     });
     let snippet = move || result.with(|r| r.as_ref().map(|r| r.3.clone()).unwrap_or_default());
-    let copy = move |_| {
-        let text = snippet();
-        leptos::task::spawn_local(async move {
-            let ok = crate::site::dom::copy_text(&text).await;
-            set_copied.set(Some(if ok {
-                "export.copied"
-            } else {
-                "export.copy_refused"
-            }));
-        });
-    };
     let summary = move || {
         let lang = lang.get();
         result.with(|r| match r {
@@ -88,21 +77,8 @@ pub fn RepeatFactorSampler(counts: Memo<Option<ImageCounts>>) -> impl IntoView {
                         <input id="repeat-factor-threshold" type="text" inputmode="decimal" size="8"
                             prop:value=threshold on:input=move |ev| set_threshold.set(event_target_value(&ev)) />
                     </label>
-                    <label>
-                        {t("export.format")}
-                        <select id="repeat-factor-format" on:change=move |ev| {
-                            if let Some(f) = ExportFormat::from_name(&event_target_value(&ev)) {
-                                set_format.set(f);
-                                set_copied.set(None);
-                            }
-                        }>
-                            {ExportFormat::ALL
-                                .map(|f| view! { <option value=f.name() selected=f == ExportFormat::Torch>{f.name()}</option> })
-                                .collect_view()}
-                        </select>
-                    </label>
-                    <button type="button" id="repeat-factor-copy" on:click=copy>{t("export.copy")}</button>
-                    {move || copied.get().map(|c| view! { <span role="status">{t(c)}</span> })}
+                    {format_select("repeat-factor-format", move |f| set_format.set(f))}
+                    <CopyButton id="repeat-factor-copy" text=Signal::derive(snippet) />
                 </div>
                 {summary}
                 <textarea id="repeat-factor-export" readonly=true rows="8" aria-label=t("dataset.rf_title") prop:value=snippet></textarea>

@@ -28,6 +28,7 @@ mod panel;
 mod real_data;
 mod regions;
 mod seeded;
+mod snippet_tools;
 mod sweep;
 
 pub use data_set::DataSetPanel;
