@@ -125,6 +125,42 @@ test('a picked image folder and a dropped COCO file become the explorer\'s class
   page.assertNoErrors();
 });
 
+test('Open Images labels with their class descriptions, and a CSV column with several labels a cell', { timeout: 120_000 }, async () => {
+  const labels = path.join(dir, 'oi-labels.csv');
+  const names = path.join(dir, 'oi-names.csv');
+  await writeFile(labels, 'ImageID,Source,LabelName,Confidence\n'
+    + '000002b66c9c498e,verification,/m/014sv8,1\n000002b66c9c498e,verification,/m/0dzct,1\n'
+    + '000002b97e5471a0,verification,/m/0dzct,0\n000002c707c9895e,verification,/m/0dzct,1.0\n'
+    + '000002c707c9895e,verification,/m/09j2d,1\n000002d5b1c2a3f4,verification,/m/0dzct,1\n');
+  await writeFile(names, '/m/0dzct,Human face\n/m/014sv8,Human eye\n/m/0k4j,Car\n');
+  const page = await openPanel();
+  await page.selectOption('#data-set-kind', 'openimages');
+  await page.setInputFiles('#data-set-names', names);
+  await page.setInputFiles('#data-set-file', labels);
+  await page.waitForSelector('#data-set-result');
+  const summary = await page.textContent('#data-set-result');
+  assert.match(summary, /oi-labels\.csv: 3 classes, 4 images/);
+  assert.match(summary, /Rows whose label the class descriptions do not list, not counted: 1\./);
+  await settle(page);
+  const want = cli('weights', '--from', 'openimages', labels, '--names', names, '--beta', '0.999');
+  assert.deepEqual(await tableNames(page), ['Human face', 'Human eye', 'Car']);
+  assert.deepEqual(await tableWeights(page), want.weights);
+
+  const table = path.join(dir, 'tags.csv');
+  await writeFile(table, 'path,tags\na.jpg,dog|cat\nb.jpg,dog\nc.jpg,\nd.jpg,emu|dog\n');
+  await page.selectOption('#data-set-kind', 'csv');
+  await page.fill('#data-set-column', 'tags');
+  await page.fill('#data-set-separator', '|');
+  await page.setInputFiles('#data-set-file', table);
+  await page.waitForFunction(() => document.querySelector('#data-set-result')?.textContent.includes('tags.csv'));
+  assert.match(await page.textContent('#data-set-result'), /tags\.csv: 3 classes, 4 rows/);
+  await settle(page);
+  const rows = cli('weights', '--from', 'csv', table, '--column', 'tags', '--separator', '|', '--beta', '0.999');
+  assert.deepEqual(await tableNames(page), rows.names);
+  assert.deepEqual(await tableWeights(page), rows.weights);
+  page.assertNoErrors();
+});
+
 /** Writes a seeded COCO-shaped file of about `megabytes` MB (polygons are most of its bytes, as in COCO's). */
 async function writeCoco(file, megabytes, categories = 1203) {
   const out = createWriteStream(file);
