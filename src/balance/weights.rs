@@ -261,6 +261,20 @@ pub fn class_balanced_weights(counts: &[u64], beta: Beta) -> Result<ClassWeights
     class_weights(counts, Scheme::ClassBalanced(beta))
 }
 
+/// The most frequent class and the rarest non-empty one (the first of
+/// equals; the head for both when every class is empty).
+pub fn head_and_tail(counts: &[u64]) -> (usize, usize) {
+    let head = (0..counts.len())
+        .rev()
+        .max_by_key(|&i| counts[i])
+        .unwrap_or(0);
+    let tail = (0..counts.len())
+        .filter(|&i| counts[i] > 0)
+        .min_by_key(|&i| counts[i])
+        .unwrap_or(head);
+    (head, tail)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 
 use crate::balance::beta_range::BetaRange;
 use crate::balance::effective_number::{Beta, effective_numbers};
-use crate::balance::weights::{ClassWeights, WeightsError, class_weights};
+use crate::balance::weights::{ClassWeights, WeightsError, class_weights, head_and_tail};
 use crate::i18n::Message;
 
 use super::state::ComparedScheme;
@@ -44,11 +44,7 @@ pub struct Summary {
 
 /// The summary of class-balanced weights `cb` for `counts`.
 pub fn summary(counts: &[u64], cb: &ClassWeights, beta: Beta) -> Summary {
-    let head = (0..counts.len()).max_by_key(|&i| counts[i]).unwrap_or(0);
-    let tail = (0..counts.len())
-        .filter(|&i| counts[i] > 0)
-        .min_by_key(|&i| counts[i])
-        .unwrap_or(head);
+    let (head, tail) = head_and_tail(counts);
     Summary {
         classes: counts.len(),
         total: counts.iter().sum(),
@@ -199,6 +195,13 @@ mod tests {
         assert!((s.head_to_tail - 3.688 / 0.181).abs() < 0.1);
         assert_eq!(s.total, 12406);
         assert!((s.prototypes - 1000.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn head_and_tail_take_the_first_of_equals_and_skip_empty_classes() {
+        assert_eq!(head_and_tail(&[5, 9, 9, 0, 2, 2]), (1, 4));
+        assert_eq!(head_and_tail(&[0, 0]), (0, 0));
+        assert_eq!(head_and_tail(&[]), (0, 0));
     }
 
     #[test]

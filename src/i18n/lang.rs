@@ -90,10 +90,12 @@ impl Lang {
             let catalog = Catalog::parse(source).expect(checked);
             #[cfg(not(target_arch = "wasm32"))]
             let catalog = match self {
-                Lang::En => catalog.merged(Catalog::parse(PANEL_STRINGS).expect(checked)),
-                Lang::ZhCn => Ok(catalog),
-            }
-            .expect(checked);
+                Lang::En => Strings::ALL.iter().fold(catalog, |all, strings| {
+                    all.merged(Catalog::parse(strings.source()).expect(checked))
+                        .expect(checked)
+                }),
+                Lang::ZhCn => catalog,
+            };
             catalog
         }))
     }
@@ -124,38 +126,67 @@ fn english() -> &'static Catalog {
     Lang::En.catalog().expect("English is built in")
 }
 
-/// The English strings that only the training panels show, in a file of
-/// their own: the site's wasm builds them into the panels' chunk rather than
-/// into the first load (issue 12), and [`install_panel_strings`], which only
-/// the chunk calls, adds them. Natively they are part of English from the
-/// start. The Chinese file holds every key, panels' included: it is fetched
-/// whole when a reader asks for it.
-const PANEL_STRINGS: &str = include_str!("../../locales/en.panels.json");
+/// English strings that travel with a wasm chunk of the page rather than its
+/// first load (issue 12, issue 31): the site's wasm builds each into its
+/// chunk, which installs it when it arrives ([`install_strings`]). Natively
+/// they are part of English from the start. The Chinese file holds every
+/// key: it is fetched whole when a reader asks for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Strings {
+    /// `locales/en.panels.json`: what only the training panels show
+    /// (src/site/training/, in the training chunk).
+    Panels,
+    /// `locales/en.lesson.json`: the lesson's sections, its figures' words
+    /// and presentation mode (src/site/lesson/, in the lesson chunk).
+    Lesson,
+}
 
-#[cfg(target_arch = "wasm32")]
-static PANELS: OnceLock<Catalog> = OnceLock::new();
+impl Strings {
+    const ALL: [Strings; 2] = [Strings::Panels, Strings::Lesson];
 
-/// Adds the training panels' English strings (the site calls it where the
-/// panels' chunk begins, src/site/deferred.rs; natively they are built in).
-pub fn install_panel_strings() {
+    fn source(self) -> &'static str {
+        match self {
+            Strings::Panels => include_str!("../../locales/en.panels.json"),
+            Strings::Lesson => include_str!("../../locales/en.lesson.json"),
+        }
+    }
+
     #[cfg(target_arch = "wasm32")]
-    PANELS.get_or_init(|| {
-        Catalog::parse(PANEL_STRINGS).expect("the translation files are checked by the tests below")
+    fn cell(self) -> &'static OnceLock<Catalog> {
+        static PANELS: OnceLock<Catalog> = OnceLock::new();
+        static LESSON: OnceLock<Catalog> = OnceLock::new();
+        match self {
+            Strings::Panels => &PANELS,
+            Strings::Lesson => &LESSON,
+        }
+    }
+}
+
+/// Adds a chunk's English strings (the site calls it where the chunk
+/// begins, src/site/deferred.rs; natively they are built in).
+pub fn install_strings(strings: Strings) {
+    #[cfg(target_arch = "wasm32")]
+    strings.cell().get_or_init(|| {
+        Catalog::parse(strings.source())
+            .expect("the translation files are checked by the tests below")
     });
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = strings;
 }
 
 /// English's own copy of `key` and its string: the first load's strings,
-/// then the panels' once they are here.
+/// then those of the chunks that are here.
 pub(super) fn english_entry(key: &str) -> Option<(&'static str, &'static str)> {
-    let panels = || {
-        #[cfg(target_arch = "wasm32")]
-        return PANELS.get();
-        #[cfg(not(target_arch = "wasm32"))]
-        None::<&'static Catalog>
-    };
-    english()
-        .entry(key)
-        .or_else(|| panels().and_then(|c| c.entry(key)))
+    if let Some(entry) = english().entry(key) {
+        return Some(entry);
+    }
+    #[cfg(target_arch = "wasm32")]
+    for strings in Strings::ALL {
+        if let Some(entry) = strings.cell().get().and_then(|c| c.entry(key)) {
+            return Some(entry);
+        }
+    }
+    None
 }
 
 /// The string `key` in `lang`: English when `lang` lacks it, the key itself when both do.
@@ -280,7 +311,8 @@ mod tests {
     fn files_parse_as_flat_string_maps_without_duplicate_keys() {
         let files = [
             ("en.json", Lang::En.source().unwrap()),
-            ("en.panels.json", PANEL_STRINGS),
+            ("en.panels.json", Strings::Panels.source()),
+            ("en.lesson.json", Strings::Lesson.source()),
             ("zh-CN.json", Lang::ZhCn.source().unwrap()),
         ];
         for (name, source) in files {
@@ -302,63 +334,73 @@ mod tests {
             want.sort();
             assert_eq!(Catalog::parse(source).unwrap().entries, want, "{name}");
         }
-        // The two English files share no key (English natively is both).
-        let (page, panels) = (
-            Catalog::parse(Lang::En.source().unwrap()).unwrap(),
-            Catalog::parse(PANEL_STRINGS).unwrap(),
-        );
-        assert_eq!(
-            english().entries.len(),
-            page.entries.len() + panels.entries.len()
-        );
+        // The English files share no key (English natively is all of them).
+        let page = Catalog::parse(Lang::En.source().unwrap()).unwrap();
+        let deferred: usize = Strings::ALL
+            .iter()
+            .map(|s| Catalog::parse(s.source()).unwrap().entries.len())
+            .sum();
+        assert_eq!(english().entries.len(), page.entries.len() + deferred);
         assert!(
             page.merged(Catalog::parse(r#"{"shell.title": "x"}"#).unwrap())
                 .is_err()
         );
     }
 
-    /// The panels' strings come with the panels' chunk, so only the panels'
-    /// code (src/site/training/, all of it in that chunk) may name them: a
-    /// key named anywhere else could be shown before the chunk is here, as
-    /// the bare key. Checked to fail with `"training.title"` named in
-    /// src/site/lesson/sections.rs.
+    /// A chunk's strings come with the chunk, so only the chunk's code
+    /// (src/site/training/ for the panels', src/site/lesson/ for the
+    /// lesson's, all of it in that chunk) may name them: a key named anywhere
+    /// else could be shown before the chunk is here, as the bare key. Checked
+    /// to fail with `"training.title"` named in src/site/lesson/sections.rs
+    /// and `"lesson.overlap.p1"` in src/site/first_screen.rs.
     #[test]
-    fn only_the_panels_name_the_panels_strings() {
-        let panels = Catalog::parse(PANEL_STRINGS).unwrap();
+    fn only_a_chunk_names_its_strings() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut dirs = vec![root.join("src")];
-        let mut named = 0;
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                    continue;
-                }
-                if path.extension().is_none_or(|e| e != "rs") {
-                    continue;
-                }
-                let text = std::fs::read_to_string(&path).unwrap();
-                let code = text.split("#[cfg(test)]").next().unwrap_or_default();
-                let in_panels = path.starts_with(root.join("src/site/training"));
-                // The quote as an escape: a quote character here would pair the literals of
-                // this file wrongly for every_key_the_site_uses_exists below.
-                for literal in code.split('\u{22}').skip(1).step_by(2) {
-                    if panels.get(literal).is_some() {
-                        named += 1;
-                        assert!(
-                            in_panels,
-                            "{} names {literal}, a string of en.panels.json",
-                            path.display()
-                        );
+        for (strings, folder) in [
+            (Strings::Panels, "src/site/training"),
+            (Strings::Lesson, "src/site/lesson"),
+        ] {
+            let catalog = Catalog::parse(strings.source()).unwrap();
+            let mut dirs = vec![root.join("src")];
+            let mut named = 0;
+            while let Some(dir) = dirs.pop() {
+                for entry in std::fs::read_dir(dir).unwrap() {
+                    let path = entry.unwrap().path();
+                    if path.is_dir() {
+                        dirs.push(path);
+                        continue;
+                    }
+                    if path.extension().is_none_or(|e| e != "rs") {
+                        continue;
+                    }
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+                    let in_chunk = path.starts_with(root.join(folder));
+                    // The quote as an escape: a quote character here would pair the literals of
+                    // this file wrongly for every_key_the_site_uses_exists below.
+                    for literal in code.split('\u{22}').skip(1).step_by(2) {
+                        if catalog.get(literal).is_some() {
+                            named += 1;
+                            assert!(
+                                in_chunk,
+                                "{} names {literal}, a string of {strings:?}'s chunk",
+                                path.display()
+                            );
+                        }
                     }
                 }
             }
+            // The questions' words are named by their question's id
+            // (src/teach/questions.rs checks that each one is there).
+            let dynamic = catalog
+                .keys()
+                .filter(|k| k.starts_with("question."))
+                .count();
+            assert!(
+                named + dynamic >= catalog.entries.len(),
+                "{strings:?}: only {named} names found: the scan is broken"
+            );
         }
-        assert!(
-            named >= panels.entries.len(),
-            "only {named} names found: the scan is broken"
-        );
     }
 
     #[test]
@@ -386,8 +428,10 @@ mod tests {
     /// known prefix) is in the files.
     #[test]
     fn every_key_the_site_uses_exists() {
-        const PREFIXES: [&str; 19] = [
+        const PREFIXES: [&str; 21] = [
             "lang.",
+            "first.",
+            "quiz.",
             "chart.",
             "error.",
             "scheme.",

@@ -13,5 +13,5 @@ mod catalog;
 mod lang;
 mod message;
 
-pub use lang::{Lang, fill, install_panel_strings, placeholders, tr, tr_with};
+pub use lang::{Lang, Strings, fill, install_strings, placeholders, tr, tr_with};
 pub use message::{Arg, Message};

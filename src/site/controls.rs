@@ -14,17 +14,21 @@ use crate::explorer::state::{ComparedScheme, MAX_GAMMA, MIN_ONE_MINUS_BETA};
 use crate::i18n::Message;
 
 /// Slider positions: 0 is beta = 0, the last is 1 - beta = 1e-8.
-const SLIDER_STEPS: f64 = 1600.0;
+pub(super) const SLIDER_STEPS: f64 = 1600.0;
 /// Decades of 1 - beta the slider spans.
 const DECADES: f64 = 8.0;
 
 /// The slider position of a beta.
-fn position(beta: Beta) -> f64 {
+pub(super) fn position(beta: Beta) -> f64 {
     (-beta.one_minus().log10() / DECADES * SLIDER_STEPS).clamp(0.0, SLIDER_STEPS)
 }
 
-/// The beta of a slider position: 1 - beta = 10^(-8 p / steps).
-fn beta_at(position: f64) -> Beta {
+/// The beta of a slider position: 1 - beta = 10^(-8 p / steps); 0 and
+/// below is beta = 0.
+pub(super) fn beta_at(position: f64) -> Beta {
+    if position <= 0.0 {
+        return Beta::ZERO;
+    }
     let e = 10f64.powf(-DECADES * position / SLIDER_STEPS);
     Beta::from_one_minus(e.max(MIN_ONE_MINUS_BETA)).expect("the slider stays in range")
 }
@@ -189,7 +193,7 @@ pub fn Controls() -> impl IntoView {
                         if let Some(p) = parse_f64(&event_target_value(&ev)) {
                             set_typing.set(false);
                             set_beta_error.set(None);
-                            set_beta(if p <= 0.0 { Beta::ZERO } else { beta_at(p) });
+                            set_beta(beta_at(p));
                         }
                     }
                 />

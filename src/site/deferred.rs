@@ -1,13 +1,14 @@
-//! The training panels come in a wasm chunk of their own, after the page is
-//! up: the lesson, the explorer and the charts are usable on the first
-//! load alone (issue 12's size goal), and the panels' code, a fifth of the
-//! page's, is fetched when they are first shown.
+//! The parts of the page that come in wasm chunks of their own, after the
+//! page is up: the first screen, the explorer and the charts are usable on
+//! the first load alone (issue 12's size goal, kept by issue 31), the
+//! lesson's sections come in the `lesson` chunk right after, and the
+//! training panels' code, a fifth of the page's, in the `training` chunk.
 //!
-//! Each `#[wasm_split(training)]` function below is a split point: the
-//! build (`cargo xtask build`, xtask/src/page.rs) moves what only they
-//! reach into `dist/page-*/` chunks that `__wasm_split.js` fetches on the
-//! first call. The page's side of the training worker is among it: the
-//! worker starts when the first part arrives. A chunk that cannot come
+//! Each `#[wasm_split(..)]` function below is a split point: the build
+//! (`cargo xtask build`, xtask/src/page.rs) moves what only they reach into
+//! `dist/page-*/` chunks that `__wasm_split.js` fetches on the first call.
+//! The page's side of the training worker is in the training chunk: the
+//! worker starts when its first part arrives. A chunk that cannot come
 //! (offline before a first visit, a damaged file) is said in words, with a
 //! button that tries again; the rest of the page keeps working.
 
@@ -17,15 +18,18 @@ use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::i18n::Message;
+use crate::i18n::{Message, Strings};
 use crate::site::backend::use_gpu;
 use crate::site::i18n::t;
-use crate::site::{training, worker};
+use crate::site::{lesson, lesson_frame, training, worker};
 use crate::worker::protocol::{BenchResult, Device};
 
-/// The parts of the lesson that live in the training chunk.
+/// The parts of the page that live in a chunk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Part {
+    /// The lesson's sections (the lesson chunk); the training parts below
+    /// are inside them, but for the explorer's data set.
+    Lesson,
     /// Section 6's panel.
     Training,
     /// Section 7's grid of the paper's runs.
@@ -42,8 +46,8 @@ pub enum Part {
     DataSet,
 }
 
-/// How many times the reader asked to try the chunk again: one count for
-/// every part, since they share the chunk and one button retries them all.
+/// How many times the reader asked to try the chunks again: one count for
+/// every part, so that one button retries them all.
 #[derive(Clone, Copy)]
 struct Attempts(RwSignal<u32>);
 
@@ -52,14 +56,18 @@ pub fn provide() {
     provide_context(Attempts(RwSignal::new(0)));
 }
 
-/// A part of the training chunk: a line saying it is on its way, then the
-/// part, or why it could not come and a button to try again.
+/// A part of a chunk: what stands in for it while it is on its way (the
+/// lesson's frame; a line for the others), then the part, or why it could
+/// not come and a button to try again.
 #[component]
 pub fn Deferred(part: Part) -> impl IntoView {
     let Attempts(attempt) = expect_context::<Attempts>();
-    let pending = move || view! { <p class="hint deferred">{t("deferred.loading")}</p> };
+    let stand_in = move || match part {
+        Part::Lesson => lesson_frame::placeholder().into_any(),
+        _ => view! { <p class="hint deferred">{t("deferred.loading")}</p> }.into_any(),
+    };
     view! {
-        <Suspense fallback=pending>
+        <Suspense fallback=stand_in>
             {move || {
                 attempt.track();
                 Suspend::new(async move {
@@ -71,6 +79,7 @@ pub fn Deferred(part: Part) -> impl IntoView {
                                     {t("deferred.retry")}
                                 </button>
                             </div>
+                            {(part == Part::Lesson).then(stand_in)}
                         }
                         .into_any()
                     })
@@ -83,6 +92,7 @@ pub fn Deferred(part: Part) -> impl IntoView {
 /// Fetches the chunk (once; a failure is not remembered) and builds `part`.
 async fn load(part: Part) -> Result<AnyView, SplitLoaderError> {
     match part {
+        Part::Lesson => lesson_part().await,
         Part::Training => training_panel().await,
         Part::Grid => grid_panel().await,
         Part::Sweep => sweep_panel().await,
@@ -93,14 +103,21 @@ async fn load(part: Part) -> Result<AnyView, SplitLoaderError> {
     }
 }
 
-// One split point per part, all in the chunk named `training`. Each adds the
-// panels' strings, which the chunk carries (src/i18n.rs), and starts the
-// worker (once), which then probes WebGPU for the badge.
+/// The lesson, with its strings, which its chunk carries (src/i18n/lang.rs).
+#[wasm_split(lesson, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn lesson_part() -> Result<AnyView, SplitLoaderError> {
+    crate::i18n::install_strings(Strings::Lesson);
+    Ok(view! { <lesson::Lesson /> }.into_any())
+}
+
+// One split point per training part, all in the chunk named `training`. Each
+// adds the panels' strings, which the chunk carries (src/i18n/lang.rs), and
+// starts the worker (once), which then probes WebGPU for the badge.
 macro_rules! split_point {
     ($($name:ident => $panel:ident),* $(,)?) => {$(
         #[wasm_split(training, wasm_split_path = ::leptos::wasm_split, fallible)]
         fn $name() -> Result<AnyView, SplitLoaderError> {
-            crate::i18n::install_panel_strings();
+            crate::i18n::install_strings(Strings::Panels);
             worker::start_when_idle(use_gpu());
             Ok(view! { <training::$panel /> }.into_any())
         }
@@ -130,6 +147,6 @@ pub fn bench(
     millis: f64,
     multi_label: bool,
 ) -> Result<Bench, SplitLoaderError> {
-    crate::i18n::install_panel_strings();
+    crate::i18n::install_strings(Strings::Panels);
     Ok(Box::pin(worker::bench(device, batch, millis, multi_label)))
 }

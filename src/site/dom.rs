@@ -32,9 +32,11 @@ pub fn now_ms() -> f64 {
     window().performance().map_or(0.0, |p| p.now())
 }
 
-/// Replaces the page's URL query without reloading or adding history.
+/// Replaces the page's URL query without reloading or adding history; the
+/// `#fragment` stays (a link to a section keeps pointing at it).
 pub fn replace_query(query: &str) {
-    let url = format!("?{query}");
+    let hash = window().location().hash().unwrap_or_default();
+    let url = format!("?{query}{hash}");
     if let Ok(history) = window().history() {
         // Failing to update the address bar loses nothing: the state is in memory.
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));

@@ -41,7 +41,7 @@ pub fn ExportPanel() -> impl IntoView {
     };
 
     view! {
-        <details class="panel export" on:toggle=move |ev| {
+        <details class="panel export" id="export" on:toggle=move |ev| {
             let el: web_sys::HtmlElement = event_target(&ev);
             set_open.set(el.has_attribute("open"));
         }>

@@ -155,9 +155,18 @@ pub fn ChartCanvas<F: Chart + Send + Sync + 'static>(
     /// The id of the element holding the figure's numbers (the weights table unless given).
     #[prop(optional)]
     described_by: Option<&'static str>,
+    /// The tallest the canvas may be, in CSS pixels (560 unless given).
+    #[prop(optional)]
+    max_height: Option<f64>,
 ) -> impl IntoView {
     let figure: Box<dyn Shown> = Box::new(figure);
-    canvas_view(StoredValue::new_local(figure), name, caption, described_by)
+    canvas_view(
+        StoredValue::new_local(figure),
+        name,
+        caption,
+        described_by,
+        max_height.unwrap_or(560.0),
+    )
 }
 
 /// A figure as the canvas sees it: its type is known only where a panel makes
@@ -190,6 +199,7 @@ fn canvas_view(
     name: &'static str,
     caption: Signal<String>,
     described_by: Option<&'static str>,
+    max_height: f64,
 ) -> impl IntoView {
     let ex = use_explorer();
     let canvas = NodeRef::<leptos::html::Canvas>::new();
@@ -212,7 +222,7 @@ fn canvas_view(
             ex.width.get_untracked(),
             (0.62, narrow),
             240.0,
-            560.0,
+            max_height,
         );
         fit.set_value(sizing);
         let theme = theme_for_width(ex.theme.get_untracked(), width);

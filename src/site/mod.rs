@@ -10,8 +10,10 @@ mod dom;
 mod editor;
 mod export;
 mod figures;
+mod first_screen;
 mod i18n;
 mod lesson;
+mod lesson_frame;
 mod state;
 mod table;
 mod text_file;
@@ -84,6 +86,8 @@ fn App(failure: Option<crate::i18n::Message>) -> impl IntoView {
     backend::provide_gpu();
     deferred::provide();
     let present = Memo::new(move |_| page.view.with(|v| v.present));
+    // The lesson's chunk lands a link to a section again when it arrives.
+    lesson_frame::scroll_to_fragment(false);
     view! {
         <div class="page" class:presenting=move || present.get()>
         <header class="site-header">
@@ -104,7 +108,8 @@ fn App(failure: Option<crate::i18n::Message>) -> impl IntoView {
             }}
         </div>
         <main>
-            <lesson::Lesson />
+            <first_screen::FirstScreen />
+            <deferred::Deferred part=deferred::Part::Lesson />
             <div class="explorer-intro" hidden=move || present.get()>
                 <h2 id="explorer-title">{t("shell.explorer_title")}</h2>
                 <p class="hint">{t("shell.explorer_intro")}</p>

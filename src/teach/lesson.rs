@@ -60,6 +60,21 @@ impl Section {
         }
     }
 
+    /// The translation key of its title, which the first load holds: the
+    /// section's place and title are there before the lesson's chunk.
+    pub fn title_key(self) -> &'static str {
+        match self {
+            Section::LongTail => "lesson.long-tail.title",
+            Section::Overlap => "lesson.overlap.title",
+            Section::Definition => "lesson.definition.title",
+            Section::Induction => "lesson.induction.title",
+            Section::ClassBalanced => "lesson.class-balanced.title",
+            Section::Losses => "lesson.losses.title",
+            Section::Results => "lesson.results.title",
+            Section::After => "lesson.after.title",
+        }
+    }
+
     /// Its slide number in presentation mode (1-based).
     pub fn slide(self) -> usize {
         Section::ALL

@@ -11,4 +11,5 @@ pub mod coverage;
 pub mod induction;
 pub mod lesson;
 pub mod mathml;
+pub mod questions;
 pub mod successors;

@@ -35,7 +35,7 @@ const isChunk = (p) => /^\/page-[0-9a-f]+\/.*\.wasm$/.test(p) && !p.endsWith('/c
 const dist = () => requireEnv('CBLAB_DIST');
 // Every English key: the page shows none of them bare (the panels' strings come with the
 // panels' chunk, src/i18n.rs, and a key shown before it would be a bug).
-const KEYS = await Promise.all(['en.json', 'en.panels.json'].map(async (f) => Object.keys(JSON.parse(await readFile(new URL(`../../locales/${f}`, import.meta.url), 'utf8')))));
+const KEYS = await Promise.all(['en.json', 'en.panels.json', 'en.lesson.json'].map(async (f) => Object.keys(JSON.parse(await readFile(new URL(`../../locales/${f}`, import.meta.url), 'utf8')))));
 const bareKeys = (text) => KEYS.flat().filter((k) => text.includes(k));
 const gzipped = async (pathname) => gzipSync(await readFile(path.join(dist(), pathname)), { level: 9 }).length;
 const kB = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
@@ -90,11 +90,15 @@ describe('first load', () => {
     await page.fill('#beta-text', '0.9');
     await page.press('#beta-text', 'Enter');
     await page.waitForFunction((old) => document.querySelector('#weights-table tbody')?.textContent !== old, before, { timeout: 10_000 });
-    // Each part of the chunk says, in words, that it did not come.
+    // The first screen needs no chunk: its figure follows beta.
+    assert.match(await page.textContent('#first-ratio'), /under class-balanced weighting at β = 0\.9\b/);
+    // The lesson and the explorer's data-set panel say, in words, that they did not come (the
+    // training parts are inside the lesson's sections); the sections' frames keep their places.
     const failed = page.locator('.deferred[role="alert"]');
     await failed.first().waitFor({ timeout: 30_000 });
-    assert.equal(await failed.count(), 7, 'the seven training parts each say so');
+    assert.equal(await failed.count(), 2, 'the lesson and the data-set panel each say so');
     assert.match(await failed.first().textContent(), /could not be loaded/);
+    assert.equal(await page.locator('.lesson-section.pending h2').count(), 8, 'every section\'s frame and title is there');
     assert.deepEqual(bareKeys(await page.evaluate(() => document.body.innerText)), [], 'no bare key without the chunk');
 
     // The worker starts when the chunk arrives, so everything fetched so far is the first load.
@@ -104,13 +108,13 @@ describe('first load', () => {
     assert.equal(mainWasm.length, 1, `one wasm for the page: ${firstLoad}`);
     assert.match(mainWasm[0], /^\/page-[0-9a-f]+\/cblab-site_bg\.wasm$/);
     const chunks = [...new Set(blocked.filter(isChunk))];
-    assert.ok(chunks.length >= 1, `the page asked for its panels' chunk: ${requested}`);
+    assert.ok(chunks.some((p) => /split_lesson/.test(p)), `the page asked for the lesson's chunk: ${chunks}`);
 
     const sizes = await Promise.all(firstLoad.map(async (p) => [p, await gzipped(p)]));
     const total = sum(sizes.map(([, n]) => n));
     const chunkSize = sum(await Promise.all(chunks.map(gzipped)));
     const worker = sum(await Promise.all(WORKER_FILES.map(gzipped)));
-    console.log(`first load: ${kB(total)} gzipped, goal ${kB(FIRST_LOAD_GOAL)} (${sizes.map(([p, n]) => `${p} ${kB(n)}`).join(', ')}); then the panels' chunk ${kB(chunkSize)} (${chunks.join(', ')}) and the training worker ${kB(worker)}`);
+    console.log(`first load: ${kB(total)} gzipped, goal ${kB(FIRST_LOAD_GOAL)} (${sizes.map(([p, n]) => `${p} ${kB(n)}`).join(', ')}); then the chunks it asked for ${kB(chunkSize)} (${chunks.join(', ')}) and the training worker ${kB(worker)}`);
     assert.ok(total <= FIRST_LOAD_GOAL, `first load ${kB(total)} > ${kB(FIRST_LOAD_GOAL)}`);
 
     // The page's code has no trainer in it: the GPU kernels' source (in the wasm) and
@@ -129,10 +133,11 @@ describe('first load', () => {
     await page.waitForSelector('#backend-badge', { timeout: 30_000 });
     await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
     assert.equal(await failed.count(), 0, 'no part is left saying it failed');
+    assert.equal(await page.locator('.lesson-section.pending').count(), 0, 'the lesson replaced its frames');
     for (const file of WORKER_FILES) assert.ok(requested.includes(file), `the worker's ${file} came with the chunk`);
     await page.waitForSelector('#train-loss', { timeout: 30_000 });
     assert.deepEqual(bareKeys(await page.evaluate(() => document.body.innerText)), [], 'no bare key with the panels');
-    assert.match(await page.evaluate(() => document.body.innerText), /Watch it train/, 'the panels\' strings came with them');
+    assert.match(await page.evaluate(() => document.body.textContent), /Watch it train/, 'the panels\' strings came with them');
 
     // The errors are the blocked fetches' and the split loader's report of them, nothing else.
     assert.deepEqual(unexpected(errors), [], `errors besides the blocked fetches: ${errors.join(' | ')}`);

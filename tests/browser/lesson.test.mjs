@@ -28,7 +28,8 @@ after(async () => {
 /** Opens the page (CSP bypassed so that axe can be injected) and waits for the lesson. */
 async function open(query = '', options = {}) {
   const page = await openPage(browser, `${server.url}${query}`, { bypassCSP: true, ...options });
-  await page.waitForSelector('#long-tail-title', { state: 'attached', timeout: 30_000 });
+  // The sections' frames are in the first load; their words come with the lesson's chunk.
+  await page.waitForSelector('#long-tail:not(.pending)', { state: 'attached', timeout: 30_000 });
   return page;
 }
 
@@ -77,9 +78,12 @@ async function audit(page, what, include) {
 
 /** Walks the lesson with the keyboard alone; `words` are texts expected in the language. */
 async function walkWithKeyboard(page, lang, words) {
-  // The lesson links come first.
-  await tabTo(page, 'a[data-step="long-tail"]');
-  await tabTo(page, '#start-presentation');
+  // The first screen comes first: its beta slider moves with the arrow keys, then the three ways in.
+  await tabTo(page, '#first-beta');
+  const ratio = await page.textContent('#first-ratio');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction((old) => document.querySelector('#first-ratio').textContent !== old, ratio);
+  await tabTo(page, '#way-export');
   // Section 1: pick beta with the arrow keys inside the radio group.
   await tabTo(page, 'input[name="long-tail-beta"]');
   const before = await page.evaluate(() => document.activeElement.id);
@@ -104,6 +108,15 @@ async function walkWithKeyboard(page, lang, words) {
   await tabTo(page, '#paper-cifar-caption, .table-scroll[aria-labelledby="paper-cifar-caption"]');
   await tabTo(page, '.table-scroll[aria-labelledby="after-la-table-caption"]');
   await tabTo(page, '#board-run');
+  // Section 8's question: an option picked with the arrow keys, checked with Enter on the button.
+  await tabTo(page, 'input[name="q-after-what"]');
+  await page.keyboard.press('ArrowDown');
+  await tabTo(page, '#q-after-what button[type="submit"]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#q-after-what .feedback p');
+  // The teacher's material closes the lesson: the lesson links and presentation mode.
+  await tabTo(page, 'a[data-step="long-tail"]');
+  await tabTo(page, '#start-presentation');
   const body = await page.textContent('.lesson');
   assert.doesNotMatch(body, /\{[A-Za-z_\u0370-\u03ff]+\}/, `${lang}: a placeholder was left unfilled`);
   for (const word of words) assert.ok(body.includes(word), `${lang}: the lesson does not say "${word}"`);
@@ -173,7 +186,8 @@ test('the Chinese strings are fetched only when a reader asks for them; a damage
   const page = await openPage(browser, server.url, {});
   const asked = [];
   page.on('request', (r) => asked.push(new URL(r.url()).pathname));
-  await page.waitForSelector('#long-tail-title', { state: 'attached', timeout: 30_000 });
+  // The sections' frames are in the first load; their words come with the lesson's chunk.
+  await page.waitForSelector('#long-tail:not(.pending)', { state: 'attached', timeout: 30_000 });
   await settle(page);
   assert.ok(!asked.includes('/locales/zh-CN.json'), `English needs no fetch: ${asked}`);
   assert.equal(await page.textContent('.lang-switch button[lang="zh-CN"]'), '简体中文');

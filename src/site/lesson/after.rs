@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::math;
+use super::questions::Questions;
 use super::sections::{LessonSection, para, slide_points};
 use crate::site::deferred::{Deferred, Part};
 use crate::site::i18n::t;
@@ -54,7 +55,7 @@ pub fn After(
     hidden: Signal<bool>,
 ) -> impl IntoView {
     view! {
-        <LessonSection section=Section::After hidden title="lesson.after.title">
+        <LessonSection section=Section::After hidden>
             {para("lesson.after.p1")}
             {slide_points("lesson.after.slide")}
             <h3>{t("lesson.after.la")}</h3>
@@ -80,6 +81,7 @@ pub fn After(
             {para("lesson.after.ours_p")}
             <Deferred part=Part::Leaderboard />
             <Deferred part=Part::MultiLabel />
+            <Questions section=Section::After />
         </LessonSection>
     }
 }

@@ -1,6 +1,8 @@
 //! The lesson: eight sections that follow the paper's argument, each with its
-//! interactive figure inline, the list of lesson links (prepared states), and
-//! presentation mode (one section per screen, arrow keys to move on).
+//! interactive figure inline, the teacher's material (the lesson links,
+//! prepared states), and presentation mode (one section per screen, arrow
+//! keys to move on). All of it is the lesson's chunk (src/site/deferred.rs);
+//! the first load holds the sections' frames (src/site/lesson_frame.rs).
 //!
 //! The sections share the explorer's state (beta, gamma, the class counts),
 //! so a lesson link sets up every figure at once.
@@ -10,27 +12,29 @@ mod beta;
 mod coverage;
 mod induction;
 mod math;
+mod questions;
 mod sections;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::dom;
 use super::i18n::{Page, t, tf, use_page};
+use super::lesson_frame::{focus_slide, scroll_to_fragment};
 use crate::teach::lesson::{STEPS, Section, step_href};
 
-/// The lesson links, the sections, and presentation mode's controls.
+/// The sections, presentation mode's controls and the teacher's material.
 #[component]
 pub fn Lesson() -> impl IntoView {
     let page = use_page();
     let present = Memo::new(move |_| page.view.with(|v| v.present));
     let current = Memo::new(move |_| page.view.with(|v| v.section()));
+    questions::provide_answers();
     use_slide_keys();
-    scroll_to_fragment();
+    // The sections are their full height now: a link to one lands on it again.
+    scroll_to_fragment(true);
 
     let shown = move |s: Section| !present.get() || current.get() == s;
     view! {
-        <LessonLinks />
         <div class="lesson">
             <SlideBar />
             <sections::LongTail hidden=Signal::derive(move || !shown(Section::LongTail)) />
@@ -42,6 +46,10 @@ pub fn Lesson() -> impl IntoView {
             <sections::Results hidden=Signal::derive(move || !shown(Section::Results)) />
             <after::After hidden=Signal::derive(move || !shown(Section::After)) />
         </div>
+        <div hidden=move || present.get()>
+            <questions::AnswersSummary />
+        </div>
+        <LessonLinks />
     }
 }
 
@@ -133,20 +141,6 @@ fn exit_presentation(page: Page) {
     focus_slide(section);
 }
 
-/// After the DOM has caught up, moves the focus to `section`'s title and
-/// scrolls it into view, so keyboard and screen-reader users land on the new slide.
-fn focus_slide(section: Section) {
-    request_animation_frame(move || {
-        let document = dom::window().document().expect("a window has a document");
-        if let Some(title) = document.get_element_by_id(&format!("{}-title", section.id())) {
-            title.scroll_into_view();
-            if let Ok(title) = title.dyn_into::<web_sys::HtmlElement>() {
-                let _ = title.focus();
-            }
-        }
-    });
-}
-
 /// In presentation mode, ArrowRight/PageDown and ArrowLeft/PageUp move between
 /// slides, Home/End jump to the ends and Escape leaves; keys typed into a
 /// field or slider are left to it.
@@ -180,27 +174,6 @@ fn use_slide_keys() {
     });
     // The listener lives as long as the page.
     std::mem::forget(handle);
-}
-
-/// The page is drawn after the browser looked for the URL's `#fragment`: look again.
-fn scroll_to_fragment() {
-    let page = use_page();
-    request_animation_frame(move || {
-        let location = dom::window().location();
-        let hash = location.hash().unwrap_or_default();
-        let id = hash.trim_start_matches('#');
-        if id.is_empty() {
-            return;
-        }
-        let document = dom::window().document().expect("a window has a document");
-        if page.view.with_untracked(|v| v.present) {
-            if let Some(section) = Section::ALL.iter().find(|s| s.id() == id) {
-                focus_slide(*section);
-            }
-        } else if let Some(element) = document.get_element_by_id(id) {
-            element.scroll_into_view();
-        }
-    });
 }
 
 /// A number for the reader: at most 4 decimals, without trailing zeros; large

@@ -7,15 +7,17 @@ use super::beta::BetaChoice;
 use super::coverage::CoverageLab;
 use super::induction::InductionStepper;
 use super::math;
+use super::questions::Questions;
 use crate::site::deferred::{Deferred, Part};
 use crate::site::figures::{
     ChartCanvas, cb_term_figure, counts_figure, effective_figure, focal_figure, weights_figure,
 };
 use crate::site::i18n::{t, tf};
+use crate::site::lesson_frame::SectionFrame;
 use crate::site::state::use_explorer;
 use crate::teach::lesson::{PAPER_CIFAR, PAPER_IMBALANCES, PAPER_INAT2018, Section, paper_gain};
 
-/// A section's frame: its number and title (focusable, for presentation mode) and body.
+/// A section of the lesson: its frame (src/site/lesson_frame.rs) with its body.
 #[component]
 pub(super) fn LessonSection(
     /// Which section.
@@ -23,28 +25,9 @@ pub(super) fn LessonSection(
     /// Hidden in presentation mode when another slide is shown.
     #[prop(into)]
     hidden: Signal<bool>,
-    /// The translation key of the title.
-    title: &'static str,
     children: Children,
 ) -> impl IntoView {
-    let id = section.id();
-    let title_id = format!("{id}-title");
-    let labelled_by = title_id.clone();
-    view! {
-        <section
-            class="panel lesson-section"
-            id=id
-            data-section=id
-            aria-labelledby=labelled_by
-            hidden=move || hidden.get()
-        >
-            <h2 id=title_id tabindex="-1">
-                <span class="section-number">{format!("{}. ", section.slide())}</span>
-                {t(title)}
-            </h2>
-            {children()}
-        </section>
-    }
+    view! { <SectionFrame section hidden>{children()}</SectionFrame> }
 }
 
 /// A paragraph of the lesson.
@@ -72,7 +55,7 @@ pub fn LongTail(
 ) -> impl IntoView {
     let ex = use_explorer();
     view! {
-        <LessonSection section=Section::LongTail hidden title="lesson.long-tail.title">
+        <LessonSection section=Section::LongTail hidden>
             {para("lesson.long-tail.p1")}
             {para("lesson.long-tail.p2")}
             {para("lesson.long-tail.p3")}
@@ -84,6 +67,7 @@ pub fn LongTail(
                     caption=tf("lesson.long-tail.weights_caption", move || vec![("beta", ex.beta.get().to_string())]) />
             </div>
             <BetaChoice group="long-tail-beta" />
+            <Questions section=Section::LongTail />
         </LessonSection>
     }
 }
@@ -96,7 +80,7 @@ pub fn Overlap(
     hidden: Signal<bool>,
 ) -> impl IntoView {
     view! {
-        <LessonSection section=Section::Overlap hidden title="lesson.overlap.title">
+        <LessonSection section=Section::Overlap hidden>
             {para("lesson.overlap.p1")}
             {para("lesson.overlap.p2")}
             {math::overlap()}
@@ -104,6 +88,7 @@ pub fn Overlap(
             <div class="slide-figure">
                 <CoverageLab />
             </div>
+            <Questions section=Section::Overlap />
         </LessonSection>
     }
 }
@@ -117,7 +102,7 @@ pub fn Definition(
 ) -> impl IntoView {
     let ex = use_explorer();
     view! {
-        <LessonSection section=Section::Definition hidden title="lesson.definition.title">
+        <LessonSection section=Section::Definition hidden>
             {para("lesson.definition.p1")}
             <div class="slide-formula">{math::effective_number()}</div>
             {para("lesson.definition.p2")}
@@ -135,6 +120,7 @@ pub fn Definition(
                 <ChartCanvas figure=effective_figure(ex) name="lesson-effective"
                     caption=t("lesson.definition.caption") />
             </div>
+            <Questions section=Section::Definition />
         </LessonSection>
     }
 }
@@ -147,7 +133,7 @@ pub fn Induction(
     hidden: Signal<bool>,
 ) -> impl IntoView {
     view! {
-        <LessonSection section=Section::Induction hidden title="lesson.induction.title">
+        <LessonSection section=Section::Induction hidden>
             {para("lesson.induction.p1")}
             <div class="slide-formula">{math::recursion()}</div>
             {para("lesson.induction.p2")}
@@ -158,6 +144,7 @@ pub fn Induction(
             <div class="slide-figure">
                 <InductionStepper />
             </div>
+            <Questions section=Section::Induction />
         </LessonSection>
     }
 }
@@ -171,7 +158,7 @@ pub fn ClassBalanced(
 ) -> impl IntoView {
     let ex = use_explorer();
     view! {
-        <LessonSection section=Section::ClassBalanced hidden title="lesson.class-balanced.title">
+        <LessonSection section=Section::ClassBalanced hidden>
             {para("lesson.class-balanced.p1")}
             <div class="slide-formula">{math::cb_term()}</div>
             {para("lesson.class-balanced.p2")}
@@ -184,6 +171,7 @@ pub fn ClassBalanced(
                 <ChartCanvas figure=weights_figure(ex) name="lesson-cb-weights"
                     caption=tf("lesson.long-tail.weights_caption", move || vec![("beta", ex.beta.get().to_string())]) />
             </div>
+            <Questions section=Section::ClassBalanced />
         </LessonSection>
     }
 }
@@ -197,7 +185,7 @@ pub fn Losses(
 ) -> impl IntoView {
     let ex = use_explorer();
     view! {
-        <LessonSection section=Section::Losses hidden title="lesson.losses.title">
+        <LessonSection section=Section::Losses hidden>
             {para("lesson.losses.p1")}
             <h3>{t("lesson.losses.softmax")}</h3>
             {math::cb_softmax()}
@@ -213,6 +201,7 @@ pub fn Losses(
             </div>
             {para("lesson.losses.p3")}
             <Deferred part=Part::Training />
+            <Questions section=Section::Losses />
         </LessonSection>
     }
 }
@@ -232,7 +221,7 @@ pub fn Results(
         }
     };
     view! {
-        <LessonSection section=Section::Results hidden title="lesson.results.title">
+        <LessonSection section=Section::Results hidden>
             {para("lesson.results.p1")}
             {slide_points("lesson.results.slide")}
             <div class="table-scroll slide-figure" tabindex="0" role="region" aria-labelledby="paper-cifar-caption">
@@ -316,6 +305,7 @@ pub fn Results(
             <Deferred part=Part::Sweep />
             {para("lesson.results.p5")}
             <Deferred part=Part::RealData />
+            <Questions section=Section::Results />
         </LessonSection>
     }
 }
