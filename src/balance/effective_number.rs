@@ -95,13 +95,22 @@ impl Beta {
 /// 1 - 1e-12 (carrying 1 - beta, which is the precise part).
 impl fmt::Display for Beta {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The fewest decimals that give back 1 - beta: below beta = 0.5 the
+        // value itself (1 - one_minus) carries rounding noise, 0.011 as
+        // 0.011000000000000009.
+        // (Rounded by arithmetic, not `{:.N}`: exact float formatting would
+        // add its own code to the page's first load.)
         let value = self.value();
-        let short = format!("{value}");
-        if short.len() <= 12 && 1.0 - value == self.one_minus {
-            f.write_str(&short)
-        } else {
-            write!(f, "1 - {:e}", self.one_minus)
+        for decimals in 0..=10 {
+            let scale = 10f64.powi(decimals);
+            // An integer over a power of ten is the double nearest the decimal,
+            // which `{}` then writes with those digits.
+            let rounded = (value * scale).round() / scale;
+            if 1.0 - rounded == self.one_minus {
+                return write!(f, "{rounded}");
+            }
         }
+        write!(f, "1 - {:e}", self.one_minus)
     }
 }
 
@@ -181,6 +190,10 @@ mod tests {
     fn display() {
         assert_eq!(Beta::new(0.999).unwrap().to_string(), "0.999");
         assert_eq!(Beta::ZERO.to_string(), "0");
+        // Below 0.5, 1 - (1 - beta) is not beta's own double.
+        assert_eq!(Beta::new(0.011).unwrap().to_string(), "0.011");
+        assert_eq!(Beta::new(0.3).unwrap().to_string(), "0.3");
+        assert_eq!(Beta::new(0.99999999).unwrap().to_string(), "0.99999999");
         assert_eq!(
             Beta::from_one_minus(1e-12).unwrap().to_string(),
             "1 - 1e-12"

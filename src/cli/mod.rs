@@ -1,7 +1,8 @@
-//! The `cblab` command-line tool: JSON on stdout, errors on stderr with a
-//! non-zero exit status. Every number comes from the library's core.
+//! The `cblab` command-line tool: JSON on stdout (BibTeX for `cite`), errors
+//! on stderr with a non-zero exit status. Every number comes from the library's core.
 
 mod annotations;
+mod cite;
 mod counts;
 mod evaluate;
 mod loss;
@@ -38,6 +39,8 @@ enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// Train a small MLP on the long-tailed toy task and print test metrics.
     Train(Box<train::TrainArgs>),
+    /// Print BibTeX for the paper and the methods the lesson names.
+    Cite(cite::CiteArgs),
 }
 
 /// Runs the tool with the process's arguments.
@@ -50,6 +53,7 @@ pub fn main() -> ExitCode {
         Command::Loss(args) => loss::run(&args),
         Command::Evaluate(args) => evaluate::run(&args),
         Command::Train(args) => train::run(&args),
+        Command::Cite(args) => cite::run(&args),
     };
     match result {
         Ok(out) => {

@@ -4,6 +4,7 @@
 pub mod edit;
 pub mod label_sets;
 pub mod results;
+pub mod slider;
 pub mod state;
 pub mod training;
 pub mod url;

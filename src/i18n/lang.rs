@@ -390,11 +390,14 @@ mod tests {
                     }
                 }
             }
-            // The questions' words are named by their question's id
-            // (src/teach/questions.rs checks that each one is there).
+            // The questions' and predictions' words are named by their id
+            // (src/teach/questions.rs and predictions.rs check that each one is there).
             let dynamic = catalog
                 .keys()
-                .filter(|k| k.starts_with("question."))
+                .filter(|k| {
+                    k.starts_with("question.")
+                        || (k.starts_with("predict.") && k.matches('.').count() == 2)
+                })
                 .count();
             assert!(
                 named + dynamic >= catalog.entries.len(),
@@ -428,8 +431,9 @@ mod tests {
     /// known prefix) is in the files.
     #[test]
     fn every_key_the_site_uses_exists() {
-        const PREFIXES: [&str; 21] = [
+        const PREFIXES: [&str; 22] = [
             "lang.",
+            "predict.",
             "first.",
             "quiz.",
             "chart.",

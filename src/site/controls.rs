@@ -10,28 +10,9 @@ use crate::balance::beta_range::beta_range;
 use crate::balance::effective_number::Beta;
 use crate::data::decimal::parse_f64;
 use crate::explorer::results::{beta_advice, beta_band};
+use crate::explorer::slider::{DECADES, SLIDER_STEPS, beta_at, position};
 use crate::explorer::state::{ComparedScheme, MAX_GAMMA, MIN_ONE_MINUS_BETA};
 use crate::i18n::Message;
-
-/// Slider positions: 0 is beta = 0, the last is 1 - beta = 1e-8.
-pub(super) const SLIDER_STEPS: f64 = 1600.0;
-/// Decades of 1 - beta the slider spans.
-const DECADES: f64 = 8.0;
-
-/// The slider position of a beta.
-pub(super) fn position(beta: Beta) -> f64 {
-    (-beta.one_minus().log10() / DECADES * SLIDER_STEPS).clamp(0.0, SLIDER_STEPS)
-}
-
-/// The beta of a slider position: 1 - beta = 10^(-8 p / steps); 0 and
-/// below is beta = 0.
-pub(super) fn beta_at(position: f64) -> Beta {
-    if position <= 0.0 {
-        return Beta::ZERO;
-    }
-    let e = 10f64.powf(-DECADES * position / SLIDER_STEPS);
-    Beta::from_one_minus(e.max(MIN_ONE_MINUS_BETA)).expect("the slider stays in range")
-}
 
 /// Reads "0.999", "1 - 1e-8" or "1-1e-8" as a beta within the controls' range.
 fn parse_beta(text: &str) -> Result<Beta, Message> {
@@ -131,7 +112,9 @@ where
 /// The beta, N and gamma controls and the scheme toggles.
 #[component]
 pub fn Controls() -> impl IntoView {
-    let ex = use_explorer();
+    // Its words follow a drag of the first screen's slider only while on screen.
+    let root = NodeRef::<leptos::html::Section>::new();
+    let ex = use_explorer().while_shown(super::dom::on_screen(root));
     let set_beta = move |b: Beta| ex.state.update(|s| s.beta = b);
     let (beta_text, set_beta_text) = signal(ex.beta.get_untracked().to_string());
     let (n_text, set_n_text) = signal(format_n(ex.beta.get_untracked().prototypes()));
@@ -175,7 +158,7 @@ pub fn Controls() -> impl IntoView {
     };
 
     view! {
-        <section class="panel controls" aria-labelledby="controls-title">
+        <section class="panel controls" aria-labelledby="controls-title" node_ref=root>
             <h2 id="controls-title">{t("controls.title")}</h2>
             <div class="control">
                 <label for="beta-slider">{t("controls.beta_slider")}</label>

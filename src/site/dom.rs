@@ -136,6 +136,26 @@ pub fn on_visibility(element: &web_sys::Element, on_change: impl Fn(bool) + 'sta
     callback.forget();
 }
 
+/// Whether the element behind `node` is on screen (or within 200 px of it),
+/// as a signal: a panel far from the reader's eyes need not follow a drag.
+pub fn on_screen<E>(node: NodeRef<E>) -> ReadSignal<bool>
+where
+    E: leptos::html::ElementType,
+    E::Output: JsCast + Clone + 'static,
+{
+    let (shown, set_shown) = signal(false);
+    Effect::new(move |_| {
+        if let Some(element) = node.get() {
+            // The observer outlives the element's owner (a lesson frame the
+            // lesson replaced): after that, its reports go nowhere.
+            on_visibility(element.unchecked_ref(), move |on| {
+                set_shown.try_set(on);
+            });
+        }
+    });
+    shown
+}
+
 /// Resolves at the next animation frame: long work yields to the browser between chunks.
 pub async fn next_frame() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {

@@ -267,7 +267,9 @@ fn canvas_view(
     });
     Effect::new(move |_| {
         if let Some(canvas) = canvas.get() {
-            dom::on_visibility(&canvas, move |on| set_visible.set(on));
+            dom::on_visibility(&canvas, move |on| {
+                set_visible.try_set(on);
+            });
         }
     });
     let png = move |_| {

@@ -5,7 +5,6 @@
 
 use leptos::prelude::*;
 
-use super::controls::{SLIDER_STEPS, beta_at, position};
 use super::figures::ChartCanvas;
 use super::i18n::{t, tf, use_page};
 use super::state::{Explorer, use_explorer};
@@ -16,23 +15,29 @@ use crate::charts::weights::{WeightCurve, WeightsChart};
 use crate::data::decimal::parse_f64;
 use crate::data::profiles::preset;
 use crate::explorer::results::scheme_weights;
+use crate::explorer::slider::{SLIDER_STEPS, beta_at, position};
 use crate::explorer::state::{ComparedScheme, Source};
 
-/// Inverse frequency and CB at the current beta, per class.
-fn first_figure(ex: Explorer) -> Memo<Figure> {
-    let inverse = Memo::new(move |_| {
+/// The inverse-frequency weights, which follow the counts only.
+fn inverse_weights(ex: Explorer) -> Memo<Option<Vec<f64>>> {
+    Memo::new(move |_| {
         ex.counts
             .with(|c| scheme_weights(c, ComparedScheme::Inverse, ex.beta.get_untracked()))
             .weights
             .ok()
-    });
+            .map(|w| w.weights)
+    })
+}
+
+/// Inverse frequency and CB at the current beta, per class.
+fn first_figure(ex: Explorer, inverse: Memo<Option<Vec<f64>>>) -> Memo<Figure> {
     Memo::new(move |_| {
         let beta = ex.beta.get();
         let mut curves = Vec::with_capacity(2);
         if let Some(w) = inverse.get() {
             curves.push(WeightCurve {
                 label: ComparedScheme::Inverse.label(beta),
-                weights: w.weights,
+                weights: w,
                 highlighted: false,
             });
         }
@@ -57,7 +62,8 @@ pub fn FirstScreen() -> impl IntoView {
     let page = use_page();
     let lang = page.lang;
     let present = Memo::new(move |_| page.view.with(|v| v.present));
-    let figure = first_figure(ex);
+    let inverse = inverse_weights(ex);
+    let figure = first_figure(ex, inverse);
     // The figure, the slider and the words fit the first screen of a phone or a laptop.
     let screen = super::dom::window()
         .inner_height()
@@ -80,18 +86,16 @@ pub fn FirstScreen() -> impl IntoView {
     };
     // The rarest class's weight over the most frequent's, under each.
     let ratios = Memo::new(move |_| {
-        let beta = ex.beta.get();
-        ex.counts.with(|c| {
+        let (head, tail, counts) = ex.counts.with(|c| {
             let (head, tail) = head_and_tail(c);
-            let ratio = |w: &[f64]| w[tail] / w[head];
-            let inverse = scheme_weights(c, ComparedScheme::Inverse, beta)
-                .weights
-                .ok()?;
-            let cb = ex
-                .cb
-                .with(|cb| cb.as_ref().ok().map(|w| ratio(&w.weights)))?;
-            Some((c[head], c[tail], ratio(&inverse.weights), cb))
-        })
+            Some((head, tail, (*c.get(head)?, *c.get(tail)?)))
+        })?;
+        let ratio = |w: &[f64]| w[tail] / w[head];
+        let inverse = inverse.with(|w| w.as_deref().map(ratio))?;
+        let cb = ex
+            .cb
+            .with(|cb| cb.as_ref().ok().map(|w| ratio(&w.weights)))?;
+        Some((counts.0, counts.1, inverse, cb))
     });
     let caption = tf("first.caption", move || {
         vec![("data", data_name()), ("beta", ex.beta.get().to_string())]

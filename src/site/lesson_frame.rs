@@ -4,11 +4,13 @@
 //! section is its frame at about its final height, so that a link to a
 //! section lands on it and nothing below jumps when the chunk arrives.
 
+use leptos::context::Provider;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::dom;
 use super::i18n::{t, use_page};
+use super::state::use_explorer;
 use crate::teach::lesson::Section;
 
 /// A section's frame: its number and title (focusable, for presentation
@@ -28,8 +30,14 @@ pub fn SectionFrame(
     let title_id = format!("{id}-title");
     let labelled_by = title_id.clone();
     let pending = children.is_none();
+    // The section's words and figures follow a drag elsewhere only while on
+    // screen: its body sees the explorer through a provider of its own (a
+    // component has no owner of its own to hold a context).
+    let frame = NodeRef::<leptos::html::Section>::new();
+    let shown_here = use_explorer().while_shown(dom::on_screen(frame));
     view! {
         <section
+            node_ref=frame
             class="panel lesson-section"
             class:pending=pending
             id=id
@@ -42,7 +50,7 @@ pub fn SectionFrame(
                 <span class="section-number">{format!("{}. ", section.slide())}</span>
                 {t(section.title_key())}
             </h2>
-            {children.map(|c| c())}
+            {children.map(|c| view! { <Provider value=shown_here>{c()}</Provider> })}
         </section>
     }
 }

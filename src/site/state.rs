@@ -121,6 +121,44 @@ pub fn use_explorer() -> Explorer {
 }
 
 impl Explorer {
+    /// The explorer as a part of the page off screen sees it: beta and gamma
+    /// hold still while `shown` is false and catch up when it turns true, so
+    /// that a drag updates only what the reader can see. The counts are never
+    /// held (the CB weights are the held beta's for the current counts, so
+    /// a table never pairs one distribution's counts with another's weights).
+    /// What an action uses (a run's settings, a graded answer) is read from
+    /// [`Explorer::state`], which is never held back.
+    pub fn while_shown(self, shown: ReadSignal<bool>) -> Explorer {
+        fn hold<T: Clone + PartialEq + Send + Sync + 'static>(
+            live: Memo<T>,
+            shown: ReadSignal<bool>,
+        ) -> Memo<T> {
+            Memo::new(move |_| {
+                if shown.get() {
+                    live.get()
+                } else {
+                    live.get_untracked()
+                }
+            })
+        }
+        let beta = hold(self.beta, shown);
+        let (live_beta, live_cb, counts) = (self.beta, self.cb, self.counts);
+        Explorer {
+            beta,
+            gamma: hold(self.gamma, shown),
+            // On screen (the usual case) the page's own memo; off screen, computed for the held beta.
+            cb: Memo::new(move |_| {
+                let beta = beta.get();
+                if beta == live_beta.get_untracked() {
+                    live_cb.get()
+                } else {
+                    counts.with(|c| class_balanced_weights(c, beta))
+                }
+            }),
+            ..self
+        }
+    }
+
     /// The compared schemes' weights in control order, the current-beta one
     /// computed from the memo of class-balanced weights.
     pub fn compared(&self) -> Vec<SchemeWeights> {

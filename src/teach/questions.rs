@@ -230,6 +230,15 @@ impl Question {
         }
     }
 
+    /// What of the explorer's state the question's words and answer follow
+    /// (a choice follows nothing).
+    pub fn follows(&self) -> Follows {
+        match self.kind {
+            Kind::Choice(_) => Follows::Nothing,
+            Kind::Number { follows, .. } => follows,
+        }
+    }
+
     /// What the answer depends on, as text kept with a saved answer: empty
     /// for a question whose answer never changes; beta and the counts for
     /// one that follows the explorer (the counts as a hash: a reader's
@@ -348,7 +357,15 @@ mod tests {
             }
             for key in keys {
                 for lang in Lang::ALL {
-                    assert_ne!(tr(lang, &key), key, "{key} is missing in {lang:?}");
+                    let words = tr(lang, &key);
+                    assert_ne!(words, key, "{key} is missing in {lang:?}");
+                    // The page redraws a question's words only when what it
+                    // follows changes: words naming beta or a count must follow it.
+                    if words.contains("{beta}") {
+                        assert_eq!(q.follows(), Follows::CountsAndBeta, "{key}");
+                    } else if words.contains("{head}") || words.contains("{tail}") {
+                        assert_ne!(q.follows(), Follows::Nothing, "{key}");
+                    }
                 }
             }
         }

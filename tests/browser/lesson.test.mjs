@@ -26,6 +26,14 @@ after(async () => {
 });
 
 /** Opens the page (CSP bypassed so that axe can be injected) and waits for the lesson. */
+/** Skips the lesson's predictions, so that the figures they veil can be used. */
+async function skipPredictions(page) {
+  for (const [section, id] of [['overlap', 'overlap-ten'], ['definition', 'definition-hundred']]) {
+    await page.click(`#predict-${id}-skip`);
+    await page.waitForSelector(`#${section} .predicted:not(.veiled)`, { state: 'attached' });
+  }
+}
+
 async function open(query = '', options = {}) {
   const page = await openPage(browser, `${server.url}${query}`, { bypassCSP: true, ...options });
   // The sections' frames are in the first load; their words come with the lesson's chunk.
@@ -91,7 +99,10 @@ async function walkWithKeyboard(page, lang, words) {
   await settle(page);
   const after = await page.evaluate(() => document.querySelector('input[name="long-tail-beta"]:checked').id);
   assert.notEqual(after, before, 'the arrow key moved to another beta');
-  // Section 2: draw three samples by hand, then run the trials.
+  // Section 2: skip the prediction, then draw three samples by hand and run the trials.
+  await tabTo(page, '#predict-overlap-ten-skip');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#overlap .predicted:not(.veiled)');
   await tabTo(page, '#coverage-n');
   await tabTo(page, '#coverage-draw');
   for (let i = 0; i < 3; i += 1) await page.keyboard.press('Enter');
@@ -233,6 +244,7 @@ test('an unknown language falls back to English with a notice', async () => {
 
 test('the coverage simulation agrees with the formula within its Monte Carlo error', { timeout: 120_000 }, async () => {
   const page = await open();
+  await skipPredictions(page);
   await page.click('#coverage-run');
   const table = page.locator('#coverage-table');
   await table.waitFor();
@@ -416,6 +428,7 @@ test('presentation mode: one section per screen, arrow keys, the slide in the UR
 test('a lesson link sets the stepper\'s step and the simulation\'s N; both follow into the URL', { timeout: 120_000 }, async () => {
   const page = await open('?beta=0.99&induction_step=7&coverage_n=50#induction');
   await settle(page);
+  await skipPredictions(page);
   assert.equal(await page.getAttribute('#induction-stepper .step-text', 'data-step'), '7');
   assert.equal(await page.locator('#induction-table tbody tr').count(), 7);
   assert.match(await page.textContent('.step-text'), /7/);
@@ -473,6 +486,7 @@ test('a lesson link sets the stepper\'s step and the simulation\'s N; both follo
 test('axe-core finds no serious or critical violation in any section, language or mode', { timeout: 300_000 }, async () => {
   for (const lang of ['en', 'zh-CN']) {
     const page = await open(lang === 'en' ? '' : `?lang=${lang}`);
+    await skipPredictions(page);
     await page.click('#coverage-run');
     await page.click('#induction-next');
     await settle(page);

@@ -55,9 +55,12 @@ test('the first screen shows the figure under the reader\'s finger and three way
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2, { steps: 8 });
     await page.mouse.up();
-    // beta as the page writes it: "0.975" or "1 - 2.5e-2".
-    const text = await page.inputValue('#beta-text');
-    const beta = text.startsWith('1 - ') ? 1 - Number(text.slice(4)) : Number(text);
+    // A dragged beta reads as a short decimal (1 - beta to three digits), in the label and the sentence.
+    const said = (await page.textContent('#first-ratio')).match(/at β = ([0-9.]+)\.$/);
+    assert.ok(said, `the sentence names beta as a decimal: ${await page.textContent('#first-ratio')}`);
+    assert.match(said[1], /^0\.9*[0-9]{1,3}$/);
+    assert.equal(await page.textContent('label[for="first-beta"]'), `Drag β: ${said[1]}`);
+    const beta = Number(said[1]);
     assert.ok(beta > 0 && beta < 0.999, `the drag moved beta below 0.999: ${beta}`);
     const w = cliWeights(beta);
     const ratio = Number((await page.textContent('#first-ratio')).match(/and ([0-9.e+-]+) times under class-balanced/)[1]);
@@ -184,6 +187,8 @@ test('every section\'s questions, answered wrong then right, say why at once; th
   // Another beta: the weight question's answer was given under another state, and says so.
   await page.fill('#beta-text', '0.99');
   await page.press('#beta-text', 'Enter');
+  // A section off screen catches up with beta when the reader scrolls to it (src/site/state.rs).
+  await page.locator('#q-class-balanced-tail').scrollIntoViewIfNeeded();
   await page.waitForSelector('#q-class-balanced-tail .feedback .stale');
   assert.match(await page.textContent('#q-class-balanced-tail legend'), /β = 0\.99\b/);
   assert.match(await page.textContent('#my-answers li[data-question="class-balanced-tail"]'), /answered under another state/);
@@ -217,4 +222,112 @@ test('with storage blocked the questions still work and the page says answers ar
   await page.locator('#q-losses-gamma').scrollIntoViewIfNeeded();
   await screenshot(page, 'questions-phone-zh-CN');
   page.assertNoErrors();
+});
+
+test('every paper\'s BibTeX is the CLI\'s, well formed, and copied one by one or all at once, in both languages', { timeout: 90_000 }, async () => {
+  const cli = (...args) => execFileSync(requireEnv('CBLAB_CLI'), ['cite', ...args], { encoding: 'utf8' }).trim();
+  const all = cli();
+  const keys = [...all.matchAll(/^@inproceedings\{([a-z0-9]+),$/gm)].map((m) => m[1]);
+  assert.ok(keys.length >= 9, `the CLI lists the paper and the lesson's methods: ${keys}`);
+  const page = await open('#cite', { permissions: ['clipboard-read', 'clipboard-write'] });
+  // A link to the list opens it.
+  await page.waitForSelector('#cite[open]');
+  assert.deepEqual(await page.$$eval('#cite pre', (pres) => pres.map((p) => p.id.replace(/^bib-/, ''))), keys);
+  for (const key of keys) {
+    const entry = await page.textContent(`#bib-${key}`);
+    assert.equal(entry, cli(key), `${key} as the CLI prints it`);
+    // One field a line, each value in braces; braces balance.
+    assert.match(entry, /^@inproceedings\{[a-z0-9]+,\n(  [a-z]+ *= \{.+\},\n)+\}$/, key);
+    const authors = entry.match(/\n {2}author {4}= \{(.+)\},\n/)[1].split(' and ');
+    for (const a of authors) assert.match(a, /^[^,]+, [^,]+$/, `${key}: "${a}" as "Last, First"`);
+    let depth = 0;
+    for (const c of entry) {
+      depth += c === '{' ? 1 : c === '}' ? -1 : 0;
+      assert.ok(depth >= 0, key);
+    }
+    assert.equal(depth, 0, key);
+  }
+  // The paper's own listing, field by field (richardaecn/class-balanced-loss's README).
+  const cb = await page.textContent('#bib-cui2019classbalancedloss');
+  assert.match(cb, /title {5}= \{\{Class-Balanced Loss Based on Effective Number of Samples\}\}/);
+  assert.match(cb, /author {4}= \{Cui, Yin and Jia, Menglin and Lin, Tsung-Yi and Song, Yang and Belongie, Serge\}/);
+  assert.match(cb, /year {6}= \{2019\}/);
+  await page.click('#copy-all-bibtex');
+  await page.waitForFunction(() => document.querySelector('#copy-all-bibtex + [role=status]').textContent === 'Copied.');
+  assert.equal((await page.evaluate(() => navigator.clipboard.readText())).trim(), all);
+  await page.click('#copy-lin2017focal');
+  await page.waitForFunction(() => document.querySelector('#copy-lin2017focal + [role=status]').textContent === 'Copied.');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), cli('lin2017focal'));
+  await page.locator('#cite').scrollIntoViewIfNeeded();
+  await screenshot(page, 'cite');
+  page.assertNoErrors();
+  await page.close();
+
+  const zh = await open('?lang=zh-CN#cite', { width: 390, height: 844 });
+  await zh.waitForSelector('#cite[open]');
+  assert.equal(await zh.textContent('#copy-cui2019classbalancedloss'), '复制 cui2019classbalancedloss');
+  assert.equal(await zh.textContent('#bib-cui2019classbalancedloss'), cli('cui2019classbalancedloss'));
+  await zh.locator('#cite').scrollIntoViewIfNeeded();
+  await screenshot(zh, 'cite-phone-zh');
+  zh.assertNoErrors();
+  await zh.close();
+});
+
+test('predict, then see: a guess set with the keyboard, revealed beside the core\'s value with why, the figure unveiled; skipped, kept, forgotten, in Chinese', { timeout: 120_000 }, async () => {
+  const page = await open('#overlap', { width: 390, height: 844 });
+  const veiled = (section) => page.evaluate((s) => {
+    const box = document.querySelector(`#${s} .predicted`);
+    return box.classList.contains('veiled') && box.hasAttribute('inert');
+  }, section);
+  assert.ok(await veiled('overlap'), 'the simulation is veiled until the reader guesses');
+  assert.ok(await veiled('definition'), 'so is the effective number figure');
+  await screenshot(page, 'predict-veiled-phone');
+  // The core's truths: 10 draws from 10 prototypes cover 10 (1 - 0.9^10); the tenth is new with 0.9^9.
+  const ten = 10 * (1 - 0.9 ** 10);
+  const four = (x) => String(Number(x.toFixed(4)));
+  // A guess with the keyboard: End is all 10, too high.
+  await page.focus('#predict-overlap-ten-guess');
+  await page.keyboard.press('End');
+  assert.equal(await page.textContent('label[for="predict-overlap-ten-guess"]'), 'Your guess: 10 prototypes');
+  await page.click('#predict-overlap-ten-reveal');
+  const result = page.locator('#predict-overlap-ten .predict-result');
+  assert.match(await result.textContent(), new RegExp(`^Too high: you guessed 10, but it is ${four(ten).replace('.', '\\.')}\\.`));
+  assert.match(await result.textContent(), new RegExp(`probability ${four(0.9 ** 9).replace('.', '\\.')} on average`));
+  assert.equal(await result.getAttribute('role'), 'status');
+  assert.ok(!(await veiled('overlap')), 'the simulation is unveiled');
+  assert.ok(await veiled('definition'), 'the other prediction is still open');
+  // Guess again, closer: Home is 1, then 55 steps of 0.1 right is 6.5.
+  await page.click('#predict-overlap-ten-again');
+  assert.ok(await veiled('overlap'));
+  await page.focus('#predict-overlap-ten-guess');
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 55; i++) await page.keyboard.press('ArrowRight');
+  await page.click('#predict-overlap-ten-reveal');
+  assert.match(await result.textContent(), /^Close: you guessed 6\.5, and it is /);
+  // Skipped: the answer and why, the figure shown.
+  await page.click('#predict-definition-hundred-skip');
+  const hundred = (1 - 0.99 ** 100) / 0.01;
+  const said = await page.textContent('#predict-definition-hundred .predict-result');
+  assert.match(said, new RegExp(`^It is ${four(hundred).replace('.', '\\.')}\\.`));
+  assert.match(said, /the 100th adds only 0\.3697\b.*N = 1\/\(1 − β\) = 100\b/);
+  assert.ok(!(await veiled('definition')));
+  await page.locator('#predict-overlap-ten').scrollIntoViewIfNeeded();
+  await screenshot(page, 'predict-revealed-phone');
+  // Kept across a reload, with the answers; forgotten with them.
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForSelector('#long-tail:not(.pending)');
+  assert.match(await page.textContent('#predict-overlap-ten .predict-result'), /^Close: you guessed 6\.5/);
+  assert.ok(!(await veiled('overlap')) && !(await veiled('definition')));
+  await page.click('#reset-answers');
+  assert.ok(await veiled('overlap') && await veiled('definition'), 'forgetting the answers forgets the guesses');
+  page.assertNoErrors();
+  await page.close();
+
+  const zh = await open('?lang=zh-CN#definition');
+  await zh.focus('#predict-definition-hundred-guess');
+  await zh.keyboard.press('End');
+  await zh.click('#predict-definition-hundred-reveal');
+  assert.match(await zh.textContent('#predict-definition-hundred .predict-result'), /^猜高了：你猜的是 100，答案是 63\.3968。/);
+  zh.assertNoErrors();
+  await zh.close();
 });

@@ -2,6 +2,7 @@
 //! non-zero exit, and numbers equal to the library's. One file a command.
 
 mod annotations;
+mod cite;
 mod counts;
 mod loss;
 mod multi_label;

@@ -137,13 +137,14 @@ fn minify(file: &Path) -> Result<()> {
         .arg(format!("--outfile={}", file.display())))
 }
 
-/// wasm-opt at `-Oz`, as trunk runs it for the worker at `-O3`.
+/// wasm-opt at `-Oz`, as trunk runs it for the worker at `-O3`. With
+/// `CBLAB_KEEP_NAMES` set, the functions keep their names, for a profiler.
 fn shrink(input: &Path, output: &Path) -> Result<()> {
-    run(command("wasm-opt")
-        .arg("-Oz")
-        .arg(input)
-        .arg("--output")
-        .arg(output))
+    let mut wasm_opt = command("wasm-opt");
+    if std::env::var_os("CBLAB_KEEP_NAMES").is_some() {
+        wasm_opt.arg("--debuginfo");
+    }
+    run(wasm_opt.arg("-Oz").arg(input).arg("--output").arg(output))
 }
 
 fn files_in(dir: &Path) -> Result<Vec<PathBuf>> {

@@ -8,7 +8,9 @@ use super::math;
 use super::questions::Questions;
 use super::sections::{LessonSection, para, slide_points};
 use crate::site::deferred::{Deferred, Part};
-use crate::site::i18n::t;
+use crate::site::dom;
+use crate::site::i18n::{t, tf};
+use crate::teach::citations::{CITATIONS, Citation, bibliography};
 use crate::teach::lesson::Section;
 use crate::teach::successors::{IB_TABLE_4, LA_TABLE_3, PublishedTable};
 
@@ -47,6 +49,50 @@ fn published(table: &'static PublishedTable) -> impl IntoView {
     }
 }
 
+/// A "Copy" button for `text`, saying in a live region whether it worked.
+fn copy_button(id: String, text: String, label: Signal<String>) -> impl IntoView {
+    let (said, set_said) = signal(None::<&'static str>);
+    let copy = move |_| {
+        let text = text.clone();
+        leptos::task::spawn_local(async move {
+            let ok = dom::copy_text(&text).await;
+            set_said.set(Some(if ok {
+                "export.copied"
+            } else {
+                "export.copy_refused"
+            }));
+        });
+    };
+    view! {
+        <button type="button" id=id on:click=copy>{label}</button>
+        <span class="hint" role="status">{move || said.get().map(|key| t(key).get())}</span>
+    }
+}
+
+/// One paper's BibTeX, with its copy button.
+fn entry(c: &'static Citation) -> impl IntoView {
+    view! {
+        <li class="bibtex">
+            <pre id=format!("bib-{}", c.key) tabindex="0">{c.bibtex()}</pre>
+            <div class="tools">
+                {copy_button(format!("copy-{}", c.key), c.bibtex(), tf("lesson.cite.copy", move || vec![("key", c.key.to_owned())]))}
+            </div>
+        </li>
+    }
+}
+
+/// BibTeX for the paper and every method the lesson names.
+fn cite() -> impl IntoView {
+    view! {
+        <details class="cite" id="cite">
+            <summary><h3>{t("lesson.cite.title")}</h3></summary>
+            <p>{t("lesson.cite.intro")}</p>
+            <div class="tools">{copy_button("copy-all-bibtex".to_owned(), bibliography(&CITATIONS), tf("lesson.cite.copy_all", Vec::new))}</div>
+            <ul class="bibliography">{CITATIONS.iter().map(entry).collect_view()}</ul>
+        </details>
+    }
+}
+
 /// 8. What came after.
 #[component]
 pub fn After(
@@ -81,6 +127,7 @@ pub fn After(
             {para("lesson.after.ours_p")}
             <Deferred part=Part::Leaderboard />
             <Deferred part=Part::MultiLabel />
+            {cite()}
             <Questions section=Section::After />
         </LessonSection>
     }

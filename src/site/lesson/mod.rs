@@ -12,6 +12,7 @@ mod beta;
 mod coverage;
 mod induction;
 mod math;
+mod predict;
 mod questions;
 mod sections;
 

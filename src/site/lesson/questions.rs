@@ -16,7 +16,7 @@ use crate::site::dom;
 use crate::site::i18n::{t, tf, use_page};
 use crate::site::state::{Explorer, use_explorer};
 use crate::teach::lesson::Section;
-use crate::teach::questions::{Answer, Inputs, Kind, QUESTIONS, Question, Verdict};
+use crate::teach::questions::{Answer, Follows, Inputs, Kind, QUESTIONS, Question, Verdict};
 
 /// Where the answers are kept in the browser.
 const STORAGE_KEY: &str = "cblab.answers";
@@ -36,6 +36,29 @@ pub(super) struct Answers {
     saved: RwSignal<BTreeMap<String, Saved>>,
     /// Whether the browser lets the page keep them.
     kept: bool,
+}
+
+impl Answers {
+    /// The kept guess of prediction `id` ("skip" when skipped), if revealed.
+    pub(super) fn prediction(self, id: &'static str) -> Memo<Option<String>> {
+        let key = format!("predict:{id}");
+        Memo::new(move |_| self.saved.with(|s| s.get(&key).map(|a| a.given.clone())))
+    }
+
+    /// Keeps (or, with `None`, forgets) prediction `id`'s revealed guess.
+    pub(super) fn set_prediction(self, id: &'static str, given: Option<String>) {
+        let key = format!("predict:{id}");
+        self.saved.update(|s| match given {
+            Some(given) => drop(s.insert(
+                key,
+                Saved {
+                    given,
+                    state: String::new(),
+                },
+            )),
+            None => drop(s.remove(&key)),
+        });
+    }
 }
 
 /// The browser's storage, if it lets the page write to it (a browser that
@@ -73,10 +96,30 @@ pub(super) fn provide_answers() -> Answers {
     answers
 }
 
-/// The inputs a numeric answer depends on, read from the explorer.
-fn with_inputs<R>(ex: Explorer, f: impl FnOnce(&Inputs) -> R) -> R {
-    let beta = ex.beta.get();
-    ex.counts.with(|counts| f(&Inputs { counts, beta }))
+/// The inputs of question `q`, read from the explorer; only what the
+/// question follows is tracked, so that a beta drag leaves the other
+/// questions (their words, feedback and status) alone.
+fn with_inputs<R>(ex: Explorer, q: &Question, f: impl FnOnce(&Inputs) -> R) -> R {
+    let follows = q.follows();
+    let beta = if follows == Follows::CountsAndBeta {
+        ex.beta.get()
+    } else {
+        ex.beta.get_untracked()
+    };
+    if follows == Follows::Nothing {
+        ex.counts
+            .with_untracked(|counts| f(&Inputs { counts, beta }))
+    } else {
+        ex.counts.with(|counts| f(&Inputs { counts, beta }))
+    }
+}
+
+/// The explorer's inputs as they are now, for grading an answer given now
+/// (the section's own view of beta may be held back while off screen).
+fn live_inputs<R>(ex: Explorer, f: impl FnOnce(&Inputs) -> R) -> R {
+    let beta = ex.state.with_untracked(|s| s.beta);
+    ex.counts
+        .with_untracked(|counts| f(&Inputs { counts, beta }))
 }
 
 /// The values a question's words may name: the explorer's beta and its
@@ -142,7 +185,7 @@ fn QuestionForm(q: &'static Question) -> impl IntoView {
     // Set when "Check" finds nothing to grade (nothing picked, not a number).
     let unreadable = RwSignal::new(false);
     let shown = RwSignal::new(false);
-    let status = Memo::new(move |_| with_inputs(ex, |i| status(q, saved.get().as_ref(), i)));
+    let status = Memo::new(move |_| with_inputs(ex, q, |i| status(q, saved.get().as_ref(), i)));
     let form_id = format!("q-{}", q.id);
     let prompt_id = format!("q-{}-prompt", q.id);
     let labelled = prompt_id.clone();
@@ -150,10 +193,10 @@ fn QuestionForm(q: &'static Question) -> impl IntoView {
     let check = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let given = draft.get_untracked().trim().to_owned();
-        let readable = with_inputs(ex, |i| q.grade(&given, i) != Verdict::Unreadable);
+        let readable = live_inputs(ex, |i| q.grade(&given, i) != Verdict::Unreadable);
         unreadable.set(!readable);
         if readable {
-            let state = with_inputs(ex, |i| q.state_key(i));
+            let state = live_inputs(ex, |i| q.state_key(i));
             answers
                 .saved
                 .update(|s| drop(s.insert(q.id.to_owned(), Saved { given, state })));
@@ -165,13 +208,13 @@ fn QuestionForm(q: &'static Question) -> impl IntoView {
         unreadable.set(false);
     };
 
-    let prompt = move || with_inputs(ex, |i| words(lang.get(), q, "prompt", &[], i));
+    let prompt = move || with_inputs(ex, q, |i| words(lang.get(), q, "prompt", &[], i));
     let field = match q.kind {
         Kind::Choice(options) => options
             .iter()
             .map(|o| {
                 let id = o.id;
-                let text = move || with_inputs(ex, |i| words(lang.get(), q, id, &[], i));
+                let text = move || with_inputs(ex, q, |i| words(lang.get(), q, id, &[], i));
                 view! {
                     <label class="check option">
                         <input
@@ -215,7 +258,7 @@ fn QuestionForm(q: &'static Question) -> impl IntoView {
         }
         let given = saved.get()?.given;
         let reason =
-            |option: &str| with_inputs(ex, |i| words(lang, q, &format!("{option}.why"), &[], i));
+            |option: &str| with_inputs(ex, q, |i| words(lang, q, &format!("{option}.why"), &[], i));
         Some(match status.get() {
             Status::Open => return None,
             Status::Stale => view! {
@@ -243,7 +286,7 @@ fn QuestionForm(q: &'static Question) -> impl IntoView {
                                 "quiz.too_low"
                             }
                         ),
-                        with_inputs(ex, |i| words(lang, q, "hint", &[], i))
+                        with_inputs(ex, q, |i| words(lang, q, "hint", &[], i))
                     ),
                     (_, None) => String::new(),
                 };
@@ -264,7 +307,7 @@ fn QuestionForm(q: &'static Question) -> impl IntoView {
             return None;
         }
         let lang = lang.get();
-        let text = with_inputs(ex, |i| match q.answer(i)? {
+        let text = with_inputs(ex, q, |i| match q.answer(i)? {
             Answer::Choice(id) => Some(words(lang, q, id, &[], i)),
             Answer::Number(x) => Some(words(lang, q, "answer", &[("answer", &short(x))], i)),
         })
@@ -302,12 +345,10 @@ pub(super) fn AnswersSummary() -> impl IntoView {
     let answers = expect_context::<Answers>();
     let statuses = Memo::new(move |_| {
         answers.saved.with(|saved| {
-            with_inputs(ex, |i| {
-                QUESTIONS
-                    .iter()
-                    .map(|q| status(q, saved.get(q.id), i))
-                    .collect::<Vec<_>>()
-            })
+            QUESTIONS
+                .iter()
+                .map(|q| with_inputs(ex, q, |i| status(q, saved.get(q.id), i)))
+                .collect::<Vec<_>>()
         })
     });
     let right = move || {
@@ -326,29 +367,37 @@ pub(super) fn AnswersSummary() -> impl IntoView {
                 {tf("quiz.summary_count", move || vec![("right", right().to_string()), ("total", QUESTIONS.len().to_string())])}
             </p>
             <ol>
-                {move || {
-                    let lang = lang.get();
-                    QUESTIONS
-                        .iter()
-                        .zip(statuses.get())
-                        .map(|(q, st)| {
-                            let (class, key) = match st {
-                                Status::Open => ("open", "quiz.status_open"),
-                                Status::Stale => ("stale", "quiz.status_stale"),
-                                Status::Graded(Verdict::Right) => ("right", "quiz.status_right"),
-                                Status::Graded(_) => ("wrong", "quiz.status_wrong"),
+                // Item by item: a drag redraws only the words that name beta.
+                {QUESTIONS
+                    .iter()
+                    .enumerate()
+                    .map(|(i, q)| {
+                        let status = move || statuses.with(|s| s[i]);
+                        let class = move || match status() {
+                            Status::Open => "open",
+                            Status::Stale => "stale",
+                            Status::Graded(Verdict::Right) => "right",
+                            Status::Graded(_) => "wrong",
+                        };
+                        let said = move || {
+                            let key = match status() {
+                                Status::Open => "quiz.status_open",
+                                Status::Stale => "quiz.status_stale",
+                                Status::Graded(Verdict::Right) => "quiz.status_right",
+                                Status::Graded(_) => "quiz.status_wrong",
                             };
-                            let prompt = with_inputs(ex, |i| words(lang, q, "prompt", &[], i));
-                            view! {
-                                <li class=class data-question=q.id>
-                                    <a href=format!("#q-{}", q.id)>{format!("{}. ", q.section.slide())}{prompt}</a>
-                                    " "
-                                    <strong>{tr(lang, key)}</strong>
-                                </li>
-                            }
-                        })
-                        .collect_view()
-                }}
+                            tr(lang.get(), key)
+                        };
+                        let prompt = move || with_inputs(ex, q, |i| words(lang.get(), q, "prompt", &[], i));
+                        view! {
+                            <li class=class data-question=q.id>
+                                <a href=format!("#q-{}", q.id)>{format!("{}. ", q.section.slide())}{prompt}</a>
+                                " "
+                                <strong>{said}</strong>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ol>
             <button type="button" id="reset-answers" on:click=move |_| answers.saved.set(BTreeMap::new())>
                 {t("quiz.reset")}

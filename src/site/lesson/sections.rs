@@ -7,6 +7,7 @@ use super::beta::BetaChoice;
 use super::coverage::CoverageLab;
 use super::induction::InductionStepper;
 use super::math;
+use super::predict::{Predict, Veiled};
 use super::questions::Questions;
 use crate::site::deferred::{Deferred, Part};
 use crate::site::figures::{
@@ -81,13 +82,14 @@ pub fn Overlap(
 ) -> impl IntoView {
     view! {
         <LessonSection section=Section::Overlap hidden>
+            <Predict id="overlap-ten" />
             {para("lesson.overlap.p1")}
             {para("lesson.overlap.p2")}
             {math::overlap()}
             {slide_points("lesson.overlap.slide")}
-            <div class="slide-figure">
+            <Veiled id="overlap-ten" class="slide-figure">
                 <CoverageLab />
-            </div>
+            </Veiled>
             <Questions section=Section::Overlap />
         </LessonSection>
     }
@@ -103,6 +105,7 @@ pub fn Definition(
     let ex = use_explorer();
     view! {
         <LessonSection section=Section::Definition hidden>
+            <Predict id="definition-hundred" />
             {para("lesson.definition.p1")}
             <div class="slide-formula">{math::effective_number()}</div>
             {para("lesson.definition.p2")}
@@ -116,10 +119,10 @@ pub fn Definition(
             <div class="slide-control">
                 <BetaChoice group="definition-beta" />
             </div>
-            <div class="slide-figure">
+            <Veiled id="definition-hundred" class="slide-figure">
                 <ChartCanvas figure=effective_figure(ex) name="lesson-effective"
                     caption=t("lesson.definition.caption") />
-            </div>
+            </Veiled>
             <Questions section=Section::Definition />
         </LessonSection>
     }

@@ -50,8 +50,19 @@ pub fn MultiLabelPanel() -> impl IntoView {
             move |e| set_error.set(Some(e)),
         );
     };
+    // Off screen, the panel keeps the beta it last showed: its tables are
+    // rebuilt for the current one when it scrolls back in, not on every drag.
+    let panel = NodeRef::<leptos::html::Section>::new();
+    let shown = crate::site::dom::on_screen(panel);
+    let beta = Memo::new(move |_| {
+        if shown.get() {
+            ex.beta.get()
+        } else {
+            ex.beta.get_untracked()
+        }
+    });
     let view_of = Memo::new(move |_| {
-        let beta = ex.state.with(|s| s.beta);
+        let beta = beta.get();
         sets.with(|s| {
             s.as_ref()
                 .map(|s: &LabelSets| label_set_view(s, beta, EXAMPLES))
@@ -59,7 +70,7 @@ pub fn MultiLabelPanel() -> impl IntoView {
     });
 
     view! {
-        <section class="panel multi-label" id="multi-label" aria-labelledby="multi-label-title">
+        <section class="panel multi-label" id="multi-label" aria-labelledby="multi-label-title" node_ref=panel>
             <h3 id="multi-label-title">{t("multi.title")}</h3>
             <p>{t("multi.p1")}</p>
             <p>{t("multi.p2")}</p>
@@ -81,7 +92,7 @@ pub fn MultiLabelPanel() -> impl IntoView {
                 let text = tr_with(lang.get(), "multi.unchanged", &[("error", &e.in_lang(lang.get()))]);
                 view! { <p class="error" role="alert" id="label-sets-error">{text}</p> }
             })}
-            {move || view_of.get().map(|v| results(v, ex.state.with(|s| s.beta), lang.get()))}
+            {move || view_of.get().map(|v| results(v, beta.get(), lang.get()))}
             <MultiLabelExport sets view_of />
             <MultiLabelRuns />
         </section>

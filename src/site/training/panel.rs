@@ -131,7 +131,10 @@ pub fn TrainingPanel() -> impl IntoView {
     let reset = move || {
         forget();
         let settings = ex.training.get_untracked();
-        let configs = settings.configs(ex.beta.get_untracked().value(), ex.gamma.get_untracked());
+        let configs = settings.configs(
+            ex.state.with_untracked(|s| s.beta.value()),
+            ex.state.with_untracked(|s| s.gamma),
+        );
         let labels: Vec<Message> = configs.iter().map(|c| c.label_message()).collect();
         let spec = JobSpec {
             data: JobData::Toy,

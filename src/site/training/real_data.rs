@@ -156,7 +156,10 @@ pub fn RealDataPanel() -> impl IntoView {
 
     let request = move |settings: &TrainingSettings| {
         let base = settings
-            .base(ex.beta.get_untracked().value(), ex.gamma.get_untracked())
+            .base(
+                ex.state.with_untracked(|s| s.beta.value()),
+                ex.state.with_untracked(|s| s.gamma),
+            )
             .for_images();
         let list = format!("softmax,cb-softmax,{}", method.get_untracked());
         let configs = parse_compare_list(&list, &base).expect("the panel's names parse");
