@@ -115,7 +115,7 @@ fn cb_tail_weight(inputs: &Inputs) -> Option<f64> {
 }
 
 /// Every question, in the lesson's order.
-pub const QUESTIONS: [Question; 10] = [
+pub const QUESTIONS: [Question; 11] = [
     Question {
         id: "long-tail-inverse",
         section: Section::LongTail,
@@ -204,6 +204,15 @@ pub const QUESTIONS: [Question; 10] = [
             choice("sampler", false),
             choice("logits", true),
             choice("network", false),
+        ]),
+    },
+    Question {
+        id: "after-multi-label",
+        section: Section::After,
+        kind: Kind::Choice(&[
+            choice("per-class", false),
+            choice("mean", true),
+            choice("max", false),
         ]),
     },
 ];

@@ -147,6 +147,7 @@ const ANSWERS = {
   'losses-gamma': ['softmax', 'sigmoid'],
   'results-beta': ['same', 'smaller'],
   'after-what': ['network', 'logits'],
+  'after-multi-label': ['max', 'mean'],
 };
 
 test('every section\'s questions, answered wrong then right, say why at once; the answers are kept, follow the state, and are forgotten on request', { timeout: 180_000 }, async () => {
@@ -174,14 +175,14 @@ test('every section\'s questions, answered wrong then right, say why at once; th
   assert.equal(await page.inputValue('#q-definition-value-number'), 'about a hundred', 'the text is kept');
   await answer(page, 'definition-value', '99.996');
   await answer(page, 'overlap-cover', '12.8');
-  assert.match(await page.textContent('#answers-count'), /^10 of 10 answered right\.$/);
+  assert.match(await page.textContent('#answers-count'), /^11 of 11 answered right\.$/);
   await screenshot(page, 'questions-answered');
 
   // Kept across a reload.
   await page.reload({ waitUntil: 'load' });
   await page.waitForSelector('#long-tail:not(.pending)');
   await page.waitForSelector('#q-long-tail-why .feedback p');
-  assert.match(await page.textContent('#answers-count'), /^10 of 10 answered right\.$/);
+  assert.match(await page.textContent('#answers-count'), /^11 of 11 answered right\.$/);
   assert.equal(await page.isChecked('#q-long-tail-why input[value="overlap"]'), true, 'the picked option is kept');
 
   // Another beta: the weight question's answer was given under another state, and says so.
@@ -192,17 +193,17 @@ test('every section\'s questions, answered wrong then right, say why at once; th
   await page.waitForSelector('#q-class-balanced-tail .feedback .stale');
   assert.match(await page.textContent('#q-class-balanced-tail legend'), /β = 0\.99\b/);
   assert.match(await page.textContent('#my-answers li[data-question="class-balanced-tail"]'), /answered under another state/);
-  assert.match(await page.textContent('#answers-count'), /^9 of 10 answered right\.$/);
+  assert.match(await page.textContent('#answers-count'), /^10 of 11 answered right\.$/);
   // Answered again for the new state, with the CLI's weight at 0.99.
   assert.match(await answer(page, 'class-balanced-tail', cliWeights(0.99)[9].toFixed(4)), /^Right\./);
   // Retry clears one answer; "Forget my answers" clears them all, after a reload too.
   await page.click('#q-after-what button:has-text("Try again")');
   assert.match(await page.textContent('#my-answers li[data-question="after-what"]'), /not answered/);
   await page.click('#reset-answers');
-  assert.match(await page.textContent('#answers-count'), /^0 of 10 answered right\.$/);
+  assert.match(await page.textContent('#answers-count'), /^0 of 11 answered right\.$/);
   await page.reload({ waitUntil: 'load' });
   await page.waitForSelector('#long-tail:not(.pending)');
-  assert.match(await page.textContent('#answers-count'), /^0 of 10 answered right\.$/);
+  assert.match(await page.textContent('#answers-count'), /^0 of 11 answered right\.$/);
   assert.equal(await page.locator('#answers-not-kept').count(), 0, 'storage works here: no notice');
   page.assertNoErrors();
 });
