@@ -431,8 +431,10 @@ mod tests {
     /// known prefix) is in the files.
     #[test]
     fn every_key_the_site_uses_exists() {
-        const PREFIXES: [&str; 22] = [
+        const PREFIXES: [&str; 24] = [
             "lang.",
+            "cut.",
+            "handout.",
             "predict.",
             "first.",
             "quiz.",

@@ -32,6 +32,30 @@ pub fn now_ms() -> f64 {
     window().performance().map_or(0.0, |p| p.now())
 }
 
+/// The page's address with `query` (no fragment): a link to share or print.
+pub fn page_url(query: &str) -> String {
+    let location = window().location();
+    let origin = location.origin().unwrap_or_default();
+    let path = location.pathname().unwrap_or_default();
+    if query.is_empty() {
+        format!("{origin}{path}")
+    } else {
+        format!("{origin}{path}?{query}")
+    }
+}
+
+thread_local! {
+    /// Set while the handout is being printed: everything counts as on
+    /// screen then, so that off-screen sections and charts show the current
+    /// state on paper.
+    static PRINTING: RwSignal<bool> = RwSignal::new(false);
+}
+
+/// Whether the handout is being printed (see [`PRINTING`]).
+pub fn printing() -> RwSignal<bool> {
+    PRINTING.with(|p| *p)
+}
+
 /// Replaces the page's URL query without reloading or adding history; the
 /// `#fragment` stays (a link to a section keeps pointing at it).
 pub fn replace_query(query: &str) {
@@ -138,12 +162,13 @@ pub fn on_visibility(element: &web_sys::Element, on_change: impl Fn(bool) + 'sta
 
 /// Whether the element behind `node` is on screen (or within 200 px of it),
 /// as a signal: a panel far from the reader's eyes need not follow a drag.
-pub fn on_screen<E>(node: NodeRef<E>) -> ReadSignal<bool>
+pub fn on_screen<E>(node: NodeRef<E>) -> Signal<bool>
 where
     E: leptos::html::ElementType,
     E::Output: JsCast + Clone + 'static,
 {
     let (shown, set_shown) = signal(false);
+    let printing = printing();
     Effect::new(move |_| {
         if let Some(element) = node.get() {
             // The observer outlives the element's owner (a lesson frame the
@@ -153,7 +178,7 @@ where
             });
         }
     });
-    shown
+    Signal::derive(move || shown.get() || printing.get())
 }
 
 /// Resolves at the next animation frame: long work yields to the browser between chunks.

@@ -241,6 +241,7 @@ fn canvas_view(
         let _ = area.present();
     };
     let drawn_once = StoredValue::new_local(false);
+    let printing = dom::printing();
     Effect::new(move |previous: Option<bool>| {
         let now = presenting.get();
         if previous.is_some_and(|p| p != now) {
@@ -259,7 +260,7 @@ fn canvas_view(
         // figure. Off screen, the figure is not even tracked: its memo (the
         // same figure is shown by the lesson and by the explorer) is computed
         // only when the chart scrolls into view.
-        if visible.get() || !drawn_once.get_value() {
+        if visible.get() || printing.get() || !drawn_once.get_value() {
             figure.with_value(|f| f.track());
             draw();
             drawn_once.set_value(true);

@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use super::dom;
 use super::i18n::{t, use_page};
 use super::state::use_explorer;
-use crate::teach::lesson::Section;
+use crate::teach::section::Section;
 
 /// A section's frame: its number and title (focusable, for presentation
 /// mode) and its body, the lesson's or, until the chunk is here, nothing.
@@ -35,11 +35,15 @@ pub fn SectionFrame(
     // component has no owner of its own to hold a context).
     let frame = NodeRef::<leptos::html::Section>::new();
     let shown_here = use_explorer().while_shown(dom::on_screen(frame));
+    // The handout starts every kept section on a page but the first.
+    let page = use_page();
+    let first = move || page.view.with(|v| v.cut.sections().next() == Some(section));
     view! {
         <section
             node_ref=frame
             class="panel lesson-section"
             class:pending=pending
+            class:first-kept=first
             id=id
             data-section=id
             aria-labelledby=labelled_by
@@ -58,11 +62,15 @@ pub fn SectionFrame(
 /// Every section's frame, empty: what the page shows of the lesson until
 /// its chunk is here (or, with `failed`, when it could not come).
 pub fn placeholder() -> impl IntoView {
+    let page = use_page();
     view! {
         <div class="lesson">
             {Section::ALL
                 .into_iter()
-                .map(|section| view! { <SectionFrame section hidden=false /> })
+                .map(|section| {
+                    let hidden = Signal::derive(move || !page.view.with(|v| v.cut.keeps(section)));
+                    view! { <SectionFrame section hidden /> }
+                })
                 .collect_view()}
         </div>
     }

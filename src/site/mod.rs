@@ -86,6 +86,10 @@ fn App(failure: Option<crate::i18n::Message>) -> impl IntoView {
     backend::provide_gpu();
     deferred::provide();
     let present = Memo::new(move |_| page.view.with(|v| v.present));
+    // The teacher's cut may drop the first screen and the explorer.
+    let kept = move |panel| page.view.with(|v| v.cut.keeps_panel(panel));
+    let intro = move || kept(crate::teach::cut::Panel::Intro);
+    let explorer = move || kept(crate::teach::cut::Panel::Explorer);
     // The lesson's chunk lands a link to a section again when it arrives.
     lesson_frame::scroll_to_fragment(false);
     view! {
@@ -108,14 +112,16 @@ fn App(failure: Option<crate::i18n::Message>) -> impl IntoView {
             }}
         </div>
         <main>
-            <first_screen::FirstScreen />
+            <div hidden=move || !intro()>
+                <first_screen::FirstScreen />
+            </div>
             <deferred::Deferred part=deferred::Part::Lesson />
-            <div class="explorer-intro" hidden=move || present.get()>
+            <div class="explorer-intro" hidden=move || present.get() || !explorer()>
                 <h2 id="explorer-title">{t("shell.explorer_title")}</h2>
                 <p class="hint">{t("shell.explorer_intro")}</p>
             </div>
             // The training panel and the paper's grid are in the lesson's sections 6 and 7.
-            <div class="explorer" hidden=move || present.get()>
+            <div class="explorer" hidden=move || present.get() || !explorer()>
                 <editor::DistributionEditor />
                 <controls::Controls />
                 <figures::Figures />

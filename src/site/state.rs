@@ -128,10 +128,10 @@ impl Explorer {
     /// a table never pairs one distribution's counts with another's weights).
     /// What an action uses (a run's settings, a graded answer) is read from
     /// [`Explorer::state`], which is never held back.
-    pub fn while_shown(self, shown: ReadSignal<bool>) -> Explorer {
+    pub fn while_shown(self, shown: Signal<bool>) -> Explorer {
         fn hold<T: Clone + PartialEq + Send + Sync + 'static>(
             live: Memo<T>,
-            shown: ReadSignal<bool>,
+            shown: Signal<bool>,
         ) -> Memo<T> {
             Memo::new(move |_| {
                 if shown.get() {

@@ -3,87 +3,18 @@
 //! URL parameters (`lang`, `present`, `slide`, `induction_step`,
 //! `coverage_n`) beside the explorer's.
 //!
-//! `?preset=cifar10-lt-100&beta=0.9999&lang=zh-CN&present=1&slide=3&induction_step=12&coverage_n=50`:
+//! `?preset=cifar10-lt-100&beta=0.9999&lang=zh-CN&present=1&slide=3&induction_step=12&coverage_n=50&keep=overlap,definition&teacher=1`:
 //! the explorer's state (see [`crate::explorer::url`]), the language, whether
-//! the page is in presentation mode, the slide shown there (1-based), the
-//! induction stepper's step and the coverage simulation's class size N.
+//! the page is in presentation mode, the slide shown there (1-based, among
+//! the kept sections), the induction stepper's step, the coverage
+//! simulation's class size N, the teacher's cut ([`crate::teach::cut`]) and
+//! whether the page is the teacher's (its handout prints the answer key).
 
 use crate::i18n::{Lang, Message};
 use crate::teach::coverage::{DEFAULT_PROTOTYPES, PROTOTYPE_CHOICES};
+use crate::teach::cut::{Cut, CutError};
 use crate::teach::induction::MAX_STEPS;
-
-/// A section of the lesson, in the order of the paper's argument.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Section {
-    /// The long-tail problem, and why inverse frequency over-corrects.
-    LongTail,
-    /// Data overlap and diminishing returns: the coverage simulation.
-    Overlap,
-    /// The definition of the effective number.
-    Definition,
-    /// The proof by induction, as a stepper.
-    Induction,
-    /// The class-balanced term.
-    ClassBalanced,
-    /// The three losses, and training with them.
-    Losses,
-    /// What the paper found.
-    Results,
-    /// The methods that came after, and the page's own leaderboard.
-    After,
-}
-
-impl Section {
-    /// Every section, in lesson order; presentation slide k (1-based) is `ALL[k - 1]`.
-    pub const ALL: [Section; 8] = [
-        Section::LongTail,
-        Section::Overlap,
-        Section::Definition,
-        Section::Induction,
-        Section::ClassBalanced,
-        Section::Losses,
-        Section::Results,
-        Section::After,
-    ];
-
-    /// The section's HTML id (its title's id is `<id>-title`).
-    pub fn id(self) -> &'static str {
-        match self {
-            Section::LongTail => "long-tail",
-            Section::Overlap => "overlap",
-            Section::Definition => "definition",
-            Section::Induction => "induction",
-            Section::ClassBalanced => "class-balanced",
-            Section::Losses => "losses",
-            Section::Results => "results",
-            Section::After => "after",
-        }
-    }
-
-    /// The translation key of its title, which the first load holds: the
-    /// section's place and title are there before the lesson's chunk.
-    pub fn title_key(self) -> &'static str {
-        match self {
-            Section::LongTail => "lesson.long-tail.title",
-            Section::Overlap => "lesson.overlap.title",
-            Section::Definition => "lesson.definition.title",
-            Section::Induction => "lesson.induction.title",
-            Section::ClassBalanced => "lesson.class-balanced.title",
-            Section::Losses => "lesson.losses.title",
-            Section::Results => "lesson.results.title",
-            Section::After => "lesson.after.title",
-        }
-    }
-
-    /// Its slide number in presentation mode (1-based).
-    pub fn slide(self) -> usize {
-        Section::ALL
-            .iter()
-            .position(|&s| s == self)
-            .expect("ALL holds every section")
-            + 1
-    }
-}
+use crate::teach::section::Section;
 
 /// One prepared state of the lesson: a section and the explorer state that
 /// makes its point.
@@ -195,15 +126,20 @@ pub struct PageView {
     pub lang: Lang,
     /// Presentation mode: large type, one section per screen.
     pub present: bool,
-    /// The slide shown in presentation mode, 1-based, at most [`Section::ALL`]'s length.
+    /// The slide shown in presentation mode, 1-based, at most the cut's slide count.
     pub slide: usize,
     /// The induction stepper's step, 1 to [`MAX_STEPS`].
     pub induction_step: u32,
     /// The coverage simulation's class size N, one of [`PROTOTYPE_CHOICES`].
     pub prototypes: u32,
+    /// The sections and panels shown (the teacher's cut).
+    pub cut: Cut,
+    /// The teacher's page: its printed handout ends with the answer key.
+    pub teacher: bool,
 }
 
-/// English, reading mode, the first slide, step 1, N = [`DEFAULT_PROTOTYPES`].
+/// English, reading mode, the first slide, step 1, N = [`DEFAULT_PROTOTYPES`],
+/// the whole lesson, a student's page.
 impl Default for PageView {
     fn default() -> Self {
         Self {
@@ -212,6 +148,8 @@ impl Default for PageView {
             slide: 1,
             induction_step: 1,
             prototypes: DEFAULT_PROTOTYPES,
+            cut: Cut::ALL,
+            teacher: false,
         }
     }
 }
@@ -219,13 +157,13 @@ impl Default for PageView {
 impl PageView {
     /// The section on the current slide.
     pub fn section(&self) -> Section {
-        Section::ALL[self.slide.clamp(1, Section::ALL.len()) - 1]
+        self.cut.section_at(self.slide)
     }
 
     /// The next slide (stays on the last).
     pub fn next(self) -> Self {
         Self {
-            slide: (self.slide + 1).min(Section::ALL.len()),
+            slide: (self.slide + 1).min(self.cut.slide_count()),
             ..self
         }
     }
@@ -246,6 +184,8 @@ pub struct Ignored {
     pub key: &'static str,
     /// What the link said, at most 40 characters.
     pub value: String,
+    /// How many slides the link's lesson has (for a slide out of range).
+    pub slides: usize,
 }
 
 impl Ignored {
@@ -253,7 +193,7 @@ impl Ignored {
     pub fn message(&self) -> Message {
         let message = Message::new(self.key).with("value", &self.value);
         match self.key {
-            "notice.bad_slide" => message.with("slides", Section::ALL.len()),
+            "notice.bad_slide" => message.with("slides", self.slides),
             _ => message,
         }
     }
@@ -264,6 +204,8 @@ impl Ignored {
 pub fn view_from_query(query: &str) -> (PageView, Vec<Ignored>) {
     let mut view = PageView::default();
     let mut ignored = Vec::new();
+    // Checked once the cut is known, whichever comes first in the link.
+    let mut slide = None;
     let short = |s: &str| {
         let mut out: String = s.chars().take(40).collect();
         if s.chars().count() > 40 {
@@ -278,6 +220,7 @@ pub fn view_from_query(query: &str) -> (PageView, Vec<Ignored>) {
                 None => ignored.push(Ignored {
                     key: "notice.bad_lang",
                     value: short(&value),
+                    slides: 0,
                 }),
             },
             "present" => match value.as_ref() {
@@ -286,13 +229,30 @@ pub fn view_from_query(query: &str) -> (PageView, Vec<Ignored>) {
                 _ => ignored.push(Ignored {
                     key: "notice.bad_present",
                     value: short(&value),
+                    slides: 0,
                 }),
             },
-            "slide" => match value.trim().parse::<usize>() {
-                Ok(k) if (1..=Section::ALL.len()).contains(&k) => view.slide = k,
-                _ => ignored.push(Ignored {
-                    key: "notice.bad_slide",
+            "slide" => slide = Some(value.into_owned()),
+            "keep" => match Cut::parse(&value) {
+                Ok(cut) => view.cut = cut,
+                Err(CutError::Unknown(name)) => ignored.push(Ignored {
+                    key: "notice.bad_keep",
+                    value: short(&name),
+                    slides: 0,
+                }),
+                Err(CutError::NoSection) => ignored.push(Ignored {
+                    key: "notice.keep_no_section",
                     value: short(&value),
+                    slides: 0,
+                }),
+            },
+            "teacher" => match value.as_ref() {
+                "1" | "true" => view.teacher = true,
+                "0" | "false" => view.teacher = false,
+                _ => ignored.push(Ignored {
+                    key: "notice.bad_teacher",
+                    value: short(&value),
+                    slides: 0,
                 }),
             },
             "induction_step" => match value.trim().parse::<u32>() {
@@ -300,6 +260,7 @@ pub fn view_from_query(query: &str) -> (PageView, Vec<Ignored>) {
                 _ => ignored.push(Ignored {
                     key: "notice.bad_induction_step",
                     value: short(&value),
+                    slides: 0,
                 }),
             },
             "coverage_n" => match value.trim().parse::<u32>() {
@@ -307,9 +268,21 @@ pub fn view_from_query(query: &str) -> (PageView, Vec<Ignored>) {
                 _ => ignored.push(Ignored {
                     key: "notice.bad_coverage_n",
                     value: short(&value),
+                    slides: 0,
                 }),
             },
             _ => {}
+        }
+    }
+    if let Some(value) = slide {
+        let slides = view.cut.slide_count();
+        match value.trim().parse::<usize>() {
+            Ok(k) if (1..=slides).contains(&k) => view.slide = k,
+            _ => ignored.push(Ignored {
+                key: "notice.bad_slide",
+                value: short(&value),
+                slides,
+            }),
         }
     }
     (view, ignored)
@@ -332,20 +305,26 @@ pub fn view_to_query(view: &PageView) -> String {
     if view.prototypes != DEFAULT_PROTOTYPES {
         q.append_pair("coverage_n", &view.prototypes.to_string());
     }
+    if let Some(list) = view.cut.to_list() {
+        q.append_pair("keep", &list);
+    }
+    if view.teacher {
+        q.append_pair("teacher", "1");
+    }
     q.finish()
 }
 
-/// The URL (query and fragment) of a lesson step, in `lang`, presenting or not.
-pub fn step_href(step: &LessonStep, lang: Lang, present: bool) -> String {
+/// The URL (query and fragment) of a lesson step, in `page`'s language,
+/// presentation mode, cut and teacher's flag; `None` if the cut drops its section.
+pub fn step_href(step: &LessonStep, page: &PageView) -> Option<String> {
     let view = view_to_query(&PageView {
-        lang,
-        present,
-        slide: step.section.slide(),
+        slide: page.cut.slide_of(step.section)?,
         induction_step: step.induction_step,
         prototypes: step.prototypes,
+        ..*page
     });
     let sep = if view.is_empty() { "" } else { "&" };
-    format!("?{}{sep}{view}#{}", step.query, step.section.id())
+    Some(format!("?{}{sep}{view}#{}", step.query, step.section.id()))
 }
 
 /// The explorer query and the view query joined into one.
@@ -446,7 +425,12 @@ mod tests {
         for step in &STEPS {
             for lang in Lang::ALL {
                 for present in [false, true] {
-                    let href = step_href(step, lang, present);
+                    let page = PageView {
+                        lang,
+                        present,
+                        ..PageView::default()
+                    };
+                    let href = step_href(step, &page).unwrap();
                     let (query, fragment) = href[1..].split_once('#').unwrap();
                     let (_, notices) = from_query(query);
                     assert!(notices.is_empty(), "{href}: {notices:?}");
@@ -567,6 +551,58 @@ mod tests {
         assert_eq!(v.slide, Section::ALL.len());
         assert_eq!(v.section(), Section::After);
         assert_eq!(join_queries("a=1", ""), "a=1");
+        assert_eq!(join_queries("a=1", "lang=zh-CN"), "a=1&lang=zh-CN");
+    }
+
+    #[test]
+    fn a_cut_sets_the_slides_and_the_links() {
+        // The slide is checked against the cut, wherever `keep` stands.
+        for query in [
+            "slide=2&present=1&keep=overlap,results,questions",
+            "keep=overlap,results,questions&present=1&slide=2",
+        ] {
+            let (view, ignored) = view_from_query(query);
+            assert!(ignored.is_empty(), "{query}");
+            assert_eq!((view.slide, view.section()), (2, Section::Results));
+            assert_eq!(view.next().slide, 2);
+            let (back, _) = view_from_query(&view_to_query(&view));
+            assert_eq!(back, view);
+        }
+        let (view, ignored) = view_from_query("keep=overlap&slide=3&present=1");
+        assert_eq!(view.slide, 1);
+        assert_eq!(ignored[0].key, "notice.bad_slide");
+        assert_eq!(ignored[0].slides, 1);
+        let (view, ignored) = view_from_query("keep=overlap,nonsense");
+        assert_eq!(view.cut, Cut::ALL);
+        assert_eq!(
+            (ignored[0].key, ignored[0].value.as_str()),
+            ("notice.bad_keep", "nonsense")
+        );
+        let (_, ignored) = view_from_query("keep=questions");
+        assert_eq!(ignored[0].key, "notice.keep_no_section");
+        let (view, ignored) = view_from_query("teacher=1");
+        assert!(view.teacher && ignored.is_empty());
+        assert_eq!(view_to_query(&view), "teacher=1");
+        assert_eq!(
+            view_from_query("teacher=yes").1[0].key,
+            "notice.bad_teacher"
+        );
+        // A step's link keeps the page's cut, on the slide it has there; a
+        // step whose section is cut has none.
+        let page = view_from_query("keep=definition,induction&present=1").0;
+        let induction = STEPS.iter().find(|s| s.id == "induction").unwrap();
+        let href = step_href(induction, &page).unwrap();
+        let (view, _) = view_from_query(href[1..].split_once('#').unwrap().0);
+        assert_eq!(
+            (view.cut, view.slide, view.induction_step),
+            (page.cut, 2, 12)
+        );
+        let long_tail = STEPS.iter().find(|s| s.id == "long-tail").unwrap();
+        assert_eq!(step_href(long_tail, &page), None);
+    }
+
+    #[test]
+    fn joined_queries() {
         assert_eq!(join_queries("a=1", "lang=zh-CN"), "a=1&lang=zh-CN");
     }
 }

@@ -9,9 +9,12 @@
 
 pub mod citations;
 pub mod coverage;
+pub mod cut;
 pub mod induction;
 pub mod lesson;
 pub mod mathml;
 pub mod predictions;
+pub mod qr;
 pub mod questions;
+pub mod section;
 pub mod successors;

@@ -8,7 +8,7 @@
 
 use crate::balance::effective_number::{Beta, effective_number};
 use crate::teach::coverage::expected_covered;
-use crate::teach::lesson::Section;
+use crate::teach::section::Section;
 
 /// A value the core computes, with the values its explanation names.
 #[derive(Clone, Debug, PartialEq)]

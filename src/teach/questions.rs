@@ -13,7 +13,7 @@
 use crate::balance::effective_number::{Beta, effective_number};
 use crate::balance::weights::{class_balanced_weights, head_and_tail};
 use crate::teach::coverage::expected_covered;
-use crate::teach::lesson::Section;
+use crate::teach::section::Section;
 
 /// What a numeric question's answer depends on: the explorer's counts and beta.
 #[derive(Clone, Copy, Debug)]

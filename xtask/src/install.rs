@@ -20,13 +20,15 @@ pub const WASM_SPLIT_VERSION: &str = "0.2.4";
 const TRUNK_SERIES: &str = "0.21";
 
 /// The Debian packages the browser tests and the native GPU tests need
-/// (a CJK font, so that the Chinese lesson's screenshots show characters).
-const APT_PACKAGES: [&str; 5] = [
+/// (a CJK font, so that the Chinese lesson's screenshots show characters;
+/// poppler's pdftotext and pdftoppm, to read the printed handout's pages).
+const APT_PACKAGES: [&str; 6] = [
     "chromium",
     "chromium-driver",
     "mesa-vulkan-drivers",
     "libvulkan1",
     "fonts-wqy-microhei",
+    "poppler-utils",
 ];
 
 /// How much to install.
@@ -285,12 +287,13 @@ fn browser() -> Result<()> {
         missing.push("chromium-driver");
     }
     missing.extend(
-        ["mesa-vulkan-drivers", "libvulkan1", "fonts-wqy-microhei"]
-            .into_iter()
+        APT_PACKAGES[2..]
+            .iter()
+            .copied()
             .filter(|package| !dpkg_installed(package)),
     );
     if missing.is_empty() {
-        println!("install: Chromium, chromedriver, lavapipe and a CJK font: present");
+        println!("install: Chromium, chromedriver, lavapipe, a CJK font and poppler: present");
         return Ok(());
     }
     let packages = APT_PACKAGES.join(" ");

@@ -4,14 +4,14 @@
 
 use leptos::prelude::*;
 
+use super::copy::copy_button;
 use super::math;
 use super::questions::Questions;
 use super::sections::{LessonSection, para, slide_points};
 use crate::site::deferred::{Deferred, Part};
-use crate::site::dom;
 use crate::site::i18n::{t, tf};
 use crate::teach::citations::{CITATIONS, Citation, bibliography};
-use crate::teach::lesson::Section;
+use crate::teach::section::Section;
 use crate::teach::successors::{IB_TABLE_4, LA_TABLE_3, PublishedTable};
 
 /// One paper's table, cited under it.
@@ -49,33 +49,13 @@ fn published(table: &'static PublishedTable) -> impl IntoView {
     }
 }
 
-/// A "Copy" button for `text`, saying in a live region whether it worked.
-fn copy_button(id: String, text: String, label: Signal<String>) -> impl IntoView {
-    let (said, set_said) = signal(None::<&'static str>);
-    let copy = move |_| {
-        let text = text.clone();
-        leptos::task::spawn_local(async move {
-            let ok = dom::copy_text(&text).await;
-            set_said.set(Some(if ok {
-                "export.copied"
-            } else {
-                "export.copy_refused"
-            }));
-        });
-    };
-    view! {
-        <button type="button" id=id on:click=copy>{label}</button>
-        <span class="hint" role="status">{move || said.get().map(|key| t(key).get())}</span>
-    }
-}
-
 /// One paper's BibTeX, with its copy button.
 fn entry(c: &'static Citation) -> impl IntoView {
     view! {
         <li class="bibtex">
             <pre id=format!("bib-{}", c.key) tabindex="0">{c.bibtex()}</pre>
             <div class="tools">
-                {copy_button(format!("copy-{}", c.key), c.bibtex(), tf("lesson.cite.copy", move || vec![("key", c.key.to_owned())]))}
+                {copy_button(format!("copy-{}", c.key), move || c.bibtex(), tf("lesson.cite.copy", move || vec![("key", c.key.to_owned())]))}
             </div>
         </li>
     }
@@ -87,7 +67,7 @@ fn cite() -> impl IntoView {
         <details class="cite" id="cite">
             <summary><h3>{t("lesson.cite.title")}</h3></summary>
             <p>{t("lesson.cite.intro")}</p>
-            <div class="tools">{copy_button("copy-all-bibtex".to_owned(), bibliography(&CITATIONS), tf("lesson.cite.copy_all", Vec::new))}</div>
+            <div class="tools">{copy_button("copy-all-bibtex".to_owned(), || bibliography(&CITATIONS), tf("lesson.cite.copy_all", Vec::new))}</div>
             <ul class="bibliography">{CITATIONS.iter().map(entry).collect_view()}</ul>
         </details>
     }

@@ -1,7 +1,7 @@
 //! The lesson: eight sections that follow the paper's argument, each with its
-//! interactive figure inline, the teacher's material (the lesson links,
-//! prepared states), and presentation mode (one section per screen, arrow
-//! keys to move on). All of it is the lesson's chunk (src/site/deferred.rs);
+//! interactive figure inline, the teacher's material (src/site/lesson/teacher.rs:
+//! the lesson links, the handout, the cut), and presentation mode (one kept
+//! section per screen, arrow keys to move on). All of it is the lesson's chunk (src/site/deferred.rs);
 //! the first load holds the sections' frames (src/site/lesson_frame.rs).
 //!
 //! The sections share the explorer's state (beta, gamma, the class counts),
@@ -9,32 +9,41 @@
 
 mod after;
 mod beta;
+mod copy;
 mod coverage;
+mod handout;
 mod induction;
 mod math;
 mod predict;
 mod questions;
 mod sections;
+mod share;
+mod teacher;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::i18n::{Page, t, tf, use_page};
 use super::lesson_frame::{focus_slide, scroll_to_fragment};
-use crate::teach::lesson::{STEPS, Section, step_href};
+use crate::teach::cut::Panel;
+use crate::teach::section::Section;
 
-/// The sections, presentation mode's controls and the teacher's material.
+/// The sections the cut keeps, presentation mode's controls, the teacher's
+/// material and what only the printed handout shows.
 #[component]
 pub fn Lesson() -> impl IntoView {
     let page = use_page();
     let present = Memo::new(move |_| page.view.with(|v| v.present));
     let current = Memo::new(move |_| page.view.with(|v| v.section()));
+    let cut = Memo::new(move |_| page.view.with(|v| v.cut));
     questions::provide_answers();
     use_slide_keys();
     // The sections are their full height now: a link to one lands on it again.
     scroll_to_fragment(true);
 
-    let shown = move |s: Section| !present.get() || current.get() == s;
+    let shown = move |s: Section| cut.get().keeps(s) && (!present.get() || current.get() == s);
+    let questions = move || cut.get().keeps_panel(Panel::Questions);
+    let codes = handout::Codes::new();
     view! {
         <div class="lesson">
             <SlideBar />
@@ -47,48 +56,14 @@ pub fn Lesson() -> impl IntoView {
             <sections::Results hidden=Signal::derive(move || !shown(Section::Results)) />
             <after::After hidden=Signal::derive(move || !shown(Section::After)) />
         </div>
-        <div hidden=move || present.get()>
+        <div hidden=move || present.get() || !questions()>
             <questions::AnswersSummary />
         </div>
-        <LessonLinks />
-    }
-}
-
-/// The prepared states, each a link, and the button that starts presenting.
-#[component]
-fn LessonLinks() -> impl IntoView {
-    let page = use_page();
-    let present = Memo::new(move |_| page.view.with(|v| v.present));
-    let start = move |_| {
-        page.view.update(|v| {
-            v.present = true;
-            v.slide = 1;
-        });
-        focus_slide(Section::ALL[0]);
-    };
-    view! {
-        <nav class="panel lesson-links" aria-labelledby="lesson-links-title" hidden=move || present.get()>
-            <h2 id="lesson-links-title">{t("lesson.links.title")}</h2>
-            <p class="hint">{t("lesson.links.intro")}</p>
-            <ol>
-                {STEPS
-                    .iter()
-                    .map(|step| {
-                        let key = step.key;
-                        let href = move || step_href(step, page.lang.get(), false);
-                        view! {
-                            <li>
-                                <a href=href data-step=step.id>{t(key)}</a>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ol>
-            <button type="button" class="primary" id="start-presentation" on:click=start>
-                {t("present.start")}
-            </button>
-            <span class="hint">" "{t("present.keys_hint")}</span>
-        </nav>
+        <teacher::TeacherMaterial codes />
+        <handout::HandoutLinks codes />
+        <Show when=move || page.view.with(|v| v.teacher) && questions()>
+            <questions::AnswerKey />
+        </Show>
     }
 }
 
@@ -98,16 +73,16 @@ fn SlideBar() -> impl IntoView {
     let page = use_page();
     let present = Memo::new(move |_| page.view.with(|v| v.present));
     let slide = Memo::new(move |_| page.view.with(|v| v.slide));
-    let total = Section::ALL.len();
+    let total = Memo::new(move |_| page.view.with(|v| v.cut.slide_count()));
     view! {
         <nav class="slide-bar" aria-label=t("present.bar_label") hidden=move || !present.get()>
             <button type="button" id="slide-previous" on:click=move |_| go(page, -1) disabled=move || { slide.get() <= 1 }>
                 {t("present.previous")}
             </button>
             <span class="slide-count" aria-live="polite" data-slide=move || slide.get().to_string()>
-                {tf("present.count", move || vec![("k", slide.get().to_string()), ("total", total.to_string())])}
+                {tf("present.count", move || vec![("k", slide.get().to_string()), ("total", total.get().to_string())])}
             </span>
-            <button type="button" id="slide-next" on:click=move |_| go(page, 1) disabled=move || { slide.get() >= total }>
+            <button type="button" id="slide-next" on:click=move |_| go(page, 1) disabled=move || { slide.get() >= total.get() }>
                 {t("present.next")}
             </button>
             <button type="button" id="slide-exit" class="link" on:click=move |_| exit_presentation(page)>
@@ -133,6 +108,15 @@ fn go(page: Page, by: i32) {
     if let Some(section) = moved {
         focus_slide(section);
     }
+}
+
+/// Starts presenting, on the first kept section.
+fn start_presentation(page: Page) {
+    page.view.update(|v| {
+        v.present = true;
+        v.slide = 1;
+    });
+    focus_slide(page.view.with_untracked(|v| v.section()));
 }
 
 /// Leaves presentation mode, keeping the reader at the section they were on.
@@ -162,7 +146,7 @@ fn use_slide_keys() {
         if in_field {
             return;
         }
-        let total = Section::ALL.len() as i32;
+        let total = page.view.with_untracked(|v| v.cut.slide_count()) as i32;
         match ev.key().as_str() {
             "ArrowRight" | "PageDown" => go(page, 1),
             "ArrowLeft" | "PageUp" => go(page, -1),

@@ -15,8 +15,9 @@ use crate::i18n::{Lang, tr, tr_with};
 use crate::site::dom;
 use crate::site::i18n::{t, tf, use_page};
 use crate::site::state::{Explorer, use_explorer};
-use crate::teach::lesson::Section;
+use crate::teach::cut::Panel;
 use crate::teach::questions::{Answer, Follows, Inputs, Kind, QUESTIONS, Question, Verdict};
+use crate::teach::section::Section;
 
 /// Where the answers are kept in the browser.
 const STORAGE_KEY: &str = "cblab.answers";
@@ -161,11 +162,13 @@ fn status(q: &Question, saved: Option<&Saved>, inputs: &Inputs) -> Status {
     }
 }
 
-/// The questions that end `section`, under one heading.
+/// The questions that end `section`, under one heading (none if the teacher's cut drops them).
 #[component]
 pub(super) fn Questions(section: Section) -> impl IntoView {
+    let page = use_page();
+    let dropped = move || !page.view.with(|v| v.cut.keeps_panel(Panel::Questions));
     view! {
-        <div class="questions">
+        <div class="questions" hidden=dropped>
             <h3>{t("quiz.title")}</h3>
             {Question::of(section).map(|q| view! { <QuestionForm q /> }).collect_view()}
         </div>
@@ -402,6 +405,60 @@ pub(super) fn AnswersSummary() -> impl IntoView {
             <button type="button" id="reset-answers" on:click=move |_| answers.saved.set(BTreeMap::new())>
                 {t("quiz.reset")}
             </button>
+        </section>
+    }
+}
+
+/// The answer key, on the teacher's handout only: each kept section's
+/// questions with the core's answer for the page's state, and why.
+#[component]
+pub(super) fn AnswerKey() -> impl IntoView {
+    let ex = use_explorer();
+    let page = use_page();
+    let lang = page.lang;
+    let item = move |q: &'static Question| {
+        let text = move || {
+            let lang = lang.get();
+            with_inputs(ex, q, |i| {
+                let prompt = words(lang, q, "prompt", &[], i);
+                let (answer, why) = match q.answer(i) {
+                    Some(Answer::Choice(id)) => (
+                        words(lang, q, id, &[], i),
+                        words(lang, q, &format!("{id}.why"), &[], i),
+                    ),
+                    Some(Answer::Number(x)) => (
+                        words(lang, q, "answer", &[("answer", &short(x))], i),
+                        String::new(),
+                    ),
+                    None => (tr(lang, "quiz.no_answer").to_owned(), String::new()),
+                };
+                (
+                    prompt,
+                    tr_with(lang, "quiz.answer_is", &[("answer", &answer)]),
+                    why,
+                )
+            })
+        };
+        view! {
+            <li data-question=q.id>
+                <p><strong>{format!("{}. ", q.section.slide())}{move || text().0}</strong></p>
+                <p>{move || text().1}" "{move || text().2}</p>
+            </li>
+        }
+    };
+    view! {
+        <section class="answer-key print-only" id="answer-key" aria-labelledby="answer-key-title">
+            <h2 id="answer-key-title">{t("quiz.key_title")}</h2>
+            <p>{t("quiz.key_intro")}</p>
+            <ol>
+                {QUESTIONS
+                    .iter()
+                    .map(|q| {
+                        let kept = move || page.view.with(|v| v.cut.keeps(q.section));
+                        view! { <Show when=kept>{item(q)}</Show> }
+                    })
+                    .collect_view()}
+            </ol>
         </section>
     }
 }

@@ -16,7 +16,8 @@ use crate::site::figures::{
 use crate::site::i18n::{t, tf};
 use crate::site::lesson_frame::SectionFrame;
 use crate::site::state::use_explorer;
-use crate::teach::lesson::{PAPER_CIFAR, PAPER_IMBALANCES, PAPER_INAT2018, Section, paper_gain};
+use crate::teach::lesson::{PAPER_CIFAR, PAPER_IMBALANCES, PAPER_INAT2018, paper_gain};
+use crate::teach::section::Section;
 
 /// A section of the lesson: its frame (src/site/lesson_frame.rs) with its body.
 #[component]
