@@ -40,6 +40,8 @@ async function open(query = '', options = {}) {
 
 const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 const query = (page) => new URL(page.url()).searchParams;
+/** Waits until the address has `key` at `value` (null: absent); the page writes it 120 ms after a change. */
+const addressHas = (page, key, value) => page.waitForFunction(([k, v]) => new URL(location.href).searchParams.get(k) === v, [key, value], { timeout: 5_000 });
 const shownSections = (page) => page.$$eval('.lesson-section', (s) => s.filter((e) => !e.hidden).map((e) => e.id));
 const isShown = (page, selector) => page.locator(selector).first().isVisible();
 
@@ -63,13 +65,13 @@ test('a teacher\'s cut keeps only the sections and panels it names, in the page 
   await page.keyboard.press('ArrowRight');
   await settle(page);
   assert.deepEqual(await shownSections(page), ['definition']);
-  assert.equal(query(page).get('slide'), '2');
+  await addressHas(page, 'slide', '2');
   assert.equal(await page.isDisabled('#slide-next'), true, 'the last kept section is the last slide');
   await page.keyboard.press('ArrowRight');
   await settle(page);
-  assert.equal(query(page).get('slide'), '2');
+  assert.deepEqual(await shownSections(page), ['definition']);
   await page.keyboard.press('Escape');
-  await settle(page);
+  await addressHas(page, 'present', null);
   assert.equal(query(page).get('keep'), 'overlap,definition,questions', 'leaving presentation mode keeps the cut');
   await screenshot(page, 'handout-cut');
 
@@ -80,7 +82,7 @@ test('a teacher\'s cut keeps only the sections and panels it names, in the page 
   await page.uncheck('#cut-definition');
   await settle(page);
   assert.deepEqual(await shownSections(page), ['overlap']);
-  assert.equal(query(page).get('keep'), 'overlap,questions');
+  await addressHas(page, 'keep', 'overlap,questions');
   assert.equal(await page.isDisabled('#cut-overlap'), true, 'the last kept section cannot be dropped');
   await page.check('#cut-explorer');
   await settle(page);
@@ -99,7 +101,7 @@ test('a teacher\'s cut keeps only the sections and panels it names, in the page 
   await page.click('#cut-all');
   await settle(page);
   assert.deepEqual(await shownSections(page), SECTIONS);
-  assert.equal(query(page).get('keep'), null);
+  await addressHas(page, 'keep', null);
   assert.ok(await isShown(page, '#first-title'));
   for (const p of [page, opened]) {
     p.assertNoErrors();
@@ -153,6 +155,8 @@ async function printHandout(page, name) {
 
 /** The first line of a page's text that is not blank. */
 const firstLine = (text) => text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+/** The first `n` lines of a page's text that are not blank, joined. */
+const head = (text, n) => text.split('\n').map((l) => l.trim()).filter((l) => l !== '').slice(0, n).join(' | ');
 
 test('the handout prints each kept section on its own page, no controls, the links as QR codes, and the answer key only for the teacher', { timeout: 180_000 }, async () => {
   const teacher = await open('?keep=overlap,definition,questions&teacher=1');
@@ -160,7 +164,8 @@ test('the handout prints each kept section on its own page, no controls, the lin
   const texts = await printHandout(teacher, 'handout-teacher');
   // Each kept section starts a page, in order; no dropped section is printed.
   const starts = texts.map(firstLine);
-  assert.match(starts[0], new RegExp(`^2\\. ${TITLES.overlap}|^${TITLES.overlap}`), `page 1 starts with section 2: ${starts[0]}`);
+  // Page 1: the site's title and tagline, then section 2.
+  assert.match(head(texts[0], 3), new RegExp(`^CB Lab \\| .* \\| 2\\. ${TITLES.overlap}$`), `page 1 opens on section 2: ${head(texts[0], 3)}`);
   const definitionPage = starts.findIndex((s) => s.includes(TITLES.definition));
   assert.ok(definitionPage > 0, `section 3 starts a page: ${JSON.stringify(starts)}`);
   const all = texts.join('\n');
@@ -198,8 +203,9 @@ test('the handout prints each kept section on its own page, no controls, the lin
   // In Chinese: the section, the links page and the answer key in Chinese.
   const zh = await open('?lang=zh-CN&keep=overlap,questions&teacher=1');
   await settle(zh);
-  const zhStarts = (await printHandout(zh, 'handout-zh')).map(firstLine);
-  assert.match(zhStarts[0], /数据重叠与收益递减/);
+  const zhTexts = await printHandout(zh, 'handout-zh');
+  const zhStarts = zhTexts.map(firstLine);
+  assert.match(head(zhTexts[0], 3), /数据重叠与收益递减$/);
   assert.ok(zhStarts.some((s) => s.includes('用手机打开')), `a links page in Chinese: ${JSON.stringify(zhStarts)}`);
   assert.ok(zhStarts.some((s) => s.includes('答案')), `an answer key in Chinese: ${JSON.stringify(zhStarts)}`);
   zh.assertNoErrors();
