@@ -62,7 +62,7 @@ pub(super) fn TeacherMaterial(
                 </button>
             </div>
             <p class="hint">{t("present.keys_hint")}" "{t("handout.hint")}</p>
-            <p class="notice" role="status" hidden=move || print_note.with(Option::is_none)>
+            <p class="handout-note" role="status" hidden=move || print_note.with(Option::is_none)>
                 {move || print_note.get().map(|key| t(key).get())}
             </p>
             <Customise page />
