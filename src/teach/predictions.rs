@@ -7,6 +7,8 @@
 //! `predict.<id>.*`: `prompt`, and `why` with the truth's named values.
 
 use crate::balance::effective_number::{Beta, effective_number};
+use crate::balance::weights::{class_balanced_weights, head_and_tail};
+use crate::data::profiles::preset_counts;
 use crate::teach::coverage::expected_covered;
 use crate::teach::section::Section;
 
@@ -77,8 +79,28 @@ fn hundred_at_099() -> Truth {
     }
 }
 
+/// CIFAR-10-LT at imbalance 100 and beta = 0.999: how many times the head
+/// class's weight does CB give the tail class? (Inverse frequency: 100.)
+fn cb_ratio() -> Truth {
+    let beta = Beta::new(0.999).expect("valid");
+    let counts = preset_counts("cifar10-lt-100").expect("a preset");
+    let weights = class_balanced_weights(&counts, beta)
+        .expect("no empty class")
+        .weights;
+    let (head, tail) = head_and_tail(&counts);
+    Truth {
+        value: weights[tail] / weights[head],
+        named: vec![
+            ("head", weights[head]),
+            ("tail", weights[tail]),
+            ("e_head", effective_number(counts[head] as f64, beta)),
+            ("big_n", beta.prototypes()),
+        ],
+    }
+}
+
 /// The lesson's predictions, in section order.
-pub const PREDICTIONS: [Prediction; 2] = [
+pub const PREDICTIONS: [Prediction; 3] = [
     Prediction {
         id: "overlap-ten",
         section: Section::Overlap,
@@ -94,6 +116,14 @@ pub const PREDICTIONS: [Prediction; 2] = [
         max: 100.0,
         step: 1.0,
         truth: hundred_at_099,
+    },
+    Prediction {
+        id: "class-balanced-ratio",
+        section: Section::ClassBalanced,
+        min: 1.0,
+        max: 100.0,
+        step: 1.0,
+        truth: cb_ratio,
     },
 ];
 
@@ -138,6 +168,11 @@ mod tests {
         assert!((hundred.value - 63.40).abs() < 0.01);
         assert!((hundred.named[0].1 - 0.99f64.powi(99)).abs() < 1e-9);
         assert!((hundred.named[1].1 - 100.0).abs() < 1e-9);
+        // The guide's worked example: 3.688 / 0.181 at beta = 0.999.
+        let ratio = (Prediction::find("class-balanced-ratio").unwrap().truth)();
+        assert!((ratio.named[0].1 - 0.181).abs() < 5e-4);
+        assert!((ratio.named[1].1 - 3.688).abs() < 5e-4);
+        assert!((ratio.value - 3.6883194128766266 / 0.18118700691918607).abs() < 1e-9);
     }
 
     #[test]

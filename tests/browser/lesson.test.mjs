@@ -28,7 +28,7 @@ after(async () => {
 /** Opens the page (CSP bypassed so that axe can be injected) and waits for the lesson. */
 /** Skips the lesson's predictions, so that the figures they veil can be used. */
 async function skipPredictions(page) {
-  for (const [section, id] of [['overlap', 'overlap-ten'], ['definition', 'definition-hundred']]) {
+  for (const [section, id] of [['overlap', 'overlap-ten'], ['definition', 'definition-hundred'], ['class-balanced', 'class-balanced-ratio']]) {
     await page.click(`#predict-${id}-skip`);
     await page.waitForSelector(`#${section} .predicted:not(.veiled)`, { state: 'attached' });
   }

@@ -312,15 +312,25 @@ test('predict, then see: a guess set with the keyboard, revealed beside the core
   assert.match(said, new RegExp(`^It is ${four(hundred).replace('.', '\\.')}\\.`));
   assert.match(said, /the 100th adds only 0\.3697\b.*N = 1\/\(1 − β\) = 100\b/);
   assert.ok(!(await veiled('definition')));
+  // The CB ratio on CIFAR-10-LT at beta = 0.999, the CLI's weights: Home is 1, too low.
+  const [head, tail] = ((w) => [w[0], w[9]])(cliWeights(0.999));
+  assert.ok(await veiled('class-balanced'), 'the weights figures are veiled');
+  await page.focus('#predict-class-balanced-ratio-guess');
+  await page.keyboard.press('Home');
+  await page.click('#predict-class-balanced-ratio-reveal');
+  const ratio = await page.textContent('#predict-class-balanced-ratio .predict-result');
+  assert.match(ratio, new RegExp(`^Too low: you guessed 1, but it is ${four(tail / head).replace('.', '\\.')}\\.`));
+  assert.match(ratio, new RegExp(`class ${four(head).replace('.', '\\.')} and the 50-image class ${four(tail).replace('.', '\\.')} .*N = 1/\\(1 − β\\) = 1000\\b`));
+  assert.ok(!(await veiled('class-balanced')));
   await page.locator('#predict-overlap-ten').scrollIntoViewIfNeeded();
   await screenshot(page, 'predict-revealed-phone');
   // Kept across a reload, with the answers; forgotten with them.
   await page.reload({ waitUntil: 'load' });
   await page.waitForSelector('#long-tail:not(.pending)');
   assert.match(await page.textContent('#predict-overlap-ten .predict-result'), /^Close: you guessed 6\.5/);
-  assert.ok(!(await veiled('overlap')) && !(await veiled('definition')));
+  assert.ok(!(await veiled('overlap')) && !(await veiled('definition')) && !(await veiled('class-balanced')));
   await page.click('#reset-answers');
-  assert.ok(await veiled('overlap') && await veiled('definition'), 'forgetting the answers forgets the guesses');
+  assert.ok(await veiled('overlap') && await veiled('definition') && await veiled('class-balanced'), 'forgetting the answers forgets the guesses');
   page.assertNoErrors();
   await page.close();
 

@@ -163,18 +163,18 @@ pub fn ClassBalanced(
     let ex = use_explorer();
     view! {
         <LessonSection section=Section::ClassBalanced hidden>
+            <Predict id="class-balanced-ratio" />
             {para("lesson.class-balanced.p1")}
             <div class="slide-formula">{math::cb_term()}</div>
             {para("lesson.class-balanced.p2")}
-            {para("lesson.class-balanced.p3")}
             {slide_points("lesson.class-balanced.slide")}
             <BetaChoice group="class-balanced-beta" />
-            <div class="figure-pair slide-figure">
+            <Veiled id="class-balanced-ratio" class="figure-pair slide-figure">
                 <ChartCanvas figure=cb_term_figure(ex) name="lesson-cb-term"
                     caption=t("lesson.class-balanced.term_caption") />
                 <ChartCanvas figure=weights_figure(ex) name="lesson-cb-weights"
                     caption=tf("lesson.long-tail.weights_caption", move || vec![("beta", ex.beta.get().to_string())]) />
-            </div>
+            </Veiled>
             <Questions section=Section::ClassBalanced />
         </LessonSection>
     }
