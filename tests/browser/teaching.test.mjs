@@ -119,6 +119,38 @@ test('a link to a section lands on it when the lesson\'s chunk arrives late, and
   await context.close();
 });
 
+test('each section\'s frame has the section\'s height, in both languages, on a phone and a desktop', { timeout: 120_000 }, async () => {
+  // The frames' heights (--height in style/main.css) are what a link lands by before the
+  // chunk: a section that grows or shrinks more than 10 % needs its height measured again.
+  const report = [];
+  for (const lang of ['en', 'zh-CN']) {
+    for (const width of [390, 1280]) {
+      const page = await open(`?lang=${lang}`, { width, height: 900 });
+      // Every panel's chunk here (the training panels in sections 6 to 8 come in their own).
+      await page.waitForFunction(() => document.querySelectorAll('.deferred').length === 0, null, { timeout: 30_000 });
+      await page.waitForTimeout(300);
+      const sizes = await page.evaluate(async () => {
+        // Drawn as a reader who scrolled through sees them (panels off screen are not laid out).
+        for (const s of document.querySelectorAll('main .panel, .lesson-section')) s.style.contentVisibility = 'visible';
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+        return [...document.querySelectorAll('.lesson-section')].map((s) => ({
+          id: s.id,
+          frame: parseFloat(getComputedStyle(s).getPropertyValue('--height')),
+          real: s.getBoundingClientRect().height / rem,
+        }));
+      });
+      for (const { id, frame, real } of sizes) {
+        report.push(`${lang} ${width} ${id}: frame ${frame} rem, section ${real.toFixed(0)} rem`);
+        assert.ok(Math.abs(frame - real) <= 0.1 * real, `${lang} at ${width} px: #${id}'s frame is ${frame} rem, the section ${real.toFixed(1)} rem`);
+      }
+      page.assertNoErrors();
+      await page.close();
+    }
+  }
+  console.log(report.join('\n'));
+});
+
 /** Answers question `id` with `answer` (an option's value, or a number typed) and returns its feedback. */
 async function answer(page, id, given) {
   const form = page.locator(`#q-${id}`);
