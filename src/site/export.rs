@@ -1,18 +1,23 @@
-//! Taking the weights away: the core's snippet in any format, in a box to
-//! copy from, with a copy button and a download.
+//! Taking the weights away: any weighting the explorer compares (class-
+//! balanced at your beta by default), as the core's snippet in any format, in
+//! a box to copy from, with a copy button and a download.
 
 use leptos::prelude::*;
 
 use super::dom;
-use super::i18n::t;
+use super::i18n::{t, use_page};
 use super::state::use_explorer;
 use crate::data::export::{ExportFormat, export_weights};
+use crate::explorer::results::scheme_weights;
+use crate::explorer::state::ComparedScheme;
 
 /// The export box.
 #[component]
 pub fn ExportPanel() -> impl IntoView {
     let ex = use_explorer();
+    let page = use_page();
     let (format, set_format) = signal(ExportFormat::Python);
+    let (scheme, set_scheme) = signal(ComparedScheme::Cb);
     let (open, set_open) = signal(false);
     let (copied, set_copied) = signal(None::<&'static str>);
     // Only formatted while the box is open: 10,000 weights are worth not printing on every drag.
@@ -21,12 +26,27 @@ pub fn ExportPanel() -> impl IntoView {
             return String::new();
         }
         let f = format.get();
-        ex.cb.with(|cb| match cb {
-            Ok(cb) => ex
-                .state
-                .with(|s| export_weights(&cb.weights, s.distribution.names.as_deref(), f)),
-            Err(e) => format!("# no weights: {e}"),
-        })
+        let snippet = |weights: &[f64]| {
+            ex.state
+                .with(|s| export_weights(weights, s.distribution.names.as_deref(), f))
+        };
+        match scheme.get() {
+            // The explorer's own class-balanced weights, already computed.
+            ComparedScheme::Cb => ex.cb.with(|cb| match cb {
+                Ok(cb) => snippet(&cb.weights),
+                Err(e) => format!("# no weights: {e}"),
+            }),
+            other => {
+                let beta = ex.beta.get();
+                let weights = ex
+                    .state
+                    .with(|s| scheme_weights(&s.distribution.counts, other, beta).weights);
+                match weights {
+                    Ok(w) => snippet(&w.weights),
+                    Err(e) => format!("# no weights: {e}"),
+                }
+            }
+        }
     });
     let copy = move |_| {
         let text = snippet.get_untracked();
@@ -47,6 +67,34 @@ pub fn ExportPanel() -> impl IntoView {
         }>
             <summary><h2>{t("export.title")}</h2></summary>
             <div class="tools">
+                <label>
+                    {t("export.scheme")}
+                    <select
+                        id="export-scheme"
+                        aria-label=t("export.scheme_label")
+                        on:change=move |ev| {
+                            if let Some(s) = ComparedScheme::from_name(&event_target_value(&ev)) {
+                                set_scheme.set(s);
+                                set_copied.set(None);
+                            }
+                        }
+                    >
+                        {ComparedScheme::ALL
+                            .map(|s| {
+                                // Only CB at your beta names a beta that moves; read while the box is open.
+                                let label = move || {
+                                    let beta = if s == ComparedScheme::Cb && open.get() {
+                                        ex.beta.get()
+                                    } else {
+                                        ex.beta.get_untracked()
+                                    };
+                                    s.label(beta).in_lang(page.lang.get())
+                                };
+                                view! { <option value=s.name() selected=s == ComparedScheme::Cb>{label}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
                 <label>
                     {t("export.format")}
                     <select

@@ -221,6 +221,22 @@ test('an export can be copied and a chart downloaded as PNG and SVG', async () =
   await page.click('#copy-export');
   await page.waitForSelector('text=Copied.');
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), text);
+  // Any weighting the explorer compares, as the CLI writes it.
+  const cliSnippet = (args) => execFileSync(requireEnv('CBLAB_CLI'), ['weights', '--preset', 'cifar10-lt-100', ...args], { encoding: 'utf8' }).trim();
+  for (const [scheme, format, args] of [
+    ['inverse', 'python', ['--scheme', 'inverse', '--format', 'python']],
+    ['cb-0.99', 'csv', ['--scheme', 'cb', '--beta', '0.99', '--format', 'csv']],
+    ['enet', 'torch', ['--scheme', 'enet', '--format', 'torch']],
+  ]) {
+    await page.selectOption('#export-scheme', scheme);
+    await page.selectOption('#export-format', format);
+    await settle(page);
+    assert.equal((await page.inputValue('#export-text')).trim(), cliSnippet(args), `${scheme} as ${format}`);
+  }
+  await page.selectOption('#export-scheme', 'cb');
+  await page.selectOption('#export-format', 'keras');
+  await settle(page);
+  assert.equal(await page.inputValue('#export-text'), text, 'back to CB at your beta');
 
   for (const [kind, check] of [
     ['PNG', (bytes) => bytes.subarray(1, 4).toString() === 'PNG'],
