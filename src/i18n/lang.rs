@@ -391,12 +391,14 @@ mod tests {
                 }
             }
             // The questions' and predictions' words are named by their id
-            // (src/teach/questions.rs and predictions.rs check that each one is there).
+            // (src/teach/questions.rs and predictions.rs check that each one is there),
+            // the weightings' by the scheme's name (checked below).
             let dynamic = catalog
                 .keys()
                 .filter(|k| {
                     k.starts_with("question.")
                         || (k.starts_with("predict.") && k.matches('.').count() == 2)
+                        || (k.starts_with("lesson.weightings.") && k.matches('.').count() == 3)
                 })
                 .count();
             assert!(
@@ -492,6 +494,20 @@ mod tests {
             }
         }
         assert!(used > 100, "only {used} keys found: the scan is broken");
+    }
+
+    #[test]
+    fn every_weighting_has_its_words() {
+        // src/site/lesson/weightings.rs names `lesson.weightings.<scheme>.<part>`.
+        use crate::balance::weights::SchemeKind;
+        for kind in SchemeKind::ALL {
+            for part in ["formula", "scale", "source"] {
+                let key = format!("lesson.weightings.{}.{part}", kind.name());
+                for lang in Lang::ALL {
+                    assert_ne!(tr(lang, &key), key, "{key} is missing in {lang:?}");
+                }
+            }
+        }
     }
 
     #[test]

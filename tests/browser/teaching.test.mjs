@@ -151,6 +151,31 @@ test('each section\'s frame has the section\'s height, in both languages, on a p
   console.log(report.join('\n'));
 });
 
+test('the lesson\'s list of weightings gives, for each, the CLI\'s rarest-to-most-frequent ratio on the explorer\'s counts', { timeout: 60_000 }, async () => {
+  const page = await open('#class-balanced');
+  const ratio = (scheme, beta = 0.999) => {
+    const w = JSON.parse(execFileSync(requireEnv('CBLAB_CLI'), ['weights', '--preset', 'cifar10-lt-100', '--scheme', scheme, ...(scheme === 'cb' ? ['--beta', String(beta)] : [])], { encoding: 'utf8' })).weights;
+    return w[9] / w[0];
+  };
+  const shown = (scheme) => page.textContent(`#weightings tr[data-scheme="${scheme}"] td.num`).then(Number);
+  for (const scheme of ['cb', 'none', 'inverse', 'sqrt-inverse', 'balanced', 'median-frequency', 'enet']) {
+    const want = ratio(scheme);
+    assert.ok(Math.abs((await shown(scheme)) - want) <= 5e-5 * Math.max(1, want), `${scheme}: ${await shown(scheme)} against the CLI's ${want}`);
+  }
+  assert.equal(await shown('inverse'), 100);
+  // CB follows beta; the others do not.
+  await page.click('[id="class-balanced-beta-0.9"]');
+  await page.waitForFunction(() => document.querySelector('#weightings tr[data-scheme="cb"] th').textContent.includes('0.9'));
+  assert.ok(Math.abs((await shown('cb')) - ratio('cb', 0.9)) <= 5e-5);
+  assert.equal(await shown('inverse'), 100);
+  const zh = await open('?lang=zh-CN#class-balanced');
+  assert.match(await zh.textContent('#weightings-caption'), /加权方式/);
+  for (const p of [page, zh]) {
+    p.assertNoErrors();
+    await p.close();
+  }
+});
+
 /** Answers question `id` with `answer` (an option's value, or a number typed) and returns its feedback. */
 async function answer(page, id, given) {
   const form = page.locator(`#q-${id}`);

@@ -19,6 +19,7 @@ mod questions;
 mod sections;
 mod share;
 mod teacher;
+mod weightings;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

@@ -9,6 +9,7 @@ use super::induction::InductionStepper;
 use super::math;
 use super::predict::{Predict, Veiled};
 use super::questions::Questions;
+use super::weightings::Weightings;
 use crate::site::deferred::{Deferred, Part};
 use crate::site::figures::{
     ChartCanvas, cb_term_figure, counts_figure, effective_figure, focal_figure, weights_figure,
@@ -175,6 +176,8 @@ pub fn ClassBalanced(
                 <ChartCanvas figure=weights_figure(ex) name="lesson-cb-weights"
                     caption=tf("lesson.long-tail.weights_caption", move || vec![("beta", ex.beta.get().to_string())]) />
             </Veiled>
+            {para("lesson.weightings.intro")}
+            <Weightings />
             <Questions section=Section::ClassBalanced />
         </LessonSection>
     }
