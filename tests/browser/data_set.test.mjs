@@ -2,26 +2,19 @@
 // in the counting worker with its progress bar (and another read cancelled), bad files refused
 // in both languages while the explorer keeps its classes. Counts and weights are checked against
 // the CLI reading the same files; screenshots at desktop, phone and in Chinese.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { bringIntoView, launch, openPage, repoRoot, requireEnv, serveDist } from './harness.mjs';
+import { bringIntoView, openPage, repoRoot, requireEnv, useSite } from './harness.mjs';
 
-let server;
-let browser;
+const site = useSite();
 let dir;
 before(async () => {
-  server = await serveDist(requireEnv('CBLAB_DIST'));
-  browser = await launch();
   dir = await mkdtemp(path.join(os.tmpdir(), 'cblab-data-set-'));
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const cli = (...args) =>
@@ -35,7 +28,7 @@ const settle = (page) => page.evaluate(() => new Promise((r) => setTimeout(r, 30
 
 /** The page with the data-set panel open (it comes in the training chunk). */
 async function openPanel(q = '', size = { width: 1280, height: 900 }) {
-  const page = await openPage(browser, `${server.url}${q}`, size);
+  const page = await openPage(site.browser, `${site.url}${q}`, size);
   await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
   const panel = page.locator('#data-set');
   await panel.waitFor({ state: 'attached', timeout: 60_000 });

@@ -2,22 +2,13 @@
 // and bad counts, copy an export, download a chart, reload from the URL. Every test fails on
 // any console error, and screenshots at phone and projector widths are saved for a person.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { bringIntoView, launch, openPage, requireEnv, screenshot, serveDist } from './harness.mjs';
+import { bringIntoView, openPage, requireEnv, screenshot, useSite } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist(requireEnv('CBLAB_DIST'));
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 /** The CLI's weights for some arguments (the source of truth). */
 function cliWeights(...args) {
@@ -25,7 +16,7 @@ function cliWeights(...args) {
 }
 
 async function open(query = '', options = {}) {
-  const page = await openPage(browser, `${server.url}${query}`, options);
+  const page = await openPage(site.browser, `${site.url}${query}`, options);
   await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
   return page;
 }
@@ -128,7 +119,7 @@ test('the range of beta in which the weights move: a band under the slider, in w
   await page.press('#beta-text', 'Enter');
   await page.waitForFunction(() => document.querySelector('#beta-advice').textContent.includes('inside it'));
   // Balanced classes: no range, no band.
-  await page.goto(`${server.url}?counts=100,100,101`);
+  await page.goto(`${site.url}?counts=100,100,101`);
   await page.waitForSelector('#weights-table tbody tr');
   assert.match(await advice(), /stay within 5 % of all ones at every beta/);
   assert.equal(await page.$eval('.beta-band', (el) => el.hidden), true);

@@ -7,23 +7,14 @@
 // answer key. The PDF's pages are saved as pictures under target/screenshots/. Every test fails
 // on any console error.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { launch, openPage, repoRoot, requireEnv, screenshot, serveDist } from './harness.mjs';
+import { openPage, repoRoot, screenshot, useSite } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist(requireEnv('CBLAB_DIST'));
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 const SECTIONS = ['long-tail', 'overlap', 'definition', 'induction', 'class-balanced', 'losses', 'results', 'after'];
 const TITLES = {
@@ -33,7 +24,7 @@ const TITLES = {
 };
 
 async function open(query = '', options = {}) {
-  const page = await openPage(browser, `${server.url}${query}`, options);
+  const page = await openPage(site.browser, `${site.url}${query}`, options);
   await page.waitForSelector('.lesson-section:not(.pending)', { state: 'attached', timeout: 30_000 });
   return page;
 }

@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 /** The repository root (this file is tests/browser/harness.mjs). */
@@ -82,6 +83,25 @@ export async function serveDist(dir) {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The built site (CBLAB_DIST) served and headless Chromium launched for the test file that
+ * calls this at its top: registers node:test's `before` and `after` hooks, and returns an
+ * object whose `url` (ends with `/`) and `browser` are set once `before` has run.
+ */
+export function useSite() {
+  const site = { url: '', browser: null, server: null };
+  before(async () => {
+    site.server = await serveDist(requireEnv('CBLAB_DIST'));
+    site.url = site.server.url;
+    site.browser = await launch();
+  });
+  after(async () => {
+    await site.browser?.close();
+    await site.server?.close();
+  });
+  return site;
 }
 
 /**

@@ -4,26 +4,17 @@
 // form, and an axe-core audit of every section. Every test fails on any console error, and
 // screenshots (phone, desktop, projector) are saved under target/screenshots/ for a person.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { bringIntoView, launch, openPage, repoRoot, requireEnv, screenshot, serveDist } from './harness.mjs';
+import { bringIntoView, openPage, repoRoot, requireEnv, screenshot, useSite } from './harness.mjs';
 
 const SECTIONS = ['long-tail', 'overlap', 'definition', 'induction', 'class-balanced', 'losses', 'results', 'after'];
 const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist(requireEnv('CBLAB_DIST'));
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 /** Opens the page (CSP bypassed so that axe can be injected) and waits for the lesson. */
 /** Skips the lesson's predictions, so that the figures they veil can be used. */
@@ -35,7 +26,7 @@ async function skipPredictions(page) {
 }
 
 async function open(query = '', options = {}) {
-  const page = await openPage(browser, `${server.url}${query}`, { bypassCSP: true, ...options });
+  const page = await openPage(site.browser, `${site.url}${query}`, { bypassCSP: true, ...options });
   // The sections' frames are in the first load; their words come with the lesson's chunk.
   await page.waitForSelector('#long-tail:not(.pending)', { state: 'attached', timeout: 30_000 });
   return page;
@@ -194,7 +185,7 @@ test('in Chinese, notices, labels and the charts\' words are Chinese, and follow
 });
 
 test('the Chinese strings are fetched only when a reader asks for them; a damaged file keeps English, with a notice', { timeout: 60_000 }, async () => {
-  const page = await openPage(browser, server.url, {});
+  const page = await openPage(site.browser, site.url, {});
   const asked = [];
   page.on('request', (r) => asked.push(new URL(r.url()).pathname));
   // The sections' frames are in the first load; their words come with the lesson's chunk.
@@ -214,13 +205,13 @@ test('the Chinese strings are fetched only when a reader asks for them; a damage
   // A file cut short (a broken deploy or proxy) is refused: English, and a notice that says so.
   const text = await readFile(path.join(requireEnv('CBLAB_DIST'), 'locales', 'zh-CN.json'), 'utf8');
   for (const how of ['link', 'switcher']) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await site.browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.route('**/locales/zh-CN.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: text.slice(0, text.length / 2) }));
     const cut = await context.newPage();
     const errors = [];
     cut.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     cut.on('pageerror', (e) => errors.push(e.message));
-    await cut.goto(`${server.url}${how === 'link' ? '?lang=zh-CN' : ''}`, { waitUntil: 'load' });
+    await cut.goto(`${site.url}${how === 'link' ? '?lang=zh-CN' : ''}`, { waitUntil: 'load' });
     await cut.waitForSelector('#long-tail-title', { state: 'attached', timeout: 30_000 });
     if (how === 'switcher') await cut.click('.lang-switch button[lang="zh-CN"]');
     await cut.waitForSelector('.notice', { timeout: 10_000 });
@@ -502,7 +493,7 @@ test('axe-core finds no serious or critical violation in any section, language o
     await page.keyboard.press('ArrowRight');
   }
   await page.setViewportSize({ width: 375, height: 800 });
-  await page.goto(`${server.url}?present=0`);
+  await page.goto(`${site.url}?present=0`);
   await page.waitForSelector('#long-tail-title');
   await audit(page, 'the page on a phone');
   await screenshot(page, 'lesson-phone');

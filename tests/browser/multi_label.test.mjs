@@ -2,24 +2,15 @@
 // file), counts positives per class, N and cardinality, and shows each class's CB weight at the
 // explorer's beta with the numbers `cblab weights --multi-label` gives; bad input keeps what was
 // there and says where it is wrong; in English and Chinese; screenshots at desktop and phone.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { bringIntoView, launch, openPage, repoRoot, requireEnv, serveDist } from './harness.mjs';
+import { bringIntoView, openPage, repoRoot, requireEnv, useSite } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist(requireEnv('CBLAB_DIST'));
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 const SETS = 'cat,dog\ndog\n\ndog,bird,cat\nbird,dog\ndog\ndog,fish\n';
 
@@ -39,7 +30,7 @@ async function shoot(page, name) {
 }
 
 async function openPanel(query, size) {
-  const page = await openPage(browser, `${server.url}${query}`, size);
+  const page = await openPage(site.browser, `${site.url}${query}`, size);
   const input = page.locator('#label-sets');
   await input.waitFor({ state: 'attached', timeout: 60_000 });
   await bringIntoView(page, input);

@@ -2,30 +2,21 @@
 // English and Chinese instead of a page that fails to start (here the browser's
 // WebAssembly.validate is made to say no). Fails on any console error.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, requireEnv, screenshot, serveDist } from './harness.mjs';
+import { openPage, screenshot, useSite } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist(requireEnv('CBLAB_DIST'));
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 test('without WebAssembly SIMD the page says what it needs', { timeout: 60_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 375, height: 700 } });
+  const page = await site.browser.newPage({ viewport: { width: 375, height: 700 } });
   const errors = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
   await page.addInitScript(() => {
     WebAssembly.validate = () => false;
   });
-  await page.goto(server.url, { waitUntil: 'load' });
+  await page.goto(site.url, { waitUntil: 'load' });
   await page.waitForSelector('#no-simd', { timeout: 10_000 });
   const text = await page.textContent('#no-simd');
   assert.match(text, /needs WebAssembly SIMD/);
@@ -37,7 +28,7 @@ test('without WebAssembly SIMD the page says what it needs', { timeout: 60_000 }
 });
 
 test('with SIMD the page starts as usual', { timeout: 60_000 }, async () => {
-  const page = await openPage(browser, server.url, { width: 800, height: 600 });
+  const page = await openPage(site.browser, site.url, { width: 800, height: 600 });
   await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
   assert.equal(await page.locator('#no-simd').count(), 0);
   page.assertNoErrors();

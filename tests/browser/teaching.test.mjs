@@ -6,27 +6,18 @@
 // across a reload, marked when given under another state, summed up, forgotten on request, and
 // still working where the browser blocks storage. Every test fails on any console error.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { launch, openPage, requireEnv, screenshot, serveDist } from './harness.mjs';
+import { openPage, requireEnv, screenshot, useSite } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serveDist(requireEnv('CBLAB_DIST'));
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 /** The CLI's class-balanced weights for the default preset at `beta`. */
 const cliWeights = (beta) => JSON.parse(execFileSync(requireEnv('CBLAB_CLI'), ['weights', '--preset', 'cifar10-lt-100', '--beta', String(beta)], { encoding: 'utf8' })).weights;
 
 async function open(query = '', options = {}) {
-  const page = await openPage(browser, `${server.url}${query}`, options);
+  const page = await openPage(site.browser, `${site.url}${query}`, options);
   await page.waitForSelector('#long-tail:not(.pending)', { state: 'attached', timeout: 30_000 });
   return page;
 }
@@ -76,7 +67,7 @@ test('the first screen shows the figure under the reader\'s finger and three way
 });
 
 test('a link to a section lands on it when the lesson\'s chunk arrives late, and the first screen does not move', { timeout: 90_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+  const context = await site.browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
   let release;
   const held = new Promise((r) => { release = r; });
   await context.route(/split_lesson\.wasm$/, async (route) => { await held; await route.continue(); });
@@ -84,7 +75,7 @@ test('a link to a section lands on it when the lesson\'s chunk arrives late, and
   const errors = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.url}#results`, { waitUntil: 'load' });
+  await page.goto(`${site.url}#results`, { waitUntil: 'load' });
   await page.waitForSelector('#results.pending');
   await page.waitForTimeout(300);
   const before = await page.evaluate(() => document.getElementById('results-title').getBoundingClientRect().top);
@@ -102,7 +93,7 @@ test('a link to a section lands on it when the lesson\'s chunk arrives late, and
   const heldTop = new Promise((r) => { releaseTop = r; });
   await context.unroute(/split_lesson\.wasm$/);
   await context.route(/split_lesson\.wasm$/, async (route) => { await heldTop; await route.continue(); });
-  await top.goto(server.url, { waitUntil: 'load' });
+  await top.goto(site.url, { waitUntil: 'load' });
   await top.waitForSelector('#long-tail.pending');
   await top.evaluate(() => {
     window.shifts = 0;
@@ -266,7 +257,7 @@ test('every section\'s questions, answered wrong then right, say why at once; th
 });
 
 test('with storage blocked the questions still work and the page says answers are not kept; in Chinese the feedback is Chinese', { timeout: 90_000 }, async () => {
-  const page = await openPage(browser, `${server.url}?lang=zh-CN`, { width: 390, height: 844 });
+  const page = await openPage(site.browser, `${site.url}?lang=zh-CN`, { width: 390, height: 844 });
   await page.addInitScript(() => {
     Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });
   });
