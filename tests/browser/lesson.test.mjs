@@ -482,6 +482,9 @@ test('axe-core finds no serious or critical violation in any section, language o
     await page.click('#induction-next');
     await settle(page);
     for (const id of SECTIONS) await audit(page, `section ${id} (${lang})`, `#${id}`);
+    // The teacher's material with "customise this lesson" open.
+    await page.click('#customise summary');
+    await audit(page, `the teacher's material (${lang})`, '#teacher');
     await audit(page, `the whole page (${lang})`);
     page.assertNoErrors();
     await page.close();
