@@ -203,6 +203,33 @@ test('the handout prints each kept section on its own page, no controls, the lin
   await zh.close();
 });
 
+test('the browser\'s own Print draws the figures of sections never scrolled to', { timeout: 60_000 }, async () => {
+  const page = await open('?keep=long-tail,class-balanced', { width: 1280, height: 800 });
+  await settle(page);
+  // Section 5's charts are far below the screen: drawn once, at the canvas's default size, and
+  // not again until they come on screen. Printing draws them at the size they print at.
+  const charts = () => page.$$eval('#class-balanced canvas', (cs) => cs.map((c) => {
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200)) ink += 1;
+    return { width: c.width, height: c.height, ink };
+  }));
+  const before = await charts();
+  assert.equal(before.length, 2);
+  // Chromium's print to PDF fires beforeprint, as Ctrl+P does.
+  const pdf = path.join(repoRoot, 'target', 'screenshots', 'handout-ctrl-p.pdf');
+  await mkdir(path.dirname(pdf), { recursive: true });
+  await writeFile(pdf, await page.pdf({ format: 'A4' }));
+  const after = await charts();
+  console.log(`section 5's charts before printing ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
+  for (const [i, a] of after.entries()) {
+    assert.ok(a.width > before[i].width && a.ink > 2 * before[i].ink, `chart ${i} redrawn for the print: ${JSON.stringify(before[i])} then ${JSON.stringify(a)}`);
+  }
+  assert.match(execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }), /5\. The class-balanced term/);
+  page.assertNoErrors();
+  await page.close();
+});
+
 test('a link too long for a QR code is printed with the reason', { timeout: 120_000 }, async () => {
   // 300 classes of made-up counts make the page's own link longer than a code holds.
   const counts = Array.from({ length: 300 }, (_, i) => 100000 + i * 7919).join(',');

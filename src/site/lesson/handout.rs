@@ -4,7 +4,9 @@
 //! only paper shows: the page's links, each as its URL and a QR code, so
 //! that a student opens the same state on a phone. The QR encoder comes in a
 //! chunk of its own (`qr`), which "Print handout" fetches before it prints:
-//! `beforeprint` cannot wait for a chunk.
+//! `beforeprint` cannot wait for a chunk. The browser's own Print (Ctrl+P)
+//! gets the figures (drawn in `beforeprint`'s microtasks) and the codes only
+//! if the chunk is already here.
 
 use std::collections::BTreeMap;
 
@@ -60,22 +62,46 @@ pub(super) async fn print_handout(
 ) -> Result<(), SplitLoaderError> {
     let printing = dom::printing();
     printing.set(true);
+    let made = make_codes(codes, ex, page).await;
+    // Two frames: one for the effects (sections, charts, codes), one for layout.
+    dom::next_frame().await;
+    dom::next_frame().await;
+    let _ = dom::window().print();
+    printing.set(false);
+    made
+}
+
+/// Makes the QR codes of the handout's links (fetching the `qr` chunk if it
+/// is not here yet).
+async fn make_codes(codes: Codes, ex: Explorer, page: Page) -> Result<(), SplitLoaderError> {
     let urls: Vec<String> = page
         .view
         .with_untracked(|v| links(ex, v))
         .into_iter()
         .map(|(_, url)| url)
         .collect();
-    let made = qr_codes(urls).await;
-    if let Ok(made) = &made {
-        codes.0.update(|c| c.extend(made.iter().cloned()));
-    }
-    // Two frames: one for the effects (sections, charts, codes), one for layout.
-    dom::next_frame().await;
-    dom::next_frame().await;
-    let _ = dom::window().print();
-    printing.set(false);
-    made.map(drop)
+    let made = qr_codes(urls).await?;
+    codes.0.update(|c| c.extend(made));
+    Ok(())
+}
+
+/// The browser's own Print: the figures of every kept section are drawn
+/// while it prints, and the codes are made if the chunk is here (an
+/// `await` on a chunk already loaded ends in the same microtasks).
+fn use_browser_print(codes: Codes) {
+    let ex = use_explorer();
+    let page = use_page();
+    let before = window_event_listener_untyped("beforeprint", move |_| {
+        dom::printing().set(true);
+        leptos::task::spawn_local(async move {
+            let _ = make_codes(codes, ex, page).await;
+        });
+    });
+    let after = window_event_listener_untyped("afterprint", move |_| dom::printing().set(false));
+    on_cleanup(move || {
+        before.remove();
+        after.remove();
+    });
 }
 
 /// The QR code of each URL: the only way into the encoder, so that it is in
@@ -95,6 +121,7 @@ fn qr_codes(urls: Vec<String>) -> Result<Vec<(String, Code)>, SplitLoaderError> 
 /// why it has none).
 #[component]
 pub(super) fn HandoutLinks(codes: Codes) -> impl IntoView {
+    use_browser_print(codes);
     let ex = use_explorer();
     let page = use_page();
     let links = Memo::new(move |_| {
