@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::dom;
 use super::i18n::{t, use_page};
-use super::state::use_explorer;
+use super::state::{tracked_when, use_explorer};
 use crate::data::export::{ExportFormat, export_weights};
 use crate::explorer::results::scheme_weights;
 use crate::explorer::state::ComparedScheme;
@@ -37,10 +37,10 @@ pub fn ExportPanel() -> impl IntoView {
                 Err(e) => format!("# no weights: {e}"),
             }),
             other => {
-                let beta = ex.beta.get();
+                let beta = tracked_when(other.follows_beta(), || ex.beta.get());
                 let weights = ex
-                    .state
-                    .with(|s| scheme_weights(&s.distribution.counts, other, beta).weights);
+                    .counts
+                    .with(|counts| scheme_weights(counts, other, beta).weights);
                 match weights {
                     Ok(w) => snippet(&w.weights),
                     Err(e) => format!("# no weights: {e}"),

@@ -49,6 +49,13 @@ pub struct Explorer {
     pub width: ReadSignal<f64>,
 }
 
+/// `f()`, its reads tracked only when `track` is true: for what follows the
+/// state only while it is seen (an open box, a print), and is read afresh
+/// when `track` turns true.
+pub fn tracked_when<T>(track: bool, f: impl FnOnce() -> T) -> T {
+    if track { f() } else { untrack(f) }
+}
+
 /// Creates the explorer's state from the URL and shares it with every component.
 /// The URL then follows both the explorer's state and the page's `view`.
 pub fn provide_explorer(view: RwSignal<PageView>) -> Explorer {

@@ -233,18 +233,25 @@ pub fn view_from_query(query: &str) -> (PageView, Vec<Ignored>) {
                 }),
             },
             "slide" => slide = Some(value.into_owned()),
+            // A bad list shows the whole lesson, as its notice says, even after a good one.
             "keep" => match Cut::parse(&value) {
                 Ok(cut) => view.cut = cut,
-                Err(CutError::Unknown(name)) => ignored.push(Ignored {
-                    key: "notice.bad_keep",
-                    value: short(&name),
-                    slides: 0,
-                }),
-                Err(CutError::NoSection) => ignored.push(Ignored {
-                    key: "notice.keep_no_section",
-                    value: short(&value),
-                    slides: 0,
-                }),
+                Err(CutError::Unknown(name)) => {
+                    view.cut = Cut::ALL;
+                    ignored.push(Ignored {
+                        key: "notice.bad_keep",
+                        value: short(&name),
+                        slides: 0,
+                    })
+                }
+                Err(CutError::NoSection) => {
+                    view.cut = Cut::ALL;
+                    ignored.push(Ignored {
+                        key: "notice.keep_no_section",
+                        value: short(&value),
+                        slides: 0,
+                    })
+                }
             },
             "teacher" => match value.as_ref() {
                 "1" | "true" => view.teacher = true,
@@ -599,6 +606,10 @@ mod tests {
         );
         let long_tail = STEPS.iter().find(|s| s.id == "long-tail").unwrap();
         assert_eq!(step_href(long_tail, &page), None);
+        // A bad keep after a good one: the whole lesson, as the notice says.
+        let (v, notes) = view_from_query("keep=overlap&keep=nonsense");
+        assert_eq!(v.cut, Cut::ALL);
+        assert_eq!(notes.len(), 1);
     }
 
     #[test]

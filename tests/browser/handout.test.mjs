@@ -152,7 +152,11 @@ const head = (text, n) => text.split('\n').map((l) => l.trim()).filter((l) => l 
 test('the handout prints each kept section on its own page, no controls, the links as QR codes, and the answer key only for the teacher', { timeout: 180_000 }, async () => {
   const teacher = await open('?keep=overlap,definition,questions&teacher=1');
   await settle(teacher);
+  // A prediction the teacher already revealed on screen is still asked on paper.
+  await teacher.click('#predict-overlap-ten-skip');
   const texts = await printHandout(teacher, 'handout-teacher');
+  assert.match(texts[0], /Predict first\. A class has 10 equally likely prototypes/);
+  assert.ok(!texts.join('\n').includes('Your guess'), 'a slider\'s reading is not printed');
   // Each kept section starts a page, in order; no dropped section is printed.
   const starts = texts.map(firstLine);
   // Page 1: the site's title and tagline, then section 2.

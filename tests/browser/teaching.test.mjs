@@ -156,7 +156,7 @@ test('the lesson\'s list of weightings gives, for each, the CLI\'s rarest-to-mos
   assert.equal(await shown('inverse'), 100);
   // CB follows beta; the others do not.
   await page.click('[id="class-balanced-beta-0.9"]');
-  await page.waitForFunction(() => document.querySelector('#weightings tr[data-scheme="cb"] th').textContent.includes('0.9'));
+  await page.waitForFunction(() => /= 0\.9$/.test(document.querySelector('#weightings tr[data-scheme="cb"] th strong').textContent));
   assert.ok(Math.abs((await shown('cb')) - ratio('cb', 0.9)) <= 5e-5);
   assert.equal(await shown('inverse'), 100);
   const zh = await open('?lang=zh-CN#class-balanced');

@@ -16,7 +16,7 @@ use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use super::share::share_url;
 use crate::site::dom;
 use crate::site::i18n::{Page, t, tf, use_page};
-use crate::site::state::{Explorer, use_explorer};
+use crate::site::state::{Explorer, tracked_when, use_explorer};
 use crate::teach::lesson::{PageView, STEPS, step_href};
 use crate::teach::qr::{QrPath, TooLong};
 
@@ -80,8 +80,22 @@ async fn make_codes(codes: Codes, ex: Explorer, page: Page) -> Result<(), SplitL
         .into_iter()
         .map(|(_, url)| url)
         .collect();
-    let made = qr_codes(urls).await?;
-    codes.0.update(|c| c.extend(made));
+    let missing: Vec<String> = codes.0.with_untracked(|c| {
+        urls.iter()
+            .filter(|u| !c.contains_key(*u))
+            .cloned()
+            .collect()
+    });
+    let made = if missing.is_empty() {
+        Vec::new()
+    } else {
+        qr_codes(missing).await?
+    };
+    // Only the current links' codes are kept.
+    codes.0.update(|c| {
+        c.retain(|url, _| urls.contains(url));
+        c.extend(made);
+    });
     Ok(())
 }
 
@@ -124,8 +138,10 @@ pub(super) fn HandoutLinks(codes: Codes) -> impl IntoView {
     use_browser_print(codes);
     let ex = use_explorer();
     let page = use_page();
+    // The links follow the explorer's state while the page prints, not on every drag.
+    let printing = dom::printing();
     let links = Memo::new(move |_| {
-        ex.state.track();
+        tracked_when(printing.get(), || ex.state.track());
         page.view.with(|v| links(ex, v))
     });
     view! {

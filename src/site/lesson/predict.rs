@@ -94,14 +94,21 @@ pub(super) fn Predict(id: &'static str) -> impl IntoView {
 /// reader reveals the answer or skips; `class` is the wrapper's (a
 /// `slide-figure`, which presentation mode places).
 #[component]
-pub(super) fn Veiled(id: &'static str, class: &'static str, children: Children) -> impl IntoView {
+pub(super) fn Veiled(
+    id: &'static str,
+    class: &'static str,
+    /// Without the note that says why it is veiled (another part of the same reveal has it).
+    #[prop(optional)]
+    quiet: bool,
+    children: Children,
+) -> impl IntoView {
     let page = use_page();
     let kept = expect_context::<Answers>().prediction(id);
     // A teacher presenting shows the figure: the class predicts aloud.
     let veiled = move || kept.with(Option::is_none) && !page.view.with(|v| v.present);
     view! {
         <div class=format!("predicted {class}") class:veiled=veiled inert=move || veiled().then_some("")>
-            <p class="veil-note" hidden=move || !veiled()>{t("predict.veiled")}</p>
+            <p class="veil-note" hidden=move || quiet || !veiled()>{t("predict.veiled")}</p>
             {children()}
         </div>
     }

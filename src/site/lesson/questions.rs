@@ -14,7 +14,7 @@ use crate::balance::weights::head_and_tail;
 use crate::i18n::{Lang, tr, tr_with};
 use crate::site::dom;
 use crate::site::i18n::{t, tf, use_page};
-use crate::site::state::{Explorer, use_explorer};
+use crate::site::state::{Explorer, tracked_when, use_explorer};
 use crate::teach::cut::Panel;
 use crate::teach::questions::{Answer, Follows, Inputs, Kind, QUESTIONS, Question, Verdict};
 use crate::teach::section::Section;
@@ -416,33 +416,37 @@ pub(super) fn AnswerKey() -> impl IntoView {
     let ex = use_explorer();
     let page = use_page();
     let lang = page.lang;
+    // On paper only: it follows the state while the page prints, not on every drag.
+    let printing = dom::printing();
     let item = move |q: &'static Question| {
-        let text = move || {
+        let text = Memo::new(move |_| {
             let lang = lang.get();
-            with_inputs(ex, q, |i| {
-                let prompt = words(lang, q, "prompt", &[], i);
-                let (answer, why) = match q.answer(i) {
-                    Some(Answer::Choice(id)) => (
-                        words(lang, q, id, &[], i),
-                        words(lang, q, &format!("{id}.why"), &[], i),
-                    ),
-                    Some(Answer::Number(x)) => (
-                        words(lang, q, "answer", &[("answer", &short(x))], i),
-                        String::new(),
-                    ),
-                    None => (tr(lang, "quiz.no_answer").to_owned(), String::new()),
-                };
-                (
-                    prompt,
-                    tr_with(lang, "quiz.answer_is", &[("answer", &answer)]),
-                    why,
-                )
+            tracked_when(printing.get(), || {
+                with_inputs(ex, q, |i| {
+                    let prompt = words(lang, q, "prompt", &[], i);
+                    let (answer, why) = match q.answer(i) {
+                        Some(Answer::Choice(id)) => (
+                            words(lang, q, id, &[], i),
+                            words(lang, q, &format!("{id}.why"), &[], i),
+                        ),
+                        Some(Answer::Number(x)) => (
+                            words(lang, q, "answer", &[("answer", &short(x))], i),
+                            String::new(),
+                        ),
+                        None => (tr(lang, "quiz.no_answer").to_owned(), String::new()),
+                    };
+                    (
+                        prompt,
+                        tr_with(lang, "quiz.answer_is", &[("answer", &answer)]),
+                        why,
+                    )
+                })
             })
-        };
+        });
         view! {
             <li data-question=q.id>
-                <p><strong>{format!("{}. ", q.section.slide())}{move || text().0}</strong></p>
-                <p>{move || text().1}" "{move || text().2}</p>
+                <p><strong>{format!("{}. ", q.section.slide())}{move || text.with(|t| t.0.clone())}</strong></p>
+                <p>{move || text.with(|t| t.1.clone())}" "{move || text.with(|t| t.2.clone())}</p>
             </li>
         }
     };

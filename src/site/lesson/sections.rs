@@ -176,8 +176,11 @@ pub fn ClassBalanced(
                 <ChartCanvas figure=weights_figure(ex) name="lesson-cb-weights"
                     caption=tf("lesson.long-tail.weights_caption", move || vec![("beta", ex.beta.get().to_string())]) />
             </Veiled>
-            {para("lesson.weightings.intro")}
-            <Weightings />
+            // Its CB row is the prediction's answer at the default state.
+            <Veiled id="class-balanced-ratio" class="weightings-veil" quiet=true>
+                {para("lesson.weightings.intro")}
+                <Weightings />
+            </Veiled>
             <Questions section=Section::ClassBalanced />
         </LessonSection>
     }

@@ -10,7 +10,7 @@ use super::handout::{Codes, print_handout};
 use super::share::share_url;
 use super::start_presentation;
 use crate::site::i18n::{Page, t, tf, use_page};
-use crate::site::state::use_explorer;
+use crate::site::state::{tracked_when, use_explorer};
 use crate::teach::cut::Panel;
 use crate::teach::lesson::{PageView, STEPS, step_href};
 use crate::teach::section::Section;
@@ -116,14 +116,18 @@ fn Customise(page: Page) -> impl IntoView {
             }
         })
         .collect_view();
-    // Shown as the state changes; copied as it is when pressed.
+    // Shown as the state changes while the box is open; copied as it is when pressed.
+    let open = RwSignal::new(false);
     let link = move |teacher: bool| {
-        ex.state.track();
+        tracked_when(open.get(), || ex.state.track());
         page.view.with(|v| share_url(ex, v, teacher))
     };
     let link_now = move |teacher: bool| page.view.with_untracked(|v| share_url(ex, v, teacher));
     view! {
-        <details class="customise" id="customise">
+        <details class="customise" id="customise" on:toggle=move |ev| {
+            let el: web_sys::HtmlElement = event_target(&ev);
+            open.set(el.has_attribute("open"));
+        }>
             <summary><h3>{t("cut.title")}</h3></summary>
             <p class="hint">{t("cut.intro")}</p>
             <fieldset>

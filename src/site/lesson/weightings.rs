@@ -10,7 +10,7 @@ use crate::explorer::results::scheme_weights;
 use crate::explorer::state::ComparedScheme;
 use crate::i18n::tr;
 use crate::site::i18n::{t, use_page};
-use crate::site::state::use_explorer;
+use crate::site::state::{tracked_when, use_explorer};
 
 /// The weightings listed, CB at your beta first.
 const LISTED: [ComparedScheme; 7] = [
@@ -37,19 +37,12 @@ pub(super) fn Weightings() -> impl IntoView {
                 move || tr(page.lang.get(), &key)
             };
             // Only CB follows a beta drag; the others' rows stay as they are.
-            let beta = move || {
-                if scheme == ComparedScheme::Cb {
-                    ex.beta.get()
-                } else {
-                    ex.beta.get_untracked()
-                }
-            };
+            let beta = move || tracked_when(scheme.follows_beta(), || ex.beta.get());
             let label = move || scheme.label(beta()).in_lang(page.lang.get());
             // The rarest non-empty class's weight over the most frequent's, for the explorer's counts.
             let ratio = move || {
                 let beta = beta();
-                ex.state.with(|s| {
-                    let counts = &s.distribution.counts;
+                ex.counts.with(|counts| {
                     let (head, tail) = head_and_tail(counts);
                     match scheme_weights(counts, scheme, beta).weights {
                         Ok(w) if w.weights[head] > 0.0 => short(w.weights[tail] / w.weights[head]),
