@@ -144,10 +144,11 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 0)]
     seed: u64,
     /// How batches are drawn: every sample equally likely (instance), every class
-    /// (class-balanced), classes by sqrt(n) (sqrt), or from instance to class-balanced over
-    /// training (progressive).
-    #[arg(long, value_enum, default_value = "instance")]
-    sampler: SamplerArg,
+    /// (class-balanced), classes by sqrt(n) (sqrt), from instance to class-balanced over
+    /// training (progressive), or LVIS's repeat factor r = max(1, sqrt(t / f)) at t = 0.001
+    /// (repeat-factor) or another t (repeat-factor:0.05).
+    #[arg(long, value_parser = parse_sampler, default_value = "instance")]
+    sampler: Sampler,
     /// Post-hoc logit adjustment: predict argmax_j (z_j - T log pi_j) from the trained model.
     #[arg(long, value_name = "T", allow_negative_numbers = true)]
     posthoc_tau: Option<f64>,
@@ -184,12 +185,13 @@ pub struct TrainArgs {
     format: OutputFormat,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum SamplerArg {
-    Instance,
-    ClassBalanced,
-    Sqrt,
-    Progressive,
+/// A sampler by the name methods give it.
+fn parse_sampler(name: &str) -> Result<Sampler, String> {
+    Sampler::from_name(name).ok_or_else(|| {
+        format!(
+            "\"{name}\" is not a sampler: instance, class-balanced, sqrt, progressive, repeat-factor or repeat-factor:t with t in (0, 1]"
+        )
+    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -315,12 +317,7 @@ impl TrainArgs {
             batch,
             epochs: self.epochs,
             seed: self.seed,
-            sampler: match self.sampler {
-                SamplerArg::Instance => Sampler::Instance,
-                SamplerArg::ClassBalanced => Sampler::ClassBalanced,
-                SamplerArg::Sqrt => Sampler::Sqrt,
-                SamplerArg::Progressive => Sampler::Progressive,
-            },
+            sampler: self.sampler,
             posthoc_tau: self.posthoc_tau,
             drw_from: self.drw_from,
         })
@@ -382,7 +379,7 @@ fn multi_label_request(args: &TrainArgs) -> Result<MultiLabelRequest> {
                 args.methods,
                 "--methods (the standard multi-label set runs without --compare)",
             ),
-            (args.sampler != SamplerArg::Instance, "--sampler"),
+            (args.sampler != Sampler::Instance, "--sampler"),
             (args.posthoc_tau.is_some(), "--posthoc-tau"),
             (args.drw_from.is_some(), "--drw-from"),
             (

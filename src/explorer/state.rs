@@ -36,6 +36,19 @@ pub struct Distribution {
     pub counts: Vec<u64>,
     /// Class names, when an uploaded file had them.
     pub names: Option<Vec<String>>,
+    /// Images per class, when a data set's files gave them.
+    pub images: Option<Images>,
+}
+
+/// Images per class and the number of images: what LVIS's repeat factor
+/// needs, which a data set's files give and counts alone cannot. Links do
+/// not carry them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Images {
+    /// Images holding each class.
+    pub per_class: Vec<u64>,
+    /// The images.
+    pub total: u64,
 }
 
 impl Distribution {
@@ -48,6 +61,7 @@ impl Distribution {
             names: p
                 .class_names
                 .map(|n| n.iter().map(|s| (*s).to_owned()).collect()),
+            images: None,
         })
     }
 
@@ -59,6 +73,7 @@ impl Distribution {
             source: Source::Profile(profile),
             counts,
             names: None,
+            images: None,
         })
     }
 
@@ -72,15 +87,27 @@ impl Distribution {
             source: Source::Custom,
             counts,
             names,
+            images: None,
         })
     }
 
-    /// The same counts, edited by hand: the source becomes custom.
+    /// These counts with the data set's images per class (one per class).
+    pub fn with_images(self, images: Images) -> Self {
+        debug_assert_eq!(images.per_class.len(), self.counts.len());
+        Self {
+            images: Some(images),
+            ..self
+        }
+    }
+
+    /// The same counts, edited by hand: the source becomes custom, and the
+    /// images per class, which no longer match, are dropped.
     pub fn edited(&self, counts: Vec<u64>) -> Self {
         Self {
             source: Source::Custom,
             counts,
             names: self.names.clone(),
+            images: None,
         }
     }
 
@@ -94,6 +121,10 @@ impl Distribution {
                 .names
                 .as_ref()
                 .map(|n| order.iter().map(|&i| n[i].clone()).collect()),
+            images: self.images.as_ref().map(|m| Images {
+                per_class: order.iter().map(|&i| m.per_class[i]).collect(),
+                total: m.total,
+            }),
         }
     }
 

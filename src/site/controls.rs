@@ -12,7 +12,7 @@ use crate::data::decimal::parse_f64;
 use crate::explorer::results::{beta_advice, beta_band};
 use crate::explorer::slider::{DECADES, SLIDER_STEPS, beta_at, position};
 use crate::explorer::state::{ComparedScheme, MAX_GAMMA, MIN_ONE_MINUS_BETA};
-use crate::i18n::Message;
+use crate::i18n::{Message, tr};
 
 /// Reads "0.999", "1 - 1e-8" or "1-1e-8" as a beta within the controls' range.
 fn parse_beta(text: &str) -> Result<Beta, Message> {
@@ -234,7 +234,47 @@ pub fn Controls() -> impl IntoView {
                         }
                     })
                     .collect_view()}
+                <RepeatFactorChoice />
             </fieldset>
         </section>
+    }
+}
+
+/// LVIS's repeat factor in the comparison: a sampling factor, drawn only
+/// when the counts came with images per class (a data set's files), and
+/// why not otherwise.
+#[component]
+fn RepeatFactorChoice() -> impl IntoView {
+    let ex = use_explorer();
+    let lang = use_page().lang;
+    let has_images = Memo::new(move |_| ex.state.with(|s| s.distribution.images.is_some()));
+    view! {
+        <label class="check">
+            <input
+                type="checkbox"
+                id="compare-repeat-factor"
+                prop:checked=move || ex.repeat_factor.with(|r| r.0) && has_images.get()
+                prop:disabled=move || !has_images.get()
+                aria-describedby="repeat-factor-why"
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    ex.repeat_factor.update(|r| r.0 = on);
+                }
+            />
+            {move || {
+                Message::new("scheme.repeat_factor")
+                    .with("t", ex.repeat_factor.with(|r| r.1))
+                    .in_lang(lang.get())
+            }}
+        </label>
+        <p class="hint" id="repeat-factor-why">
+            {move || {
+                let key = match has_images.get() {
+                    true => "controls.repeat_factor_sampling",
+                    false => "controls.repeat_factor_needs_images",
+                };
+                tr(lang.get(), key)
+            }}
+        </p>
     }
 }

@@ -11,6 +11,7 @@ use super::editor::{CanvasFit, theme_for_slide, theme_for_width};
 use super::i18n::{t, tf, use_page};
 use super::state::{Explorer, use_explorer};
 use crate::balance::effective_number::Beta;
+use crate::balance::repeat_factor::repeat_factors;
 use crate::charts::Theme;
 use crate::charts::cb_term::CbTermChart;
 use crate::charts::counts::CountsChart;
@@ -19,6 +20,7 @@ use crate::charts::figure::{Chart, Figure};
 use crate::charts::focal::FocalChart;
 use crate::charts::weights::{WeightCurve, WeightsChart};
 use crate::explorer::state::ComparedScheme;
+use crate::i18n::Message;
 use crate::train::experiments::PAPER_BETAS;
 
 /// The paper's betas, with beta = 0 for "no re-weighting".
@@ -49,11 +51,23 @@ pub fn counts_figure(ex: Explorer) -> Memo<Figure> {
     })
 }
 
-/// Weights per class for each compared scheme.
+/// Weights per class for each compared scheme, and LVIS's repeat factor
+/// when the counts have images per class.
 pub fn weights_figure(ex: Explorer) -> Memo<Figure> {
+    // The repeat factor follows the images and t, not beta.
+    let repeat_factor = Memo::new(move |_| {
+        let (shown, t) = ex.repeat_factor.get();
+        let images = ex.state.with(|s| s.distribution.images.clone())?;
+        let factors = repeat_factors(&images.per_class, images.total, t).ok()?;
+        shown.then(|| WeightCurve {
+            label: Message::new("scheme.repeat_factor").with("t", t),
+            weights: factors,
+            highlighted: false,
+        })
+    });
     Memo::new(move |_| {
         let beta = ex.beta.get();
-        let curves = ex
+        let mut curves: Vec<WeightCurve> = ex
             .compared()
             .into_iter()
             .filter_map(|s| {
@@ -65,6 +79,7 @@ pub fn weights_figure(ex: Explorer) -> Memo<Figure> {
                 })
             })
             .collect();
+        curves.extend(repeat_factor.get());
         Figure::Weights(WeightsChart {
             curves,
             log_y: ex.log_scale.get(),

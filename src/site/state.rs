@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::dom;
 use crate::balance::effective_number::Beta;
+use crate::balance::repeat_factor::DEFAULT_THRESHOLD;
 use crate::balance::weights::{ClassWeights, WeightsError, class_balanced_weights};
 use crate::charts::Theme;
 use crate::explorer::results::{SchemeWeights, scheme_weights};
@@ -41,6 +42,10 @@ pub struct Explorer {
     pub cb: Memo<Result<ClassWeights, WeightsError>>,
     /// Weights of the compared schemes that do not depend on the current beta.
     pub fixed_schemes: Memo<Vec<SchemeWeights>>,
+    /// LVIS's repeat factor in the comparison: whether it is drawn (when the
+    /// counts have images per class), and its threshold t, which the data
+    /// set's sampler sets.
+    pub repeat_factor: RwSignal<(bool, f64)>,
     /// The chart colours and sizes for the system theme and the screen, and
     /// the page's language for their words: every chart tracks it, so a
     /// language switch redraws them.
@@ -95,6 +100,7 @@ pub fn provide_explorer(view: RwSignal<PageView>) -> Explorer {
             };
             theme.in_lang(view.with(|v| v.lang))
         }),
+        repeat_factor: RwSignal::new((true, DEFAULT_THRESHOLD)),
         width: dom::use_window_width(),
     };
     // The address bar follows the state once it holds still for a moment: a

@@ -7,15 +7,75 @@
 //! class j with probability p_j, then one of its samples uniformly:
 //! p_j proportional to n_j^q, q = 0 class-balanced, q = 1/2 square-root, and
 //! progressive, p_j(t) = (1 - t/T) n_j / n + (t/T) / C, from instance to
-//! class-balanced over the T draws of the run (the paper's interpolation).
+//! class-balanced over the T draws of the run (the paper's interpolation);
+//! and LVIS's repeat factor (Gupta et al., CVPR 2019): a sample of class j is
+//! drawn r_j = max(1, sqrt(t / f_j)) times as often as under instance
+//! sampling, f_j = n_j / n, so p_j is proportional to n_j r_j. Detectron2's
+//! `RepeatFactorTrainingSampler` repeats each image its stochastically rounded
+//! r times an epoch: the same frequencies in expectation, drawn here with
+//! replacement like the other class-based samplers.
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-/// How a batch's samples are drawn.
+use crate::balance::repeat_factor::{DEFAULT_THRESHOLD, repeat_factors};
+
+/// The threshold t of repeat-factor sampling, in (0, 1].
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize, Deserialize)]
+#[serde(try_from = "f64", into = "f64")]
+pub struct Threshold(f64);
+
+impl Threshold {
+    /// LVIS's t = 0.001.
+    pub const LVIS: Threshold = Threshold(DEFAULT_THRESHOLD);
+
+    /// t, if it is in (0, 1].
+    pub fn new(t: f64) -> Option<Self> {
+        (t > 0.0 && t <= 1.0).then_some(Self(t))
+    }
+
+    /// The value.
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+// A valid threshold is never NaN, so equality is total.
+impl Eq for Threshold {}
+
+impl Hash for Threshold {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.to_bits().hash(state);
+    }
+}
+
+impl TryFrom<f64> for Threshold {
+    type Error = String;
+    fn try_from(t: f64) -> Result<Self, String> {
+        Self::new(t).ok_or_else(|| format!("the threshold must be in (0, 1], not {t}"))
+    }
+}
+
+impl From<Threshold> for f64 {
+    fn from(t: Threshold) -> f64 {
+        t.0
+    }
+}
+
+impl fmt::Display for Threshold {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// How a batch's samples are drawn; written as its name (`sqrt`,
+/// `repeat-factor:0.01`) in configs and links.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(into = "String", try_from = "String")]
 pub enum Sampler {
     /// Every sample equally likely, through permutations (the usual).
     #[default]
@@ -26,45 +86,84 @@ pub enum Sampler {
     Sqrt,
     /// From instance to class-balanced over training.
     Progressive,
+    /// LVIS's repeat factor at threshold t.
+    RepeatFactor(Threshold),
 }
 
 impl Sampler {
     /// Every sampler.
-    pub const ALL: [Sampler; 4] = [
+    /// Every sampler, repeat factor at LVIS's threshold.
+    pub const ALL: [Sampler; 5] = [
         Sampler::Instance,
         Sampler::ClassBalanced,
         Sampler::Sqrt,
         Sampler::Progressive,
+        Sampler::RepeatFactor(Threshold::LVIS),
     ];
 
-    /// `instance`, `class-balanced`, `sqrt` or `progressive`.
-    pub fn name(self) -> &'static str {
+    /// `instance`, `class-balanced`, `sqrt`, `progressive`, `repeat-factor`
+    /// (t = 0.001) or `repeat-factor:t`.
+    pub fn name(self) -> String {
         match self {
-            Self::Instance => "instance",
-            Self::ClassBalanced => "class-balanced",
-            Self::Sqrt => "sqrt",
-            Self::Progressive => "progressive",
+            Self::Instance => "instance".into(),
+            Self::ClassBalanced => "class-balanced".into(),
+            Self::Sqrt => "sqrt".into(),
+            Self::Progressive => "progressive".into(),
+            Self::RepeatFactor(Threshold::LVIS) => "repeat-factor".into(),
+            Self::RepeatFactor(t) => format!("repeat-factor:{t}"),
         }
     }
 
     /// The sampler with this name.
     pub fn from_name(name: &str) -> Option<Self> {
+        if let Some(t) = name.strip_prefix("repeat-factor:") {
+            return Threshold::new(t.parse().ok()?).map(Self::RepeatFactor);
+        }
         Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+impl From<Sampler> for String {
+    fn from(s: Sampler) -> String {
+        s.name()
+    }
+}
+
+impl TryFrom<String> for Sampler {
+    type Error = String;
+    fn try_from(name: String) -> Result<Self, String> {
+        Sampler::from_name(&name).ok_or_else(|| format!("\"{name}\" is not a sampler"))
     }
 }
 
 /// The probability of drawing each class, `done` of the way through the run
 /// (0 to 1; only progressive sampling changes with it). Empty classes get 0.
 pub fn class_probabilities(counts: &[u64], sampler: Sampler, done: f64) -> Vec<f64> {
-    let power = |q: f64| {
-        let raw: Vec<f64> = counts
-            .iter()
-            .map(|&n| if n == 0 { 0.0 } else { (n as f64).powf(q) })
-            .collect();
+    let normalised = |raw: Vec<f64>| {
         let total: f64 = raw.iter().sum();
         raw.into_iter().map(|r| r / total).collect::<Vec<f64>>()
     };
+    let power = |q: f64| {
+        normalised(
+            counts
+                .iter()
+                .map(|&n| if n == 0 { 0.0 } else { (n as f64).powf(q) })
+                .collect(),
+        )
+    };
     match sampler {
+        Sampler::RepeatFactor(t) => {
+            // Each sample of one label is one image holding its class.
+            let factors = repeat_factors(counts, counts.iter().sum(), t.get())
+                .expect("a valid threshold, and no class above the total");
+            normalised(
+                counts
+                    .iter()
+                    .zip(factors)
+                    .map(|(&n, r)| n as f64 * r)
+                    .collect(),
+            )
+        }
         Sampler::Instance => power(1.0),
         Sampler::ClassBalanced => power(0.0),
         Sampler::Sqrt => power(0.5),
@@ -130,6 +229,8 @@ pub struct BatchSampler {
     cursor: usize,
     rng: ChaCha8Rng,
     by_class: Option<ByClass>,
+    /// The cumulative weights of samples drawn each by its own weight.
+    by_weight: Option<Vec<f64>>,
 }
 
 impl BatchSampler {
@@ -142,7 +243,26 @@ impl BatchSampler {
             cursor: n,
             rng,
             by_class: None,
+            by_weight: None,
         }
+    }
+
+    /// Sample i drawn with probability proportional to `weights[i]`, with
+    /// replacement: repeat-factor sampling of images with several labels,
+    /// each weighted by the largest r of its classes.
+    pub fn weighted(weights: &[f64], seed: u64) -> Self {
+        let mut stream = Self::new(weights.len(), seed);
+        let mut sum = 0.0;
+        stream.by_weight = Some(
+            weights
+                .iter()
+                .map(|&w| {
+                    sum += w;
+                    sum
+                })
+                .collect(),
+        );
+        stream
     }
 
     /// `sampler` over samples of these `labels` (of `classes` classes), for a
@@ -188,6 +308,15 @@ impl BatchSampler {
 
     /// Fills `out` with the next indices.
     pub fn next_batch(&mut self, out: &mut [u32]) {
+        if let Some(cumulative) = &self.by_weight {
+            let last = *cumulative.last().expect("at least one sample");
+            for slot in out {
+                let u = self.rng.random::<f64>() * last;
+                let i = cumulative.partition_point(|&c| c <= u);
+                *slot = i.min(cumulative.len() - 1) as u32;
+            }
+            return;
+        }
         if let Some(by_class) = &mut self.by_class {
             for slot in out {
                 *slot = by_class.draw(&mut self.rng);
@@ -284,8 +413,56 @@ mod tests {
             [0.75, 0.25]
         );
         for s in Sampler::ALL {
-            assert_eq!(Sampler::from_name(s.name()), Some(s));
+            assert_eq!(Sampler::from_name(&s.name()), Some(s));
         }
+    }
+
+    /// Repeat-factor sampling by hand: 1000 samples, a class of 990 and one
+    /// of 10 (f = 0.01). At t = 0.001 nothing repeats (instance sampling's
+    /// probabilities); at t = 0.04 the rare class's r = sqrt(4) = 2, so
+    /// p = 20 / 1010.
+    #[test]
+    fn repeat_factor_sampling_by_hand() {
+        let lvis = class_probabilities(&[990, 10], Sampler::ALL[4], 0.0);
+        assert_eq!(
+            lvis,
+            class_probabilities(&[990, 10], Sampler::Instance, 0.0)
+        );
+        let t = Sampler::from_name("repeat-factor:0.04").unwrap();
+        let p = class_probabilities(&[990, 10, 0], t, 0.0);
+        assert!((p[1] - 20.0 / 1010.0).abs() < 1e-15 && p[2] == 0.0, "{p:?}");
+        assert_eq!(t.name(), "repeat-factor:0.04");
+        assert_eq!(Sampler::ALL[4].name(), "repeat-factor");
+        for bad in [
+            "repeat-factor:0",
+            "repeat-factor:2",
+            "repeat-factor:x",
+            "repeat-factor:NaN",
+        ] {
+            assert_eq!(Sampler::from_name(bad), None, "{bad}");
+        }
+        // Drawn with those probabilities.
+        let labels: Vec<usize> = [vec![0; 990], vec![1; 10]].concat();
+        let mut s = BatchSampler::with_sampler(&labels, 2, t, 100_000, 3);
+        let mut out = vec![0u32; 100_000];
+        s.next_batch(&mut out);
+        let rare = out.iter().filter(|&&i| labels[i as usize] == 1).count() as f64;
+        assert!((rare / 1e5 - 20.0 / 1010.0).abs() < 0.002, "{rare}");
+    }
+
+    #[test]
+    fn weighted_sampling_draws_each_sample_by_its_weight() {
+        let weights = [1.0, 3.0, 0.0, 6.0];
+        let mut s = BatchSampler::weighted(&weights, 5);
+        let mut out = vec![0u32; 100_000];
+        s.next_batch(&mut out);
+        let mut seen = [0u64; 4];
+        for &i in &out {
+            seen[i as usize] += 1;
+        }
+        let chi = chi_square(&seen, &[0.1, 0.3, 0.0, 0.6]);
+        // The 0.999 quantile for 2 degrees of freedom.
+        assert!(seen[2] == 0 && chi < 13.82, "{seen:?}");
     }
 
     #[test]

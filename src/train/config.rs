@@ -256,18 +256,19 @@ impl TrainConfig {
             Sampler::Instance => message,
             sampler => Message::new("run.with_sampler")
                 .with_message("run", message)
-                .with_message("sampler", Message::new(sampler_key(sampler))),
+                .with_message("sampler", sampler_message(sampler)),
         }
     }
 }
 
-/// The translation key of a sampler's name in a run's label.
-fn sampler_key(sampler: Sampler) -> &'static str {
+/// A sampler's name in a run's label.
+fn sampler_message(sampler: Sampler) -> Message {
     match sampler {
-        Sampler::Instance => "run.sampler.instance",
-        Sampler::ClassBalanced => "run.sampler.class_balanced",
-        Sampler::Sqrt => "run.sampler.sqrt",
-        Sampler::Progressive => "run.sampler.progressive",
+        Sampler::Instance => Message::new("run.sampler.instance"),
+        Sampler::ClassBalanced => Message::new("run.sampler.class_balanced"),
+        Sampler::Sqrt => Message::new("run.sampler.sqrt"),
+        Sampler::Progressive => Message::new("run.sampler.progressive"),
+        Sampler::RepeatFactor(t) => Message::new("run.sampler.repeat_factor").with("t", t.get()),
     }
 }
 

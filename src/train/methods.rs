@@ -148,9 +148,9 @@ impl Method {
         let (pair, sampler) = match head.split_once('@') {
             Some((pair, s)) => {
                 let sampler = Sampler::from_name(s).ok_or_else(|| {
-                    let names: Vec<&str> = Sampler::ALL.iter().map(|k| k.name()).collect();
+                    let names: Vec<String> = Sampler::ALL.iter().map(|k| k.name()).collect();
                     format!(
-                        "\"{s}\" in \"{name}\" is not a sampler (samplers: {})",
+                        "\"{s}\" in \"{name}\" is not a sampler (samplers: {}, repeat-factor:t with t in (0, 1])",
                         names.join(", ")
                     )
                 })?;

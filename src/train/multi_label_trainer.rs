@@ -14,10 +14,11 @@ use crate::balance::multi_label::{
     AslParams, CbMode, DbParams, MultiLabelError, MultiLabelKind, MultiLabelLoss,
     MultiLabelObjective, Weighting,
 };
+use crate::balance::repeat_factor::{image_repeat_factors, repeat_factors};
 use crate::balance::weights::{SchemeKind, class_weights};
 use crate::data::dataset::{Bounds, MultiLabelData};
 use crate::data::label_sets::LabelSetCounts;
-use crate::train::batches::BatchSampler;
+use crate::train::batches::{BatchSampler, Sampler, Threshold};
 use crate::train::flush::{FlushToZero, flush};
 use crate::train::mlp::{Mlp, MlpConfig, Workspace};
 use crate::train::optimizer::{Optimizer, OptimizerKind};
@@ -38,6 +39,9 @@ pub struct MultiLabelMethod {
     /// Where class weights go.
     #[serde(with = "mode_name")]
     pub mode: CbMode,
+    /// LVIS's repeat-factor sampling at this t (instance sampling when none).
+    #[serde(default)]
+    pub repeat: Option<Threshold>,
 }
 
 mod mode_name {
@@ -77,15 +81,23 @@ impl MultiLabelMethod {
 
     /// A method.
     pub const fn new(loss: MultiLabelKind, scheme: SchemeKind, mode: CbMode) -> Self {
-        Self { loss, scheme, mode }
+        Self {
+            loss,
+            scheme,
+            mode,
+            repeat: None,
+        }
     }
 
-    /// `[scheme-]loss[+by-sample]`.
+    /// `[scheme-]loss[@repeat-factor[:t]][+by-sample]`.
     pub fn name(&self) -> String {
         let mut name = match self.scheme {
             SchemeKind::None => self.loss.name().to_owned(),
             scheme => format!("{}-{}", scheme.name(), self.loss.name()),
         };
+        if let Some(t) = self.repeat {
+            name += &format!("@{}", Sampler::RepeatFactor(t).name());
+        }
         if self.scheme != SchemeKind::None && self.mode == CbMode::BySample {
             name += "+by-sample";
         }
@@ -95,7 +107,17 @@ impl MultiLabelMethod {
     /// Reads a name written by [`Self::name`].
     pub fn parse(name: &str) -> Result<Self, String> {
         let mut parts = name.trim().split('+');
-        let head = parts.next().unwrap_or_default();
+        let (head, repeat) = match parts.next().unwrap_or_default().split_once('@') {
+            Some((head, sampler)) => match Sampler::from_name(sampler) {
+                Some(Sampler::RepeatFactor(t)) => (head, Some(t)),
+                _ => {
+                    return Err(format!(
+                        "\"@{sampler}\" in \"{name}\": with several labels a sample the sampler is @repeat-factor or @repeat-factor:t (t in (0, 1]); class-balanced, sqrt and progressive sampling have no one meaning there"
+                    ));
+                }
+            },
+            None => (name.trim().split('+').next().unwrap_or_default(), None),
+        };
         let mut mode = None;
         for flag in parts {
             match (CbMode::from_name(flag), mode) {
@@ -131,7 +153,10 @@ impl MultiLabelMethod {
                 loss.name()
             ));
         }
-        Ok(Self::new(loss, scheme, mode.unwrap_or_default()))
+        Ok(Self {
+            repeat,
+            ..Self::new(loss, scheme, mode.unwrap_or_default())
+        })
     }
 }
 
@@ -306,7 +331,16 @@ impl MultiLabelTrainer {
             points: Array2::from_shape_vec((n, train.dim), train.features.clone())
                 .expect("dim features a sample"),
             targets: train.labels.multi_hot(),
-            sampler: BatchSampler::new(n, config.seed),
+            sampler: match config.method.repeat {
+                // Each image repeated by the largest r_c of its classes.
+                Some(t) => {
+                    let factors = repeat_factors(&counts.positives, counts.samples, t.get())
+                        .map_err(|_| MultiLabelTrainError::Setting("repeat factors need images"))?;
+                    let sets = train.labels.sets.iter().map(Vec::as_slice);
+                    BatchSampler::weighted(&image_repeat_factors(sets, &factors), config.seed)
+                }
+                None => BatchSampler::new(n, config.seed),
+            },
             indices: vec![0; batch],
             batch: ShardedBatch::new(batch, train.dim, params),
             steps: 0,
@@ -498,6 +532,20 @@ mod tests {
             MultiLabelMethod::parse("cb-focal+by-sample+by-class")
                 .unwrap_err()
                 .contains("comes twice")
+        );
+        let rf = MultiLabelMethod::parse("cb-focal@repeat-factor:0.2+by-sample").unwrap();
+        assert_eq!(rf.repeat, Threshold::new(0.2));
+        assert_eq!(rf.name(), "cb-focal@repeat-factor:0.2+by-sample");
+        assert_eq!(
+            MultiLabelMethod::parse("sigmoid@repeat-factor")
+                .unwrap()
+                .repeat,
+            Some(Threshold::LVIS)
+        );
+        assert!(
+            MultiLabelMethod::parse("sigmoid@sqrt")
+                .unwrap_err()
+                .contains("no one meaning")
         );
         assert!(
             MultiLabelMethod::parse("xx-focal")

@@ -6,7 +6,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { bringIntoView, openPage, repoRoot, requireEnv, useSite } from './harness.mjs';
@@ -44,6 +44,15 @@ async function shoot(page, name) {
   await panel.screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `${name}.png`) });
 }
 
+/** The text of the weights chart's SVG download: its legend names every curve. */
+async function legendOfWeights(page) {
+  const [svg] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('button[aria-label="download weights-per-class as SVG"]'),
+  ]);
+  return (await readFile(await svg.path())).toString();
+}
+
 /** Drops `text` as a file named `name` on the panel's drop zone, as a person's drop does. */
 async function dropFile(page, name, text) {
   await page.evaluate(([name, text]) => {
@@ -75,6 +84,9 @@ test('a picked image folder and a dropped COCO file become the explorer\'s class
     await writeFile(path.join(folder, file), text);
   }
   const page = await openPanel();
+  // Sketched counts have no images per class: the repeat factor is offered, disabled, and says why.
+  assert.ok(await page.isDisabled('#compare-repeat-factor'));
+  assert.match(await page.textContent('#repeat-factor-why'), /needs images per class and the number of images/);
   await page.setInputFiles('#data-set-folder', folder);
   await page.waitForSelector('#data-set-result');
   const summary = await page.textContent('#data-set-result');
@@ -114,6 +126,15 @@ test('a picked image folder and a dropped COCO file become the explorer\'s class
   await page.waitForSelector('#repeat-factor-error');
   assert.match(await page.textContent('#repeat-factor-error'), /the threshold must be in \(0, 1\]/);
   await page.fill('#repeat-factor-threshold', '0.5');
+  // The explorer's comparison draws the same factors at the same t, named a sampling factor.
+  assert.ok(await page.isChecked('#compare-repeat-factor'));
+  assert.match(await page.textContent('#repeat-factor-why'), /not a loss weight/);
+  await settle(page);
+  assert.match(await legendOfWeights(page), /LVIS repeat factor r, t = 0\.5 \(a sampling factor\)/);
+  await page.uncheck('#compare-repeat-factor');
+  await settle(page);
+  assert.doesNotMatch(await legendOfWeights(page), /repeat factor/);
+  await page.check('#compare-repeat-factor');
   await shoot(page, 'data-set-coco');
   page.assertNoErrors();
 });

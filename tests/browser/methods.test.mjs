@@ -56,14 +56,14 @@ for (const webgpu of [true, false]) {
       assert.ok(await page.isDisabled('#train-add-run'), 'six runs at most');
       await page.selectOption('#run-6-loss', 'softmax');
       await page.selectOption('#run-6-scheme', 'none');
-      await page.selectOption('#run-6-sampler', 'sqrt');
-      await page.waitForFunction(() => new URL(location.href).searchParams.get('more_runs') === 'logit-adjusted,cb-ldam+drw,softmax@sqrt');
+      await page.selectOption('#run-6-sampler', 'repeat-factor:0.1');
+      await page.waitForFunction(() => new URL(location.href).searchParams.get('more_runs') === 'logit-adjusted,cb-ldam+drw,softmax@repeat-factor:0.1');
       // Removing a run and adding one back: the names follow.
       await page.click('#run-4-remove');
-      await page.waitForFunction(() => new URL(location.href).searchParams.get('more_runs') === 'cb-ldam+drw,softmax@sqrt');
+      await page.waitForFunction(() => new URL(location.href).searchParams.get('more_runs') === 'cb-ldam+drw,softmax@repeat-factor:0.1');
       assert.equal(await page.inputValue('#run-4-loss'), 'ldam');
       await page.click('#train-add-run');
-      await page.waitForFunction(() => new URL(location.href).searchParams.get('more_runs') === 'cb-ldam+drw,softmax@sqrt,logit-adjusted');
+      await page.waitForFunction(() => new URL(location.href).searchParams.get('more_runs') === 'cb-ldam+drw,softmax@repeat-factor:0.1,logit-adjusted');
 
       await page.locator('#train-play').scrollIntoViewIfNeeded();
       await page.click('#train-play');
@@ -72,7 +72,7 @@ for (const webgpu of [true, false]) {
       assert.equal(await page.getAttribute('#backend-badge', 'data-backend'), mode);
       const rows = await page.$$eval('#training-metrics tbody tr', (trs) =>
         trs.map((tr) => [tr.getAttribute('data-label'), Number(tr.getAttribute('data-balanced')), Number(tr.getAttribute('data-first-loss'))]));
-      const names = 'softmax,cb-softmax,cb-focal+drw,cb-ldam+drw,softmax@sqrt,logit-adjusted';
+      const names = 'softmax,cb-softmax,cb-focal+drw,cb-ldam+drw,softmax@repeat-factor:0.1,logit-adjusted';
       const engine = cli(['--compare', names, '--beta', '0.999', '--gamma', '1', '--seed', '0', '--epochs', '8']).runs;
       assert.deepEqual(rows.map(([label]) => label), engine.map((r) => r.label));
       for (const [i, [label, balanced, loss]] of rows.entries()) {

@@ -334,6 +334,28 @@ fn train_on_the_multi_label_toy_task() {
         .map(|r| r["map"]["mean"].as_f64().unwrap())
         .collect();
     assert_ne!(maps[0], maps[1]);
+    // Repeat-factor sampling of images: another run, named as written.
+    let v = json_ok(&[
+        "train",
+        "--data",
+        "multi-label-toy",
+        "--compare",
+        "sigmoid,sigmoid@repeat-factor:0.2",
+        "--epochs",
+        "3",
+    ]);
+    assert_eq!(v["runs"][1]["method"], "sigmoid@repeat-factor:0.2", "{v}");
+    assert_ne!(v["runs"][0]["map"]["mean"], v["runs"][1]["map"]["mean"]);
+    fails_with(
+        &[
+            "train",
+            "--data",
+            "multi-label-toy",
+            "--compare",
+            "sigmoid@sqrt",
+        ],
+        "no one meaning there",
+    );
     let table = super::cblab(&[
         "train",
         "--data",

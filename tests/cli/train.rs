@@ -142,7 +142,8 @@ fn train_with_each_sampler() {
     use cblab::train::config::TrainConfig;
     use cblab::train::experiments::train_and_evaluate;
     let task = make_toy_task(&[120, 40, 8], &ToyConfig::default()).unwrap();
-    for sampler in Sampler::ALL {
+    let rare_repeated = Sampler::from_name("repeat-factor:0.1").unwrap();
+    for sampler in Sampler::ALL.into_iter().chain([rare_repeated]) {
         let v = json_ok(&[
             "train",
             "--counts",
@@ -152,7 +153,7 @@ fn train_with_each_sampler() {
             "--scheme",
             "none",
             "--sampler",
-            sampler.name(),
+            &sampler.name(),
         ]);
         let config = TrainConfig {
             scheme: cblab::balance::weights::SchemeKind::None,

@@ -12,7 +12,7 @@ use crate::explorer::training::{
 use crate::site::backend::{GpuStatus, badge_text, use_gpu};
 use crate::site::i18n::{t, tf, use_page};
 use crate::site::state::use_explorer;
-use crate::train::batches::Sampler;
+use crate::train::batches::{Sampler, Threshold};
 use crate::train::methods::Method;
 use crate::train::optimizer::OptimizerKind;
 use crate::worker::protocol::Measured;
@@ -122,6 +122,16 @@ fn text(v: &str, key: &'static str) -> (String, Signal<String>) {
     (v.to_owned(), Signal::from(t(key)))
 }
 
+/// A repeat-factor sampler's option, its threshold in its text.
+fn repeat_factor(t: Threshold) -> (String, Signal<String>) {
+    (
+        Sampler::RepeatFactor(t).name(),
+        tf("training.sampler_repeat_factor", move || {
+            vec![("t", t.to_string())]
+        }),
+    )
+}
+
 /// The options of a run's method: losses, weightings, samplers, schedules.
 fn method_options() -> [Options; 4] {
     [
@@ -132,6 +142,10 @@ fn method_options() -> [Options; 4] {
             text("class-balanced", "training.sampler_class_balanced"),
             text("sqrt", "training.sampler_sqrt"),
             text("progressive", "training.sampler_progressive"),
+            // LVIS's t, and two at which a 10-class toy task's rare classes repeat.
+            repeat_factor(Threshold::LVIS),
+            repeat_factor(Threshold::new(0.01).expect("a valid t")),
+            repeat_factor(Threshold::new(0.1).expect("a valid t")),
         ],
         vec![
             text("none", "training.schedule_none"),
@@ -233,10 +247,10 @@ pub(super) fn ExtraRuns() -> impl IntoView {
     let count = Memo::new(move |_| ex.training.with(|s| s.extra.len()));
     let row = move |i: usize| {
         let n = i + 4;
-        let get = move |f: fn(&Method) -> &'static str| {
+        let get = move |f: fn(&Method) -> String| {
             Signal::derive(move || {
                 ex.training
-                    .with(|s| s.extra.get(i).map(f).unwrap_or_default().to_owned())
+                    .with(|s| s.extra.get(i).map(f).unwrap_or_default())
             })
         };
         let set = move |f: fn(&mut Method, &str)| Pick::Run(i, f);
@@ -245,16 +259,16 @@ pub(super) fn ExtraRuns() -> impl IntoView {
             <fieldset class="tools extra-run" id=format!("run-{n}")>
                 <legend>{tf("training.run_n", move || vec![("n", n.to_string())])}</legend>
                 <SettingSelect label=t("training.label_run_loss") id=format!("run-{n}-loss") options=losses
-                    value=get(|m| m.loss.name())
+                    value=get(|m| m.loss.name().to_owned())
                     pick=set(|m, v| if let Some(k) = LossKind::from_name(v) { m.pick_loss(k) }) />
                 <SettingSelect label=t("training.label_scheme") id=format!("run-{n}-scheme") options=schemes
-                    value=get(|m| m.scheme.name())
+                    value=get(|m| m.scheme.name().to_owned())
                     pick=set(|m, v| if let Some(k) = SchemeKind::from_name(v) { m.scheme = k }) />
                 <SettingSelect label=t("training.label_sampler") id=format!("run-{n}-sampler") options=samplers
                     value=get(|m| m.sampler.name())
                     pick=set(|m, v| if let Some(k) = Sampler::from_name(v) { m.sampler = k }) />
                 <SettingSelect label=t("training.label_schedule") id=format!("run-{n}-schedule") options=schedules
-                    value=get(|m| if m.drw { "drw" } else { "none" })
+                    value=get(|m| if m.drw { "drw" } else { "none" }.to_owned())
                     pick=set(|m, v| m.pick_drw(v == "drw")) />
                 <button type="button" class="remove-run" id=format!("run-{n}-remove")
                     on:click=move |_| ex.state.update(|s| {

@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 
 use super::data_set_reader::{CountEvent, Counting, list_folder, start};
 use super::data_set_sampler::{ImageCounts, RepeatFactorSampler};
-use crate::explorer::state::Distribution;
+use crate::explorer::state::{Distribution, Images};
 use crate::i18n::{Lang, tr_with};
 use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
@@ -117,7 +117,15 @@ pub fn DataSetPanel() -> impl IntoView {
             (Some(i), true) => i.clone(),
             _ => counts.carrying.clone(),
         };
-        match Distribution::custom(chosen, counts.names.clone()) {
+        let images = (counts.unit == CountUnit::Images).then(|| Images {
+            per_class: counts.carrying.clone(),
+            total: counts.samples,
+        });
+        let with_images = |d: Distribution| match images {
+            Some(images) => d.with_images(images),
+            None => d,
+        };
+        match Distribution::custom(chosen, counts.names.clone()).map(with_images) {
             Ok(d) => {
                 ex.state.update(|s| s.distribution = d);
                 true

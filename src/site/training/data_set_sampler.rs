@@ -11,6 +11,7 @@ use crate::data::decimal::parse_f64;
 use crate::data::export::{ExportFormat, export_repeat_factors};
 use crate::i18n::tr_with;
 use crate::site::i18n::{t, use_page};
+use crate::site::state::use_explorer;
 use crate::site::training::snippet_tools::{CopyButton, format_select};
 
 /// Images per class, the number of images and the class names.
@@ -28,6 +29,7 @@ pub struct ImageCounts {
 #[component]
 pub fn RepeatFactorSampler(counts: Memo<Option<ImageCounts>>) -> impl IntoView {
     let lang = use_page().lang;
+    let ex = use_explorer();
     let (threshold, set_threshold) = signal(DEFAULT_THRESHOLD.to_string());
     let (format, set_format) = signal(ExportFormat::Torch);
     // The factors and the snippet, or why there are none.
@@ -43,6 +45,13 @@ pub fn RepeatFactorSampler(counts: Memo<Option<ImageCounts>>) -> impl IntoView {
             let snippet = export_repeat_factors(&factors, c.names.as_deref(), t, format.get());
             Ok((repeated, factors.len(), most, snippet))
         })
+    });
+    // The explorer's comparison draws r at the same t, once it is a valid one.
+    Effect::new(move |_| {
+        let t = parse_f64(threshold.get().trim()).filter(|t| *t > 0.0 && *t <= 1.0);
+        if let Some(t) = t.filter(|&t| ex.repeat_factor.with_untracked(|r| r.1) != t) {
+            ex.repeat_factor.update(|r| r.1 = t);
+        }
     });
     let snippet = move || result.with(|r| r.as_ref().map(|r| r.3.clone()).unwrap_or_default());
     let summary = move || {
