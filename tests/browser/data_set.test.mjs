@@ -53,6 +53,20 @@ async function legendOfWeights(page) {
   return (await readFile(await svg.path())).toString();
 }
 
+/** Drops files or folders from disk on the drop zone through Chromium's input (CDP), as a person's drag does. */
+async function dropPaths(page, files) {
+  const zone = page.locator('#data-set-drop');
+  await bringIntoView(page, zone);
+  const box = await zone.boundingBox();
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  const cdp = await page.context().newCDPSession(page);
+  const data = { items: [], files, dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop']) {
+    await cdp.send('Input.dispatchDragEvent', { type, x, y, data });
+  }
+  await cdp.detach();
+}
+
 /** Drops `text` as a file named `name` on the panel's drop zone, as a person's drop does. */
 async function dropFile(page, name, text) {
   await page.evaluate(([name, text]) => {
@@ -99,6 +113,20 @@ test('a picked image folder and a dropped COCO file become the explorer\'s class
   assert.deepEqual(await tableWeights(page), want.weights);
   await shoot(page, 'data-set-folder');
 
+  // A folder dropped, as a file manager drops it: Chromium's own drag of a path (CDP),
+  // whose item the page lists as a directory entry.
+  const birds = path.join(dir, 'birds');
+  for (const file of ['owls/a.png', 'owls/b.png', 'wrens/c.jpg']) {
+    await mkdir(path.dirname(path.join(birds, file)), { recursive: true });
+    await writeFile(path.join(birds, file), 'x');
+  }
+  await dropPaths(page, [birds]);
+  await page.waitForFunction(() => /birds: 2 classes, 3 images \(files counted by name, none read\)/.test(document.querySelector('#data-set-result')?.textContent ?? ''));
+  await settle(page);
+  const dropped = cli('weights', '--from', 'folder', birds, '--beta', '0.999');
+  assert.deepEqual(await tableNames(page), dropped.names);
+  assert.deepEqual(await tableWeights(page), dropped.weights);
+
   const file = path.join(dir, 'coco.json');
   await writeFile(file, COCO);
   await dropFile(page, 'coco.json', COCO);
@@ -135,6 +163,11 @@ test('a picked image folder and a dropped COCO file become the explorer\'s class
   await settle(page);
   assert.doesNotMatch(await legendOfWeights(page), /repeat factor/);
   await page.check('#compare-repeat-factor');
+  await settle(page);
+  for (const [selector, name] of [['fieldset.schemes', 'compare-repeat-factor'], ['canvas[data-figure="weights-per-class"]', 'weights-repeat-factor']]) {
+    await bringIntoView(page, page.locator(selector));
+    await page.locator(selector).screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `${name}.png`) });
+  }
   await shoot(page, 'data-set-coco');
   page.assertNoErrors();
 });
