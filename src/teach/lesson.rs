@@ -35,7 +35,7 @@ pub struct LessonStep {
 }
 
 /// The lesson's prepared states, in teaching order.
-pub const STEPS: [LessonStep; 10] = [
+pub const STEPS: [LessonStep; 11] = [
     LessonStep {
         id: "long-tail",
         key: "lesson.step.long-tail",
@@ -113,6 +113,14 @@ pub const STEPS: [LessonStep; 10] = [
         key: "lesson.step.after",
         section: Section::After,
         query: "preset=cifar10-lt-100&beta=0.9999&gamma=1&schemes=cb,none,inverse&scale=log&train_loss=logit-adjusted&train_scheme=none&more_runs=cb-ldam%2Bdrw,softmax@class-balanced",
+        induction_step: 1,
+        prototypes: DEFAULT_PROTOTYPES,
+    },
+    LessonStep {
+        id: "several-labels",
+        key: "lesson.step.several-labels",
+        section: Section::SeveralLabels,
+        query: "preset=cifar10-lt-100&beta=0.9999&gamma=2&schemes=cb,none&scale=log",
         induction_step: 1,
         prototypes: DEFAULT_PROTOTYPES,
     },
@@ -556,7 +564,7 @@ mod tests {
             v = v.next();
         }
         assert_eq!(v.slide, Section::ALL.len());
-        assert_eq!(v.section(), Section::After);
+        assert_eq!(v.section(), Section::SeveralLabels);
         assert_eq!(join_queries("a=1", ""), "a=1");
         assert_eq!(join_queries("a=1", "lang=zh-CN"), "a=1&lang=zh-CN");
     }

@@ -13,6 +13,7 @@ pub mod cut;
 pub mod induction;
 pub mod lesson;
 pub mod mathml;
+pub mod multi_label_published;
 pub mod predictions;
 pub mod qr;
 pub mod questions;

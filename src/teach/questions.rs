@@ -115,7 +115,7 @@ fn cb_tail_weight(inputs: &Inputs) -> Option<f64> {
 }
 
 /// Every question, in the lesson's order.
-pub const QUESTIONS: [Question; 11] = [
+pub const QUESTIONS: [Question; 12] = [
     Question {
         id: "long-tail-inverse",
         section: Section::LongTail,
@@ -207,8 +207,17 @@ pub const QUESTIONS: [Question; 11] = [
         ]),
     },
     Question {
-        id: "after-multi-label",
-        section: Section::After,
+        id: "several-labels-counts",
+        section: Section::SeveralLabels,
+        kind: Kind::Choice(&[
+            choice("samples", false),
+            choice("labels", true),
+            choice("classes", false),
+        ]),
+    },
+    Question {
+        id: "several-labels-mode",
+        section: Section::SeveralLabels,
         kind: Kind::Choice(&[
             choice("per-class", false),
             choice("mean", true),

@@ -20,11 +20,13 @@ pub enum Section {
     Results,
     /// The methods that came after, and the page's own leaderboard.
     After,
+    /// Several labels a sample: counts, where a weight goes, DB's loss.
+    SeveralLabels,
 }
 
 impl Section {
     /// Every section, in lesson order; presentation slide k (1-based) is `ALL[k - 1]`.
-    pub const ALL: [Section; 8] = [
+    pub const ALL: [Section; 9] = [
         Section::LongTail,
         Section::Overlap,
         Section::Definition,
@@ -33,6 +35,7 @@ impl Section {
         Section::Losses,
         Section::Results,
         Section::After,
+        Section::SeveralLabels,
     ];
 
     /// The section's HTML id (its title's id is `<id>-title`).
@@ -46,6 +49,7 @@ impl Section {
             Section::Losses => "losses",
             Section::Results => "results",
             Section::After => "after",
+            Section::SeveralLabels => "several-labels",
         }
     }
 
@@ -61,6 +65,7 @@ impl Section {
             Section::Losses => "lesson.losses.title",
             Section::Results => "lesson.results.title",
             Section::After => "lesson.after.title",
+            Section::SeveralLabels => "lesson.several-labels.title",
         }
     }
 

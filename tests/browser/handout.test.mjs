@@ -16,7 +16,7 @@ import { openPage, repoRoot, screenshot, useSite } from './harness.mjs';
 
 const site = useSite();
 
-const SECTIONS = ['long-tail', 'overlap', 'definition', 'induction', 'class-balanced', 'losses', 'results', 'after'];
+const SECTIONS = ['long-tail', 'overlap', 'definition', 'induction', 'class-balanced', 'losses', 'results', 'after', 'several-labels'];
 const TITLES = {
   overlap: 'Data overlap and diminishing returns',
   definition: 'The effective number of samples',

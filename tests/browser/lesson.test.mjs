@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { bringIntoView, openPage, repoRoot, requireEnv, screenshot, useSite } from './harness.mjs';
 
-const SECTIONS = ['long-tail', 'overlap', 'definition', 'induction', 'class-balanced', 'losses', 'results', 'after'];
+const SECTIONS = ['long-tail', 'overlap', 'definition', 'induction', 'class-balanced', 'losses', 'results', 'after', 'several-labels'];
 const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const site = useSite();
@@ -501,6 +501,35 @@ test('axe-core finds no serious or critical violation in any section, language o
   await audit(page, 'the page on a phone');
   await screenshot(page, 'lesson-phone');
   page.assertNoErrors();
+});
+
+test('several labels a sample: DB\'s published line cited to its source, the multi-label panel inside, both languages', { timeout: 120_000 }, async () => {
+  for (const [lang, title, caption, size] of [
+    ['en', '9. Several labels a sample', /^mAP \(%\), in total and over the many, medium and few classes/, { width: 1280, height: 900 }],
+    ['zh-CN', '9. 一个样本有多个标签', /^长尾 VOC-MLT 和 COCO-MLT 上的 mAP/, { width: 390, height: 844 }],
+  ]) {
+    const page = await open(`?lang=${lang}#several-labels`, size);
+    assert.equal(await page.textContent('#several-labels-title'), title);
+    assert.match(await page.textContent('#several-labels-db-table caption'), caption);
+    // DB-Focal's figures as the authors' README prints them, and nothing else.
+    const rows = await page.$$eval('#several-labels-db-table tbody tr', (trs) => trs.map((tr) => [tr.querySelector('th').textContent, ...[...tr.querySelectorAll('td')].map((td) => td.textContent)]));
+    assert.equal(await page.textContent('#several-labels-db-table thead th[scope="colgroup"]'), 'DB-Focal');
+    const groups = lang === 'en' ? ['total', 'many', 'medium', 'few'] : ['总体', '多样本', '中等', '少样本'];
+    assert.deepEqual(rows, [
+      [groups[0], '78.94', '53.55'], [groups[1], '73.22', '51.13'], [groups[2], '84.18', '57.05'], [groups[3], '79.30', '51.06'],
+    ]);
+    assert.deepEqual(await page.$$eval('#several-labels .source a', (as) => as.map((a) => a.getAttribute('href'))), ['https://github.com/wutong16/DistributionBalancedLoss']);
+    // The multi-label panel moved here from section 8, and its questions end the section.
+    await page.waitForSelector('#several-labels #label-sets', { timeout: 30_000 });
+    assert.equal(await page.locator('#after #label-sets').count(), 0);
+    assert.equal(await page.locator('#several-labels .questions .question').count(), 2);
+    const body = await page.textContent('#several-labels');
+    assert.doesNotMatch(body, /\{[A-Za-z_]+\}/, `${lang}: a placeholder was left unfilled`);
+    await page.locator('#several-labels-title').scrollIntoViewIfNeeded();
+    await page.locator('#several-labels').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `lesson-several-labels-${lang}.png`) });
+    page.assertNoErrors();
+    await page.close();
+  }
 });
 
 test('what came after: each method\'s formula in MathML, the papers\' numbers cited to their tables, both languages', { timeout: 120_000 }, async () => {

@@ -1,4 +1,4 @@
-// Several labels a sample in the page: the panel of section 8 reads label sets (pasted or from a
+// Several labels a sample in the page: the panel of section 9 reads label sets (pasted or from a
 // file), counts positives per class, N and cardinality, and shows each class's CB weight at the
 // explorer's beta with the numbers `cblab weights --multi-label` gives; bad input keeps what was
 // there and says where it is wrong; in English and Chinese; screenshots at desktop and phone.

@@ -106,7 +106,6 @@ pub fn After(
             <h3>{t("lesson.after.ours")}</h3>
             {para("lesson.after.ours_p")}
             <Deferred part=Part::Leaderboard />
-            <Deferred part=Part::MultiLabel />
             {cite()}
             <Questions section=Section::After />
         </LessonSection>

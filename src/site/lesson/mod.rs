@@ -17,6 +17,7 @@ mod math;
 mod predict;
 mod questions;
 mod sections;
+mod several_labels;
 mod share;
 mod teacher;
 mod weightings;
@@ -56,6 +57,7 @@ pub fn Lesson() -> impl IntoView {
             <sections::Losses hidden=Signal::derive(move || !shown(Section::Losses)) />
             <sections::Results hidden=Signal::derive(move || !shown(Section::Results)) />
             <after::After hidden=Signal::derive(move || !shown(Section::After)) />
+            <several_labels::SeveralLabels hidden=Signal::derive(move || !shown(Section::SeveralLabels)) />
         </div>
         <div hidden=move || present.get() || !questions()>
             <questions::AnswersSummary />

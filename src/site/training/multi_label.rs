@@ -72,8 +72,6 @@ pub fn MultiLabelPanel() -> impl IntoView {
     view! {
         <section class="panel multi-label" id="multi-label" aria-labelledby="multi-label-title" node_ref=panel>
             <h3 id="multi-label-title">{t("multi.title")}</h3>
-            <p>{t("multi.p1")}</p>
-            <p>{t("multi.p2")}</p>
             <p>{t("multi.p3")}</p>
             <label for="label-sets">{t("multi.input_label")}</label>
             <textarea
