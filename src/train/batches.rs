@@ -23,6 +23,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::balance::repeat_factor::{DEFAULT_THRESHOLD, repeat_factors};
+use crate::data::decimal::parse_f64;
 
 /// The threshold t of repeat-factor sampling, in (0, 1].
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize, Deserialize)]
@@ -117,7 +118,7 @@ impl Sampler {
     /// The sampler with this name.
     pub fn from_name(name: &str) -> Option<Self> {
         if let Some(t) = name.strip_prefix("repeat-factor:") {
-            return Threshold::new(t.parse().ok()?).map(Self::RepeatFactor);
+            return Threshold::new(parse_f64(t)?).map(Self::RepeatFactor);
         }
         Self::ALL.into_iter().find(|s| s.name() == name)
     }

@@ -100,7 +100,7 @@ describe('first load', () => {
     await failed.first().waitFor({ timeout: 30_000 });
     assert.equal(await failed.count(), 2, 'the lesson and the data-set panel each say so');
     assert.match(await failed.first().textContent(), /could not be loaded/);
-    assert.equal(await page.locator('.lesson-section.pending h2').count(), 8, 'every section\'s frame and title is there');
+    assert.equal(await page.locator('.lesson-section.pending h2').count(), 9, 'every section\'s frame and title is there');
     assert.deepEqual(bareKeys(await page.evaluate(() => document.body.innerText)), [], 'no bare key without the chunk');
 
     // The worker starts when the chunk arrives, so everything fetched so far is the first load.

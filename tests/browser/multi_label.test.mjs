@@ -191,7 +191,7 @@ test('on a phone and in Chinese', { timeout: 120_000 }, async () => {
   phone.assertNoErrors();
   await phone.close();
   const zh = await openPanel('?lang=zh-CN', { width: 1280, height: 900 });
-  await zh.waitForFunction(() => document.querySelector('#multi-label-title')?.textContent === '一个样本多个标签');
+  await zh.waitForFunction(() => document.querySelector('#multi-label-title')?.textContent === '动手试试：你的标签集合、权重与训练');
   assert.match(await zh.textContent('#label-sets-summary'), /^样本：15 · 类别：6/);
   await shoot(zh, 'multi-label-zh-CN');
   zh.assertNoErrors();
