@@ -267,6 +267,25 @@ pub struct ExplorerState {
     pub sweep_seeds: u64,
     /// What the beta sweep trains on.
     pub sweep_data: SweepData,
+    /// The multi-label panel's label sets as typed (one sample a line), when
+    /// not its example; a link carries them up to [`MAX_LINKED_LABEL_SETS`] bytes.
+    pub label_sets: Option<String>,
+    /// What the multi-label panel trains on.
+    pub multi_data: MultiData,
+}
+
+/// The longest label sets, in bytes, that a link carries (longer ones stay in
+/// the page and the page says so): a link of a few kB still opens everywhere.
+pub const MAX_LINKED_LABEL_SETS: usize = 2000;
+
+/// What the multi-label panel trains on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MultiData {
+    /// The multi-label toy task.
+    #[default]
+    Toy,
+    /// The Fashion-MNIST mosaics.
+    Mosaics,
 }
 
 /// What the beta sweep trains on.
@@ -377,6 +396,8 @@ impl Default for ExplorerState {
             board_seeds: DEFAULT_BOARD_SEEDS,
             sweep_seeds: DEFAULT_BOARD_SEEDS,
             sweep_data: SweepData::Fresh,
+            label_sets: None,
+            multi_data: MultiData::Toy,
         }
     }
 }

@@ -92,6 +92,40 @@ test('the panel counts label sets and weighs them as the CLI does', { timeout: 1
   await page.close();
 });
 
+test('a link carries the counted label sets and what the panel trains on; longer sets stay out of it and the page says so', { timeout: 120_000 }, async () => {
+  const page = await openPanel('?beta=0.99', { width: 1280, height: 900 });
+  await page.fill('#label-sets', SETS);
+  await page.click('#count-label-sets');
+  await page.selectOption('#multi-data', 'mosaics');
+  await page.waitForFunction((sets) => {
+    const q = new URL(location.href).searchParams;
+    return q.get('label_sets') === sets && q.get('multi_data') === 'mosaics';
+  }, SETS);
+  // The link opens on the same label sets, counted, and the same choice.
+  const again = await openPanel(new URL(page.url()).search, { width: 1280, height: 900 });
+  await again.waitForFunction(() => document.querySelector('#label-sets-summary')?.textContent.startsWith('Samples: 7 '));
+  assert.equal(await again.inputValue('#label-sets'), SETS);
+  assert.equal(await again.inputValue('#multi-data'), 'mosaics');
+  again.assertNoErrors();
+  await again.close();
+  // Label sets over 2,000 characters: counted, left out of the link, said.
+  const long = 'cat,dog\n'.repeat(300);
+  await page.fill('#label-sets', long);
+  await page.click('#count-label-sets');
+  await page.waitForSelector('#label-sets-unlinked');
+  assert.match(await page.textContent('#label-sets-unlinked'), /longer than the 2000 characters a link carries/);
+  await page.waitForFunction(() => !new URL(location.href).searchParams.has('label_sets'));
+  // A link's label sets that do not parse: the text is kept to mend, and the error says where.
+  const bad = await openPanel(`?label_sets=${encodeURIComponent('cat,dog\ncat,,dog')}`, { width: 1280, height: 900 });
+  await bad.waitForSelector('#label-sets-error');
+  assert.equal(await bad.inputValue('#label-sets'), 'cat,dog\ncat,,dog');
+  assert.match(await bad.textContent('#label-sets-error'), /line 2, column 5: an empty label/);
+  bad.assertNoErrors();
+  await bad.close();
+  page.assertNoErrors();
+  await page.close();
+});
+
 test('the seven methods train in the worker with the numbers of cblab train --data multi-label-toy', { timeout: 240_000 }, async () => {
   const page = await openPanel('?beta=0.999&gamma=2', { width: 1280, height: 900 });
   const button = page.locator('#multi-train');

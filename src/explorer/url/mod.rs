@@ -301,6 +301,28 @@ mod tests {
     }
 
     #[test]
+    fn label_sets_and_what_the_panel_trains_on_round_trip() {
+        let mut s = ExplorerState {
+            label_sets: Some("cat,dog\n\n0 3 & <b>\nemu".to_owned()),
+            multi_data: crate::explorer::state::MultiData::Mosaics,
+            ..ExplorerState::default()
+        };
+        round_trip(&s);
+        assert!(to_query(&s).contains("multi_data=mosaics"));
+        // Longer label sets stay out of the link; a link with them is refused by name.
+        s.label_sets = Some("a,b\n".repeat(600));
+        assert!(!to_query(&s).contains("label_sets"));
+        let long = format!("label_sets={}", "a".repeat(2001));
+        let notes = english(&from_query(&long).1);
+        assert!(notes[0].contains("2000"), "{notes:?}");
+        let notes = english(&from_query("multi_data=cifar").1);
+        assert!(
+            notes[0].contains("toy") && notes[0].contains("mosaics"),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
     fn ten_thousand_classes_round_trip() {
         let mut s = ExplorerState::default();
         let counts: Vec<u64> = (0..10_000u64).map(|i| 1 + i % 97).collect();

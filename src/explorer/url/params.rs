@@ -12,7 +12,8 @@ use crate::train::optimizer::OptimizerKind;
 use super::values::{ignored, named, number_in, plain, short, whole_in};
 use crate::explorer::state::{
     ComparedScheme, DEFAULT_BOARD_SEEDS, DEFAULT_POSTHOC_TAU, ExplorerState, MAX_BOARD_SEEDS,
-    MAX_GAMMA, MAX_POSTHOC_TAU, SWEEP_COPIES, SWEEP_PROTOTYPES, SweepData,
+    MAX_GAMMA, MAX_LINKED_LABEL_SETS, MAX_POSTHOC_TAU, MultiData, SWEEP_COPIES, SWEEP_PROTOTYPES,
+    SweepData,
 };
 use crate::explorer::training::{Backend, MAX_EPOCHS, MAX_RUNS, TrainingSettings};
 
@@ -246,6 +247,37 @@ pub(super) const PARAMS: &[Param] = &[
             _ => Err(Message::new("notice.why.sweep_data")),
         }),
         write: |s| (s.sweep_data == SweepData::Images).then(|| "images".to_owned()),
+    },
+    Param {
+        key: "label_sets",
+        // Read as text: the panel parses it and says what is wrong, keeping it.
+        read: Read::Whole("notice.what.label_sets", |s, v| {
+            if v.len() > MAX_LINKED_LABEL_SETS {
+                return Err(
+                    Message::new("notice.why.label_sets").with("max", MAX_LINKED_LABEL_SETS)
+                );
+            }
+            s.label_sets = Some(v.to_owned());
+            Ok(())
+        }),
+        write: |s| {
+            s.label_sets
+                .as_ref()
+                .filter(|t| t.len() <= MAX_LINKED_LABEL_SETS)
+                .cloned()
+        },
+    },
+    Param {
+        key: "multi_data",
+        read: Read::Whole("notice.what.multi_data", |s, v| match v.trim() {
+            "mosaics" => {
+                s.multi_data = MultiData::Mosaics;
+                Ok(())
+            }
+            "toy" => Ok(()),
+            _ => Err(Message::new("notice.why.multi_data")),
+        }),
+        write: |s| (s.multi_data == MultiData::Mosaics).then(|| "mosaics".to_owned()),
     },
 ];
 

@@ -11,6 +11,7 @@ use crate::balance::effective_number::Beta;
 use crate::data::export::decimal;
 use crate::data::label_sets::{LabelSets, parse_label_sets};
 use crate::explorer::label_sets::{EXAMPLE, LabelSetView, label_set_view};
+use crate::explorer::state::MAX_LINKED_LABEL_SETS;
 use crate::i18n::{Lang, Message, tr_with};
 use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
@@ -30,16 +31,36 @@ fn weight(w: f64) -> String {
 pub fn MultiLabelPanel() -> impl IntoView {
     let ex = use_explorer();
     let lang = use_page().lang;
-    let (text, set_text) = signal(EXAMPLE.to_owned());
+    // The link's label sets, or the example; a link's that do not parse keep
+    // the example's counts and show why, with the text left to mend.
+    let linked = ex.state.with_untracked(|s| s.label_sets.clone());
+    let first = linked.unwrap_or_else(|| EXAMPLE.to_owned());
+    let (text, set_text) = signal(first.clone());
     let (sets, set_sets) = signal(parse_label_sets(EXAMPLE).ok());
     let (error, set_error) = signal(None::<Message>);
     let read = move |input: String| match parse_label_sets(&input) {
         Ok(parsed) => {
             set_error.set(None);
             set_sets.set(Some(parsed));
+            // The link follows what was counted (not each keystroke).
+            let linked = (input != EXAMPLE).then_some(input);
+            if ex.state.with_untracked(|s| s.label_sets != linked) {
+                ex.state.update(|s| s.label_sets = linked);
+            }
         }
         Err(e) => set_error.set(Some(e.message())),
     };
+    if first != EXAMPLE {
+        read(first);
+    }
+    // Label sets too long for a link are said to stay out of it.
+    let unlinked = Memo::new(move |_| {
+        ex.state.with(|s| {
+            s.label_sets
+                .as_ref()
+                .is_some_and(|t| t.len() > MAX_LINKED_LABEL_SETS)
+        })
+    });
     let read_file = move |file: web_sys::File| {
         read_text(
             file,
@@ -90,6 +111,11 @@ pub fn MultiLabelPanel() -> impl IntoView {
                 let text = tr_with(lang.get(), "multi.unchanged", &[("error", &e.in_lang(lang.get()))]);
                 view! { <p class="error" role="alert" id="label-sets-error">{text}</p> }
             })}
+            <Show when=move || unlinked.get()>
+                <p class="hint" id="label-sets-unlinked">
+                    {move || tr_with(lang.get(), "multi.unlinked", &[("max", &MAX_LINKED_LABEL_SETS.to_string())])}
+                </p>
+            </Show>
             {move || view_of.get().map(|v| results(v, beta.get(), lang.get()))}
             <MultiLabelExport sets view_of />
             <MultiLabelRuns />

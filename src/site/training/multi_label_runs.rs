@@ -12,6 +12,7 @@ use super::multi_label_mosaics::MultiLabelMosaics;
 use super::multi_label_regions::{MultiLabelRegions, RESOLUTION};
 use crate::data::multi_label_toy::MultiLabelToyConfig;
 use crate::data::profiles::FASHION_MNIST_CLASSES;
+use crate::explorer::state::MultiData;
 use crate::i18n::{Message, tr, tr_with};
 use crate::site::backend::use_gpu;
 use crate::site::i18n::{t, use_page};
@@ -75,7 +76,10 @@ pub fn MultiLabelRuns() -> impl IntoView {
     let (report, set_report) = signal(None::<MultiLabelReport>);
     let (error, set_error) = signal(None::<Message>);
     let (request, set_request) = signal(0u32);
-    let (source, set_source) = signal(MultiLabelSource::Toy);
+    let source = Memo::new(move |_| match ex.state.with(|s| s.multi_data) {
+        MultiData::Toy => MultiLabelSource::Toy,
+        MultiData::Mosaics => MultiLabelSource::Mosaics,
+    });
     let running = move || {
         report.with(|r| r.as_ref().is_some_and(|r| r.runs.len() < r.total))
             && error.with(Option::is_none)
@@ -134,14 +138,20 @@ pub fn MultiLabelRuns() -> impl IntoView {
         <div class="tools">
             <label>
                 {t("multi.data")}
-                <select id="multi-data" disabled=running on:change=move |ev| {
-                    set_source.set(if event_target_value(&ev) == "mosaics" {
-                        MultiLabelSource::Mosaics
-                    } else {
-                        MultiLabelSource::Toy
-                    });
-                }>
-                    <option value="toy" selected=true>{t("multi.data_toy")}</option>
+                <select id="multi-data" disabled=running
+                    prop:value=move || match source.get() {
+                        MultiLabelSource::Toy => "toy",
+                        MultiLabelSource::Mosaics => "mosaics",
+                    }
+                    on:change=move |ev| {
+                        let data = if event_target_value(&ev) == "mosaics" {
+                            MultiData::Mosaics
+                        } else {
+                            MultiData::Toy
+                        };
+                        ex.state.update(|s| s.multi_data = data);
+                    }>
+                    <option value="toy">{t("multi.data_toy")}</option>
                     <option value="mosaics">{t("multi.data_mosaics")}</option>
                 </select>
             </label>
