@@ -4,8 +4,9 @@
 
 use leptos::prelude::*;
 
+use super::copy::copy_button;
 use super::dom;
-use super::i18n::{t, use_page};
+use super::i18n::{t, tf, use_page};
 use super::state::{tracked_when, use_explorer};
 use crate::data::export::{ExportFormat, export_weights};
 use crate::explorer::results::scheme_weights;
@@ -19,7 +20,6 @@ pub fn ExportPanel() -> impl IntoView {
     let (format, set_format) = signal(ExportFormat::Python);
     let (scheme, set_scheme) = signal(ComparedScheme::Cb);
     let (open, set_open) = signal(false);
-    let (copied, set_copied) = signal(None::<&'static str>);
     // Only formatted while the box is open: 10,000 weights are worth not printing on every drag.
     let snippet = Memo::new(move |_| {
         if !open.get() {
@@ -48,17 +48,6 @@ pub fn ExportPanel() -> impl IntoView {
             }
         }
     });
-    let copy = move |_| {
-        let text = snippet.get_untracked();
-        leptos::task::spawn_local(async move {
-            let ok = dom::copy_text(&text).await;
-            set_copied.set(Some(if ok {
-                "export.copied"
-            } else {
-                "export.copy_refused"
-            }));
-        });
-    };
 
     view! {
         <details class="panel export" id="export" on:toggle=move |ev| {
@@ -75,7 +64,6 @@ pub fn ExportPanel() -> impl IntoView {
                         on:change=move |ev| {
                             if let Some(s) = ComparedScheme::from_name(&event_target_value(&ev)) {
                                 set_scheme.set(s);
-                                set_copied.set(None);
                             }
                         }
                     >
@@ -103,7 +91,6 @@ pub fn ExportPanel() -> impl IntoView {
                         on:change=move |ev| {
                             if let Some(f) = ExportFormat::from_name(&event_target_value(&ev)) {
                                 set_format.set(f);
-                                set_copied.set(None);
                             }
                         }
                     >
@@ -112,7 +99,7 @@ pub fn ExportPanel() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
-                <button type="button" id="copy-export" on:click=copy>{t("export.copy")}</button>
+                {copy_button("copy-export".to_owned(), move || snippet.get_untracked(), tf("export.copy", Vec::new))}
                 <button
                     type="button"
                     on:click=move |_| {
@@ -122,7 +109,6 @@ pub fn ExportPanel() -> impl IntoView {
                 >
                     {t("export.download")}
                 </button>
-                {move || copied.get().map(|c| view! { <span role="status">{t(c)}</span> })}
             </div>
             <textarea id="export-text" readonly=true rows="6" aria-label=t("export.text_label") prop:value=snippet></textarea>
         </details>

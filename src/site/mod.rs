@@ -5,6 +5,7 @@
 mod backend;
 mod canvas;
 mod controls;
+mod copy;
 mod deferred;
 mod dom;
 mod editor;

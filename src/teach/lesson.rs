@@ -197,6 +197,19 @@ pub struct Ignored {
 }
 
 impl Ignored {
+    /// `value` ignored with notice `key`, cut to 40 characters.
+    fn new(key: &'static str, value: &str) -> Self {
+        let mut cut: String = value.chars().take(40).collect();
+        if value.chars().count() > 40 {
+            cut.push('…');
+        }
+        Self {
+            key,
+            value: cut,
+            slides: 0,
+        }
+    }
+
     /// The notice, translated when shown; the slide's names the slides there are.
     pub fn message(&self) -> Message {
         let message = Message::new(self.key).with("value", &self.value);
@@ -214,31 +227,16 @@ pub fn view_from_query(query: &str) -> (PageView, Vec<Ignored>) {
     let mut ignored = Vec::new();
     // Checked once the cut is known, whichever comes first in the link.
     let mut slide = None;
-    let short = |s: &str| {
-        let mut out: String = s.chars().take(40).collect();
-        if s.chars().count() > 40 {
-            out.push('…');
-        }
-        out
-    };
     for (key, value) in form_urlencoded::parse(query.trim_start_matches('?').as_bytes()) {
         match key.as_ref() {
             "lang" => match Lang::from_code(&value) {
                 Some(lang) => view.lang = lang,
-                None => ignored.push(Ignored {
-                    key: "notice.bad_lang",
-                    value: short(&value),
-                    slides: 0,
-                }),
+                None => ignored.push(Ignored::new("notice.bad_lang", &value)),
             },
             "present" => match value.as_ref() {
                 "1" | "true" => view.present = true,
                 "0" | "false" => view.present = false,
-                _ => ignored.push(Ignored {
-                    key: "notice.bad_present",
-                    value: short(&value),
-                    slides: 0,
-                }),
+                _ => ignored.push(Ignored::new("notice.bad_present", &value)),
             },
             "slide" => slide = Some(value.into_owned()),
             // A bad list shows the whole lesson, as its notice says, even after a good one.
@@ -246,45 +244,25 @@ pub fn view_from_query(query: &str) -> (PageView, Vec<Ignored>) {
                 Ok(cut) => view.cut = cut,
                 Err(CutError::Unknown(name)) => {
                     view.cut = Cut::ALL;
-                    ignored.push(Ignored {
-                        key: "notice.bad_keep",
-                        value: short(&name),
-                        slides: 0,
-                    })
+                    ignored.push(Ignored::new("notice.bad_keep", &name))
                 }
                 Err(CutError::NoSection) => {
                     view.cut = Cut::ALL;
-                    ignored.push(Ignored {
-                        key: "notice.keep_no_section",
-                        value: short(&value),
-                        slides: 0,
-                    })
+                    ignored.push(Ignored::new("notice.keep_no_section", &value))
                 }
             },
             "teacher" => match value.as_ref() {
                 "1" | "true" => view.teacher = true,
                 "0" | "false" => view.teacher = false,
-                _ => ignored.push(Ignored {
-                    key: "notice.bad_teacher",
-                    value: short(&value),
-                    slides: 0,
-                }),
+                _ => ignored.push(Ignored::new("notice.bad_teacher", &value)),
             },
             "induction_step" => match value.trim().parse::<u32>() {
                 Ok(k) if (1..=MAX_STEPS).contains(&k) => view.induction_step = k,
-                _ => ignored.push(Ignored {
-                    key: "notice.bad_induction_step",
-                    value: short(&value),
-                    slides: 0,
-                }),
+                _ => ignored.push(Ignored::new("notice.bad_induction_step", &value)),
             },
             "coverage_n" => match value.trim().parse::<u32>() {
                 Ok(n) if PROTOTYPE_CHOICES.contains(&n) => view.prototypes = n,
-                _ => ignored.push(Ignored {
-                    key: "notice.bad_coverage_n",
-                    value: short(&value),
-                    slides: 0,
-                }),
+                _ => ignored.push(Ignored::new("notice.bad_coverage_n", &value)),
             },
             _ => {}
         }
@@ -294,9 +272,8 @@ pub fn view_from_query(query: &str) -> (PageView, Vec<Ignored>) {
         match value.trim().parse::<usize>() {
             Ok(k) if (1..=slides).contains(&k) => view.slide = k,
             _ => ignored.push(Ignored {
-                key: "notice.bad_slide",
-                value: short(&value),
                 slides,
+                ..Ignored::new("notice.bad_slide", &value)
             }),
         }
     }

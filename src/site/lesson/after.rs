@@ -4,10 +4,10 @@
 
 use leptos::prelude::*;
 
-use super::copy::copy_button;
 use super::math;
 use super::questions::Questions;
 use super::sections::{LessonSection, para, slide_points};
+use crate::site::copy::copy_button;
 use crate::site::deferred::{Deferred, Part};
 use crate::site::i18n::{t, tf};
 use crate::teach::citations::{CITATIONS, Citation, bibliography};

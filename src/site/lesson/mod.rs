@@ -9,7 +9,6 @@
 
 mod after;
 mod beta;
-mod copy;
 mod coverage;
 mod handout;
 mod induction;

@@ -5,10 +5,10 @@
 
 use leptos::prelude::*;
 
-use super::copy::copy_button;
 use super::handout::{Codes, print_handout};
 use super::share::share_url;
 use super::start_presentation;
+use crate::site::copy::copy_button;
 use crate::site::i18n::{Page, t, tf, use_page};
 use crate::site::state::{tracked_when, use_explorer};
 use crate::teach::cut::Panel;

@@ -10,9 +10,10 @@ use crate::balance::repeat_factor::{DEFAULT_THRESHOLD, repeat_factors};
 use crate::data::decimal::parse_f64;
 use crate::data::export::{ExportFormat, export_repeat_factors};
 use crate::i18n::tr_with;
-use crate::site::i18n::{t, use_page};
+use crate::site::copy::copy_button;
+use crate::site::i18n::{t, tf, use_page};
 use crate::site::state::use_explorer;
-use crate::site::training::snippet_tools::{CopyButton, format_select};
+use crate::site::training::snippet_tools::format_select;
 
 /// Images per class, the number of images and the class names.
 #[derive(Clone, Debug, PartialEq)]
@@ -87,7 +88,7 @@ pub fn RepeatFactorSampler(counts: Memo<Option<ImageCounts>>) -> impl IntoView {
                             prop:value=threshold on:input=move |ev| set_threshold.set(event_target_value(&ev)) />
                     </label>
                     {format_select("repeat-factor-format", move |f| set_format.set(f))}
-                    <CopyButton id="repeat-factor-copy" text=Signal::derive(snippet) />
+                    {copy_button("repeat-factor-copy".to_owned(), move || result.with_untracked(|r| r.as_ref().map(|r| r.3.clone()).unwrap_or_default()), tf("export.copy", Vec::new))}
                 </div>
                 {summary}
                 <textarea id="repeat-factor-export" readonly=true rows="8" aria-label=t("dataset.rf_title") prop:value=snippet></textarea>

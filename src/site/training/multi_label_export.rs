@@ -10,8 +10,9 @@ use crate::balance::multi_label::CbMode;
 use crate::data::export::{ExportFormat, export_multi_label_weights};
 use crate::data::label_sets::LabelSets;
 use crate::explorer::label_sets::LabelSetView;
-use crate::site::i18n::t;
-use crate::site::training::snippet_tools::{CopyButton, format_select};
+use crate::site::copy::copy_button;
+use crate::site::i18n::{t, tf};
+use crate::site::training::snippet_tools::format_select;
 
 /// The export box under the label sets' tables.
 #[component]
@@ -49,7 +50,7 @@ pub fn MultiLabelExport(
                     <option value=CbMode::ByClass.name()>{t("multi.by_class")}</option>
                 </select>
             </label>
-            <CopyButton id="label-sets-copy" text=snippet />
+            {copy_button("label-sets-copy".to_owned(), move || snippet.get_untracked(), tf("export.copy", Vec::new))}
         </div>
         <textarea id="label-sets-export" readonly=true rows="8" aria-label=t("multi.export_title") prop:value=snippet></textarea>
     }

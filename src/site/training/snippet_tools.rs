@@ -1,6 +1,6 @@
-//! The tools of a snippet to take away, shared by the chunk's export boxes
-//! (the label sets' weights, the repeat factor's sampler): the format's
-//! select and a copy button that says whether the copy worked.
+//! The format's select of a snippet to take away, shared by the chunk's
+//! export boxes (the label sets' weights, the repeat factor's sampler); their
+//! copy button is the page's (`crate::site::copy`).
 
 use leptos::prelude::*;
 
@@ -22,30 +22,5 @@ pub fn format_select(id: &'static str, on_pick: impl Fn(ExportFormat) + 'static)
                     .collect_view()}
             </select>
         </label>
-    }
-}
-
-/// A copy button for `text`, and what became of the last copy (cleared when `text` changes).
-#[component]
-pub fn CopyButton(id: &'static str, #[prop(into)] text: Signal<String>) -> impl IntoView {
-    let (copied, set_copied) = signal(None::<&'static str>);
-    Effect::new(move |_| {
-        text.track();
-        set_copied.set(None);
-    });
-    let copy = move |_| {
-        let text = text.get_untracked();
-        leptos::task::spawn_local(async move {
-            let ok = crate::site::dom::copy_text(&text).await;
-            set_copied.set(Some(if ok {
-                "export.copied"
-            } else {
-                "export.copy_refused"
-            }));
-        });
-    };
-    view! {
-        <button type="button" id=id on:click=copy>{t("export.copy")}</button>
-        {move || copied.get().map(|c| view! { <span role="status">{t(c)}</span> })}
     }
 }

@@ -1,4 +1,5 @@
-//! A "Copy" button: the BibTeX entries and the teacher's links use it.
+//! The page's one "Copy" button: the exports, the snippets, the BibTeX
+//! entries and the teacher's links use it.
 
 use leptos::prelude::*;
 
@@ -6,8 +7,9 @@ use crate::site::dom;
 use crate::site::i18n::t;
 
 /// A button that copies `text()` (read when pressed), saying in a live
-/// region whether it worked.
-pub(super) fn copy_button(
+/// region whether it worked, for a few seconds (so that "Copied." is not
+/// left beside a text that has changed since).
+pub(crate) fn copy_button(
     id: String,
     text: impl Fn() -> String + 'static,
     label: Signal<String>,
@@ -22,6 +24,13 @@ pub(super) fn copy_button(
             } else {
                 "export.copy_refused"
             }));
+            // The button may be gone by then (a closed panel): try, do not insist.
+            leptos::leptos_dom::helpers::set_timeout(
+                move || {
+                    set_said.try_set(None);
+                },
+                std::time::Duration::from_secs(4),
+            );
         });
     };
     view! {
