@@ -268,13 +268,13 @@ pub struct ExplorerState {
     /// What the beta sweep trains on.
     pub sweep_data: SweepData,
     /// The multi-label panel's label sets as typed (one sample a line), when
-    /// not its example; a link carries them up to [`MAX_LINKED_LABEL_SETS`] bytes.
+    /// not its example; a link carries them up to [`MAX_LINKED_LABEL_SETS`] characters.
     pub label_sets: Option<String>,
     /// What the multi-label panel trains on.
     pub multi_data: MultiData,
 }
 
-/// The longest label sets, in bytes, that a link carries (longer ones stay in
+/// The longest label sets, in characters, that a link carries (longer ones stay in
 /// the page and the page says so): a link of a few kB still opens everywhere.
 pub const MAX_LINKED_LABEL_SETS: usize = 2000;
 

@@ -15,8 +15,12 @@ pub(crate) fn copy_button(
     label: Signal<String>,
 ) -> impl IntoView {
     let (said, set_said) = signal(None::<&'static str>);
+    // Which press the word belongs to: an earlier press's timer leaves a later word be.
+    let presses = StoredValue::new(0_u32);
     let copy = move |_| {
         let text = text();
+        presses.update_value(|n| *n += 1);
+        let press = presses.get_value();
         leptos::task::spawn_local(async move {
             let ok = dom::copy_text(&text).await;
             set_said.set(Some(if ok {
@@ -27,7 +31,9 @@ pub(crate) fn copy_button(
             // The button may be gone by then (a closed panel): try, do not insist.
             leptos::leptos_dom::helpers::set_timeout(
                 move || {
-                    set_said.try_set(None);
+                    if presses.try_get_value() == Some(press) {
+                        set_said.try_set(None);
+                    }
                 },
                 std::time::Duration::from_secs(4),
             );

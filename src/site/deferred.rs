@@ -40,7 +40,7 @@ pub enum Part {
     RealData,
     /// Section 8's leaderboard of the methods after CB loss.
     Leaderboard,
-    /// Section 8's label sets: several labels a sample.
+    /// Section 9's label sets: several labels a sample.
     MultiLabel,
     /// The explorer's counts from the reader's own data set.
     DataSet,

@@ -54,11 +54,14 @@ pub fn counts_figure(ex: Explorer) -> Memo<Figure> {
 /// Weights per class for each compared scheme, and LVIS's repeat factor
 /// when the counts have images per class.
 pub fn weights_figure(ex: Explorer) -> Memo<Figure> {
-    // The repeat factor follows the images and t, not beta.
+    // The repeat factor follows the images and t, not beta or the rest of the state.
+    let images = Memo::new(move |_| ex.state.with(|s| s.distribution.images.clone()));
     let repeat_factor = Memo::new(move |_| {
         let (shown, t) = ex.repeat_factor.get();
-        let images = ex.state.with(|s| s.distribution.images.clone())?;
-        let factors = repeat_factors(&images.per_class, images.total, t).ok()?;
+        let factors = images.with(|i| {
+            let i = i.as_ref()?;
+            repeat_factors(&i.per_class, i.total, t).ok()
+        })?;
         shown.then(|| WeightCurve {
             label: Message::new("scheme.repeat_factor").with("t", t),
             weights: factors,

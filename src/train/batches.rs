@@ -92,7 +92,6 @@ pub enum Sampler {
 }
 
 impl Sampler {
-    /// Every sampler.
     /// Every sampler, repeat factor at LVIS's threshold.
     pub const ALL: [Sampler; 5] = [
         Sampler::Instance,
@@ -154,9 +153,10 @@ pub fn class_probabilities(counts: &[u64], sampler: Sampler, done: f64) -> Vec<f
     };
     match sampler {
         Sampler::RepeatFactor(t) => {
-            // Each sample of one label is one image holding its class.
+            // Each sample of one label is one image holding its class; no
+            // sample at all leaves every class at 0, as the others do.
             let factors = repeat_factors(counts, counts.iter().sum(), t.get())
-                .expect("a valid threshold, and no class above the total");
+                .unwrap_or_else(|_| vec![0.0; counts.len()]);
             normalised(
                 counts
                     .iter()

@@ -193,6 +193,13 @@ for (const webgpu of [true, false]) {
       await page.waitForFunction(() => new URL(location.href).searchParams.get('sampler') === 'sqrt');
       page.assertNoErrors();
       await page.close();
+      // A link's repeat factor at a threshold the list lacks is offered, and chosen.
+      const linked = await openPage(browser, `${server.url}?preset=cifar10-lt-100&sampler=repeat-factor:0.05${backend}`, { width: 1400, height: 1000 });
+      await linked.waitForSelector('#train-sampler option[value="repeat-factor:0.05"]', { state: 'attached', timeout: 30_000 });
+      assert.equal(await linked.inputValue('#train-sampler'), 'repeat-factor:0.05');
+      assert.equal(await linked.textContent('#train-sampler option[value="repeat-factor:0.05"]'), 'LVIS repeat factor, t = 0.05');
+      linked.assertNoErrors();
+      await linked.close();
     });
 
     test('the third run trains with each method that came after', { timeout: 180_000 }, async () => {

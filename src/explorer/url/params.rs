@@ -252,7 +252,7 @@ pub(super) const PARAMS: &[Param] = &[
         key: "label_sets",
         // Read as text: the panel parses it and says what is wrong, keeping it.
         read: Read::Whole("notice.what.label_sets", |s, v| {
-            if v.len() > MAX_LINKED_LABEL_SETS {
+            if v.chars().count() > MAX_LINKED_LABEL_SETS {
                 return Err(
                     Message::new("notice.why.label_sets").with("max", MAX_LINKED_LABEL_SETS)
                 );
@@ -263,7 +263,7 @@ pub(super) const PARAMS: &[Param] = &[
         write: |s| {
             s.label_sets
                 .as_ref()
-                .filter(|t| t.len() <= MAX_LINKED_LABEL_SETS)
+                .filter(|t| t.chars().count() <= MAX_LINKED_LABEL_SETS)
                 .cloned()
         },
     },

@@ -1,4 +1,4 @@
-//! The lesson: eight sections that follow the paper's argument, each with its
+//! The lesson: nine sections that follow the paper's argument, each with its
 //! interactive figure inline, the teacher's material (src/site/lesson/teacher.rs:
 //! the lesson links, the handout, the cut), and presentation mode (one kept
 //! section per screen, arrow keys to move on). All of it is the lesson's chunk (src/site/deferred.rs);

@@ -132,21 +132,32 @@ fn repeat_factor(t: Threshold) -> (String, Signal<String>) {
     )
 }
 
-/// The options of a run's method: losses, weightings, samplers, schedules.
-fn method_options() -> [Options; 4] {
+/// The options of a run's method: losses, weightings, samplers, schedules;
+/// `linked`, the sampler a link gave, is offered too when its threshold is
+/// not one of the list's.
+fn method_options(linked: Option<Sampler>) -> [Options; 4] {
+    // LVIS's t, and two at which a 10-class toy task's rare classes repeat.
+    let mut thresholds = vec![
+        Threshold::LVIS,
+        Threshold::new(0.01).expect("a valid t"),
+        Threshold::new(0.1).expect("a valid t"),
+    ];
+    if let Some(Sampler::RepeatFactor(t)) = linked
+        && !thresholds.contains(&t)
+    {
+        thresholds.push(t);
+    }
+    let mut samplers = vec![
+        text("instance", "training.sampler_instance"),
+        text("class-balanced", "training.sampler_class_balanced"),
+        text("sqrt", "training.sampler_sqrt"),
+        text("progressive", "training.sampler_progressive"),
+    ];
+    samplers.extend(thresholds.into_iter().map(repeat_factor));
     [
         LossKind::ALL.map(|k| same(k.name().to_owned())).to_vec(),
         SchemeKind::ALL.map(|k| same(k.name().to_owned())).to_vec(),
-        vec![
-            text("instance", "training.sampler_instance"),
-            text("class-balanced", "training.sampler_class_balanced"),
-            text("sqrt", "training.sampler_sqrt"),
-            text("progressive", "training.sampler_progressive"),
-            // LVIS's t, and two at which a 10-class toy task's rare classes repeat.
-            repeat_factor(Threshold::LVIS),
-            repeat_factor(Threshold::new(0.01).expect("a valid t")),
-            repeat_factor(Threshold::new(0.1).expect("a valid t")),
-        ],
+        samplers,
         vec![
             text("none", "training.schedule_none"),
             text("drw", "training.schedule_drw"),
@@ -160,7 +171,8 @@ pub(super) fn TrainingControls() -> impl IntoView {
     let ex = use_explorer();
     let setting =
         move |f: fn(&TrainingSettings) -> String| Signal::derive(move || ex.training.with(f));
-    let [losses, schemes, samplers, schedules] = method_options();
+    let [losses, schemes, samplers, schedules] =
+        method_options(ex.training.with_untracked(|s| Some(s.sampler)));
     let optimizers = vec![
         text("adam", "training.optimizer_adam"),
         text("sgd", "training.optimizer_sgd"),
@@ -254,7 +266,10 @@ pub(super) fn ExtraRuns() -> impl IntoView {
             })
         };
         let set = move |f: fn(&mut Method, &str)| Pick::Run(i, f);
-        let [losses, schemes, samplers, schedules] = method_options();
+        let [losses, schemes, samplers, schedules] = method_options(
+            ex.training
+                .with_untracked(|s| s.extra.get(i).map(|m| m.sampler)),
+        );
         view! {
             <fieldset class="tools extra-run" id=format!("run-{n}")>
                 <legend>{tf("training.run_n", move || vec![("n", n.to_string())])}</legend>

@@ -58,7 +58,7 @@ pub fn MultiLabelPanel() -> impl IntoView {
         ex.state.with(|s| {
             s.label_sets
                 .as_ref()
-                .is_some_and(|t| t.len() > MAX_LINKED_LABEL_SETS)
+                .is_some_and(|t| t.chars().count() > MAX_LINKED_LABEL_SETS)
         })
     });
     let read_file = move |file: web_sys::File| {
