@@ -133,7 +133,7 @@ describe('first load', () => {
     unblock();
     await failed.first().locator('button').click();
     await page.waitForSelector('#backend-badge', { timeout: 30_000 });
-    await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
+    await page.waitForFunction(() => !(document.querySelector('#backend-badge')?.textContent ?? 'looking').includes('looking'), null, { timeout: 30_000 });
     assert.equal(await failed.count(), 0, 'no part is left saying it failed');
     assert.equal(await page.locator('.lesson-section.pending').count(), 0, 'the lesson replaced its frames');
     for (const file of WORKER_FILES) assert.ok(requested.includes(file), `the worker's ${file} came with the chunk`);

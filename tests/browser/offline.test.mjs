@@ -37,7 +37,7 @@ describe('offline', () => {
     const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&epochs=5`, { width: 1280, height: 900 });
     await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
     // The training worker has loaded (a reload while its files are still coming would abort them).
-    await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
+    await page.waitForFunction(() => !(document.querySelector('#backend-badge')?.textContent ?? 'looking').includes('looking'), null, { timeout: 30_000 });
     const keys = await controlled(page);
     assert.equal(keys.length, 1, `one cache: ${keys}`);
     const cached = await page.evaluate(async (name) => (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname), keys[0]);

@@ -107,7 +107,7 @@ for (const webgpu of [true, false]) {
     test('the default configuration trains to the end, with the engine\'s metrics', { timeout: 180_000 }, async () => {
       const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&beta=0.999&gamma=1${backend}`, { width: 1400, height: 1000 });
       await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
-      await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
+      await page.waitForFunction(() => !(document.querySelector('#backend-badge')?.textContent ?? 'looking').includes('looking'), null, { timeout: 30_000 });
       const badge = await page.textContent('#backend-badge');
       if (webgpu) {
         assert.match(badge, /Runs on WebGPU: .*swiftshader.*software/i, badge);
@@ -223,7 +223,7 @@ for (const webgpu of [true, false]) {
     test('Step pauses a run that plays, which then goes on from where it was', { timeout: 120_000 }, async () => {
       const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100${backend}`, { width: 1400, height: 1000 });
       await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
-      await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
+      await page.waitForFunction(() => !(document.querySelector('#backend-badge')?.textContent ?? 'looking').includes('looking'), null, { timeout: 30_000 });
       const progress = () => page.evaluate(() => Number(document.querySelector('#train-progress').value));
       await page.click('#train-play');
       await page.waitForFunction(() => Number(document.querySelector('#train-progress').value) >= 40, null, { timeout: 60_000 });
@@ -246,7 +246,7 @@ for (const webgpu of [true, false]) {
       // worker_die_after=k: the first worker throws once the runs have taken k steps.
       const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&beta=0.999&gamma=1${backend}&worker_die_after=400`, { width: 1400, height: 1000 });
       await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
-      await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
+      await page.waitForFunction(() => !(document.querySelector('#backend-badge')?.textContent ?? 'looking').includes('looking'), null, { timeout: 30_000 });
       await page.click('#train-play');
       await page.waitForSelector('#train-notice', { timeout: 90_000 });
       const notice = await page.textContent('#train-notice');
@@ -273,7 +273,7 @@ for (const webgpu of [true, false]) {
       // 10 epochs (100 steps of each of the 25 runs): SwiftShader's WebGPU is slow on 2 cores.
       const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&epochs=10${backend}`, { width: 1400, height: 1000 });
       await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
-      await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
+      await page.waitForFunction(() => !(document.querySelector('#backend-badge')?.textContent ?? 'looking').includes('looking'), null, { timeout: 30_000 });
       // Every text the progress line shows while the grid trains.
       await page.evaluate(() => {
         window.gridProgress = new Set();
@@ -353,7 +353,7 @@ for (const webgpu of [true, false]) {
       test('the automatic choice times both backends and trains on the faster, saying both figures', { timeout: 120_000 }, async () => {
         const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&epochs=5`, { width: 1400, height: 1000 });
         await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
-        await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
+        await page.waitForFunction(() => !(document.querySelector('#backend-badge')?.textContent ?? 'looking').includes('looking'), null, { timeout: 30_000 });
         await page.click('#train-play');
         await page.waitForFunction(() => /^(\d+) of \1 steps$/.test(document.querySelector('.progress-text')?.textContent ?? ''), null, { timeout: 90_000 });
         const badge = await page.textContent('#backend-badge');
@@ -374,7 +374,7 @@ for (const webgpu of [true, false]) {
         const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100`, { width: 1400, height: 1000 });
         await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
         // The automatic choice will time both, and says so.
-        await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
+        await page.waitForFunction(() => !(document.querySelector('#backend-badge')?.textContent ?? 'looking').includes('looking'), null, { timeout: 30_000 });
         assert.match(await page.textContent('#backend-badge'), /a few steps are timed on the CPU \(WebAssembly\) and on WebGPU \(.*, software\)/);
         await page.selectOption('#train-loss', 'sigmoid');
         await page.selectOption('#train-optimizer', 'sgd');
@@ -395,7 +395,7 @@ for (const webgpu of [true, false]) {
         await again.waitForSelector('#training-metrics tbody tr:nth-child(3)');
         assert.equal(await again.getAttribute('#training-metrics tbody tr:nth-child(3)', 'data-label'), 'CB sigmoid (beta 0.999)');
         assert.equal(await again.getAttribute('#backend-badge', 'data-backend'), 'cpu');
-        await again.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
+        await again.waitForFunction(() => !(document.querySelector('#backend-badge')?.textContent ?? 'looking').includes('looking'), null, { timeout: 30_000 });
         assert.match(await again.textContent('#backend-badge'), /CPU \(WebAssembly\), as chosen/);
         // The menus weight each loss as the CLI does by default: none for an
         // adjusted loss (and the link says so), cb once its weighting is deferred.
