@@ -1,6 +1,6 @@
-//! The GPU trainer against the CPU trainer: the same models, data and
+//! The GPU trainers against the CPU trainers: the same models, data and
 //! batches, after 1 step and after 100 steps, several models in the same
-//! dispatches.
+//! dispatches; one label a sample and several.
 //!
 //! Needs a GPU adapter: in CI that is lavapipe (Mesa's CPU Vulkan driver,
 //! which `cargo xtask install` puts in place). Without an adapter these tests
@@ -8,13 +8,17 @@
 
 use cblab::balance::loss_kind::LossKind;
 use cblab::balance::weights::SchemeKind;
+use cblab::data::dataset::MultiLabelData;
 use cblab::data::dataset::Task;
 use cblab::data::fashion::{FashionAsset, counts_at};
+use cblab::data::fashion_mosaics::{MosaicConfig, make_mosaics};
+use cblab::data::multi_label_toy::{MultiLabelToyConfig, make_multi_label_toy};
 use cblab::data::toy_data::{ToyConfig, ToyTask, make_toy_task};
-use cblab::gpu::{GpuContext, GpuError, GpuTrainer, Mismatch};
+use cblab::gpu::{GpuContext, GpuError, GpuMultiLabelTrainer, GpuTrainer, Mismatch};
 use cblab::train::batches::Sampler;
 use cblab::train::config::TrainConfig;
 use cblab::train::mlp::{Activation, MlpConfig};
+use cblab::train::multi_label_trainer::{MultiLabelConfig, MultiLabelMethod, MultiLabelTrainer};
 use cblab::train::optimizer::OptimizerKind;
 use cblab::train::trainer::CpuTrainer;
 
@@ -375,5 +379,175 @@ fn models_of_different_shapes_are_refused() {
     assert!(
         text.contains(&configs[1].label()) && text.contains(&configs[0].label()),
         "{text}"
+    );
+}
+
+/// Every multi-label method of the page's comparison, and one drawn by
+/// repeat factors, with SGD and other seeds among them.
+fn multi_label_configs(base: MultiLabelConfig) -> Vec<MultiLabelConfig> {
+    let mut configs: Vec<MultiLabelConfig> = MultiLabelMethod::STANDARD
+        .iter()
+        .enumerate()
+        .map(|(i, &method)| MultiLabelConfig {
+            method,
+            seed: i as u64,
+            ..base
+        })
+        .collect();
+    configs.push(MultiLabelConfig {
+        method: MultiLabelMethod::parse("cb-focal@repeat-factor:0.2+by-sample").unwrap(),
+        gamma: 0.5,
+        optimizer: OptimizerKind::SGD,
+        learning_rate: 0.05,
+        ..base
+    });
+    configs.push(MultiLabelConfig {
+        method: MultiLabelMethod::parse("cb-sigmoid").unwrap(),
+        beta: 0.99,
+        ..base
+    });
+    configs
+}
+
+/// Trains `steps` steps of `configs` on `train` on both and compares.
+fn compare_multi_label(
+    ctx: &GpuContext,
+    train: &MultiLabelData,
+    configs: &[MultiLabelConfig],
+    steps: usize,
+    param_tolerance: f32,
+    loss_tolerance: f32,
+) {
+    let mut gpu = GpuMultiLabelTrainer::new(ctx, train, configs, 32).unwrap();
+    let report = pollster::block_on(gpu.step(steps, true)).unwrap();
+    assert_eq!(report.steps, steps);
+    for (i, config) in configs.iter().enumerate() {
+        let mut cpu = MultiLabelTrainer::new(train, config).unwrap();
+        let cpu_loss = cpu.step(steps);
+        let params = max_relative(&gpu.states()[i].params, &cpu.model().params);
+        let loss = (report.loss[i] - cpu_loss).abs() / cpu_loss.abs();
+        let name = config.method.name();
+        eprintln!(
+            "{steps} steps, {name}: params max rel diff {params:.2e}, mean loss {} vs {cpu_loss} (rel {loss:.2e})",
+            report.loss[i]
+        );
+        assert!(
+            params <= param_tolerance,
+            "{name}: params differ by {params}"
+        );
+        assert!(loss <= loss_tolerance, "{name}: loss differs by {loss}");
+        assert_eq!(gpu.history(i).len(), cpu.history().len(), "{name}: epochs");
+    }
+}
+
+fn multi_label_toy() -> MultiLabelData {
+    make_multi_label_toy(&MultiLabelToyConfig {
+        classes: 10,
+        ..MultiLabelToyConfig::default()
+    })
+    .unwrap()
+    .train
+}
+
+#[test]
+fn multi_label_runs_match_the_cpu_trainer() {
+    let Some(ctx) = context() else { return };
+    let train = multi_label_toy();
+    let configs = multi_label_configs(MultiLabelConfig {
+        batch: 64,
+        ..MultiLabelConfig::default()
+    });
+    compare_multi_label(&ctx, &train, &configs, 1, 1e-6, 1e-6);
+    compare_multi_label(&ctx, &train, &configs, 100, 1e-4, 1e-5);
+}
+
+/// 40 classes (two words of target bits), pads everywhere: 13 tanh units,
+/// 37 samples a step; and samples with no label at all.
+#[test]
+fn multi_label_runs_past_32_classes_and_pads_match_the_cpu_trainer() {
+    let Some(ctx) = context() else { return };
+    let mut train = multi_label_toy();
+    // Class c + 10k (k = 1..3) on two thirds of class c's samples.
+    for (i, set) in train.labels.sets.iter_mut().enumerate() {
+        let copies: Vec<usize> = (1..4)
+            .flat_map(|k| set.iter().map(move |&c| (c, k)))
+            .filter(|&(c, k)| (i + c + k) % 3 != 0)
+            .map(|(c, k)| c + 10 * k)
+            .collect();
+        set.extend(copies);
+    }
+    train.labels.classes = 40;
+    let empty = train.labels.sets.iter().filter(|s| s.is_empty()).count();
+    assert!(empty > 0, "some samples carry no label");
+    let counts = train.labels.counts();
+    assert!(
+        counts
+            .positives
+            .iter()
+            .all(|&n| n > 0 && n < counts.samples)
+    );
+    let configs = multi_label_configs(MultiLabelConfig {
+        batch: 37,
+        model: MlpConfig {
+            hidden: 13,
+            layers: 3,
+            activation: Activation::Tanh,
+        },
+        ..MultiLabelConfig::default()
+    });
+    compare_multi_label(&ctx, &train, &configs, 1, 1e-6, 1e-6);
+    compare_multi_label(&ctx, &train, &configs, 40, 1e-4, 1e-5);
+}
+
+/// The Fashion-MNIST mosaics the page trains on: 3,136 pixels a sample.
+#[test]
+fn multi_label_mosaics_match_the_cpu_trainer() {
+    let Some(ctx) = context() else { return };
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/data/fashion-mnist-lt.bin"
+    );
+    let asset = FashionAsset::parse(&std::fs::read(path).unwrap()).unwrap();
+    let task = make_mosaics(&asset, &MosaicConfig::default()).unwrap();
+    let images = TrainConfig::default().for_images();
+    let base = MultiLabelConfig {
+        model: images.model,
+        learning_rate: images.learning_rate,
+        batch: 64,
+        ..MultiLabelConfig::default()
+    };
+    let configs: Vec<MultiLabelConfig> = MultiLabelMethod::STANDARD
+        .iter()
+        .map(|&method| MultiLabelConfig { method, ..base })
+        .collect();
+    // Adam's first step is about lr sign(g) for any |g| well above its
+    // epsilon: a pixel's gradient near 1e-8, summed in another order, moves
+    // it by a few 1e-6 (the single-label images see less of it).
+    compare_multi_label(&ctx, &task.train, &configs, 1, 2e-5, 1e-6);
+    compare_multi_label(&ctx, &task.train, &configs, 30, 1e-4, 1e-5);
+}
+
+#[test]
+fn multi_label_runs_of_different_shapes_or_bad_settings_are_refused() {
+    let Some(ctx) = context() else { return };
+    let train = multi_label_toy();
+    let mut configs = multi_label_configs(MultiLabelConfig::default());
+    configs[2].batch = 16;
+    let Err(error) = GpuMultiLabelTrainer::new(&ctx, &train, &configs, 8) else {
+        panic!("runs of different batches trained together");
+    };
+    let text = error.to_string();
+    assert!(
+        text.contains(&configs[2].method.name()) && text.contains("differs"),
+        "{text}"
+    );
+    configs[2].batch = configs[0].batch;
+    configs[1].beta = 1.5;
+    let Err(error) = GpuMultiLabelTrainer::new(&ctx, &train, &configs, 8) else {
+        panic!("beta 1.5 trained");
+    };
+    assert!(
+        error.to_string().contains("beta must be in [0, 1)"),
+        "{error}"
     );
 }

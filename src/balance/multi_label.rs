@@ -386,6 +386,14 @@ impl MultiLabelObjective {
         self.loss
     }
 
+    /// What each class's logit is shifted by before its terms: DB's bias
+    /// -log(N / n_c - 1) kappa / lambda, zeros for the other losses.
+    pub fn logit_shifts(&self) -> Vec<f64> {
+        self.db
+            .as_ref()
+            .map_or_else(|| vec![0.0; self.classes], |db| db.bias.clone())
+    }
+
     /// The weight of each term of a sample with targets `y`, into `out`: the
     /// class weights placed by mode, and DB's smoothed re-balanced weight.
     pub fn term_weights(&self, y: &[bool], out: &mut [f64]) {

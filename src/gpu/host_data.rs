@@ -2,10 +2,15 @@
 //! and optimiser (`struct Model` in common.wgsl), Adam's bias corrections
 //! for each step, and the class weights buffer, which holds every model's
 //! weights (ones before deferred re-weighting starts), then the adjusted
-//! softmaxes' logit offsets, then their margins.
+//! softmaxes' logit offsets, then their margins; with several labels a
+//! sample, every model's weight of each term of each training sample, then
+//! DB's logit shifts ([`multi_hot_targets`] packs the targets).
+
+use bytemuck::Zeroable;
 
 use crate::balance::adjusted_softmax::AdjustedSoftmax;
 use crate::balance::losses::Loss;
+use crate::balance::multi_label::MultiLabelLoss;
 use crate::train::config::{TrainConfig, TrainLoss};
 use crate::train::optimizer::OptimizerKind;
 
@@ -22,6 +27,10 @@ pub(super) struct ModelInfo {
     epsilon: f32,
     scale: f32,
     cosine: u32,
+    gamma_neg: f32,
+    clip: f32,
+    neg_scale: f32,
+    balance: f32,
 }
 
 impl ModelInfo {
@@ -32,7 +41,49 @@ impl ModelInfo {
             TrainLoss::Paper(Loss::Focal { .. }) => (2, 1.0),
             TrainLoss::Adjusted(adjusted) => (3, adjusted.scale),
         };
-        let (optimizer, decay1, decay2, epsilon) = match config.optimizer {
+        Self {
+            loss,
+            gamma: config.gamma as f32,
+            scale: scale as f32,
+            cosine: config.cosine_logits().into(),
+            ..Self::optimizer(config.optimizer, config.learning_rate)
+        }
+    }
+
+    /// A model of C sigmoid outputs on multi-hot targets.
+    pub(super) fn multi_label(
+        loss: MultiLabelLoss,
+        optimizer: OptimizerKind,
+        learning_rate: f64,
+    ) -> Self {
+        let base = Self::optimizer(optimizer, learning_rate);
+        match loss {
+            MultiLabelLoss::Sigmoid => Self { loss: 4, ..base },
+            MultiLabelLoss::Focal { gamma } => Self {
+                loss: 5,
+                gamma: gamma as f32,
+                ..base
+            },
+            MultiLabelLoss::DistributionBalanced(p) => Self {
+                loss: 6,
+                gamma: p.gamma as f32,
+                neg_scale: p.neg_scale as f32,
+                balance: p.balance as f32,
+                ..base
+            },
+            MultiLabelLoss::Asymmetric(p) => Self {
+                loss: 7,
+                gamma: p.gamma_pos as f32,
+                gamma_neg: p.gamma_neg as f32,
+                clip: p.clip as f32,
+                ..base
+            },
+        }
+    }
+
+    /// The optimiser's part; the loss's is zeros (plain softmax).
+    fn optimizer(kind: OptimizerKind, learning_rate: f64) -> Self {
+        let (optimizer, decay1, decay2, epsilon) = match kind {
             OptimizerKind::Sgd { momentum } => (0, momentum, 0.0, 0.0),
             OptimizerKind::Adam {
                 beta1,
@@ -41,15 +92,12 @@ impl ModelInfo {
             } => (1, beta1, beta2, epsilon),
         };
         Self {
-            loss,
             optimizer,
-            gamma: config.gamma as f32,
-            lr: config.learning_rate as f32,
+            lr: learning_rate as f32,
             decay1: decay1 as f32,
             decay2: decay2 as f32,
             epsilon: epsilon as f32,
-            scale: scale as f32,
-            cosine: config.cosine_logits().into(),
+            ..Self::zeroed()
         }
     }
 }
@@ -89,4 +137,29 @@ pub(super) fn adjustments(losses: &[TrainLoss], classes: usize) -> Vec<f32> {
         })
     };
     part(|a| &a.offsets).chain(part(|a| &a.margins)).collect()
+}
+
+/// Each sample's classes as bits, `words` u32s a sample (class c: bit c % 32
+/// of word c / 32), and `words`.
+pub(super) fn multi_hot_targets(sets: &[Vec<usize>], classes: usize) -> (Vec<u32>, usize) {
+    let words = classes.div_ceil(32).max(1);
+    let mut bits = vec![0u32; sets.len() * words];
+    for (row, set) in bits.chunks_exact_mut(words).zip(sets) {
+        for &c in set {
+            row[c / 32] |= 1 << (c % 32);
+        }
+    }
+    (bits, words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_pack_as_bits_word_by_word() {
+        let (bits, words) = multi_hot_targets(&[vec![0, 33], vec![], vec![31, 32, 69]], 70);
+        assert_eq!(words, 3);
+        assert_eq!(bits, [1, 2, 0, 0, 0, 0, 1 << 31, 1, 1 << 5]);
+    }
 }

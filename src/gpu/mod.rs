@@ -1,13 +1,18 @@
-//! The GPU trainer: the CPU trainer's model, losses and optimisers as WGSL
+//! The GPU trainers: the CPU trainers' model, losses and optimisers as WGSL
 //! compute kernels (wgpu: WebGPU in the browser, Vulkan natively), training
-//! many models at once, one dispatch per kernel covering all of them.
+//! many models at once, one dispatch per kernel covering all of them; one
+//! label a sample ([`GpuTrainer`]) or several ([`GpuMultiLabelTrainer`]),
+//! both on one [`engine`].
 //!
-//! The math is the core's ([`crate::balance::losses`], [`crate::train::mlp`],
+//! The math is the core's ([`crate::balance::losses`],
+//! [`crate::balance::multi_label`], [`crate::train::mlp`],
 //! [`crate::train::optimizer`]); `tests/gpu.rs` checks the kernels against it.
 
 mod context;
+mod engine;
 mod host_data;
 mod layout;
+mod multi_label;
 mod pipelines;
 mod trainer;
 
@@ -15,10 +20,13 @@ use std::fmt;
 
 use crate::i18n::Message;
 use crate::train::config::TrainError;
+use crate::train::multi_label_trainer::MultiLabelTrainError;
 
 pub use context::{AdapterSummary, GpuContext};
+pub use engine::GpuReport;
 pub use layout::{KernelLayer, Layout};
-pub use trainer::{GpuReport, GpuTrainer};
+pub use multi_label::GpuMultiLabelTrainer;
+pub use trainer::GpuTrainer;
 
 /// Why the GPU trainer cannot start or go on.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,6 +43,8 @@ pub enum GpuError {
     Mismatch(Mismatch),
     /// A configuration is invalid.
     Config(TrainError),
+    /// A multi-label run's configuration is invalid (in English, as the core says it).
+    MultiLabel(MultiLabelTrainError),
 }
 
 impl GpuError {
@@ -50,6 +60,9 @@ impl GpuError {
                 Message::new("error.gpu.mismatch").with_message("detail", why.message())
             }
             Self::Config(e) => e.message(),
+            Self::MultiLabel(e) => {
+                Message::new("error.gpu.multi_label").with("detail", e.to_string())
+            }
         }
     }
 }

@@ -23,6 +23,7 @@ use crate::train::flush::{FlushToZero, flush};
 use crate::train::mlp::{Mlp, MlpConfig, Workspace};
 use crate::train::optimizer::{Optimizer, OptimizerKind};
 use crate::train::prediction::{grid_points, points_array};
+use crate::train::progress::{Progress, TrainState};
 use crate::train::ranking::{MultiLabelMetrics, multi_label_metrics};
 use crate::train::shards::{ShardRows, ShardedBatch};
 
@@ -289,10 +290,7 @@ pub struct MultiLabelTrainer {
     sampler: BatchSampler,
     indices: Vec<u32>,
     batch: ShardedBatch,
-    steps: usize,
-    total_steps: usize,
-    history: Vec<f32>,
-    epoch_loss: f64,
+    progress: Progress,
 }
 
 impl MultiLabelTrainer {
@@ -343,10 +341,7 @@ impl MultiLabelTrainer {
             },
             indices: vec![0; batch],
             batch: ShardedBatch::new(batch, train.dim, params),
-            steps: 0,
-            total_steps: config.epochs * n.div_ceil(batch),
-            history: Vec::new(),
-            epoch_loss: 0.0,
+            progress: Progress::new(config.epochs, n, batch),
         })
     }
 
@@ -362,40 +357,52 @@ impl MultiLabelTrainer {
 
     /// Steps done.
     pub fn steps(&self) -> usize {
-        self.steps
+        self.progress.steps()
     }
 
     /// Steps of the whole run.
     pub fn total_steps(&self) -> usize {
-        self.total_steps
+        self.progress.total_steps()
     }
 
     /// Whether every step has run.
     pub fn finished(&self) -> bool {
-        self.steps == self.total_steps
+        self.progress.remaining() == 0
     }
 
     /// Mean training loss of each finished epoch.
     pub fn history(&self) -> &[f32] {
-        &self.history
+        self.progress.history()
+    }
+
+    /// The loss, ready for the training counts.
+    pub fn objective(&self) -> &MultiLabelObjective {
+        &self.objective
+    }
+
+    /// The batch stream from here on.
+    pub fn sampler(&self) -> &BatchSampler {
+        &self.sampler
+    }
+
+    /// Parameters, optimiser and progress, as the GPU trainer starts from them.
+    pub fn state(&self) -> TrainState {
+        TrainState {
+            params: self.model.params.clone(),
+            optimizer: self.optimizer.clone(),
+            progress: self.progress.clone(),
+        }
     }
 
     /// Runs up to `k` more steps; the mean loss of those run (NaN for none).
     pub fn step(&mut self, k: usize) -> f32 {
         let _flush = FlushToZero::enable();
-        let k = k.min(self.total_steps - self.steps);
-        let per_epoch = self.total_steps / self.config.epochs;
+        let k = k.min(self.progress.remaining());
         let mut sum = 0.0;
         for _ in 0..k {
             let loss = self.one_step();
             sum += loss as f64;
-            self.epoch_loss += loss as f64;
-            self.steps += 1;
-            if self.steps.is_multiple_of(per_epoch) {
-                self.history
-                    .push((self.epoch_loss / per_epoch as f64) as f32);
-                self.epoch_loss = 0.0;
-            }
+            self.progress.record(loss);
         }
         if k == 0 {
             f32::NAN
@@ -406,7 +413,7 @@ impl MultiLabelTrainer {
 
     /// Runs every remaining step.
     pub fn run_to_end(&mut self) {
-        self.step(self.total_steps - self.steps);
+        self.step(self.progress.remaining());
     }
 
     fn one_step(&mut self) -> f32 {
@@ -450,9 +457,18 @@ impl MultiLabelTrainer {
 
     /// Metrics on `test`, the split by `train_positives`.
     pub fn evaluate(&self, test: &MultiLabelData, train_positives: &[u64]) -> MultiLabelMetrics {
-        let scores = self.probabilities(test);
-        multi_label_metrics(&scores, &test.labels.multi_hot(), train_positives, 0.5)
+        evaluate(&self.model, test, train_positives)
     }
+}
+
+/// A model's metrics on `test`, the split by `train_positives`, F1 at 0.5.
+pub fn evaluate(
+    model: &Mlp<f32>,
+    test: &MultiLabelData,
+    train_positives: &[u64],
+) -> MultiLabelMetrics {
+    let scores = probabilities(model, test);
+    multi_label_metrics(&scores, &test.labels.multi_hot(), train_positives, 0.5)
 }
 
 /// Probabilities of a model for these samples, in chunks.

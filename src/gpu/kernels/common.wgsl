@@ -22,15 +22,22 @@ struct Layer {
 
 // One model's loss and optimiser.
 struct Model {
-    loss: u32,      // 0 softmax, 1 sigmoid, 2 focal, 3 adjusted softmax
+    // One label a sample: 0 softmax, 1 sigmoid, 2 focal, 3 adjusted softmax;
+    // several (multi-hot targets): 4 sigmoid, 5 focal, 6 distribution-balanced,
+    // 7 asymmetric.
+    loss: u32,
     optimizer: u32, // 0 SGD with momentum, 1 Adam
-    gamma: f32,     // focal's gamma
+    gamma: f32,     // focal's and DB's gamma, ASL's gamma+
     lr: f32,        // learning rate
     decay1: f32,    // SGD's momentum or Adam's beta1
     decay2: f32,    // Adam's beta2
     epsilon: f32,   // Adam's epsilon
     scale: f32,     // the adjusted softmax's logit scale
     cosine: u32,    // 1: the last layer gives cosine logits (LDAM's), no bias
+    gamma_neg: f32, // ASL's gamma-
+    clip: f32,      // ASL's probability margin m
+    neg_scale: f32, // DB's lambda
+    balance: f32,   // DB's balance factor
 }
 
 // The sizes of everything, and where each region starts in the buffers
@@ -50,8 +57,8 @@ struct Sizes {
     corrections: u32,   // chunk: Adam's bias corrections (f32 bits), [step][model][2]
     row_norms: u32,     // losses: cosine logits' 1/|h_r| and its square, [model][row][2]
     column_norms: u32,  // losses: 1/|w_j| and its square, [model][padded class][2]
-    _pad0: u32,
-    _pad1: u32,
+    weights: u32,       // class_weights: a model's weights (a class's, or a term's of every sample)
+    words: u32,         // labels: u32s of class bits a sample (0: one class index a sample)
 }
 
 // Which step of the chunk, and which layer, a dispatch works on (a dynamic

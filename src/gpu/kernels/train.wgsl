@@ -256,6 +256,10 @@ fn loss(
         return;
     }
     let m = row / sizes.rows;
+    if (models[m].loss >= 4u) {
+        multi_hot_loss(row, m, z, d, out4);
+        return;
+    }
     let classes = sizes.classes;
     let y = labels[sample_of(row)];
     let w = class_weights[m * classes + y] * (1.0 / f32(sizes.batch));
@@ -290,8 +294,8 @@ fn loss(
         // on u = s (z + offsets - margin_y e_y); the offsets and margins lie
         // after every model's class weights.
         let s = model.scale;
-        let offsets = sizes.models * classes + m * classes;
-        let margin = class_weights[2u * sizes.models * classes + m * classes + y];
+        let offsets = sizes.models * sizes.weights + m * classes;
+        let margin = class_weights[sizes.models * (sizes.weights + classes) + m * classes + y];
         var top = -3.0e38;
         var u_y = 0.0;
         for (var c = 0u; c < out4; c++) {
@@ -355,6 +359,125 @@ fn loss(
             acts[d + c] = acts[d + c] * a * column_inverse4(m, c);
         }
     }
+}
+
+// Several labels a sample (crate::balance::multi_label): each class's logit
+// a binary term, positive where the sample's bits say so, weighted by the
+// host's term weights (the core's term_weights of this sample and model,
+// times 1/batch), which lie after no other model's: [model][sample][class].
+// Loss codes 4 sigmoid, 5 focal, 6 distribution-balanced, 7 asymmetric.
+fn multi_hot_loss(row: u32, m: u32, z: u32, d: u32, out4: u32) {
+    let model = models[m];
+    let i = sample_of(row);
+    let classes = sizes.classes;
+    let bits = sizes.words * i;
+    let weights = m * sizes.weights + i * classes;
+    // DB's logit shifts, after every model's term weights.
+    let shifts = sizes.models * sizes.weights + m * classes;
+    let zero = vec4<f32>(0.0);
+    var values = zero;
+    for (var c = 0u; c < out4; c++) {
+        let j = vec4<u32>(4u * c) + vec4<u32>(0u, 1u, 2u, 3u);
+        let real = j < vec4<u32>(classes);
+        // Pad classes read the last class's numbers and are then dropped.
+        let k = min(j, vec4<u32>(classes - 1u));
+        let word = vec4<u32>(
+            labels[bits + k.x / 32u], labels[bits + k.y / 32u],
+            labels[bits + k.z / 32u], labels[bits + k.w / 32u],
+        );
+        let positive = ((word >> (k % vec4<u32>(32u))) & vec4<u32>(1u)) == vec4<u32>(1u);
+        let w = vec4<f32>(
+            class_weights[weights + k.x], class_weights[weights + k.y],
+            class_weights[weights + k.z], class_weights[weights + k.w],
+        );
+        var shift = zero;
+        if (model.loss == 6u) {
+            shift = vec4<f32>(
+                class_weights[shifts + k.x], class_weights[shifts + k.y],
+                class_weights[shifts + k.z], class_weights[shifts + k.w],
+            );
+        }
+        let terms = multi_hot_terms(model, acts[z + c], positive, shift);
+        values += select(zero, w * terms.value, real);
+        acts[d + c] = select(zero, flush4(terms.slope * w), real);
+    }
+    losses[row] = total(values);
+}
+
+// Four classes' terms, unweighted: (value, d value / d z), as the core's
+// MultiLabelObjective::term computes them.
+fn multi_hot_terms(model: Model, v: vec4<f32>, positive: vec4<bool>, shift: vec4<f32>) -> Terms {
+    let sign = select(vec4<f32>(-1.0), vec4<f32>(1.0), positive);
+    if (model.loss == 7u) {
+        let p = asymmetric_positive(v, model.gamma);
+        let n = asymmetric_negative(v, model.gamma_neg, model.clip);
+        return Terms(select(n.value, p.value, positive), select(n.slope, p.slope, positive));
+    }
+    if (model.loss == 6u) {
+        // DB: the logit shifted by the class's bias; a negative's logit times
+        // lambda and its term over lambda (the gradient's lambdas cancel).
+        let s = v + shift;
+        let lambda = model.neg_scale;
+        let t = focal_terms(select(-s * lambda, s, positive), model.gamma);
+        let value = select(model.balance * t.value / lambda, model.balance * t.value, positive);
+        return Terms(value, sign * (model.balance * t.slope));
+    }
+    var gamma = 0.0;
+    if (model.loss == 5u) {
+        gamma = model.gamma;
+    }
+    let t = focal_terms(select(-v, v, positive), gamma);
+    return Terms(t.value, sign * t.slope);
+}
+
+// log(1 + x), accurate for small x (WGSL has no log1p).
+fn log1p4(x: vec4<f32>) -> vec4<f32> {
+    let u = 1.0 + x;
+    return select(log(u) * (x / (u - 1.0)), x, u == vec4<f32>(1.0));
+}
+
+// ASL's positive term -(1 - p)^gamma log p, log p = -softplus(-z).
+fn asymmetric_positive(z: vec4<f32>, gamma: f32) -> Terms {
+    let q = sigmoid(-z);
+    let log_p = -softplus(-z);
+    if (gamma == 0.0) {
+        return Terms(-log_p, -q);
+    }
+    let p = sigmoid(z);
+    let q_gamma = exp(-gamma * softplus(z));
+    return Terms(-q_gamma * log_p, gamma * p * q_gamma * log_p - q_gamma * q);
+}
+
+// ASL's negative term -p_m^gamma log(1 - p_m), p_m = max(p - m, 0).
+fn asymmetric_negative(z: vec4<f32>, gamma: f32, m: f32) -> Terms {
+    let p = sigmoid(z);
+    let q = sigmoid(-z);
+    let zero = vec4<f32>(0.0);
+    if (m == 0.0) {
+        // -log(1 - p) = softplus(z); p^gamma = exp(-gamma softplus(-z)).
+        let sp = softplus(z);
+        var p_gamma = vec4<f32>(1.0);
+        if (gamma != 0.0) {
+            p_gamma = exp(-gamma * softplus(-z));
+        }
+        return Terms(p_gamma * sp, p_gamma * (gamma * q * sp + p));
+    }
+    let shifted = p - m;
+    let above = shifted > zero;
+    // 1 - p_m = q + m; its log, accurate near p = m.
+    let log_u = log1p4(m - p);
+    let u = q + m;
+    let pq = p * q;
+    var value = -log_u;
+    var slope = pq / u;
+    if (gamma != 0.0) {
+        // (A lane at or below the margin is dropped below: keep pow's base positive.)
+        let base = select(vec4<f32>(1.0), shifted, above);
+        let s_gamma = pow(base, vec4<f32>(gamma));
+        value = -s_gamma * log_u;
+        slope = pq * (s_gamma / u - gamma * pow(base, vec4<f32>(gamma - 1.0)) * log_u);
+    }
+    return Terms(select(zero, value, above), select(zero, slope, above));
 }
 
 // Layer `step.layer`'s gradients: dW = x^T delta, db = the sum of delta over
