@@ -44,8 +44,6 @@ const print = (line) => {
   await page.waitForFunction(() => !document.querySelector('#backend-badge')?.textContent.includes('looking'), null, { timeout: 30_000 });
   for (const backend of ['cpu', 'webgpu']) {
     for (const [batch, multiLabel] of CASES) {
-      // The GPU trainer has no multi-label runs yet.
-      if (multiLabel && backend === 'webgpu') continue;
       const result = JSON.parse(await page.evaluate(
         ([backend, batch, ms, multiLabel]) => window.wasmBindings.bench_trainer(backend, batch, ms, multiLabel),
         [backend, batch, SECONDS * 1000, multiLabel],

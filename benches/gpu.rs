@@ -2,7 +2,10 @@
 //! for one model (CB focal) and for the paper's whole grid (25 models in the same
 //! dispatches), on the default toy task (2 -> 32 -> 32 -> 10, batch 128,
 //! Adam). Both trainers take the same steps; the CPU trains the grid's models
-//! one after the other, as the page does. Prints one JSON line per case.
+//! one after the other, as the page does. Then several labels a sample: the
+//! page's seven multi-label methods on the multi-label toy task (10
+//! classes), one after the other on the CPU, all at once on the GPU. Prints
+//! one JSON line per case.
 //!
 //! `cargo bench --bench gpu [-- --steps N]` (in CI's kind of machine the GPU
 //! is lavapipe, Mesa's Vulkan on the CPU: the figures say how the kernels do
@@ -14,10 +17,12 @@ use std::time::Instant;
 
 use cblab::balance::loss_kind::LossKind;
 use cblab::balance::weights::SchemeKind;
+use cblab::data::multi_label_toy::{MultiLabelToyConfig, make_multi_label_toy};
 use cblab::data::toy_data::{ToyConfig, make_toy_task, scale_counts};
-use cblab::gpu::{GpuContext, GpuTrainer};
+use cblab::gpu::{GpuContext, GpuMultiLabelTrainer, GpuTrainer};
 use cblab::train::config::TrainConfig;
 use cblab::train::experiments::paper_grid;
+use cblab::train::multi_label_trainer::{MultiLabelConfig, MultiLabelMethod, MultiLabelTrainer};
 use cblab::train::trainer::CpuTrainer;
 
 fn main() {
@@ -72,4 +77,35 @@ fn main() {
             gpu_rate / cpu_rate
         );
     }
+    let multi = make_multi_label_toy(&MultiLabelToyConfig {
+        classes: 10,
+        ..MultiLabelToyConfig::default()
+    })
+    .expect("a valid multi-label toy task");
+    let configs: Vec<MultiLabelConfig> = MultiLabelMethod::STANDARD
+        .iter()
+        .map(|&method| MultiLabelConfig {
+            method,
+            epochs: 1000,
+            ..MultiLabelConfig::default()
+        })
+        .collect();
+    let models = configs.len();
+    let start = Instant::now();
+    for c in &configs {
+        MultiLabelTrainer::new(&multi.train, c)
+            .expect("valid")
+            .step(steps);
+    }
+    let cpu_rate = (steps * models) as f64 / start.elapsed().as_secs_f64();
+    let mut gpu = GpuMultiLabelTrainer::new(&ctx, &multi.train, &configs, 64).expect("valid");
+    pollster::block_on(gpu.step(8, true)).expect("the GPU runs");
+    let start = Instant::now();
+    pollster::block_on(gpu.step(steps, true)).expect("the GPU runs");
+    let gpu_rate = (steps * models) as f64 / start.elapsed().as_secs_f64();
+    println!(
+        "{{\"case\":\"multi-label, seven methods\",\"models\":{models},\"steps\":{steps},\"adapter\":\"{}\",\"cpu_model_steps_per_s\":{cpu_rate:.0},\"gpu_model_steps_per_s\":{gpu_rate:.0},\"gpu_over_cpu\":{:.2}}}",
+        ctx.adapter.name,
+        gpu_rate / cpu_rate
+    );
 }

@@ -187,9 +187,10 @@ pub fn start(gpu: Gpu, mut spec: JobSpec, on_report: impl Fn(Report) + 'static) 
     })
 }
 
-/// Trains a multi-label comparison in the worker (on the CPU); `on_event`
-/// hears after each run, or why it cannot train, or that the worker died. A newer comparison replaces
-/// the listener of an older one.
+/// Trains a multi-label comparison in the worker (on the CPU or WebGPU, as
+/// the spec says); `on_event` hears as the runs finish, or why they cannot
+/// train, or that the worker died. A newer comparison replaces the listener
+/// of an older one.
 pub fn train_multi_label(
     gpu: Gpu,
     spec: MultiLabelSpec,

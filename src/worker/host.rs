@@ -11,18 +11,10 @@ use wasm_bindgen::prelude::*;
 
 use super::clock;
 use super::job::{Job, Mode};
-use super::protocol::{
-    BenchResult, Command, Device, GpuProbe, MultiLabelReport, MultiLabelSource, MultiLabelSpec,
-    Report, SHOWN_MOSAICS, ShownMosaic, Stop, decode, encode,
-};
-use crate::data::dataset::MultiLabelData;
-use crate::data::fashion_mosaics::{MosaicConfig, make_mosaics};
-use crate::data::label_sets::LabelSets;
-use crate::data::multi_label_toy::{BOUNDS, make_multi_label_toy};
+use super::protocol::{BenchResult, Command, Device, GpuProbe, Report, Stop, decode, encode};
 use crate::gpu::{GpuContext, GpuError, GpuTrainer};
 use crate::i18n::Message;
 use crate::train::benchmark;
-use crate::train::multi_label_trainer::{MultiLabelConfig, MultiLabelTrainer, label_grid};
 use crate::train::trainer::CpuTrainer;
 
 /// Commands not handled yet, and the loop's wake-up call while it is idle.
@@ -201,109 +193,16 @@ async fn handle(command: Command, jobs: &mut Vec<Job>, gpu: &Option<GpuContext>)
             batch,
             millis,
             multi_label: true,
-        } => post(Report::Bench(bench_multi_label(device, batch, millis))),
-        Command::TrainMultiLabel(spec) => train_multi_label(spec).await,
+        } => post(Report::Bench(
+            super::multi_label::bench(device, batch, millis, gpu.as_ref()).await,
+        )),
+        Command::TrainMultiLabel(spec) => super::multi_label::train(spec, gpu.as_ref(), post).await,
         Command::PrepareGpu => {
             if let Some(ctx) = gpu {
                 ctx.prepare().await;
                 post(Report::KernelsReady);
             }
         }
-    }
-}
-
-/// Trains a multi-label comparison's runs one after the other on the CPU,
-/// yielding between chunks of steps and reporting after each run.
-async fn train_multi_label(spec: MultiLabelSpec) {
-    let request = spec.request;
-    let task = match spec.source {
-        MultiLabelSource::Toy => make_multi_label_toy(&spec.toy()).map_err(|e| e.to_string()),
-        MultiLabelSource::Mosaics => match super::fetch::fashion_asset().await {
-            // The CLI's mosaics: its defaults at the spec's imbalance and seed.
-            Ok(asset) => make_mosaics(
-                &asset,
-                &MosaicConfig {
-                    imbalance: spec.imbalance,
-                    seed: spec.settings.seed,
-                    ..MosaicConfig::default()
-                },
-            )
-            .map_err(|e| e.to_string()),
-            Err(why) => Err(why.in_lang(crate::i18n::Lang::En)),
-        },
-    };
-    let task = match task {
-        Ok(task) => task,
-        Err(why) => return post(Report::MultiLabel(Err(why))),
-    };
-    // The mosaics the page shows, and the samples to predict them from.
-    let shown = (spec.source == MultiLabelSource::Mosaics).then(|| {
-        let n = SHOWN_MOSAICS.min(task.test.len());
-        let dim = task.test.dim;
-        let mosaics: Vec<ShownMosaic> = (0..n)
-            .map(|i| ShownMosaic {
-                pixels: serde_bytes::ByteBuf::from(
-                    task.test.features[i * dim..(i + 1) * dim]
-                        .iter()
-                        .map(|&x| (x.clamp(0.0, 1.0) * 255.0).round() as u8)
-                        .collect::<Vec<u8>>(),
-                ),
-                classes: task.test.labels.sets[i].clone(),
-            })
-            .collect();
-        let data = MultiLabelData {
-            features: task.test.features[..n * dim].to_vec(),
-            dim,
-            labels: LabelSets {
-                sets: task.test.labels.sets[..n].to_vec(),
-                ..task.test.labels.clone()
-            },
-        };
-        (mosaics, data)
-    });
-    let start = clock::now_ms();
-    let mut report = MultiLabelReport {
-        request,
-        positives: task.counts.positives.clone(),
-        runs: Vec::new(),
-        regions: Vec::new(),
-        mosaics: shown.as_ref().map(|s| s.0.clone()).unwrap_or_default(),
-        predicted: Vec::new(),
-        total: spec.methods.len(),
-        millis: 0.0,
-    };
-    for &method in &spec.methods {
-        let config = MultiLabelConfig {
-            method,
-            ..spec.settings
-        };
-        let mut trainer = match MultiLabelTrainer::new(&task.train, &config) {
-            Ok(trainer) => trainer,
-            Err(e) => {
-                return post(Report::MultiLabel(Err(e.to_string())));
-            }
-        };
-        while !trainer.finished() {
-            trainer.step(50);
-            clock::yield_now().await;
-        }
-        report
-            .runs
-            .push(trainer.evaluate(&task.test, &task.counts.positives));
-        match &shown {
-            Some((_, data)) => report.predicted.push(
-                trainer
-                    .probabilities(data)
-                    .iter()
-                    .map(|p| (0..p.len()).filter(|&c| p[c] >= 0.5).collect())
-                    .collect(),
-            ),
-            None => report
-                .regions
-                .push(label_grid(trainer.model(), &BOUNDS, spec.resolution)),
-        }
-        report.millis = clock::now_ms() - start;
-        post(Report::MultiLabel(Ok(report.clone())));
     }
 }
 
@@ -353,7 +252,7 @@ async fn bench(
 }
 
 /// Times `step` (8 steps of `batch` samples a call) on the CPU for `millis`.
-fn time_cpu(batch: usize, millis: f64, mut step: impl FnMut(usize)) -> BenchResult {
+pub(super) fn time_cpu(batch: usize, millis: f64, mut step: impl FnMut(usize)) -> BenchResult {
     let start = clock::now_ms();
     let mut steps = 0;
     while clock::now_ms() - start < millis {
@@ -365,22 +264,4 @@ fn time_cpu(batch: usize, millis: f64, mut step: impl FnMut(usize)) -> BenchResu
         samples_per_s: (steps * batch) as f64 / seconds,
         steps,
     }
-}
-
-/// Times the multi-label benchmark model ([`benchmark::multi_label_config`])
-/// on the CPU; the GPU trainer has no multi-label runs yet.
-fn bench_multi_label(device: Device, batch: usize, millis: f64) -> Result<BenchResult, Message> {
-    if device == Device::Gpu {
-        return Err(
-            GpuError::Device("multi-label runs do not train on the GPU yet".into()).message(),
-        );
-    }
-    let task = benchmark::multi_label_task();
-    let config = benchmark::multi_label_config(batch);
-    let mut trainer =
-        MultiLabelTrainer::new(&task.train, &config).expect("the benchmark configuration is valid");
-    trainer.step(benchmark::WARM_UP_STEPS);
-    Ok(time_cpu(batch, millis, |k| {
-        trainer.step(k);
-    }))
 }

@@ -21,6 +21,8 @@ mod file_reader;
 mod host;
 #[cfg(target_arch = "wasm32")]
 mod job;
+#[cfg(target_arch = "wasm32")]
+mod multi_label;
 
 #[cfg(target_arch = "wasm32")]
 pub use host::run;

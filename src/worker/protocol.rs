@@ -167,9 +167,10 @@ pub enum Command {
     Drop(JobId),
     /// Compile the GPU kernels now, ahead of the first GPU run.
     PrepareGpu,
-    /// Train the multi-label toy task with each method of the spec, one after
-    /// the other on the CPU, reporting after each run
-    /// ([`Report::MultiLabel`]); a newer request replaces an older one.
+    /// Train the multi-label task with each method of the spec, on the CPU
+    /// one after the other (reporting after each run) or on the GPU all at
+    /// once (reporting when they end) ([`Report::MultiLabel`]); a newer
+    /// request replaces an older one.
     TrainMultiLabel(MultiLabelSpec),
     /// Time the benchmark model ([`crate::train::benchmark`]) at `batch` on
     /// `device` for `millis`, without drawing (`benches/browser_training.mjs`).
@@ -180,7 +181,7 @@ pub enum Command {
         batch: usize,
         /// How long to time it.
         millis: f64,
-        /// The multi-label model instead (CB sigmoid on multi-hot targets; CPU only).
+        /// The multi-label model instead (CB sigmoid on multi-hot targets).
         multi_label: bool,
     },
 }
@@ -202,6 +203,8 @@ pub struct MultiLabelSpec {
     pub methods: Vec<MultiLabelMethod>,
     /// Cells a side of each run's label grid (the regions drawn).
     pub resolution: usize,
+    /// Where the runs train: the CPU one after the other, or WebGPU all at once.
+    pub device: Device,
 }
 
 /// What a multi-label comparison trains on.
@@ -258,6 +261,12 @@ pub struct MultiLabelReport {
     pub total: usize,
     /// Milliseconds the finished runs took.
     pub millis: f64,
+    /// Where they train (the CPU or the GPU, once chosen).
+    pub device: Device,
+    /// What [`Device::Auto`] measured, when it chose.
+    pub measured: Option<Measured>,
+    /// Why the runs left the GPU for the CPU, if they did.
+    pub fallback: Option<String>,
 }
 
 /// What a [`Command::Bench`] measured.
@@ -456,6 +465,7 @@ mod tests {
             settings: MultiLabelConfig::default(),
             methods: MultiLabelMethod::STANDARD.to_vec(),
             resolution: 72,
+            device: Device::Auto,
         };
         let command = Command::TrainMultiLabel(spec);
         assert_eq!(decode::<Command>(&encode(&command)), Ok(command));
@@ -475,6 +485,12 @@ mod tests {
             predicted: vec![vec![vec![8]]],
             total: 7,
             millis: 12.5,
+            device: Device::Gpu,
+            measured: Some(Measured {
+                cpu: 10.0,
+                gpu: 70.0,
+            }),
+            fallback: None,
         }));
         assert_eq!(decode::<Report>(&encode(&report)), Ok(report));
     }

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { bringIntoView, openPage, repoRoot, requireEnv, useSite } from './harness.mjs';
+import { bringIntoView, launch, openPage, repoRoot, requireEnv, useSite } from './harness.mjs';
 
 const site = useSite();
 
@@ -174,6 +174,51 @@ test('the seven methods train in the worker with the numbers of cblab train --da
   page.assertNoErrors();
   await shoot(page, 'multi-label-trained');
   await page.close();
+});
+
+// The same comparison on WebGPU (SwiftShader): all seven runs in one GPU trainer, with the CLI's
+// numbers (the kernels match the CPU trainer to about 1e-6, tests/gpu.rs); then the automatic
+// choice, which times both first, says what it measured and trains where it measured faster.
+test('on WebGPU the seven runs train at once with the numbers of the CLI; automatic times both first', { timeout: 400_000 }, async () => {
+  const browser = await launch({ webgpu: true });
+  const want = JSON.parse(execFileSync(requireEnv('CBLAB_CLI'),
+    ['train', '--data', 'multi-label-toy', '--beta', '0.999', '--gamma', '2'], { encoding: 'utf8' }));
+  const train = async (backend) => {
+    const page = await openPage(browser, `${site.url}?beta=0.999&gamma=2&backend=${backend}`, { width: 1280, height: 900 });
+    const button = page.locator('#multi-train');
+    await button.waitFor({ state: 'attached', timeout: 60_000 });
+    await page.waitForFunction(() => !(document.querySelector('#backend-badge')?.textContent ?? 'looking').includes('looking'), null, { timeout: 60_000 });
+    await bringIntoView(page, button);
+    await button.click();
+    await page.waitForFunction(() => /^7 runs trained/.test(document.querySelector('#multi-progress')?.textContent ?? ''), null, { timeout: 300_000 })
+      .catch(async (e) => { throw new Error(`${await page.textContent('#multi-progress')} ${page.errors}\n${e.message}`); });
+    const maps = await page.$$eval('#multi-results tbody tr', (trs) => trs.map((tr) => ({
+      method: tr.querySelector('th').textContent,
+      map: Number(tr.querySelector('td').dataset.map),
+    })));
+    assert.deepEqual(maps.map((m) => m.method), want.runs.map((r) => r.method));
+    maps.forEach((m, i) => assert.ok(Math.abs(m.map - want.runs[i].map.mean) < 0.02, `${backend}, ${m.method}: page ${m.map}, CLI ${want.runs[i].map.mean}`));
+    const text = await page.textContent('#multi-progress');
+    page.assertNoErrors();
+    return { page, text };
+  };
+  try {
+    const gpu = await train('gpu');
+    assert.match(gpu.text, /^7 runs trained at once on WebGPU in [\d.]+ s\.$/);
+    await bringIntoView(gpu.page, gpu.page.locator('#multi-regions'));
+    await shoot(gpu.page, 'multi-label-trained-webgpu');
+    await gpu.page.close();
+    const auto = await train('auto');
+    const measured = auto.text.match(/timed both first: (\d+) model-steps a second on the CPU, (\d+) on WebGPU/);
+    assert.ok(measured, auto.text);
+    const [cpu, webgpu] = [Number(measured[1]), Number(measured[2])];
+    assert.ok(cpu > 0 && webgpu > 0, auto.text);
+    assert.equal(/on WebGPU in/.test(auto.text), webgpu > cpu, `chose against its own timing: ${auto.text}`);
+    console.log(`automatic choice on this machine: ${auto.text}`);
+    await auto.page.close();
+  } finally {
+    await browser.close();
+  }
 });
 
 test('the mosaics train in the worker with the numbers of cblab train --data fashion-mosaics, shown with their labels', { timeout: 400_000 }, async () => {

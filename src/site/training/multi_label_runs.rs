@@ -1,7 +1,8 @@
 //! Training with several labels a sample, in the page: the multi-label toy
 //! task's or the Fashion-MNIST mosaics' seven methods (`cblab train --data
 //! multi-label-toy|fashion-mosaics` at the explorer's beta and gamma) trained
-//! one after the other in the worker, on the CPU, each scored by mAP over
+//! in the worker, on the CPU one after the other or on WebGPU all at once
+//! (the training panel's backend), each scored by mAP over
 //! all, many, medium and few classes, micro F1 and each class's AP, head to
 //! tail; the toy's regions ([`super::multi_label_regions`]) or the mosaics
 //! with their true and predicted labels ([`super::multi_label_mosaics`]).
@@ -13,7 +14,7 @@ use super::multi_label_regions::{MultiLabelRegions, RESOLUTION};
 use crate::data::multi_label_toy::MultiLabelToyConfig;
 use crate::data::profiles::FASHION_MNIST_CLASSES;
 use crate::explorer::state::MultiData;
-use crate::i18n::{Message, tr, tr_with};
+use crate::i18n::{Lang, Message, tr, tr_with};
 use crate::site::backend::use_gpu;
 use crate::site::i18n::{t, use_page};
 use crate::site::state::use_explorer;
@@ -21,7 +22,7 @@ use crate::site::worker::{self, MultiLabelEvent};
 use crate::train::config::TrainConfig;
 use crate::train::multi_label_trainer::{MultiLabelConfig, MultiLabelMethod};
 use crate::train::ranking::MultiLabelMetrics;
-use crate::worker::protocol::{MultiLabelReport, MultiLabelSource, MultiLabelSpec};
+use crate::worker::protocol::{Device, MultiLabelReport, MultiLabelSource, MultiLabelSpec};
 
 /// The toy task the page trains: 10 classes, imbalance 100 (the CLI's defaults).
 fn toy() -> MultiLabelToyConfig {
@@ -34,7 +35,13 @@ fn toy() -> MultiLabelToyConfig {
 
 /// The page's comparison: the toy task or the mosaics, the seven methods,
 /// at this beta and gamma.
-fn spec_for(request: u32, source: MultiLabelSource, beta: f64, gamma: f64) -> MultiLabelSpec {
+fn spec_for(
+    request: u32,
+    source: MultiLabelSource,
+    beta: f64,
+    gamma: f64,
+    device: Device,
+) -> MultiLabelSpec {
     MultiLabelSpec {
         request,
         source,
@@ -60,6 +67,7 @@ fn spec_for(request: u32, source: MultiLabelSource, beta: f64, gamma: f64) -> Mu
         },
         methods: MultiLabelMethod::STANDARD.to_vec(),
         resolution: RESOLUTION,
+        device,
     }
 }
 
@@ -89,7 +97,8 @@ pub fn MultiLabelRuns() -> impl IntoView {
         set_request.set(id);
         set_error.set(None);
         let (beta, gamma) = ex.state.with_untracked(|s| (s.beta.value(), s.gamma));
-        let spec = spec_for(id, source.get_untracked(), beta, gamma);
+        let device = gpu.device_for(ex.training.with_untracked(|s| s.backend));
+        let spec = spec_for(id, source.get_untracked(), beta, gamma, device);
         set_report.set(Some(MultiLabelReport {
             request: id,
             positives: Vec::new(),
@@ -99,6 +108,9 @@ pub fn MultiLabelRuns() -> impl IntoView {
             predicted: Vec::new(),
             total: spec.methods.len(),
             millis: 0.0,
+            device: Device::Cpu,
+            measured: None,
+            fallback: None,
         }));
         worker::train_multi_label(gpu, spec, move |event| match event {
             MultiLabelEvent::Report(Ok(r)) if r.request == request.get_untracked() => {
@@ -113,25 +125,7 @@ pub fn MultiLabelRuns() -> impl IntoView {
             }
         });
     };
-    let progress = move || {
-        report.get().map(|r| {
-            let key = if r.runs.len() < r.total {
-                "multi.training"
-            } else {
-                "multi.trained"
-            };
-            let seconds = format!("{:.1}", r.millis / 1000.0);
-            tr_with(
-                lang.get(),
-                key,
-                &[
-                    ("done", &r.runs.len().to_string()),
-                    ("total", &r.total.to_string()),
-                    ("seconds", &seconds),
-                ],
-            )
-        })
-    };
+    let progress = move || report.get().map(|r| progress_text(&r, lang.get()));
     view! {
         <h4>{t("multi.train_title")}</h4>
         <p>{t("multi.train_p")}</p>
@@ -167,7 +161,40 @@ pub fn MultiLabelRuns() -> impl IntoView {
     }
 }
 
-fn results(r: MultiLabelReport, lang: crate::i18n::Lang) -> impl IntoView {
+/// Where the runs are, and where they trained: the CPU one after the
+/// other, or WebGPU all at once (with what the automatic choice timed, and
+/// why a failed GPU sent them back to the CPU).
+fn progress_text(r: &MultiLabelReport, lang: Lang) -> String {
+    let seconds = format!("{:.1}", r.millis / 1000.0);
+    let numbers = [
+        ("done", r.runs.len().to_string()),
+        ("total", r.total.to_string()),
+        ("seconds", seconds),
+    ];
+    let numbers: Vec<(&str, &str)> = numbers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut text = match (r.runs.len() < r.total, r.device) {
+        (true, Device::Gpu) => tr_with(lang, "multi.training_gpu", &numbers),
+        (true, _) => tr_with(lang, "multi.training", &numbers),
+        (false, Device::Gpu) => tr_with(lang, "multi.trained_gpu", &numbers),
+        (false, _) => tr_with(lang, "multi.trained", &numbers),
+    };
+    if let Some(m) = r.measured {
+        let rate = |v: f64| format!("{v:.0}");
+        text.push(' ');
+        text += &tr_with(
+            lang,
+            "multi.measured",
+            &[("cpu", &rate(m.cpu)), ("gpu", &rate(m.gpu))],
+        );
+    }
+    if let Some(why) = &r.fallback {
+        text.push(' ');
+        text += &tr_with(lang, "multi.gpu_fallback", &[("why", why)]);
+    }
+    text
+}
+
+fn results(r: MultiLabelReport, lang: Lang) -> impl IntoView {
     let methods: Vec<String> = MultiLabelMethod::STANDARD
         .iter()
         .take(r.runs.len())
