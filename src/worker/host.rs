@@ -127,11 +127,11 @@ async fn serve(inbox: Rc<RefCell<Inbox>>) {
     loop {
         if !jobs.iter().any(Job::active) {
             let command = next_command(&inbox).await;
-            handle(command, &mut jobs, &gpu).await;
+            handle(command, &mut jobs, &mut gpu).await;
         }
         let queued: Vec<Command> = inbox.borrow_mut().commands.drain(..).collect();
         for command in queued {
-            handle(command, &mut jobs, &gpu).await;
+            handle(command, &mut jobs, &mut gpu).await;
         }
         for job in jobs.iter_mut().filter(|j| j.active()) {
             if job.advance(&post).await.is_some() {
@@ -143,7 +143,7 @@ async fn serve(inbox: Rc<RefCell<Inbox>>) {
     }
 }
 
-async fn handle(command: Command, jobs: &mut Vec<Job>, gpu: &Option<GpuContext>) {
+async fn handle(command: Command, jobs: &mut Vec<Job>, gpu: &mut Option<GpuContext>) {
     let find = |jobs: &mut Vec<Job>, id| jobs.iter_mut().position(|j| j.id == id);
     match command {
         Command::Start { job, spec, resume } => {
@@ -196,7 +196,15 @@ async fn handle(command: Command, jobs: &mut Vec<Job>, gpu: &Option<GpuContext>)
         } => post(Report::Bench(
             super::multi_label::bench(device, batch, millis, gpu.as_ref()).await,
         )),
-        Command::TrainMultiLabel(spec) => super::multi_label::train(spec, gpu.as_ref(), post).await,
+        Command::TrainMultiLabel(spec) => {
+            if super::multi_label::train(spec, gpu.as_ref(), post)
+                .await
+                .is_some()
+            {
+                // The device is gone for every job: later ones train on the CPU.
+                *gpu = None;
+            }
+        }
         Command::PrepareGpu => {
             if let Some(ctx) = gpu {
                 ctx.prepare().await;

@@ -97,11 +97,19 @@ fn record(
     }
 }
 
-/// Trains the spec's runs where its device says, posting what they give.
-pub async fn train(spec: MultiLabelSpec, gpu: Option<&GpuContext>, post: impl Fn(Report)) {
+/// Trains the spec's runs where its device says, posting what they give;
+/// the GPU's error if it failed them (the device is then gone for every job).
+pub async fn train(
+    spec: MultiLabelSpec,
+    gpu: Option<&GpuContext>,
+    post: impl Fn(Report),
+) -> Option<GpuError> {
     let task = match load(&spec).await {
         Ok(task) => task,
-        Err(why) => return post(Report::MultiLabel(Err(why))),
+        Err(why) => {
+            post(Report::MultiLabel(Err(why)));
+            return None;
+        }
     };
     let shown = (spec.source == MultiLabelSource::Mosaics).then(|| shown_mosaics(&task));
     let configs: Vec<MultiLabelConfig> = spec
@@ -117,7 +125,8 @@ pub async fn train(spec: MultiLabelSpec, gpu: Option<&GpuContext>, post: impl Fn
         .iter()
         .find_map(|c| MultiLabelTrainer::new(&task.train, c).err())
     {
-        return post(Report::MultiLabel(Err(e.to_string())));
+        post(Report::MultiLabel(Err(e.to_string())));
+        return None;
     }
     let start = clock::now_ms();
     let mut report = MultiLabelReport {
@@ -143,21 +152,25 @@ pub async fn train(spec: MultiLabelSpec, gpu: Option<&GpuContext>, post: impl Fn
         _ => None,
     };
     let shown_data = shown.as_ref().map(|s| &s.1);
+    let mut lost = None;
     if let Some(ctx) = ctx {
         report.device = Device::Gpu;
         // The page hears the device before the runs end.
         post(Report::MultiLabel(Ok(report.clone())));
-        match on_gpu(ctx, &task.train, &configs).await {
+        match on_gpu(ctx, &task.train, &configs, spec.debug.gpu_lose_after).await {
             Ok(models) => {
                 for model in &models {
                     record(&mut report, model, &task, shown_data, spec.resolution);
                 }
                 report.millis = clock::now_ms() - start;
-                return post(Report::MultiLabel(Ok(report)));
+                post(Report::MultiLabel(Ok(report)));
+                return None;
             }
             Err(e) => {
+                post(Report::GpuLost(e.message()));
                 report.device = Device::Cpu;
                 report.fallback = Some(e.to_string());
+                lost = Some(e);
             }
         }
     }
@@ -178,18 +191,25 @@ pub async fn train(spec: MultiLabelSpec, gpu: Option<&GpuContext>, post: impl Fn
         report.millis = clock::now_ms() - start;
         post(Report::MultiLabel(Ok(report.clone())));
     }
+    lost
 }
 
 /// Every run to its end in one GPU trainer, in chunks that double while
-/// they are quick, yielding between them; the networks at the end.
+/// they are quick, yielding between them; the networks at the end. With
+/// `lose_after` (the URL's `gpu_lose_after`), the device is destroyed once
+/// the runs have taken that many steps.
 async fn on_gpu(
     ctx: &GpuContext,
     train: &MultiLabelData,
     configs: &[MultiLabelConfig],
+    lose_after: Option<usize>,
 ) -> Result<Vec<Mlp<f32>>, GpuError> {
     let mut trainer = GpuMultiLabelTrainer::new(ctx, train, configs, GPU_CAPACITY)?;
     let mut steps = 8;
     while !trainer.finished() {
+        if lose_after.is_some_and(|k| trainer.steps() >= k) {
+            ctx.lose();
+        }
         let last = trainer.total_steps() - trainer.steps() <= steps;
         let begun = clock::now_ms();
         trainer.step(steps, last).await?;

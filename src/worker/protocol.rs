@@ -205,6 +205,8 @@ pub struct MultiLabelSpec {
     pub resolution: usize,
     /// Where the runs train: the CPU one after the other, or WebGPU all at once.
     pub device: Device,
+    /// The URL's debugging aids (`gpu_lose_after`).
+    pub debug: Debug,
 }
 
 /// What a multi-label comparison trains on.
@@ -466,6 +468,7 @@ mod tests {
             methods: MultiLabelMethod::STANDARD.to_vec(),
             resolution: 72,
             device: Device::Auto,
+            debug: Debug::default(),
         };
         let command = Command::TrainMultiLabel(spec);
         assert_eq!(decode::<Command>(&encode(&command)), Ok(command));

@@ -178,13 +178,14 @@ test('the seven methods train in the worker with the numbers of cblab train --da
 
 // The same comparison on WebGPU (SwiftShader): all seven runs in one GPU trainer, with the CLI's
 // numbers (the kernels match the CPU trainer to about 1e-6, tests/gpu.rs); then the automatic
-// choice, which times both first, says what it measured and trains where it measured faster.
-test('on WebGPU the seven runs train at once with the numbers of the CLI; automatic times both first', { timeout: 400_000 }, async () => {
+// choice, which times both first, says what it measured and trains where it measured faster; and a
+// device lost mid-run (`gpu_lose_after`) hands the runs to the CPU, with the same numbers.
+test('on WebGPU the seven runs train at once with the numbers of the CLI; automatic times both first; a lost device falls back', { timeout: 500_000 }, async () => {
   const browser = await launch({ webgpu: true });
   const want = JSON.parse(execFileSync(requireEnv('CBLAB_CLI'),
     ['train', '--data', 'multi-label-toy', '--beta', '0.999', '--gamma', '2'], { encoding: 'utf8' }));
-  const train = async (backend) => {
-    const page = await openPage(browser, `${site.url}?beta=0.999&gamma=2&backend=${backend}`, { width: 1280, height: 900 });
+  const train = async (backend, extra = '') => {
+    const page = await openPage(browser, `${site.url}?beta=0.999&gamma=2&backend=${backend}${extra}`, { width: 1280, height: 900 });
     const button = page.locator('#multi-train');
     await button.waitFor({ state: 'attached', timeout: 60_000 });
     await page.waitForFunction(() => !(document.querySelector('#backend-badge')?.textContent ?? 'looking').includes('looking'), null, { timeout: 60_000 });
@@ -216,6 +217,10 @@ test('on WebGPU the seven runs train at once with the numbers of the CLI; automa
     assert.equal(/on WebGPU in/.test(auto.text), webgpu > cpu, `chose against its own timing: ${auto.text}`);
     console.log(`automatic choice on this machine: ${auto.text}`);
     await auto.page.close();
+    const lost = await train('gpu', '&gpu_lose_after=100');
+    assert.match(lost.text, /^7 runs trained in [\d.]+ s\. WebGPU failed \(.*lost.*\); the runs trained on the CPU instead, from the start\.$/, lost.text);
+    assert.match(await lost.page.textContent('#backend-badge'), /device was lost/);
+    await lost.page.close();
   } finally {
     await browser.close();
   }

@@ -22,7 +22,7 @@ use crate::site::worker::{self, MultiLabelEvent};
 use crate::train::config::TrainConfig;
 use crate::train::multi_label_trainer::{MultiLabelConfig, MultiLabelMethod};
 use crate::train::ranking::MultiLabelMetrics;
-use crate::worker::protocol::{Device, MultiLabelReport, MultiLabelSource, MultiLabelSpec};
+use crate::worker::protocol::{Debug, Device, MultiLabelReport, MultiLabelSource, MultiLabelSpec};
 
 /// The toy task the page trains: 10 classes, imbalance 100 (the CLI's defaults).
 fn toy() -> MultiLabelToyConfig {
@@ -41,6 +41,7 @@ fn spec_for(
     beta: f64,
     gamma: f64,
     device: Device,
+    debug: Debug,
 ) -> MultiLabelSpec {
     MultiLabelSpec {
         request,
@@ -68,6 +69,7 @@ fn spec_for(
         methods: MultiLabelMethod::STANDARD.to_vec(),
         resolution: RESOLUTION,
         device,
+        debug,
     }
 }
 
@@ -98,7 +100,7 @@ pub fn MultiLabelRuns() -> impl IntoView {
         set_error.set(None);
         let (beta, gamma) = ex.state.with_untracked(|s| (s.beta.value(), s.gamma));
         let device = gpu.device_for(ex.training.with_untracked(|s| s.backend));
-        let spec = spec_for(id, source.get_untracked(), beta, gamma, device);
+        let spec = spec_for(id, source.get_untracked(), beta, gamma, device, gpu.debug());
         set_report.set(Some(MultiLabelReport {
             request: id,
             positives: Vec::new(),
