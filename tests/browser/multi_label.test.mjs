@@ -226,21 +226,30 @@ test('on WebGPU the seven runs train at once with the numbers of the CLI; automa
   }
 });
 
-test('the mosaics train in the worker with the numbers of cblab train --data fashion-mosaics, shown with their labels', { timeout: 400_000 }, async () => {
-  const page = await openPanel('?beta=0.999&gamma=2', { width: 1280, height: 900 });
+// `cblab train --data fashion-mosaics` at beta 0.999 and gamma 2, run once for both backends' tests.
+let mosaicsRuns;
+function mosaicsCli() {
+  mosaicsRuns ??= JSON.parse(execFileSync(requireEnv('CBLAB_CLI'),
+    ['train', '--data', 'fashion-mosaics', '--beta', '0.999', '--gamma', '2'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  return mosaicsRuns;
+}
+
+// The mosaics' comparison on `page` (opened at beta 0.999, gamma 2) against the CLI; `name` the
+// screenshot's. Gives the progress line.
+async function trainMosaics(page, name) {
   await page.selectOption('#multi-data', 'mosaics');
   const button = page.locator('#multi-train');
   await bringIntoView(page, button);
   await button.click();
   await page.waitForFunction(() => /^7 runs trained/.test(document.querySelector('#multi-progress')?.textContent ?? ''), null, { timeout: 300_000 })
     .catch(async (e) => { throw new Error(`${await page.textContent('#multi-progress')} ${page.errors}\n${e.message}`); });
-  console.log(`# the mosaics' seven runs in the worker: ${await page.textContent('#multi-progress')}`);
+  const progress = await page.textContent('#multi-progress');
+  console.log(`# the mosaics' seven runs in the worker: ${progress}`);
   const maps = await page.$$eval('#multi-results tbody tr', (trs) => trs.map((tr) => ({
     method: tr.querySelector('th').textContent,
     map: Number(tr.querySelector('td').dataset.map),
   })));
-  const want = JSON.parse(execFileSync(requireEnv('CBLAB_CLI'),
-    ['train', '--data', 'fashion-mosaics', '--beta', '0.999', '--gamma', '2'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const want = mosaicsCli();
   assert.deepEqual(maps.map((m) => m.method), want.runs.map((r) => r.method));
   maps.forEach((m, i) => assert.ok(Math.abs(m.map - want.runs[i].map.mean) < 0.02, `${m.method}: page ${m.map}, CLI ${want.runs[i].map.mean}`));
   // Classes by name, head to tail; no regions (that figure is the toy's).
@@ -263,9 +272,30 @@ test('the mosaics train in the worker with the numbers of cblab train --data fas
   await page.selectOption('#multi-mosaics-method', { label: 'sigmoid' });
   await bringIntoView(page, page.locator('#multi-mosaics'));
   page.assertNoErrors();
-  await shoot(page, 'multi-label-mosaics');
+  await shoot(page, name);
+  return progress;
+}
+
+test('the mosaics train in the worker with the numbers of cblab train --data fashion-mosaics, shown with their labels', { timeout: 400_000 }, async () => {
+  const page = await openPanel('?beta=0.999&gamma=2', { width: 1280, height: 900 });
+  await trainMosaics(page, 'multi-label-mosaics');
   await page.close();
 });
+
+test('the mosaics train on WebGPU too, all seven at once, with the numbers of the CLI', { timeout: 500_000 }, async () => {
+  const browser = await launch({ webgpu: true });
+  try {
+    const page = await openPage(browser, `${site.url}?beta=0.999&gamma=2&backend=gpu`, { width: 1280, height: 900 });
+    await page.locator('#multi-train').waitFor({ state: 'attached', timeout: 60_000 });
+    await page.waitForFunction(() => !(document.querySelector('#backend-badge')?.textContent ?? 'looking').includes('looking'), null, { timeout: 60_000 });
+    const progress = await trainMosaics(page, 'multi-label-mosaics-webgpu');
+    assert.match(progress, /^7 runs trained at once on WebGPU/);
+    await page.close();
+  } finally {
+    await browser.close();
+  }
+});
+
 
 test('on a phone and in Chinese', { timeout: 120_000 }, async () => {
   const phone = await openPanel('', { width: 390, height: 844, hasTouch: true, isMobile: true });
