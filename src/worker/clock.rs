@@ -6,6 +6,8 @@ use std::cell::RefCell;
 
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::protocol::BenchResult;
+
 /// Milliseconds since the worker started (for time budgets, not for results).
 pub fn now_ms() -> f64 {
     js_sys::global()
@@ -40,4 +42,19 @@ pub async fn yield_now() {
         });
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Times `step` (8 steps of `batch` samples a call) on the CPU for `millis`.
+pub fn time_cpu(batch: usize, millis: f64, mut step: impl FnMut(usize)) -> BenchResult {
+    let start = now_ms();
+    let mut steps = 0;
+    while now_ms() - start < millis {
+        step(8);
+        steps += 8;
+    }
+    let seconds = (now_ms() - start) / 1000.0;
+    BenchResult {
+        samples_per_s: (steps * batch) as f64 / seconds,
+        steps,
+    }
 }

@@ -247,7 +247,7 @@ async fn bench(
         _ => {
             let mut trainer = CpuTrainer::new(train, counts, &config).map_err(|e| e.message())?;
             trainer.step(benchmark::WARM_UP_STEPS);
-            return Ok(time_cpu(batch, millis, |k| {
+            return Ok(clock::time_cpu(batch, millis, |k| {
                 trainer.step(k);
             }));
         }
@@ -257,19 +257,4 @@ async fn bench(
         samples_per_s: (steps * batch) as f64 / seconds,
         steps,
     })
-}
-
-/// Times `step` (8 steps of `batch` samples a call) on the CPU for `millis`.
-pub(super) fn time_cpu(batch: usize, millis: f64, mut step: impl FnMut(usize)) -> BenchResult {
-    let start = clock::now_ms();
-    let mut steps = 0;
-    while clock::now_ms() - start < millis {
-        step(8);
-        steps += 8;
-    }
-    let seconds = (clock::now_ms() - start) / 1000.0;
-    BenchResult {
-        samples_per_s: (steps * batch) as f64 / seconds,
-        steps,
-    }
 }

@@ -299,7 +299,7 @@ pub async fn bench(
             let mut trainer = MultiLabelTrainer::new(&task.train, &config)
                 .expect("the benchmark configuration is valid");
             trainer.step(benchmark::WARM_UP_STEPS);
-            Ok(super::host::time_cpu(batch, millis, |k| {
+            Ok(clock::time_cpu(batch, millis, |k| {
                 trainer.step(k);
             }))
         }
