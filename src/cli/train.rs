@@ -379,7 +379,10 @@ fn multi_label_request(args: &TrainArgs) -> Result<MultiLabelRequest> {
                 args.methods,
                 "--methods (the standard multi-label set runs without --compare)",
             ),
-            (args.sampler != Sampler::Instance, "--sampler"),
+            (
+                !matches!(args.sampler, Sampler::Instance | Sampler::RepeatFactor(_)),
+                "--sampler (with several labels a sample only repeat-factor[:t])",
+            ),
             (args.posthoc_tau.is_some(), "--posthoc-tau"),
             (args.drw_from.is_some(), "--drw-from"),
             (
@@ -414,6 +417,10 @@ fn multi_label_request(args: &TrainArgs) -> Result<MultiLabelRequest> {
         classes: args.profile.classes(),
         imbalance: args.profile.imbalance(),
         compare: args.compare.clone(),
+        repeat: match args.sampler {
+            Sampler::RepeatFactor(t) => Some(t),
+            _ => None,
+        },
         refused,
         seed: args.seed,
         seeds: args.seeds,

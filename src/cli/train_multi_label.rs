@@ -1,9 +1,11 @@
 //! `cblab train --data multi-label-toy` and `--data fashion-mosaics`: several labels a sample. The methods
 //! of `--compare` (`[scheme-]loss[+by-sample]`) or the standard multi-label
 //! set, over seeds, scored by mAP, mAP over the many, medium and few classes
-//! and F1. The single-label experiments (--grid, --sweep), samplers other than
-//! instance sampling, post-hoc adjustment and deferred re-weighting are
-//! refused by name: none of them has one meaning with several labels a sample.
+//! and F1. `--sampler repeat-factor[:t]` draws images by LVIS's repeat factor
+//! for every method that names no sampler of its own. The single-label
+//! experiments (--grid, --sweep), the other samplers, post-hoc adjustment and
+//! deferred re-weighting are refused by name: none of them has one meaning
+//! with several labels a sample.
 
 use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -15,6 +17,7 @@ use crate::data::fashion::FashionAsset;
 use crate::data::fashion_mosaics::{MosaicConfig, make_mosaics};
 use crate::data::multi_label_toy::{MultiLabelToyConfig, make_multi_label_toy};
 use crate::data::profiles::FASHION_MNIST_CLASSES;
+use crate::train::batches::Threshold;
 use crate::train::experiments::MeanSd;
 use crate::train::multi_label_trainer::{MultiLabelConfig, MultiLabelMethod, MultiLabelTrainer};
 use crate::train::ranking::MultiLabelMetrics;
@@ -37,6 +40,8 @@ pub struct MultiLabelRequest {
     pub imbalance: f64,
     /// --compare, if given.
     pub compare: Option<String>,
+    /// `--sampler repeat-factor[:t]`: the sampler of every method that names none.
+    pub repeat: Option<Threshold>,
     /// Flags given that mean nothing here, by name.
     pub refused: Vec<&'static str>,
     /// The first seed.
@@ -81,6 +86,13 @@ pub fn run(request: &MultiLabelRequest) -> Result<String> {
             .map_err(anyhow::Error::msg)?,
         None => MultiLabelMethod::STANDARD.to_vec(),
     };
+    let methods: Vec<MultiLabelMethod> = methods
+        .into_iter()
+        .map(|m| MultiLabelMethod {
+            repeat: m.repeat.or(request.repeat),
+            ..m
+        })
+        .collect();
     if methods.is_empty() {
         bail!("--compare lists no method");
     }

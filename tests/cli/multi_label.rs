@@ -383,8 +383,31 @@ fn train_on_the_multi_label_toy_task() {
             "--sampler",
             "class-balanced",
         ],
-        "--sampler not on multi-label data",
+        "--sampler (with several labels a sample only repeat-factor[:t]) not on multi-label data",
     );
+    // --sampler repeat-factor:t is every unsampled method's, as if written with @.
+    let flag = json_ok(&[
+        "train",
+        "--data",
+        "multi-label-toy",
+        "--compare",
+        "sigmoid,cb-focal@repeat-factor:0.5",
+        "--sampler",
+        "repeat-factor:0.2",
+        "--epochs",
+        "2",
+    ]);
+    let written = json_ok(&[
+        "train",
+        "--data",
+        "multi-label-toy",
+        "--compare",
+        "sigmoid@repeat-factor:0.2,cb-focal@repeat-factor:0.5",
+        "--epochs",
+        "2",
+    ]);
+    assert_eq!(flag["runs"], written["runs"]);
+    assert_eq!(flag["runs"][0]["method"], "sigmoid@repeat-factor:0.2");
     fails_with(
         &[
             "train",
