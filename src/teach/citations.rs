@@ -27,8 +27,9 @@ pub struct Citation {
 }
 
 /// The CB paper first, then focal loss (the lesson's section 5), the methods of
-/// section 8 and the multi-label losses.
-pub const CITATIONS: [Citation; 9] = [
+/// section 8, the multi-label losses and LVIS's repeat-factor sampling
+/// (section 9 and the samplers).
+pub const CITATIONS: [Citation; 10] = [
     Citation {
         key: "cui2019classbalancedloss",
         title: "Class-Balanced Loss Based on Effective Number of Samples",
@@ -179,6 +180,18 @@ pub const CITATIONS: [Citation; 9] = [
         url: "https://arxiv.org/abs/2009.14119",
         checked_at: "openaccess.thecvf.com ICCV 2021 page",
     },
+    Citation {
+        key: "gupta2019lvis",
+        title: "LVIS: A Dataset for Large Vocabulary Instance Segmentation",
+        // The README writes "Dollar"; the paper's title page, as the focal
+        // loss entry, "Dollár".
+        authors: &["Gupta, Agrim", "Doll{\\'a}r, Piotr", "Girshick, Ross"],
+        booktitle: "Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)",
+        year: 2019,
+        pages: None,
+        url: "https://arxiv.org/abs/1908.03195",
+        checked_at: "github.com/lvis-dataset/lvis-api README; the paper's title page",
+    },
 ];
 
 impl Citation {
@@ -308,6 +321,14 @@ mod tests {
         let asl = Citation::find("ridnik2021asymmetric").unwrap();
         assert_eq!(asl.authors[0], "Ridnik, Tal");
         assert_eq!(asl.pages, Some("82--91"));
+        // LVIS: the key, title, authors and year of the lvis-api README's BibTeX.
+        let lvis = Citation::find("gupta2019lvis").unwrap();
+        assert_eq!(
+            lvis.title,
+            "LVIS: A Dataset for Large Vocabulary Instance Segmentation"
+        );
+        assert_eq!(lvis.authors.len(), 3);
+        assert_eq!((lvis.authors[0], lvis.year), ("Gupta, Agrim", 2019));
         let bib = bibliography(&CITATIONS);
         assert_eq!(bib.matches("@inproceedings{").count(), CITATIONS.len());
     }
