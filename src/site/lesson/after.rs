@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::math;
 use super::questions::Questions;
-use super::sections::{LessonSection, para, slide_points};
+use super::sections::{LessonSection, cited_table, para, slide_points};
 use crate::site::copy::copy_button;
 use crate::site::deferred::{Deferred, Part};
 use crate::site::i18n::{t, tf};
@@ -16,37 +16,38 @@ use crate::teach::successors::{IB_TABLE_4, LA_TABLE_3, PublishedTable};
 
 /// One paper's table, cited under it.
 fn published(table: &'static PublishedTable) -> impl IntoView {
-    let caption_id = format!("{}-caption", table.id);
-    let labelled = caption_id.clone();
     let metric = if table.higher_is_better {
         "lesson.after.accuracy"
     } else {
         "lesson.after.error"
     };
-    view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-labelledby=labelled>
-            <table id=table.id class="paper-table">
-                <caption id=caption_id>{t(table.caption)}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t("lesson.after.method")}</th>
-                        <th scope="col" class="num">"CIFAR-10-LT " {t(metric)}</th>
-                        <th scope="col" class="num">"CIFAR-100-LT " {t(metric)}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {table.rows.iter().map(|r| view! {
-                        <tr class:cb=r.highlight>
-                            <th scope="row">{t(r.method)}</th>
-                            <td class="num">{r.cifar10}</td>
-                            <td class="num">{r.cifar100}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-            <p class="source"><a href=table.url rel="noopener">{table.source}</a></p>
-        </div>
-    }
+    let head = view! {
+        <tr>
+            <th scope="col">{t("lesson.after.method")}</th>
+            <th scope="col" class="num">"CIFAR-10-LT " {t(metric)}</th>
+            <th scope="col" class="num">"CIFAR-100-LT " {t(metric)}</th>
+        </tr>
+    };
+    let body = table
+        .rows
+        .iter()
+        .map(|r| {
+            view! {
+                <tr class:cb=r.highlight>
+                    <th scope="row">{t(r.method)}</th>
+                    <td class="num">{r.cifar10}</td>
+                    <td class="num">{r.cifar100}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    cited_table(
+        table.id,
+        table.caption,
+        head,
+        body,
+        (table.url, table.source),
+    )
 }
 
 /// One paper's BibTeX, with its copy button.

@@ -49,6 +49,29 @@ pub(super) fn slide_points(key: &'static str) -> impl IntoView {
     }
 }
 
+/// A paper's table as published: scrolling sideways on a phone, named by its
+/// caption (the `caption` key), its source linked under it.
+pub(super) fn cited_table(
+    id: &'static str,
+    caption: &'static str,
+    head: impl IntoView,
+    body: impl IntoView,
+    (url, source): (&'static str, &'static str),
+) -> impl IntoView {
+    let caption_id = format!("{id}-caption");
+    let labelled = caption_id.clone();
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby=labelled>
+            <table id=id class="paper-table">
+                <caption id=caption_id>{t(caption)}</caption>
+                <thead>{head}</thead>
+                <tbody>{body}</tbody>
+            </table>
+            <p class="source"><a href=url rel="noopener">{source}</a></p>
+        </div>
+    }
+}
+
 /// 1. The long-tail problem, and why the paper finds inverse frequency over-corrects.
 #[component]
 pub fn LongTail(

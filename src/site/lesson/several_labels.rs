@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use super::questions::Questions;
-use super::sections::{LessonSection, para, slide_points};
+use super::sections::{LessonSection, cited_table, para, slide_points};
 use crate::site::deferred::{Deferred, Part};
 use crate::site::i18n::t;
 use crate::teach::multi_label_published::{DB_RESULTS, MultiLabelTable};
@@ -16,40 +16,41 @@ use crate::teach::section::Section;
 /// medium, few), a column per method and benchmark, narrow enough for a
 /// phone and a slide.
 fn published(table: &'static MultiLabelTable) -> impl IntoView {
-    let caption_id = format!("{}-caption", table.id);
-    let labelled = caption_id.clone();
-    view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-labelledby=labelled>
-            <table id=table.id class="paper-table">
-                <caption id=caption_id>{t("lesson.several-labels.db_caption")}</caption>
-                <thead>
-                    <tr>
-                        <td></td>
-                        {table.rows.iter().map(|r| view! { <th scope="colgroup" colspan="2">{r.method}</th> }).collect_view()}
-                    </tr>
-                    <tr>
-                        <th scope="col">{t("lesson.several-labels.classes")}</th>
-                        {table.rows.iter().map(|_| view! {
-                            <th scope="col" class="num">"VOC-MLT"</th>
-                            <th scope="col" class="num">"COCO-MLT"</th>
-                        }).collect_view()}
-                    </tr>
-                </thead>
-                <tbody>
-                    {GROUPS.iter().enumerate().map(|(g, key)| view! {
-                        <tr>
-                            <th scope="row">{t(key)}</th>
-                            {table.rows.iter().map(|r| view! {
-                                <td class="num">{r.voc[g]}</td>
-                                <td class="num">{r.coco[g]}</td>
-                            }).collect_view()}
-                        </tr>
+    let head = view! {
+        <tr>
+            <td></td>
+            {table.rows.iter().map(|r| view! { <th scope="colgroup" colspan="2">{r.method}</th> }).collect_view()}
+        </tr>
+        <tr>
+            <th scope="col">{t("lesson.several-labels.classes")}</th>
+            {table.rows.iter().map(|_| view! {
+                <th scope="col" class="num">"VOC-MLT"</th>
+                <th scope="col" class="num">"COCO-MLT"</th>
+            }).collect_view()}
+        </tr>
+    };
+    let body = GROUPS
+        .iter()
+        .enumerate()
+        .map(|(g, key)| {
+            view! {
+                <tr>
+                    <th scope="row">{t(key)}</th>
+                    {table.rows.iter().map(|r| view! {
+                        <td class="num">{r.voc[g]}</td>
+                        <td class="num">{r.coco[g]}</td>
                     }).collect_view()}
-                </tbody>
-            </table>
-            <p class="source"><a href=table.url rel="noopener">{table.source}</a></p>
-        </div>
-    }
+                </tr>
+            }
+        })
+        .collect_view();
+    cited_table(
+        table.id,
+        "lesson.several-labels.db_caption",
+        head,
+        body,
+        (table.url, table.source),
+    )
 }
 
 /// The groups of classes, in the tables' order (total first).
