@@ -114,6 +114,10 @@ fn cb_tail_weight(inputs: &Inputs) -> Option<f64> {
     weights.weights.get(tail).copied()
 }
 
+/// Questions renamed since readers began keeping answers, (old id, new id):
+/// a kept answer under the old id is the new one's.
+pub const RENAMED: [(&str, &str); 1] = [("after-multi-label", "several-labels-mode")];
+
 /// Every question, in the lesson's order.
 pub const QUESTIONS: [Question; 12] = [
     Question {
@@ -335,6 +339,14 @@ fn counts_hash(counts: &[u64]) -> u64 {
 mod tests {
     use super::*;
     use crate::i18n::{Lang, tr};
+
+    #[test]
+    fn renamed_questions_lead_to_questions_there_are() {
+        for (old, new) in RENAMED {
+            assert!(QUESTIONS.iter().any(|q| q.id == new), "{new}");
+            assert!(QUESTIONS.iter().all(|q| q.id != old), "{old} is back");
+        }
+    }
 
     fn cifar10_lt() -> Vec<u64> {
         crate::explorer::state::Distribution::preset("cifar10-lt-100")

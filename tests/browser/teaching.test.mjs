@@ -257,6 +257,13 @@ test('every section\'s questions, answered wrong then right, say why at once; th
   await page.waitForSelector('#long-tail:not(.pending)');
   assert.match(await page.textContent('#answers-count'), /^0 of 12 answered right\.$/);
   assert.equal(await page.locator('#answers-not-kept').count(), 0, 'storage works here: no notice');
+  // An answer kept under a question's old id (renamed since) is the new question's.
+  await page.evaluate(() => localStorage.setItem('cblab.answers', JSON.stringify({ 'after-multi-label': { given: 'mean', state: '' } })));
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForSelector('#long-tail:not(.pending)');
+  assert.match(await page.textContent('#answers-count'), /^1 of 12 answered right\.$/);
+  assert.equal(await page.isChecked('#q-several-labels-mode input[value="mean"]'), true, 'the renamed question keeps the answer');
+  assert.ok(!(await page.evaluate(() => localStorage.getItem('cblab.answers'))).includes('after-multi-label'), 'the old id is gone');
   page.assertNoErrors();
 });
 

@@ -16,7 +16,9 @@ use crate::site::dom;
 use crate::site::i18n::{t, tf, use_page};
 use crate::site::state::{Explorer, tracked_when, use_explorer};
 use crate::teach::cut::Panel;
-use crate::teach::questions::{Answer, Follows, Inputs, Kind, QUESTIONS, Question, Verdict};
+use crate::teach::questions::{
+    Answer, Follows, Inputs, Kind, QUESTIONS, Question, RENAMED, Verdict,
+};
 use crate::teach::section::Section;
 
 /// Where the answers are kept in the browser.
@@ -79,7 +81,15 @@ pub(super) fn provide_answers() -> Answers {
         .as_ref()
         .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
         // Answers from an older page that no longer parse are dropped, not fatal.
-        .and_then(|text| serde_json::from_str(&text).ok())
+        .and_then(|text| serde_json::from_str::<BTreeMap<String, Saved>>(&text).ok())
+        .map(|mut kept| {
+            for (old, new) in RENAMED {
+                if let Some(answer) = kept.remove(old) {
+                    kept.entry(new.to_owned()).or_insert(answer);
+                }
+            }
+            kept
+        })
         .unwrap_or_default();
     let answers = Answers {
         saved: RwSignal::new(initial),
