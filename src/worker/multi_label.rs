@@ -20,11 +20,14 @@ use crate::train::mlp::Mlp;
 use crate::train::multi_label_trainer::{
     MultiLabelConfig, MultiLabelTrainer, evaluate, label_grid, probabilities,
 };
+use crate::train::progress::Progress;
 
 /// Most steps in one GPU submission.
 const GPU_CAPACITY: usize = 256;
 /// A GPU chunk shorter than this doubles the next one's steps.
 const GPU_FAST_MS: f64 = 60.0;
+/// How often the page hears the GPU's steps.
+const REPORT_MS: f64 = 250.0;
 /// How long the automatic choice times each side.
 const MEASURE_MS: f64 = 80.0;
 
@@ -141,6 +144,7 @@ pub async fn train(
         device: Device::Cpu,
         measured: None,
         fallback: None,
+        gpu_steps: None,
     };
     let ctx = match (spec.device, gpu) {
         (Device::Gpu, Some(ctx)) => Some(ctx),
@@ -155,9 +159,21 @@ pub async fn train(
     let mut lost = None;
     if let Some(ctx) = ctx {
         report.device = Device::Gpu;
-        // The page hears the device before the runs end.
-        post(Report::MultiLabel(Ok(report.clone())));
-        match on_gpu(ctx, &task.train, &configs, spec.debug.gpu_lose_after).await {
+        // The page hears the device, and the steps to come, before the runs end.
+        let s = &spec.settings;
+        let n = task.train.len();
+        let total = Progress::new(s.epochs, n, s.batch.min(n)).total_steps();
+        post(Report::MultiLabel(Ok(MultiLabelReport {
+            gpu_steps: Some((0, total)),
+            ..report.clone()
+        })));
+        let heard = |done, total| {
+            let mut now = report.clone();
+            now.gpu_steps = Some((done, total));
+            now.millis = clock::now_ms() - start;
+            post(Report::MultiLabel(Ok(now)));
+        };
+        match on_gpu(ctx, &task.train, &configs, spec.debug.gpu_lose_after, heard).await {
             Ok(models) => {
                 for model in &models {
                     record(&mut report, model, &task, shown_data, spec.resolution);
@@ -195,7 +211,8 @@ pub async fn train(
 }
 
 /// Every run to its end in one GPU trainer, in chunks that double while
-/// they are quick, yielding between them; the networks at the end. With
+/// they are quick, yielding between them and telling `heard` the steps done
+/// of all (at most every [`REPORT_MS`]); the networks at the end. With
 /// `lose_after` (the URL's `gpu_lose_after`), the device is destroyed once
 /// the runs have taken that many steps.
 async fn on_gpu(
@@ -203,10 +220,16 @@ async fn on_gpu(
     train: &MultiLabelData,
     configs: &[MultiLabelConfig],
     lose_after: Option<usize>,
+    heard: impl Fn(usize, usize),
 ) -> Result<Vec<Mlp<f32>>, GpuError> {
     let mut trainer = GpuMultiLabelTrainer::new(ctx, train, configs, GPU_CAPACITY)?;
     let mut steps = 8;
+    let mut told = clock::now_ms();
     while !trainer.finished() {
+        if clock::now_ms() - told > REPORT_MS {
+            heard(trainer.steps(), trainer.total_steps());
+            told = clock::now_ms();
+        }
         if lose_after.is_some_and(|k| trainer.steps() >= k) {
             ctx.lose();
         }

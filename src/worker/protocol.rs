@@ -269,6 +269,8 @@ pub struct MultiLabelReport {
     pub measured: Option<Measured>,
     /// Why the runs left the GPU for the CPU, if they did.
     pub fallback: Option<String>,
+    /// While they train on the GPU: steps done, of all.
+    pub gpu_steps: Option<(usize, usize)>,
 }
 
 /// What a [`Command::Bench`] measured.
@@ -494,6 +496,7 @@ mod tests {
                 gpu: 70.0,
             }),
             fallback: None,
+            gpu_steps: Some((12, 1440)),
         }));
         assert_eq!(decode::<Report>(&encode(&report)), Ok(report));
     }

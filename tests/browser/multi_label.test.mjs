@@ -190,9 +190,22 @@ test('on WebGPU the seven runs train at once with the numbers of the CLI; automa
     await button.waitFor({ state: 'attached', timeout: 60_000 });
     await page.waitForFunction(() => !(document.querySelector('#backend-badge')?.textContent ?? 'looking').includes('looking'), null, { timeout: 60_000 });
     await bringIntoView(page, button);
+    // Every progress line the page shows, as it shows them.
+    await page.evaluate(() => {
+      const line = document.querySelector('#multi-progress');
+      window.progressLines = [];
+      new MutationObserver(() => window.progressLines.push(line.textContent)).observe(line, { childList: true, subtree: true, characterData: true });
+    });
     await button.click();
     await page.waitForFunction(() => /^7 runs trained/.test(document.querySelector('#multi-progress')?.textContent ?? ''), null, { timeout: 300_000 })
       .catch(async (e) => { throw new Error(`${await page.textContent('#multi-progress')} ${page.errors}\n${e.message}`); });
+    const lines = await page.evaluate(() => window.progressLines);
+    const gpuSteps = lines.map((l) => l.match(/^Training all 7 runs at once on WebGPU: step (\d+) of (\d+) \([\d.]+ s\)\.$/)).filter(Boolean);
+    if (/on WebGPU in/.test(await page.textContent('#multi-progress'))) {
+      // 60 epochs of 3,000 points at 128 a step: 1,440 steps, counted up as they go.
+      assert.ok(gpuSteps.length > 0, `the steps were shown while training: ${lines.join(' | ')}`);
+      assert.ok(gpuSteps.every((m) => m[2] === '1440' && Number(m[1]) < 1440), lines.join(' | '));
+    }
     const maps = await page.$$eval('#multi-results tbody tr', (trs) => trs.map((tr) => ({
       method: tr.querySelector('th').textContent,
       map: Number(tr.querySelector('td').dataset.map),

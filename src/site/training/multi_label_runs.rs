@@ -113,6 +113,7 @@ pub fn MultiLabelRuns() -> impl IntoView {
             device: Device::Cpu,
             measured: None,
             fallback: None,
+            gpu_steps: None,
         }));
         worker::train_multi_label(gpu, spec, move |event| match event {
             MultiLabelEvent::Report(Ok(r)) if r.request == request.get_untracked() => {
@@ -168,10 +169,13 @@ pub fn MultiLabelRuns() -> impl IntoView {
 /// why a failed GPU sent them back to the CPU).
 fn progress_text(r: &MultiLabelReport, lang: Lang) -> String {
     let seconds = format!("{:.1}", r.millis / 1000.0);
+    let (step, steps) = r.gpu_steps.unwrap_or_default();
     let numbers = [
         ("done", r.runs.len().to_string()),
         ("total", r.total.to_string()),
         ("seconds", seconds),
+        ("step", step.to_string()),
+        ("steps", steps.to_string()),
     ];
     let numbers: Vec<(&str, &str)> = numbers.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut text = match (r.runs.len() < r.total, r.device) {
