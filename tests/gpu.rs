@@ -437,6 +437,12 @@ fn compare_multi_label(
         );
         assert!(loss <= loss_tolerance, "{name}: loss differs by {loss}");
         assert_eq!(gpu.history(i).len(), cpu.history().len(), "{name}: epochs");
+        for (g, c) in gpu.history(i).iter().zip(cpu.history()) {
+            assert!(
+                (g - c).abs() <= loss_tolerance * c.abs(),
+                "{name}: epoch loss {g} vs {c}"
+            );
+        }
     }
 }
 
@@ -461,8 +467,8 @@ fn multi_label_runs_match_the_cpu_trainer() {
     compare_multi_label(&ctx, &train, &configs, 100, 1e-4, 1e-5);
 }
 
-/// 40 classes (two words of target bits), pads everywhere: 13 tanh units,
-/// 37 samples a step; and samples with no label at all.
+/// 39 classes (two words of target bits, and pad classes), pads everywhere:
+/// 13 tanh units, 37 samples a step; and samples with no label at all.
 #[test]
 fn multi_label_runs_past_32_classes_and_pads_match_the_cpu_trainer() {
     let Some(ctx) = context() else { return };
@@ -473,10 +479,11 @@ fn multi_label_runs_past_32_classes_and_pads_match_the_cpu_trainer() {
             .flat_map(|k| set.iter().map(move |&c| (c, k)))
             .filter(|&(c, k)| (i + c + k) % 3 != 0)
             .map(|(c, k)| c + 10 * k)
+            .filter(|&c| c < 39)
             .collect();
         set.extend(copies);
     }
-    train.labels.classes = 40;
+    train.labels.classes = 39;
     let empty = train.labels.sets.iter().filter(|s| s.is_empty()).count();
     assert!(empty > 0, "some samples carry no label");
     let counts = train.labels.counts();
@@ -495,7 +502,8 @@ fn multi_label_runs_past_32_classes_and_pads_match_the_cpu_trainer() {
         },
         ..MultiLabelConfig::default()
     });
-    compare_multi_label(&ctx, &train, &configs, 1, 1e-6, 1e-6);
+    // Adam's first step again (see the mosaics' test): measured 1.5e-6 here.
+    compare_multi_label(&ctx, &train, &configs, 1, 5e-6, 1e-6);
     compare_multi_label(&ctx, &train, &configs, 40, 1e-4, 1e-5);
 }
 

@@ -146,17 +146,25 @@ pub async fn train(
         fallback: None,
         gpu_steps: None,
     };
+    let mut lost = None;
     let ctx = match (spec.device, gpu) {
         (Device::Gpu, Some(ctx)) => Some(ctx),
-        (Device::Auto, Some(ctx)) => {
-            let measured = measure(&task.train, &configs, ctx).await;
-            report.measured = Some(measured);
-            (measured.gpu > measured.cpu).then_some(ctx)
-        }
+        (Device::Auto, Some(ctx)) => match measure(&task.train, &configs, ctx).await {
+            Ok(measured) => {
+                report.measured = Some(measured);
+                (measured.gpu > measured.cpu).then_some(ctx)
+            }
+            // The device failed while timed: the CPU trains, and everyone hears why.
+            Err(e) => {
+                post(Report::GpuLost(e.message()));
+                report.fallback = Some(e.message());
+                lost = Some(e);
+                None
+            }
+        },
         _ => None,
     };
     let shown_data = shown.as_ref().map(|s| &s.1);
-    let mut lost = None;
     if let Some(ctx) = ctx {
         report.device = Device::Gpu;
         // The page hears the device, and the steps to come, before the runs end.
@@ -185,8 +193,10 @@ pub async fn train(
             Err(e) => {
                 post(Report::GpuLost(e.message()));
                 report.device = Device::Cpu;
-                report.fallback = Some(e.to_string());
+                report.fallback = Some(e.message());
                 lost = Some(e);
+                // The page stops showing the GPU's steps at once.
+                post(Report::MultiLabel(Ok(report.clone())));
             }
         }
     }
@@ -244,46 +254,44 @@ async fn on_gpu(
     Ok((0..configs.len()).map(|i| trainer.model(i)).collect())
 }
 
-/// Model-steps per second of these runs on the CPU (one after the other)
-/// and on `ctx` (all at once), from a few steps of throwaway copies.
+/// Model-steps per second of these runs on the CPU (every method in turn,
+/// as some cost more than others) and on `ctx` (all at once), from a few
+/// steps of throwaway copies; the device's error if it failed meanwhile.
 async fn measure(
     train: &MultiLabelData,
     configs: &[MultiLabelConfig],
     ctx: &GpuContext,
-) -> Measured {
+) -> Result<Measured, GpuError> {
     let rate = |steps: usize, ms: f64| steps as f64 * 1000.0 / ms.max(1e-3);
-    let cpu = match MultiLabelTrainer::new(train, &configs[0]) {
-        Ok(mut trainer) => {
-            let start = clock::now_ms();
-            let mut steps = 0;
-            while clock::now_ms() - start < MEASURE_MS && !trainer.finished() {
-                trainer.step(4);
-                steps += 4;
+    let mut trainers: Vec<MultiLabelTrainer> = configs
+        .iter()
+        .filter_map(|c| MultiLabelTrainer::new(train, c).ok())
+        .collect();
+    let start = clock::now_ms();
+    let mut steps = 0;
+    'timed: while clock::now_ms() - start < MEASURE_MS {
+        for trainer in &mut trainers {
+            if trainer.finished() {
+                break 'timed;
             }
-            rate(steps, clock::now_ms() - start)
+            trainer.step(2);
+            steps += 2;
         }
-        Err(_) => 0.0,
-    };
-    let gpu = match GpuMultiLabelTrainer::new(ctx, train, configs, GPU_CAPACITY) {
-        Ok(mut trainer) => {
-            // The first submission carries the uploads and warms up: time the next ones.
-            let warm = trainer.step(4, false).await.is_ok();
-            let start = clock::now_ms();
-            let mut steps = 0;
-            while warm && clock::now_ms() - start < MEASURE_MS && !trainer.finished() {
-                match trainer.step(8, false).await {
-                    Ok(_) => steps += 8 * configs.len(),
-                    Err(_) => {
-                        steps = 0;
-                        break;
-                    }
-                }
-            }
-            rate(steps, clock::now_ms() - start)
-        }
-        Err(_) => 0.0,
-    };
-    Measured { cpu, gpu }
+    }
+    let cpu = rate(steps, clock::now_ms() - start);
+    let mut trainer = GpuMultiLabelTrainer::new(ctx, train, configs, GPU_CAPACITY)?;
+    // The first submission carries the uploads and warms up: time the next ones.
+    trainer.step(4, false).await?;
+    let start = clock::now_ms();
+    let mut steps = 0;
+    while clock::now_ms() - start < MEASURE_MS && !trainer.finished() {
+        trainer.step(8, false).await?;
+        steps += 8 * configs.len();
+    }
+    Ok(Measured {
+        cpu,
+        gpu: rate(steps, clock::now_ms() - start),
+    })
 }
 
 /// Times the multi-label benchmark model ([`benchmark::multi_label_config`])

@@ -268,7 +268,7 @@ pub struct MultiLabelReport {
     /// What [`Device::Auto`] measured, when it chose.
     pub measured: Option<Measured>,
     /// Why the runs left the GPU for the CPU, if they did.
-    pub fallback: Option<String>,
+    pub fallback: Option<Message>,
     /// While they train on the GPU: steps done, of all.
     pub gpu_steps: Option<(usize, usize)>,
 }

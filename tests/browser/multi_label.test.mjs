@@ -203,7 +203,7 @@ test('on WebGPU the seven runs train at once with the numbers of the CLI; automa
     const gpuSteps = lines.map((l) => l.match(/^Training all 7 runs at once on WebGPU: step (\d+) of (\d+) \([\d.]+ s\)\.$/)).filter(Boolean);
     if (/on WebGPU in/.test(await page.textContent('#multi-progress'))) {
       // 60 epochs of 3,000 points at 128 a step: 1,440 steps, counted up as they go.
-      assert.ok(gpuSteps.length > 0, `the steps were shown while training: ${lines.join(' | ')}`);
+      assert.ok(gpuSteps.some((m) => Number(m[1]) > 0), `the steps were shown while training: ${lines.join(' | ')}`);
       assert.ok(gpuSteps.every((m) => m[2] === '1440' && Number(m[1]) < 1440), lines.join(' | '));
     }
     const maps = await page.$$eval('#multi-results tbody tr', (trs) => trs.map((tr) => ({
@@ -227,7 +227,8 @@ test('on WebGPU the seven runs train at once with the numbers of the CLI; automa
     assert.ok(measured, auto.text);
     const [cpu, webgpu] = [Number(measured[1]), Number(measured[2])];
     assert.ok(cpu > 0 && webgpu > 0, auto.text);
-    assert.equal(/on WebGPU in/.test(auto.text), webgpu > cpu, `chose against its own timing: ${auto.text}`);
+    // (The page rounds both figures: a near tie says nothing.)
+    if (Math.abs(webgpu - cpu) > 1) assert.equal(/on WebGPU in/.test(auto.text), webgpu > cpu, `chose against its own timing: ${auto.text}`);
     console.log(`automatic choice on this machine: ${auto.text}`);
     await auto.page.close();
     const lost = await train('gpu', '&gpu_lose_after=100');

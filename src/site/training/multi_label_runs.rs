@@ -195,7 +195,7 @@ fn progress_text(r: &MultiLabelReport, lang: Lang) -> String {
     }
     if let Some(why) = &r.fallback {
         text.push(' ');
-        text += &tr_with(lang, "multi.gpu_fallback", &[("why", why)]);
+        text += &tr_with(lang, "multi.gpu_fallback", &[("why", &why.in_lang(lang))]);
     }
     text
 }
