@@ -91,11 +91,13 @@ fn main() {
         })
         .collect();
     let models = configs.len();
+    let mut cpu: Vec<MultiLabelTrainer> = configs
+        .iter()
+        .map(|c| MultiLabelTrainer::new(&multi.train, c).expect("valid"))
+        .collect();
     let start = Instant::now();
-    for c in &configs {
-        MultiLabelTrainer::new(&multi.train, c)
-            .expect("valid")
-            .step(steps);
+    for t in &mut cpu {
+        t.step(steps);
     }
     let cpu_rate = (steps * models) as f64 / start.elapsed().as_secs_f64();
     let mut gpu = GpuMultiLabelTrainer::new(&ctx, &multi.train, &configs, 64).expect("valid");
