@@ -852,7 +852,15 @@ mod tests {
                     let mut grad = vec![0.0; 4];
                     o.sample(&z, &y, &w, &mut grad);
                     let h = 1e-5;
+                    // ASL's clip bends a negative's loss where p = clip: no derivative there to check.
+                    let kink = match loss {
+                        MultiLabelLoss::Asymmetric(p) if p.clip > 0.0 => Some((p.clip / (1.0 - p.clip)).ln()),
+                        _ => None,
+                    };
                     for j in 0..4 {
+                        if !y[j] && kink.is_some_and(|k| (z[j] - k).abs() < 1e-3) {
+                            continue;
+                        }
                         let (mut up, mut down) = (z.clone(), z.clone());
                         up[j] += h;
                         down[j] -= h;
