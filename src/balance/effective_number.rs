@@ -119,24 +119,31 @@ impl fmt::Display for Beta {
 /// E_0 = 0, E_1 = 1, E_n = 1 for beta = 0, and E_n -> n as beta -> 1.
 /// Finite for every n >= 0 (it never exceeds 1 / (1 - beta) or n).
 pub fn effective_number(n: f64, beta: Beta) -> f64 {
-    debug_assert!(n >= 0.0, "sample counts are never negative");
+    effective_number_at(beta)(n)
+}
+
+/// [`effective_number`] as a function of n at one beta, for many classes:
+/// ln(beta) is taken once.
+pub fn effective_number_at(beta: Beta) -> impl Fn(f64) -> f64 {
     let e = beta.one_minus;
-    if n == 0.0 {
-        return 0.0;
+    let log_beta = (-e).ln_1p();
+    move |n| {
+        debug_assert!(n >= 0.0, "sample counts are never negative");
+        if n == 0.0 {
+            return 0.0;
+        }
+        if e == 1.0 {
+            return 1.0;
+        }
+        // ln(beta^n) = n ln(1 - e); 1 - beta^n = -expm1(that).
+        -(n * log_beta).exp_m1() / e
     }
-    if e == 1.0 {
-        return 1.0;
-    }
-    // ln(beta^n) = n ln(1 - e); 1 - beta^n = -expm1(that).
-    -(n * (-e).ln_1p()).exp_m1() / e
 }
 
 /// Effective numbers of every class from its count.
 pub fn effective_numbers(counts: &[u64], beta: Beta) -> Vec<f64> {
-    counts
-        .iter()
-        .map(|&n| effective_number(n as f64, beta))
-        .collect()
+    let effective = effective_number_at(beta);
+    counts.iter().map(|&n| effective(n as f64)).collect()
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::balance::effective_number::{Beta, effective_number};
+use crate::balance::effective_number::{Beta, effective_number, effective_number_at};
 use crate::i18n::Message;
 
 /// A way to weight classes by their training counts.
@@ -158,7 +158,15 @@ struct Totals {
 }
 
 impl Totals {
-    fn of(counts: &[u64]) -> Self {
+    /// What `scheme` needs: the median, a sort, only for median frequency.
+    fn of(counts: &[u64], scheme: Scheme) -> Self {
+        let sum = counts.iter().map(|&n| n as f64).sum();
+        if scheme != Scheme::MedianFrequency {
+            return Self {
+                sum,
+                median: f64::NAN,
+            };
+        }
         // The page's one sort (see crate::order), not another copy of it.
         let order = crate::order::largest_first(counts);
         let present = &order[..order.iter().take_while(|&&c| counts[c] > 0).count()];
@@ -169,10 +177,7 @@ impl Totals {
             _ if k % 2 == 1 => at(k / 2),
             _ => (at(k / 2 - 1) + at(k / 2)) / 2.0,
         };
-        Self {
-            sum: counts.iter().map(|&n| n as f64).sum(),
-            median,
-        }
+        Self { sum, median }
     }
 }
 
@@ -223,15 +228,19 @@ pub fn class_weights(counts: &[u64], scheme: Scheme) -> Result<ClassWeights, Wei
     if present == 0 {
         return Err(WeightsError::AllClassesEmpty);
     }
-    let totals = Totals::of(counts);
+    let totals = Totals::of(counts, scheme);
+    // E_n at one beta takes beta's logarithm once, not once a class: a drag
+    // over 8,142 classes recomputes them all at every step.
+    let effective = match scheme {
+        Scheme::ClassBalanced(beta) => Some(effective_number_at(beta)),
+        _ => None,
+    };
     let mut weights: Vec<f64> = counts
         .iter()
-        .map(|&n| {
-            if n == 0 {
-                0.0
-            } else {
-                scheme.raw_weight(n as f64, &totals)
-            }
+        .map(|&n| match (n, &effective) {
+            (0, _) => 0.0,
+            (n, Some(effective)) => 1.0 / effective(n as f64),
+            (n, None) => scheme.raw_weight(n as f64, &totals),
         })
         .collect();
     let scale = match scheme {

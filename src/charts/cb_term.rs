@@ -12,6 +12,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::ChartBackend;
+
 use super::axis::Axis;
 use super::family::{self, BetaCurve};
 use super::frame::{self, Corner, Frame, Key};
@@ -83,7 +85,7 @@ fn label(curve: &CbTermCurve, theme: &Theme) -> String {
 }
 
 /// Draws the curves on log-log axes, with 1/n for reference.
-pub fn draw<DB: DrawingBackend>(
+pub fn draw<DB: ChartBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &CbTermChart,
     theme: &Theme,

@@ -11,6 +11,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::ChartBackend;
+
 use super::axis::{Axis, nice_ceil};
 use super::frame::{self, Corner, Frame, Key};
 use super::series::{
@@ -62,7 +64,7 @@ impl CountsChart {
 /// Draws the chart: bars (a filled profile beyond [`MAX_BARS`] classes) for
 /// the samples and one line per beta for the effective numbers. Empty classes
 /// draw nothing on a log axis.
-pub fn draw<DB: DrawingBackend>(
+pub fn draw<DB: ChartBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &CountsChart,
     theme: &Theme,

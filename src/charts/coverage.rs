@@ -8,6 +8,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::ChartBackend;
+
 use super::axis::{Axis, nice_ceil};
 use super::frame::{self, Corner, Frame, Key};
 use super::series::{draw_lines, split_gaps};
@@ -46,7 +48,7 @@ pub struct CoverageChart {
 const MAX_BARS: usize = 80;
 
 /// Draws the chart on any backend.
-pub fn draw<DB: DrawingBackend>(
+pub fn draw<DB: ChartBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &CoverageChart,
     theme: &Theme,

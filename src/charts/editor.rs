@@ -8,6 +8,8 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+
+use super::ChartBackend;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{Axis, nice_ceil};
@@ -138,7 +140,7 @@ pub fn nice_y_max(max_count: u64, log_y: bool) -> u64 {
 /// Draws the editor and returns where its plot landed. Bars up to
 /// [`MAX_BARS`] classes, a filled profile beyond; the selected class in the
 /// highlight colour, with its count written in the corner.
-pub fn draw<DB: DrawingBackend>(
+pub fn draw<DB: ChartBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &EditorChart,
     theme: &Theme,

@@ -10,6 +10,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::ChartBackend;
+
 use super::axis::{Axis, nice_ceil};
 use super::family::{self, BetaCurve};
 use super::frame::{self, Corner, Frame, Key};
@@ -79,7 +81,7 @@ fn label(curve: &EffectiveCurve) -> String {
 
 /// Draws the curves, each asymptote N = 1 / (1 - beta) within reach as a
 /// dashed line in the curve's colour, and the diagonal E = n.
-pub fn draw<DB: DrawingBackend>(
+pub fn draw<DB: ChartBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &EffectiveCurveChart,
     theme: &Theme,

@@ -9,6 +9,8 @@
 
 use plotters::prelude::*;
 
+use super::ChartBackend;
+
 use super::frame::{Key, Plane};
 use super::series::{draw_lines, split_gaps};
 use super::{DrawResult, Theme};
@@ -108,7 +110,7 @@ pub(crate) fn on_top_last<T>(
 
 /// Draws each curve through its `points` (in plot coordinates; NaN makes a
 /// gap) in the style [`Theme::curve`] gives it, the current one last, on top.
-pub(crate) fn draw<'a, DB: DrawingBackend, C: Member, I>(
+pub(crate) fn draw<'a, DB: ChartBackend, C: Member, I>(
     chart: &mut ChartContext<'_, DB, Plane>,
     theme: &Theme,
     curves: &'a [C],

@@ -7,6 +7,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::ChartBackend;
+
 use super::cb_term::{self, CbTermChart};
 use super::counts::{self, CountsChart};
 use super::coverage::{self, CoverageChart};
@@ -25,7 +27,7 @@ pub trait Chart {
     fn title_key(&self) -> &'static str;
 
     /// Draws the figure on `area`, any plotters backend.
-    fn draw<DB: DrawingBackend>(
+    fn draw<DB: ChartBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
         theme: &Theme,
@@ -71,7 +73,7 @@ impl Chart for Figure {
         }
     }
 
-    fn draw<DB: DrawingBackend>(
+    fn draw<DB: ChartBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
         theme: &Theme,
@@ -116,7 +118,7 @@ impl Chart for TrainingFigure {
         }
     }
 
-    fn draw<DB: DrawingBackend>(
+    fn draw<DB: ChartBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
         theme: &Theme,

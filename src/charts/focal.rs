@@ -12,6 +12,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::ChartBackend;
+
 use super::axis::{Axis, nice_ceil};
 use super::family::{self, Member};
 use super::frame::{self, Corner, Frame};
@@ -119,7 +121,7 @@ fn label(curve: &FocalCurve, theme: &Theme) -> String {
 }
 
 /// Draws the two panels side by side under one title and one legend.
-pub fn draw<DB: DrawingBackend>(
+pub fn draw<DB: ChartBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &FocalChart,
     theme: &Theme,

@@ -6,7 +6,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{Axis, PlotCoord};
-use super::{DrawResult, LABEL_PX, Theme, text_ems};
+use plotters::element::{Drawable, PointCollection};
+use plotters_backend::{BackendCoord, DrawingErrorKind};
+
+use super::{ChartBackend, DrawResult, LABEL_PX, Region, Theme, text_ems};
 
 /// The coordinates of every chart: plot coordinates on both axes (log10 of
 /// the data on a log axis, see [`Axis`]).
@@ -84,7 +87,7 @@ struct KeyLayout {
 }
 
 impl KeyLayout {
-    fn new<DB: DrawingBackend>(
+    fn new<DB: ChartBackend>(
         area: &DrawingArea<DB, Shift>,
         theme: &Theme,
         keys: &[Key],
@@ -134,7 +137,7 @@ impl KeyLayout {
 }
 
 /// Draws one entry with its swatch starting at `x`, centred on row `y`.
-fn draw_entry<DB: DrawingBackend>(
+fn draw_entry<DB: ChartBackend>(
     area: &DrawingArea<DB, Shift>,
     theme: &Theme,
     layout: &KeyLayout,
@@ -158,13 +161,14 @@ fn draw_entry<DB: DrawingBackend>(
     area.draw(&Text::new(key.label.clone(), at, font))
 }
 
-/// Draws `keys` as centred rows across `area`'s width from `top`; returns
-/// the height taken.
-fn draw_strip<DB: DrawingBackend>(
+/// Draws `keys` as centred rows across `area`'s width from `top` (only sizes
+/// them when not `drawn`); returns the height taken.
+fn draw_strip<DB: ChartBackend>(
     area: &DrawingArea<DB, Shift>,
     theme: &Theme,
     keys: &[Key],
     top: f64,
+    drawn: bool,
 ) -> DrawResult<f64, DB> {
     if keys.is_empty() {
         return Ok(0.0);
@@ -172,7 +176,7 @@ fn draw_strip<DB: DrawingBackend>(
     let layout = KeyLayout::new(area, theme, keys)?;
     let width = area.dim_in_pixel().0 as f64;
     let rows = layout.rows(width - 2.0 * layout.gap);
-    for (r, row) in rows.iter().enumerate() {
+    for (r, row) in rows.iter().enumerate().filter(|_| drawn) {
         let used: f64 = row.iter().map(|&i| layout.entry(i)).sum::<f64>() - 2.5 * layout.gap;
         let mut x = ((width - used) / 2.0).max(0.0);
         let y = top + (r as f64 + 0.5) * layout.row;
@@ -184,52 +188,55 @@ fn draw_strip<DB: DrawingBackend>(
     Ok(rows.len() as f64 * layout.row + layout.gap)
 }
 
-/// Draws a title centred at the top of `area`, shrunk to fit its width;
-/// returns the height taken.
-fn draw_title<DB: DrawingBackend>(
+/// Draws a title centred at the top of `area`, shrunk to fit its width
+/// (only sized when not `drawn`); returns the height taken.
+fn draw_title<DB: ChartBackend>(
     area: &DrawingArea<DB, Shift>,
     theme: &Theme,
     title: &str,
     top: f64,
+    drawn: bool,
 ) -> DrawResult<f64, DB> {
     let w = area.dim_in_pixel().0 as f64;
     let font = theme
         .title_font_fitting(title, w - theme.px(16.0))
         .pos(Pos::new(HPos::Center, VPos::Top));
     let size = font.font.get_size();
-    area.draw(&Text::new(
-        title.to_string(),
-        ((w / 2.0).round() as i32, top.round() as i32),
-        font,
-    ))?;
+    if drawn {
+        area.draw(&Text::new(
+            title.to_string(),
+            ((w / 2.0).round() as i32, top.round() as i32),
+            font,
+        ))?;
+    }
     Ok(size * 1.3)
 }
 
 /// Draws a figure title with `keys` as a legend strip under it, and returns
 /// the area left below: for figures of several panels sharing one legend.
-pub(crate) fn header<DB: DrawingBackend>(
+pub(crate) fn header<DB: ChartBackend>(
     area: &DrawingArea<DB, Shift>,
     theme: &Theme,
     title: &str,
     keys: &[Key],
 ) -> DrawResult<DrawingArea<DB, Shift>, DB> {
     let top = theme.px(8.0);
-    let title_h = draw_title(area, theme, title, top)?;
-    let strip_h = draw_strip(area, theme, keys, top + title_h)?;
+    let title_h = draw_title(area, theme, title, top, true)?;
+    let strip_h = draw_strip(area, theme, keys, top + title_h, true)?;
     let used = (top + title_h + strip_h + theme.px(4.0)).round() as u32;
     let (w, h) = area.dim_in_pixel();
     Ok(area.clone().shrink((0, used), (w, h.saturating_sub(used))))
 }
 
 /// A chart with its frame drawn, ready for series.
-pub(crate) struct Framed<'a, DB: DrawingBackend> {
+pub(crate) struct Framed<'a, DB: ChartBackend> {
     /// Draw the series here.
     pub chart: ChartContext<'a, DB, Plane>,
     /// The legend still to draw over the series, when it goes inside the plot.
     inside: Option<(Vec<Key>, Corner)>,
 }
 
-impl<DB: DrawingBackend> Framed<'_, DB> {
+impl<DB: ChartBackend> Framed<'_, DB> {
     /// A short note in the middle of the plot, for a chart that has nothing
     /// to show yet (its frame and axes are already drawn).
     pub fn note(&self, theme: &Theme, text: &str) -> DrawResult<(), DB> {
@@ -290,7 +297,7 @@ impl<DB: DrawingBackend> Framed<'_, DB> {
 /// grid, ticks, axis labels) on `area` and returns the chart to draw series
 /// into. The legend goes in `corner` of the plot when it takes at most about
 /// half the plot's width and height, else in rows under the title.
-pub(crate) fn build<'a, 't, DB: DrawingBackend>(
+pub(crate) fn build<'a, 't, DB: ChartBackend>(
     area: &'a DrawingArea<DB, Shift>,
     theme: &Theme,
     frame: &Frame<'t>,
@@ -303,7 +310,7 @@ pub(crate) fn build<'a, 't, DB: DrawingBackend>(
 /// [`build`] for a class-by-class chart: `names[i]` labels class i at every
 /// tick of the vertical axis, and of the horizontal one when all of them fit
 /// side by side (else it keeps its numbers); empty: numbers on both.
-pub(crate) fn build_named<'a, 't, DB: DrawingBackend>(
+pub(crate) fn build_named<'a, 't, DB: ChartBackend>(
     area: &'a DrawingArea<DB, Shift>,
     theme: &Theme,
     frame: &Frame<'t>,
@@ -332,7 +339,7 @@ pub(crate) fn build_named<'a, 't, DB: DrawingBackend>(
     // Tick labels, then the axis description under them.
     let x_area = theme.px(LABEL_PX * 2.6 + 12.0);
     let y_area_least = theme.px(LABEL_PX * 4.0);
-    let title_h = draw_title(area, theme, frame.title, margin)?;
+    let title_h = draw_title(area, theme, frame.title, margin, false)?;
 
     // Inside the plot if the legend box leaves it mostly free.
     let layout = KeyLayout::new(area, theme, &keys)?;
@@ -341,10 +348,20 @@ pub(crate) fn build_named<'a, 't, DB: DrawingBackend>(
     let plot_h = h - title_h - x_area - 2.0 * margin;
     let inside = keys.is_empty()
         || (corner != Corner::Outside && bw <= 0.55 * plot_w && bh <= 0.55 * plot_h);
+    // The frame as it was last drawn here, if nothing it shows has changed.
+    let base = area.get_base_pixel();
+    let region = (base.0, base.1, w as u32, h as u32);
+    let key = frame_key(area, theme, frame, (!inside).then_some(&keys[..]), names);
+    let restore = FrameOp::new(key, region, false);
+    area.draw(&restore)?;
+    let drawn = !restore.done.get();
+    if drawn {
+        draw_title(area, theme, frame.title, margin, true)?;
+    }
     let strip_h = if inside {
         0.0
     } else {
-        draw_strip(area, theme, &keys, margin + title_h)?
+        draw_strip(area, theme, &keys, margin + title_h, drawn)?
     };
     let top = margin + title_h + strip_h;
 
@@ -407,23 +424,285 @@ pub(crate) fn build_named<'a, 't, DB: DrawingBackend>(
         .y_label_area_size(y_area)
         .build_cartesian_2d(frame.x.coord(x_count), frame.y.coord(y_count))?;
 
-    let x_label = |t: &f64| label(&frame.x, *t, x_named);
-    let y_label = |t: &f64| label(&frame.y, *t, true);
+    if drawn {
+        draw_mesh(
+            &mut chart,
+            theme,
+            (x_desc, y_desc),
+            &|t| label(&frame.x, *t, x_named),
+            &|t| label(&frame.y, *t, true),
+        )?;
+        area.draw(&FrameOp::new(key, region, true))?;
+    }
+    Ok(Framed {
+        chart,
+        inside: (inside && !keys.is_empty()).then_some((keys, corner)),
+    })
+}
+
+/// The grid, ticks, tick labels and axis descriptions.
+fn draw_mesh<DB: ChartBackend>(
+    chart: &mut ChartContext<'_, DB, Plane>,
+    theme: &Theme,
+    (x_desc, y_desc): (&str, &str),
+    x_label: &dyn Fn(&f64) -> String,
+    y_label: &dyn Fn(&f64) -> String,
+) -> DrawResult<(), DB> {
     chart
         .configure_mesh()
         .x_desc(x_desc)
         .y_desc(y_desc)
         .label_style(theme.label_font())
         .axis_desc_style(theme.label_font())
-        .x_label_formatter(&x_label)
-        .y_label_formatter(&y_label)
+        .x_label_formatter(x_label)
+        .y_label_formatter(y_label)
         .bold_line_style(theme.grid.stroke_width(theme.stroke(1.0)))
         .light_line_style(theme.grid.mix(0.4).stroke_width(theme.stroke(1.0)))
         .axis_style(theme.muted.stroke_width(theme.stroke(1.0)))
         .set_all_tick_mark_size(theme.px(4.0))
-        .draw()?;
-    Ok(Framed {
-        chart,
-        inside: (inside && !keys.is_empty()).then_some((keys, corner)),
-    })
+        .draw()
+}
+
+/// What a frame's pixels depend on, hashed: where it is, the theme, the
+/// title, axes and their words, the legend when it is drawn in the frame
+/// (under the title, not inside the plot), and the classes' names.
+fn frame_key<DB: ChartBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    frame: &Frame<'_>,
+    strip: Option<&[Key]>,
+    names: &[String],
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    let shown = (
+        area.get_base_pixel(),
+        area.dim_in_pixel(),
+        theme,
+        frame.title,
+        frame.x,
+        frame.y,
+    );
+    format!("{shown:?} {:?} {:?}", frame.x_desc, frame.y_desc).hash(&mut hasher);
+    for key in strip.into_iter().flatten() {
+        format!("{:?} {:?} {}", key.label, key.style, key.thickness).hash(&mut hasher);
+    }
+    names.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Asks the backend to put back (or keep) the frame `key` over `region`:
+/// an element drawn on the area, the one way to reach its backend.
+struct FrameOp {
+    key: u64,
+    region: Region,
+    keep: bool,
+    /// Whether the backend did it.
+    done: std::cell::Cell<bool>,
+}
+
+impl FrameOp {
+    fn new(key: u64, region: Region, keep: bool) -> Self {
+        Self {
+            key,
+            region,
+            keep,
+            done: std::cell::Cell::new(false),
+        }
+    }
+}
+
+impl<'a> PointCollection<'a, BackendCoord> for &'a FrameOp {
+    type Point = BackendCoord;
+    type IntoIter = std::iter::Empty<BackendCoord>;
+
+    fn point_iter(self) -> Self::IntoIter {
+        std::iter::empty()
+    }
+}
+
+impl<DB: ChartBackend> Drawable<DB> for FrameOp {
+    fn draw<I: Iterator<Item = BackendCoord>>(
+        &self,
+        _points: I,
+        backend: &mut DB,
+        _parent: (u32, u32),
+    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
+        if self.keep {
+            backend.keep_frame(self.key, self.region);
+            self.done.set(true);
+        } else {
+            self.done.set(backend.restore_frame(self.key, self.region));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use plotters::prelude::*;
+    use plotters_backend::{
+        BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
+    };
+
+    use crate::balance::effective_number::Beta;
+    use crate::balance::weights::{Scheme, class_weights};
+    use crate::charts::svg;
+    use crate::charts::weights::{WeightCurve, WeightsChart, draw};
+    use crate::charts::{ChartBackend, Region, Theme};
+    use crate::data::profiles::preset_counts;
+
+    /// What a canvas keeps between draws: the frame each region holds.
+    #[derive(Default)]
+    struct Kept {
+        frames: RefCell<Vec<(Region, u64)>>,
+        restored: RefCell<usize>,
+    }
+
+    /// An SVG backend that keeps frames as the page's canvas does.
+    struct Keeping<'a> {
+        svg: SVGBackend<'a>,
+        kept: &'a Kept,
+    }
+
+    impl ChartBackend for Keeping<'_> {
+        fn restore_frame(&mut self, key: u64, region: Region) -> bool {
+            let hit = self.kept.frames.borrow().contains(&(region, key));
+            *self.kept.restored.borrow_mut() += usize::from(hit);
+            hit
+        }
+
+        fn keep_frame(&mut self, key: u64, region: Region) {
+            let mut frames = self.kept.frames.borrow_mut();
+            frames.retain(|(r, _)| *r != region);
+            frames.push((region, key));
+        }
+    }
+
+    impl DrawingBackend for Keeping<'_> {
+        type ErrorType = <SVGBackend<'static> as DrawingBackend>::ErrorType;
+
+        fn get_size(&self) -> (u32, u32) {
+            self.svg.get_size()
+        }
+
+        fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.svg.ensure_prepared()
+        }
+
+        fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.svg.present()
+        }
+
+        fn draw_pixel(
+            &mut self,
+            point: BackendCoord,
+            color: BackendColor,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.svg.draw_pixel(point, color)
+        }
+
+        fn draw_line<S: BackendStyle>(
+            &mut self,
+            from: BackendCoord,
+            to: BackendCoord,
+            style: &S,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.svg.draw_line(from, to, style)
+        }
+
+        fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+            &mut self,
+            path: I,
+            style: &S,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.svg.draw_path(path, style)
+        }
+
+        fn draw_rect<S: BackendStyle>(
+            &mut self,
+            upper_left: BackendCoord,
+            bottom_right: BackendCoord,
+            style: &S,
+            fill: bool,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.svg.draw_rect(upper_left, bottom_right, style, fill)
+        }
+
+        fn draw_text<S: BackendTextStyle>(
+            &mut self,
+            text: &str,
+            style: &S,
+            pos: BackendCoord,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.svg.draw_text(text, style, pos)
+        }
+    }
+
+    /// Inverse frequency and CB at `beta` on CIFAR-10-LT, as the first screen shows them.
+    fn chart(beta: f64, log_y: bool) -> WeightsChart {
+        let counts = preset_counts("cifar10-lt-100").unwrap();
+        let beta = Beta::new(beta).unwrap();
+        let curve = |label: &str, scheme, highlighted| WeightCurve {
+            label: svg::label(label),
+            weights: class_weights(&counts, scheme).unwrap().weights,
+            highlighted,
+        };
+        WeightsChart {
+            curves: vec![
+                curve("inverse frequency", Scheme::Inverse, false),
+                curve(&format!("CB, β = {beta}"), Scheme::ClassBalanced(beta), true),
+            ],
+            log_y,
+        }
+    }
+
+    /// The SVG of `chart` drawn over what `kept` holds, `size` large.
+    fn drawn(kept: &Kept, chart: &WeightsChart, size: (u32, u32)) -> String {
+        let mut out = String::new();
+        {
+            let backend = Keeping {
+                svg: SVGBackend::with_string(&mut out, size),
+                kept,
+            };
+            let area = backend.into_drawing_area();
+            area.fill(&WHITE).unwrap();
+            draw(&area, chart, &Theme::light(1.0)).unwrap();
+            area.present().unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn a_frame_that_did_not_change_is_put_back_not_drawn() {
+        let kept = Kept::default();
+        let first = drawn(&kept, &chart(0.999, false), (800, 500));
+        assert_eq!(*kept.restored.borrow(), 0);
+        assert_eq!(kept.frames.borrow().len(), 1, "the frame is kept");
+        svg::assert_texts(&first, &[svg::en(super::super::weights::TITLE)]);
+
+        // Another beta moves the CB curve and its legend, not the axes (the
+        // inverse-frequency curve sets the height): the frame comes back.
+        let second = drawn(&kept, &chart(0.99, false), (800, 500));
+        assert_eq!(*kept.restored.borrow(), 1);
+        let texts = svg::texts(&second);
+        assert!(!texts.iter().any(|t| t == svg::en(super::super::weights::TITLE)), "{texts:?}");
+        assert!(texts.iter().any(|t| t.contains("0.99")), "the legend is drawn: {texts:?}");
+        // What it left out is the frame's words: a whole draw has them and the same legend.
+        let whole = svg::texts(&drawn(&Kept::default(), &chart(0.99, false), (800, 500)));
+        assert!(texts.iter().all(|t| whole.contains(t)), "{texts:?} {whole:?}");
+        assert!(whole.len() >= texts.len() + 8, "{texts:?} {whole:?}");
+        assert!(second.contains("<polyline"), "the series are drawn");
+
+        // A new size, or a log axis: drawn again, then kept for the next beta.
+        drawn(&kept, &chart(0.99, false), (640, 500));
+        assert_eq!(*kept.restored.borrow(), 1);
+        let log = drawn(&kept, &chart(0.999, true), (800, 500));
+        assert_eq!(*kept.restored.borrow(), 1, "the vertical axis changed");
+        svg::assert_texts(&log, &[svg::en(super::super::weights::TITLE)]);
+        drawn(&kept, &chart(0.9, true), (800, 500));
+        assert_eq!(*kept.restored.borrow(), 2);
+    }
 }

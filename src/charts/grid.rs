@@ -5,6 +5,8 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+
+use super::ChartBackend;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{DrawResult, Theme};
@@ -61,7 +63,7 @@ fn shade(theme: &Theme, v: f64, lo: f64, hi: f64) -> RGBColor {
 
 /// Draws three heatmaps side by side (softmax, sigmoid: one column of betas;
 /// focal: betas x gammas) and the baselines under them.
-pub fn draw<DB: DrawingBackend>(
+pub fn draw<DB: ChartBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &GridChart,
     theme: &Theme,

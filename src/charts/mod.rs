@@ -46,6 +46,26 @@ pub mod sweep;
 pub mod training;
 pub mod weights;
 
+/// A plotters backend a chart draws on. One that can keep pixels (the page's
+/// canvas) keeps each chart's frame, so that a redraw whose frame did not
+/// change (a beta drag moves the series, not the axes) copies it back
+/// instead of drawing its grid and words again; the others draw it every time.
+pub trait ChartBackend: DrawingBackend {
+    /// Puts back the frame kept as `key` over `region` (x, y, width, height
+    /// in backend pixels), if that is the one kept there; false if not.
+    fn restore_frame(&mut self, _key: u64, _region: Region) -> bool {
+        false
+    }
+
+    /// Keeps what `region` holds now as the frame `key`.
+    fn keep_frame(&mut self, _key: u64, _region: Region) {}
+}
+
+/// A rectangle of backend pixels: x, y, width, height.
+pub type Region = (i32, i32, u32, u32);
+
+impl ChartBackend for SVGBackend<'_> {}
+
 /// What every draw function returns: plotters' error for the backend `DB`.
 pub type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 

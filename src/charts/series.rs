@@ -3,6 +3,8 @@
 
 use plotters::prelude::*;
 
+use super::ChartBackend;
+
 use super::axis::Axis;
 use super::frame::{Corner, Plane};
 use super::{DrawResult, Theme, envelope};
@@ -81,7 +83,7 @@ pub(crate) fn class_series(
 }
 
 /// Draws a [`ClassSeries`] in `colour`, lines `width_css` CSS pixels wide.
-pub(crate) fn draw_class_series<DB: DrawingBackend>(
+pub(crate) fn draw_class_series<DB: ChartBackend>(
     chart: &mut ChartContext<'_, DB, Plane>,
     theme: &Theme,
     series: ClassSeries,
@@ -101,7 +103,7 @@ pub(crate) fn draw_class_series<DB: DrawingBackend>(
 }
 
 /// Half of `width_css` CSS pixels in plot units of `chart`'s vertical axis.
-pub(crate) fn half_width_in_plot<DB: DrawingBackend>(
+pub(crate) fn half_width_in_plot<DB: ChartBackend>(
     chart: &ChartContext<'_, DB, Plane>,
     theme: &Theme,
     y: &Axis,
@@ -152,7 +154,7 @@ pub(crate) fn class_bars(values: &[f64], y: &Axis, stub: f64) -> Vec<[(f64, f64)
 }
 
 /// Draws `lines` in `style` (`width_css` CSS pixels wide), a lone point as a dot.
-pub(crate) fn draw_lines<DB: DrawingBackend>(
+pub(crate) fn draw_lines<DB: ChartBackend>(
     chart: &mut ChartContext<'_, DB, Plane>,
     theme: &Theme,
     lines: Vec<Line>,

@@ -7,6 +7,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::ChartBackend;
+
 use super::axis::Axis;
 use super::frame::{self, Corner, Frame, Key};
 use super::series::{draw_lines, split_gaps};
@@ -62,7 +64,7 @@ fn extent(data: &SweepChart) -> Option<(f64, f64)> {
 }
 
 /// Draws the chart on any backend.
-pub fn draw<DB: DrawingBackend>(
+pub fn draw<DB: ChartBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &SweepChart,
     theme: &Theme,

@@ -4,6 +4,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::ChartBackend;
+
 use super::axis::Axis;
 use super::frame::{self, Corner, Frame, Key};
 use super::series::{draw_lines, split_gaps};
@@ -52,7 +54,7 @@ pub const TRAIN_TO_FILL: &str = "chart.train_to_fill";
 
 /// Draws the loss of every run against the epoch (log y: losses of different
 /// weightings differ in scale).
-pub fn draw<DB: DrawingBackend>(
+pub fn draw<DB: ChartBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &LossCurvesChart,
     theme: &Theme,
@@ -126,7 +128,7 @@ pub const POSTHOC_TITLE: &str = "chart.posthoc.title";
 
 /// Draws balanced accuracy against tau, the slider's tau marked by a
 /// vertical line and a dot.
-pub fn draw_posthoc<DB: DrawingBackend>(
+pub fn draw_posthoc<DB: ChartBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &PosthocChart,
     theme: &Theme,
@@ -196,7 +198,7 @@ pub const CLASS_ACCURACY_TITLE: &str = "chart.class_accuracy.title";
 pub const CONFUSION_TITLE: &str = "chart.confusion.title";
 
 /// Draws grouped bars: for each class, one bar per run.
-pub fn draw_class_accuracy<DB: DrawingBackend>(
+pub fn draw_class_accuracy<DB: ChartBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &ClassAccuracyChart,
     theme: &Theme,
@@ -263,7 +265,7 @@ pub struct ConfusionChart {
 /// share of class r's test points predicted as c. Class 0's row is at the
 /// top, as in a table (and scikit-learn's ConfusionMatrixDisplay), so a good
 /// classifier's diagonal runs down from the top left.
-pub fn draw_confusion<DB: DrawingBackend>(
+pub fn draw_confusion<DB: ChartBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &ConfusionChart,
     theme: &Theme,

@@ -12,6 +12,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::ChartBackend;
+
 use super::axis::{Axis, nice_ceil};
 use super::family::on_top_last;
 use super::frame::{self, Frame, Key};
@@ -50,7 +52,7 @@ pub struct WeightsChart {
 
 /// Draws one line per scheme (min-max envelopes when there are more classes
 /// than pixel columns) and the legend.
-pub fn draw<DB: DrawingBackend>(
+pub fn draw<DB: ChartBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &WeightsChart,
     theme: &Theme,

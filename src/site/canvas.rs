@@ -5,6 +5,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use plotters::prelude::*;
 use plotters_backend::{
@@ -13,6 +14,8 @@ use plotters_backend::{
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use crate::charts::{ChartBackend, Region};
 
 /// Where a figure goes: the page's `<canvas>`, or an SVG document for a download.
 enum Target<'a> {
@@ -27,7 +30,20 @@ enum Target<'a> {
 pub struct Backend<'a> {
     target: Target<'a>,
     context: CanvasRenderingContext2d,
+    /// Where a canvas keeps its charts' frames, if it does.
+    frames: Option<Rc<RefCell<Frames>>>,
 }
+
+/// The frames a page canvas keeps (see [`ChartBackend`]): their pixels on a
+/// canvas of the same size off the page, and which frame each region holds.
+#[derive(Default)]
+pub struct Frames {
+    pixels: Option<(HtmlCanvasElement, CanvasRenderingContext2d)>,
+    kept: Vec<(Region, u64)>,
+}
+
+/// Most frames a canvas keeps (a figure of several panels has one a panel).
+const MAX_FRAMES: usize = 16;
 
 /// Why the canvas or the SVG writer failed, in words.
 #[derive(Debug)]
@@ -70,7 +86,17 @@ impl Backend<'static> {
         Some(Self {
             context: context_of(canvas)?,
             target: Target::Canvas(CanvasBackend::with_canvas_object(canvas.clone())?),
+            frames: None,
         })
+    }
+
+    /// The backend keeping its charts' frames in `frames`, which the
+    /// canvas's owner holds from one draw to the next.
+    pub fn keeping(self, frames: Rc<RefCell<Frames>>) -> Self {
+        Self {
+            frames: Some(frames),
+            ..self
+        }
     }
 }
 
@@ -82,6 +108,7 @@ impl<'a> Backend<'a> {
         Some(Self {
             context: context_of(&canvas)?,
             target: Target::Svg(SVGBackend::with_string(out, size)),
+            frames: None,
         })
     }
 }
@@ -185,6 +212,79 @@ impl DrawingBackend for Backend<'_> {
             FontTransform::Rotate90 | FontTransform::Rotate270 => (h, w),
             _ => (w, h),
         })
+    }
+}
+
+impl ChartBackend for Backend<'_> {
+    fn restore_frame(&mut self, key: u64, (x, y, w, h): Region) -> bool {
+        let Some(frames) = &self.frames else {
+            return false;
+        };
+        let frames = frames.borrow();
+        let Some((pixels, _)) = &frames.pixels else {
+            return false;
+        };
+        if !frames.kept.contains(&((x, y, w, h), key)) {
+            return false;
+        }
+        let (x, y, w, h) = (x as f64, y as f64, w as f64, h as f64);
+        let context = &self.context;
+        context.save();
+        let _ = context.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+        context.set_global_alpha(1.0);
+        context.clear_rect(x, y, w, h);
+        let copied = context
+            .draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                pixels, x, y, w, h, x, y, w, h,
+            )
+            .is_ok();
+        context.restore();
+        copied
+    }
+
+    fn keep_frame(&mut self, key: u64, region: Region) {
+        let (Some(frames), Some(canvas)) = (&self.frames, self.context.canvas()) else {
+            return;
+        };
+        let mut frames = frames.borrow_mut();
+        let fits = |(c, _): &(HtmlCanvasElement, CanvasRenderingContext2d)| {
+            c.width() == canvas.width() && c.height() == canvas.height()
+        };
+        if !frames.pixels.as_ref().is_some_and(fits) {
+            // A new size: what was kept is for the old one.
+            frames.kept.clear();
+            frames.pixels = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.create_element("canvas").ok())
+                .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
+                .and_then(|c| {
+                    c.set_width(canvas.width());
+                    c.set_height(canvas.height());
+                    Some((c.clone(), context_of(&c)?))
+                });
+        }
+        let Some((_, context)) = &frames.pixels else {
+            return;
+        };
+        let (x, y, w, h) = (
+            region.0 as f64,
+            region.1 as f64,
+            region.2 as f64,
+            region.3 as f64,
+        );
+        context.clear_rect(x, y, w, h);
+        let kept = context
+            .draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                &canvas, x, y, w, h, x, y, w, h,
+            )
+            .is_ok();
+        frames.kept.retain(|(r, _)| *r != region);
+        if kept {
+            if frames.kept.len() >= MAX_FRAMES {
+                frames.kept.remove(0);
+            }
+            frames.kept.push((region, key));
+        }
     }
 }
 

@@ -1,7 +1,10 @@
 //! The five teaching figures: each a canvas redrawn when its data changes,
 //! with PNG and SVG downloads and the table as its text alternative.
 
-use super::canvas::Backend;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::canvas::{Backend, Frames};
 use leptos::prelude::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -222,6 +225,8 @@ fn canvas_view(
     let ex = use_explorer();
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let fit = StoredValue::new_local(CanvasFit::default());
+    // The chart's frame, kept from one draw to the next (src/charts/frame.rs).
+    let frames = StoredValue::new_local(Rc::new(RefCell::new(Frames::default())));
     // After the first draw, only charts on screen are redrawn as the state
     // changes; one scrolled into view is redrawn then. A drag stays fast.
     let (visible, set_visible) = signal(false);
@@ -252,14 +257,36 @@ fn canvas_view(
         let Some(backend) = Backend::canvas(&canvas) else {
             return;
         };
-        let area = backend.into_drawing_area();
+        let area = backend.keeping(frames.get_value()).into_drawing_area();
         if let Err(e) = figure.with_value(|f| f.draw(&area, &theme)) {
             leptos::logging::warn!("figure {name} was not drawn: {e}");
         }
         let _ = area.present();
     };
+    // Off screen, the canvas gives back its pixels (its CSS size, and so the
+    // page's layout, stays) and its kept frame: without a GPU, a browser
+    // copies every canvas it composites at every frame, drawn or not, which
+    // made a drag on a page of figures several times slower. It is fitted
+    // and drawn again when it comes back.
+    let release = move || {
+        if let Some(element) = canvas.get_untracked() {
+            element.set_width(0);
+            element.set_height(0);
+        }
+        fit.set_value(CanvasFit::default());
+        frames.set_value(Rc::new(RefCell::new(Frames::default())));
+    };
     let drawn_once = StoredValue::new_local(false);
     let printing = dom::printing();
+    // Its words wait with it, for a moment's rest of the state at most.
+    let caption = Memo::new(move |_| {
+        let follow = visible.get() || printing.get() || ex.resting.get();
+        if follow {
+            caption.get()
+        } else {
+            caption.get_untracked()
+        }
+    });
     Effect::new(move |previous: Option<bool>| {
         let now = presenting.get();
         if previous.is_some_and(|p| p != now) {
@@ -285,8 +312,11 @@ fn canvas_view(
         }
     });
     Effect::new(move |_| {
-        if let Some(canvas) = canvas.get() {
-            dom::on_visibility(&canvas, move |on| {
+        if let Some(element) = canvas.get() {
+            dom::on_visibility(&element, move |on| {
+                if !on && !printing.get_untracked() {
+                    release();
+                }
                 set_visible.try_set(on);
             });
         }
@@ -304,6 +334,10 @@ fn canvas_view(
         let Some(c) = canvas.get_untracked() else {
             return;
         };
+        if c.width() == 0 {
+            // Off screen, it gave back its pixels: fit it again for the size.
+            draw();
+        }
         let scale = dom::pixel_ratio();
         let size = (
             (c.width() as f64 / scale) as u32,

@@ -58,7 +58,9 @@ fn first_figure(ex: Explorer, inverse: Memo<Option<Vec<f64>>>) -> Memo<Figure> {
 /// The first screen.
 #[component]
 pub fn FirstScreen() -> impl IntoView {
-    let ex = use_explorer();
+    // It follows a drag of the explorer's slider only while on screen.
+    let root = NodeRef::<leptos::html::Section>::new();
+    let ex = use_explorer().while_shown(super::dom::on_screen(root));
     let page = use_page();
     let lang = page.lang;
     let present = Memo::new(move |_| page.view.with(|v| v.present));
@@ -110,7 +112,7 @@ pub fn FirstScreen() -> impl IntoView {
         }
     };
     view! {
-        <section class="first-screen" aria-labelledby="first-title" hidden=move || present.get()>
+        <section class="first-screen" aria-labelledby="first-title" hidden=move || present.get() node_ref=root>
             <h2 id="first-title">{t("first.title")}</h2>
             <p class="lead">{t("first.lead")}</p>
             <div class="first-figure">

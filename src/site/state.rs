@@ -52,6 +52,9 @@ pub struct Explorer {
     pub theme: Memo<Theme>,
     /// The window's width in CSS pixels.
     pub width: ReadSignal<f64>,
+    /// Whether the state has held still for [`URL_DELAY_MS`]: what is off
+    /// screen catches up then, not at every step of a drag.
+    pub resting: ReadSignal<bool>,
 }
 
 /// `f()`, its reads tracked only when `track` is true: for what follows the
@@ -70,6 +73,7 @@ pub fn provide_explorer(view: RwSignal<PageView>) -> Explorer {
     let beta = Memo::new(move |_| state.with(|s| s.beta));
     let schemes = Memo::new(move |_| state.with(|s| s.schemes.clone()));
     let dark = dom::use_dark_mode();
+    let (resting, set_resting) = signal(true);
     let explorer = Explorer {
         state,
         notices: RwSignal::new(notices),
@@ -102,9 +106,11 @@ pub fn provide_explorer(view: RwSignal<PageView>) -> Explorer {
         }),
         repeat_factor: RwSignal::new((true, DEFAULT_THRESHOLD)),
         width: dom::use_window_width(),
+        resting,
     };
-    // The address bar follows the state once it holds still for a moment: a
-    // drag fires many events, and browsers throttle rapid history updates.
+    // The address bar, and what is off screen, follow the state once it holds
+    // still for a moment: a drag fires many events, and browsers throttle
+    // rapid history updates.
     let pending = StoredValue::new_local(None::<leptos::leptos_dom::helpers::TimeoutHandle>);
     Effect::new(move |_| {
         state.track();
@@ -112,12 +118,16 @@ pub fn provide_explorer(view: RwSignal<PageView>) -> Explorer {
         if let Some(handle) = pending.get_value() {
             handle.clear();
         }
+        if resting.get_untracked() {
+            set_resting.set(false);
+        }
         let handle = leptos::leptos_dom::helpers::set_timeout_with_handle(
             move || {
                 dom::replace_query(&join_queries(
                     &state.with_untracked(to_query),
                     &view.with_untracked(view_to_query),
-                ))
+                ));
+                set_resting.set(true);
             },
             std::time::Duration::from_millis(URL_DELAY_MS),
         )
@@ -135,13 +145,15 @@ pub fn use_explorer() -> Explorer {
 
 impl Explorer {
     /// The explorer as a part of the page off screen sees it: beta and gamma
-    /// hold still while `shown` is false and catch up when it turns true, so
-    /// that a drag updates only what the reader can see. The counts are never
+    /// hold still while `shown` is false and catch up when it turns true or
+    /// the state rests, so that a drag updates only what the reader can see. The counts are never
     /// held (the CB weights are the held beta's for the current counts, so
     /// a table never pairs one distribution's counts with another's weights).
     /// What an action uses (a run's settings, a graded answer) is read from
     /// [`Explorer::state`], which is never held back.
     pub fn while_shown(self, shown: Signal<bool>) -> Explorer {
+        let resting = self.resting;
+        let shown = Signal::derive(move || shown.get() || resting.get());
         fn hold<T: Clone + PartialEq + Send + Sync + 'static>(
             live: Memo<T>,
             shown: Signal<bool>,

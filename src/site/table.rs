@@ -7,7 +7,7 @@ use super::i18n::{t, use_page};
 use super::state::use_explorer;
 use crate::balance::beta_range::{BetaRange, beta_range};
 use crate::data::export::decimal;
-use crate::explorer::results::{PAGE_SIZE, pages, rounded_beta, summary, table_page};
+use crate::explorer::results::{PAGE_SIZE, Row, Summary, pages, rounded_beta, summary, table_page};
 use crate::i18n::{tr, tr_with};
 
 /// Three decimals for ordinary values, scientific notation for tiny or huge ones.
@@ -22,7 +22,11 @@ pub fn short(x: f64) -> String {
 /// The class-balanced weights, class by class.
 #[component]
 pub fn WeightsTable() -> impl IntoView {
-    let ex = use_explorer();
+    // It follows a drag elsewhere (the first screen's slider) only while on
+    // screen; every cell and line is its own text, so a drag rewrites
+    // numbers, never the table.
+    let root = NodeRef::<leptos::html::Section>::new();
+    let ex = use_explorer().while_shown(super::dom::on_screen(root));
     let (page, set_page) = signal(0usize);
     let page_count = Memo::new(move |_| ex.counts.with(|c| pages(c.len())));
     // A new distribution may have fewer pages.
@@ -59,69 +63,86 @@ pub fn WeightsTable() -> impl IntoView {
         _ => "–".to_owned(),
     };
     let lang = use_page().lang;
+    // One line of the summary, as text.
+    let line = move |f: fn(&Summary) -> String| {
+        move || summary.with(|s| s.as_ref().map(f).unwrap_or_default())
+    };
+    let empty = move || {
+        summary.with(|s| {
+            let s = s.as_ref()?;
+            Some(if s.empty_classes.is_empty() {
+                tr(lang.get(), "table.none").to_owned()
+            } else {
+                let shown: Vec<String> =
+                    s.empty_classes.iter().take(20).map(|&i| names(i)).collect();
+                let more = s.empty_classes.len().saturating_sub(20);
+                if more > 0 {
+                    tr_with(
+                        lang.get(),
+                        "table.and_more",
+                        &[("list", &shown.join(", ")), ("more", &more.to_string())],
+                    )
+                } else {
+                    shown.join(", ")
+                }
+            })
+        })
+    };
+    let rows_shown = move || rows.with(|r| r.as_ref().map_or(0, Vec::len));
+    // The i-th row of the page, as text (a short last page hides the rest).
+    let cell = move |i: usize, f: fn(&Row) -> String| {
+        move || rows.with(|r| r.as_ref().and_then(|r| r.get(i)).map(f).unwrap_or_default())
+    };
 
     view! {
-        <section class="panel table" aria-labelledby="table-title">
+        <section class="panel table" aria-labelledby="table-title" node_ref=root>
             <h2 id="table-title">{t("table.title")}</h2>
-            {move || summary.get().map(|s| {
-                let empty = if s.empty_classes.is_empty() {
-                    tr(lang.get(), "table.none").to_owned()
-                } else {
-                    let shown: Vec<String> = s.empty_classes.iter().take(20).map(|&i| names(i)).collect();
-                    let more = s.empty_classes.len().saturating_sub(20);
-                    if more > 0 { tr_with(lang.get(), "table.and_more", &[("list", &shown.join(", ")), ("more", &more.to_string())]) } else { shown.join(", ") }
-                };
-                view! {
-                    <dl class="summary" id="summary">
-                        <div><dt>{t("table.classes")}</dt><dd>{s.classes}</dd></div>
-                        <div><dt>{t("table.training_samples")}</dt><dd>{s.total}</dd></div>
-                        <div><dt>{t("table.prototypes")}</dt><dd>{short(s.prototypes)}</dd></div>
-                        <div><dt>{t("table.sum_of_weights")}</dt><dd id="sum-of-weights">{short(s.sum_of_weights)}</dd></div>
-                        <div><dt>{t("table.tail_head")}</dt><dd id="head-to-tail">{short(s.head_to_tail)}</dd></div>
-                        <div><dt>{t("table.beta_range")}</dt><dd id="beta-range">{range_text()}</dd></div>
-                        <div><dt>{t("table.empty_classes")}</dt><dd id="empty-classes">{empty}</dd></div>
-                    </dl>
-                }
-            })}
+            <Show when=move || summary.with(Option::is_some)>
+                <dl class="summary" id="summary">
+                    <div><dt>{t("table.classes")}</dt><dd>{line(|s| s.classes.to_string())}</dd></div>
+                    <div><dt>{t("table.training_samples")}</dt><dd>{line(|s| s.total.to_string())}</dd></div>
+                    <div><dt>{t("table.prototypes")}</dt><dd>{line(|s| short(s.prototypes))}</dd></div>
+                    <div><dt>{t("table.sum_of_weights")}</dt><dd id="sum-of-weights">{line(|s| short(s.sum_of_weights))}</dd></div>
+                    <div><dt>{t("table.tail_head")}</dt><dd id="head-to-tail">{line(|s| short(s.head_to_tail))}</dd></div>
+                    <div><dt>{t("table.beta_range")}</dt><dd id="beta-range">{range_text}</dd></div>
+                    <div><dt>{t("table.empty_classes")}</dt><dd id="empty-classes">{empty}</dd></div>
+                </dl>
+            </Show>
             <p class="hint">{t("table.hint")}</p>
-            {move || match rows.get() {
-                None => view! {
-                    <p class="error" role="alert">{t("table.all_empty")}</p>
-                }.into_any(),
-                Some(rows) => view! {
-                    <table id="weights-table">
-                        <caption>
-                            {move || tr_with(lang.get(), "table.caption", &[
-                                ("beta", &ex.beta.get().to_string()),
-                                ("from", &(page.get() * PAGE_SIZE).to_string()),
-                                ("to", &((page.get() * PAGE_SIZE + PAGE_SIZE).min(ex.counts.with(Vec::len)) - 1).to_string()),
-                                ("of", &ex.counts.with(Vec::len).to_string()),
-                            ])}
-                        </caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">{t("table.col_class")}</th>
-                                <th scope="col">{t("table.col_samples")}</th>
-                                <th scope="col">{t("table.col_effective")}</th>
-                                <th scope="col">{t("table.col_weight")}</th>
+            <Show
+                when=move || rows.with(Option::is_some)
+                fallback=|| view! { <p class="error" role="alert">{t("table.all_empty")}</p> }
+            >
+                <table id="weights-table">
+                    <caption>
+                        {move || tr_with(lang.get(), "table.caption", &[
+                            ("beta", &ex.beta.get().to_string()),
+                            ("from", &(page.get() * PAGE_SIZE).to_string()),
+                            ("to", &((page.get() * PAGE_SIZE + PAGE_SIZE).min(ex.counts.with(Vec::len)) - 1).to_string()),
+                            ("of", &ex.counts.with(Vec::len).to_string()),
+                        ])}
+                    </caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t("table.col_class")}</th>
+                            <th scope="col">{t("table.col_samples")}</th>
+                            <th scope="col">{t("table.col_effective")}</th>
+                            <th scope="col">{t("table.col_weight")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        // Rows come and go with the page's length; their words follow beta in place.
+                        <For each=move || 0..rows_shown() key=|i| *i let:i>
+                            <tr data-weight=cell(i, |r| decimal(r.weight))>
+                                <td>{move || rows.with(|r| r.as_ref().and_then(|r| r.get(i)).map(|r| names(r.class)).unwrap_or_default())}</td>
+                                <td>{cell(i, |r| r.count.to_string())}</td>
+                                <td>{cell(i, |r| short(r.effective_number))}</td>
+                                <td>{cell(i, |r| short(r.weight))}</td>
                             </tr>
-                        </thead>
-                        <tbody>
-                            {rows
-                                .into_iter()
-                                .map(|r| view! {
-                                    <tr data-weight=decimal(r.weight)>
-                                        <td>{names(r.class)}</td>
-                                        <td>{r.count}</td>
-                                        <td>{short(r.effective_number)}</td>
-                                        <td>{short(r.weight)}</td>
-                                    </tr>
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any(),
-            }}
+                        </For>
+                    </tbody>
+                </table>
+            </Show>
             <nav class="pager" aria-label=t("table.pages")>
                 <button type="button" disabled=move || { page.get() == 0 }
                     on:click=move |_| set_page.update(|p| *p = p.saturating_sub(1))>

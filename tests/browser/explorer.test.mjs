@@ -202,6 +202,50 @@ test('pasted counts are used; bad ones get a message that says where, and lose n
   page.assertNoErrors();
 });
 
+test('a chart redrawn over its kept frame is the chart drawn whole; off screen a chart gives back its pixels', async () => {
+  // src/charts/frame.rs keeps each chart's frame; src/site/figures.rs lets go of an off-screen canvas.
+  const pixels = (page, figure) => page.$eval(`canvas[data-figure="${figure}"]`, (c) => c.toDataURL('image/png'));
+  const page = await open('?preset=cifar10-lt-100&beta=0.999');
+  const slider = page.locator('#first-beta');
+  await bringIntoView(page, slider);
+  const drawnWhole = await pixels(page, 'first-weights');
+  // Away and back: the second draw puts the frame back and draws the curves over it.
+  for (const value of ['300', await slider.inputValue()]) {
+    await slider.evaluate((s, v) => { s.value = v; s.dispatchEvent(new Event('input', { bubbles: true })); }, value);
+    await settle(page);
+  }
+  assert.equal(await pixels(page, 'first-weights'), drawnWhole, 'back at beta 0.999, the same pixels');
+  // At another beta, the same pixels as a page opened there, which draws its chart whole.
+  await slider.evaluate((s) => { s.value = '650'; s.dispatchEvent(new Event('input', { bubbles: true })); });
+  await settle(page);
+  const beta = query(page).get('beta');
+  const kept = await pixels(page, 'first-weights');
+  const fresh = await open(`?preset=cifar10-lt-100&beta=${beta}`);
+  await bringIntoView(fresh, fresh.locator('#first-beta'));
+  assert.equal(await fresh.$eval('#first-beta', (s) => s.value), '650');
+  assert.equal(kept, await pixels(fresh, 'first-weights'), `at beta ${beta}, drawn over the kept frame = drawn whole`);
+  fresh.assertNoErrors();
+  await fresh.close();
+
+  // The explorer's charts are far below: no pixels until they come on screen, then drawn.
+  const size = (figure) => page.$eval(`canvas[data-figure="${figure}"]`, (c) => [c.width, c.height]);
+  assert.deepEqual(await size('focal-loss'), [0, 0]);
+  const box = await page.locator('canvas[data-figure="focal-loss"]').evaluate((c) => c.getBoundingClientRect().height);
+  assert.ok(box > 200, `it keeps its place on the page: ${box} px high`);
+  await bringIntoView(page, page.locator('canvas[data-figure="focal-loss"]'));
+  await settle(page);
+  const [w, h] = await size('focal-loss');
+  assert.ok(w > 200 && h > 200, `drawn again at ${w} x ${h}`);
+  const inked = await page.$eval('canvas[data-figure="focal-loss"]', (c) => {
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let dark = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] + data[i + 1] + data[i + 2] < 300) dark++;
+    return dark;
+  });
+  assert.ok(inked > 1000, `its curves and words are drawn: ${inked} dark pixels`);
+  page.assertNoErrors();
+});
+
 test('an export can be copied and a chart downloaded as PNG and SVG', async () => {
   const page = await open('', { permissions: ['clipboard-read', 'clipboard-write'] });
   await page.click('.export summary');
