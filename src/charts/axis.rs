@@ -23,6 +23,14 @@ pub struct Axis {
     reversed: bool,
 }
 
+/// For the key of a chart's kept frame (src/charts/frame.rs): equal axes hash alike.
+impl std::hash::Hash for Axis {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (self.start.to_bits(), self.end.to_bits()).hash(state);
+        (self.log, self.integer, self.reversed).hash(state);
+    }
+}
+
 impl Axis {
     /// A linear axis from `lo` to `hi` (widened by one around a single value).
     pub fn linear(lo: f64, hi: f64) -> Self {

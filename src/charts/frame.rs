@@ -475,17 +475,18 @@ fn frame_key<DB: ChartBackend>(
 ) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
-    let shown = (
-        area.get_base_pixel(),
-        area.dim_in_pixel(),
-        theme,
-        frame.title,
-        frame.x,
-        frame.y,
-    );
-    format!("{shown:?} {:?} {:?}", frame.x_desc, frame.y_desc).hash(&mut hasher);
+    (area.get_base_pixel(), area.dim_in_pixel(), theme).hash(&mut hasher);
+    (frame.title, frame.x, frame.y, frame.x_desc, frame.y_desc).hash(&mut hasher);
     for key in strip.into_iter().flatten() {
-        format!("{:?} {:?} {}", key.label, key.style, key.thickness).hash(&mut hasher);
+        let colour = key.style.color;
+        let (r, g, b) = colour.rgb();
+        (&key.label, r, g, b, colour.alpha().to_bits()).hash(&mut hasher);
+        (
+            key.style.filled,
+            key.style.stroke_width,
+            key.thickness.to_bits(),
+        )
+            .hash(&mut hasher);
     }
     names.hash(&mut hasher);
     hasher.finish()
@@ -653,7 +654,11 @@ mod tests {
         WeightsChart {
             curves: vec![
                 curve("inverse frequency", Scheme::Inverse, false),
-                curve(&format!("CB, β = {beta}"), Scheme::ClassBalanced(beta), true),
+                curve(
+                    &format!("CB, β = {beta}"),
+                    Scheme::ClassBalanced(beta),
+                    true,
+                ),
             ],
             log_y,
         }
@@ -688,11 +693,22 @@ mod tests {
         let second = drawn(&kept, &chart(0.99, false), (800, 500));
         assert_eq!(*kept.restored.borrow(), 1);
         let texts = svg::texts(&second);
-        assert!(!texts.iter().any(|t| t == svg::en(super::super::weights::TITLE)), "{texts:?}");
-        assert!(texts.iter().any(|t| t.contains("0.99")), "the legend is drawn: {texts:?}");
+        assert!(
+            !texts
+                .iter()
+                .any(|t| t == svg::en(super::super::weights::TITLE)),
+            "{texts:?}"
+        );
+        assert!(
+            texts.iter().any(|t| t.contains("0.99")),
+            "the legend is drawn: {texts:?}"
+        );
         // What it left out is the frame's words: a whole draw has them and the same legend.
         let whole = svg::texts(&drawn(&Kept::default(), &chart(0.99, false), (800, 500)));
-        assert!(texts.iter().all(|t| whole.contains(t)), "{texts:?} {whole:?}");
+        assert!(
+            texts.iter().all(|t| whole.contains(t)),
+            "{texts:?} {whole:?}"
+        );
         assert!(whole.len() >= texts.len() + 8, "{texts:?} {whole:?}");
         assert!(second.contains("<polyline"), "the series are drawn");
 

@@ -123,6 +123,23 @@ pub struct Theme {
     pub lang: Lang,
 }
 
+/// For the key of a chart's kept frame (src/charts/frame.rs): equal themes hash alike.
+impl std::hash::Hash for Theme {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let colours = [
+            self.background,
+            self.foreground,
+            self.muted,
+            self.grid,
+            self.highlight,
+        ];
+        for c in colours.iter().chain(&self.palette) {
+            (c.0, c.1, c.2).hash(state);
+        }
+        (self.scale.to_bits(), self.lang).hash(state);
+    }
+}
+
 impl Theme {
     /// Dark text on white, the site's light colours.
     pub fn light(scale: f64) -> Self {

@@ -7,7 +7,7 @@ use super::i18n::{t, use_page};
 use super::state::use_explorer;
 use crate::balance::beta_range::{BetaRange, beta_range};
 use crate::data::export::decimal;
-use crate::explorer::results::{PAGE_SIZE, Row, Summary, pages, rounded_beta, summary, table_page};
+use crate::explorer::results::{PAGE_SIZE, Summary, pages, rounded_beta, summary, table_page};
 use crate::i18n::{tr, tr_with};
 
 /// Three decimals for ordinary values, scientific notation for tiny or huge ones.
@@ -88,11 +88,6 @@ pub fn WeightsTable() -> impl IntoView {
             })
         })
     };
-    let rows_shown = move || rows.with(|r| r.as_ref().map_or(0, Vec::len));
-    // The i-th row of the page, as text (a short last page hides the rest).
-    let cell = move |i: usize, f: fn(&Row) -> String| {
-        move || rows.with(|r| r.as_ref().and_then(|r| r.get(i)).map(f).unwrap_or_default())
-    };
 
     view! {
         <section class="panel table" aria-labelledby="table-title" node_ref=root>
@@ -131,15 +126,15 @@ pub fn WeightsTable() -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        // Rows come and go with the page's length; their words follow beta in place.
-                        <For each=move || 0..rows_shown() key=|i| *i let:i>
-                            <tr data-weight=cell(i, |r| decimal(r.weight))>
-                                <td>{move || rows.with(|r| r.as_ref().and_then(|r| r.get(i)).map(|r| names(r.class)).unwrap_or_default())}</td>
-                                <td>{cell(i, |r| r.count.to_string())}</td>
-                                <td>{cell(i, |r| short(r.effective_number))}</td>
-                                <td>{cell(i, |r| short(r.weight))}</td>
+                        // Rebuilt in place: each row's attribute and cells take the new text.
+                        {move || rows.get().unwrap_or_default().into_iter().map(|r| view! {
+                            <tr data-weight=decimal(r.weight)>
+                                <td>{names(r.class)}</td>
+                                <td>{r.count}</td>
+                                <td>{short(r.effective_number)}</td>
+                                <td>{short(r.weight)}</td>
                             </tr>
-                        </For>
+                        }).collect_view()}
                     </tbody>
                 </table>
             </Show>
