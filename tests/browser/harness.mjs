@@ -182,11 +182,27 @@ export async function screenshot(page, name) {
   const file = path.join(dir, `${name}.png`);
   // Panels off screen are not rendered (content-visibility: auto), and a full-page picture
   // would show them as empty boxes: render them all first (CSSOM, which the page's CSP allows).
-  await page.evaluate(() => {
+  const scrolled = await page.evaluate(() => {
     for (const panel of document.querySelectorAll('main .panel')) panel.style.contentVisibility = 'visible';
-    return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(window.scrollY))));
   });
+  // A chart off screen has no pixels (src/site/figures.rs): a window as tall as the page
+  // brings every one on screen, and they are drawn, before the picture.
+  // Panels that come on screen take their real height, so grow it until the page holds still.
+  const size = page.viewportSize();
+  let height = size?.height ?? 0;
+  for (let i = 0; size && i < 4; i++) {
+    const page_height = await page.evaluate(() => document.documentElement.scrollHeight);
+    if (page_height <= height) break;
+    height = page_height;
+    await page.setViewportSize({ width: size.width, height });
+    await page.evaluate(() => new Promise((r) => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(r)), 300)));
+  }
   await page.screenshot({ path: file, fullPage: true });
+  if (size && height > size.height) {
+    await page.setViewportSize(size);
+    await page.evaluate((y) => window.scrollTo(0, y), scrolled);
+  }
   return file;
 }
 
