@@ -552,7 +552,7 @@ mod tests {
     use crate::balance::weights::{Scheme, class_weights};
     use crate::charts::svg;
     use crate::charts::weights::{WeightCurve, WeightsChart, draw};
-    use crate::charts::{ChartBackend, Region, Theme};
+    use crate::charts::{ChartBackend, Region, Theme, overlap};
     use crate::data::profiles::preset_counts;
 
     /// What a canvas keeps between draws: the frame each region holds.
@@ -577,7 +577,7 @@ mod tests {
 
         fn keep_frame(&mut self, key: u64, region: Region) {
             let mut frames = self.kept.frames.borrow_mut();
-            frames.retain(|(r, _)| *r != region);
+            frames.retain(|(r, _)| !overlap(*r, region));
             frames.push((region, key));
         }
     }
@@ -678,6 +678,30 @@ mod tests {
             area.present().unwrap();
         }
         out
+    }
+
+    #[test]
+    fn a_frame_kept_over_part_of_another_spoils_it() {
+        // A focal chart's legend strip growing a row moves both panels down.
+        assert!(overlap((0, 40, 300, 200), (0, 60, 300, 200)));
+        assert!(overlap((0, 0, 10, 10), (9, 9, 1, 1)));
+        // Side by side, or one above the other: no pixel shared.
+        assert!(!overlap((0, 40, 300, 200), (300, 40, 300, 200)));
+        assert!(!overlap((0, 0, 10, 10), (0, 10, 10, 10)));
+        let kept = Kept::default();
+        let mut out = String::new();
+        let mut backend = Keeping {
+            svg: SVGBackend::with_string(&mut out, (600, 300)),
+            kept: &kept,
+        };
+        backend.keep_frame(1, (0, 40, 300, 200));
+        backend.keep_frame(2, (300, 40, 300, 200));
+        backend.keep_frame(3, (0, 60, 300, 200));
+        assert_eq!(
+            *kept.frames.borrow(),
+            [((300, 40, 300, 200), 2), ((0, 60, 300, 200), 3)]
+        );
+        assert!(!backend.restore_frame(1, (0, 40, 300, 200)));
     }
 
     #[test]

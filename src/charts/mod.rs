@@ -64,6 +64,15 @@ pub trait ChartBackend: DrawingBackend {
 /// A rectangle of backend pixels: x, y, width, height.
 pub type Region = (i32, i32, u32, u32);
 
+/// Whether two regions share a pixel: keeping a frame over one spoils what
+/// was kept over the other (a legend strip that grows moves the panels under it).
+pub fn overlap(a: Region, b: Region) -> bool {
+    let span = |start: i32, len: u32| (i64::from(start), i64::from(start) + i64::from(len));
+    let ((ax0, ax1), (ay0, ay1)) = (span(a.0, a.2), span(a.1, a.3));
+    let ((bx0, bx1), (by0, by1)) = (span(b.0, b.2), span(b.1, b.3));
+    ax0 < bx1 && bx0 < ax1 && ay0 < by1 && by0 < ay1
+}
+
 impl ChartBackend for SVGBackend<'_> {}
 
 /// What every draw function returns: plotters' error for the backend `DB`.

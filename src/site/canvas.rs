@@ -15,7 +15,7 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use crate::charts::{ChartBackend, Region};
+use crate::charts::{ChartBackend, Region, overlap};
 
 /// Where a figure goes: the page's `<canvas>`, or an SVG document for a download.
 enum Target<'a> {
@@ -278,7 +278,7 @@ impl ChartBackend for Backend<'_> {
                 &canvas, x, y, w, h, x, y, w, h,
             )
             .is_ok();
-        frames.kept.retain(|(r, _)| *r != region);
+        frames.kept.retain(|(r, _)| !overlap(*r, region));
         if kept {
             if frames.kept.len() >= MAX_FRAMES {
                 frames.kept.remove(0);

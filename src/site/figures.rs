@@ -269,12 +269,13 @@ fn canvas_view(
     // made a drag on a page of figures several times slower. It is fitted
     // and drawn again when it comes back.
     let release = move || {
-        if let Some(element) = canvas.get_untracked() {
+        // The observer outlives a chart that a panel removed: then there is nothing to release.
+        if let Some(element) = canvas.try_get_untracked().flatten() {
             element.set_width(0);
             element.set_height(0);
         }
-        fit.set_value(CanvasFit::default());
-        frames.set_value(Rc::new(RefCell::new(Frames::default())));
+        fit.try_set_value(CanvasFit::default());
+        frames.try_set_value(Rc::new(RefCell::new(Frames::default())));
     };
     let drawn_once = StoredValue::new_local(false);
     let printing = dom::printing();

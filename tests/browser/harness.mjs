@@ -189,9 +189,11 @@ export async function screenshot(page, name) {
   // A chart off screen has no pixels (src/site/figures.rs): a window as tall as the page
   // brings every one on screen, and they are drawn, before the picture.
   // Panels that come on screen take their real height, so grow it until the page holds still.
+  // Not in presentation mode: a slide is sized to the window, and its picture is of one window.
   const size = page.viewportSize();
+  const presenting = await page.evaluate(() => document.querySelector('.presenting') !== null);
   let height = size?.height ?? 0;
-  for (let i = 0; size && i < 4; i++) {
+  for (let i = 0; size && !presenting && i < 4; i++) {
     const page_height = await page.evaluate(() => document.documentElement.scrollHeight);
     if (page_height <= height) break;
     height = page_height;
