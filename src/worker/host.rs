@@ -174,7 +174,13 @@ async fn handle(command: Command, jobs: &mut Vec<Job>, gpu: &mut Option<GpuConte
                 Command::Step(_) => Mode::Stepping,
                 _ => Mode::Paused,
             };
-            if job.mode == Mode::Paused {
+            if job.finished() {
+                // A pause sent as the runs took their last step: reported as a
+                // pause, the page would take them for unfinished and send a
+                // step that never comes back.
+                job.mode = Mode::Paused;
+                post(Report::Update(id, job.update(Some(Stop::Finished))));
+            } else if job.mode == Mode::Paused {
                 post(Report::Update(id, job.update(Some(Stop::Paused))));
                 post(Report::Snapshot(id, job.snapshot()));
             }

@@ -163,7 +163,12 @@ impl Job {
 
     /// Whether the job wants to train.
     pub fn active(&self) -> bool {
-        self.mode != Mode::Paused && !self.engine.finished()
+        self.mode != Mode::Paused && !self.finished()
+    }
+
+    /// Whether every run has taken all its steps.
+    pub fn finished(&self) -> bool {
+        self.engine.finished()
     }
 
     /// One chunk of training, then what the page should hear. On a GPU

@@ -221,7 +221,9 @@ for (const webgpu of [true, false]) {
     });
 
     test('Step pauses a run that plays, which then goes on from where it was', { timeout: 120_000 }, async () => {
-      const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100${backend}`, { width: 1400, height: 1000 });
+      // 1,000 epochs (10,000 steps): the default 600 took well under a second on
+      // the CPU, so a Step meant to pause sometimes met runs that had finished.
+      const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&epochs=1000${backend}`, { width: 1400, height: 1000 });
       await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
       await page.waitForFunction(() => !(document.querySelector('#backend-badge')?.textContent ?? 'looking').includes('looking'), null, { timeout: 30_000 });
       const progress = () => page.evaluate(() => Number(document.querySelector('#train-progress').value));
@@ -240,6 +242,47 @@ for (const webgpu of [true, false]) {
       await page.waitForFunction((before) => Number(document.querySelector('#train-progress').value) > before, paused, { timeout: 30_000 });
       assert.ok(await progress() > paused, 'Step goes on from the pause');
       page.assertNoErrors();
+      await page.close();
+    });
+
+    test('a Pause that reaches the worker after the runs finished leaves them finished, and Step starts them over', { timeout: 120_000 }, async () => {
+      // The worker's reports are held back on their way to the page, so that the
+      // page still shows the runs playing when the worker has finished them: a
+      // Pause then once came back as "paused", and the next Step waited for ever
+      // with Play disabled.
+      const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&epochs=1${backend}`, { width: 1400, height: 1000 });
+      await page.addInitScript(() => {
+        const native = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage');
+        window.__held = null;
+        Object.defineProperty(Worker.prototype, 'onmessage', {
+          get() { return native.get.call(this); },
+          set(handler) {
+            const hold = (event) => (window.__held ? window.__held.push(() => handler.call(this, event)) : handler.call(this, event));
+            native.set.call(this, handler && hold);
+          },
+        });
+      });
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForSelector('#weights-table tbody tr', { timeout: 30_000 });
+      await page.waitForFunction(() => !(document.querySelector('#backend-badge')?.textContent ?? 'looking').includes('looking'), null, { timeout: 30_000 });
+      const held = () => page.evaluate(() => window.__held.length);
+      const heldStill = async () => {
+        for (let last = -1, now = await held(); now !== last; last = now, now = await held()) await page.waitForTimeout(1000);
+        return held();
+      };
+      await page.evaluate(() => { window.__held = []; });
+      await page.click('#train-play');
+      const finishedReports = await heldStill(); // one epoch: 10 steps, trained
+      assert.ok(finishedReports >= 2, `the worker reported ${finishedReports} times`);
+      await page.click('#train-pause');
+      await page.waitForFunction((n) => window.__held.length > n, finishedReports, { timeout: 30_000 });
+      await page.evaluate(() => { const held = window.__held; window.__held = null; for (const deliver of held) deliver(); });
+      assert.equal(await page.textContent('.progress-text'), '10 of 10 steps');
+      await page.click('#train-step');
+      await page.waitForFunction(() => document.querySelector('#train-pause').disabled && !document.querySelector('#train-play').disabled, null, { timeout: 30_000 });
+      assert.match(await page.textContent('.progress-text'), /^([1-9]|10) of 10 steps$/, 'the Step started the runs over');
+      page.assertNoErrors();
+      await page.close();
     });
 
     test('a training worker that dies is replaced and the runs resume from its last snapshot', { timeout: 180_000 }, async () => {
