@@ -90,7 +90,6 @@ pub fn draw<DB: ChartBackend>(
     data: &CbTermChart,
     theme: &Theme,
 ) -> DrawResult<(), DB> {
-    area.fill(&theme.background)?;
     let curves = data.curves();
     let n_max = data.n_max();
     // Every term is at most 1 (at n = 1) and at least 1/n.

@@ -69,7 +69,6 @@ pub fn draw<DB: ChartBackend>(
     data: &CountsChart,
     theme: &Theme,
 ) -> DrawResult<(), DB> {
-    area.fill(&theme.background)?;
     let counts: Vec<f64> = data.counts.iter().map(|&n| n as f64).collect();
     // E_n <= n, so the counts bound everything; the lines are checked anyway.
     let max = counts

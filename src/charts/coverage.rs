@@ -53,7 +53,6 @@ pub fn draw<DB: ChartBackend>(
     data: &CoverageChart,
     theme: &Theme,
 ) -> DrawResult<(), DB> {
-    area.fill(&theme.background)?;
     let draws = data.draws.max(1);
     let big_n = data.prototypes.max(1) as f64;
     let top = data

@@ -145,7 +145,6 @@ pub fn draw<DB: ChartBackend>(
     data: &EditorChart,
     theme: &Theme,
 ) -> DrawResult<EditorGeometry, DB> {
-    area.fill(&theme.background)?;
     let classes = data.counts.len().max(1);
     let y_max = if data.log_y {
         data.y_max.max(10)

@@ -86,7 +86,6 @@ pub fn draw<DB: ChartBackend>(
     data: &EffectiveCurveChart,
     theme: &Theme,
 ) -> DrawResult<(), DB> {
-    area.fill(&theme.background)?;
     let curves = data.curves();
     let n_max = data.n_max.max(2) as f64;
     let e_max = curves

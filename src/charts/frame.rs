@@ -293,7 +293,7 @@ impl<DB: ChartBackend> Framed<'_, DB> {
     }
 }
 
-/// Draws the frame (title, legend strip if the legend does not fit inside,
+/// Draws the frame (background, title, legend strip if the legend does not fit inside,
 /// grid, ticks, axis labels) on `area` and returns the chart to draw series
 /// into. The legend goes in `corner` of the plot when it takes at most about
 /// half the plot's width and height, else in rows under the title.
@@ -356,6 +356,9 @@ pub(crate) fn build_named<'a, 't, DB: ChartBackend>(
     area.draw(&restore)?;
     let drawn = !restore.done.get();
     if drawn {
+        // The background is part of the frame: a kept frame, opaque, covers
+        // the last draw without a fill or a clear before it.
+        area.fill(&theme.background)?;
         draw_title(area, theme, frame.title, margin, true)?;
     }
     let strip_h = if inside {

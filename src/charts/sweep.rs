@@ -69,7 +69,6 @@ pub fn draw<DB: ChartBackend>(
     data: &SweepChart,
     theme: &Theme,
 ) -> DrawResult<(), DB> {
-    area.fill(&theme.background)?;
     // The accuracies differ by points, not tens of points: the y axis spans
     // them, to the next 5 % each way, within 0 to 100 %.
     let (lo, hi) = extent(data).map_or((0.0, 1.0), |(lo, hi)| {

@@ -59,7 +59,6 @@ pub fn draw<DB: ChartBackend>(
     data: &LossCurvesChart,
     theme: &Theme,
 ) -> DrawResult<(), DB> {
-    area.fill(&theme.background)?;
     let values = data
         .runs
         .iter()
@@ -133,7 +132,6 @@ pub fn draw_posthoc<DB: ChartBackend>(
     data: &PosthocChart,
     theme: &Theme,
 ) -> DrawResult<(), DB> {
-    area.fill(&theme.background)?;
     let tau_max = data.points.last().map_or(2.0, |p| p.0.max(0.1));
     let x = Axis::linear(0.0, tau_max);
     let y = Axis::linear(0.0, 1.0);
@@ -203,7 +201,6 @@ pub fn draw_class_accuracy<DB: ChartBackend>(
     data: &ClassAccuracyChart,
     theme: &Theme,
 ) -> DrawResult<(), DB> {
-    area.fill(&theme.background)?;
     // The runs' classes once there are runs (the page's counts may have changed since).
     let classes = match data.runs.iter().map(|(_, a)| a.len()).max() {
         Some(n) => n.max(1),
@@ -270,7 +267,6 @@ pub fn draw_confusion<DB: ChartBackend>(
     data: &ConfusionChart,
     theme: &Theme,
 ) -> DrawResult<(), DB> {
-    area.fill(&theme.background)?;
     let classes = if data.counts.is_empty() {
         data.classes.max(1)
     } else {

@@ -57,7 +57,6 @@ pub fn draw<DB: ChartBackend>(
     data: &WeightsChart,
     theme: &Theme,
 ) -> DrawResult<(), DB> {
-    area.fill(&theme.background)?;
     let classes = data
         .curves
         .iter()

@@ -130,11 +130,13 @@ impl Distribution {
 
     /// The name of class `i`: its given name or its index.
     pub fn name(&self, i: usize) -> String {
-        match &self.names {
-            Some(names) => names[i].clone(),
-            None => i.to_string(),
-        }
+        class_name(self.names.as_deref(), i)
     }
+}
+
+/// Class `i`'s name among `names`, or its number where there are none.
+pub fn class_name(names: Option<&[String]>, i: usize) -> String {
+    names.map_or_else(|| i.to_string(), |names| names[i].clone())
 }
 
 fn check_classes(classes: usize) -> Result<(), Message> {

@@ -232,7 +232,7 @@ impl ChartBackend for Backend<'_> {
         context.save();
         let _ = context.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
         context.set_global_alpha(1.0);
-        context.clear_rect(x, y, w, h);
+        // No clear first: the frame holds its chart's background, opaque.
         let copied = context
             .draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
                 pixels, x, y, w, h, x, y, w, h,

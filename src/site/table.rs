@@ -8,6 +8,7 @@ use super::state::use_explorer;
 use crate::balance::beta_range::{BetaRange, beta_range};
 use crate::data::export::decimal;
 use crate::explorer::results::{PAGE_SIZE, Summary, pages, rounded_beta, summary, table_page};
+use crate::explorer::state::class_name;
 use crate::i18n::{tr, tr_with};
 
 /// Three decimals for ordinary values, scientific notation for tiny or huge ones.
@@ -51,7 +52,10 @@ pub fn WeightsTable() -> impl IntoView {
                 .map(|cb| ex.counts.with(|c| summary(c, cb, beta)))
         })
     });
-    let names = move |i: usize| ex.state.with(|s| s.distribution.name(i));
+    // The names alone (the state changes at every step of a drag): the rows
+    // then rebuild only when their numbers or names change.
+    let class_names = Memo::new(move |_| ex.state.with(|s| s.distribution.names.clone()));
+    let names = move |i: usize| class_names.with(|n| class_name(n.as_deref(), i));
     // The betas between which the weights move (see the beta control), or a dash.
     let range = Memo::new(move |_| ex.counts.with(|c| beta_range(c)));
     let range_text = move || match range.get() {

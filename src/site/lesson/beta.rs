@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::balance::effective_number::Beta;
+use crate::site::dom::on_screen;
 use crate::site::i18n::{t, tf};
 use crate::site::state::use_explorer;
 
@@ -16,11 +17,13 @@ pub fn BetaChoice(
     /// The radio group's name and the prefix of its ids.
     group: &'static str,
 ) -> impl IntoView {
-    let ex = use_explorer();
+    // Its hint follows a drag elsewhere only on screen.
+    let root = NodeRef::<leptos::html::Fieldset>::new();
+    let ex = use_explorer().while_shown(on_screen(root));
     let legend_id = format!("{group}-legend");
     let labelled_by = legend_id.clone();
     view! {
-        <fieldset class="beta-choice" aria-labelledby=labelled_by>
+        <fieldset class="beta-choice" aria-labelledby=labelled_by node_ref=root>
             <legend id=legend_id>{t("lesson.beta_choice")}</legend>
             {CHOICES
                 .into_iter()

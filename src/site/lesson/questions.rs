@@ -353,7 +353,9 @@ fn QuestionForm(q: &'static Question) -> impl IntoView {
 /// Every question and how the reader did, with the way to forget them.
 #[component]
 pub(super) fn AnswersSummary() -> impl IntoView {
-    let ex = use_explorer();
+    // Its prompts name beta: they follow a drag elsewhere only on screen.
+    let root = NodeRef::<leptos::html::Section>::new();
+    let ex = use_explorer().while_shown(dom::on_screen(root));
     let lang = use_page().lang;
     let answers = expect_context::<Answers>();
     let statuses = Memo::new(move |_| {
@@ -372,7 +374,7 @@ pub(super) fn AnswersSummary() -> impl IntoView {
         })
     };
     view! {
-        <section class="panel answers-summary" id="my-answers" aria-labelledby="my-answers-title">
+        <section class="panel answers-summary" id="my-answers" aria-labelledby="my-answers-title" node_ref=root>
             <h2 id="my-answers-title">{t("quiz.summary_title")}</h2>
             <p class="hint">{t("quiz.summary_intro")}</p>
             {(!answers.kept).then(|| view! { <p class="notice" id="answers-not-kept">{t("quiz.not_kept")}</p> })}
