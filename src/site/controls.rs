@@ -216,7 +216,9 @@ pub fn Controls() -> impl IntoView {
                 {ComparedScheme::ALL
                     .into_iter()
                     .map(|scheme| {
-                        let checked = move || ex.state.with(|s| s.schemes.contains(&scheme));
+                        // A memo: set at every change of the state, a checkbox costs the
+                        // browser's autofill a walk over every control of the page.
+                        let checked = Memo::new(move |_| ex.state.with(|s| s.schemes.contains(&scheme)));
                         view! {
                             <label class="check">
                                 <input

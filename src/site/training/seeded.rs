@@ -313,10 +313,13 @@ pub fn seeds_select(
     value: impl Fn() -> u64 + Send + Sync + 'static,
     set: impl Fn(u64) + 'static,
 ) -> impl IntoView {
+    // Set only when it changes: setting a select, even to its own value, makes
+    // the browser's autofill walk every control of the page (see docs/speed.md).
+    let value = Memo::new(move |_| value());
     view! {
         <label>
             {t("training.board_seeds")}
-            <select id=id prop:value=move || value().to_string()
+            <select id=id prop:value=move || value.get().to_string()
                 on:change=move |ev| {
                     if let Ok(n) = event_target_value(&ev).parse::<u64>() {
                         set(n.clamp(1, MAX_BOARD_SEEDS));
