@@ -1,8 +1,8 @@
 // How fast the explorer answers a beta drag, measured in the page: for 100 input events on
 // the beta slider, the time from dispatching the event to the end of the redraw (every chart,
 // the table, the URL: all of Leptos's effects run in microtasks, so a macrotask posted right
-// after the event runs when they are done), and to the first idle moment after it (which
-// includes the tasks the browser posts for itself). Prints median and p95 for 8,142 classes (the
+// after the event runs when they are done); then, under a Chromium trace, all the main thread's
+// time a step takes (the frame and the browser's own tasks too). Prints median and p95 for 8,142 classes (the
 // iNaturalist 2018 stand-in) and for 1,000 classes, and the gzipped size of all the site's wasm and JS (the page's and the worker's; the first load alone is printed by tests/browser/first_load.test.mjs).
 //
 //   cargo xtask build && node benches/explorer.mjs [--throttle N]   (CBLAB_DIST defaults to dist/)
@@ -29,7 +29,7 @@ async function measure(browser, url, label, slider = '#beta-slider') {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE });
   }
-  const times = await page.evaluate(async ({ events, selector }) => {
+  const drag = ({ events, selector }) => page.evaluate(async ({ events, selector }) => {
     const slider = document.querySelector(selector);
     // A hand drags a slider it sees: what is on screen then follows the drag, the rest waits.
     slider.scrollIntoView({ block: 'center' });
@@ -43,25 +43,47 @@ async function measure(browser, url, label, slider = '#beta-slider') {
     for (let i = 0; i < events + 5; i++) {
       // Sweep 1 - beta between 1e-1 and 1e-5, as a hand dragging the thumb does.
       slider.value = String(200 + ((i * 37) % 600));
+      performance.mark(`cblab-step-${i}`);
       const t0 = performance.now();
       slider.dispatchEvent(new Event('input', { bubbles: true }));
       await macrotask();
       const t1 = performance.now();
-      // What the browser posts as tasks of its own (its autofill's walk over the page's
-      // controls, once) runs after the answer: the first idle moment comes after it.
-      await new Promise((r) => requestIdleCallback(() => r()));
-      const t2 = performance.now();
-      if (i >= 5) out.push([t1 - t0, t2 - t0]); // the first few warm up the JIT
+      if (i >= 5) out.push(t1 - t0); // the first few warm up the JIT
       await new Promise((r) => requestAnimationFrame(() => r()));
     }
+    performance.mark(`cblab-step-${events + 5}`);
     return out;
-  }, { events: EVENTS, selector: slider });
+  }, { events, selector });
+  const times = await drag({ events: EVENTS, selector: slider });
+  // Then the drag again under a Chromium trace, for all that a step costs the page's main
+  // thread: the answer above, the frame after it, and the tasks the browser posts for itself
+  // (its autofill's walk over the page's controls, once, was 12-15 ms a step at 4x).
+  const traced = Math.ceil(EVENTS / 2);
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
+  await drag({ events: traced, selector: slider });
+  const busy = mainThreadPerStep(JSON.parse((await browser.stopTracing()).toString()), traced);
   page.assertNoErrors();
   await page.close();
   const slowed = THROTTLE > 1 ? ` (CPU ${THROTTLE}x slower)` : '';
-  const answer = stats(times.map((t) => t[0]));
-  const idle = stats(times.map((t) => t[1]));
-  console.log(`${label}${slowed}: median ${answer.median} ms, p95 ${answer.p95} ms, max ${answer.max} ms over ${times.length} input events; until idle median ${idle.median} ms, p95 ${idle.p95} ms`);
+  const answer = stats(times);
+  const main = stats(busy);
+  console.log(`${label}${slowed}: median ${answer.median} ms, p95 ${answer.p95} ms, max ${answer.max} ms over ${times.length} input events; main thread busy ${main.median} ms a step (median), p95 ${main.p95} ms, traced over ${busy.length}`);
+}
+
+/** The page's main thread's busy time (its tasks, whole) between one step's mark and the next, per measured step. */
+function mainThreadPerStep(trace, events) {
+  const all = trace.traceEvents ?? trace;
+  const marks = all.filter((e) => e.name?.startsWith('cblab-step-'));
+  const thread = `${marks[0].pid}:${marks[0].tid}`;
+  const at = new Map(marks.map((e) => [Number(e.name.slice('cblab-step-'.length)), e.ts]));
+  const tasks = all.filter((e) => e.name === 'RunTask' && e.ph === 'X' && `${e.pid}:${e.tid}` === thread);
+  const out = [];
+  for (let i = 5; i < events + 5; i++) {
+    const [from, to] = [at.get(i), at.get(i + 1)];
+    // A task is counted in the step it starts in (the mark itself runs inside one).
+    out.push(tasks.filter((t) => t.ts + t.dur > from && t.ts < to).reduce((sum, t) => sum + (Math.min(t.ts + t.dur, to) - Math.max(t.ts, from)), 0) / 1000);
+  }
+  return out;
 }
 
 function stats(values) {
