@@ -169,7 +169,18 @@ test('in Chinese, notices, labels and the charts\' words are Chinese, and follow
   const dir = path.join(repoRoot, 'target', 'screenshots');
   await mkdir(dir, { recursive: true });
   await chart.screenshot({ path: path.join(dir, 'chart-counts-zh-CN.png') });
-  await page.locator('canvas[data-figure="lesson-focal"]').screenshot({ path: path.join(dir, 'chart-focal-zh-CN.png') });
+  // Off screen a chart has no pixels: on screen first, drawn, then the picture.
+  const focal = page.locator('canvas[data-figure="lesson-focal"]');
+  await bringIntoView(page, focal);
+  await settle(page);
+  const [width, inked] = await focal.evaluate((c) => {
+    const data = c.getContext('2d').getImageData(0, 0, c.width || 1, c.height || 1).data;
+    let dark = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] + data[i + 1] + data[i + 2] < 300) dark++;
+    return [c.width, dark];
+  });
+  assert.ok(width > 300 && inked > 1000, `the focal chart is drawn before its picture: ${width} px wide, ${inked} dark pixels`);
+  await focal.screenshot({ path: path.join(dir, 'chart-focal-zh-CN.png') });
   const pixels = () => chart.evaluate((c) => c.toDataURL());
   const chinese = await pixels();
   // Switching the language redraws the charts (off-screen ones once scrolled back into view)
