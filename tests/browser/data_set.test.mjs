@@ -9,7 +9,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { bringIntoView, openPage, repoRoot, requireEnv, useSite } from './harness.mjs';
+import { bringIntoView, openPage, requireEnv, screenshotOf, useSite } from './harness.mjs';
 
 const site = useSite();
 let dir;
@@ -39,9 +39,7 @@ async function openPanel(q = '', size = { width: 1280, height: 900 }) {
 
 async function shoot(page, name) {
   const panel = page.locator('#data-set');
-  await bringIntoView(page, panel);
-  await mkdir(path.join(repoRoot, 'target', 'screenshots'), { recursive: true });
-  await panel.screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `${name}.png`) });
+  await screenshotOf(page, panel, name);
 }
 
 /** The text of the weights chart's SVG download: its legend names every curve. */
@@ -165,8 +163,7 @@ test('a picked image folder and a dropped COCO file become the explorer\'s class
   await page.check('#compare-repeat-factor');
   await settle(page);
   for (const [selector, name] of [['fieldset.schemes', 'compare-repeat-factor'], ['canvas[data-figure="weights-per-class"]', 'weights-repeat-factor']]) {
-    await bringIntoView(page, page.locator(selector));
-    await page.locator(selector).screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `${name}.png`) });
+    await screenshotOf(page, page.locator(selector), name);
   }
   await shoot(page, 'data-set-coco');
   page.assertNoErrors();

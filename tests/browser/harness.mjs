@@ -209,6 +209,30 @@ export async function screenshot(page, name) {
 }
 
 /**
+ * Saves a PNG of one element (`locator`) to target/screenshots/<name>.png. A chart off screen
+ * has no pixels (src/site/figures.rs), so the window is made as tall as the element, the
+ * element brought into view, and its canvases waited for until drawn, before the picture.
+ */
+export async function screenshotOf(page, locator, name) {
+  const dir = path.join(repoRoot, 'target', 'screenshots');
+  await mkdir(dir, { recursive: true });
+  const size = page.viewportSize();
+  const height = Math.ceil((await locator.boundingBox())?.height ?? 0) + 40;
+  if (size && height > size.height) await page.setViewportSize({ width: size.width, height });
+  await bringIntoView(page, locator);
+  await locator.evaluate(async (element) => {
+    const shown = () => [...element.querySelectorAll('canvas')].filter((c) => c.getBoundingClientRect().height > 0);
+    for (let i = 0; i < 50 && shown().some((c) => c.width === 0); i++) await new Promise((r) => setTimeout(r, 100));
+    // The words that wait for the state to rest (120 ms) catch up too.
+    await new Promise((r) => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(r)), 300));
+  });
+  const file = path.join(dir, `${name}.png`);
+  await locator.screenshot({ path: file });
+  if (size && height > size.height) await page.setViewportSize(size);
+  return file;
+}
+
+/**
  * Scrolls `locator` into view and waits until it holds still: panels off screen are not laid
  * out (content-visibility: auto), so the ones that come on screen take their real height in
  * the next frames and may move it. Use before reading a bounding box for the mouse.

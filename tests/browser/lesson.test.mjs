@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { bringIntoView, openPage, repoRoot, requireEnv, screenshot, useSite } from './harness.mjs';
+import { bringIntoView, openPage, repoRoot, requireEnv, screenshot, screenshotOf, useSite } from './harness.mjs';
 
 const SECTIONS = ['long-tail', 'overlap', 'definition', 'induction', 'class-balanced', 'losses', 'results', 'after', 'several-labels'];
 const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -164,11 +164,10 @@ test('in Chinese, notices, labels and the charts\' words are Chinese, and follow
   assert.match(await page.textContent('.controls'), /类别平衡，你选的 beta = 0\.999/);
   // The charts draw their words in Chinese: a person checks the glyphs in the screenshot.
   const chart = page.locator('canvas[data-figure="lesson-counts"]');
-  await chart.scrollIntoViewIfNeeded();
-  await settle(page);
-  const dir = path.join(repoRoot, 'target', 'screenshots');
-  await mkdir(dir, { recursive: true });
-  await chart.screenshot({ path: path.join(dir, 'chart-counts-zh-CN.png') });
+  await screenshotOf(page, chart, 'chart-counts-zh-CN');
+  const pixels = () => chart.evaluate((c) => c.toDataURL());
+  const chinese = await pixels();
+  assert.ok(chinese.length > 1000, 'the counts chart was drawn before its picture');
   // Off screen a chart has no pixels: on screen first, drawn, then the picture.
   const focal = page.locator('canvas[data-figure="lesson-focal"]');
   await bringIntoView(page, focal);
@@ -180,15 +179,15 @@ test('in Chinese, notices, labels and the charts\' words are Chinese, and follow
     return [c.width, dark];
   });
   assert.ok(width > 300 && inked > 1000, `the focal chart is drawn before its picture: ${width} px wide, ${inked} dark pixels`);
-  await focal.screenshot({ path: path.join(dir, 'chart-focal-zh-CN.png') });
-  const pixels = () => chart.evaluate((c) => c.toDataURL());
-  const chinese = await pixels();
+  await screenshotOf(page, focal, 'chart-focal-zh-CN');
   // Switching the language redraws the charts (off-screen ones once scrolled back into view)
   // and re-translates the notices.
   await page.click('.lang-switch button[lang="en"]');
-  await chart.scrollIntoViewIfNeeded();
+  await bringIntoView(page, chart);
   await settle(page);
-  assert.notEqual(await pixels(), chinese, 'the chart was redrawn in English');
+  const englishPixels = await pixels();
+  assert.ok(englishPixels.length > 1000, 'the counts chart is drawn again on screen');
+  assert.notEqual(englishPixels, chinese, 'the chart was redrawn in English');
   const english = await page.$$eval('.notice', (ps) => ps.map((p) => p.textContent));
   assert.match(english[0], /^The link's beta "7" was ignored \(beta must satisfy 0 <= beta < 1, got 7\)/);
   assert.match(await page.textContent('.controls'), /class-balanced at your beta = 0\.999/);
@@ -537,7 +536,7 @@ test('several labels a sample: DB\'s published line cited to its source, the mul
     const body = await page.textContent('#several-labels');
     assert.doesNotMatch(body, /\{[A-Za-z_]+\}/, `${lang}: a placeholder was left unfilled`);
     await page.locator('#several-labels-title').scrollIntoViewIfNeeded();
-    await page.locator('#several-labels').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `lesson-several-labels-${lang}.png`) });
+    await screenshotOf(page, page.locator('#several-labels'), `lesson-several-labels-${lang}`);
     page.assertNoErrors();
     await page.close();
   }
@@ -565,7 +564,7 @@ test('what came after: each method\'s formula in MathML, the papers\' numbers ci
     ]);
     const body = await page.textContent('#after');
     assert.doesNotMatch(body, /\{[A-Za-z_]+\}/, `${lang}: a placeholder was left unfilled`);
-    await page.locator('#after').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `lesson-after-${lang}.png`) });
+    await screenshotOf(page, page.locator('#after'), `lesson-after-${lang}`);
     page.assertNoErrors();
     await page.close();
   }

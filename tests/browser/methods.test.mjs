@@ -7,8 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { launch, openPage, repoRoot, requireEnv, screenshot, serveDist } from './harness.mjs';
+import { launch, openPage, requireEnv, screenshot, screenshotOf, serveDist } from './harness.mjs';
 
 // The toy-size counts the page trains on for the cifar10-lt-100 preset.
 const COUNTS = '500,299,179,107,64,38,23,13,8,5';
@@ -89,7 +88,7 @@ for (const webgpu of [true, false]) {
       await page.locator('canvas[data-figure="training-loss"]').scrollIntoViewIfNeeded();
       await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
       await page.locator('#training-title').scrollIntoViewIfNeeded();
-      await page.locator('section.training').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `training-six-runs-${mode}.png`) });
+      await screenshotOf(page, page.locator('section.training'), `training-six-runs-${mode}`);
       page.assertNoErrors();
       await page.close();
     });
@@ -129,7 +128,7 @@ for (const webgpu of [true, false]) {
       const summary = await page.textContent('#board-summary');
       assert.match(summary, /^.+ ranks first with \d+\.\d % balanced accuracy, -?\d+\.\d points above softmax over 2 seeds\. CB softmax \(β = 0\.9999\) and inverse frequency differ by \d+\.\d points\.$/, summary);
       assert.ok(summary.startsWith(rows[0].label), summary);
-      await page.locator('.leaderboard').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `leaderboard-${mode}.png`) });
+      await screenshotOf(page, page.locator('.leaderboard'), `leaderboard-${mode}`);
       await screenshot(page, `leaderboard-page-${mode}`);
       page.assertNoErrors();
       await page.close();
@@ -170,7 +169,7 @@ for (const webgpu of [true, false]) {
         + `and the best β, ${best.beta}, ${pct(best.balanced)} %; inverse frequency reaches ${pct(rows[5].balanced)} % and logit adjustment ${pct(rows[6].balanced)} % (means over 2 seeds).`);
       await page.locator('canvas[data-figure="beta-sweep"]').scrollIntoViewIfNeeded();
       await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
-      await page.locator('.sweep').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `beta-sweep-${mode}.png`) });
+      await screenshotOf(page, page.locator('.sweep'), `beta-sweep-${mode}`);
       assert.match(await sweepCaption(page), /the grey line marks the effective number's prediction N = K\.$/);
       // Fresh draws are another task: the runs go, and the link forgets K.
       await page.selectOption('#sweep-prototypes', 'fresh');
@@ -213,7 +212,7 @@ for (const webgpu of [true, false]) {
       assert.match(await page.textContent('#sweep-summary'), /^On Fashion-MNIST-LT's images \(imbalance 100\) the best β, [\d.]+, reaches \d+\.\d % balanced accuracy; inverse frequency reaches \d+\.\d % and logit adjustment \d+\.\d % \(one seed\)\.$/);
       await page.locator('canvas[data-figure="beta-sweep"]').scrollIntoViewIfNeeded();
       await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
-      await page.locator('.sweep').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `beta-sweep-images-${mode}.png`) });
+      await screenshotOf(page, page.locator('.sweep'), `beta-sweep-images-${mode}`);
       assert.match(await sweepCaption(page), /inverse frequency and logit adjustment\.$/);
       page.assertNoErrors();
       await page.close();

@@ -5,10 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { bringIntoView, launch, openPage, repoRoot, requireEnv, useSite } from './harness.mjs';
+import { bringIntoView, launch, openPage, requireEnv, screenshotOf, useSite } from './harness.mjs';
 
 const site = useSite();
 
@@ -24,9 +24,7 @@ function cli(file, beta) {
 async function shoot(page, name) {
   await page.evaluate(() => { for (const p of document.querySelectorAll('main .panel')) p.style.contentVisibility = 'visible'; });
   const panel = page.locator('#multi-label');
-  await bringIntoView(page, panel);
-  await mkdir(path.join(repoRoot, 'target', 'screenshots'), { recursive: true });
-  await panel.screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `${name}.png`) });
+  await screenshotOf(page, panel, name);
 }
 
 async function openPanel(query, size) {

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { launch, openPage, repoRoot, requireEnv, serveDist } from './harness.mjs';
+import { launch, openPage, requireEnv, screenshotOf, serveDist } from './harness.mjs';
 
 let server;
 before(async () => {
@@ -100,7 +100,7 @@ for (const webgpu of [true, false]) {
       }
       await page.locator('#real-gallery').scrollIntoViewIfNeeded();
       await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
-      await page.locator('.real-data').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `real-data-${mode}.png`) });
+      await screenshotOf(page, page.locator('.real-data'), `real-data-${mode}`);
 
       // Another imbalance is another experiment: its counts, and no old rows.
       await page.selectOption('#real-imbalance', '10');

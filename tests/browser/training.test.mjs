@@ -10,8 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { launch, openPage, repoRoot, requireEnv, screenshot, serveDist } from './harness.mjs';
+import { launch, openPage, requireEnv, screenshot, screenshotOf, serveDist } from './harness.mjs';
 
 let server;
 before(async () => {
@@ -119,7 +118,7 @@ for (const webgpu of [true, false]) {
         await page.locator('canvas[data-figure="confusion-softmax"]').scrollIntoViewIfNeeded();
         await page.locator('canvas[data-figure="training-loss"]').scrollIntoViewIfNeeded();
         await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
-        await page.locator('section.training').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', 'training-panel-empty.png') });
+        await screenshotOf(page, page.locator('section.training'), 'training-panel-empty');
       }
       await page.click('#train-play');
       await page.waitForFunction(() => Number(document.querySelector('#train-progress')?.value) > 0);
@@ -175,7 +174,7 @@ for (const webgpu of [true, false]) {
       await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
       await page.locator('#training-title').scrollIntoViewIfNeeded();
       await screenshot(page, `training-${mode}`);
-      await page.locator('section.training').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `training-panel-${mode}.png`) });
+      await screenshotOf(page, page.locator('section.training'), `training-panel-${mode}`);
       page.assertNoErrors();
     });
 
@@ -307,7 +306,7 @@ for (const webgpu of [true, false]) {
       await page.locator('canvas[data-figure="training-loss"]').scrollIntoViewIfNeeded();
       await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
       await page.locator('#training-title').scrollIntoViewIfNeeded();
-      await page.locator('section.training').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `training-worker-restarted-${mode}.png`) });
+      await screenshotOf(page, page.locator('section.training'), `training-worker-restarted-${mode}`);
       page.assertNoErrors();
       await page.close();
     });
@@ -365,7 +364,7 @@ for (const webgpu of [true, false]) {
       assert.equal(svg.match(/best/g).length, best.length, 'the chart marks the same cells');
       assert.equal(await page.getAttribute('canvas[data-figure="paper-grid"]', 'aria-describedby'), 'grid-table');
       await screenshot(page, `grid-${mode}`);
-      await page.locator('.grid-panel').screenshot({ path: path.join(repoRoot, 'target', 'screenshots', `grid-panel-${mode}.png`) });
+      await screenshotOf(page, page.locator('.grid-panel'), `grid-panel-${mode}`);
       page.assertNoErrors();
     });
 
