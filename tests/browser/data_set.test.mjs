@@ -2,11 +2,11 @@
 // in the counting worker with its progress bar (and another read cancelled), bad files refused
 // in both languages while the explorer keeps its classes. Counts and weights are checked against
 // the CLI reading the same files; screenshots at desktop, phone and in Chinese.
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { bringIntoView, openPage, requireEnv, screenshotOf, useSite } from './harness.mjs';
@@ -16,6 +16,8 @@ let dir;
 before(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'cblab-data-set-'));
 });
+// Its 100 MB file would stay on the machine after every run.
+after(() => rm(dir, { recursive: true, force: true }));
 
 const cli = (...args) =>
   JSON.parse(execFileSync(requireEnv('CBLAB_CLI'), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));

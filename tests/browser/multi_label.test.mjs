@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { bringIntoView, launch, openPage, requireEnv, screenshotOf, useSite } from './harness.mjs';
@@ -36,7 +36,7 @@ async function openPanel(query, size) {
   return page;
 }
 
-test('the panel counts label sets and weighs them as the CLI does', { timeout: 120_000 }, async () => {
+test('the panel counts label sets and weighs them as the CLI does', { timeout: 120_000 }, async (t) => {
   const page = await openPanel('?beta=0.99', { width: 1280, height: 900 });
   // The example is there on arrival: person is in most samples.
   const first = await page.$$eval('#label-sets-classes tbody tr', (rows) => rows.map((r) => r.textContent));
@@ -49,6 +49,7 @@ test('the panel counts label sets and weighs them as the CLI does', { timeout: 1
   const summary = await page.textContent('#label-sets-summary');
   assert.match(summary, /Samples: 7 · classes: 4 · labels a sample, on average: 1\.57/);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cblab-ml-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'sets.txt');
   await writeFile(file, SETS);
   const want = cli(file, 0.99);

@@ -1,7 +1,7 @@
 //! `--from coco FILE`: an annotation file counted by `cblab counts` and
 //! weighed by `cblab weights`, by instances or by images.
 
-use super::{cblab, fails_with, json_ok, numbers};
+use super::{cblab, fails_with, json_ok, numbers, scratch, write};
 
 /// An LVIS-like file with its categories last, a crowd annotation, an image
 /// with no annotation and an annotation whose image is not declared.
@@ -14,17 +14,10 @@ const LVIS_LIKE: &str = r#"{"images": [{"id": 1}, {"id": 2}, {"id": 7}, {"id": 9
  "categories": [{"id": 30, "name": "dog", "frequency": "f"},
   {"id": 4, "name": "table", "frequency": "r"}, {"id": 12, "name": "cat", "frequency": "c"}]}"#;
 
-fn write(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("cblab-cli-ann-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_str().unwrap().to_owned()
-}
-
 #[test]
 fn counts_an_annotation_file() {
-    let file = write("lvis.json", LVIS_LIKE);
+    let dir = scratch();
+    let file = write(&dir, "lvis.json", LVIS_LIKE);
     let out = cblab(&["counts", "--from", "coco", &file]);
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -46,7 +39,8 @@ fn counts_an_annotation_file() {
 
 #[test]
 fn weighs_by_instances_or_images_with_every_scheme() {
-    let file = write("weights.json", LVIS_LIKE);
+    let dir = scratch();
+    let file = write(&dir, "weights.json", LVIS_LIKE);
     let v = json_ok(&["weights", "--from", "coco", &file, "--beta", "0.9"]);
     assert_eq!(v["counts"], serde_json::json!([3, 3, 0]));
     assert_eq!(v["unit"], "instances");
@@ -92,9 +86,11 @@ fn the_new_schemes_keep_their_authors_scale() {
 
 #[test]
 fn bad_annotation_files_are_refused_with_where() {
-    let cut = write("cut.json", &LVIS_LIKE[..120]);
+    let dir = scratch();
+    let cut = write(&dir, "cut.json", &LVIS_LIKE[..120]);
     fails_with(&["counts", "--from", "coco", &cut], "line 3, column");
     let undeclared = write(
+        &dir,
         "undeclared.json",
         r#"{"images": [{"id": 1}], "annotations": [{"image_id": 1, "category_id": 5}], "categories": []}"#,
     );
@@ -121,6 +117,7 @@ fn bad_annotation_files_are_refused_with_where() {
 
 #[test]
 fn repeat_factors_need_images_and_say_they_sample() {
+    let dir = scratch();
     // Counts as images per class, with the number of images.
     let v = json_ok(&[
         "weights",
@@ -188,7 +185,7 @@ fn repeat_factors_need_images_and_say_they_sample() {
     );
 
     // An annotation file gives both: images per class and the images.
-    let file = write("repeat.json", LVIS_LIKE);
+    let file = write(&dir, "repeat.json", LVIS_LIKE);
     let v = json_ok(&[
         "weights",
         "--from",
@@ -206,7 +203,7 @@ fn repeat_factors_need_images_and_say_they_sample() {
 
     // Label sets: each image's factor is its classes' largest; their sum is
     // the images an epoch draws.
-    let sets = write("sets.txt", "0 1\n0\n0\n\n");
+    let sets = write(&dir, "sets.txt", "0 1\n0\n0\n\n");
     let v = json_ok(&[
         "weights",
         "--labels-file",
@@ -224,7 +221,8 @@ fn repeat_factors_need_images_and_say_they_sample() {
 
 #[test]
 fn counts_an_image_folder_as_image_folder_does() {
-    let root = std::env::temp_dir().join(format!("cblab-cli-folder-{}", std::process::id()));
+    let folder = scratch();
+    let root = folder.path();
     for dir in ["dog/deep", "cat", "empty"] {
         std::fs::create_dir_all(root.join(dir)).unwrap();
     }
@@ -270,12 +268,13 @@ fn counts_an_image_folder_as_image_folder_does() {
         ],
         "no class folder",
     );
-    std::fs::remove_dir_all(&root).unwrap();
 }
 
 #[test]
 fn counts_a_label_column_or_key() {
+    let dir = scratch();
     let csv = write(
+        &dir,
         "labels.csv",
         "path,tags\na.jpg,dog|cat\nb.jpg,dog\nc.jpg,\n",
     );
@@ -296,13 +295,14 @@ fn counts_a_label_column_or_key() {
             "cardinality": 1.0, "source": "csv", "names": ["cat", "dog"]
         })
     );
-    let tsv = write("labels.tsv", "y\tpath\n1\ta\n0\tb\n1\tc\n");
+    let tsv = write(&dir, "labels.tsv", "y\tpath\n1\ta\n0\tb\n1\tc\n");
     let v = json_ok(&[
         "weights", "--from", "tsv", &tsv, "--column", "y", "--scheme", "inverse",
     ]);
     assert_eq!(v["counts"], serde_json::json!([1, 2]));
     assert_eq!(v["unit"], "samples carrying the class");
     let jsonl = write(
+        &dir,
         "labels.jsonl",
         "{\"labels\": [\"dog\", \"cat\"]}\n{\"labels\": \"dog\"}\n",
     );
@@ -334,7 +334,9 @@ fn counts_a_label_column_or_key() {
 
 #[test]
 fn counts_open_images_labels_with_their_names() {
+    let dir = scratch();
     let labels = write(
+        &dir,
         "oi-labels.csv",
         "ImageID,Source,LabelName,Confidence\n\
          000002b66c9c498e,verification,/m/014sv8,1\n\
@@ -345,6 +347,7 @@ fn counts_open_images_labels_with_their_names() {
          000002c707c9895e,verification,/m/09j2d,1\n",
     );
     let names = write(
+        &dir,
         "oi-names.csv",
         "/m/0dzct,Human face\n/m/014sv8,Human eye\n/m/0k4j,Car\n",
     );
@@ -377,6 +380,7 @@ fn counts_open_images_labels_with_their_names() {
     assert_eq!(v["kind"], "sampling");
     assert_eq!(v["samples"], 3);
     let back = write(
+        &dir,
         "oi-back.csv",
         "ImageID,Source,LabelName,Confidence\na,v,/m/x,1\nb,v,/m/x,1\na,v,/m/y,1\n",
     );

@@ -5,13 +5,12 @@ use cblab::balance::losses::{Loss, batch_loss};
 use cblab::balance::weights::class_balanced_weights;
 use serde_json::Value;
 
-use super::{fails_with, json_ok};
+use super::{fails_with, json_ok, scratch};
 
 #[test]
 fn loss_equals_the_library() {
-    let dir = std::env::temp_dir().join(format!("cblab-loss-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let case = dir.join("case.json");
+    let dir = scratch();
+    let case = dir.path().join("case.json");
     let logits = vec![vec![1.0, 2.0, -0.5], vec![3.0, -1.0, 0.25]];
     let weights = class_balanced_weights(&[100, 10, 1], Beta::new(0.99).unwrap()).unwrap();
     for (name, loss) in [
@@ -64,7 +63,6 @@ fn loss_equals_the_library() {
         &["loss", "--input", case.to_str().unwrap()],
         "not a loss case",
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// The adjusted softmaxes, weighted or not, equal the library; bad values are refused by name.
@@ -72,9 +70,8 @@ fn loss_equals_the_library() {
 fn loss_cases_of_the_methods_that_came_after() {
     use cblab::balance::adjusted_softmax::AdjustedSoftmax;
     use cblab::balance::weights::{SchemeKind, class_weights};
-    let dir = std::env::temp_dir().join(format!("cblab-adjusted-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let case = dir.join("case.json");
+    let dir = scratch();
+    let case = dir.path().join("case.json");
     let counts = [100u64, 10, 1];
     let logits = vec![vec![1.0, 2.0, -0.5], vec![3.0, -1.0, 0.25]];
     let run = |text: serde_json::Value| {
@@ -178,5 +175,4 @@ fn loss_cases_of_the_methods_that_came_after() {
         serde_json::json!({"loss": "balanced-softmax", "counts": [5, 0, 1]}),
         "class 1 has no training sample",
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }

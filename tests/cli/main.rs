@@ -9,6 +9,7 @@ mod multi_label;
 mod train;
 mod weights;
 
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -18,6 +19,22 @@ pub fn cblab(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("the cblab binary runs")
+}
+
+/// A test's own folder for its input files, removed when the test ends,
+/// passed or failed (CI machines keep their temporary folder between runs).
+pub fn scratch() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("cblab-cli-")
+        .tempdir()
+        .expect("a temporary folder")
+}
+
+/// Writes `text` to `file` in `dir` and gives its path, as the CLI takes it.
+pub fn write(dir: impl AsRef<Path>, file: &str, text: &str) -> String {
+    let path = dir.as_ref().join(file);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
 }
 
 pub fn json_ok(args: &[&str]) -> Value {

@@ -8,23 +8,11 @@ use cblab::balance::multi_label::{
 use cblab::balance::weights::class_balanced_weights;
 use cblab::train::ranking::multi_label_metrics;
 
-use super::{fails_with, json_ok, numbers};
-
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("cblab-ml-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn write(dir: &std::path::Path, file: &str, text: &str) -> String {
-    let path = dir.join(file);
-    std::fs::write(&path, text).unwrap();
-    path.to_str().unwrap().to_owned()
-}
+use super::{fails_with, json_ok, numbers, scratch, write};
 
 #[test]
 fn counts_and_weights_of_label_sets() {
-    let dir = scratch("counts");
+    let dir = scratch();
     let sets = write(&dir, "sets.txt", "cat,dog\ndog\n\ndog,bird,cat,dog\n");
     let v = json_ok(&["counts", "--labels-file", &sets, "--multi-label"]);
     assert_eq!(numbers(&v["counts"]), [1.0, 2.0, 3.0]);
@@ -91,7 +79,7 @@ fn counts_and_weights_of_label_sets() {
 
 #[test]
 fn counts_takes_every_counts_input() {
-    let dir = scratch("inputs");
+    let dir = scratch();
     let file = write(&dir, "counts.csv", "class,count\ncat,10\ndog,3\n");
     let v = json_ok(&["counts", "--counts-file", &file]);
     assert_eq!(numbers(&v["counts"]), [10.0, 3.0]);
@@ -103,7 +91,7 @@ fn counts_takes_every_counts_input() {
 
 #[test]
 fn loss_on_targets_equals_the_library() {
-    let dir = scratch("loss");
+    let dir = scratch();
     let logits = vec![vec![0.5, -1.2, 2.0], vec![1.0, 0.3, -0.7]];
     let targets = vec![vec![false, true, true], vec![false, false, false]];
     let counts = [3u64, 7, 12];
@@ -175,7 +163,7 @@ fn loss_on_targets_equals_the_library() {
 
 #[test]
 fn evaluate_scores_predictions() {
-    let dir = scratch("evaluate");
+    let dir = scratch();
     let scores = write(
         &dir,
         "s.csv",

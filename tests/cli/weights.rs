@@ -4,7 +4,7 @@ use cblab::balance::effective_number::Beta;
 use cblab::balance::weights::class_balanced_weights;
 use cblab::data::profiles::preset_counts;
 
-use super::{cblab, fails_with, json_ok, numbers};
+use super::{cblab, fails_with, json_ok, numbers, scratch};
 
 #[test]
 fn weights_json_equals_the_library() {
@@ -33,11 +33,10 @@ fn weights_json_equals_the_library() {
 
 #[test]
 fn weights_from_every_source() {
-    let dir = std::env::temp_dir().join(format!("cblab-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let csv = dir.join("counts.csv");
+    let dir = scratch();
+    let csv = dir.path().join("counts.csv");
     std::fs::write(&csv, "class,count\ncat,100\ndog,0\nemu,10\n").unwrap();
-    let labels = dir.join("labels.txt");
+    let labels = dir.path().join("labels.txt");
     std::fs::write(&labels, "cat\ncat\nemu\n").unwrap();
 
     let v = json_ok(&[
@@ -74,7 +73,6 @@ fn weights_from_every_source() {
         ],
         "line 2, column 5: 1.5 is not a whole number",
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
