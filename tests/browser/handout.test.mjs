@@ -124,9 +124,21 @@ async function printHandout(page, name) {
   await page.evaluate(() => {
     window.printed = 0;
     window.print = () => { window.printed += 1; };
+    window.clicked = 0;
+    document.querySelector('#print-handout').addEventListener('click', () => { window.clicked += 1; });
   });
   await page.click('#print-handout');
-  await page.waitForFunction(() => window.printed === 1, null, { timeout: 30_000 });
+  // One CI run timed out here, never reproduced: the figures below say whether the button saw
+  // the click, and a second print is told apart from none.
+  try {
+    await page.waitForFunction(() => window.printed > 0, null, { timeout: 30_000 });
+  } catch (error) {
+    const seen = await page.evaluate(() => ({
+      clicked: window.clicked, printed: window.printed, note: document.querySelector('.handout-note')?.textContent,
+    }));
+    throw new Error(`${error.message}\n  the page saw ${JSON.stringify(seen)}; its errors: ${JSON.stringify(page.errors)}`);
+  }
+  assert.equal(await page.evaluate(() => window.printed), 1, 'one click, one print');
   await page.emulateMedia({ media: 'print' });
   const dir = path.join(repoRoot, 'target', 'screenshots');
   await mkdir(dir, { recursive: true });
