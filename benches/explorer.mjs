@@ -9,6 +9,8 @@
 //
 // `--throttle N` slows the page's CPU N times (Chromium's Emulation.setCPUThrottlingRate, as
 // DevTools' "4x slowdown" for a mid-range phone), on the beta drag and on the first screen's.
+// Last, the same drag on a bare page (a slider, a text, a small canvas): the browser's own cost
+// of a step in the same run, which the site's figures include.
 
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -25,6 +27,34 @@ if (!(THROTTLE >= 1)) throw new Error(`--throttle takes a slowdown of 1 or more,
 async function measure(browser, url, label, slider = '#beta-slider') {
   const page = await openPage(browser, url, { width: 1600, height: 1000 });
   await page.waitForSelector('#weights-table tbody tr', { state: 'attached', timeout: 60_000 });
+  await dragAndReport(page, label, slider);
+}
+
+/**
+ * The same drag on a page with nothing but a slider whose input event sets one line of text
+ * and redraws a ten-point line on a canvas the size of the first screen's chart: what the
+ * browser itself costs a step in this run (style, layout, paint, commit of a frame), the floor
+ * under the site's figures.
+ */
+async function measureBare(browser) {
+  const page = await openPage(browser, 'about:blank', { width: 1600, height: 1000 });
+  await page.setContent('<input id="bare" type="range" min="0" max="1000" value="500" style="width: 40rem"><p id="said">500</p><canvas id="line" width="700" height="420"></canvas>');
+  await page.evaluate(() => {
+    const [slider, said, canvas] = ['bare', 'said', 'line'].map((id) => document.getElementById(id));
+    const context = canvas.getContext('2d');
+    slider.addEventListener('input', () => {
+      const v = Number(slider.value);
+      said.textContent = `beta = ${1 - 10 ** (-v / 200)}`;
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      context.beginPath();
+      for (let k = 0; k < 10; k++) context.lineTo(20 + k * 70, 400 - ((v * (k + 1)) % 380));
+      context.stroke();
+    });
+  });
+  await dragAndReport(page, 'a bare page: one slider, one text, one ten-point line', '#bare');
+}
+
+async function dragAndReport(page, label, slider) {
   if (THROTTLE > 1) {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE });
@@ -100,6 +130,7 @@ try {
   await measure(browser, `${server.url}?preset=cifar10-lt-100&beta=0.999`, 'beta drag, 10 classes');
   await measure(browser, `${server.url}?preset=cifar10-lt-100&beta=0.999`, 'first screen beta drag, 10 classes', '#first-beta');
   await measure(browser, `${server.url}?preset=cifar100-lt-100&beta=0.999`, 'beta drag, 100 classes');
+  await measureBare(browser);
 } finally {
   await browser.close();
   await server.close();

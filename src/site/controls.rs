@@ -218,7 +218,7 @@ pub fn Controls() -> impl IntoView {
                     .map(|scheme| {
                         // A memo: set at every change of the state, a checkbox costs the
                         // browser's autofill a walk over every control of the page.
-                        let checked = Memo::new(move |_| ex.state.with(|s| s.schemes.contains(&scheme)));
+                        let checked = Memo::new(move |_| ex.schemes.with(|s| s.contains(&scheme)));
                         view! {
                             <label class="check">
                                 <input
@@ -249,7 +249,7 @@ pub fn Controls() -> impl IntoView {
 fn RepeatFactorChoice() -> impl IntoView {
     let ex = use_explorer();
     let lang = use_page().lang;
-    let has_images = Memo::new(move |_| ex.state.with(|s| s.distribution.images.is_some()));
+    let has_images = Memo::new(move |_| ex.images.with(Option::is_some));
     view! {
         <label class="check">
             <input

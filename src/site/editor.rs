@@ -42,8 +42,8 @@ pub fn DistributionEditor() -> impl IntoView {
 fn SourceTools() -> impl IntoView {
     let ex = use_explorer();
     let preset_value = Memo::new(move |_| {
-        ex.state.with(|s| match s.distribution.source {
-            Source::Preset(name) => name.to_owned(),
+        ex.source.with(|s| match s {
+            Source::Preset(name) => (*name).to_owned(),
             Source::Profile(_) => "generated".to_owned(),
             Source::Custom => "custom".to_owned(),
         })

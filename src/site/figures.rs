@@ -58,7 +58,7 @@ pub fn counts_figure(ex: Explorer) -> Memo<Figure> {
 /// when the counts have images per class.
 pub fn weights_figure(ex: Explorer) -> Memo<Figure> {
     // The repeat factor follows the images and t, not beta or the rest of the state.
-    let images = Memo::new(move |_| ex.state.with(|s| s.distribution.images.clone()));
+    let images = ex.images;
     let repeat_factor = Memo::new(move |_| {
         let (shown, t) = ex.repeat_factor.get();
         let factors = images.with(|i| {

@@ -76,7 +76,7 @@ pub fn FirstScreen() -> impl IntoView {
     // What the counts are: a preset's name, or "your classes".
     let data = Memo::new(move |_| {
         let lang = lang.get();
-        ex.state.with(|s| match s.distribution.source {
+        ex.source.with(|s| match s {
             Source::Preset(name) => preset(name).map(|p| p.label(lang)),
             _ => None,
         })

@@ -10,7 +10,7 @@ use crate::balance::repeat_factor::DEFAULT_THRESHOLD;
 use crate::balance::weights::{ClassWeights, WeightsError, class_balanced_weights};
 use crate::charts::Theme;
 use crate::explorer::results::{SchemeWeights, scheme_weights};
-use crate::explorer::state::{ComparedScheme, ExplorerState};
+use crate::explorer::state::{ComparedScheme, ExplorerState, Images, Source};
 use crate::explorer::training::TrainingSettings;
 use crate::explorer::url::{from_query, to_query};
 use crate::i18n::Message;
@@ -28,6 +28,14 @@ pub struct Explorer {
     pub notices: RwSignal<Vec<Message>>,
     /// Samples per class.
     pub counts: Memo<Vec<u64>>,
+    /// Where the counts came from.
+    pub source: Memo<Source>,
+    /// Class names, when an uploaded file had them.
+    pub names: Memo<Option<Vec<String>>>,
+    /// Images per class, when a data set's files gave them.
+    pub images: Memo<Option<Images>>,
+    /// The compared schemes, in control order.
+    pub schemes: Memo<Vec<ComparedScheme>>,
     /// beta.
     pub beta: Memo<Beta>,
     /// gamma.
@@ -64,24 +72,44 @@ pub fn tracked_when<T>(track: bool, f: impl FnOnce() -> T) -> T {
     if track { f() } else { untrack(f) }
 }
 
+/// A memo of one part of the state. A drag changes the state at every step
+/// and most parts not at all, so the parts are compared in place (a data
+/// set's counts, names and images may run to 10,000 classes) and what reads
+/// a part runs only when it changes, not at every step.
+fn part<T: Clone + PartialEq + Send + Sync + 'static>(
+    state: RwSignal<ExplorerState>,
+    get: impl Fn(&ExplorerState) -> &T + Send + Sync + 'static,
+) -> Memo<T> {
+    Memo::new_owning(move |kept: Option<T>| {
+        state.with(|s| match kept {
+            Some(kept) if kept == *get(s) => (kept, false),
+            _ => (get(s).clone(), true),
+        })
+    })
+}
+
 /// Creates the explorer's state from the URL and shares it with every component.
 /// The URL then follows both the explorer's state and the page's `view`.
 pub fn provide_explorer(view: RwSignal<PageView>) -> Explorer {
     let (initial, notices) = from_query(&dom::query());
     let state = RwSignal::new(initial);
-    let counts = Memo::new(move |_| state.with(|s| s.distribution.counts.clone()));
+    let counts = part(state, |s| &s.distribution.counts);
     let beta = Memo::new(move |_| state.with(|s| s.beta));
-    let schemes = Memo::new(move |_| state.with(|s| s.schemes.clone()));
+    let schemes = part(state, |s| &s.schemes);
     let dark = dom::use_dark_mode();
     let (resting, set_resting) = signal(true);
     let explorer = Explorer {
         state,
         notices: RwSignal::new(notices),
         counts,
+        source: part(state, |s| &s.distribution.source),
+        names: part(state, |s| &s.distribution.names),
+        images: part(state, |s| &s.distribution.images),
+        schemes,
         beta,
         gamma: Memo::new(move |_| state.with(|s| s.gamma)),
         log_scale: Memo::new(move |_| state.with(|s| s.log_scale)),
-        training: Memo::new(move |_| state.with(|s| s.training.clone())),
+        training: part(state, |s| &s.training),
         posthoc_tau: Memo::new(move |_| state.with(|s| s.posthoc_tau)),
         cb: Memo::new(move |_| counts.with(|c| class_balanced_weights(c, beta.get()))),
         fixed_schemes: Memo::new(move |_| {
@@ -187,7 +215,7 @@ impl Explorer {
     /// The compared schemes' weights in control order, the current-beta one
     /// computed from the memo of class-balanced weights.
     pub fn compared(&self) -> Vec<SchemeWeights> {
-        let schemes = self.state.with(|s| s.schemes.clone());
+        let schemes = self.schemes.get();
         let fixed = self.fixed_schemes.get();
         schemes
             .into_iter()

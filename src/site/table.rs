@@ -53,14 +53,8 @@ pub fn WeightsTable() -> impl IntoView {
         })
     });
     // The names alone (the state changes at every step of a drag): the rows
-    // then rebuild only when their numbers or names change. Compared in place,
-    // not cloned, at each step: an uploaded file may name 10,000 classes.
-    let class_names = Memo::new_owning(move |kept: Option<Option<Vec<String>>>| {
-        ex.state.with(|s| match kept {
-            Some(kept) if kept == s.distribution.names => (kept, false),
-            _ => (s.distribution.names.clone(), true),
-        })
-    });
+    // then rebuild only when their numbers or names change.
+    let class_names = ex.names;
     let names = move |i: usize| class_names.with(|n| class_name(n.as_deref(), i));
     // The betas between which the weights move (see the beta control), or a dash.
     let range = Memo::new(move |_| ex.counts.with(|c| beta_range(c)));
