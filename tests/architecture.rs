@@ -323,13 +323,14 @@ fn the_scanner_finds_paths_and_cycles() {
     assert!(paths(&strip_comments("// crate::a::b\n\"crate::c\"")).is_empty());
 
     // A crate of two files that name each other is caught.
-    let dir = std::env::temp_dir().join(format!("cblab-architecture-{}", std::process::id()));
+    // Removed when dropped, whether the test passes or not.
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path();
     fs::create_dir_all(dir.join("m")).unwrap();
     fs::write(dir.join("lib.rs"), "pub mod m;\n").unwrap();
     fs::write(dir.join("m/mod.rs"), "pub mod a;\npub mod b;\n").unwrap();
     fs::write(dir.join("m/a.rs"), "use super::b::B;\npub struct A;\n").unwrap();
     fs::write(dir.join("m/b.rs"), "pub struct B(crate::m::a::A);\n").unwrap();
-    let pairs = mutual(&Crate::read(&dir, &["lib"]));
-    fs::remove_dir_all(&dir).unwrap();
+    let pairs = mutual(&Crate::read(dir, &["lib"]));
     assert_eq!(pairs.len(), 1, "{pairs:?}");
 }

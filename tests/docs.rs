@@ -225,7 +225,7 @@ fn every_cli_example_runs_and_prints_what_it_shows() {
     for name in ["README.md", "docs/cli.md"] {
         let text = fs::read_to_string(root().join(name)).unwrap();
         let (_, blocks) = split_fences(&text);
-        for (b, block) in blocks.iter().enumerate() {
+        for block in &blocks {
             if block.info != "console" {
                 for line in &block.lines {
                     let line = line.trim_start();
@@ -238,18 +238,14 @@ fn every_cli_example_runs_and_prints_what_it_shows() {
                 }
                 continue;
             }
-            let dir = std::env::temp_dir().join(format!(
-                "cblab-docs-{}-{}-{b}",
-                std::process::id(),
-                name.replace('/', "-")
-            ));
-            fs::create_dir_all(&dir).unwrap();
+            // Removed when dropped, whether the commands pass or not.
+            let dir = tempfile::tempdir().unwrap();
             for (command, shown) in commands(block) {
                 ran += 1;
                 let out = Command::new("sh")
                     .arg("-c")
                     .arg(&command)
-                    .current_dir(&dir)
+                    .current_dir(dir.path())
                     .env("PATH", &path)
                     .output()
                     .expect("sh runs");
@@ -269,7 +265,6 @@ fn every_cli_example_runs_and_prints_what_it_shows() {
                     ));
                 }
             }
-            fs::remove_dir_all(&dir).unwrap();
         }
     }
     assert!(ran >= 8, "only {ran} example commands found");

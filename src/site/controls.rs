@@ -231,7 +231,11 @@ pub fn Controls() -> impl IntoView {
                                         ex.state.update(|s| s.toggle_scheme(scheme, on));
                                     }
                                 />
-                                {move || scheme.label(ex.beta.get()).in_lang(lang.get())}
+                                // Only "CB, your beta" names beta: the others do not follow a drag.
+                                {move || {
+                                    let beta = if scheme.follows_beta() { ex.beta.get() } else { Beta::ZERO };
+                                    scheme.label(beta).in_lang(lang.get())
+                                }}
                             </label>
                         }
                     })

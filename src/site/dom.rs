@@ -47,13 +47,14 @@ pub fn page_url(query: &str) -> String {
 thread_local! {
     /// Set while the handout is being printed: everything counts as on
     /// screen then, so that off-screen sections and charts show the current
-    /// state on paper.
-    static PRINTING: RwSignal<bool> = RwSignal::new(false);
+    /// state on paper. Reference-counted: it belongs to no component.
+    static PRINTING: ArcRwSignal<bool> = ArcRwSignal::new(false);
 }
 
-/// Whether the handout is being printed (see [`PRINTING`]).
+/// Whether the handout is being printed (see [`PRINTING`]): a handle owned
+/// by the caller's component, to the one signal.
 pub fn printing() -> RwSignal<bool> {
-    PRINTING.with(|p| *p)
+    PRINTING.with(|p| RwSignal::from(p.clone()))
 }
 
 /// Replaces the page's URL query without reloading or adding history; the

@@ -243,7 +243,9 @@ mod tests {
 
     #[test]
     fn serves_over_tcp() {
-        let dir = std::env::temp_dir().join(format!("xtask-serve-test-{}", std::process::id()));
+        // Removed when dropped, whether the test passes or not.
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path().to_owned();
         fs::create_dir_all(dir.join("sub")).unwrap();
         fs::write(dir.join("index.html"), "<p>home</p>").unwrap();
         fs::write(dir.join("app_bg.wasm"), b"\0asm").unwrap();
@@ -275,7 +277,5 @@ mod tests {
         let post = get(port, "POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
         assert!(post.starts_with("HTTP/1.1 405"), "{post}");
         assert!(post.contains("Allow: GET, HEAD\r\n"));
-
-        fs::remove_dir_all(&dir).unwrap();
     }
 }
