@@ -177,6 +177,9 @@ test('the handout prints each kept section on its own page, no controls, the lin
   assert.ok(definitionPage > 0, `section 3 starts a page: ${JSON.stringify(starts)}`);
   const all = texts.join('\n');
   assert.ok(!all.includes(TITLES['long-tail']), 'a dropped section is not printed');
+  // The coverage trials, never run on screen, ran for the paper: their table is printed.
+  assert.match(all, /Mean of 500 trials against the formula/);
+  assert.ok(!all.includes('Run the trials to fill this table'), 'no table left empty on paper');
   // The links page and the answer key, each on a page of its own.
   assert.ok(starts.some((s) => s.includes('Open these on your phone')), `a links page: ${JSON.stringify(starts)}`);
   assert.ok(starts.some((s) => s.includes('Answer key')), `an answer key page: ${JSON.stringify(starts)}`);

@@ -94,7 +94,7 @@ pub fn CoverageLab() -> impl IntoView {
             }
         });
     };
-    let run_trials = move |_| {
+    let run_trials = move || {
         let config = CoverageConfig {
             prototypes: prototypes.get_untracked(),
             draws: draws.get_untracked(),
@@ -107,6 +107,14 @@ pub fn CoverageLab() -> impl IntoView {
         });
         results.set(Some((simulate_prototypes(&config), geometric)));
     };
+    // On paper there is no button to press: a handout printed before the
+    // trials ran gets them (the same seed, so the button's numbers).
+    let printing = dom::printing();
+    Effect::new(move |_| {
+        if printing.get() && results.with_untracked(Option::is_none) {
+            run_trials();
+        }
+    });
     let change_n = move |ev| {
         if let Ok(n) = event_target_value(&ev).parse::<u32>()
             && PROTOTYPE_CHOICES.contains(&n)
@@ -228,7 +236,7 @@ pub fn CoverageLab() -> impl IntoView {
                 </figure>
             </div>
             <p>{t("coverage.trials_intro")}</p>
-            <button type="button" id="coverage-run" class="primary" on:click=run_trials>
+            <button type="button" id="coverage-run" class="primary" on:click=move |_| run_trials()>
                 {tf("coverage.run", move || vec![("trials", TRIALS.to_string())])}
             </button>
             <ChartCanvas figure=figure name="lesson-coverage" described_by="coverage-table"

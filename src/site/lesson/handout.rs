@@ -105,13 +105,14 @@ async fn make_codes(codes: Codes, ex: Explorer, page: Page) -> Result<(), SplitL
 fn use_browser_print(codes: Codes) {
     let ex = use_explorer();
     let page = use_page();
+    let printing = dom::printing();
     let before = window_event_listener_untyped("beforeprint", move |_| {
-        dom::printing().set(true);
+        printing.set(true);
         leptos::task::spawn_local(async move {
             let _ = make_codes(codes, ex, page).await;
         });
     });
-    let after = window_event_listener_untyped("afterprint", move |_| dom::printing().set(false));
+    let after = window_event_listener_untyped("afterprint", move |_| printing.set(false));
     on_cleanup(move || {
         before.remove();
         after.remove();
