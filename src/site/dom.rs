@@ -47,14 +47,15 @@ pub fn page_url(query: &str) -> String {
 thread_local! {
     /// Set while the handout is being printed: everything counts as on
     /// screen then, so that off-screen sections and charts show the current
-    /// state on paper. Reference-counted: it belongs to no component.
-    static PRINTING: ArcRwSignal<bool> = ArcRwSignal::new(false);
+    /// state on paper. Made by [`super::mount`] before any component, so
+    /// it belongs to none and is never disposed: observers' callbacks read
+    /// it after the component that set them up is gone.
+    static PRINTING: RwSignal<bool> = RwSignal::new(false);
 }
 
-/// Whether the handout is being printed (see [`PRINTING`]): a handle owned
-/// by the caller's component, to the one signal.
+/// Whether the handout is being printed (see [`PRINTING`]).
 pub fn printing() -> RwSignal<bool> {
-    PRINTING.with(|p| RwSignal::from(p.clone()))
+    PRINTING.with(|p| *p)
 }
 
 /// Replaces the page's URL query without reloading or adding history; the

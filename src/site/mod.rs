@@ -60,6 +60,8 @@ pub async fn bench_trainer(
 /// language are here (English is built in; another is fetched first).
 pub fn mount() {
     console_error_panic_hook::set_once();
+    // Outside any owner: the signal lives as long as the page.
+    let _ = dom::printing();
     let lang = crate::teach::lesson::view_from_query(&dom::query()).0.lang;
     if lang.is_ready() {
         leptos::mount::mount_to_body(|| view! { <App failure=None /> });
