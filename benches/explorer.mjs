@@ -10,7 +10,8 @@
 // `--throttle N` slows the page's CPU N times (Chromium's Emulation.setCPUThrottlingRate, as
 // DevTools' "4x slowdown" for a mid-range phone), on the beta drag and on the first screen's.
 // Last, the same drag on a bare page (a slider, a text, a small canvas): the browser's own cost
-// of a step in the same run, which the site's figures include.
+// of a step in the same run, which the site's figures include. Each line also gives the 2D canvas
+// calls a step makes, which do not vary from run to run as the times do.
 
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -92,12 +93,42 @@ async function dragAndReport(page, label, slider) {
   await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
   await drag({ events: traced, selector: slider });
   const busy = mainThreadPerStep(JSON.parse((await browser.stopTracing()).toString()), traced);
+  const calls = await canvasCallsPerStep(page, slider);
   page.assertNoErrors();
   await page.close();
   const slowed = THROTTLE > 1 ? ` (CPU ${THROTTLE}x slower)` : '';
   const answer = stats(times);
   const main = stats(busy);
-  console.log(`${label}${slowed}: median ${answer.median} ms, p95 ${answer.p95} ms, max ${answer.max} ms over ${times.length} input events; main thread busy ${main.median} ms a step (median), p95 ${main.p95} ms, traced over ${busy.length}`);
+  console.log(`${label}${slowed}: median ${answer.median} ms, p95 ${answer.p95} ms, max ${answer.max} ms over ${times.length} input events; main thread busy ${main.median} ms a step (median), p95 ${main.p95} ms, traced over ${busy.length}; ${calls} canvas calls a step`);
+}
+
+/**
+ * The 2D canvas calls (methods and property sets, on the page's canvases) a step of the drag
+ * makes, counted over ten steps after the timed ones: the charts' drawing work, which does not
+ * vary from run to run as the times do.
+ */
+async function canvasCallsPerStep(page, selector) {
+  return page.evaluate(async (selector) => {
+    const proto = CanvasRenderingContext2D.prototype;
+    let calls = 0;
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const d = Object.getOwnPropertyDescriptor(proto, name);
+      if (typeof d.value === 'function') {
+        const f = d.value;
+        proto[name] = function (...args) { if (this.canvas.isConnected) calls++; return f.apply(this, args); };
+      } else if (d.set) {
+        const set = d.set;
+        Object.defineProperty(proto, name, { ...d, set(v) { if (this.canvas.isConnected) calls++; set.call(this, v); } });
+      }
+    }
+    const slider = document.querySelector(selector);
+    for (let i = 0; i < 10; i++) {
+      slider.value = String(230 + ((i * 37) % 600));
+      slider.dispatchEvent(new Event('input', { bubbles: true }));
+      await new Promise((r) => requestAnimationFrame(() => r()));
+    }
+    return calls / 10;
+  }, selector);
 }
 
 /** The page's main thread's busy time (its tasks, whole) between one step's mark and the next, per measured step. */

@@ -12,7 +12,7 @@ use super::ChartBackend;
 
 use super::axis::{Axis, nice_ceil};
 use super::frame::{self, Corner, Frame, Key};
-use super::series::{draw_lines, split_gaps};
+use super::series::{draw_dashed, draw_lines, split_gaps};
 use super::{DrawResult, Theme};
 use crate::teach::coverage::expected_covered;
 
@@ -90,12 +90,12 @@ pub fn draw<DB: ChartBackend>(
 
     let dash = theme.px(6.0);
     let at = y.to_plot_or_nan(big_n);
-    chart.draw_series(DashedLineSeries::new(
+    draw_dashed(
+        chart,
         [(x.floor(), at), (x.plot_range().end, at)],
         dash,
-        dash,
         theme.muted.stroke_width(theme.stroke(1.0)),
-    ))?;
+    )?;
 
     if let Some(mean) = &data.geometric {
         let points = mean

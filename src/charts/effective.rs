@@ -15,6 +15,7 @@ use super::ChartBackend;
 use super::axis::{Axis, nice_ceil};
 use super::family::{self, BetaCurve};
 use super::frame::{self, Corner, Frame, Key};
+use super::series::draw_dashed;
 use super::{DrawResult, Theme, short_number};
 use crate::balance::effective_number::{Beta, effective_number};
 
@@ -140,12 +141,12 @@ pub fn draw<DB: ChartBackend>(
         if big_n <= y.hi() {
             let at = y.to_plot_or_nan(big_n);
             let (colour, _) = theme.curve(i, c.current);
-            chart.draw_series(DashedLineSeries::new(
+            draw_dashed(
+                chart,
                 [(x.floor(), at), (x.plot_range().end, at)],
                 dash,
-                dash,
                 colour.mix(0.8).stroke_width(theme.stroke(1.0)),
-            ))?;
+            )?;
         }
     }
     // The current curve last, on top.

@@ -1,7 +1,9 @@
 //! Per-class series in plot coordinates: lines, bars and filled profiles,
 //! reduced with [`envelope`] when there are more classes than pixel columns.
 
+use plotters::element::{Drawable, PointCollection};
 use plotters::prelude::*;
+use plotters_backend::{BackendCoord, DrawingErrorKind};
 
 use super::ChartBackend;
 
@@ -30,6 +32,51 @@ pub(crate) fn split_gaps(points: impl IntoIterator<Item = (f64, f64)>) -> Vec<Li
         lines.push(current);
     }
     lines
+}
+
+/// Draws a dashed line from `from` to `to` (plot coordinates), in dashes
+/// `dash` pixels long with gaps as long: the rules at a reference value.
+pub(crate) fn draw_dashed<DB: ChartBackend>(
+    chart: &ChartContext<'_, DB, Plane>,
+    [from, to]: [(f64, f64); 2],
+    dash: f64,
+    style: ShapeStyle,
+) -> DrawResult<(), DB> {
+    chart.plotting_area().draw(&Dashed {
+        ends: [from, to],
+        dash: dash.max(1.0) as u32,
+        style,
+    })
+}
+
+/// A dashed line, drawn by its backend ([`ChartBackend::draw_dashed_line`]).
+struct Dashed {
+    ends: [(f64, f64); 2],
+    dash: u32,
+    style: ShapeStyle,
+}
+
+impl<'a> PointCollection<'a, (f64, f64)> for &'a Dashed {
+    type Point = &'a (f64, f64);
+    type IntoIter = &'a [(f64, f64)];
+
+    fn point_iter(self) -> Self::IntoIter {
+        &self.ends
+    }
+}
+
+impl<DB: ChartBackend> Drawable<DB> for Dashed {
+    fn draw<I: Iterator<Item = BackendCoord>>(
+        &self,
+        mut points: I,
+        backend: &mut DB,
+        _parent: (u32, u32),
+    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
+        match (points.next(), points.next()) {
+            (Some(from), Some(to)) => backend.draw_dashed_line(from, to, self.dash, &self.style),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// A per-class series, ready to draw.

@@ -11,7 +11,7 @@ use super::ChartBackend;
 
 use super::axis::Axis;
 use super::frame::{self, Corner, Frame, Key};
-use super::series::{draw_lines, split_gaps};
+use super::series::{draw_dashed, draw_lines, split_gaps};
 use super::training::TRAIN_TO_FILL;
 use super::{DrawResult, Theme};
 use crate::train::experiments::MeanSd;
@@ -134,12 +134,12 @@ pub fn draw<DB: ChartBackend>(
     ] {
         let Some(m) = level else { continue };
         let at = y.to_plot_or_nan(m.mean);
-        chart.draw_series(DashedLineSeries::new(
+        draw_dashed(
+            chart,
             [(left, at), (right, at)],
             dash,
-            dash,
             colour.stroke_width(theme.stroke(2.0)),
-        ))?;
+        )?;
     }
 
     let points = data

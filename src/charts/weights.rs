@@ -17,7 +17,9 @@ use super::ChartBackend;
 use super::axis::{Axis, nice_ceil};
 use super::family::on_top_last;
 use super::frame::{self, Frame, Key};
-use super::series::{class_series, draw_class_series, half_width_in_plot, legend_corner};
+use super::series::{
+    class_series, draw_class_series, draw_dashed, half_width_in_plot, legend_corner,
+};
 use super::{DrawResult, Theme};
 use crate::i18n::Message;
 
@@ -118,12 +120,12 @@ pub fn draw<DB: ChartBackend>(
     // scikit-learn's "balanced"): above it a class is up-weighted.
     if let Some(one) = y.to_plot(1.0) {
         let dash = theme.px(5.0);
-        chart.draw_series(DashedLineSeries::new(
+        draw_dashed(
+            chart,
             [(-0.5, one), (classes.max(1) as f64 - 0.5, one)],
             dash,
-            dash,
             theme.muted.stroke_width(theme.stroke(1.0)),
-        ))?;
+        )?;
     }
 
     // The highlighted curves last, on top.

@@ -15,7 +15,7 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use crate::charts::{ChartBackend, Region, overlap};
+use crate::charts::{ChartBackend, Region, draw_dashes, overlap};
 
 /// Where a figure goes: the page's `<canvas>`, or an SVG document for a download.
 enum Target<'a> {
@@ -216,6 +216,36 @@ impl DrawingBackend for Backend<'_> {
 }
 
 impl ChartBackend for Backend<'_> {
+    fn draw_dashed_line(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        dash: u32,
+        style: &ShapeStyle,
+    ) -> Result<(), DrawingErrorKind<DrawError>> {
+        if matches!(self.target, Target::Svg(_)) {
+            return draw_dashes(self, from, to, dash, style);
+        }
+        if style.color.alpha() == 0.0 {
+            return Ok(());
+        }
+        // One stroke with a dash pattern, where the SVG gets a path a dash.
+        let context = &self.context;
+        let (r, g, b) = style.color.rgb();
+        context.set_stroke_style_str(&format!("rgba({r},{g},{b},{})", style.color.alpha()));
+        context.set_line_width(f64::from(style.stroke_width));
+        let _ = context.set_line_dash(&js_sys::Array::of2(
+            &f64::from(dash).into(),
+            &f64::from(dash).into(),
+        ));
+        context.begin_path();
+        context.move_to(f64::from(from.0), f64::from(from.1));
+        context.line_to(f64::from(to.0), f64::from(to.1));
+        context.stroke();
+        let _ = context.set_line_dash(&js_sys::Array::new());
+        Ok(())
+    }
+
     fn restore_frame(&mut self, key: u64, (x, y, w, h): Region) -> bool {
         let Some(frames) = &self.frames else {
             return false;

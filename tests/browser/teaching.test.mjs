@@ -28,6 +28,47 @@ const onFirstScreen = (page, selector) => page.evaluate((s) => {
   return r.width > 0 && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth;
 }, selector);
 
+/**
+ * How many pixel rows of the canvas `selector` hold a dashed grey line: twelve or more grey runs
+ * in a row of one length (3 to 8 CSS pixels, to a pixel) with gaps as long, as a dash pattern
+ * draws and neither text nor a solid line does.
+ */
+const dashedRows = (page, selector) => page.evaluate((s) => {
+  const canvas = document.querySelector(s);
+  const { data, width, height } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  const longest = Math.ceil(8 * devicePixelRatio);
+  const at = (x, y) => data.subarray(4 * (y * width + x), 4 * (y * width + x) + 3);
+  const [br, bg, bb] = at(width - 1, height - 1);
+  const grey = (x, y) => {
+    const [r, g, b] = at(x, y);
+    return Math.max(Math.abs(r - br), Math.abs(g - bg), Math.abs(b - bb)) > 24 && Math.max(r, g, b) - Math.min(r, g, b) < 40;
+  };
+  let rows = 0;
+  for (let y = 0; y < height; y++) {
+    const runs = [];
+    for (let x = 0; x < width; x++) {
+      if (!grey(x, y)) continue;
+      const last = runs.at(-1);
+      if (last && last.end === x) last.end++;
+      else runs.push({ start: x, end: x + 1 });
+    }
+    // The longest chain of runs as long as its first (to a pixel), each a period of twice that
+    // length after the last; runs of one pixel (a grid line crossing a gap) left out.
+    const wide = runs.filter((r) => r.end - r.start > 1);
+    let best = 0;
+    for (let i = 0; i < wide.length; i++) {
+      const length = wide[i].end - wide[i].start;
+      if (length < 3 || length > longest) continue;
+      let j = i + 1;
+      while (j < wide.length && Math.abs(wide[j].end - wide[j].start - length) <= 1
+        && Math.abs(wide[j].start - wide[j - 1].start - 2 * length) <= 1) j++;
+      best = Math.max(best, j - i);
+    }
+    if (best >= 12) rows++;
+  }
+  return rows;
+}, selector);
+
 test('the first screen shows the figure under the reader\'s finger and three ways in, on a desktop and a phone', { timeout: 120_000 }, async () => {
   for (const [name, width, height] of [['desktop', 1280, 800], ['phone', 390, 844]]) {
     const page = await open('', { width, height });
@@ -39,6 +80,9 @@ test('the first screen shows the figure under the reader\'s finger and three way
     }
     // The default is CIFAR-10-LT at imbalance 100: inverse frequency gives the rarest class 100x.
     assert.match(await page.textContent('#first-ratio'), /\(50 samples\) weighs 100 times the most frequent one \(5000 samples\)/);
+    // The rule at weight 1 is dashed (the canvas strokes it once with a dash pattern): a row of
+    // the chart's pixels alternates grey dashes and background, right of the legend.
+    assert.ok(await dashedRows(page, 'canvas[data-figure="first-weights"]') > 0, `${name}: the weights chart draws its rule at weight 1 dashed`);
     // Drag the slider with the finger (a touch-sized drag of the thumb to the left): beta falls
     // and the CB ratio is the CLI's for the new beta.
     const box = await page.locator('#first-beta').boundingBox();
