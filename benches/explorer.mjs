@@ -12,6 +12,12 @@
 // Last, the same drag on a bare page (a slider, a text, a small canvas): the browser's own cost
 // of a step in the same run, which the site's figures include. Each line also gives the 2D canvas
 // calls a step makes, which do not vary from run to run as the times do.
+//
+// `--against DIR` then drags the first screen of this build and of the build in DIR side by side,
+// two pages in one browser, in rounds of ten steps alternating between them, so that both share
+// whatever the machine does meanwhile: on a shared machine, where one build's runs spread by
+// 5-10 ms at 4x, the one comparison of two builds that holds. (A brief run compares the build
+// with itself, so that the mode does not rot.)
 
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,6 +30,9 @@ const EVENTS = brief ? 5 : 100;
 const flag = process.argv.indexOf('--throttle');
 const THROTTLE = flag >= 0 ? Number(process.argv[flag + 1]) : 1;
 if (!(THROTTLE >= 1)) throw new Error(`--throttle takes a slowdown of 1 or more, not ${process.argv[flag + 1]}`);
+const againstFlag = process.argv.indexOf('--against');
+const AGAINST = againstFlag >= 0 ? process.argv[againstFlag + 1] : brief ? dist : null;
+if (againstFlag >= 0 && !AGAINST) throw new Error('--against takes the folder of another build (a dist/)');
 
 async function measure(browser, url, label, slider = '#beta-slider') {
   const page = await openPage(browser, url, { width: 1600, height: 1000 });
@@ -131,6 +140,63 @@ async function canvasCallsPerStep(page, selector) {
   }, selector);
 }
 
+/**
+ * The first screen's drag on two builds side by side (see `--against`): each step dispatched in
+ * an animation frame as a hand's drag is, timed to a macrotask after its frame; the first round
+ * warms both up and is not counted.
+ */
+async function measurePaired(browser, dists) {
+  const rounds = brief ? 2 : 16;
+  const steps = brief ? 2 : 10;
+  const sides = [];
+  try {
+    for (const dir of dists) {
+      const server = await serveDist(dir);
+      sides.push({ dir, server, times: [] });
+      const page = await openPage(browser, `${server.url}?preset=cifar10-lt-100&beta=0.999`, { width: 1600, height: 1000 });
+      sides.at(-1).page = page;
+      await page.waitForSelector('#weights-table tbody tr', { state: 'attached', timeout: 60_000 });
+      if (THROTTLE > 1) await (await page.context().newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: THROTTLE });
+      await page.evaluate(async () => {
+        document.querySelector('#first-beta').scrollIntoView({ block: 'center' });
+        await new Promise((r) => setTimeout(r, 300));
+      });
+    }
+    for (let round = 0; round < rounds; round++) {
+      for (const side of round % 2 ? [...sides].reverse() : sides) {
+        const times = await side.page.evaluate(async ({ round, steps }) => {
+          const slider = document.querySelector('#first-beta');
+          const macrotask = () => new Promise((resolve) => {
+            const channel = new MessageChannel();
+            channel.port1.onmessage = resolve;
+            channel.port2.postMessage(null);
+          });
+          const out = [];
+          for (let i = 0; i < steps; i++) {
+            await new Promise((r) => requestAnimationFrame(() => r()));
+            slider.value = String(200 + (((round * steps + i) * 37) % 600));
+            const t0 = performance.now();
+            slider.dispatchEvent(new Event('input', { bubbles: true }));
+            await macrotask();
+            out.push(performance.now() - t0);
+          }
+          return out;
+        }, { round, steps });
+        if (round > 0) side.times.push(...times);
+      }
+    }
+    for (const side of sides) side.page.assertNoErrors();
+  } finally {
+    for (const side of sides) {
+      await side.page?.close();
+      await side.server.close();
+    }
+  }
+  const slowed = THROTTLE > 1 ? ` (CPU ${THROTTLE}x slower)` : '';
+  const [ours, theirs] = sides.map((side) => stats(side.times));
+  console.log(`first screen beta drag, side by side${slowed}: this build median ${ours.median} ms (p95 ${ours.p95}), ${dists[1]} median ${theirs.median} ms (p95 ${theirs.p95}), ${sides[0].times.length} steps each in ${rounds - 1} alternating rounds, two pages in one browser`);
+}
+
 /** The page's main thread's busy time (its tasks, whole) between one step's mark and the next, per measured step. */
 function mainThreadPerStep(trace, events) {
   const all = trace.traceEvents ?? trace;
@@ -162,6 +228,7 @@ try {
   await measure(browser, `${server.url}?preset=cifar10-lt-100&beta=0.999`, 'first screen beta drag, 10 classes', '#first-beta');
   await measure(browser, `${server.url}?preset=cifar100-lt-100&beta=0.999`, 'beta drag, 100 classes');
   await measureBare(browser);
+  if (AGAINST) await measurePaired(browser, [dist, AGAINST]);
 } finally {
   await browser.close();
   await server.close();
