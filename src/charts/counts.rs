@@ -129,7 +129,10 @@ pub fn draw<DB: ChartBackend>(
         let series = class_series(effective, &y, columns, half);
         draw_class_series(chart, theme, series, theme.series(i), CURVE_WIDTH)?;
     }
-    framed.finish(theme)
+    // The bars fill each class from the axis up; the lines lie below the bars' tops.
+    let floor = y.floor();
+    let envelope: Vec<(f64, f64)> = plotted.iter().map(|&top| (floor, top)).collect();
+    framed.finish_clear_of(theme, &envelope)
 }
 
 #[cfg(test)]

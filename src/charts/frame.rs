@@ -74,6 +74,20 @@ pub(crate) enum Corner {
     Outside,
 }
 
+impl Corner {
+    /// This corner, then the one at the same height on the other side, then
+    /// the two at the other height (this side first).
+    fn and_alternatives(self) -> [Corner; 4] {
+        use Corner::*;
+        match self {
+            UpperLeft | Outside => [UpperLeft, UpperRight, LowerLeft, LowerRight],
+            UpperRight => [UpperRight, UpperLeft, LowerRight, LowerLeft],
+            LowerLeft => [LowerLeft, LowerRight, UpperLeft, UpperRight],
+            LowerRight => [LowerRight, LowerLeft, UpperRight, UpperLeft],
+        }
+    }
+}
+
 /// Sizes of a legend, in device pixels.
 struct KeyLayout {
     /// Height of one row.
@@ -256,23 +270,50 @@ impl<DB: ChartBackend> Framed<'_, DB> {
     /// Draws the legend over the series, when it goes inside the plot: call
     /// it after the series.
     pub fn finish(self, theme: &Theme) -> DrawResult<(), DB> {
-        let Some((keys, corner)) = self.inside else {
+        self.finish_clear_of(theme, &[])
+    }
+
+    /// [`Framed::finish`] for a class-by-class chart whose curves can run
+    /// through any corner: `envelope[i]` is the lowest and the highest value
+    /// plotted for class i (at x = i, plot coordinates, NaN where nothing is
+    /// drawn). The legend takes the corner given to [`build`] if its box
+    /// covers none of the envelope, else the first corner that does (the
+    /// other side, then the other height), else the one that covers least.
+    /// Only the corner changes, never the plot's size: a drag that moves
+    /// the curves moves the legend, not the axes.
+    pub fn finish_clear_of(self, theme: &Theme, envelope: &[(f64, f64)]) -> DrawResult<(), DB> {
+        let Some((keys, corner)) = &self.inside else {
             return Ok(());
         };
         let plot = self.chart.plotting_area().strip_coord_spec();
-        let layout = KeyLayout::new(&plot, theme, &keys)?;
+        let layout = KeyLayout::new(&plot, theme, keys)?;
         let (bw, bh) = layout.boxed();
         let (pw, ph) = plot.dim_in_pixel();
         let inset = theme.px(6.0);
-        let x = match corner {
-            Corner::UpperLeft | Corner::LowerLeft => inset,
-            // An `Outside` legend is never drawn inside; this arm only makes the match whole.
-            Corner::UpperRight | Corner::LowerRight | Corner::Outside => pw as f64 - inset - bw,
+        let origin = |corner: Corner| {
+            let x = match corner {
+                Corner::UpperLeft | Corner::LowerLeft => inset,
+                // An `Outside` legend is never drawn inside; this arm only makes the match whole.
+                Corner::UpperRight | Corner::LowerRight | Corner::Outside => pw as f64 - inset - bw,
+            };
+            let y = match corner {
+                Corner::UpperLeft | Corner::UpperRight | Corner::Outside => inset,
+                Corner::LowerLeft | Corner::LowerRight => ph as f64 - inset - bh,
+            };
+            (x, y)
         };
-        let y = match corner {
-            Corner::UpperLeft | Corner::UpperRight | Corner::Outside => inset,
-            Corner::LowerLeft | Corner::LowerRight => ph as f64 - inset - bh,
-        };
+        let lines = self.envelope_in_pixels(envelope);
+        let (x, y) = corner
+            .and_alternatives()
+            .into_iter()
+            .map(origin)
+            .enumerate()
+            .min_by_key(|&(order, (x, y))| {
+                let covered = lines.iter().filter(|line| line.crosses(x, y, bw, bh));
+                (covered.count(), order)
+            })
+            .map(|(_, at)| at)
+            .expect("four corners");
         let corners = [
             (x.round() as i32, y.round() as i32),
             ((x + bw).round() as i32, (y + bh).round() as i32),
@@ -290,6 +331,101 @@ impl<DB: ChartBackend> Framed<'_, DB> {
             draw_entry(&plot, theme, &layout, key, (x + layout.gap, row_y))?;
         }
         Ok(())
+    }
+
+    /// `envelope` (see [`Framed::finish_clear_of`]) as pieces between
+    /// neighbouring classes, in pixels from the plot's top left corner.
+    fn envelope_in_pixels(&self, envelope: &[(f64, f64)]) -> Vec<Band> {
+        let (left, top) = self.chart.plotting_area().get_base_pixel();
+        let pixel = |x: f64, v: f64| {
+            let (px, py) = self.chart.backend_coord(&(x, v));
+            (f64::from(px - left), f64::from(py - top))
+        };
+        let at: Vec<Option<Band>> = envelope
+            .iter()
+            .enumerate()
+            .map(|(i, &(lo, hi))| {
+                (lo.is_finite() && hi.is_finite()).then(|| {
+                    let (x, low) = pixel(i as f64, lo);
+                    let (_, high) = pixel(i as f64, hi);
+                    // Pixel rows grow downwards: the highest value is the smallest row.
+                    Band::point(x, high.min(low), high.max(low))
+                })
+            })
+            .collect();
+        let mut bands: Vec<Band> = at
+            .windows(2)
+            .filter_map(|pair| match pair {
+                [Some(a), Some(b)] => Some(a.to(b)),
+                _ => None,
+            })
+            .collect();
+        // A class drawn alone (no drawn neighbour) is a point of its own.
+        bands.extend(at.iter().enumerate().filter_map(|(i, band)| {
+            let drawn = |j: Option<usize>| j.and_then(|j| at.get(j)).is_some_and(Option::is_some);
+            (!drawn(i.checked_sub(1)) && !drawn(Some(i + 1)))
+                .then_some(*band)
+                .flatten()
+        }));
+        bands
+    }
+}
+
+/// A piece of a chart's envelope in pixels: from column `x0` to `x1`, rows
+/// `top0..=bottom0` at `x0` changing linearly to `top1..=bottom1` at `x1`.
+#[derive(Clone, Copy, Debug)]
+struct Band {
+    x0: f64,
+    x1: f64,
+    top0: f64,
+    bottom0: f64,
+    top1: f64,
+    bottom1: f64,
+}
+
+impl Band {
+    /// One column.
+    fn point(x: f64, top: f64, bottom: f64) -> Self {
+        Self {
+            x0: x,
+            x1: x,
+            top0: top,
+            bottom0: bottom,
+            top1: top,
+            bottom1: bottom,
+        }
+    }
+
+    /// From this column to `next`'s.
+    fn to(&self, next: &Band) -> Self {
+        Self {
+            x1: next.x0,
+            top1: next.top0,
+            bottom1: next.bottom0,
+            ..*self
+        }
+    }
+
+    /// Whether the box `w` by `h` pixels from (`x`, `y`) covers part of it.
+    fn crosses(&self, x: f64, y: f64, w: f64, h: f64) -> bool {
+        let (from, to) = (self.x0.max(x), self.x1.min(x + w));
+        if from > to {
+            return false;
+        }
+        // Linear between the ends: its extremes over [from, to] are at the ends.
+        let at = |c: f64| {
+            let t = if self.x1 > self.x0 {
+                (c - self.x0) / (self.x1 - self.x0)
+            } else {
+                0.0
+            };
+            (
+                self.top0 + t * (self.top1 - self.top0),
+                self.bottom0 + t * (self.bottom1 - self.bottom0),
+            )
+        };
+        let ((top_a, bottom_a), (top_b, bottom_b)) = (at(from), at(to));
+        top_a.min(top_b) <= y + h && bottom_a.max(bottom_b) >= y
     }
 }
 

@@ -103,15 +103,22 @@ pub fn draw<DB: ChartBackend>(
         .zip(&styles)
         .map(|(c, (colour, width))| Key::line(theme.message(&c.label), colour, *width))
         .collect();
-    let top: Vec<f64> = (0..classes)
+    // Each class's lowest and highest plotted weight: the legend keeps clear of both.
+    let envelope: Vec<(f64, f64)> = (0..classes)
         .map(|i| {
-            data.curves
-                .iter()
-                .filter_map(|c| c.weights.get(i))
-                .map(|&w| y.to_plot_or_nan(w))
-                .fold(f64::NAN, f64::max)
+            let plotted = || {
+                data.curves
+                    .iter()
+                    .filter_map(|c| c.weights.get(i))
+                    .map(|&w| y.to_plot_or_nan(w))
+            };
+            (
+                plotted().fold(f64::NAN, f64::min),
+                plotted().fold(f64::NAN, f64::max),
+            )
         })
         .collect();
+    let top: Vec<f64> = envelope.iter().map(|&(_, hi)| hi).collect();
     let mut framed = frame::build(area, theme, &frame, keys, legend_corner(&top))?;
     let chart = &mut framed.chart;
     let columns = chart.plotting_area().dim_in_pixel().0 as usize;
@@ -135,7 +142,7 @@ pub fn draw<DB: ChartBackend>(
         let series = class_series(&curve.weights, &y, columns, half);
         draw_class_series(chart, theme, series, colour, width)?;
     }
-    framed.finish(theme)
+    framed.finish_clear_of(theme, &envelope)
 }
 
 #[cfg(test)]
@@ -261,6 +268,62 @@ mod tests {
         let (thin, thick) = (bands[0].height_at(x), bands[1].height_at(x));
         assert!((thin - 2.0).abs() <= 1.0, "{thin}");
         assert!((thick - 4.0).abs() <= 1.0, "{thick}");
+    }
+
+    /// The legend's box: the one rectangle in the background's colour
+    /// smaller than the chart.
+    fn legend_box(s: &str, theme: &Theme, chart_width: f64) -> svg::Rect {
+        let boxes: Vec<svg::Rect> = svg::filled_rects(s)
+            .into_iter()
+            .filter(|r| r.fill == svg::hex(theme.background) && r.w < chart_width)
+            .collect();
+        assert_eq!(boxes.len(), 1, "{boxes:?}");
+        boxes[0].clone()
+    }
+
+    /// Whether a line from `a` to `b` passes through `r`.
+    fn crosses(r: &svg::Rect, a: (f64, f64), b: (f64, f64)) -> bool {
+        (0..=100).map(|k| f64::from(k) / 100.0).any(|t| {
+            let (x, y) = (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1));
+            x > r.x && x < r.x + r.w && y > r.y && y < r.y + r.h
+        })
+    }
+
+    #[test]
+    fn the_legend_keeps_clear_of_the_curves() {
+        // The first screen's figure: CIFAR-10-LT's weights under inverse
+        // frequency and under CB while beta is dragged, on a desktop and a phone.
+        let counts = preset_counts("cifar10-lt-100").unwrap();
+        for beta in [0.9, 0.95, 0.97, 0.9721, 0.98, 0.99, 0.995, 0.999, 0.9999] {
+            let cb = Scheme::ClassBalanced(Beta::new(beta).unwrap());
+            let chart = |log_y| WeightsChart {
+                curves: [
+                    ("inverse frequency", Scheme::Inverse, false),
+                    ("cb", cb, true),
+                ]
+                .into_iter()
+                .map(|(label, scheme, highlighted)| WeightCurve {
+                    label: svg::label(label),
+                    weights: class_weights(&counts, scheme).unwrap().weights,
+                    highlighted,
+                })
+                .collect(),
+                log_y,
+            };
+            for log_y in [true, false] {
+                for ((w, h), scale) in [((720, 320), 1.0), ((1074, 720), 3.0)] {
+                    let theme = Theme::light(scale);
+                    let s = svg::render((w, h), |area| draw(area, &chart(log_y), &theme).unwrap());
+                    let legend = legend_box(&s, &theme, f64::from(w));
+                    for line in svg::series(&s) {
+                        assert!(
+                            !line.points.windows(2).any(|p| crosses(&legend, p[0], p[1])),
+                            "beta {beta}, log {log_y}, {w}x{h}: the legend {legend:?} covers a curve"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
