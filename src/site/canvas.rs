@@ -231,8 +231,7 @@ impl ChartBackend for Backend<'_> {
         }
         // One stroke with a dash pattern, where the SVG gets a path a dash.
         let context = &self.context;
-        let (r, g, b) = style.color.rgb();
-        context.set_stroke_style_str(&format!("rgba({r},{g},{b},{})", style.color.alpha()));
+        context.set_stroke_style_str(&css_colour(&style.color));
         context.set_line_width(f64::from(style.stroke_width));
         let _ = context.set_line_dash(&js_sys::Array::of2(
             &f64::from(dash).into(),
@@ -326,6 +325,13 @@ thread_local! {
 
 /// Most widths kept; past it the cache starts over.
 const MAX_WIDTHS: usize = 4096;
+
+/// `colour` as a CSS colour, for the 2D context's fill and stroke styles
+/// (plotters-canvas has its own, private).
+pub fn css_colour(colour: &impl Color) -> String {
+    let (r, g, b) = colour.rgb();
+    format!("rgba({r},{g},{b},{})", colour.alpha())
+}
 
 /// The width of `text` in `font` on `context`, measured once.
 fn measured_width(context: &CanvasRenderingContext2d, font: String, text: &str) -> Option<f64> {

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::charts::training::class_colour;
 use crate::data::multi_label_toy::{Disc, MultiLabelToyConfig, discs};
+use crate::site::canvas::css_colour;
 use crate::site::dom;
 use crate::site::editor::CanvasFit;
 use crate::site::i18n::t;
@@ -16,10 +17,6 @@ use crate::worker::protocol::MultiLabelReport;
 
 /// Cells per side of a run's label grid.
 pub(super) const RESOLUTION: usize = 72;
-
-fn css_rgb(c: plotters::style::RGBColor) -> String {
-    format!("rgb({},{},{})", c.0, c.1, c.2)
-}
 
 /// The chosen run's regions and the true discs of the toy task `toy`.
 #[component]
@@ -100,7 +97,7 @@ fn draw(
         return;
     };
     let (w, h) = (canvas.width() as f64, canvas.height() as f64);
-    ctx.set_fill_style_str(&css_rgb(theme.background));
+    ctx.set_fill_style_str(&css_colour(&theme.background));
     ctx.fill_rect(0.0, 0.0, w, h);
     let side = (grid.len() as f64).sqrt() as usize;
     if side == 0 || side * side != grid.len() {
@@ -110,7 +107,7 @@ fn draw(
     let classes = discs.len();
     let on = |r: usize, c: usize, class: usize| grid[r * side + c] >> class & 1 == 1;
     for (class, disc) in discs.iter().enumerate() {
-        let colour = css_rgb(class_colour(class, classes));
+        let colour = css_colour(&class_colour(class, classes));
         ctx.set_fill_style_str(&colour);
         ctx.set_stroke_style_str(&colour);
         // The region: its cells faintly, then the edges between a cell in it
@@ -179,7 +176,7 @@ fn draw(
             (disc.centre[0] + 1.0) / 2.0 * w,
             (1.0 - disc.centre[1]) / 2.0 * h,
         );
-        ctx.set_fill_style_str(&css_rgb(theme.foreground));
+        ctx.set_fill_style_str(&css_colour(&theme.foreground));
         let _ = ctx.fill_text(&class.to_string(), x, y);
     }
 }

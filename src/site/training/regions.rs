@@ -7,6 +7,7 @@ use wasm_bindgen::Clamped;
 use crate::charts::Theme;
 use crate::charts::training::class_colour;
 use crate::data::toy_data::ToyTask;
+use crate::site::canvas::css_colour;
 use crate::site::dom;
 use crate::site::editor::CanvasFit;
 use crate::site::i18n::t;
@@ -65,10 +66,6 @@ pub(super) fn Regions(
     }
 }
 
-fn css_rgb(c: plotters::style::RGBColor) -> String {
-    format!("rgb({},{},{})", c.0, c.1, c.2)
-}
-
 /// The training points on the transparent canvas `layer` (cleared first),
 /// one path per class, frequent classes first so the rare ones lie on top.
 fn draw_points(layer: &web_sys::HtmlCanvasElement, task: &ToyTask, theme: &Theme) {
@@ -87,12 +84,12 @@ fn draw_points(layer: &web_sys::HtmlCanvasElement, task: &ToyTask, theme: &Theme
     let classes = counts.len();
     // Largest class first, so that the rare classes' points are drawn on top.
     let order = crate::order::largest_first(counts);
-    ctx.set_stroke_style_str(&css_rgb(theme.foreground));
+    ctx.set_stroke_style_str(&css_colour(&theme.foreground));
     ctx.set_line_width(1.2 * theme.scale);
     for c in order {
         let rare = counts[c] < 20;
         let radius = if rare { 4.5 } else { 2.0 } * theme.scale;
-        ctx.set_fill_style_str(&css_rgb(class_colour(c, classes)));
+        ctx.set_fill_style_str(&css_colour(&class_colour(c, classes)));
         ctx.begin_path();
         for (p, _) in points.iter().zip(labels).filter(|(_, l)| **l == c) {
             let (x, y) = to_px(p);
@@ -117,7 +114,7 @@ fn draw_regions(
         return;
     };
     let (w, h) = (canvas.width() as f64, canvas.height() as f64);
-    ctx.set_fill_style_str(&css_rgb(bg));
+    ctx.set_fill_style_str(&css_colour(&bg));
     ctx.fill_rect(0.0, 0.0, w, h);
     if grid.len() == RESOLUTION * RESOLUTION {
         let mut rgba = Vec::with_capacity(grid.len() * 4);
