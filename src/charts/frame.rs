@@ -246,8 +246,9 @@ pub(crate) fn header<DB: ChartBackend>(
 pub(crate) struct Framed<'a, DB: ChartBackend> {
     /// Draw the series here.
     pub chart: ChartContext<'a, DB, Plane>,
-    /// The legend still to draw over the series, when it goes inside the plot.
-    inside: Option<(Vec<Key>, Corner)>,
+    /// The legend still to draw over the series, when it goes inside the
+    /// plot, with its sizes (measured once: its labels can change each step of a drag).
+    inside: Option<(Vec<Key>, Corner, KeyLayout)>,
 }
 
 impl<DB: ChartBackend> Framed<'_, DB> {
@@ -282,11 +283,10 @@ impl<DB: ChartBackend> Framed<'_, DB> {
     /// Only the corner changes, never the plot's size: a drag that moves
     /// the curves moves the legend, not the axes.
     pub fn finish_clear_of(self, theme: &Theme, envelope: &[(f64, f64)]) -> DrawResult<(), DB> {
-        let Some((keys, corner)) = &self.inside else {
+        let Some((keys, corner, layout)) = &self.inside else {
             return Ok(());
         };
         let plot = self.chart.plotting_area().strip_coord_spec();
-        let layout = KeyLayout::new(&plot, theme, keys)?;
         let (bw, bh) = layout.boxed();
         let (pw, ph) = plot.dim_in_pixel();
         let inset = theme.px(6.0);
@@ -328,7 +328,7 @@ impl<DB: ChartBackend> Framed<'_, DB> {
         ))?;
         for (i, key) in keys.iter().enumerate() {
             let row_y = y + layout.gap + (i as f64 + 0.5) * layout.row;
-            draw_entry(&plot, theme, &layout, key, (x + layout.gap, row_y))?;
+            draw_entry(&plot, theme, layout, key, (x + layout.gap, row_y))?;
         }
         Ok(())
     }
@@ -575,7 +575,7 @@ pub(crate) fn build_named<'a, 't, DB: ChartBackend>(
     }
     Ok(Framed {
         chart,
-        inside: (inside && !keys.is_empty()).then_some((keys, corner)),
+        inside: (inside && !keys.is_empty()).then_some((keys, corner, layout)),
     })
 }
 
